@@ -130,3 +130,52 @@ def safe_filename(name: str, *, default: str = "unnamed", max_length: int = 80) 
     if text.upper() in _WINDOWS_RESERVED:
         text += "_"
     return text
+
+
+def generalise_sensitive(assets: Any, *, grid_m: float = 1000.0) -> Any:
+    """Return a copy of ``assets`` fit for publication.
+
+    Assets of sensitive agencies (``sensitive`` True) are moved to the centre of
+    their ``grid_m`` British National Grid square, and their name, address,
+    postcode, UPRN, source row and unmapped columns are removed. The name becomes
+    ``"Sensitive site (<agency>)"``. Other assets are unchanged; the index is kept.
+
+    Parameters
+    ----------
+    assets
+        Canonical asset GeoDataFrame in EPSG:27700.
+    grid_m
+        Side of the grid square in metres.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Same index and columns.
+    """
+    import geopandas as gpd
+    import numpy as np
+
+    from . import schema
+
+    out = assets.copy()
+    if schema.SENSITIVE not in out.columns or len(out) == 0:
+        return out
+    mask = out[schema.SENSITIVE].fillna(False).astype(bool).to_numpy()
+    if not mask.any():
+        return out
+    geoms = out.geometry[mask]
+    x = (np.floor(geoms.x.to_numpy() / grid_m) + 0.5) * grid_m
+    y = (np.floor(geoms.y.to_numpy() / grid_m) + 0.5) * grid_m
+    out.loc[mask, out.geometry.name] = gpd.points_from_xy(x, y, crs=out.crs)
+    agency = out.loc[mask, schema.AGENCY].astype("string").fillna("agency")
+    out.loc[mask, schema.NAME] = "Sensitive site (" + agency + ")"
+    for col in (schema.ADDRESS, schema.POSTCODE, schema.UPRN, schema.EXTRA, schema.SITE_ID):
+        if col in out.columns:
+            out.loc[mask, col] = pd.NA
+    if schema.SOURCE_ROW in out.columns:
+        out.loc[mask, schema.SOURCE_ROW] = pd.NA
+    if schema.LOCATION_METHOD in out.columns:
+        out.loc[mask, schema.LOCATION_METHOD] = "generalised"
+    if schema.LOCATION_PRECISION_M in out.columns:
+        out.loc[mask, schema.LOCATION_PRECISION_M] = grid_m * 0.71
+    return out

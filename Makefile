@@ -1,0 +1,37 @@
+# Two commands for a newcomer: `make demo` and `make test`.
+# Both create a virtual environment in .venv and install kentassets into it.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+OUT ?= demo-output
+
+.PHONY: demo test test-all lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+## Build every output from the synthetic sample estate into $(OUT)/
+demo: $(VENV)/.installed
+	$(BIN)/kentassets demo --out $(OUT)
+
+## Run the test suite (slow tests excluded; browser tests need Debian's chromium)
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest -m "not slow"
+
+## Run every test, slow ones included
+test-all: $(VENV)/.installed
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/mypy
+
+## Benchmarks (run on demand; they print their figures)
+bench: $(VENV)/.installed
+	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,380 @@
+"""Parse and check the TOML manifest that lists an estate's register files.
+
+The manifest is data only: it is read with :mod:`tomllib`, never evaluated, and
+every key is checked against the documented set, so a misspelt key is reported
+by name instead of being ignored. Paths are resolved relative to the manifest.
+
+Example manifest::
+
+    title = "Kent and Medway public estate"
+    data_date = 2026-10-31
+    study_area = ["E07000105", "E06000035"]
+
+    [[register]]
+    path = "kcc/property.csv"
+    agency = "Kent County Council"
+    header_row = 3
+
+    [register.columns]
+    asset_id = "Property Ref"
+    address = ["Address 1", "Town"]
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from os import PathLike
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from ..errors import ManifestError
+from ..schema import DEFAULT_STUDY_AREA
+
+#: Fields a register's ``[register.columns]`` table may map, besides the
+#: canonical ones: location sources and the agency's own site reference.
+LOCATION_FIELDS = ("easting", "northing", "latitude", "longitude", "grid_ref", "geometry")
+#: Every field name accepted in ``[register.columns]``.
+COLUMN_FIELDS = (
+    "asset_id",
+    "name",
+    "address",
+    "postcode",
+    "uprn",
+    "use",
+    "tenure",
+    "gia_m2",
+    "staff_fte",
+    "annual_cost_gbp",
+    "status",
+    "lease_end",
+    "site_id",
+    "closed",
+    *LOCATION_FIELDS,
+)
+_TOP_KEYS = (
+    "title",
+    "data_date",
+    "synthetic",
+    "study_area",
+    "boundaries",
+    "postcodes",
+    "register",
+)
+_REGISTER_KEYS = (
+    "path",
+    "agency",
+    "sensitive",
+    "crs",
+    "sheet",
+    "header_row",
+    "encoding",
+    "delimiter",
+    "names",
+    "columns",
+)
+_DISTRICT_CODE = re.compile(r"^[EWSN]\d{8}$")
+
+
+@dataclass(frozen=True)
+class RegisterSpec:
+    """One register file listed in a manifest.
+
+    Attributes
+    ----------
+    path
+        Absolute path of the file (resolved relative to the manifest).
+    agency
+        Name of the agency that holds the assets.
+    columns
+        Field -> source column (``address`` may name several columns to join).
+    crs
+        CRS of coordinates or geometry when the file does not say.
+    sheet
+        Worksheet (spreadsheets) or layer (GeoPackage).
+    header_row
+        Row number of the header as seen in Excel (1-based).
+    encoding, delimiter
+        Text-file options; detected when missing.
+    names
+        Column names for headerless files.
+    sensitive
+        Published outputs generalise this agency's assets.
+    source_name
+        The path as written in the manifest, used in messages and the ledger.
+    """
+
+    path: Path
+    agency: str
+    columns: Mapping[str, str | list[str]] = field(default_factory=dict)
+    crs: str | None = None
+    sheet: str | None = None
+    header_row: int | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    names: tuple[str, ...] | None = None
+    sensitive: bool = False
+    source_name: str = ""
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A parsed manifest: the estate's registers and shared settings."""
+
+    path: Path
+    title: str = "Public estate"
+    data_date: date | None = None
+    synthetic: bool = False
+    study_area: tuple[str, ...] = DEFAULT_STUDY_AREA
+    boundaries: Path | None = None
+    postcodes: Path | None = None
+    registers: tuple[RegisterSpec, ...] = ()
+
+    @property
+    def sensitive_agencies(self) -> frozenset[str]:
+        """Agencies marked ``sensitive = true`` in any of their registers."""
+        return frozenset(spec.agency for spec in self.registers if spec.sensitive)
+
+
+def parse_manifest(path: str | PathLike[str]) -> Manifest:
+    """Read and check a TOML manifest.
+
+    Every problem found is gathered and reported in one :class:`ManifestError`.
+
+    Parameters
+    ----------
+    path
+        The manifest file.
+
+    Returns
+    -------
+    Manifest
+        With every path resolved relative to the manifest's folder.
+
+    Raises
+    ------
+    ManifestError
+        If the file is missing or is not TOML, a key is unknown or has the wrong
+        type, a required key is missing, or a named file does not exist.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.csv").write_text("Name,Postcode\\nHall,ME14 1XQ\\n")
+    >>> _ = (folder / "m.toml").write_text('[[register]]\\npath = "a.csv"\\nagency = "KCC"\\n')
+    >>> parse_manifest(folder / "m.toml").registers[0].agency
+    'KCC'
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ManifestError(
+            f"{path}: manifest not found. Check the path, or run `kentassets demo` to see "
+            "an example manifest."
+        )
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ManifestError(
+            f"{path}: manifest is not UTF-8 text ({exc}). Save it as UTF-8."
+        ) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ManifestError(f"{path}: not valid TOML: {exc}. Fix the syntax.") from exc
+    base = path.resolve().parent
+    problems: list[str] = []
+
+    unknown = sorted(set(data) - set(_TOP_KEYS))
+    if unknown:
+        problems.append(
+            f"unknown key(s) {', '.join(repr(k) for k in unknown)}; allowed: "
+            f"{', '.join(_TOP_KEYS)}"
+        )
+    title = _typed(data, "title", str, "Public estate", problems, "")
+    data_date = data.get("data_date")
+    if data_date is not None and not isinstance(data_date, date):
+        problems.append(f"data_date must be a TOML date such as 2026-10-31, not {data_date!r}")
+        data_date = None
+    if isinstance(data_date, date) and hasattr(data_date, "date"):
+        data_date = data_date.date()  # a datetime: keep the date
+    synthetic = _typed(data, "synthetic", bool, False, problems, "")
+    study_area = _study_area(data.get("study_area"), problems)
+    boundaries = _optional_file(data, "boundaries", base, problems, "")
+    postcodes = _optional_file(data, "postcodes", base, problems, "")
+
+    raw_registers = data.get("register", [])
+    if not isinstance(raw_registers, list) or not raw_registers:
+        problems.append(
+            "no [[register]] tables: list at least one register with path and agency"
+        )
+        raw_registers = []
+    registers = []
+    for number, raw in enumerate(raw_registers, start=1):
+        spec = _register(raw, number, base, problems)
+        if spec is not None:
+            registers.append(spec)
+
+    if problems:
+        listed = "; ".join(problems)
+        raise ManifestError(f"{path}: {len(problems)} problem(s): {listed}.")
+    return Manifest(
+        path=path,
+        title=title,
+        data_date=data_date,
+        synthetic=synthetic,
+        study_area=study_area,
+        boundaries=boundaries,
+        postcodes=postcodes,
+        registers=tuple(registers),
+    )
+
+
+def _typed(
+    table: Mapping[str, Any],
+    key: str,
+    kind: type,
+    default: Any,
+    problems: list[str],
+    prefix: str,
+) -> Any:
+    value = table.get(key, default)
+    if value is None:
+        return default
+    if kind is int and isinstance(value, bool):
+        problems.append(f"{prefix}{key} must be a whole number, not {value!r}")
+        return default
+    if not isinstance(value, kind):
+        problems.append(f"{prefix}{key} must be {kind.__name__}, not {value!r}")
+        return default
+    return value
+
+
+def _study_area(value: Any, problems: list[str]) -> tuple[str, ...]:
+    if value is None:
+        return DEFAULT_STUDY_AREA
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        problems.append('study_area must be a list of ONS district codes, e.g. ["E07000110"]')
+        return DEFAULT_STUDY_AREA
+    bad = [v for v in value if not _DISTRICT_CODE.match(v.strip())]
+    if bad:
+        problems.append(
+            f"study_area has codes that are not ONS district codes: {', '.join(bad)} "
+            "(expected e.g. E07000110)"
+        )
+    return tuple(v.strip() for v in value)
+
+
+def _optional_file(
+    table: Mapping[str, Any], key: str, base: Path, problems: list[str], prefix: str
+) -> Path | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        problems.append(f"{prefix}{key} must be a path (text), not {value!r}")
+        return None
+    resolved = (base / value).resolve()
+    if not resolved.exists():
+        problems.append(
+            f"{prefix}{key} names a file that does not exist: {value!r} (looked for "
+            f"{resolved}); paths are relative to the manifest"
+        )
+        return None
+    return resolved
+
+
+def _register(
+    raw: Any, number: int, base: Path, problems: list[str]
+) -> RegisterSpec | None:
+    prefix = f"register {number}: "
+    if not isinstance(raw, dict):
+        problems.append(f"{prefix}must be a [[register]] table")
+        return None
+    unknown = sorted(set(raw) - set(_REGISTER_KEYS))
+    if unknown:
+        problems.append(
+            f"{prefix}unknown key(s) {', '.join(repr(k) for k in unknown)}; allowed: "
+            f"{', '.join(_REGISTER_KEYS)}"
+        )
+    count = len(problems)
+    source = raw.get("path")
+    agency = raw.get("agency")
+    if not isinstance(source, str) or not source.strip():
+        problems.append(f"{prefix}path is required (the register file, relative to the manifest)")
+    if not isinstance(agency, str) or not agency.strip():
+        problems.append(f"{prefix}agency is required (the name of the agency)")
+    file_path = _optional_file(raw, "path", base, problems, prefix) if source else None
+    crs = _typed(raw, "crs", str, None, problems, prefix)
+    sheet = _typed(raw, "sheet", str, None, problems, prefix)
+    header_row = _typed(raw, "header_row", int, None, problems, prefix)
+    if isinstance(header_row, int) and header_row < 1:
+        problems.append(f"{prefix}header_row must be 1 or more (the row as seen in Excel)")
+    encoding = _typed(raw, "encoding", str, None, problems, prefix)
+    if encoding:
+        import codecs
+
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            problems.append(f"{prefix}encoding {encoding!r} is not known; try utf-8 or cp1252")
+    delimiter = _typed(raw, "delimiter", str, None, problems, prefix)
+    if delimiter is not None and len(delimiter) != 1 and delimiter not in ("\\t", "tab"):
+        problems.append(f"{prefix}delimiter must be one character, not {delimiter!r}")
+    if delimiter in ("\\t", "tab"):
+        delimiter = "\t"
+    sensitive = _typed(raw, "sensitive", bool, False, problems, prefix)
+    names_raw = raw.get("names")
+    names: tuple[str, ...] | None = None
+    if names_raw is not None:
+        if not isinstance(names_raw, list) or not all(isinstance(n, str) for n in names_raw):
+            problems.append(f"{prefix}names must be a list of column names")
+        else:
+            names = tuple(names_raw)
+    columns = _columns(raw.get("columns", {}), prefix, problems)
+    if len(problems) > count or file_path is None:
+        return None
+    return RegisterSpec(
+        path=file_path,
+        agency=str(agency).strip(),
+        columns=MappingProxyType(columns),
+        crs=crs,
+        sheet=sheet,
+        header_row=header_row,
+        encoding=encoding,
+        delimiter=delimiter,
+        names=names,
+        sensitive=sensitive,
+        source_name=str(source),
+    )
+
+
+def _columns(raw: Any, prefix: str, problems: list[str]) -> dict[str, str | list[str]]:
+    if not isinstance(raw, dict):
+        problems.append(f"{prefix}columns must be a table of field = \"Source column\"")
+        return {}
+    unknown = sorted(set(raw) - set(COLUMN_FIELDS))
+    if unknown:
+        problems.append(
+            f"{prefix}columns has unknown field(s) {', '.join(repr(k) for k in unknown)}; "
+            f"allowed: {', '.join(COLUMN_FIELDS)}"
+        )
+    out: dict[str, str | list[str]] = {}
+    for key, value in raw.items():
+        if key in unknown:
+            continue
+        if isinstance(value, str):
+            out[key] = value
+        elif (
+            key == "address"
+            and isinstance(value, list)
+            and value
+            and all(isinstance(v, str) for v in value)
+        ):
+            out[key] = list(value)
+        else:
+            allowed = "a column name or a list of names" if key == "address" else "a column name"
+            problems.append(f"{prefix}columns.{key} must be {allowed}, not {value!r}")
+    return out

@@ -1,0 +1,490 @@
+"""The whole job in one call: load, place, cluster, score, render, write.
+
+:func:`analyse` is pure (frames in, an :class:`Analysis` out); :func:`write_outputs`
+writes an :class:`Analysis` into a folder; :func:`build` and :func:`demo` compose
+them with the readers and the atomic output folder. The CLI calls these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from . import schema
+from .errors import ValidationError
+from .safety import generalise_sensitive, safe_filename
+
+logger = logging.getLogger(__name__)
+
+PAPERS = ("A3", "A4")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Parameters of a build that travel together.
+
+    Parameters
+    ----------
+    eps_m
+        DBSCAN neighbourhood distance in metres (1 to 10,000).
+    min_assets
+        Smallest number of locations that form a cluster.
+    min_agencies
+        Distinct agencies a cluster needs to count as a co-location.
+    method
+        ``"dbscan"`` (default) or ``"hdbscan"``.
+    sweep_eps_m
+        Distances for the sensitivity sweep shown in the atlas and notebooks.
+    savings_target_gbp
+        The partnership's savings target over ``target_years``.
+    target_years
+        Length of the savings target period, years.
+    space_standard_m2_per_fte
+        Office space standard; ``None`` uses the scoring default.
+    offline
+        Write self-contained HTML maps that make no network request.
+    paper
+        ``"A3"`` or ``"A4"`` for the PDF maps.
+    """
+
+    eps_m: float = 250.0
+    min_assets: int = 2
+    min_agencies: int = 2
+    method: str = "dbscan"
+    sweep_eps_m: tuple[float, ...] = (50.0, 100.0, 250.0, 500.0, 1000.0)
+    savings_target_gbp: float = 10_000_000.0
+    target_years: int = 4
+    space_standard_m2_per_fte: float | None = None
+    offline: bool = False
+    paper: str = "A3"
+
+    def __post_init__(self) -> None:
+        if not 1.0 <= float(self.eps_m) <= 10_000.0:
+            raise ValidationError(
+                f"eps_m={self.eps_m}: the co-location distance must be between 1 and "
+                "10,000 metres (250 is the default)."
+            )
+        if int(self.min_agencies) < 1:
+            raise ValidationError(f"min_agencies={self.min_agencies}: must be at least 1.")
+        if int(self.min_assets) < 1:
+            raise ValidationError(f"min_assets={self.min_assets}: must be at least 1.")
+        if self.paper not in PAPERS:
+            raise ValidationError(f"paper={self.paper!r}: choose one of {', '.join(PAPERS)}.")
+        if self.savings_target_gbp < 0 or self.target_years < 1:
+            raise ValidationError(
+                "savings_target_gbp must be at least 0 and target_years at least 1 "
+                f"(got {self.savings_target_gbp}, {self.target_years})."
+            )
+
+
+@dataclass
+class Analysis:
+    """Everything a build computes, before anything is written."""
+
+    assets: gpd.GeoDataFrame
+    ledger: pd.DataFrame
+    load_summary: pd.DataFrame
+    districts: gpd.GeoDataFrame
+    colocations: Any
+    opportunities: gpd.GeoDataFrame
+    sweep: pd.DataFrame
+    totals: dict[str, Any]
+    benchmark: pd.DataFrame
+    surplus: gpd.GeoDataFrame
+    params: dict[str, Any]
+    title: str
+    data_date: dt.date | None
+    synthetic: bool
+    sensitive_agencies: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def boundary_source(self) -> str:
+        """``"official"`` or ``"derived"``."""
+        return str(self.districts.attrs.get("boundary_source", "official"))
+
+    def published_assets(self) -> gpd.GeoDataFrame:
+        """Assets as they may be published: sensitive agencies generalised."""
+        return generalise_sensitive(self.assets)
+
+    def published_opportunities(self) -> gpd.GeoDataFrame:
+        """Opportunities with no sensitive asset named as a co-location's largest member."""
+        opps = self.opportunities.copy()
+        sensitive = self.assets[self.assets[schema.SENSITIVE].fillna(False).astype(bool)]
+        if len(sensitive) == 0 or len(opps) == 0:
+            return opps
+        names = set(sensitive[schema.NAME].dropna().astype(str))
+        addresses = set(sensitive[schema.ADDRESS].dropna().astype(str))
+        for col, secret in (("largest_name", names), ("largest_address", addresses)):
+            if col in opps.columns:
+                hit = opps[col].astype("string").isin(secret).fillna(False).astype(bool)
+                opps.loc[hit, col] = "Sensitive site (withheld)" if col == "largest_name" else ""
+        return opps
+
+    def district_codes(self) -> list[str]:
+        """District codes in the study area, in code order."""
+        return sorted(self.districts[schema.DISTRICT_CODE].astype(str))
+
+
+@dataclass
+class BuildReport:
+    """What a build wrote, and the analysis behind it."""
+
+    out_dir: Path
+    files: list[Path]
+    analysis: Analysis
+
+    def __str__(self) -> str:
+        a = self.analysis
+        ledger = a.ledger[schema.LEDGER_STATUS].value_counts()
+        n_coloc = int(a.opportunities.get(schema.IS_COLOCATION, pd.Series(dtype=bool)).sum())
+        lines = [
+            f"Wrote {len(self.files)} files to {self.out_dir}",
+            f"  rows: {len(a.ledger)} read, {int(ledger.get(schema.LOADED, 0))} loaded, "
+            f"{int(ledger.get(schema.EXCLUDED, 0))} excluded, "
+            f"{int(ledger.get(schema.REJECTED, 0))} rejected (see load_ledger.csv)",
+            f"  co-locations at {a.params.get('eps_m')} m: {n_coloc}",
+            f"  open {self.out_dir / 'index.html'} in a web browser; "
+            f"print {self.out_dir / 'atlas.pdf'} for workshops",
+        ]
+        return "\n".join(lines)
+
+
+def _progress(iterable: Iterable[Any], *, enabled: bool, desc: str, total: int | None = None) -> Any:
+    if not enabled:
+        return iterable
+    from tqdm.auto import tqdm
+
+    return tqdm(iterable, desc=desc, total=total, unit="district", leave=False)
+
+
+def analyse(
+    load: Any,
+    districts: gpd.GeoDataFrame,
+    *,
+    options: BuildOptions | None = None,
+    title: str | None = None,
+    data_date: dt.date | None = None,
+    synthetic: bool = False,
+    sensitive_agencies: Iterable[str] = (),
+) -> Analysis:
+    """Run co-location and scoring on loaded assets. Pure: no files are touched.
+
+    Parameters
+    ----------
+    load
+        A :class:`kentassets.load.LoadResult`.
+    districts
+        District boundaries from :func:`kentassets.load_districts`.
+    options
+        Build parameters; defaults when ``None``.
+    title, data_date, synthetic
+        Shown on every output.
+    sensitive_agencies
+        Agencies whose assets are generalised on published outputs.
+
+    Returns
+    -------
+    Analysis
+    """
+    from .colocation import find_colocations, sweep_eps
+    from .opportunities import (
+        benchmark_agencies,
+        county_totals,
+        score_opportunities,
+        surplus_assets,
+    )
+
+    options = options or BuildOptions()
+    assets = load.assets.copy()
+    sensitive = frozenset(sensitive_agencies)
+    if sensitive:
+        assets[schema.SENSITIVE] = assets[schema.SENSITIVE].fillna(False).astype(bool) | assets[
+            schema.AGENCY
+        ].isin(sensitive)
+    coloc = find_colocations(
+        assets,
+        eps_m=options.eps_m,
+        min_assets=options.min_assets,
+        min_agencies=options.min_agencies,
+        method=options.method,
+    )
+    assets[schema.CLUSTER_LABEL] = coloc.labels
+    assets[schema.COLOCATION_ID] = coloc.colocation_ids
+    scoring: dict[str, Any] = {}
+    if options.space_standard_m2_per_fte is not None:
+        scoring["space_standard_m2_per_fte"] = options.space_standard_m2_per_fte
+    opportunities = score_opportunities(coloc, assets, **scoring)
+    sweep = sweep_eps(
+        assets,
+        eps_values=options.sweep_eps_m,
+        min_assets=options.min_assets,
+        min_agencies=options.min_agencies,
+    )
+    totals = county_totals(
+        opportunities,
+        savings_target_gbp=options.savings_target_gbp,
+        target_years=options.target_years,
+    )
+    params: dict[str, Any] = {
+        k: v for k, v in asdict(options).items() if k not in ("offline", "paper")
+    }
+    params["sweep_eps_m"] = list(options.sweep_eps_m)
+    params.update(_scoring_params(opportunities))
+    params["boundary_source"] = str(districts.attrs.get("boundary_source", "official"))
+    return Analysis(
+        assets=assets,
+        ledger=load.ledger,
+        load_summary=load.summary(),
+        districts=districts,
+        colocations=coloc,
+        opportunities=opportunities,
+        sweep=sweep,
+        totals=totals,
+        benchmark=benchmark_agencies(assets),
+        surplus=surplus_assets(assets),
+        params=params,
+        title=title or "Public estate co-location opportunities",
+        data_date=data_date,
+        synthetic=synthetic,
+        sensitive_agencies=sensitive,
+    )
+
+
+def _scoring_params(opportunities: pd.DataFrame) -> dict[str, Any]:
+    params = opportunities.attrs.get("params", {})
+    return {str(k): v for k, v in dict(params).items()} if isinstance(params, Mapping) else {}
+
+
+def _with_params(frame: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
+    """Append the parameters as ``param_*`` columns, for traceable CSVs."""
+    out = pd.DataFrame(frame).copy()
+    for key, value in sorted(params.items()):
+        out[f"param_{key}"] = ";".join(map(str, value)) if isinstance(value, list | tuple) else value
+    return out
+
+
+def district_file_stem(code: str, name: str) -> str:
+    """File name stem for a district's outputs, e.g. ``maidstone``."""
+    return safe_filename(name, default=safe_filename(code))
+
+
+def write_outputs(
+    analysis: Analysis,
+    folder: str | PathLike[str],
+    *,
+    options: BuildOptions | None = None,
+    progress: bool = True,
+) -> list[Path]:
+    """Write every output of ``analysis`` into ``folder`` (which must exist).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    from .io import outputs
+    from .render import index as index_render
+    from .render import printmap, webmap
+
+    options = options or BuildOptions()
+    folder = Path(folder)
+    files: list[Path] = []
+    a = analysis
+    pub_assets = a.published_assets()
+    pub_opps = a.published_opportunities()
+    year = (a.data_date or dt.date.today()).year
+    common: dict[str, Any] = {
+        "title": a.title,
+        "data_date": a.data_date,
+        "synthetic": a.synthetic,
+        "sensitive_agencies": a.sensitive_agencies,
+        "boundary_source": a.boundary_source,
+        "attribution_year": year,
+    }
+
+    # Tables and data files.
+    files.append(outputs.write_csv(a.ledger, folder / "load_ledger.csv"))
+    gpkg_assets = pub_assets.drop(columns=[schema.LEASE_END]).assign(
+        **{schema.LEASE_END: pub_assets[schema.LEASE_END].dt.strftime("%Y-%m-%d")}
+    )
+    files.append(outputs.write_vector(gpkg_assets, folder / "assets.gpkg", layer="assets"))
+    colocs = pub_opps[pub_opps[schema.IS_COLOCATION].fillna(False).astype(bool)]
+    files.append(
+        outputs.write_vector(
+            colocs.to_crs(schema.CRS_WGS84), folder / "colocations.geojson", driver="GeoJSON"
+        )
+    )
+    table = pd.DataFrame(colocs.drop(columns=colocs.geometry.name))
+    files.append(outputs.write_csv(_with_params(table, a.params), folder / "colocations.csv"))
+    ranked = table.sort_values(["rank"], na_position="last") if "rank" in table else table
+    files.append(outputs.write_csv(_with_params(ranked, a.params), folder / "opportunities.csv"))
+    files.append(outputs.write_csv(a.sweep, folder / "eps_sweep.csv"))
+    files.append(outputs.write_csv(a.benchmark, folder / "agency_benchmark.csv"))
+    surplus = generalise_sensitive(a.surplus) if len(a.surplus) else a.surplus
+    files.append(outputs.write_csv(pd.DataFrame(surplus), folder / "surplus_assets.csv"))
+    files.append(outputs.write_json({"parameters": a.params, "totals": a.totals}, folder / "parameters.json"))
+
+    # Per-district maps.
+    names = dict(zip(a.districts[schema.DISTRICT_CODE], a.districts[schema.DISTRICT_NAME], strict=True))
+    district_files: dict[str, dict[str, str]] = {}
+    codes = a.district_codes()
+    for code in _progress(codes, enabled=progress, desc="Rendering districts"):
+        stem = district_file_stem(code, names[code])
+        fmap = webmap.district_map(
+            pub_assets, a.districts, pub_opps, district_code=code, offline=options.offline, **common
+        )
+        html_path = folder / f"{stem}.html"
+        files.append(outputs.write_text_atomic(html_path, webmap.map_html(fmap)))
+        fig = printmap.district_pdf(
+            pub_assets, a.districts, pub_opps, district_code=code, paper=options.paper,
+            params_note=_params_note(a.params), **common,
+        )
+        pdf_path = folder / f"{stem}.pdf"
+        files.append(printmap.write_figure_pdf(fig, pdf_path))
+        district_files[code] = {"html": html_path.name, "pdf": pdf_path.name}
+
+    atlas = folder / "atlas.pdf"
+    printmap.write_atlas(
+        atlas,
+        assets=pub_assets,
+        districts=a.districts,
+        opportunities=pub_opps,
+        sweep=a.sweep,
+        totals=a.totals,
+        load_summary=a.load_summary,
+        paper=options.paper,
+        params_note=_params_note(a.params),
+        **common,
+    )
+    files.append(atlas)
+    html = index_render.index_html(
+        districts=a.districts,
+        opportunities=pub_opps,
+        load_summary=a.load_summary,
+        totals=a.totals,
+        params=a.params,
+        district_files=district_files,
+        offline=options.offline,
+        **common,
+    )
+    files.append(outputs.write_text_atomic(folder / "index.html", html))
+    return files
+
+
+def _params_note(params: Mapping[str, Any]) -> str:
+    parts = [f"eps {params.get('eps_m')} m", f"min agencies {params.get('min_agencies')}"]
+    if "space_standard_m2_per_fte" in params:
+        parts.append(f"space standard {params['space_standard_m2_per_fte']} m\u00b2/FTE")
+    return ", ".join(parts)
+
+
+def build(
+    manifest: str | PathLike[str],
+    out_dir: str | PathLike[str],
+    *,
+    boundaries: str | PathLike[str] | None = None,
+    options: BuildOptions | None = None,
+    progress: bool = True,
+    allow_inputs_folder: bool = False,
+    **overrides: Any,
+) -> BuildReport:
+    """Build every output for the registers listed in a manifest.
+
+    Parameters
+    ----------
+    manifest
+        TOML manifest listing the registers (see the README).
+    out_dir
+        Output folder. It is replaced atomically: a failed build leaves the
+        previous one intact. It may not hold the input registers.
+    boundaries
+        Official district boundary file; overrides the manifest's ``boundaries``.
+        Without either, derived boundaries are used.
+    options
+        Build parameters; keyword ``overrides`` (e.g. ``eps_m=500``) replace fields.
+    progress
+        Show progress bars.
+    allow_inputs_folder
+        Allow ``out_dir`` to be the folder that holds the registers.
+
+    Returns
+    -------
+    BuildReport
+
+    Raises
+    ------
+    KentAssetsError
+        With a message saying what to fix, for any problem with the inputs.
+    """
+    from .districts import load_districts
+    from .io.manifest import parse_manifest
+    from .io.outputs import atomic_output_dir, check_output_dir
+    from .io.postcodes import PostcodeDirectory
+    from .load import read_manifest
+
+    base = options or BuildOptions()
+    if overrides:
+        base = BuildOptions(**{**asdict(base), **overrides})
+    spec = parse_manifest(manifest)
+    inputs = [r.path for r in spec.registers]
+    check_output_dir(Path(out_dir), inputs=inputs, allow_inputs=allow_inputs_folder)
+    postcodes = PostcodeDirectory(spec.postcodes) if spec.postcodes else PostcodeDirectory()
+    boundary_path = boundaries if boundaries is not None else spec.boundaries
+    districts = load_districts(boundary_path, codes=spec.study_area, postcodes=postcodes)
+    load = read_manifest(manifest, postcodes=postcodes, districts=districts, progress=progress)
+    analysis = analyse(
+        load,
+        districts,
+        options=base,
+        title=spec.title,
+        data_date=spec.data_date,
+        synthetic=spec.synthetic,
+        sensitive_agencies=spec.sensitive_agencies,
+    )
+    with atomic_output_dir(out_dir, inputs=inputs, allow_inputs=allow_inputs_folder) as tmp:
+        written = write_outputs(analysis, tmp, options=base, progress=progress)
+        names = [p.relative_to(tmp) for p in written]
+    final = Path(out_dir)
+    return BuildReport(out_dir=final, files=[final / n for n in names], analysis=analysis)
+
+
+def demo(
+    out_dir: str | PathLike[str],
+    *,
+    seed: int = 20261125,
+    n_assets: int = 2400,
+    options: BuildOptions | None = None,
+    progress: bool = True,
+    **overrides: Any,
+) -> BuildReport:
+    """Generate the synthetic sample Kent estate and build every output from it.
+
+    Parameters
+    ----------
+    out_dir
+        Output folder (replaced atomically).
+    seed
+        Seed of the sample estate; the same seed gives the same estate.
+    n_assets
+        Number of assets in the sample estate.
+    options, overrides
+        As for :func:`build`.
+
+    Returns
+    -------
+    BuildReport
+    """
+    from .sample import write_sample_estate
+
+    with tempfile.TemporaryDirectory(prefix="kentassets-sample-") as tmp:
+        manifest = write_sample_estate(Path(tmp) / "sample-estate", seed=seed, n_assets=n_assets)
+        return build(manifest, out_dir, options=options, progress=progress, **overrides)

@@ -1,0 +1,524 @@
+/* kentassets web maps: markers, hulls, search, fullscreen, minimap and measure tool.
+ *
+ * Security model: every string that comes from an input file reaches the page
+ * only through textContent / createTextNode. The only innerHTML assignments take
+ * HTML that Python built with kentassets.safety.escape_html (fields ending in
+ * "_html"). Data arrive as JSON written by kentassets.safety.json_for_script.
+ */
+(function () {
+  "use strict";
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) { node.className = cls; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  var SHAPES = {
+    "circle": '<circle cx="8" cy="8" r="5.5"/>',
+    "square": '<rect x="3" y="3" width="10" height="10"/>',
+    "triangle": '<polygon points="8,2 14,13.5 2,13.5"/>',
+    "diamond": '<polygon points="8,1.5 14.5,8 8,14.5 1.5,8"/>',
+    "triangle-down": '<polygon points="2,2.5 14,2.5 8,14"/>',
+    "plus": '<polygon points="6,2 10,2 10,6 14,6 14,10 10,10 10,14 6,14 6,10 2,10 2,6 6,6"/>',
+    "cross": '<polygon points="3,1.5 8,6.2 13,1.5 14.5,3 9.8,8 14.5,13 13,14.5 8,9.8 3,14.5 1.5,13 6.2,8 1.5,3"/>',
+    "star": '<polygon points="8,1 9.9,5.8 15,6.1 11,9.3 12.4,14.3 8,11.5 3.6,14.3 5,9.3 1,6.1 6.1,5.8"/>',
+    "hexagon": '<polygon points="8,1.5 13.6,4.8 13.6,11.2 8,14.5 2.4,11.2 2.4,4.8"/>',
+    "triangle-left": '<polygon points="2,8 13.5,2 13.5,14"/>'
+  };
+  var COLOUR_RE = /^#[0-9A-Fa-f]{6}$/;
+
+  function shapeSvg(shape, colour, hollow, size) {
+    var body = SHAPES[shape] || SHAPES.circle;
+    var c = COLOUR_RE.test(colour) ? colour : "#555555";
+    var fill = hollow ? "#ffffff" : c;
+    var stroke = hollow ? c : "#ffffff";
+    var s = size || 16;
+    return '<svg xmlns="http://www.w3.org/2000/svg" width="' + s + '" height="' + s +
+      '" viewBox="0 0 16 16"><g fill="' + fill + '" stroke="' + stroke +
+      '" stroke-width="' + (hollow ? 2 : 1.2) + '" stroke-linejoin="round">' + body + "</g></svg>";
+  }
+
+  function fmtNumber(v, digits) {
+    if (v === null || v === undefined || v === "" || isNaN(v)) { return ""; }
+    return Number(v).toLocaleString("en-GB", {maximumFractionDigits: digits || 0});
+  }
+  function fmtMoney(v) {
+    if (v === null || v === undefined || v === "" || isNaN(v)) { return ""; }
+    return "\u00a3" + Number(v).toLocaleString("en-GB", {maximumFractionDigits: 0});
+  }
+
+  /* ---- controls -------------------------------------------------------- */
+
+  function htmlControl(position, cls, html) {
+    var Ctl = L.Control.extend({
+      onAdd: function () {
+        var div = el("div", "kent-panel " + cls);
+        div.innerHTML = html;  /* built by Python with escape_html */
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+        return div;
+      }
+    });
+    return new Ctl({position: position});
+  }
+
+  function buttonBar(map, buttons) {
+    var Ctl = L.Control.extend({
+      onAdd: function () {
+        var bar = el("div", "leaflet-bar kent-buttons");
+        buttons.forEach(function (b) {
+          var a = el("a", "kent-btn", b.symbol);
+          a.href = "#";
+          a.title = b.title;
+          a.setAttribute("role", "button");
+          a.setAttribute("aria-label", b.title);
+          a.setAttribute("data-tool", b.name);
+          L.DomEvent.on(a, "click", function (e) {
+            L.DomEvent.preventDefault(e);
+            L.DomEvent.stopPropagation(e);
+            b.action(a);
+          });
+          bar.appendChild(a);
+        });
+        L.DomEvent.disableClickPropagation(bar);
+        return bar;
+      }
+    });
+    return new Ctl({position: "topleft"}).addTo(map);
+  }
+
+  function toggleFullscreen(map) {
+    var container = map.getContainer();
+    var doc = document;
+    var isFull = doc.fullscreenElement || container.classList.contains("kent-pseudo-full");
+    if (isFull) {
+      if (doc.fullscreenElement && doc.exitFullscreen) { doc.exitFullscreen(); }
+      container.classList.remove("kent-pseudo-full");
+    } else if (container.requestFullscreen && doc.fullscreenEnabled) {
+      container.requestFullscreen().catch(function () {
+        container.classList.add("kent-pseudo-full");
+      });
+    } else {
+      container.classList.add("kent-pseudo-full");
+    }
+    setTimeout(function () { map.invalidateSize(); }, 200);
+  }
+
+  function Measure(map) {
+    this.map = map;
+    this.active = false;
+    this.points = [];
+    this.layer = L.layerGroup().addTo(map);
+    this.line = null;
+    this.label = null;
+  }
+  Measure.prototype.formatDistance = function (m) {
+    return m < 1000 ? Math.round(m) + " m" : (m / 1000).toFixed(2) + " km";
+  };
+  Measure.prototype.total = function () {
+    var d = 0;
+    for (var i = 1; i < this.points.length; i++) {
+      d += this.map.distance(this.points[i - 1], this.points[i]);
+    }
+    return d;
+  };
+  Measure.prototype.add = function (latlng) {
+    this.points.push(latlng);
+    L.circleMarker(latlng, {radius: 3, color: "#000", weight: 1, fillColor: "#fff",
+      fillOpacity: 1, interactive: false}).addTo(this.layer);
+    if (!this.line) {
+      this.line = L.polyline(this.points, {color: "#000", weight: 2, dashArray: "6 4",
+        interactive: false}).addTo(this.layer);
+    } else {
+      this.line.setLatLngs(this.points);
+    }
+    var text = this.points.length < 2 ? "Click the next point" :
+      "Distance: " + this.formatDistance(this.total());
+    if (this.label) { this.layer.removeLayer(this.label); }
+    this.label = L.tooltip({permanent: true, direction: "right", className: "kent-measure-label"})
+      .setLatLng(latlng).setContent(el("span", null, text));
+    this.layer.addLayer(this.label);
+    this.map.getContainer().setAttribute("data-measure-m", String(Math.round(this.total())));
+  };
+  Measure.prototype.toggle = function (button) {
+    this.active = !this.active;
+    if (button) { button.classList.toggle("kent-btn-on", this.active); }
+    this.map.getContainer().classList.toggle("kent-measuring", this.active);
+    if (this.active) {
+      this.layer.clearLayers();
+      this.points = [];
+      this.line = null;
+      this.label = null;
+      this.map.doubleClickZoom.disable();
+    } else {
+      this.map.doubleClickZoom.enable();
+    }
+  };
+
+  function addMinimap(map, layers, tile) {
+    var Ctl = L.Control.extend({
+      onAdd: function () {
+        var div = el("div", "kent-minimap");
+        div.title = "Overview: click to move the map here";
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+        return div;
+      }
+    });
+    var ctl = new Ctl({position: "bottomright"}).addTo(map);
+    var mini = L.map(ctl.getContainer(), {
+      attributionControl: false, zoomControl: false, dragging: false,
+      scrollWheelZoom: false, doubleClickZoom: false, boxZoom: false,
+      keyboard: false, touchZoom: false, zoomSnap: 0.25
+    });
+    if (tile) { L.tileLayer(tile.url, {subdomains: tile.subdomains || "abc"}).addTo(mini); }
+    var bounds = null;
+    layers.forEach(function (gj) {
+      if (!gj || !gj.features || !gj.features.length) { return; }
+      var l = L.geoJSON(gj, {interactive: false, style: {color: "#555", weight: 1,
+        fillColor: "#ccc", fillOpacity: 0.3}}).addTo(mini);
+      bounds = bounds ? bounds.extend(l.getBounds()) : l.getBounds();
+    });
+    var rect = L.rectangle(map.getBounds(), {color: "#E66100", weight: 2, fillOpacity: 0.1,
+      interactive: false}).addTo(mini);
+    function sync() { rect.setBounds(map.getBounds()); }
+    map.on("moveend zoomend resize", sync);
+    mini.on("click", function (e) { map.panTo(e.latlng); });
+    setTimeout(function () {
+      mini.invalidateSize();
+      if (bounds && bounds.isValid()) { mini.fitBounds(bounds, {padding: [4, 4]}); }
+      sync();
+    }, 0);
+    return mini;
+  }
+
+  /* ---- asset records ----------------------------------------------------- */
+
+  function row(table, label, value) {
+    if (value === null || value === undefined || value === "") { return; }
+    var tr = el("tr");
+    tr.appendChild(el("th", null, label));
+    tr.appendChild(el("td", null, value));
+    table.appendChild(tr);
+  }
+
+  function assetRecord(data, i) {
+    var a = data.assets;
+    var lk = data.lookups;
+    var ag = data.agencies[a.ag[i]];
+    var box = el("div", "kent-card");
+    var head = el("div", "kent-card-head");
+    var sw = el("span", "kent-swatch");
+    sw.innerHTML = shapeSvg(ag.shape, ag.colour, a.sens[i] === 1, 14);  /* no input text */
+    head.appendChild(sw);
+    head.appendChild(el("strong", null, a.name[i]));
+    box.appendChild(head);
+    var t = el("table", "kent-record");
+    row(t, "Agency", ag.name);
+    row(t, "Asset id", a.id[i]);
+    row(t, "Use", lk.use[a.use[i]]);
+    row(t, "Tenure", lk.tenure[a.tenure[i]]);
+    row(t, "Floor area", a.gia[i] === null ? "" : fmtNumber(a.gia[i]) + " m\u00b2");
+    row(t, "Staff", a.staff[i] === null ? "" : fmtNumber(a.staff[i], 1) + " FTE");
+    row(t, "Running cost", a.cost[i] === null ? "" : fmtMoney(a.cost[i]) + " a year");
+    row(t, "Status", lk.status[a.status[i]]);
+    row(t, "Address", a.addr[i]);
+    row(t, "Postcode", a.pc[i]);
+    var method = lk.method[a.method[i]];
+    if (a.sens[i] === 1) {
+      row(t, "Location", "generalised to the centre of its 1 km grid square");
+    } else if (method) {
+      row(t, "Location", method + (a.prec[i] === null ? "" : ", within " +
+        fmtNumber(a.prec[i]) + " m"));
+    }
+    row(t, "Co-location", a.coloc[i]);
+    var src = lk.file[a.file[i]];
+    if (src) { row(t, "Source", src + (a.row[i] === null ? "" : ", row " + a.row[i])); }
+    box.appendChild(t);
+    return box;
+  }
+
+  /* ---- search ------------------------------------------------------------- */
+
+  function addSearch(map, entries, onPick) {
+    var Ctl = L.Control.extend({
+      onAdd: function () {
+        var div = el("div", "kent-panel kent-search");
+        var input = el("input");
+        input.type = "search";
+        input.placeholder = "Search name, asset id or co-location id";
+        input.setAttribute("aria-label", "Search assets and co-locations");
+        var list = el("ul", "kent-results");
+        div.appendChild(input);
+        div.appendChild(list);
+        var lower = null;
+        function run() {
+          var q = input.value.trim().toLowerCase();
+          list.textContent = "";
+          if (q.length < 2) { return; }
+          if (!lower) { lower = entries.map(function (e) { return e.key.toLowerCase(); }); }
+          var found = 0;
+          for (var i = 0; i < entries.length && found < 12; i++) {
+            if (lower[i].indexOf(q) !== -1) {
+              var li = el("li", "kent-result");
+              li.appendChild(el("span", "kent-result-label", entries[i].label));
+              li.appendChild(el("span", "kent-result-kind", entries[i].kind));
+              li.tabIndex = 0;
+              (function (entry) {
+                L.DomEvent.on(li, "click", function () { onPick(entry); });
+                L.DomEvent.on(li, "keydown", function (e) {
+                  if (e.key === "Enter") { onPick(entry); }
+                });
+              })(entries[i]);
+              list.appendChild(li);
+              found += 1;
+            }
+          }
+          if (!found) { list.appendChild(el("li", "kent-noresult", "No match")); }
+        }
+        L.DomEvent.on(input, "input", run);
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+        return div;
+      }
+    });
+    return new Ctl({position: "topright"}).addTo(map);
+  }
+
+  /* ---- shared map furniture ------------------------------------------------ */
+
+  function baseLayers(map, data) {
+    var bases = {};
+    var first = null;
+    (data.tiles || []).forEach(function (t) {
+      var layer = L.tileLayer(t.url, {attribution: t.attribution, maxZoom: t.max_zoom || 19,
+        subdomains: t.subdomains || "abc"});
+      bases[t.name] = layer;
+      if (!first || t.default) { first = layer; }
+    });
+    bases["No base map"] = L.layerGroup();
+    (first || bases["No base map"]).addTo(map);
+    return bases;
+  }
+
+  function furniture(map, data, measure) {
+    L.control.scale({imperial: false, position: "bottomleft"}).addTo(map);
+    buttonBar(map, [
+      {name: "fullscreen", symbol: "\u26f6", title: "Full screen",
+        action: function () { toggleFullscreen(map); }},
+      {name: "measure", symbol: "\u21a6", title: "Measure a distance (click points; click again to stop)",
+        action: function (a) { measure.toggle(a); }}
+    ]);
+    map.on("click", function (e) { if (measure.active) { measure.add(e.latlng); } });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && measure.active) { measure.toggle(document.querySelector(".kent-btn[data-tool=measure]")); }
+    });
+  }
+
+  function fit(map, data) {
+    if (data.bounds) { map.fitBounds(data.bounds, {padding: [10, 10]}); }
+  }
+
+  /* ---- district map --------------------------------------------------------- */
+
+  function districtMap(map, data) {
+    var state = {markers: 0, hulls: 0, assets: data.assets.n, ready: false};
+    window.kentassets = state;
+    map.attributionControl.setPrefix("Leaflet");
+    var bases = baseLayers(map, data);
+    L.control.zoom({position: "topleft"}).addTo(map);
+    var measure = new Measure(map);
+    furniture(map, data, measure);
+    if (data.title_html) { htmlControl("topleft", "kent-title", data.title_html).addTo(map); }
+
+    var overlays = {};
+    var neighbours = L.geoJSON(data.neighbours, {interactive: false,
+      style: {color: data.style.neighbour_edge, weight: 1, dashArray: "4 3", fill: false}});
+    neighbours.addTo(map);
+    var district = L.geoJSON(data.district, {interactive: false,
+      style: {color: data.style.district_edge, weight: 3, fill: true, fillColor: "#ffffff",
+        fillOpacity: 0.0}});
+    district.addTo(map);
+    overlays["District boundary"] = district;
+    overlays["Neighbouring districts"] = neighbours;
+
+    /* hulls */
+    var hullLayer = L.featureGroup();
+    var hullById = {};
+    data.hulls.forEach(function (h) {
+      var poly = L.geoJSON(h.geometry, {style: {color: data.style.hull, weight: 2,
+        fillColor: data.style.hull, fillOpacity: 0.18}});
+      var label = el("span", null, h.id);
+      poly.bindTooltip(label, {permanent: true, direction: "center", className: "kent-hull-label",
+        interactive: false});
+      var card = el("div", "kent-card kent-hull-card");
+      card.innerHTML = h.card_html;  /* built by Python with escape_html */
+      poly.bindPopup(card, {maxWidth: 460, minWidth: 300, autoPanPadding: [20, 20]});
+      poly.on("click", function (e) {
+        if (measure.active) { poly.closePopup(); measure.add(e.latlng); }
+      });
+      poly.kentId = h.id;
+      hullLayer.addLayer(poly);
+      hullById[h.id] = poly;
+      state.hulls += 1;
+    });
+    hullLayer.addTo(map);
+    hullLayer.eachLayer(function (poly) {
+      poly.eachLayer(function (l) {
+        var path = l.getElement && l.getElement();
+        if (path) {
+          path.classList.add("kent-hull");
+          path.setAttribute("data-colocation", poly.kentId);
+        }
+      });
+    });
+    overlays["Co-locations (" + data.hulls.length + ")"] = hullLayer;
+
+    /* markers */
+    var a = data.assets;
+    var icons = data.agencies.map(function (ag) {
+      return [false, true].map(function (hollow) {
+        return L.divIcon({className: "kent-marker", html: shapeSvg(ag.shape, ag.colour, hollow, 16),
+          iconSize: [16, 16], iconAnchor: [8, 8], popupAnchor: [0, -6], tooltipAnchor: [8, 0]});
+      });
+    });
+    var byAgency = data.agencies.map(function () { return []; });
+    var markers = new Array(a.n);
+    for (var i = 0; i < a.n; i++) {
+      var m = L.marker([a.lat[i], a.lon[i]], {icon: icons[a.ag[i]][a.sens[i]], keyboard: false});
+      m.kentIndex = i;
+      m.bindPopup(function (layer) { return assetRecord(data, layer.kentIndex); },
+        {maxWidth: 380, minWidth: 260});
+      markers[i] = m;
+      byAgency[a.ag[i]].push(m);
+    }
+    var holder;
+    if (data.cluster) {
+      holder = L.markerClusterGroup({chunkedLoading: true, chunkInterval: 150,
+        showCoverageOnHover: false, maxClusterRadius: 50, spiderfyOnMaxZoom: true,
+        disableClusteringAtZoom: 18, removeOutsideVisibleBounds: true});
+      holder.addLayers(markers);
+    } else {
+      holder = L.featureGroup(markers);
+    }
+    holder.on("mouseover", function (e) {
+      var l = e.layer;
+      if (l && l.kentIndex !== undefined && !l.getTooltip()) {
+        l.bindTooltip(el("span", null, a.name[l.kentIndex])).openTooltip();
+      }
+    });
+    holder.addTo(map);
+    state.markers = data.cluster ? holder.getLayers().length : markers.length;
+    data.agencies.forEach(function (ag, k) {
+      var proxy = L.layerGroup();
+      proxy.kentAgency = k;
+      proxy.addTo(map);
+      overlays[ag.name + " (" + ag.count + ")"] = proxy;
+    });
+    map.on("overlayadd overlayremove", function (e) {
+      var k = e.layer.kentAgency;
+      if (k === undefined) { return; }
+      if (e.type === "overlayadd") {
+        if (data.cluster) { holder.addLayers(byAgency[k]); } else { byAgency[k].forEach(function (mk) { holder.addLayer(mk); }); }
+      } else {
+        if (data.cluster) { holder.removeLayers(byAgency[k]); } else { byAgency[k].forEach(function (mk) { holder.removeLayer(mk); }); }
+      }
+      state.markers = data.cluster ? holder.getLayers().length : holder.getLayers().length;
+      map.getContainer().setAttribute("data-markers", String(state.markers));
+    });
+    /* layer control labels go through textContent: Leaflet inserts names as HTML,
+       so we give it escaped names and let it render them as text. */
+    var safeOverlays = {};
+    Object.keys(overlays).forEach(function (k) { safeOverlays[escapeText(k)] = overlays[k]; });
+    var safeBases = {};
+    Object.keys(bases).forEach(function (k) { safeBases[escapeText(k)] = bases[k]; });
+    L.control.layers(safeBases, safeOverlays, {collapsed: true, position: "topright"}).addTo(map);
+    if (data.legend_html) { htmlControl("bottomleft", "kent-legend", data.legend_html).addTo(map); }
+
+    /* search */
+    var entries = [];
+    data.hulls.forEach(function (h) {
+      entries.push({key: h.id + " " + h.agencies, label: h.id + " \u2013 " + h.agencies, kind: "co-location", hull: h.id});
+    });
+    for (var j = 0; j < a.n; j++) {
+      entries.push({key: a.name[j] + " " + a.id[j], label: a.name[j] + (a.id[j] ? " (" + a.id[j] + ")" : ""),
+        kind: data.agencies[a.ag[j]].name, asset: j});
+    }
+    addSearch(map, entries, function (entry) {
+      if (entry.hull !== undefined) {
+        var poly = hullById[entry.hull];
+        map.fitBounds(poly.getBounds(), {maxZoom: 17, padding: [40, 40]});
+        poly.openPopup(poly.getBounds().getCenter());
+      } else {
+        var mk = markers[entry.asset];
+        if (data.cluster && holder.hasLayer(mk)) {
+          holder.zoomToShowLayer(mk, function () { mk.openPopup(); });
+        } else {
+          map.setView(mk.getLatLng(), Math.max(map.getZoom(), 16));
+          mk.openPopup();
+        }
+      }
+    });
+
+    fit(map, data);
+    addMinimap(map, [data.district, data.neighbours], data.minimap_tile);
+    map.getContainer().setAttribute("data-markers", String(state.markers));
+    map.getContainer().setAttribute("data-hulls", String(state.hulls));
+    map.getContainer().setAttribute("data-assets", String(a.n));
+    state.ready = true;
+    map.getContainer().setAttribute("data-ready", "true");
+    return state;
+  }
+
+  function escapeText(s) {
+    var d = document.createElement("div");
+    d.textContent = String(s);
+    return d.innerHTML.replace(/"/g, "&quot;").replace(/'/g, "&#39;").replace(/`/g, "&#96;");
+  }
+
+  /* ---- county map ------------------------------------------------------------ */
+
+  function countyMap(map, data) {
+    var state = {districts: 0, ready: false};
+    window.kentassets = state;
+    map.attributionControl.setPrefix("Leaflet");
+    var bases = baseLayers(map, data);
+    L.control.zoom({position: "topleft"}).addTo(map);
+    var measure = new Measure(map);
+    furniture(map, data, measure);
+    if (data.title_html) { htmlControl("topleft", "kent-title", data.title_html).addTo(map); }
+    var layer = L.featureGroup();
+    data.districts.forEach(function (d) {
+      var g = L.geoJSON(d.geometry, {style: {color: "#333333", weight: 1.2, fillColor: d.colour,
+        fillOpacity: 0.75}});
+      g.bindTooltip(el("span", null, d.name + ": " + d.value_text), {sticky: true});
+      var card = el("div", "kent-card");
+      card.innerHTML = d.card_html;  /* built by Python with escape_html */
+      g.bindPopup(card, {maxWidth: 320});
+      g.on("click", function (e) { if (measure.active) { g.closePopup(); measure.add(e.latlng); } });
+      var label = L.tooltip({permanent: true, direction: "center", className: "kent-district-label",
+        interactive: false}).setLatLng(d.label_point).setContent(el("span", null, d.name));
+      layer.addLayer(g);
+      layer.addLayer(label);
+      state.districts += 1;
+    });
+    layer.addTo(map);
+    var safeBases = {};
+    Object.keys(bases).forEach(function (k) { safeBases[escapeText(k)] = bases[k]; });
+    L.control.layers(safeBases, {"Districts": layer}, {collapsed: true, position: "topright"}).addTo(map);
+    if (data.legend_html) { htmlControl("bottomleft", "kent-legend", data.legend_html).addTo(map); }
+    var entries = data.districts.map(function (d) {
+      return {key: d.name + " " + d.code, label: d.name, kind: d.code, d: d};
+    });
+    addSearch(map, entries, function (entry) { map.fitBounds(entry.d.bounds); });
+    fit(map, data);
+    map.getContainer().setAttribute("data-districts", String(state.districts));
+    state.ready = true;
+    map.getContainer().setAttribute("data-ready", "true");
+    return state;
+  }
+
+  window.KentAssetsMaps = {districtMap: districtMap, countyMap: countyMap};
+})();
