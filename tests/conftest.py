@@ -42,3 +42,22 @@ def pdftoppm() -> str:
     if path is None:
         pytest.skip("pdftoppm not installed: apt-get install poppler-utils")
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo run once per test session through the CLI (offline HTML)."""
+    from kentassets.cli import main
+
+    out = tmp_path_factory.mktemp("demo") / "out"
+    code = main(["demo", "--out", str(out), "--offline", "--quiet"])
+    assert code == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def sample_manifest(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample estate's raw registers and manifest, written once per session."""
+    from kentassets.sample import write_sample_estate
+
+    return write_sample_estate(tmp_path_factory.mktemp("sample") / "estate")

@@ -1,3 +1,130 @@
-"""kentassets: pool public agencies' property registers and find co-location opportunities."""
+"""kentassets: pool public agencies' property registers and find co-location opportunities.
+
+The public API, one stage of the data flow at a time::
+
+    import kentassets as ka
+
+    result = ka.read_manifest("manifest.toml")          # load: assets + ledger
+    districts = ka.load_districts()                      # districts
+    colocs = ka.find_colocations(result.assets)          # co-location
+    opps = ka.score_opportunities(colocs, result.assets) # opportunities
+    ka.district_map(result.assets, districts, opps, district_code="E07000110")
+
+Names are imported on first use, so ``import kentassets`` stays quick and the
+renderers' heavy dependencies (folium, matplotlib) load only when needed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+#: Public name -> module that defines it.
+_EXPORTS: dict[str, str] = {
+    # errors
+    "KentAssetsError": "errors",
+    "RegisterFormatError": "errors",
+    "ManifestError": "errors",
+    "ValidationError": "errors",
+    "CoordinateSystemError": "errors",
+    "BoundaryDataError": "errors",
+    "OutputError": "errors",
+    # load
+    "LoadResult": "load",
+    "read_register": "load",
+    "read_manifest": "load",
+    "combine_results": "load",
+    "assign_sites": "load",
+    "PostcodeDirectory": "io.postcodes",
+    "parse_manifest": "io.manifest",
+    # districts
+    "load_districts": "districts",
+    "derive_districts": "districts",
+    "assign_districts": "districts",
+    "download_boundaries": "io.boundaries",
+    # co-location
+    "ClusterParams": "colocation",
+    "ColocationResult": "colocation",
+    "find_colocations": "colocation",
+    "sweep_eps": "colocation",
+    "plot_sweep": "colocation",
+    # opportunities
+    "ScoringParams": "opportunities",
+    "score_opportunities": "opportunities",
+    "shortlist": "opportunities",
+    "benchmark_agencies": "opportunities",
+    "surplus_assets": "opportunities",
+    "county_totals": "opportunities",
+    # rendering
+    "district_map": "render.webmap",
+    "county_map": "render.webmap",
+    "district_pdf": "render.printmap",
+    "write_atlas": "render.printmap",
+    "agency_styles": "render.style",
+    # pipeline
+    "BuildOptions": "pipeline",
+    "Analysis": "pipeline",
+    "BuildReport": "pipeline",
+    "analyse": "pipeline",
+    "build": "pipeline",
+    "demo": "pipeline",
+    # sample estate
+    "write_sample_estate": "sample",
+    # safety
+    "generalise_sensitive": "safety",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kentassets' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
+    from .colocation import (
+        ClusterParams,
+        ColocationResult,
+        find_colocations,
+        plot_sweep,
+        sweep_eps,
+    )
+    from .districts import assign_districts, derive_districts, load_districts
+    from .errors import (
+        BoundaryDataError,
+        CoordinateSystemError,
+        KentAssetsError,
+        ManifestError,
+        OutputError,
+        RegisterFormatError,
+        ValidationError,
+    )
+    from .io.boundaries import download_boundaries
+    from .io.manifest import parse_manifest
+    from .io.postcodes import PostcodeDirectory
+    from .load import LoadResult, assign_sites, combine_results, read_manifest, read_register
+    from .opportunities import (
+        ScoringParams,
+        benchmark_agencies,
+        county_totals,
+        score_opportunities,
+        shortlist,
+        surplus_assets,
+    )
+    from .pipeline import Analysis, BuildOptions, BuildReport, analyse, build, demo
+    from .render.printmap import district_pdf, write_atlas
+    from .render.style import agency_styles
+    from .render.webmap import county_map, district_map
+    from .safety import generalise_sensitive
+    from .sample import write_sample_estate

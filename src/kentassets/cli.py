@@ -12,9 +12,13 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import KentAssetsError
+
+if TYPE_CHECKING:
+    from .pipeline import BuildOptions
 
 logger = logging.getLogger("kentassets")
 
@@ -24,30 +28,76 @@ EXIT_ERROR = 2
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-v", "--verbose", action="store_true", help="show debug logging and tracebacks")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="show debug logging and tracebacks"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
 
 
 def _add_analysis(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", required=True, type=Path, metavar="DIR",
-                        help="output folder (replaced atomically; never the folder of the inputs)")
-    parser.add_argument("--eps-m", type=float, default=250.0, metavar="M",
-                        help="co-location distance in metres (default 250)")
-    parser.add_argument("--min-agencies", type=int, default=2, metavar="N",
-                        help="distinct agencies a co-location needs (default 2)")
-    parser.add_argument("--min-assets", type=int, default=2, metavar="N",
-                        help="locations a cluster needs (default 2)")
-    parser.add_argument("--method", choices=("dbscan", "hdbscan"), default="dbscan",
-                        help="clustering method (default dbscan)")
-    parser.add_argument("--space-standard", type=float, default=None, metavar="M2",
-                        help="office space standard, m2 per FTE (default: the government workplace standard)")
-    parser.add_argument("--savings-target", type=float, default=10_000_000.0, metavar="GBP",
-                        help="savings target in pounds over the target period (default 10,000,000)")
-    parser.add_argument("--target-years", type=int, default=4, metavar="N",
-                        help="length of the savings target period in years (default 4)")
-    parser.add_argument("--paper", choices=("A3", "A4"), default="A3", help="PDF paper size (default A3)")
-    parser.add_argument("--offline", action="store_true",
-                        help="self-contained HTML maps with no network requests and no tiles")
+    parser.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        metavar="DIR",
+        help="output folder (replaced atomically; never the folder of the inputs)",
+    )
+    parser.add_argument(
+        "--eps-m",
+        type=float,
+        default=250.0,
+        metavar="M",
+        help="co-location distance in metres (default 250)",
+    )
+    parser.add_argument(
+        "--min-agencies",
+        type=int,
+        default=2,
+        metavar="N",
+        help="distinct agencies a co-location needs (default 2)",
+    )
+    parser.add_argument(
+        "--min-assets",
+        type=int,
+        default=2,
+        metavar="N",
+        help="locations a cluster needs (default 2)",
+    )
+    parser.add_argument(
+        "--method",
+        choices=("dbscan", "hdbscan"),
+        default="dbscan",
+        help="clustering method (default dbscan)",
+    )
+    parser.add_argument(
+        "--space-standard",
+        type=float,
+        default=None,
+        metavar="M2",
+        help="office space standard, m2 per FTE (default: the government workplace standard)",
+    )
+    parser.add_argument(
+        "--savings-target",
+        type=float,
+        default=10_000_000.0,
+        metavar="GBP",
+        help="savings target in pounds over the target period (default 10,000,000)",
+    )
+    parser.add_argument(
+        "--target-years",
+        type=int,
+        default=4,
+        metavar="N",
+        help="length of the savings target period in years (default 4)",
+    )
+    parser.add_argument(
+        "--paper", choices=("A3", "A4"), default="A3", help="PDF paper size (default A3)"
+    )
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="self-contained HTML maps with no network requests and no tiles",
+    )
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -60,59 +110,104 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kentassets {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    demo = sub.add_parser("demo", help="build every output from the synthetic sample Kent estate",
-                          description="Generate the synthetic sample estate and run load, districts, "
-                          "co-location, opportunities and rendering on it.")
+    demo = sub.add_parser(
+        "demo",
+        help="build every output from the synthetic sample Kent estate",
+        description="Generate the synthetic sample estate and run load, districts, "
+        "co-location, opportunities and rendering on it.",
+    )
     _add_analysis(demo)
     demo.add_argument("--seed", type=int, default=20261125, help="sample estate seed")
-    demo.add_argument("--assets", type=int, default=2400, metavar="N", help="number of sample assets")
+    demo.add_argument(
+        "--assets", type=int, default=2400, metavar="N", help="number of sample assets"
+    )
     _add_common(demo)
 
-    build = sub.add_parser("build", help="build every output from your own registers",
-                           description="Read the registers listed in MANIFEST and write maps, "
-                           "atlas, tables and the load ledger to --out.")
+    build = sub.add_parser(
+        "build",
+        help="build every output from your own registers",
+        description="Read the registers listed in MANIFEST and write maps, "
+        "atlas, tables and the load ledger to --out.",
+    )
     build.add_argument("manifest", type=Path, help="TOML manifest listing the registers")
-    build.add_argument("--boundaries", type=Path, default=None, metavar="PATH",
-                       help="official ONS district boundary file (GeoJSON, GeoPackage or Shapefile)")
-    build.add_argument("--allow-inputs-folder", action="store_true",
-                       help="allow --out to be the folder that holds the registers")
+    build.add_argument(
+        "--boundaries",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="official ONS district boundary file (GeoJSON, GeoPackage or Shapefile)",
+    )
+    build.add_argument(
+        "--allow-inputs-folder",
+        action="store_true",
+        help="allow --out to be the folder that holds the registers",
+    )
     _add_analysis(build)
     _add_common(build)
 
-    validate = sub.add_parser("validate", help="check registers and write the load ledger",
-                              description="Load every register in MANIFEST, print a per-agency "
-                              "summary and write the ledger as CSV.")
+    validate = sub.add_parser(
+        "validate",
+        help="check registers and write the load ledger",
+        description="Load every register in MANIFEST, print a per-agency "
+        "summary and write the ledger as CSV.",
+    )
     validate.add_argument("manifest", type=Path, help="TOML manifest listing the registers")
-    validate.add_argument("--ledger", type=Path, default=Path("load_ledger.csv"), metavar="CSV",
-                          help="where to write the ledger (default load_ledger.csv)")
-    validate.add_argument("--boundaries", type=Path, default=None, metavar="PATH",
-                          help="official district boundary file")
+    validate.add_argument(
+        "--ledger",
+        type=Path,
+        default=Path("load_ledger.csv"),
+        metavar="CSV",
+        help="where to write the ledger (default load_ledger.csv)",
+    )
+    validate.add_argument(
+        "--boundaries",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="official district boundary file",
+    )
     validate.add_argument("--strict", action="store_true", help="exit 1 when any row was rejected")
     _add_common(validate)
 
-    sample = sub.add_parser("sample", help="write the synthetic sample estate (raw files + manifest)",
-                            description="Write the synthetic sample agency registers and their manifest "
-                            "to a folder, to try `kentassets build` or as a template.")
+    sample = sub.add_parser(
+        "sample",
+        help="write the synthetic sample estate (raw files + manifest)",
+        description="Write the synthetic sample agency registers and their manifest "
+        "to a folder, to try `kentassets build` or as a template.",
+    )
     sample.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder to write")
     sample.add_argument("--seed", type=int, default=20261125, help="seed")
     sample.add_argument("--assets", type=int, default=2400, metavar="N", help="number of assets")
     _add_common(sample)
 
-    bnd = sub.add_parser("boundaries", help="official district boundaries",
-                         description="Manage official ONS district boundaries.")
+    bnd = sub.add_parser(
+        "boundaries",
+        help="official district boundaries",
+        description="Manage official ONS district boundaries.",
+    )
     bsub = bnd.add_subparsers(dest="action", required=True, metavar="ACTION")
-    dl = bsub.add_parser("download", help="download ONS boundaries for the study area into the cache",
-                         description="Fetch the official ONS Local Authority District boundaries "
-                         "for the study area from the ONS Open Geography Portal and cache them.")
-    dl.add_argument("--codes", nargs="+", default=None, metavar="CODE",
-                    help="district codes of the study area (default Kent and Medway)")
+    dl = bsub.add_parser(
+        "download",
+        help="download ONS boundaries for the study area into the cache",
+        description="Fetch the official ONS Local Authority District boundaries "
+        "for the study area from the ONS Open Geography Portal and cache them.",
+    )
+    dl.add_argument(
+        "--codes",
+        nargs="+",
+        default=None,
+        metavar="CODE",
+        help="district codes of the study area (default Kent and Medway)",
+    )
     dl.add_argument("--url", default=None, help="service URL (default: the documented ONS service)")
-    dl.add_argument("--cache-dir", type=Path, default=None, help="cache folder (default: user cache)")
+    dl.add_argument(
+        "--cache-dir", type=Path, default=None, help="cache folder (default: user cache)"
+    )
     _add_common(dl)
     return parser
 
 
-def _options(args: argparse.Namespace) -> object:
+def _options(args: argparse.Namespace) -> BuildOptions:
     from .pipeline import BuildOptions
 
     return BuildOptions(
@@ -133,14 +228,24 @@ def _run(args: argparse.Namespace) -> int:
 
     progress = not args.quiet
     if args.command == "demo":
-        report = pipeline.demo(args.out, seed=args.seed, n_assets=args.assets,
-                               options=_options(args), progress=progress)  # type: ignore[arg-type]
+        report = pipeline.demo(
+            args.out,
+            seed=args.seed,
+            n_assets=args.assets,
+            options=_options(args),
+            progress=progress,
+        )
         print(report)
         return EXIT_OK
     if args.command == "build":
-        report = pipeline.build(args.manifest, args.out, boundaries=args.boundaries,
-                                options=_options(args), progress=progress,  # type: ignore[arg-type]
-                                allow_inputs_folder=args.allow_inputs_folder)
+        report = pipeline.build(
+            args.manifest,
+            args.out,
+            boundaries=args.boundaries,
+            options=_options(args),
+            progress=progress,
+            allow_inputs_folder=args.allow_inputs_folder,
+        )
         print(report)
         return EXIT_OK
     if args.command == "validate":
@@ -149,19 +254,20 @@ def _run(args: argparse.Namespace) -> int:
         from .sample import write_sample_estate
 
         manifest = write_sample_estate(args.out, seed=args.seed, n_assets=args.assets)
-        print(f"Wrote the synthetic sample estate to {args.out}\n"
-              f"  try: kentassets build {manifest} --out outputs")
+        print(
+            f"Wrote the synthetic sample estate to {args.out}\n"
+            f"  try: kentassets build {manifest} --out outputs"
+        )
         return EXIT_OK
     if args.command == "boundaries":
-        from .io.boundaries import download_boundaries
+        from .io.boundaries import ONS_LAD_SERVICE_URL, download_boundaries
         from .schema import DEFAULT_STUDY_AREA
 
-        kwargs: dict[str, object] = {"codes": tuple(args.codes or DEFAULT_STUDY_AREA)}
-        if args.url:
-            kwargs["url"] = args.url
-        if args.cache_dir:
-            kwargs["cache_dir"] = args.cache_dir
-        path = download_boundaries(**kwargs)  # type: ignore[arg-type]
+        path = download_boundaries(
+            codes=tuple(args.codes or DEFAULT_STUDY_AREA),
+            url=args.url or ONS_LAD_SERVICE_URL,
+            cache_dir=args.cache_dir,
+        )
         print(f"Official boundaries saved to {path}; builds now use them by default.")
         return EXIT_OK
     raise AssertionError(args.command)  # pragma: no cover - argparse enforces choices
@@ -180,15 +286,19 @@ def _validate(args: argparse.Namespace, *, progress: bool) -> int:
     if ledger_path.resolve() in {r.path.resolve() for r in spec.registers}:
         raise KentAssetsError(f"{ledger_path}: is an input register; choose another --ledger path.")
     postcodes = PostcodeDirectory(spec.postcodes) if spec.postcodes else PostcodeDirectory()
-    districts = load_districts(args.boundaries or spec.boundaries, codes=spec.study_area,
-                               postcodes=postcodes)
-    result = read_manifest(args.manifest, postcodes=postcodes, districts=districts, progress=progress)
+    districts = load_districts(
+        args.boundaries or spec.boundaries, codes=spec.study_area, postcodes=postcodes
+    )
+    result = read_manifest(
+        args.manifest, postcodes=postcodes, districts=districts, progress=progress
+    )
     summary = result.summary()
     print(summary.to_string(index=False))
     write_csv(result.ledger, ledger_path)
     n_rejected = int((result.ledger[LEDGER_STATUS] == REJECTED).sum())
-    print(f"\nLedger of {len(result.ledger)} rows written to {ledger_path}"
-          f" ({n_rejected} rejected).")
+    print(
+        f"\nLedger of {len(result.ledger)} rows written to {ledger_path} ({n_rejected} rejected)."
+    )
     return EXIT_REJECTED if (args.strict and n_rejected) else EXIT_OK
 
 
@@ -201,8 +311,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = make_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     try:
         return _run(args)
     except KentAssetsError as exc:

