@@ -8,7 +8,7 @@ searchable, embedded TrueType text (``pdf.fonttype`` 42, set through
 * :func:`district_pdf` draws one landscape page (A3 by default, A4 on request)
   and *returns* the :class:`~matplotlib.figure.Figure`; the caller decides where
   it goes.
-* :func:`write_district_pdf` saves such a figure as a one-page PDF, atomically
+* :func:`write_figure_pdf` saves such a figure as a one-page PDF, atomically
   and reproducibly.
 * :func:`write_atlas` writes the county atlas: a cover, one page per district,
   and a load summary per agency, with a PDF outline (bookmarks).
@@ -30,12 +30,12 @@ import io
 import logging
 import os
 import re
-import tempfile
 import textwrap
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__, schema
-from ..errors import OutputError, ValidationError
+from ..errors import ValidationError
 from . import style
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ MIN_FONT_PT = 6.5
 #: Side of the grid square that sensitive sites are generalised to, metres.
 SENSITIVE_GRID_M = 1000.0
 #: Fallback PDF date when neither ``creation_date`` nor ``data_date`` is given.
-DEFAULT_PDF_DATE = datetime(2000, 1, 1, tzinfo=timezone.utc)
+DEFAULT_PDF_DATE = datetime(2000, 1, 1, tzinfo=UTC)
 
 _MM = 1.0 / 25.4  # inches per millimetre
 _PT_MM = 25.4 / 72.0  # millimetres per point
@@ -143,6 +143,54 @@ def _wrap(text: str, width_chars: int, max_lines: int) -> list[str]:
     return lines
 
 
+def _text_width_mm(text: str, size_pt: float, *, bold: bool = False) -> float:
+    """Width of one line of DejaVu Sans text at ``size_pt``, millimetres (measured)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    prop = FontProperties(family="DejaVu Sans", size=size_pt,
+                          weight="bold" if bold else "normal")
+    width_pt, _, _ = TextToPath().get_text_width_height_descent(text, prop, ismath=False)
+    return float(width_pt) * _PT_MM
+
+
+def _wrap_mm(text: str, width_mm: float, size_pt: float, max_lines: int, *,
+             bold: bool = False) -> list[str]:
+    """Wrap ``text`` into lines no wider than ``width_mm``; ellipsis when it overflows."""
+    def fits(line: str) -> bool:
+        return _text_width_mm(line, size_pt, bold=bold) <= width_mm + 0.05
+
+    lines: list[str] = []
+    current = ""
+    words = text.split()
+    i = 0
+    while i < len(words):
+        word = words[i]
+        trial = f"{current} {word}" if current else word
+        if fits(trial):
+            current = trial
+            i += 1
+            continue
+        if current:
+            lines.append(current)
+            current = ""
+            continue
+        # a single word wider than the line: break it
+        cut = len(word)
+        while cut > 1 and not fits(word[:cut]):
+            cut -= 1
+        lines.append(word[:cut])
+        words[i] = word[cut:]
+    if current or not lines:
+        lines.append(current)
+    if len(lines) > max_lines:
+        last = lines[max_lines - 1]
+        while last and not fits(last + "…"):
+            last = last[:-1]
+        lines = [*lines[: max_lines - 1], last.rstrip() + "…"]
+    return lines
+
+
 def _chars_for(width_mm: float, size_pt: float) -> int:
     """How many characters of DejaVu Sans at ``size_pt`` fit in ``width_mm``."""
     return max(int(width_mm / (size_pt * _CHAR_EM * _PT_MM)), 1)
@@ -214,14 +262,16 @@ class _Page:
     width_mm: float
     height_mm: float
 
-    def rect(self, x_mm: float, y_mm: float, w_mm: float, h_mm: float) -> list[float]:
+    def rect(
+        self, x_mm: float, y_mm: float, w_mm: float, h_mm: float
+    ) -> tuple[float, float, float, float]:
         """Figure-fraction rectangle for a box given in mm from the lower-left corner."""
-        return [
+        return (
             x_mm / self.width_mm,
             y_mm / self.height_mm,
             w_mm / self.width_mm,
             h_mm / self.height_mm,
-        ]
+        )
 
     def text(self, x_mm: float, y_mm: float, s: str, **kw: Any) -> Text:
         """Draw plain text at a page position in mm."""
@@ -234,6 +284,13 @@ class _Page:
             usetex=False,
             **kw,
         )
+
+
+def _rc() -> AbstractContextManager[None]:
+    """Matplotlib settings for print pages, scoped (never mutates global rcParams)."""
+    from matplotlib import rc_context
+
+    return rc_context(_RC)  # type: ignore[arg-type]
 
 
 def _paper_mm(paper: str) -> tuple[float, float]:
@@ -263,8 +320,7 @@ def _header(page: _Page, heading: str, subtitle: str) -> float:
     page.text(MARGIN_MM, top, clean_text(heading, max_chars=90), fontsize=size,
               fontweight="bold", va="top", ha="left")
     sub_size = 9.5 if page.width_mm > 350 else 8.0
-    width_chars = _chars_for(page.width_mm - 2 * MARGIN_MM, sub_size)
-    lines = _wrap(subtitle, width_chars, 2)
+    lines = _wrap_mm(subtitle, page.width_mm - 2 * MARGIN_MM, sub_size, 2)
     y = top - size * _PT_MM * 1.35
     page.text(MARGIN_MM, y, "\n".join(lines), fontsize=sub_size, va="top", ha="left",
               color=_MUTED, linespacing=1.3)
@@ -275,7 +331,7 @@ def _footer(page: _Page, text: str, *, page_label: str | None = None) -> float:
     """Draw the attribution; return the y (mm) of its upper edge."""
     size = MIN_FONT_PT
     width = page.width_mm - 2 * MARGIN_MM - (30.0 if page_label else 0.0)
-    lines = _wrap(text, _chars_for(width, size), 4)
+    lines = _wrap_mm(text, width, size, 4)
     page.text(MARGIN_MM, MARGIN_MM, "\n".join(lines), fontsize=size, va="bottom",
               ha="left", color=_MUTED, linespacing=1.25)
     if page_label:
@@ -552,3 +608,1108 @@ def _prepare_district(
         points=points, colocations=colocs, shortlist=shortlist, styles=styles, abbr=abbr,
         sensitive=sensitive, counts=counts,
     )
+
+
+# --------------------------------------------------------------------------- map drawing
+
+
+def _view(bounds: Sequence[float], box_w_mm: float, box_h_mm: float, pad: float = 0.04) -> tuple[
+    float, float, float, float
+]:
+    """Limits (xmin, xmax, ymin, ymax) around ``bounds`` with the box's aspect ratio."""
+    minx, miny, maxx, maxy = (float(v) for v in bounds)
+    if not np.all(np.isfinite([minx, miny, maxx, maxy])):
+        minx, miny, maxx, maxy = 500_000.0, 100_000.0, 650_000.0, 200_000.0
+    w = max(maxx - minx, 200.0) * (1 + 2 * pad)
+    h = max(maxy - miny, 200.0) * (1 + 2 * pad)
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    aspect = box_w_mm / box_h_mm
+    if w / h < aspect:
+        w = h * aspect
+    else:
+        h = w / aspect
+    return cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2
+
+
+def _intersects(view: Sequence[float], bounds: Sequence[float]) -> bool:
+    xmin, xmax, ymin, ymax = view
+    bx0, by0, bx1, by1 = bounds
+    return not (bx1 < xmin or bx0 > xmax or by1 < ymin or by0 > ymax)
+
+
+def _bng_frame(ax: Axes, view: Sequence[float], *, labels: bool) -> None:
+    """Labelled British National Grid ticks (km) and faint grid lines."""
+    xmin, xmax, ymin, ymax = view
+    span = max(xmax - xmin, ymax - ymin)
+    step = 50_000.0
+    for km in (0.5, 1, 2, 5, 10, 20, 50):
+        if span / (km * 1000) <= 7:
+            step = km * 1000
+            break
+    xt = np.arange(np.ceil(xmin / step) * step, xmax, step)
+    yt = np.arange(np.ceil(ymin / step) * step, ymax, step)
+    fmt = "{:.0f}" if step >= 1000 else "{:.1f}"
+    for v in xt:
+        ax.axvline(v, color="#9A9A9A", lw=0.3, ls=(0, (2, 3)), zorder=1.8)
+    for v in yt:
+        ax.axhline(v, color="#9A9A9A", lw=0.3, ls=(0, (2, 3)), zorder=1.8)
+    ax.set_xticks(xt)
+    ax.set_yticks(yt)
+    if labels:
+        ax.set_xticklabels([fmt.format(v / 1000) for v in xt])
+        ax.set_yticklabels([fmt.format(v / 1000) for v in yt], rotation=90, va="center")
+        ax.tick_params(labelsize=MIN_FONT_PT, length=2.5, width=0.5, pad=1.5, colors=_MUTED,
+                       labelcolor=_MUTED, top=True, right=True, direction="out")
+    else:
+        ax.set_xticklabels([])
+        ax.set_yticklabels([])
+        ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_linewidth(0.8)
+        spine.set_color("#333333")
+
+
+def _north_arrow(ax: Axes, *, size_pt: float = 9.0) -> None:
+    from matplotlib.patches import FancyArrow
+
+    x, y0, length = 0.955, 0.885, 0.06
+    ax.add_patch(FancyArrow(x, y0, 0, length, width=0.006, head_width=0.022,
+                            head_length=0.025, length_includes_head=True, transform=ax.transAxes,
+                            color="#222222", zorder=9))
+    ax.text(x, y0 + length + 0.008, "N", transform=ax.transAxes, ha="center", va="bottom",
+            fontsize=size_pt, fontweight="bold", zorder=9, parse_math=False,
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
+    ax.text(x, y0 - 0.006, "grid north", transform=ax.transAxes, ha="center", va="top",
+            fontsize=MIN_FONT_PT, color=_MUTED, zorder=9, parse_math=False,
+            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8})
+
+
+def _scalebar(ax: Axes, *, size_pt: float) -> None:
+    from matplotlib_scalebar.scalebar import ScaleBar
+
+    ax.add_artist(
+        ScaleBar(1.0, "m", location="lower left", length_fraction=0.22, box_alpha=0.85,
+                 border_pad=0.6, pad=0.4, font_properties={"size": size_pt},
+                 color="#222222", width_fraction=0.008)
+    )
+
+
+@dataclass
+class _MapStyle:
+    marker_pt: float
+    label_pt: float
+    iter_lim: int
+    neighbour_names: bool
+
+
+def _draw_map(
+    ax: Axes,
+    data: _DistrictData,
+    view: Sequence[float],
+    *,
+    box_w_mm: float,
+    label_ids: Sequence[str],
+    map_style: _MapStyle,
+    frame_labels: bool,
+    insets: Sequence[tuple[str, Sequence[float]]] = (),
+) -> list[Text]:
+    """Draw the district map into ``ax``; return the co-location label texts."""
+    from matplotlib.patches import Rectangle
+
+    xmin, xmax, ymin, ymax = view
+    ax.set_xlim(xmin, xmax)
+    ax.set_ylim(ymin, ymax)
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_facecolor(_WATER)
+    for name, geom in data.neighbours:
+        if not _intersects(view, geom.bounds):
+            continue
+        _add_geom(ax, geom, facecolor=_NEIGHBOUR_FILL, edgecolor=style.NEIGHBOUR_EDGE,
+                  lw=0.6, zorder=1)
+        if map_style.neighbour_names and name:
+            p = geom.representative_point()
+            if xmin < p.x < xmax and ymin < p.y < ymax:
+                ax.text(p.x, p.y, name, fontsize=8, color="#8A8A8A", style="italic",
+                        ha="center", va="center", zorder=1.5, clip_on=True, parse_math=False)
+    _add_geom(ax, data.geom, facecolor="white", edgecolor="none", zorder=1.2)
+    _bng_frame(ax, view, labels=frame_labels)
+    _add_geom(ax, data.geom, facecolor="none", edgecolor=style.DISTRICT_EDGE, lw=1.4, zorder=2.6)
+
+    colocs = data.colocations
+    for _, c in colocs.iterrows():
+        if not _intersects(view, c["geom"].bounds):
+            continue
+        _add_geom(ax, c["geom"], facecolor=style.HULL_COLOUR, alpha=0.16, edgecolor="none",
+                  zorder=2.0)
+        _add_geom(ax, c["geom"], facecolor="none", edgecolor=style.HULL_COLOUR,
+                  lw=1.3 if c["shortlisted"] else 0.8, zorder=2.1)
+
+    pts = data.points
+    ms = map_style.marker_pt
+    for agency in sorted(pts["agency"].unique()):
+        st = data.styles.get(agency) or style.agency_styles([agency])[agency]
+        mine = pts.loc[pts["agency"] == agency]
+        open_ = mine.loc[~mine["sensitive"]]
+        if len(open_):
+            ax.scatter(open_["x"].to_numpy(), open_["y"].to_numpy(), s=ms**2, marker=st.marker,
+                       c=st.colour, edgecolors="#1A1A1A", linewidths=0.3, zorder=3)
+        gen = mine.loc[mine["sensitive"], ["x", "y"]].drop_duplicates()
+        if len(gen):
+            ax.scatter(gen["x"].to_numpy(), gen["y"].to_numpy(), s=(ms * 1.5) ** 2,
+                       marker=st.marker, facecolors="white", edgecolors=st.colour,
+                       linewidths=1.1, zorder=3.1)
+
+    for letter, (ix0, ix1, iy0, iy1) in insets:
+        ax.add_patch(Rectangle((ix0, iy0), ix1 - ix0, iy1 - iy0, fill=False, ec="#222222",
+                               lw=0.9, ls=(0, (4, 2)), zorder=7))
+        ax.text(ix0, iy1, f" {letter} ", ha="left", va="bottom", fontsize=8, fontweight="bold",
+                zorder=7.5, parse_math=False, color="white",
+                bbox={"boxstyle": "square,pad=0.15", "fc": "#222222", "ec": "none"})
+
+    texts: list[Text] = []
+    wanted = set(label_ids)
+    sel = colocs.loc[colocs["colocation_id"].isin(wanted)]
+    sel = sel.loc[(sel["cx"] > xmin) & (sel["cx"] < xmax) & (sel["cy"] > ymin) & (sel["cy"] < ymax)]
+    for _, c in sel.iterrows():
+        t = ax.text(c["cx"], c["cy"], c["colocation_id"], fontsize=map_style.label_pt,
+                    fontweight="bold" if c["shortlisted"] else "normal", ha="center",
+                    va="center", zorder=8, parse_math=False, color="#111111",
+                    bbox={"boxstyle": "round,pad=0.18", "fc": "white", "alpha": 0.9,
+                          "ec": style.HULL_COLOUR, "lw": 0.8 if c["shortlisted"] else 0.5})
+        t.set_gid(_LABEL_GID)
+        texts.append(t)
+    if texts:
+        _place_labels(ax, texts, sel, pts, map_style.iter_lim)
+    return texts
+
+
+def _place_labels(ax: Axes, texts: list[Text], sel: pd.DataFrame, pts: pd.DataFrame,
+                  iter_lim: int) -> None:
+    """Move labels off each other and off the points (adjustText), with leader lines."""
+    from adjustText import adjust_text
+
+    xmin, xmax = ax.get_xlim()
+    ymin, ymax = ax.get_ylim()
+    inside = pts.loc[(pts["x"] > xmin) & (pts["x"] < xmax) & (pts["y"] > ymin) & (pts["y"] < ymax)]
+    if len(inside) > 1500:
+        inside = inside.iloc[:: max(len(inside) // 1500, 1)]
+    px = np.concatenate([sel["cx"].to_numpy(), inside["x"].to_numpy()])
+    py = np.concatenate([sel["cy"].to_numpy(), inside["y"].to_numpy()])
+    try:
+        adjust_text(
+            texts, x=px, y=py, target_x=sel["cx"].to_numpy(), target_y=sel["cy"].to_numpy(),
+            ax=ax, iter_lim=iter_lim, ensure_inside_axes=True, expand=(1.15, 1.35),
+            force_text=(0.3, 0.5), min_arrow_len=2,
+            arrowprops={"arrowstyle": "-", "color": style.HULL_COLOUR, "lw": 0.7},
+        )
+    except Exception:  # adjustText is best effort: keep the labels where they are
+        logger.debug("adjustText failed; labels left at the co-location centres", exc_info=True)
+
+
+def label_overlaps(fig: Figure) -> list[tuple[str, str]]:
+    """Pairs of co-location labels whose boxes overlap on a rendered page.
+
+    Parameters
+    ----------
+    fig
+        A figure from :func:`district_pdf`.
+
+    Returns
+    -------
+    list of tuple of str
+        ``(id_a, id_b)`` for each overlapping pair within one map (empty when
+        every label is clear of the others).
+    """
+    from matplotlib.text import Text
+
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    out: list[tuple[str, str]] = []
+    for ax in fig.axes:
+        boxes = [
+            (t.get_text(), t.get_bbox_patch().get_window_extent(renderer)  # type: ignore[union-attr]
+             if t.get_bbox_patch() is not None else t.get_window_extent(renderer))
+            for t in ax.findobj(Text)
+            if t.get_gid() == _LABEL_GID and t.get_visible()
+        ]
+        for i in range(len(boxes)):
+            for j in range(i + 1, len(boxes)):
+                a, b = boxes[i][1], boxes[j][1]
+                if a.overlaps(b):
+                    out.append((boxes[i][0], boxes[j][0]))
+    return out
+
+
+def _find_insets(
+    colocs: pd.DataFrame,
+    view: Sequence[float],
+    map_w_mm: float,
+    *,
+    max_insets: int,
+    aspect: float,
+    crowd_mm: float = 11.0,
+    min_group: int = 3,
+) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """Windows around the places where co-location labels would crowd the main map."""
+    if max_insets <= 0 or len(colocs) < min_group:
+        return []
+    xmin, xmax, _, _ = view
+    m_per_mm = (xmax - xmin) / map_w_mm
+    radius = crowd_mm * m_per_mm
+    xy = colocs[["cx", "cy"]].to_numpy(dtype=float)
+    d2 = ((xy[:, None, :] - xy[None, :, :]) ** 2).sum(axis=2)
+    near = d2 <= radius**2
+    remaining = np.ones(len(xy), dtype=bool)
+    out: list[tuple[str, tuple[float, float, float, float]]] = []
+    for letter in "ABCD"[:max_insets]:
+        counts = (near & remaining[None, :]).sum(axis=1) * remaining
+        best = int(np.argmax(counts))
+        if counts[best] < min_group:
+            break
+        group = remaining & (d2[best] <= (2.0 * radius) ** 2)
+        bounds = np.array([g.bounds for g in colocs.loc[group, "geom"]])
+        x0, y0 = bounds[:, 0].min(), bounds[:, 1].min()
+        x1, y1 = bounds[:, 2].max(), bounds[:, 3].max()
+        w = max(x1 - x0, 500.0) * 1.3
+        h = max(y1 - y0, 500.0) * 1.3
+        if w / h < aspect:
+            w = h * aspect
+        else:
+            h = w / aspect
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        window = (cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2)
+        covered = (xy[:, 0] > window[0]) & (xy[:, 0] < window[1]) & (
+            xy[:, 1] > window[2]) & (xy[:, 1] < window[3])
+        remaining &= ~covered
+        out.append((letter, window))
+    return out
+
+
+def _place_name(data: _DistrictData, window: Sequence[float]) -> str:
+    """A short place name for an inset: the town part of the biggest co-location's address."""
+    c = data.colocations
+    inside = c.loc[(c["cx"] > window[0]) & (c["cx"] < window[1]) & (c["cy"] > window[2])
+                   & (c["cy"] < window[3])]
+    for place in inside["place"]:
+        parts = [p.strip() for p in str(place).split(",") if p.strip()]
+        if parts and place != "(location withheld)":
+            # the last part that is not a postcode
+            for part in reversed(parts):
+                if not re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}", part.upper()):
+                    return clean_text(part, max_chars=28)
+    return ""
+
+
+# --------------------------------------------------------------------------- tables
+
+
+@dataclass(frozen=True)
+class _Column:
+    header: str
+    weight: float = 0.0  # 0: as wide as its widest cell; else a share of the rest
+    align: str = "left"
+
+
+def _column_widths(columns: Sequence[_Column], rows: Sequence[Sequence[str]], width_mm: float,
+                   size_pt: float, pad_mm: float) -> list[float]:
+    widths = [0.0] * len(columns)
+    for i, col in enumerate(columns):
+        if col.weight == 0:
+            cells = [clean_text(r[i]) for r in rows] or [""]
+            need = max(_text_width_mm(c, size_pt) for c in cells)
+            head = max((_text_width_mm(w, size_pt, bold=True) for w in col.header.split()),
+                       default=0.0)
+            widths[i] = max(need, head) + 2 * pad_mm + 0.3
+    rest = width_mm - sum(widths)
+    total = sum(c.weight for c in columns if c.weight > 0)
+    for i, col in enumerate(columns):
+        if col.weight > 0:
+            widths[i] = max(rest * col.weight / total, 8.0)
+    scale = min(1.0, width_mm / sum(widths))
+    return [w * scale for w in widths]
+
+
+def _draw_table(
+    page: _Page,
+    box: tuple[float, float, float, float],
+    columns: Sequence[_Column],
+    rows: Sequence[Sequence[str]],
+    *,
+    size_pt: float,
+    title: str | None = None,
+    max_lines: int = 2,
+    more_note: str = "",
+    bold_last: bool = False,
+) -> int:
+    """Draw a table in ``box`` = (x, y, w, h) mm; return how many rows fitted."""
+    from matplotlib.patches import Rectangle
+
+    x0, y0, w, h = box
+    ax = page.fig.add_axes(page.rect(x0, y0, w, h))
+    ax.set_xlim(0, w)
+    ax.set_ylim(0, h)
+    ax.axis("off")
+    line_mm = size_pt * _PT_MM * 1.2
+    ascent_mm = size_pt * _PT_MM * 0.78
+    y = h
+    if title:
+        ax.text(0, y, title, fontsize=size_pt + 2.5, fontweight="bold", va="top", ha="left",
+                parse_math=False, color=_TEXT)
+        y -= (size_pt + 2.5) * _PT_MM * 1.3 + 1.5
+    pad = 1.0
+    widths = _column_widths(columns, rows, w, size_pt, pad)
+    lefts = np.concatenate([[0.0], np.cumsum(widths)[:-1]])
+
+    def put(i: int, top: float, lines: Sequence[str], bold: bool) -> None:
+        col = columns[i]
+        xx, ha = ((lefts[i] + widths[i] - pad, "right") if col.align == "right"
+                  else (lefts[i] + pad, "left"))
+        for k, line in enumerate(lines):
+            if line:
+                ax.text(xx, top - ascent_mm - k * line_mm, line, fontsize=size_pt,
+                        fontweight="bold" if bold else "normal", va="baseline", ha=ha,
+                        parse_math=False, color=_TEXT)
+
+    head = [_wrap_mm(c.header, widths[i] - 2 * pad, size_pt, 3, bold=True)
+            for i, c in enumerate(columns)]
+    n_head = max(len(x) for x in head)
+    for i, lines in enumerate(head):
+        put(i, y - 0.8 - (n_head - len(lines)) * line_mm, lines, True)
+    y -= n_head * line_mm + 1.6
+    ax.plot([0, w], [y, y], color="#333333", lw=0.8)
+    note_h = line_mm + 1.5
+    drawn = 0
+    for r, row in enumerate(rows):
+        cells = [
+            _wrap_mm(clean_text(v), widths[i] - 2 * pad, size_pt, max_lines)
+            for i, v in enumerate(row)
+        ]
+        rh = max(len(x) for x in cells) * line_mm + 1.5
+        reserve = note_h if r < len(rows) - 1 else 0.0
+        if y - rh < reserve:
+            break
+        if r % 2 == 1:
+            ax.add_patch(Rectangle((0, y - rh), w, rh, fc="#F1F1F1", ec="none", zorder=0))
+        bold = bold_last and r == len(rows) - 1
+        for i, lines in enumerate(cells):
+            put(i, y - 0.75, lines, bold)
+        y -= rh
+        drawn += 1
+    ax.plot([0, w], [y, y], color="#333333", lw=0.5)
+    left = len(rows) - drawn
+    if left > 0 or more_note:
+        note = (f"+ {left} more not shown. " if left > 0 else "") + more_note
+        ax.text(0, y - 0.8, clean_text(note), fontsize=MIN_FONT_PT, va="top", ha="left",
+                color=_MUTED, parse_math=False, style="italic")
+    return drawn
+
+
+_SHORTLIST_COLUMNS = (
+    _Column("Id"),
+    _Column("Place (largest member)", 3.0),
+    _Column("Agencies", 2.0),
+    _Column("Floor area m²", align="right"),
+    _Column("Staff FTE", align="right"),
+    _Column("Running cost /yr", align="right"),
+    _Column("Saving /yr (est.)", align="right"),
+    _Column("Rank", align="right"),
+)
+
+
+def _shortlist_rows(shortlist: pd.DataFrame) -> list[list[str]]:
+    rows = []
+    for _, s in shortlist.iterrows():
+        dr, rk = s["district_rank"], s["rank"]
+        rank = _fmt_number(dr) if pd.notna(dr) else "–"
+        if pd.notna(rk):
+            rank += f" ({_fmt_number(rk)})"
+        rows.append([
+            s["colocation_id"], s["place"], s["agencies"], _fmt_number(s["gia_m2"]),
+            _fmt_number(s["staff_fte"]), _fmt_money(s["annual_cost_gbp"]),
+            _fmt_money(s["saving_gbp"]), rank,
+        ])
+    return rows
+
+
+# --------------------------------------------------------------------------- district page
+
+
+def _legend(page: _Page, box: tuple[float, float, float, float], data: _DistrictData) -> None:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    x0, y0, w, h = box
+    ax = page.fig.add_axes(page.rect(x0, y0, w, h))
+    ax.axis("off")
+    size = 7.5
+    chars = _chars_for(w - 9.0, size)
+    handles: list[Any] = []
+    labels: list[str] = []
+    for agency in sorted(data.counts):
+        st = data.styles.get(agency) or style.agency_styles([agency])[agency]
+        sens = agency in data.sensitive
+        handles.append(Line2D([], [], ls="none", marker=st.marker, markersize=6,
+                              markerfacecolor="white" if sens else st.colour,
+                              markeredgecolor=st.colour if sens else "#1A1A1A",
+                              markeredgewidth=1.1 if sens else 0.4))
+        suffix = f" ({data.abbr.get(agency, '')}): {data.counts[agency]:,}"
+        if sens:
+            suffix += " *"
+        labels.append(clean_text(agency, max_chars=max(chars - len(suffix), 8)) + suffix)
+    n_colocs = len(data.colocations)
+    handles.append(Patch(fc=style.HULL_COLOUR + "29", ec=style.HULL_COLOUR, lw=0.9))
+    labels.append(f"Co-location outline: {n_colocs:,} in district")
+    handles.append(Patch(fc="white", ec=style.HULL_COLOUR, lw=1.2))
+    labels.append(f"Label bold = shortlisted ({len(data.shortlist):,})")
+    leg = ax.legend(handles, labels, loc="upper left", frameon=False, fontsize=size,
+                    title="Agencies (assets in district)", title_fontproperties={
+                        "size": size + 1, "weight": "bold"}, alignment="left",
+                    borderaxespad=0.0, handletextpad=0.6, labelspacing=0.45, handlelength=1.6)
+    for t in [*leg.get_texts(), leg.get_title()]:
+        t.set_parse_math(False)
+    if data.sensitive & set(data.counts):
+        note = ("* sensitive: each site is shown only at the centre of its 1 km grid square, "
+                "without name or address")
+        n_lines = len(handles) + 1.6
+        ax.text(0, 1 - n_lines * size * _PT_MM * 1.62 / h, "\n".join(
+            _wrap(note, _chars_for(w, MIN_FONT_PT), 2)), transform=ax.transAxes,
+            fontsize=MIN_FONT_PT, va="top", ha="left", color=_MUTED, parse_math=False)
+
+
+def _legend_height_mm(data: _DistrictData) -> float:
+    n = len(data.counts) + 2
+    h = (n + 1.4) * 7.5 * _PT_MM * 1.62 + 2
+    if data.sensitive & set(data.counts):
+        h += 2 * MIN_FONT_PT * _PT_MM * 1.3 + 1
+    return h
+
+
+def _draw_district_page(
+    page: _Page,
+    data: _DistrictData,
+    *,
+    title: str | None,
+    data_date: date | datetime | str | None,
+    synthetic: bool,
+    params_note: str | None,
+    attribution_year: int,
+    boundary_source: str,
+    max_insets: int,
+    page_label: str | None = None,
+) -> None:
+    big = page.width_mm > 350
+    heading = f"{data.name}: co-location opportunities"
+    sub = _subtitle(title, _date_text(data_date), params_note,
+                    style.SYNTHETIC_NOTE if synthetic else None,
+                    f"district {data.code}")
+    top = _header(page, heading, sub)
+    bottom = _footer(page, _attribution(attribution_year, boundary_source, synthetic),
+                     page_label=page_label)
+    gap = 7.0
+    col_w = 140.0 if big else 100.0
+    tick_pad = 5.0
+    map_x = MARGIN_MM + tick_pad
+    map_w = page.width_mm - 2 * MARGIN_MM - col_w - gap - tick_pad
+    map_y = bottom + tick_pad + 3.0
+    map_h = top - map_y - 1.0
+    view = _view(data.geom.bounds, map_w, map_h)
+
+    col_x = page.width_mm - MARGIN_MM - col_w
+    leg_h = _legend_height_mm(data)
+    _legend(page, (col_x, top - leg_h, col_w, leg_h), data)
+    y = top - leg_h - 3.0
+
+    # insets where labels would crowd the main map
+    n_side = 2 if big else 1
+    inset_w = (col_w - 4.0) / 2 if (n_side == 2 and max_insets >= 2) else col_w
+    inset_h = min(inset_w * 0.95, 78.0 if big else 55.0)
+    windows = _find_insets(data.colocations, view, map_w, max_insets=min(max_insets, n_side),
+                           aspect=inset_w / inset_h)
+    if len(windows) == 1:
+        inset_w = col_w
+        inset_h = 70.0 if big else 55.0
+        windows = _find_insets(data.colocations, view, map_w, max_insets=1,
+                               aspect=inset_w / inset_h)
+    map_style = _MapStyle(marker_pt=4.2 if big else 3.4, label_pt=7.0 if big else MIN_FONT_PT,
+                          iter_lim=200, neighbour_names=True)
+    inset_style = _MapStyle(marker_pt=5.0 if big else 4.0, label_pt=MIN_FONT_PT + 0.5,
+                            iter_lim=120, neighbour_names=False)
+    covered: set[str] = set()
+    for i, (letter, window) in enumerate(windows):
+        ix = col_x + i * (inset_w + 4.0)
+        iy = y - inset_h - 4.0
+        ax_in = page.fig.add_axes(page.rect(ix, iy, inset_w, inset_h))
+        c = data.colocations
+        inside = c.loc[(c["cx"] > window[0]) & (c["cx"] < window[1]) & (c["cy"] > window[2])
+                       & (c["cy"] < window[3])]
+        covered.update(inside["colocation_id"])
+        _draw_map(ax_in, data, window, box_w_mm=inset_w, label_ids=list(inside["colocation_id"]),
+                  map_style=inset_style, frame_labels=False)
+        _scalebar(ax_in, size_pt=MIN_FONT_PT)
+        place = _place_name(data, window)
+        page.text(ix, iy + inset_h + 0.8, f"Inset {letter}" + (f": {place}" if place else ""),
+                  fontsize=7.5, fontweight="bold", va="bottom", ha="left")
+    if windows:
+        y -= inset_h + 4.0 + 6.0
+
+    ax = page.fig.add_axes(page.rect(map_x, map_y, map_w, map_h))
+    main_ids = [i for i in data.colocations["colocation_id"] if i not in covered]
+    _draw_map(ax, data, view, box_w_mm=map_w, label_ids=main_ids, map_style=map_style,
+              frame_labels=True, insets=windows)
+    _scalebar(ax, size_pt=7.5)
+    _north_arrow(ax)
+    ax.set_xlabel("Easting, km (British National Grid)", fontsize=MIN_FONT_PT, color=_MUTED,
+                  labelpad=1.5)
+    ax.set_ylabel("Northing, km", fontsize=MIN_FONT_PT, color=_MUTED, labelpad=1.5)
+
+    table_h = y - bottom - 1.0
+    rows = _shortlist_rows(data.shortlist)
+    if rows:
+        _draw_table(page, (col_x, bottom + 1.0, col_w, table_h), _SHORTLIST_COLUMNS, rows,
+                    size_pt=7.0 if big else MIN_FONT_PT,
+                    title=f"Shortlist: {len(rows)} co-location{'s' if len(rows) != 1 else ''}",
+                    more_note="Rank: in district (in county). Costs and savings £ a year.",
+                    max_lines=3)
+    else:
+        page.text(col_x, y, "Shortlist", fontsize=9.5, fontweight="bold", va="top")
+        msg = ("No shortlisted co-location in this district." if len(data.colocations)
+               else "No multi-agency co-location found in this district.")
+        page.text(col_x, y - 6.0, msg, fontsize=7.5, va="top", color=_MUTED)
+
+
+def district_pdf(
+    assets: gpd.GeoDataFrame,
+    districts: gpd.GeoDataFrame,
+    opportunities: gpd.GeoDataFrame,
+    *,
+    district_code: str,
+    paper: str = "A3",
+    title: str | None = None,
+    data_date: date | datetime | str | None = None,
+    synthetic: bool = False,
+    params_note: str | None = None,
+    attribution_year: int = 2025,
+    sensitive_agencies: Iterable[str] = frozenset(),
+    boundary_source: str | None = None,
+    max_insets: int = 2,
+) -> Figure:
+    """Draw one printable landscape page for a district.
+
+    The page holds the district map (boundary, faint neighbours, assets coloured
+    and shaped by agency, co-location outlines labelled with their ids, scale bar,
+    north arrow, British National Grid ticks in km), a legend with counts, inset
+    maps of the places where co-locations crowd each other, the district's
+    shortlist table (ids match the map labels), and the attribution.
+
+    Parameters
+    ----------
+    assets
+        Canonical assets (EPSG:27700) with ``colocation_id``; all districts.
+    districts
+        ``district_code``, ``district_name``, geometry (EPSG:27700).
+    opportunities
+        ``score_opportunities`` output (hull polygons in EPSG:27700).
+    district_code
+        ONS code of the district to draw.
+    paper
+        ``"A3"`` (default) or ``"A4"``, landscape.
+    title
+        Title of the estate, shown in the subtitle.
+    data_date
+        Date the registers describe.
+    synthetic
+        True to say "synthetic sample data" on the page.
+    params_note
+        Short text about the analysis parameters, e.g. ``"eps 250 m"``.
+    attribution_year
+        Copyright year of the OS / ONS / Royal Mail data.
+    sensitive_agencies
+        Agencies drawn only generalised to 1 km squares (in addition to rows
+        whose ``sensitive`` column is True).
+    boundary_source
+        ``"official"`` or ``"derived"``; default ``districts.attrs["boundary_source"]``.
+    max_insets
+        Most inset maps to draw for crowded town centres (0 for none).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The page (Agg canvas attached). Save it with :func:`write_figure_pdf`
+        to get embedded TrueType fonts and fixed metadata.
+
+    Raises
+    ------
+    ValidationError
+        If ``paper`` is not A3/A4 or ``district_code`` is not in ``districts``.
+    """
+    page_size = _paper_mm(paper)
+    del page_size
+    with _rc():
+        page = _new_page(paper)
+        data = _prepare_district(assets, districts, opportunities, district_code,
+                                 sensitive_agencies)
+        _draw_district_page(page, data, title=title, data_date=data_date, synthetic=synthetic,
+                            params_note=params_note, attribution_year=attribution_year,
+                            boundary_source=_boundary_source(districts, boundary_source),
+                            max_insets=max_insets)
+    return page.fig
+
+
+# --------------------------------------------------------------------------- cover
+
+
+def _draw_county_map(ax: Axes, districts: gpd.GeoDataFrame, counts: Mapping[str, int],
+                     points: np.ndarray, box_w_mm: float, box_h_mm: float) -> None:
+    from matplotlib import colormaps
+
+    view = _view(districts.total_bounds, box_w_mm, box_h_mm, pad=0.03)
+    ax.set_xlim(view[0], view[1])
+    ax.set_ylim(view[2], view[3])
+    ax.set_aspect("equal", adjustable="box")
+    cmap = colormaps["Oranges"]
+    top = max(max(counts.values(), default=0), 1)
+    for _, r in districts.iterrows():
+        n = counts.get(str(r[schema.DISTRICT_CODE]), 0)
+        _add_geom(ax, r.geometry, facecolor=cmap(0.08 + 0.5 * n / top), edgecolor="#444444",
+                  lw=0.7, zorder=1)
+    if len(points):
+        ax.scatter(points[:, 0], points[:, 1], s=5, c=style.HULL_COLOUR, edgecolors="#5A2A00",
+                   linewidths=0.2, zorder=2)
+    for _, r in districts.iterrows():
+        p = r.geometry.representative_point()
+        n = counts.get(str(r[schema.DISTRICT_CODE]), 0)
+        name = clean_text(r.get(schema.DISTRICT_NAME, ""), max_chars=24)
+        ax.text(p.x, p.y, f"{name}\n{n:,}", ha="center", va="center", fontsize=7.5,
+                zorder=5, parse_math=False, color=_TEXT, linespacing=1.15,
+                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "alpha": 0.8, "ec": "none"})
+    _bng_frame(ax, view, labels=True)
+    _scalebar(ax, size_pt=7.5)
+    _north_arrow(ax)
+
+
+def _draw_sweep(ax: Axes, sweep: pd.DataFrame | None, eps_m: float | None) -> None:
+    ax.set_title("Sensitivity to the co-location distance (eps)", fontsize=9.5,
+                 fontweight="bold", loc="left")
+    if sweep is None or len(sweep) == 0 or "eps_m" not in sweep.columns:
+        ax.text(0.5, 0.5, "No sweep available", ha="center", va="center",
+                transform=ax.transAxes, fontsize=8, color=_MUTED)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        return
+    s = sweep.sort_values("eps_m")
+    x = pd.to_numeric(s["eps_m"], errors="coerce").to_numpy(dtype=float)
+    ax.plot(x, _num_col(s, "n_colocations").to_numpy(), marker="o", color=style.HULL_COLOUR,
+            lw=1.4, ms=4, label="co-locations")
+    ax.set_ylabel("Co-locations", fontsize=7.5, color=style.HULL_COLOUR)
+    ax.set_xlabel("eps, metres (largest distance between neighbouring assets)", fontsize=7.5)
+    ax.tick_params(labelsize=7)
+    if np.nanmin(x) > 0 and np.nanmax(x) / np.nanmin(x) > 8:
+        ax.set_xscale("log")
+    ax.set_xticks(x)
+    ax.set_xticklabels([f"{v:,.0f}" for v in x])
+    ax.minorticks_off()
+    ax.grid(True, color="#DDDDDD", lw=0.5)
+    if "n_assets" in s.columns:
+        ax2 = ax.twinx()
+        ax2.plot(x, _num_col(s, "n_assets").to_numpy(), marker="s", color=style.PALETTE[0],
+                 lw=1.2, ms=3.5, ls="--")
+        ax2.set_ylabel("Assets in co-locations", fontsize=7.5, color=style.PALETTE[0])
+        ax2.tick_params(labelsize=7)
+        ax2.minorticks_off()
+    if eps_m is not None:
+        ax.axvline(float(eps_m), color="#333333", lw=0.8, ls=":")
+        ax.text(float(eps_m), 0.02, f" used: {float(eps_m):,.0f} m",
+                transform=ax.get_xaxis_transform(), fontsize=7, ha="left", va="bottom",
+                color="#333333")
+
+
+def _totals_lines(totals: Mapping[str, Any], n_colocs: int, n_short: int, n_assets: int) -> list[
+    tuple[str, str]
+]:
+    def num(key: str) -> float | None:
+        try:
+            v = float(totals.get(key))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return None
+        return v if np.isfinite(v) else None
+
+    annual = num("annual_saving_gbp")
+    target = num("target_gbp")
+    years = num("target_years")
+    over = num("saving_over_target_period_gbp")
+    if over is None and annual is not None and years is not None:
+        over = annual * years
+    share = num("share_of_target")
+    if share is None and over is not None and target:
+        share = over / target
+    lines = [
+        ("Assets mapped", f"{n_assets:,}"),
+        ("Multi-agency co-locations", f"{n_colocs:,}"),
+        ("Shortlisted", f"{n_short:,}"),
+        ("Estimated saving a year", _fmt_money(annual)),
+    ]
+    if years is not None:
+        lines.append((f"Saving over {years:,.0f} years", _fmt_money(over)))
+    if target is not None:
+        lines.append(("Savings target" + (f" ({years:,.0f} years)" if years else ""),
+                      _fmt_money(target)))
+    if share is not None:
+        lines.append(("Share of target", f"{share:.0%}"))
+    return lines
+
+
+def _draw_cover(
+    page: _Page,
+    *,
+    districts: gpd.GeoDataFrame,
+    opportunities: gpd.GeoDataFrame,
+    assets: gpd.GeoDataFrame,
+    sweep: pd.DataFrame | None,
+    totals: Mapping[str, Any],
+    title: str,
+    data_date: date | datetime | str | None,
+    synthetic: bool,
+    params_note: str | None,
+    attribution_year: int,
+    boundary_source: str,
+    eps_m: float | None,
+    page_label: str | None,
+) -> None:
+    from matplotlib.patches import Rectangle
+
+    big = page.width_mm > 350
+    sub = _subtitle("Co-location opportunities atlas", _date_text(data_date), params_note,
+                    style.SYNTHETIC_NOTE if synthetic else None)
+    top = _header(page, title or "Public estate", sub)
+    bottom = _footer(page, _attribution(attribution_year, boundary_source, synthetic),
+                     page_label=page_label)
+    opps = _colocation_rows(opportunities)
+    codes = _str_col(opps, schema.DISTRICT_CODE)
+    counts = {str(k): int(v) for k, v in codes.dropna().value_counts().items()}
+    pts = np.empty((0, 2))
+    if len(opps) and "geometry" in opps.columns:
+        cent = opps.geometry.centroid
+        pts = np.column_stack([cent.x.to_numpy(), cent.y.to_numpy()])
+    # generalise co-location dots that contain sensitive members? centroids are
+    # averages of several sites, drawn small at county scale: no single site is shown.
+    col_w = 150.0 if big else 105.0
+    tick_pad = 5.0
+    map_x = MARGIN_MM + tick_pad
+    map_w = page.width_mm - 2 * MARGIN_MM - col_w - 8.0 - tick_pad
+    map_y = bottom + tick_pad + 2.0
+    map_h = top - map_y - 6.0
+    ax = page.fig.add_axes(page.rect(map_x, map_y, map_w, map_h))
+    _draw_county_map(ax, districts, counts, pts, map_w, map_h)
+    page.text(map_x, top - 1.0, "Multi-agency co-locations by district (dots: co-locations)",
+              fontsize=9.5, fontweight="bold", va="top")
+
+    col_x = page.width_mm - MARGIN_MM - col_w
+    n_short = int(_bool_col(opps, "shortlisted", False).sum())
+    lines = _totals_lines(totals, len(opps), n_short, len(assets))
+    page.text(col_x, top - 1.0, "County totals", fontsize=11, fontweight="bold", va="top")
+    y = top - 9.0
+    size = 10.0 if big else 8.5
+    for label, value in lines:
+        page.text(col_x, y, label, fontsize=size, va="top")
+        page.text(col_x + col_w, y, value, fontsize=size, va="top", ha="right",
+                  fontweight="bold")
+        y -= size * _PT_MM * 1.7
+    share = None
+    try:
+        share = float(totals.get("share_of_target"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        share = None
+    if share is not None and np.isfinite(share):
+        y -= 2.0
+        bar = page.fig.add_axes(page.rect(col_x, y - 6.0, col_w, 6.0))
+        bar.set_xlim(0, max(1.0, share))
+        bar.set_ylim(0, 1)
+        bar.axis("off")
+        bar.add_patch(Rectangle((0, 0), 1.0, 1, fc="#EEEEEE", ec="#555555", lw=0.6))
+        bar.add_patch(Rectangle((0, 0.15), share, 0.7, fc=style.HULL_COLOUR, ec="none"))
+        y -= 6.0 + 2.0
+        page.text(col_x, y, f"Estimated savings over the target period reach {share:.0%} "
+                  "of the target (bar: 0 to target).", fontsize=7.5, va="top", color=_MUTED)
+        y -= 10.0
+    sweep_h = y - bottom - 22.0
+    if sweep_h > 30:
+        sx = page.fig.add_axes(page.rect(col_x + 11.0, bottom + 14.0, col_w - 24.0,
+                                         min(sweep_h, 130.0)))
+        _draw_sweep(sx, sweep, eps_m)
+
+
+def _draw_load_summary(
+    page: _Page,
+    load_summary: pd.DataFrame | None,
+    *,
+    title: str,
+    data_date: date | datetime | str | None,
+    synthetic: bool,
+    attribution_year: int,
+    boundary_source: str,
+    page_label: str | None,
+) -> None:
+    sub = _subtitle(title, _date_text(data_date), style.SYNTHETIC_NOTE if synthetic else None,
+                    "every input row is listed in the ledger, with the reason and what to fix")
+    top = _header(page, "Load summary by agency", sub)
+    bottom = _footer(page, _attribution(attribution_year, boundary_source, synthetic),
+                     page_label=page_label)
+    frame = load_summary if load_summary is not None else pd.DataFrame()
+    cols = (
+        _Column("Agency", 2.0),
+        _Column("Rows", align="right"),
+        _Column("Loaded", align="right"),
+        _Column("Excluded", align="right"),
+        _Column("Rejected", align="right"),
+        _Column("", 0.3),
+        _Column("Top reasons", 4.0),
+    )
+    rows: list[list[str]] = []
+    sums = {k: 0.0 for k in ("rows", "loaded", "excluded", "rejected")}
+    for _, r in frame.iterrows():
+        reasons = r.get("top_reasons", "")
+        if isinstance(reasons, Mapping):
+            reasons = "; ".join(f"{k} ({v})" for k, v in reasons.items())
+        elif isinstance(reasons, list | tuple):
+            reasons = "; ".join(str(x) for x in reasons)
+        row = [clean_text(r.get("agency", ""))]
+        for key in sums:
+            row.append(_fmt_number(r.get(key)))
+            value = pd.to_numeric(r.get(key), errors="coerce")
+            if pd.notna(value):
+                sums[key] += float(value)
+        row += ["", clean_text(reasons)]
+        rows.append(row)
+    if rows:
+        rows.append(["All agencies", *(_fmt_number(v) for v in sums.values()), "", ""])
+    else:
+        rows.append(["(no load summary given)", "", "", "", "", "", ""])
+    width = page.width_mm - 2 * MARGIN_MM
+    _draw_table(page, (MARGIN_MM, bottom + 2.0, width, top - bottom - 4.0), cols, rows,
+                size_pt=8.5 if page.width_mm > 350 else 7.0, max_lines=3, bold_last=True)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _pdf_date(creation_date: datetime | None, data_date: date | datetime | str | None
+              ) -> datetime:
+    """The fixed date written to CreationDate/ModDate, so the bytes are reproducible."""
+    if creation_date is not None:
+        return creation_date if creation_date.tzinfo else creation_date.replace(tzinfo=UTC)
+    if isinstance(data_date, datetime):
+        return data_date if data_date.tzinfo else data_date.replace(tzinfo=UTC)
+    if isinstance(data_date, date):
+        return datetime(data_date.year, data_date.month, data_date.day, tzinfo=UTC)
+    if isinstance(data_date, str):
+        try:
+            d = date.fromisoformat(data_date.strip()[:10])
+            return datetime(d.year, d.month, d.day, tzinfo=UTC)
+        except ValueError:
+            pass
+    return DEFAULT_PDF_DATE
+
+
+def _metadata(title: str, when: datetime, subject: str) -> dict[str, Any]:
+    return {
+        "Title": clean_text(title, max_chars=200),
+        "Subject": subject,
+        "Creator": f"kentassets {__version__}",
+        "CreationDate": when,
+        "ModDate": when,
+    }
+
+
+def _write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write through :func:`kentassets.io.outputs.write_bytes_atomic` (temp file + rename)."""
+    from ..io.outputs import write_bytes_atomic
+
+    return write_bytes_atomic(path, data)
+
+
+def _figures_to_pdf(figures: Iterable[Figure], metadata: Mapping[str, Any]) -> bytes:
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    buf = io.BytesIO()
+    with _rc(), PdfPages(buf, metadata=dict(metadata)) as pdf:
+        for fig in figures:
+            pdf.savefig(fig)
+    return buf.getvalue()
+
+
+def _with_outline(data: bytes, bookmarks: Sequence[tuple[str, int]]) -> bytes:
+    """Add a PDF outline (bookmarks) with pypdf; deterministic (no /ID is added)."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    for label, index in bookmarks:
+        writer.add_outline_item(title=clean_text(label, max_chars=120), page_number=index)
+    writer.page_mode = "/UseOutlines"
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def write_figure_pdf(
+    fig: Figure,
+    path: str | os.PathLike[str],
+    *,
+    title: str | None = None,
+    creation_date: datetime | None = None,
+    data_date: date | datetime | str | None = None,
+) -> Path:
+    """Save a page from :func:`district_pdf` as a one-page, reproducible PDF.
+
+    Fonts are embedded as TrueType subsets (searchable text), the creation and
+    modification dates are fixed (``creation_date``, else ``data_date``, else
+    2000-01-01), and the file is written atomically (temporary file in the same
+    folder, then ``os.replace``).
+
+    Parameters
+    ----------
+    fig
+        The page.
+    path
+        Destination file (missing folders are created).
+    title
+        PDF document title (metadata).
+    creation_date
+        Date written to the PDF metadata; the pipeline may derive it from
+        ``SOURCE_DATE_EPOCH``.
+    data_date
+        Used for the metadata date when ``creation_date`` is None.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Examples
+    --------
+    >>> fig = district_pdf(assets, districts, opportunities,
+    ...                    district_code="E07000110")  # doctest: +SKIP
+    >>> write_figure_pdf(fig, "out/maidstone.pdf")  # doctest: +SKIP
+    """
+    when = _pdf_date(creation_date, data_date)
+    data = _figures_to_pdf([fig], _metadata(title or "District map", when,
+                                            "Co-location opportunities, district map"))
+    return _write_bytes(path, data)
+
+
+def write_atlas(
+    path: str | os.PathLike[str],
+    *,
+    assets: gpd.GeoDataFrame,
+    districts: gpd.GeoDataFrame,
+    opportunities: gpd.GeoDataFrame,
+    sweep: pd.DataFrame | None,
+    totals: Mapping[str, Any] | None,
+    load_summary: pd.DataFrame | None,
+    title: str,
+    data_date: date | datetime | str | None,
+    synthetic: bool,
+    paper: str = "A3",
+    params_note: str | None = None,
+    eps_m: float | None = None,
+    attribution_year: int = 2025,
+    sensitive_agencies: Iterable[str] = frozenset(),
+    boundary_source: str | None = None,
+    max_insets: int = 2,
+    creation_date: datetime | None = None,
+) -> None:
+    """Write the county atlas PDF: cover, one page per district, load summary.
+
+    The cover holds the title, the data date, a county map of the districts with
+    their co-location counts, the county totals against the savings target and
+    the eps sensitivity plot. District pages are those of :func:`district_pdf`
+    (in the order of ``districts``). The PDF has a bookmark per page, embedded
+    TrueType fonts, fixed dates (byte-identical output for identical input) and
+    is written atomically.
+
+    Parameters
+    ----------
+    path
+        Destination file, e.g. ``out/atlas.pdf`` (missing folders are created).
+    assets, districts, opportunities
+        As for :func:`district_pdf`.
+    sweep
+        ``sweep_eps`` output (``eps_m``, ``n_colocations``, ``n_assets``...).
+    totals
+        ``county_totals`` output: ``annual_saving_gbp``, ``target_gbp``,
+        ``target_years``, ``saving_over_target_period_gbp``, ``share_of_target``;
+        missing keys are tolerated.
+    load_summary
+        Per agency: ``agency``, ``rows``, ``loaded``, ``excluded``, ``rejected``,
+        ``top_reasons``.
+    title
+        Title of the estate, on the cover and in the PDF metadata.
+    data_date
+        Date the registers describe; also the PDF date unless ``creation_date``.
+    synthetic
+        True to say "synthetic sample data" on every page.
+    paper
+        ``"A3"`` (default) or ``"A4"``, landscape.
+    params_note
+        Short text about the analysis parameters, on every page.
+    eps_m
+        The eps used, marked on the sensitivity plot.
+    attribution_year
+        Copyright year of the OS / ONS / Royal Mail data.
+    sensitive_agencies
+        Agencies drawn only generalised to 1 km squares.
+    boundary_source
+        ``"official"`` or ``"derived"``; default ``districts.attrs["boundary_source"]``.
+    max_insets
+        Most inset maps per district page.
+    creation_date
+        Date for the PDF metadata (the pipeline may derive it from
+        ``SOURCE_DATE_EPOCH``); default ``data_date``, else 2000-01-01.
+
+    Raises
+    ------
+    ValidationError
+        If ``paper`` is not A3/A4.
+    """
+    _paper_mm(paper)
+    source = _boundary_source(districts, boundary_source)
+    sensitive = _sensitive_set(assets, sensitive_agencies)
+    codes = [str(c) for c in districts[schema.DISTRICT_CODE]]
+    n_pages = len(codes) + 2
+    all_agencies = set(_str_col(assets, schema.AGENCY).dropna().astype(str))
+    styles = style.agency_styles(all_agencies)
+    bookmarks: list[tuple[str, int]] = [("Cover: county summary", 0)]
+
+    def pages() -> Iterable[Figure]:
+        with _rc():
+            page = _new_page(paper)
+            _draw_cover(page, districts=districts, opportunities=opportunities, assets=assets,
+                        sweep=sweep, totals=totals or {}, title=title, data_date=data_date,
+                        synthetic=synthetic, params_note=params_note,
+                        attribution_year=attribution_year, boundary_source=source, eps_m=eps_m,
+                        page_label=f"Page 1 of {n_pages}")
+        yield page.fig
+        for i, code in enumerate(codes, start=2):
+            with _rc():
+                page = _new_page(paper)
+                data = _prepare_district(assets, districts, opportunities, code, sensitive,
+                                         styles=styles)
+                bookmarks.append((data.name, i - 1))
+                _draw_district_page(page, data, title=title, data_date=data_date,
+                                    synthetic=synthetic, params_note=params_note,
+                                    attribution_year=attribution_year, boundary_source=source,
+                                    max_insets=max_insets, page_label=f"Page {i} of {n_pages}")
+            logger.debug("atlas page %d/%d: %s", i, n_pages, data.name)
+            yield page.fig
+        with _rc():
+            page = _new_page(paper)
+            _draw_load_summary(page, load_summary, title=title, data_date=data_date,
+                               synthetic=synthetic, attribution_year=attribution_year,
+                               boundary_source=source, page_label=f"Page {n_pages} of {n_pages}")
+        bookmarks.append(("Load summary by agency", n_pages - 1))
+        yield page.fig
+
+    when = _pdf_date(creation_date, data_date)
+    raw = _figures_to_pdf(pages(), _metadata(title or "Atlas", when,
+                                             "Co-location opportunities atlas"))
+    data = _with_outline(raw, bookmarks)
+    target = _write_bytes(path, data)
+    logger.info("wrote %s (%d pages, %.1f MB)", target, n_pages, len(data) / 1e6)

@@ -27,6 +27,11 @@
     "hexagon": '<polygon points="8,1.5 13.6,4.8 13.6,11.2 8,14.5 2.4,11.2 2.4,4.8"/>',
     "triangle-left": '<polygon points="2,8 13.5,2 13.5,14"/>'
   };
+  var ICON_FULLSCREEN = '<svg width="16" height="16" viewBox="0 0 16 16" fill="none" ' +
+    'stroke="#222" stroke-width="2"><path d="M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5"/></svg>';
+  var ICON_MEASURE = '<svg width="18" height="18" viewBox="0 0 18 18" fill="none" ' +
+    'stroke="#222" stroke-width="1.6"><rect x="1" y="6" width="16" height="6" rx="1"/>' +
+    '<path d="M4 6v3M7 6v2M10 6v3M13 6v2"/></svg>';
   var COLOUR_RE = /^#[0-9A-Fa-f]{6}$/;
 
   function shapeSvg(shape, colour, hollow, size) {
@@ -49,6 +54,15 @@
     return "\u00a3" + Number(v).toLocaleString("en-GB", {maximumFractionDigits: 0});
   }
 
+  function fillSwatches(root) {
+    var nodes = root.querySelectorAll(".kent-swatch[data-shape]");
+    for (var i = 0; i < nodes.length; i++) {
+      var n = nodes[i];
+      n.innerHTML = shapeSvg(n.getAttribute("data-shape"), n.getAttribute("data-colour"),
+        n.getAttribute("data-hollow") === "1", 14);
+    }
+  }
+
   /* ---- controls -------------------------------------------------------- */
 
   function htmlControl(position, cls, html) {
@@ -56,6 +70,7 @@
       onAdd: function () {
         var div = el("div", "kent-panel " + cls);
         div.innerHTML = html;  /* built by Python with escape_html */
+        fillSwatches(div);
         L.DomEvent.disableClickPropagation(div);
         L.DomEvent.disableScrollPropagation(div);
         return div;
@@ -69,7 +84,8 @@
       onAdd: function () {
         var bar = el("div", "leaflet-bar kent-buttons");
         buttons.forEach(function (b) {
-          var a = el("a", "kent-btn", b.symbol);
+          var a = el("a", "kent-btn");
+          a.innerHTML = b.icon;  /* constant SVG defined below */
           a.href = "#";
           a.title = b.title;
           a.setAttribute("role", "button");
@@ -136,10 +152,13 @@
     }
     var text = this.points.length < 2 ? "Click the next point" :
       "Distance: " + this.formatDistance(this.total());
-    if (this.label) { this.layer.removeLayer(this.label); }
-    this.label = L.tooltip({permanent: true, direction: "right", className: "kent-measure-label"})
-      .setLatLng(latlng).setContent(el("span", null, text));
-    this.layer.addLayer(this.label);
+    if (!this.label) {
+      this.label = L.tooltip({permanent: true, direction: "right", className: "kent-measure-label"})
+        .setLatLng(latlng).setContent(el("span", null, text));
+      this.layer.addLayer(this.label);
+    } else {
+      this.label.setLatLng(latlng).setContent(el("span", null, text));
+    }
     this.map.getContainer().setAttribute("data-measure-m", String(Math.round(this.total())));
   };
   Measure.prototype.toggle = function (button) {
@@ -173,14 +192,19 @@
       scrollWheelZoom: false, doubleClickZoom: false, boxZoom: false,
       keyboard: false, touchZoom: false, zoomSnap: 0.25
     });
-    if (tile) { L.tileLayer(tile.url, {subdomains: tile.subdomains || "abc"}).addTo(mini); }
     var bounds = null;
+    var outlines = [];
     layers.forEach(function (gj) {
       if (!gj || !gj.features || !gj.features.length) { return; }
       var l = L.geoJSON(gj, {interactive: false, style: {color: "#555", weight: 1,
-        fillColor: "#ccc", fillOpacity: 0.3}}).addTo(mini);
-      bounds = bounds ? bounds.extend(l.getBounds()) : l.getBounds();
+        fillColor: "#ccc", fillOpacity: 0.3}});
+      outlines.push(l);
+      bounds = bounds ? bounds.extend(l.getBounds()) : L.latLngBounds(l.getBounds().getSouthWest(), l.getBounds().getNorthEast());
     });
+    if (bounds && bounds.isValid()) { mini.fitBounds(bounds, {padding: [4, 4]}); }
+    else { mini.setView(map.getCenter(), Math.max(map.getZoom() - 4, 0)); }
+    if (tile) { L.tileLayer(tile.url, {subdomains: tile.subdomains || "abc"}).addTo(mini); }
+    outlines.forEach(function (l) { l.addTo(mini); });
     var rect = L.rectangle(map.getBounds(), {color: "#E66100", weight: 2, fillOpacity: 0.1,
       interactive: false}).addTo(mini);
     function sync() { rect.setBounds(map.getBounds()); }
@@ -208,7 +232,7 @@
     var a = data.assets;
     var lk = data.lookups;
     var ag = data.agencies[a.ag[i]];
-    var box = el("div", "kent-card");
+    var box = el("div", "kent-card kent-asset-card");
     var head = el("div", "kent-card-head");
     var sw = el("span", "kent-swatch");
     sw.innerHTML = shapeSvg(ag.shape, ag.colour, a.sens[i] === 1, 14);  /* no input text */
@@ -242,13 +266,13 @@
 
   /* ---- search ------------------------------------------------------------- */
 
-  function addSearch(map, entries, onPick) {
+  function addSearch(map, entries, onPick, placeholder) {
     var Ctl = L.Control.extend({
       onAdd: function () {
         var div = el("div", "kent-panel kent-search");
         var input = el("input");
         input.type = "search";
-        input.placeholder = "Search name, asset id or co-location id";
+        input.placeholder = placeholder || "Search name, asset id or co-location id";
         input.setAttribute("aria-label", "Search assets and co-locations");
         var list = el("ul", "kent-results");
         div.appendChild(input);
@@ -306,9 +330,9 @@
   function furniture(map, data, measure) {
     L.control.scale({imperial: false, position: "bottomleft"}).addTo(map);
     buttonBar(map, [
-      {name: "fullscreen", symbol: "\u26f6", title: "Full screen",
+      {name: "fullscreen", icon: ICON_FULLSCREEN, title: "Full screen",
         action: function () { toggleFullscreen(map); }},
-      {name: "measure", symbol: "\u21a6", title: "Measure a distance (click points; click again to stop)",
+      {name: "measure", icon: ICON_MEASURE, title: "Measure a distance (click points; click again to stop)",
         action: function (a) { measure.toggle(a); }}
     ]);
     map.on("click", function (e) { if (measure.active) { measure.add(e.latlng); } });
@@ -318,12 +342,19 @@
   }
 
   function fit(map, data) {
-    if (data.bounds) { map.fitBounds(data.bounds, {padding: [10, 10]}); }
+    if (!data.bounds) { return; }
+    /* keep the data clear of the title block when the window is wide enough */
+    var size = map.getSize();
+    var title = map.getContainer().querySelector(".kent-title");
+    var left = 10;
+    if (title && size.x > 900) { left = title.offsetWidth + 20; }
+    map.fitBounds(data.bounds, {paddingTopLeft: [left, 10], paddingBottomRight: [10, 10]});
   }
 
   /* ---- district map --------------------------------------------------------- */
 
   function districtMap(map, data) {
+    var T0 = performance.now(); function lap(x) { console.log(x + " " + Math.round(performance.now() - T0)); }
     var state = {markers: 0, hulls: 0, assets: data.assets.n, ready: false};
     window.kentassets = state;
     map.attributionControl.setPrefix("Leaflet");
@@ -344,7 +375,7 @@
     overlays["District boundary"] = district;
     overlays["Neighbouring districts"] = neighbours;
 
-    /* hulls */
+    lap("start-hulls");
     var hullLayer = L.featureGroup();
     var hullById = {};
     data.hulls.forEach(function (h) {
@@ -355,7 +386,7 @@
         interactive: false});
       var card = el("div", "kent-card kent-hull-card");
       card.innerHTML = h.card_html;  /* built by Python with escape_html */
-      poly.bindPopup(card, {maxWidth: 460, minWidth: 300, autoPanPadding: [20, 20]});
+      poly.bindPopup(card, {maxWidth: 560, minWidth: 380, autoPanPadding: [20, 20]});
       poly.on("click", function (e) {
         if (measure.active) { poly.closePopup(); measure.add(e.latlng); }
       });
@@ -376,7 +407,7 @@
     });
     overlays["Co-locations (" + data.hulls.length + ")"] = hullLayer;
 
-    /* markers */
+    lap("markers");
     var a = data.assets;
     var icons = data.agencies.map(function (ag) {
       return [false, true].map(function (hollow) {
@@ -389,20 +420,33 @@
     for (var i = 0; i < a.n; i++) {
       var m = L.marker([a.lat[i], a.lon[i]], {icon: icons[a.ag[i]][a.sens[i]], keyboard: false});
       m.kentIndex = i;
-      m.bindPopup(function (layer) { return assetRecord(data, layer.kentIndex); },
-        {maxWidth: 380, minWidth: 260});
       markers[i] = m;
       byAgency[a.ag[i]].push(m);
     }
+    lap("holder");
     var holder;
+    var loading = data.cluster;
     if (data.cluster) {
-      holder = L.markerClusterGroup({chunkedLoading: true, chunkInterval: 150,
+      holder = L.markerClusterGroup({chunkedLoading: false, chunkInterval: 100, chunkDelay: 10,
         showCoverageOnHover: false, maxClusterRadius: 50, spiderfyOnMaxZoom: true,
-        disableClusteringAtZoom: 18, removeOutsideVisibleBounds: true});
-      holder.addLayers(markers);
+        disableClusteringAtZoom: 18, removeOutsideVisibleBounds: true,
+        chunkProgress: function (processed, total) {
+          if (loading && total === a.n && processed >= total) { loading = false; finish(); }
+        }});
     } else {
       holder = L.featureGroup(markers);
     }
+    /* one shared popup: binding a popup to each of 50,000 markers is slow */
+    var assetPopup = L.popup({maxWidth: 380, minWidth: 260, offset: [0, -4]});
+    function openAsset(mk) {
+      assetPopup.setLatLng(mk.getLatLng()).setContent(assetRecord(data, mk.kentIndex)).openOn(map);
+    }
+    holder.on("click", function (e) {
+      var l = e.layer;
+      if (!l || l.kentIndex === undefined) { return; }
+      if (measure.active) { measure.add(l.getLatLng()); return; }
+      openAsset(l);
+    });
     holder.on("mouseover", function (e) {
       var l = e.layer;
       if (l && l.kentIndex !== undefined && !l.getTooltip()) {
@@ -410,7 +454,7 @@
       }
     });
     holder.addTo(map);
-    state.markers = data.cluster ? holder.getLayers().length : markers.length;
+    if (data.cluster) { holder.addLayers(markers); lap('added'); if (loading) { loading = false; finish(); } }
     data.agencies.forEach(function (ag, k) {
       var proxy = L.layerGroup();
       proxy.kentAgency = k;
@@ -425,7 +469,7 @@
       } else {
         if (data.cluster) { holder.removeLayers(byAgency[k]); } else { byAgency[k].forEach(function (mk) { holder.removeLayer(mk); }); }
       }
-      state.markers = data.cluster ? holder.getLayers().length : holder.getLayers().length;
+      state.markers = holder.getLayers().length;
       map.getContainer().setAttribute("data-markers", String(state.markers));
     });
     /* layer control labels go through textContent: Leaflet inserts names as HTML,
@@ -437,7 +481,7 @@
     L.control.layers(safeBases, safeOverlays, {collapsed: true, position: "topright"}).addTo(map);
     if (data.legend_html) { htmlControl("bottomleft", "kent-legend", data.legend_html).addTo(map); }
 
-    /* search */
+    lap("search");
     var entries = [];
     data.hulls.forEach(function (h) {
       entries.push({key: h.id + " " + h.agencies, label: h.id + " \u2013 " + h.agencies, kind: "co-location", hull: h.id});
@@ -454,21 +498,29 @@
       } else {
         var mk = markers[entry.asset];
         if (data.cluster && holder.hasLayer(mk)) {
-          holder.zoomToShowLayer(mk, function () { mk.openPopup(); });
+          holder.zoomToShowLayer(mk, function () { openAsset(mk); });
         } else {
           map.setView(mk.getLatLng(), Math.max(map.getZoom(), 16));
-          mk.openPopup();
+          openAsset(mk);
         }
       }
     });
 
+    lap("fit");
     fit(map, data);
+    lap("minimap");
     addMinimap(map, [data.district, data.neighbours], data.minimap_tile);
-    map.getContainer().setAttribute("data-markers", String(state.markers));
-    map.getContainer().setAttribute("data-hulls", String(state.hulls));
-    map.getContainer().setAttribute("data-assets", String(a.n));
-    state.ready = true;
-    map.getContainer().setAttribute("data-ready", "true");
+    window.kentassetsCount = function () { return holder.getLayers().length; };
+    lap("sync-done");
+    function finish() { lap("finish");
+      state.markers = holder.getLayers().length;
+      map.getContainer().setAttribute("data-markers", String(state.markers));
+      map.getContainer().setAttribute("data-hulls", String(state.hulls));
+      map.getContainer().setAttribute("data-assets", String(a.n));
+      state.ready = true;
+      map.getContainer().setAttribute("data-ready", "true");
+    }
+    if (!loading) { finish(); }
     return state;
   }
 
@@ -512,7 +564,7 @@
     var entries = data.districts.map(function (d) {
       return {key: d.name + " " + d.code, label: d.name, kind: d.code, d: d};
     });
-    addSearch(map, entries, function (entry) { map.fitBounds(entry.d.bounds); });
+    addSearch(map, entries, function (entry) { map.fitBounds(entry.d.bounds); }, "Search district");
     fit(map, data);
     map.getContainer().setAttribute("data-districts", String(state.districts));
     state.ready = true;

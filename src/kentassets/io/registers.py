@@ -1,0 +1,830 @@
+"""Read any register file into a raw table of text, with row numbers as people see them.
+
+This is the only module of the loader that touches the disk. It does not
+interpret values: every cell comes back as text (missing where blank), the
+header is found and made unique, and each data row carries the row number a
+person sees in Excel or a text editor (1-based, header and title rows counted).
+:mod:`kentassets.load` turns the raw table into canonical assets.
+
+Formats are recognised by their content first and their extension second:
+delimited text (delimiter sniffed, including ``¬``; encoding detected among
+UTF-8, UTF-8 with BOM, UTF-16, cp1252 and latin-1), XLSX, legacy XLS (also when
+misnamed ``.xlsx``), ODS, and every vector format pyogrio reads (GeoJSON,
+GeoPackage, Shapefile, FlatGeobuf, ...) plus GeoParquet. Vector geometry is
+reprojected to British National Grid.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import logging
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ..errors import CoordinateSystemError, RegisterFormatError, where
+from ..schema import CRS
+
+logger = logging.getLogger(__name__)
+
+#: Largest file read by default, in megabytes. Larger files fail before reading.
+MAX_FILE_MB = 2048.0
+#: Longest cell accepted, in characters (Excel's own limit is 32,767).
+MAX_CELL_CHARS = 32_767
+#: Delimiters tried when sniffing, most common first.
+DELIMITERS = (",", ";", "\t", "|", "\xac", ":", "^", "~")
+#: Rows examined to find the header.
+_HEADER_SCAN_ROWS = 30
+_SAMPLE_BYTES = 256 * 1024
+_VECTOR_EXTENSIONS = {
+    ".geojson",
+    ".json",
+    ".gpkg",
+    ".shp",
+    ".fgb",
+    ".gml",
+    ".kml",
+    ".gdb",
+    ".sqlite",
+    ".tab",
+    ".mif",
+}
+_POSTCODE_LIKE = re.compile(r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]?\s*[0-9][A-Za-z]{2}$")
+_NUMBER_LIKE = re.compile(r"^[-+£$]?\s*[\d,]*\.?\d+\s*%?$")
+
+
+@dataclass
+class RawTable:
+    """A register as read from disk: text cells and row numbers.
+
+    Attributes
+    ----------
+    frame
+        One column per source column (unique names), every value text or
+        missing, index ``0..n-1``.
+    rows
+        Row number of each data row as a person sees it (1-based), same length.
+    path
+        The file.
+    sheet
+        Worksheet or layer name, where the format has them.
+    header_row
+        Row number of the header (``None`` for headerless files and vector data).
+    headerless
+        True when the file has no header line and the names are generated or given.
+    geometry
+        The file's own geometry (vector formats), in EPSG:27700, same length.
+    encoding, delimiter
+        What was used to read a text file.
+    original_names
+        Source column names as written in the file, before de-duplication.
+    """
+
+    frame: pd.DataFrame
+    rows: np.ndarray
+    path: Path
+    sheet: str | None = None
+    header_row: int | None = None
+    headerless: bool = False
+    geometry: gpd.GeoSeries | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    original_names: tuple[str, ...] = field(default_factory=tuple)
+    format: str = "delimited"
+
+
+def read_register_file(
+    path: str | PathLike[str],
+    *,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    names: Sequence[str] | None = None,
+    crs: str | None = None,
+    display_name: str | None = None,
+    max_file_mb: float = MAX_FILE_MB,
+    max_cell_chars: int = MAX_CELL_CHARS,
+) -> RawTable:
+    """Read a register file of any supported format into a :class:`RawTable`.
+
+    Parameters
+    ----------
+    path
+        The file. It is only read, never written.
+    sheet
+        Worksheet (XLSX, XLS, ODS) or layer (GeoPackage). Default: the first
+        sheet that holds data.
+    header_row
+        Row number of the header as seen in Excel (1-based). Default: detected.
+    encoding
+        Text encoding. Default: detected (UTF-8, UTF-8 with BOM, UTF-16, cp1252,
+        latin-1).
+    delimiter
+        Field delimiter of a text file. Default: sniffed.
+    names
+        Column names of a headerless file. The data starts on ``header_row``
+        (default 1).
+    crs
+        CRS of a vector file that does not declare one.
+    display_name
+        How to name the file in messages (default: the path as given).
+    max_file_mb
+        Files larger than this fail before any reading.
+    max_cell_chars
+        A longer cell is an error naming its row and column.
+
+    Returns
+    -------
+    RawTable
+
+    Raises
+    ------
+    RegisterFormatError
+        If the file is missing, empty, too large, binary, has no data rows, a
+        wrong sheet name, or a cell too long.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+    >>> _ = p.write_text("Title\\n\\nName;Postcode\\nHall;ME14 1XQ\\n")
+    >>> raw = read_register_file(p)
+    >>> raw.header_row, raw.rows.tolist(), raw.frame.loc[0, "Postcode"]
+    (3, [4], 'ME14 1XQ')
+    """
+    path = Path(path)
+    shown = display_name or str(path)
+    if not path.exists():
+        raise RegisterFormatError(f"{shown}: file not found. Check the path.")
+    if path.is_dir() and path.suffix.lower() != ".gdb":
+        raise RegisterFormatError(f"{shown}: is a folder, not a register file. Name a file.")
+    size = path.stat().st_size if path.is_file() else 0
+    if path.is_file() and size == 0:
+        raise RegisterFormatError(
+            f"{shown}: the file is empty (0 bytes). Export the register again."
+        )
+    if size > max_file_mb * 1024 * 1024:
+        raise RegisterFormatError(
+            f"{shown}: the file is {size / 1024 / 1024:,.0f} MB, more than the "
+            f"{max_file_mb:,.0f} MB limit. Check it is the right file, split it, or raise "
+            "max_file_mb."
+        )
+    kind = _detect_format(path)
+    logger.debug("Reading %s as %s", shown, kind)
+    if kind == "vector" or kind == "parquet":
+        raw = _read_vector(path, shown, sheet=sheet, crs=crs, parquet=kind == "parquet")
+    elif kind in ("xlsx", "xls", "ods"):
+        grid, sheet_name = _read_workbook(path, shown, kind, sheet)
+        raw = _table_from_grid(grid, path, shown, sheet_name, header_row, names)
+        raw.format = kind
+    else:
+        if sheet is not None:
+            logger.info("%s: sheet %r ignored for a text file", shown, sheet)
+        raw = _read_delimited(
+            path,
+            shown,
+            header_row=header_row,
+            encoding=encoding,
+            delimiter=delimiter,
+            names=names,
+        )
+    _check_cells(raw, shown, max_cell_chars)
+    if len(raw.frame) == 0:
+        hint = (
+            "the header was found but no data rows follow it"
+            if raw.header_row
+            else "no data rows were found"
+        )
+        raise RegisterFormatError(
+            f"{where(shown, sheet=raw.sheet)}: {hint}. Check that this is the full export "
+            "(and the right sheet)."
+        )
+    return raw
+
+
+# --- format detection ----------------------------------------------------------
+
+
+def _detect_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if path.is_dir():
+        return "vector"
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(b"SQLite format 3"):
+        return "vector"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                listed = archive.namelist()
+                if any(n.startswith("xl/") for n in listed):
+                    return "xlsx"
+                if "mimetype" in listed:
+                    mimetype = archive.read("mimetype")
+                    if b"opendocument.spreadsheet" in mimetype:
+                        return "ods"
+        except zipfile.BadZipFile:
+            pass
+        if suffix in {".xlsx", ".xlsm"}:
+            return "xlsx"
+        if suffix == ".ods":
+            return "ods"
+        return "vector"  # zipped shapefile and the like
+    if suffix in {".xlsx", ".xlsm"}:
+        return "xlsx"
+    if suffix == ".xls":
+        return "xls"
+    if suffix == ".ods":
+        return "ods"
+    if suffix in {".parquet", ".geoparquet"}:
+        return "parquet"
+    if suffix in _VECTOR_EXTENSIONS:
+        return "vector"
+    return "delimited"
+
+
+# --- delimited text --------------------------------------------------------------
+
+
+def _detect_encoding(path: Path, shown: str) -> str:
+    """Detect the encoding of a text file, reading it in blocks."""
+    with path.open("rb") as handle:
+        head = handle.read(_SAMPLE_BYTES)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        if b"\x00" in head:
+            raise RegisterFormatError(
+                f"{shown}: the file is not text (it contains binary bytes) and is not a "
+                "recognised spreadsheet or GIS format. Export the register as CSV, XLSX, "
+                "ODS or GeoJSON."
+            )
+        controls = sum(head.count(bytes([b])) for b in (*range(1, 9), 11, 12, *range(14, 32)))
+        if head and controls / len(head) > 0.05:
+            raise RegisterFormatError(
+                f"{shown}: the file does not look like text ({controls} control bytes in the "
+                "first block). Export the register as CSV, XLSX, ODS or GeoJSON."
+            )
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        block = head
+        try:
+            while block:
+                decoder.decode(block)
+                block = handle.read(16 * 1024 * 1024)
+            decoder.decode(b"", final=True)
+            return "utf-8"
+        except UnicodeDecodeError:
+            pass
+    # cp1252 is what Excel on Windows writes; latin-1 decodes any byte.
+    try:
+        with path.open("rb") as handle:
+            cp1252 = codecs.getincrementaldecoder("cp1252")()
+            for block in iter(lambda: handle.read(16 * 1024 * 1024), b""):
+                cp1252.decode(block)
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"
+
+
+def _sniff_delimiter(sample: str, *, complete: bool = True) -> str:
+    """Pick the delimiter giving the most consistent number of fields per line."""
+    lines = sample.splitlines()
+    if not complete and len(lines) > 1:
+        lines = lines[:-1]  # the last line of a partial sample may be cut short
+    text = "\n".join(lines[:200])
+    best, best_score = ",", (-1.0, 0)
+    for candidate in DELIMITERS:
+        if candidate not in text:
+            continue
+        counts = [
+            len(row)
+            for row in csv.reader(io.StringIO(text), delimiter=candidate)
+            if any(cell.strip() for cell in row)
+        ]
+        if not counts:
+            continue
+        values, freq = np.unique(counts, return_counts=True)
+        modal = int(values[freq == freq.max()].max())  # ties: the wider layout
+        if modal < 2:
+            continue
+        # Consistency counts most; more fields break ties (title rows are 1 field).
+        share = float((np.asarray(counts) == modal).sum()) / len(counts)
+        score = (round(share, 2), modal)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def _read_delimited(
+    path: Path,
+    shown: str,
+    *,
+    header_row: int | None,
+    encoding: str | None,
+    delimiter: str | None,
+    names: Sequence[str] | None,
+) -> RawTable:
+    enc = encoding or _detect_encoding(path, shown)
+    try:
+        with path.open("r", encoding=enc, errors="strict", newline="") as handle:
+            sample = handle.read(_SAMPLE_BYTES)
+    except UnicodeDecodeError as exc:
+        raise RegisterFormatError(
+            f"{shown}: cannot be read as {enc} ({exc.reason} at byte {exc.start}). Give the "
+            "right encoding (for example encoding = \"cp1252\") or leave it out to detect it."
+        ) from exc
+    if not sample.strip():
+        raise RegisterFormatError(f"{shown}: the file holds only blank lines. Export it again.")
+    complete = len(sample) < _SAMPLE_BYTES
+    sep = delimiter or _sniff_delimiter(sample, complete=complete)
+    # Records in the sample, for header detection; keep line counts to skip exactly.
+    reader = csv.reader(io.StringIO(sample), delimiter=sep)
+    head_records: list[list[str]] = []
+    line_after: list[int] = []
+    try:
+        for record in reader:
+            head_records.append(record)
+            line_after.append(reader.line_num)
+            if len(head_records) >= _HEADER_SCAN_ROWS:
+                break
+    except csv.Error as exc:
+        # A huge cell in the sample: keep the rows read so far; the full read
+        # below names the cell's row and column.
+        if not head_records:
+            raise RegisterFormatError(
+                f"{shown}: cannot split the first row into columns ({exc}). Check the "
+                "delimiter and quoting."
+            ) from exc
+
+    headerless = names is not None
+    if names is not None:
+        first_data = header_row or 1
+        header_index = first_data - 2  # record before the data (may be -1)
+        column_names = [str(n) for n in names]
+        original = tuple(column_names)
+    else:
+        if header_row is not None:
+            header_index = header_row - 1
+            if header_index >= len(head_records):
+                raise RegisterFormatError(
+                    f"{shown}: header_row {header_row} is beyond the first "
+                    f"{len(head_records)} rows of the file. Give the row number of the header "
+                    "as seen in Excel."
+                )
+        else:
+            header_index = _find_header(head_records)
+        if header_index < 0:
+            headerless = True
+            width = max((len(r) for r in head_records), default=0)
+            column_names = [f"Column {i}" for i in range(1, width + 1)]
+            original = tuple(column_names)
+        else:
+            original = tuple(head_records[header_index])
+            column_names = _unique_names(original)
+    skip_lines = line_after[header_index] if header_index >= 0 else 0
+    header_number = header_index + 1 if header_index >= 0 and not headerless else None
+
+    python_engine = len(sep) != 1 or ord(sep) > 127
+    frame = None
+    if not python_engine and not _has_blank_lines(path):
+        frame = _read_with_pyarrow(path, enc, sep, skip_lines, column_names)
+    try:
+        if frame is None:
+            frame = pd.read_csv(
+            path,
+                sep=sep,
+                encoding=enc,
+                header=None,
+                names=column_names,
+                skiprows=skip_lines,
+                dtype=str,
+                keep_default_na=False,
+                na_values=[""],
+                skip_blank_lines=False,
+                engine="python" if python_engine else "c",
+                index_col=False,
+            )
+    except UnicodeDecodeError as exc:
+        raise RegisterFormatError(
+            f"{shown}: cannot be read as {enc} ({exc.reason}). Give the right encoding "
+            "(for example encoding = \"cp1252\")."
+        ) from exc
+    except (pd.errors.ParserError, ValueError, csv.Error) as exc:
+        raise RegisterFormatError(
+            f"{shown}: cannot split into {len(column_names)} columns with delimiter "
+            f"{sep!r}: {exc}. Check the delimiter and quoting, or give delimiter and "
+            "header_row in the manifest."
+        ) from exc
+    except pd.errors.EmptyDataError as exc:
+        raise RegisterFormatError(f"{shown}: no data rows after the header.") from exc
+    first_number = (header_index + 2) if header_index >= 0 else 1
+    rows = np.arange(first_number, first_number + len(frame), dtype=np.int64)
+    frame, rows = _drop_blank_rows(frame, rows)
+    return RawTable(
+        frame=frame,
+        rows=rows,
+        path=path,
+        header_row=header_number,
+        headerless=headerless,
+        encoding=enc,
+        delimiter=sep,
+        original_names=original,
+        format="delimited",
+    )
+
+
+def _has_blank_lines(path: Path) -> bool:
+    """True when the file has an empty line (the fast reader would skip it)."""
+    tail = b""
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(16 * 1024 * 1024), b""):
+            chunk = tail + block
+            if b"\n\n" in chunk or b"\n\r\n" in chunk or b"\r\r" in chunk:
+                return True
+            tail = chunk[-2:]
+    return False
+
+
+def _read_with_pyarrow(
+    path: Path, encoding: str, sep: str, skip_lines: int, names: list[str]
+) -> pd.DataFrame | None:
+    """Read a delimited file as text with Arrow's multi-threaded reader.
+
+    Returns ``None`` when Arrow cannot read it exactly (ragged rows and the
+    like); the caller then uses pandas' reader, which reports the problem.
+    """
+    import pyarrow as pa
+    from pyarrow import csv as pa_csv
+
+    try:
+        table = pa_csv.read_csv(
+            path,
+            read_options=pa_csv.ReadOptions(
+                skip_rows=skip_lines,
+                column_names=names,
+                encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding,
+                block_size=16 * 1024 * 1024,
+            ),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=sep, newlines_in_values=True, ignore_empty_lines=False
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError, LookupError):
+        return None
+    frame = table.to_pandas()
+    if encoding == "utf-8-sig" and skip_lines == 0 and len(frame.columns):
+        return None  # a BOM before the first field: let pandas strip it
+    return frame
+
+
+def _cell_is_data(cell: str) -> bool:
+    text = cell.strip()
+    return bool(_POSTCODE_LIKE.match(text) or _NUMBER_LIKE.match(text))
+
+
+def _find_header(records: list[list[str]]) -> int:
+    """Index of the header record in ``records``, or -1 when the file has none.
+
+    The header is the first row that fills most of the table's width with text
+    that does not look like data (numbers, postcodes).
+    """
+    filled = [sum(1 for c in r if c.strip()) for r in records]
+    if not filled or max(filled) == 0:
+        return 0
+    width = max(filled)
+    for index, record in enumerate(records):
+        if filled[index] == 0 or (filled[index] < max(2, 0.5 * width) and width >= 2):
+            continue
+        cells = [c for c in record if c.strip()]
+        data_like = sum(_cell_is_data(c) for c in cells)
+        if data_like == 0 or data_like / len(cells) < 0.2:
+            return index
+        return -1  # the first full row is data: the file has no header
+    return 0
+
+
+def _unique_names(names: Sequence[Any]) -> list[str]:
+    """Make column names unique and non-blank: ``Name``, ``Name (2)``, ``Column 5``."""
+    out: list[str] = []
+    used: set[str] = set()
+    for position, name in enumerate(names, start=1):
+        text = "" if name is None or (isinstance(name, float) and np.isnan(name)) else str(name)
+        text = " ".join(text.split())
+        if not text:
+            text = f"Column {position}"
+        if text.lower() in used:
+            number = 2
+            while f"{text} ({number})".lower() in used:
+                number += 1
+            text = f"{text} ({number})"
+        used.add(text.lower())
+        out.append(text)
+    return out
+
+
+def _drop_blank_rows(frame: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    if frame.shape[1] == 0:
+        return frame, rows
+    blank = frame.isna().all(axis=1).to_numpy()
+    if blank.any():
+        frame = frame.loc[~blank].reset_index(drop=True)
+        rows = rows[~blank]
+    return frame, rows
+
+
+# --- spreadsheets -----------------------------------------------------------------
+
+
+def _read_workbook(
+    path: Path, shown: str, kind: str, sheet: str | None
+) -> tuple[list[list[Any]], str]:
+    try:
+        if kind == "xlsx":
+            return _read_xlsx(path, shown, sheet)
+        if kind == "xls":
+            return _read_xls(path, shown, sheet)
+        return _read_ods(path, shown, sheet)
+    except RegisterFormatError:
+        raise
+    except Exception as exc:
+        raise RegisterFormatError(
+            f"{shown}: cannot be read as a {kind.upper()} workbook ({type(exc).__name__}: "
+            f"{exc}). Open it in a spreadsheet program and save it again as XLSX or CSV."
+        ) from exc
+
+
+def _pick_sheet(shown: str, available: list[str], sheet: str | None, filled: list[bool]) -> str:
+    if sheet is not None:
+        if sheet in available:
+            return sheet
+        folded = {s.strip().lower(): s for s in available}
+        if sheet.strip().lower() in folded:
+            return folded[sheet.strip().lower()]
+        listed = ", ".join(f'"{s}"' for s in available)
+        raise RegisterFormatError(
+            f'{shown}: there is no sheet "{sheet}". The sheets are {listed}. Give one of '
+            "them as sheet in the manifest."
+        )
+    for name, has_data in zip(available, filled, strict=True):
+        if has_data:
+            return name
+    return available[0]
+
+
+def _read_xlsx(path: Path, shown: str, sheet: str | None) -> tuple[list[list[Any]], str]:
+    import openpyxl
+
+    handle = path.open("rb")  # a handle, so a misnamed extension does not matter
+    book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+    try:
+        names = list(book.sheetnames)
+        filled = [(book[n].max_row or 0) > 0 and (book[n].max_column or 0) > 0 for n in names]
+        chosen = _pick_sheet(shown, names, sheet, filled)
+        sheet_obj = book[chosen]
+        grid = [list(row) for row in sheet_obj.iter_rows(min_row=1, values_only=True)]
+    finally:
+        book.close()
+        handle.close()
+    return grid, chosen
+
+
+def _read_xls(path: Path, shown: str, sheet: str | None) -> tuple[list[list[Any]], str]:
+    import xlrd
+
+    book = xlrd.open_workbook(str(path), on_demand=True)
+    try:
+        names = list(book.sheet_names())
+        filled = [book.sheet_by_name(n).nrows > 0 for n in names]
+        chosen = _pick_sheet(shown, names, sheet, filled)
+        sh = book.sheet_by_name(chosen)
+        grid: list[list[Any]] = []
+        for rowx in range(sh.nrows):
+            values: list[Any] = []
+            for cell in sh.row(rowx):
+                if cell.ctype == xlrd.XL_CELL_DATE:
+                    try:
+                        values.append(xlrd.xldate_as_datetime(cell.value, book.datemode))
+                    except (ValueError, OverflowError):
+                        values.append(cell.value)
+                elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+                    values.append(None)
+                else:
+                    values.append(cell.value)
+            grid.append(values)
+    finally:
+        book.release_resources()
+    return grid, chosen
+
+
+def _read_ods(path: Path, shown: str, sheet: str | None) -> tuple[list[list[Any]], str]:
+    with pd.ExcelFile(path, engine="odf") as book:
+        names = [str(n) for n in book.sheet_names]
+        chosen = _pick_sheet(shown, names, sheet, [True] * len(names))
+        frame = pd.read_excel(
+            book, sheet_name=chosen, header=None, dtype=object, keep_default_na=False
+        )
+    grid = frame.where(frame != "", None).to_numpy(dtype=object).tolist()
+    return grid, chosen
+
+
+def _cell_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if np.isnan(value):
+            return None
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if hasattr(value, "isoformat"):
+        text = value.isoformat()
+        return text[:10] if text.endswith("T00:00:00") else text
+    text = str(value)
+    return text if text.strip() else None
+
+
+def _table_from_grid(
+    grid: list[list[Any]],
+    path: Path,
+    shown: str,
+    sheet: str,
+    header_row: int | None,
+    names: Sequence[str] | None,
+) -> RawTable:
+    width = max((len(r) for r in grid), default=0)
+    if width == 0 or not any(any(_cell_text(c) for c in r) for r in grid):
+        raise RegisterFormatError(
+            f'{shown}, sheet "{sheet}": the sheet is empty. Choose the sheet that holds the '
+            "register (sheet in the manifest)."
+        )
+    text = [[_cell_text(c) for c in r] + [None] * (width - len(r)) for r in grid]
+    records = [[c or "" for c in r] for r in text[:_HEADER_SCAN_ROWS]]
+    headerless = names is not None
+    if names is not None:
+        header_index = (header_row or 1) - 2
+        column_names = [str(n) for n in names]
+        if len(column_names) < width:
+            column_names += [f"Column {i}" for i in range(len(column_names) + 1, width + 1)]
+        original = tuple(names)
+    else:
+        if header_row is not None:
+            header_index = header_row - 1
+            if header_index >= len(text):
+                raise RegisterFormatError(
+                    f'{shown}, sheet "{sheet}": header_row {header_row} is below the last '
+                    f"row ({len(text)}). Give the header's row number as seen in Excel."
+                )
+        else:
+            header_index = _find_header(records)
+        if header_index < 0:
+            headerless = True
+            column_names = [f"Column {i}" for i in range(1, width + 1)]
+            original = tuple(column_names)
+        else:
+            original = tuple(c or "" for c in text[header_index])
+            column_names = _unique_names(original)
+    body = text[header_index + 1 :] if header_index >= 0 else text
+    if len(column_names) > width:
+        body = [r + [None] * (len(column_names) - width) for r in body]
+    frame = pd.DataFrame(body, columns=column_names, dtype=object).astype("str")
+    start = header_index + 2 if header_index >= 0 else 1
+    rows = np.arange(start, start + len(frame), dtype=np.int64)
+    frame, rows = _drop_blank_rows(frame, rows)
+    return RawTable(
+        frame=frame.reset_index(drop=True),
+        rows=rows,
+        path=path,
+        sheet=sheet,
+        header_row=None if headerless else header_index + 1,
+        headerless=headerless,
+        original_names=original,
+    )
+
+
+# --- vector formats ------------------------------------------------------------------
+
+
+def _read_vector(
+    path: Path, shown: str, *, sheet: str | None, crs: str | None, parquet: bool
+) -> RawTable:
+    try:
+        if parquet:
+            data = gpd.read_parquet(path)
+        else:
+            import pyogrio
+
+            layers = [str(row[0]) for row in pyogrio.list_layers(path)]
+            if sheet is not None and sheet not in layers:
+                listed = ", ".join(f'"{name}"' for name in layers)
+                raise RegisterFormatError(
+                    f'{shown}: there is no layer "{sheet}". The layers are {listed}. Give '
+                    "one of them as sheet in the manifest."
+                )
+            data = gpd.read_file(path, layer=sheet, engine="pyogrio")
+    except RegisterFormatError:
+        raise
+    except Exception as exc:
+        raise RegisterFormatError(
+            f"{shown}: cannot be read as a GIS file ({type(exc).__name__}: {exc}). Check the "
+            "file is complete, or export it as GeoJSON or GeoPackage."
+        ) from exc
+    if not isinstance(data, gpd.GeoDataFrame) or data.geometry.name not in data.columns:
+        frame = pd.DataFrame(data)
+        geometry = None
+    else:
+        if data.crs is None:
+            if crs is None:
+                raise CoordinateSystemError(
+                    f"{shown}: the file does not say which coordinate system its geometry "
+                    'uses. Give crs in the manifest (for example crs = "EPSG:27700").'
+                )
+            data = data.set_crs(crs)
+        elif crs is not None:
+            logger.info("%s: declares %s; crs=%s ignored", shown, data.crs, crs)
+        try:
+            geometry = data.geometry.to_crs(CRS)
+        except Exception as exc:
+            raise CoordinateSystemError(
+                f"{shown}: cannot reproject from {data.crs} to {CRS}: {exc}."
+            ) from exc
+        frame = pd.DataFrame(data.drop(columns=data.geometry.name))
+    original = tuple(str(c) for c in frame.columns)
+    names = _unique_names(original)
+    frame.columns = pd.Index(names)
+    frame = frame.reset_index(drop=True)
+    text = pd.DataFrame(
+        {col: _series_text(frame[col]) for col in frame.columns}, index=frame.index
+    )
+    rows = np.arange(1, len(text) + 1, dtype=np.int64)
+    if geometry is not None:
+        geometry = geometry.reset_index(drop=True)
+    return RawTable(
+        frame=text,
+        rows=rows,
+        path=path,
+        sheet=sheet,
+        header_row=None,
+        headerless=False,
+        geometry=geometry,
+        original_names=original,
+        format="parquet" if parquet else "vector",
+    )
+
+
+def _series_text(series: pd.Series) -> pd.Series:
+    if pd.api.types.is_float_dtype(series.dtype):
+        values = series.to_numpy(dtype=float)
+        integral = np.isfinite(values) & (np.mod(values, 1) == 0) & (np.abs(values) < 1e15)
+        out = series.astype("str")
+        out = out.where(~integral, pd.Series(values, index=series.index).round().astype(
+            "Int64"
+        ).astype("str"))
+        return out.where(series.notna())
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return series.dt.strftime("%Y-%m-%d").astype("str").where(series.notna())
+    if series.dtype == object:
+        return series.map(_cell_text).astype("str").where(series.notna())
+    return series.astype("str").where(series.notna())
+
+
+# --- checks ------------------------------------------------------------------------------
+
+
+def _check_cells(raw: RawTable, shown: str, max_cell_chars: int) -> None:
+    """Fail on a cell longer than ``max_cell_chars`` (a sign of a broken file)."""
+    for column in raw.frame.columns:
+        lengths = raw.frame[column].str.len()
+        longest = lengths.max()
+        if pd.notna(longest) and longest > max_cell_chars:
+            position = int(np.nanargmax(lengths.to_numpy(dtype=float, na_value=np.nan)))
+            row = int(raw.rows[position])
+            raise RegisterFormatError(
+                f"{where(shown, sheet=raw.sheet, rows=row, column=str(column))}: the cell "
+                f"holds {int(longest):,} characters, more than the {max_cell_chars:,} allowed. "
+                "This usually means an unclosed quote or a wrong delimiter; correct the cell "
+                "or the file's quoting."
+            )

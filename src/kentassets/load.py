@@ -1,0 +1,1839 @@
+"""Turn agencies' registers into canonical assets, with a ledger for every row.
+
+:func:`read_register` reads one file (through :mod:`kentassets.io.registers`),
+recognises its columns, parses numbers, dates and free-text categories, places
+each row (eastings/northings, latitude/longitude, OS grid reference, the file's
+geometry, or the postcode centroid, in that order of preference), assigns its
+district and returns a :class:`LoadResult`: the loaded assets and a ledger that
+says, for every data row, whether it was ``loaded``, ``excluded`` or
+``rejected`` and why. :func:`read_manifest` does the same for every register in a
+manifest and :func:`combine_results` joins results. :func:`assign_sites` gives
+records that describe one building a shared ``site_id``.
+
+Everything after reading is vectorised: pandas string methods and numpy over
+whole columns, and Python only over the *distinct* values of free-text columns.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .errors import RegisterFormatError, ValidationError, where
+from .io.manifest import COLUMN_FIELDS, Manifest, RegisterSpec, parse_manifest
+from .io.postcodes import (
+    PC_DISTRICT,
+    PC_EASTING,
+    PC_NORTHING,
+    PostcodeDirectory,
+    format_postcodes,
+    is_postcode_shaped,
+    postcode_keys,
+)
+from .io.registers import RawTable, read_register_file
+from .schema import (
+    ADDRESS,
+    AGENCY,
+    ANNUAL_COST_GBP,
+    ASSET_ID,
+    CRS,
+    DEFAULT_STUDY_AREA,
+    DISTRICT_CODE,
+    EXCLUDED,
+    EXTRA,
+    GB_BOUNDS_M,
+    GIA_M2,
+    LEASE_END,
+    LEDGER_AGENCY,
+    LEDGER_ASSET_ID,
+    LEDGER_COLUMNS,
+    LEDGER_FIELDS,
+    LEDGER_FILE,
+    LEDGER_MESSAGE,
+    LEDGER_REASON,
+    LEDGER_ROW,
+    LEDGER_SHEET,
+    LEDGER_STATUS,
+    LEDGER_WARNINGS,
+    LOADED,
+    LOCATION_METHOD,
+    LOCATION_METHODS,
+    LOCATION_PRECISION_M,
+    NAME,
+    POSTCODE,
+    REJECTED,
+    SENSITIVE,
+    SITE_ID,
+    SOURCE_FILE,
+    SOURCE_ROW,
+    STAFF_FTE,
+    STATUS,
+    TENURE,
+    TENURE_RAW,
+    UPRN,
+    USE,
+    USE_RAW,
+    coerce_assets,
+    empty_assets,
+    empty_ledger,
+)
+
+logger = logging.getLogger(__name__)
+
+# --- reason codes (stable; documented in the ledger) -----------------------------
+REASON_NO_LOCATION = "no_location"
+REASON_POSTCODE_INVALID = "postcode_invalid"
+REASON_POSTCODE_NOT_FOUND = "postcode_not_found"
+REASON_COORDINATES_INVALID = "coordinates_invalid"
+REASON_OUTSIDE_GB = "outside_great_britain"
+REASON_DUPLICATE_ID = "duplicate_asset_id"
+REASON_OUTSIDE_STUDY_AREA = "outside_study_area"
+REASON_CLOSED = "closed"
+#: Every reason code the ledger uses, with what it means.
+REASONS: dict[str, str] = {
+    REASON_NO_LOCATION: "no coordinates, grid reference, geometry or postcode",
+    REASON_POSTCODE_INVALID: "the only location is text that is not a UK postcode",
+    REASON_POSTCODE_NOT_FOUND: "the only location is a postcode not in the directory",
+    REASON_COORDINATES_INVALID: "coordinates are not numbers and nothing else locates the row",
+    REASON_OUTSIDE_GB: "the location lies outside Great Britain",
+    REASON_DUPLICATE_ID: "the asset id repeats an earlier row of the same agency",
+    REASON_OUTSIDE_STUDY_AREA: "the asset lies outside the study area's districts",
+    REASON_CLOSED: "the source marks the record as closed",
+}
+# Warning codes on loaded rows.
+WARN_POSTCODE = "location_from_postcode"
+WARN_SWAPPED = "coordinates_swapped"
+WARN_NUMBER = "number_unreadable"
+WARN_DATE = "date_unreadable"
+WARN_FALLBACK = "coordinates_unusable"
+
+#: Site matching: records within this distance (metres) with the same postcode
+#: and similar names are one site.
+SITE_DISTANCE_M = 25.0
+_SITE_GROUP_LIMIT = 200
+
+_LOCATION_FIELDS = ("easting", "northing", "latitude", "longitude", "grid_ref", "geometry")
+_CLOSED = "closed"
+_GB_LAT = (49.0, 61.5)
+_GB_LON = (-9.5, 2.5)
+_SQFT_TO_M2 = 0.09290304
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", str(name).lower())
+
+
+#: Recognised source column names per field, most specific first (compared
+#: lower case with everything but letters and digits removed).
+ALIASES: dict[str, tuple[str, ...]] = {
+    ASSET_ID: (
+        "assetid", "assetcode", "assetref", "assetreference", "assetnumber", "assetno",
+        "propertyref", "propertyreference", "propertyid", "propertycode", "propertynumber",
+        "uniqueassetid", "organisationcode", "orgcode", "odscode", "stationnumber",
+        "stationcode", "reference", "ref", "id",
+    ),
+    NAME: (
+        "propertyname", "assetname", "sitename", "name", "buildingname", "libraryname",
+        "stationname", "organisationname", "distinctivename", "premisesname",
+    ),
+    ADDRESS: (
+        "address", "siteaddress", "fulladdress", "propertyaddress", "stationaddress",
+        "assetaddress",
+    ),
+    POSTCODE: (
+        "postcode", "postalcode", "postcodeasgiven", "stationpostcode", "sitepostcode",
+        "propertypostcode", "pcds", "pcd", "postcodes", "zip",
+    ),
+    UPRN: ("uprn", "uniquepropertyreferencenumber", "propertyuprn"),
+    USE: (
+        "primaryuse", "use", "holdingtype", "propertyuse", "assetuse", "assettype",
+        "propertytype", "usetype", "classification", "category", "assetcategory",
+        "buildingtype", "type",
+    ),
+    TENURE: ("tenure", "tenuretype", "tenurestatus", "ownership", "tenurecategory"),
+    STATUS: (
+        "status", "occupancy", "occupancystatus", "occupationstatus", "tenuredetail",
+        "statuscode", "operationalstatus",
+    ),
+    GIA_M2: (
+        "giam2", "gia", "grossinternalaream2", "grossinternalarea", "gifa", "flooraream2",
+        "floorarea", "internalaream2", "aream2", "areasqm", "sizem2", "giasqft", "areasqft",
+    ),
+    STAFF_FTE: ("stafffte", "fte", "staff", "headcount", "numberofstaff", "staffnumbers"),
+    ANNUAL_COST_GBP: (
+        "annualcostgbp", "annualcost", "annualrunningcost", "runningcost", "runningcosts",
+        "totalcost", "costpa", "operatingcost", "cost", "annualrent",
+    ),
+    LEASE_END: (
+        "leaseend", "leaseenddate", "leaseexpiry", "leaseexpirydate", "expirydate",
+        "leaseexpires",
+    ),
+    SITE_ID: ("siteid", "siteref", "sitereference", "sitecode", "site"),
+    _CLOSED: ("closedate", "closeddate", "dateclosed", "yearclosed", "closed"),
+    "easting": (
+        "easting", "eastings", "stationeasting", "geox", "bnge", "oseast1m", "eastingm",
+        "xcoordinate", "x", "gridx", "east",
+    ),
+    "northing": (
+        "northing", "northings", "stationnorthing", "geoy", "bngn", "osnrth1m",
+        "northingm", "ycoordinate", "y", "gridy", "north",
+    ),
+    "latitude": ("latitude", "lat", "wgs84latitude", "latwgs84"),
+    "longitude": ("longitude", "lon", "long", "lng", "wgs84longitude", "lonwgs84"),
+    "grid_ref": (
+        "gridref", "gridreference", "osgridref", "osgridreference", "ngr",
+        "nationalgridreference",
+    ),
+    "geometry": ("wkt", "geometry", "geom", "thegeom", "wktgeometry", "shape"),
+}
+_ADDRESS_PARTS = re.compile(
+    r"^(address(line)?\d|addr\d|street(name)?|street\d|locality|town|posttown|city|"
+    r"village|district)$"
+)
+
+#: NHS ODS headerless layout (epraccur, etrust and relatives): 27 columns.
+ODS_COLUMNS: tuple[str, ...] = (
+    "Organisation Code", "Name", "National Grouping", "High Level Health Geography",
+    "Address Line 1", "Address Line 2", "Address Line 3", "Address Line 4", "Address Line 5",
+    "Postcode", "Open Date", "Close Date", "Status Code", "Organisation Sub-Type Code",
+    "Commissioner", "Join Provider/Purchaser Date", "Left Provider/Purchaser Date",
+    "Contact Telephone Number", "Null 1", "Null 2", "Null 3", "Amended Record Indicator",
+    "Null 4", "Provider/Purchaser", "Null 5", "Prescribing Setting", "Null 6",
+)
+
+
+@dataclass(frozen=True)
+class _Profile:
+    """A known published schema: how to recognise it and what it implies."""
+
+    name: str
+    signature: tuple[str, ...]
+    default_use: str | None = None
+    columns: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
+
+
+#: Known schemas, recognised by their (normalised) column names.
+PROFILES: tuple[_Profile, ...] = (
+    _Profile("LGTC land and assets", ("uprn", "assetcode", "geox"),
+             columns={"status": ("tenuredetail",)}),
+    _Profile("LGTC land and assets (2021)", ("uprn", "propertyname", "geox")),
+    _Profile("NHS ODS organisation file", ("organisationcode", "highlevelhealthgeography"),
+             default_use="health",
+             columns={ADDRESS: ("addressline1", "addressline2", "addressline3",
+                                "addressline4", "addressline5")}),
+    _Profile("NHS Choices hospitals", ("organisationcode", "organisationtype", "latitude"),
+             default_use="health",
+             columns={ADDRESS: ("address1", "address2", "address3", "city"),
+                      STATUS: ()}),
+    _Profile("Home Office fire stations", ("stationname", "stationeasting"),
+             default_use="fire"),
+    _Profile("Fire and rescue station list", ("stationname", "stationnumber"),
+             default_use="fire"),
+    _Profile("Libraries Hacked libraries", ("libraryname", "typeoflibrary"),
+             default_use="library",
+             columns={USE: (), UPRN: ("uniquepropertyreferencenumber",)}),
+    _Profile("Arts Council England libraries", ("name", "statutory23", "colocated"),
+             default_use="library"),
+    _Profile("OS Open Map buildings (WKT)", ("wkt", "buildingtheme"),
+             columns={NAME: ("distinctivename",), ASSET_ID: ("id",)}),
+    _Profile("Police station list", ("stationname", "custodystatusasgiven"),
+             default_use="police"),
+)
+
+# Free text -> categories: first matching pattern wins (lower-case text).
+_USE_RULES: tuple[tuple[str, str], ...] = (
+    ("library", r"librar"),
+    ("fire", r"fire (station|service|and rescue)|\bfire\b|\bfrs\b"),
+    ("police", r"police|constabulary|custody"),
+    ("health", r"health|surgery|medical|hospital|clinic|\bgp\b|\bnhs\b|dental|dentist|"
+               r"pharmac|practice|mental|cmht|camhs|cypmhs|hospice|treatment|therapy"),
+    ("education", r"school|education|college|academy|nursery|universit|pupil referral"),
+    ("depot", r"depot|workshop|\byard\b|waste|recycling|transfer station|highways|"
+              r"garage|salt barn|industrial|warehouse|store\b|stores\b"),
+    ("customer_service", r"customer serv|contact cent|gateway|one stop|information cent"),
+    ("office", r"office|admin|civic|town hall|county hall|headquarters|\bhq\b"),
+    ("residential", r"residential|housing|dwelling|\bflats?\b|\bhouses?\b|hostel|"
+                    r"care home|bungalow|accommodation"),
+    ("community", r"community|village hall|\bhall\b|leisure|sport|museum|theatre|"
+                  r"cultural|youth|day cent|children.?s cent|arts?\b|gallery|"
+                  r"recreation|swimming|pool|centre"),
+    ("land", r"\bland\b|open space|park|garden|allot|playing field|woodland|farm|"
+             r"verge|common|cemetery|crematori|amenity|field"),
+)
+_AGENCY_USE_RULES: tuple[tuple[str, str], ...] = (
+    ("police", r"police|constabulary"),
+    ("fire", r"fire"),
+    ("health", r"\bnhs\b|health|\bicb\b|\bccg\b|hospital|trust"),
+    ("library", r"librar"),
+)
+_TENURE_RULES: tuple[tuple[str, str], ...] = (
+    ("freehold", r"freehold|owned|ownership|chattel"),
+    ("leasehold", r"leasehold|leashold|lease|leased|rented|tenant|ground ?lease"),
+    ("licence", r"licen[cs]e"),
+)
+_STATUS_RULES: tuple[tuple[str, str], ...] = (
+    ("part_vacant", r"part(ly|ially)?[ -]?(vacant|empty|occupied)|under.?occupied"),
+    ("surplus", r"surplus|disposal|for sale|to be sold|declared"),
+    ("vacant", r"vacant|empty|void|unoccupied|disused|mothball|dormant"),
+    ("occupied", r"occupied|in use|operational|active|open|^a$|^yes$|leasehold|licen[cs]e"),
+)
+
+
+# --- the result ----------------------------------------------------------------------
+
+
+@dataclass
+class LoadResult:
+    """Canonical assets and the ledger that accounts for every input row.
+
+    Attributes
+    ----------
+    assets
+        Loaded rows only, canonical columns (:data:`kentassets.schema.ASSET_COLUMNS`),
+        EPSG:27700. Its index labels are ledger index labels.
+    ledger
+        One row per input data row (:data:`kentassets.schema.LEDGER_FIELDS`).
+    column_map
+        Source file -> {field: source column(s)} as recognised or mapped.
+    manifest
+        The manifest, when read through :func:`read_manifest`.
+    """
+
+    assets: gpd.GeoDataFrame
+    ledger: pd.DataFrame
+    column_map: dict[str, dict[str, str]] = field(default_factory=dict)
+    manifest: Manifest | None = None
+
+    def summary(self) -> pd.DataFrame:
+        """Per agency: rows read, loaded, excluded, rejected and the top reasons.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``agency``, ``rows``, ``loaded``, ``excluded``, ``rejected``,
+            ``warnings`` (loaded rows with a warning) and ``top_reasons``, with a
+            final ``All`` row.
+        """
+        ledger = self.ledger
+        columns = ["agency", "rows", LOADED, EXCLUDED, REJECTED, "warnings", "top_reasons"]
+        if len(ledger) == 0:
+            return pd.DataFrame(columns=columns)
+        status = ledger[LEDGER_STATUS].astype(str)
+        frame = pd.DataFrame(
+            {
+                "agency": ledger[LEDGER_AGENCY].astype(str),
+                LOADED: status == LOADED,
+                EXCLUDED: status == EXCLUDED,
+                REJECTED: status == REJECTED,
+                "warnings": (status == LOADED)
+                & ledger[LEDGER_WARNINGS].fillna("").astype(str).ne(""),
+                "reason": ledger[LEDGER_REASON].fillna("").astype(str),
+            }
+        )
+        grouped = frame.groupby("agency", sort=True)
+        out = grouped[[LOADED, EXCLUDED, REJECTED, "warnings"]].sum().astype(int)
+        out.insert(0, "rows", grouped.size())
+
+        def top(reasons: pd.Series) -> str:
+            counts = reasons[reasons != ""].value_counts().head(3)
+            return "; ".join(f"{k} ({v})" for k, v in counts.items())
+
+        out["top_reasons"] = grouped["reason"].agg(top)
+        out = out.reset_index()
+        total = pd.DataFrame(
+            {
+                "agency": ["All"],
+                "rows": [int(out["rows"].sum())],
+                LOADED: [int(out[LOADED].sum())],
+                EXCLUDED: [int(out[EXCLUDED].sum())],
+                REJECTED: [int(out[REJECTED].sum())],
+                "warnings": [int(out["warnings"].sum())],
+                "top_reasons": [top(frame["reason"])],
+            }
+        )
+        return pd.concat([out, total], ignore_index=True)[columns]
+
+    def _repr_html_(self) -> str:
+        summary = self.summary()
+        head = (
+            f"<p><b>LoadResult</b>: {len(self.assets):,} assets loaded from "
+            f"{len(self.ledger):,} rows in {self.ledger[LEDGER_FILE].nunique()} file(s).</p>"
+        )
+        return head + summary.to_html(index=False, escape=True)
+
+    def __repr__(self) -> str:
+        return (
+            f"LoadResult({len(self.assets)} assets, {len(self.ledger)} ledger rows, "
+            f"{self.ledger[LEDGER_FILE].nunique() if len(self.ledger) else 0} files)"
+        )
+
+
+# --- public functions -------------------------------------------------------------------
+
+
+def read_register(
+    path: str | PathLike[str],
+    *,
+    agency: str,
+    columns: Mapping[str, str | Sequence[str]] | None = None,
+    crs: str | None = None,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    names: Sequence[str] | None = None,
+    sensitive: bool = False,
+    postcodes: PostcodeDirectory | None = None,
+    districts: gpd.GeoDataFrame | None = None,
+    study_area: Sequence[str] = DEFAULT_STUDY_AREA,
+    source_name: str | None = None,
+) -> LoadResult:
+    """Read one agency register into canonical assets and a ledger.
+
+    Parameters
+    ----------
+    path
+        The register: CSV or other delimited text, XLSX, XLS, ODS, or any GIS
+        format pyogrio reads (GeoJSON, GeoPackage, Shapefile, ...), GeoParquet.
+    agency
+        Name of the agency that holds the assets.
+    columns
+        Field -> source column, overriding recognition (``address`` may be a
+        list of columns to join). Fields: :data:`kentassets.io.manifest.COLUMN_FIELDS`.
+    crs
+        CRS of the coordinates (or geometry) when not British National Grid
+        eastings/northings or WGS 84 latitude/longitude.
+    sheet, header_row, encoding, delimiter, names
+        Reading options, see :func:`kentassets.io.registers.read_register_file`.
+    sensitive
+        Mark the agency's assets sensitive (published maps generalise them).
+    postcodes
+        Postcode directory for rows located by postcode (default: the packaged
+        ONS Postcode Directory, loaded only when needed).
+    districts
+        District boundaries (``district_code``, ``district_name``, geometry).
+        Default: :func:`kentassets.districts.load_districts` for ``study_area``.
+    study_area
+        ONS district codes; assets elsewhere are excluded.
+    source_name
+        Name of the file in the ledger and messages (default: the path as given).
+
+    Returns
+    -------
+    LoadResult
+
+    Raises
+    ------
+    RegisterFormatError
+        If the file cannot be read, or a mapped column is not in it.
+    ValidationError
+        If ``columns`` names an unknown field.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from shapely.geometry import box
+    >>> kent = gpd.GeoDataFrame({"district_code": ["E07000110"],
+    ...     "district_name": ["Maidstone"]}, geometry=[box(570000, 140000, 590000, 170000)],
+    ...     crs="EPSG:27700")
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "sites.csv"
+    >>> _ = p.write_text("Ref,Name,Easting,Northing\\nA1,Hall,575900,155800\\nA2,Shed,,\\n")
+    >>> result = read_register(p, agency="KCC", districts=kent)
+    >>> result.ledger["status"].tolist()
+    ['loaded', 'rejected']
+    >>> result.ledger["reason"].tolist()[1]
+    'no_location'
+    """
+    if not isinstance(agency, str) or not agency.strip():
+        raise ValidationError("agency must be a non-empty name, e.g. agency=\"Kent Police\"")
+    shown = source_name or str(path)
+    raw = read_register_file(
+        path,
+        sheet=sheet,
+        header_row=header_row,
+        encoding=encoding,
+        delimiter=delimiter,
+        names=names,
+        crs=crs,
+        display_name=shown,
+    )
+    return normalise_register(
+        raw,
+        agency=agency.strip(),
+        columns=columns,
+        crs=crs,
+        sensitive=sensitive,
+        postcodes=postcodes,
+        districts=districts,
+        study_area=study_area,
+        source_name=shown,
+    )
+
+
+def read_manifest(
+    path: str | PathLike[str],
+    *,
+    postcodes: PostcodeDirectory | None = None,
+    districts: gpd.GeoDataFrame | None = None,
+    progress: bool = True,
+) -> LoadResult:
+    """Read every register listed in a TOML manifest into one result.
+
+    Parameters
+    ----------
+    path
+        The manifest (format in ``docs/architecture.md``).
+    postcodes
+        Postcode directory; default the manifest's ``postcodes`` file, else the
+        packaged ONS Postcode Directory.
+    districts
+        District boundaries; default :func:`kentassets.districts.load_districts`
+        with the manifest's ``boundaries`` and ``study_area``.
+    progress
+        Show a progress bar over the registers.
+
+    Returns
+    -------
+    LoadResult
+        Combined over the registers, with ``site_id`` assigned across agencies
+        and ``manifest`` set.
+
+    Raises
+    ------
+    ManifestError
+        If the manifest is malformed or names a missing file.
+    RegisterFormatError
+        If a register cannot be read.
+    """
+    manifest = parse_manifest(path)
+    if postcodes is None:
+        postcodes = PostcodeDirectory(manifest.postcodes) if manifest.postcodes else None
+    if districts is None:
+        from . import districts as _districts
+
+        districts = _districts.load_districts(
+            manifest.boundaries, codes=manifest.study_area, postcodes=postcodes
+        )
+    results = []
+    specs: Sequence[RegisterSpec] = manifest.registers
+    iterator: Any = specs
+    if progress:
+        from tqdm.auto import tqdm
+
+        iterator = tqdm(specs, desc="Loading registers", unit="file")
+    for spec in iterator:
+        results.append(
+            read_register(
+                spec.path,
+                agency=spec.agency,
+                columns=spec.columns,
+                crs=spec.crs,
+                sheet=spec.sheet,
+                header_row=spec.header_row,
+                encoding=spec.encoding,
+                delimiter=spec.delimiter,
+                names=spec.names,
+                sensitive=spec.sensitive,
+                postcodes=postcodes,
+                districts=districts,
+                study_area=manifest.study_area,
+                source_name=spec.source_name or spec.path.name,
+            )
+        )
+    combined = combine_results(results)
+    combined.manifest = manifest
+    return combined
+
+
+def combine_results(results: Sequence[LoadResult]) -> LoadResult:
+    """Join several results into one, re-checking asset ids across files.
+
+    The ledgers are stacked (new index ``0..n-1``), the assets keep pointing at
+    their ledger rows, an asset id already loaded for the same agency from an
+    earlier file is rejected (``duplicate_asset_id``), and ``site_id`` is
+    assigned across everything.
+
+    Parameters
+    ----------
+    results
+        Results of :func:`read_register`.
+
+    Returns
+    -------
+    LoadResult
+    """
+    ledgers: list[pd.DataFrame] = []
+    asset_frames: list[gpd.GeoDataFrame] = []
+    column_map: dict[str, dict[str, str]] = {}
+    offset = 0
+    for result in results:
+        ledger = result.ledger.copy()
+        positions = ledger.index.get_indexer(result.assets.index)
+        ledger.index = pd.RangeIndex(offset, offset + len(ledger))
+        assets = result.assets.copy()
+        assets.index = pd.Index(positions + offset, dtype="int64")
+        ledgers.append(ledger)
+        asset_frames.append(assets)
+        column_map.update(result.column_map)
+        offset += len(ledger)
+    if not ledgers:
+        return LoadResult(empty_assets(), empty_ledger(), {}, None)
+    ledger = pd.concat(ledgers) if len(ledgers) > 1 else ledgers[0]
+    frames = [a for a in asset_frames if len(a)]
+    assets = (
+        gpd.GeoDataFrame(pd.concat(frames), crs=CRS) if frames else empty_assets()
+    )
+    if len(assets):
+        ids = assets[ASSET_ID].astype("string")
+        dup = pd.DataFrame({"a": assets[AGENCY].astype("string"), "i": ids}).duplicated(
+            keep="first"
+        ) & ids.notna()
+        if dup.any():
+            key = assets[AGENCY].astype(str) + "\x00" + ids.astype(str)
+            first_label = pd.Series(assets.index, index=assets.index).groupby(key).transform(
+                "first"
+            )
+            for label in assets.index[dup.to_numpy()]:
+                first = int(first_label.loc[label])
+                ledger.loc[label, LEDGER_STATUS] = REJECTED
+                ledger.loc[label, LEDGER_REASON] = REASON_DUPLICATE_ID
+                ledger.loc[label, LEDGER_MESSAGE] = (
+                    f"Asset id '{ledger.loc[label, LEDGER_ASSET_ID]}' of "
+                    f"{ledger.loc[label, LEDGER_AGENCY]} was already loaded from "
+                    f"{ledger.loc[first, LEDGER_FILE]} row {ledger.loc[first, LEDGER_ROW]}; "
+                    f"this record ({ledger.loc[label, LEDGER_FILE]} row "
+                    f"{ledger.loc[label, LEDGER_ROW]}) was not loaded. Give each asset its "
+                    "own id, or remove the repeated record."
+                )
+            assets = assets.loc[~dup.to_numpy()]
+        assets = assets.copy()
+        assets[SITE_ID] = assign_sites(assets)
+    return LoadResult(coerce_assets(assets), ledger, column_map, None)
+
+
+# --- normalisation (pure) ----------------------------------------------------------------
+
+
+def normalise_register(
+    raw: RawTable,
+    *,
+    agency: str,
+    columns: Mapping[str, str | Sequence[str]] | None = None,
+    crs: str | None = None,
+    sensitive: bool = False,
+    postcodes: PostcodeDirectory | None = None,
+    districts: gpd.GeoDataFrame | None = None,
+    study_area: Sequence[str] = DEFAULT_STUDY_AREA,
+    source_name: str | None = None,
+) -> LoadResult:
+    """Turn a raw table (from :func:`read_register_file`) into a :class:`LoadResult`.
+
+    This is :func:`read_register` without the reading; see it for the parameters.
+    """
+    shown = source_name or str(raw.path)
+    frame = raw.frame
+    profile = None
+    if raw.headerless and not columns and _is_ods_layout(frame):
+        frame = frame.copy()
+        frame.columns = pd.Index(_ods_names(frame.shape[1]))
+        raw = RawTable(**{**raw.__dict__, "frame": frame, "headerless": False})
+    mapping, profile = resolve_columns(
+        list(frame.columns), columns, shown=shown, sheet=raw.sheet
+    )
+    n = len(frame)
+    rows = pd.Series(raw.rows, index=frame.index)
+    ctx = _Context(shown, raw.sheet, rows, n)
+
+    # Values --------------------------------------------------------------------
+    text: dict[str, pd.Series] = {}
+    for fld in (ASSET_ID, NAME, POSTCODE, UPRN, USE, TENURE, STATUS, SITE_ID, _CLOSED):
+        col = mapping.get(fld)
+        if isinstance(col, str):
+            text[fld] = _clean_text(frame[col])
+    address_cols = mapping.get(ADDRESS)
+    if address_cols:
+        text[ADDRESS] = _join_columns(frame, _as_list(address_cols))
+
+    generated = ASSET_ID not in text
+    ids = text.get(ASSET_ID)
+    stem = Path(shown).stem
+    fallback_ids = pd.Series(stem + "#" + rows.astype(str), index=frame.index, dtype="string")
+    asset_ids = fallback_ids if ids is None else ids.fillna(fallback_ids)
+
+    numbers: dict[str, pd.Series] = {}
+    for fld in (GIA_M2, STAFF_FTE, ANNUAL_COST_GBP):
+        col = mapping.get(fld)
+        if isinstance(col, str):
+            scale = _SQFT_TO_M2 if fld == GIA_M2 and _is_sqft_name(col) else 1.0
+            values, bad = parse_numbers(frame[col], area=fld == GIA_M2)
+            numbers[fld] = values * scale
+            ctx.warn_values(WARN_NUMBER, bad, frame[col], col, "read as missing")
+    lease_end = None
+    if isinstance(mapping.get(LEASE_END), str):
+        col = str(mapping[LEASE_END])
+        lease_end, bad = parse_dates(frame[col])
+        ctx.warn_values(WARN_DATE, bad, frame[col], col, "not a date, read as missing")
+
+    # Exclusion of closed records -----------------------------------------------
+    if _CLOSED in text:
+        closed_col = str(mapping[_CLOSED])
+        closed = text[_CLOSED].notna() & ~text[_CLOSED].str.fullmatch(r"(?i)no|n|false|0")
+        closed = closed.fillna(False).astype(bool)
+        ctx.set_status(
+            closed,
+            EXCLUDED,
+            REASON_CLOSED,
+            "The source marks this record closed ("
+            + closed_col
+            + " '"
+            + text[_CLOSED].fillna("")
+            + "'); it is not a current asset. Remove the close mark if it is still in use.",
+            closed_col,
+        )
+    status_col = mapping.get(STATUS)
+    if STATUS in text and profile is not None and profile.name.startswith("NHS ODS"):
+        closed = text[STATUS].str.upper().eq("C").fillna(False).astype(bool) & ctx.open()
+        ctx.set_status(
+            closed,
+            EXCLUDED,
+            REASON_CLOSED,
+            pd.Series(
+                f"The source marks this record closed ({status_col} 'C'); it is not a "
+                "current asset.",
+                index=frame.index,
+            ),
+            str(status_col),
+        )
+
+    # Location ---------------------------------------------------------------------
+    loc = _locate(raw, frame, mapping, crs, ctx, text.get(POSTCODE), postcodes)
+
+    # Duplicate ids ----------------------------------------------------------------
+    if not generated:
+        eligible = ctx.open() | (ctx.status == EXCLUDED)
+        eligible &= ids.notna() if ids is not None else False
+        dup = asset_ids.where(eligible).duplicated(keep="first") & eligible
+        if dup.any():
+            first_row = rows.where(eligible).groupby(asset_ids.where(eligible)).transform("first")
+            id_col = str(mapping[ASSET_ID])
+            message = (
+                "Asset id '"
+                + asset_ids.fillna("")
+                + "' already appears in row "
+                + first_row.astype("Int64").astype(str)
+                + " of "
+                + shown
+                + "; only the first is loaded. Give each asset its own id, or remove the "
+                "repeated row."
+            )
+            ctx.status = ctx.status.mask(dup & (ctx.status == EXCLUDED), "")
+            ctx.set_status(dup, REJECTED, REASON_DUPLICATE_ID, message, id_col)
+
+    # Districts ----------------------------------------------------------------------
+    candidates = ctx.open()
+    points = gpd.GeoDataFrame(
+        index=frame.index[candidates.to_numpy()],
+        geometry=gpd.points_from_xy(
+            loc.x[candidates].to_numpy(), loc.y[candidates].to_numpy(), crs=CRS
+        ),
+        crs=CRS,
+    )
+    district_code = pd.Series(pd.NA, index=frame.index, dtype="string")
+    district_name = pd.Series(pd.NA, index=frame.index, dtype="string")
+    district_method = pd.Series(pd.NA, index=frame.index, dtype="string")
+    if len(points):
+        if districts is None:
+            from . import districts as _districts
+
+            districts = _districts.load_districts(codes=tuple(study_area), postcodes=postcodes)
+        from . import districts as _districts
+
+        pc_district = loc.postcode_district
+        assigned = _districts.assign_districts(
+            points,
+            districts,
+            postcode_districts=None if pc_district is None else pc_district[candidates],
+        )
+        district_code[candidates] = assigned[DISTRICT_CODE].astype("string")
+        district_name[candidates] = assigned["district_name"].astype("string")
+        district_method[candidates] = assigned["district_method"].astype("string")
+        outside = candidates & ~district_code.isin(list(study_area)).fillna(False).astype(bool)
+        ctx.set_status(
+            outside,
+            EXCLUDED,
+            REASON_OUTSIDE_STUDY_AREA,
+            "The location ("
+            + loc.x.round(0).astype("Int64").astype(str)
+            + ", "
+            + loc.y.round(0).astype("Int64").astype(str)
+            + ", from "
+            + loc.method.fillna("")
+            + ") lies outside the study area's districts"
+            + district_code.fillna("").map(lambda c: f" (in {c})" if c else "")
+            + ". Check the coordinates, or add the district to study_area.",
+            loc.columns,
+        )
+
+    # Assets ----------------------------------------------------------------------------
+    loaded = ctx.open()
+    ctx.status = ctx.status.mask(loaded, LOADED)
+    keep = loaded.to_numpy()
+    idx = frame.index[keep]
+    use_raw = text.get(USE)
+    tenure_raw = text.get(TENURE)
+    status_raw = text.get(STATUS)
+    use = categorise_use(
+        use_raw,
+        names=text.get(NAME),
+        agency=agency,
+        default=profile.default_use if profile else None,
+        index=frame.index,
+    )
+    tenure = categorise(tenure_raw, _TENURE_RULES, default="other", index=frame.index)
+    status = categorise(status_raw, _STATUS_RULES, default="unknown", index=frame.index)
+    if use_raw is not None:  # "Buildings Declared Surplus" in a use column
+        surplus = use_raw.str.contains(r"(?i)surplus|for disposal", regex=True)
+        status = status.mask(surplus.fillna(False).astype(bool) & (status == "unknown"),
+                             "surplus")
+    postcode_out = _via_uniques(text[POSTCODE], format_postcodes) if POSTCODE in text else None
+    data: dict[str, Any] = {
+        ASSET_ID: asset_ids[idx],
+        AGENCY: pd.Series(agency, index=idx, dtype="string"),
+        NAME: _maybe(text.get(NAME), idx),
+        ADDRESS: _maybe(text.get(ADDRESS), idx),
+        POSTCODE: _maybe(postcode_out, idx),
+        UPRN: _maybe(text.get(UPRN), idx),
+        USE: use[idx],
+        USE_RAW: _maybe(use_raw, idx),
+        TENURE: tenure[idx],
+        TENURE_RAW: _maybe(tenure_raw, idx),
+        GIA_M2: _maybe(numbers.get(GIA_M2), idx, "float64"),
+        STAFF_FTE: _maybe(numbers.get(STAFF_FTE), idx, "float64"),
+        ANNUAL_COST_GBP: _maybe(numbers.get(ANNUAL_COST_GBP), idx, "float64"),
+        STATUS: status[idx],
+        LEASE_END: _maybe(lease_end, idx, "datetime64[ns]"),
+        LOCATION_METHOD: loc.method[idx],
+        LOCATION_PRECISION_M: loc.precision[idx],
+        DISTRICT_CODE: district_code[idx],
+        "district_name": district_name[idx],
+        "district_method": district_method[idx],
+        SENSITIVE: pd.Series(bool(sensitive), index=idx),
+        SOURCE_FILE: pd.Series(shown, index=idx, dtype="string"),
+        SOURCE_ROW: rows[idx].astype("Int64"),
+    }
+    agency_site = text.get(SITE_ID)
+    if agency_site is not None:
+        data["_agency_site"] = agency_site[idx]
+    used = _used_columns(mapping)
+    unmapped = [c for c in frame.columns if c not in used]
+    data[EXTRA] = _extra_json(frame.loc[idx, unmapped]) if len(idx) else pd.Series(
+        [], index=idx, dtype="string"
+    )
+    geometry = gpd.points_from_xy(loc.x[idx].to_numpy(), loc.y[idx].to_numpy(), crs=CRS)
+    assets = gpd.GeoDataFrame(pd.DataFrame(data, index=idx), geometry=geometry, crs=CRS)
+    assets[SITE_ID] = assign_sites(assets)
+    assets = coerce_assets(assets.drop(columns=["_agency_site"], errors="ignore"))
+
+    ledger = ctx.ledger(agency, asset_ids)
+    column_map = {shown: {k: _column_label(v) for k, v in mapping.items()}}
+    if profile is not None:
+        column_map[shown]["_schema"] = profile.name
+    counts = ledger[LEDGER_STATUS].value_counts().to_dict()
+    logger.info("%s (%s): %d rows: %s", shown, agency, n, counts)
+    return LoadResult(assets, ledger, column_map, None)
+
+
+# --- column recognition ------------------------------------------------------------------
+
+
+def _is_ods_layout(frame: pd.DataFrame) -> bool:
+    if frame.shape[1] not in (26, 27) or len(frame) == 0:
+        return False
+    sample = frame.head(200)
+    code_ok = sample.iloc[:, 0].str.fullmatch(r"[A-Z0-9]{3,6}").fillna(False).mean() > 0.9
+    postcode_ok = is_postcode_shaped(sample.iloc[:, 9]).mean() > 0.8
+    return bool(code_ok and postcode_ok)
+
+
+def _ods_names(width: int) -> list[str]:
+    return list(ODS_COLUMNS[:width])
+
+
+def _profile_for(keys: set[str]) -> _Profile | None:
+    for profile in PROFILES:
+        if all(s in keys for s in profile.signature):
+            return profile
+    return None
+
+
+def resolve_columns(
+    source_columns: Sequence[str],
+    explicit: Mapping[str, str | Sequence[str]] | None = None,
+    *,
+    shown: str = "register",
+    sheet: str | None = None,
+) -> tuple[dict[str, str | list[str]], _Profile | None]:
+    """Decide which source column feeds which field.
+
+    The explicit mapping wins; other fields are recognised from the column
+    names (known published schemas first, then generic names).
+
+    Parameters
+    ----------
+    source_columns
+        Column names of the file.
+    explicit
+        Field -> source column(s) from the manifest.
+    shown, sheet
+        For messages.
+
+    Returns
+    -------
+    tuple
+        ``(mapping, profile)``: field -> column (``address`` may be a list), and
+        the recognised published schema or ``None``.
+
+    Raises
+    ------
+    ValidationError
+        If ``explicit`` names an unknown field.
+    RegisterFormatError
+        If ``explicit`` names a column that is not in the file.
+
+    Examples
+    --------
+    >>> mapping, profile = resolve_columns(["UPRN", "AssetCode", "GeoX", "GeoY", "PostCode"])
+    >>> mapping["asset_id"], mapping["easting"], profile.name
+    ('AssetCode', 'GeoX', 'LGTC land and assets')
+    """
+    explicit = dict(explicit or {})
+    unknown = sorted(set(explicit) - set(COLUMN_FIELDS))
+    if unknown:
+        raise ValidationError(
+            f"{shown}: unknown field(s) in the column mapping: {', '.join(unknown)}. "
+            f"Allowed fields: {', '.join(COLUMN_FIELDS)}."
+        )
+    present = {str(c) for c in source_columns}
+    by_key: dict[str, str] = {}
+    for col in source_columns:
+        by_key.setdefault(_key(col), str(col))
+    missing: list[str] = []
+    mapping: dict[str, str | list[str]] = {}
+    for fld, value in explicit.items():
+        wanted = [value] if isinstance(value, str) else list(value)
+        found = []
+        for name in wanted:
+            if name in present:
+                found.append(name)
+            elif _key(name) in by_key:
+                found.append(by_key[_key(name)])
+            else:
+                missing.append(f'{fld} = "{name}"')
+        if found:
+            mapping[fld] = found if fld == ADDRESS else found[0]
+    if missing:
+        listed = ", ".join(f'"{c}"' for c in source_columns[:40])
+        raise RegisterFormatError(
+            f"{where(shown, sheet=sheet)}: the column mapping names column(s) not in the "
+            f"file: {'; '.join(missing)}. The file's columns are {listed}. Correct the "
+            "names in [register.columns]."
+        )
+    profile = _profile_for(set(by_key))
+    used = {c for v in mapping.values() for c in _as_list(v)}
+
+    def take(fld: str, candidates: Sequence[str]) -> None:
+        if fld in mapping or fld in explicit:
+            return
+        for alias in candidates:
+            col = by_key.get(alias)
+            if col is not None and col not in used:
+                mapping[fld] = col
+                used.add(col)
+                return
+
+    if profile is not None:
+        for fld, aliases in profile.columns.items():
+            if fld in explicit:
+                continue
+            if not aliases:
+                mapping.pop(fld, None)
+                explicit[fld] = ""  # recognised as "not in this schema"
+                continue
+            if fld == ADDRESS:
+                cols = [by_key[a] for a in aliases if a in by_key and by_key[a] not in used]
+                if cols:
+                    mapping[ADDRESS] = cols
+                    used.update(cols)
+            else:
+                take(fld, aliases)
+    order = [
+        ASSET_ID, UPRN, POSTCODE, "easting", "northing", "latitude", "longitude", "grid_ref",
+        "geometry", NAME, USE, TENURE, STATUS, GIA_M2, STAFF_FTE, ANNUAL_COST_GBP, LEASE_END,
+        SITE_ID, _CLOSED,
+    ]
+    for fld in order:
+        take(fld, ALIASES[fld])
+    if ADDRESS not in mapping and ADDRESS not in explicit:
+        single = next(
+            (by_key[a] for a in ALIASES[ADDRESS] if a in by_key and by_key[a] not in used), None
+        )
+        parts = [
+            str(c)
+            for c in source_columns
+            if _ADDRESS_PARTS.match(_key(c)) and str(c) not in used and str(c) != single
+        ]
+        cols = ([single] if single else []) + parts
+        if cols:
+            mapping[ADDRESS] = cols
+            used.update(cols)
+    # A lone half of a coordinate pair is no use: leave it in extra.
+    for a, b in (("easting", "northing"), ("latitude", "longitude")):
+        if (a in mapping) != (b in mapping):
+            if a in explicit or b in explicit:
+                have = a if a in mapping else b
+                raise RegisterFormatError(
+                    f"{where(shown, sheet=sheet)}: {have} is mapped but {b if have == a else a}"
+                    " is not. Map both columns of the coordinate pair."
+                )
+            mapping.pop(a, None)
+            mapping.pop(b, None)
+    explicit_blank = {k for k, v in explicit.items() if v == ""}
+    for k in explicit_blank:
+        mapping.pop(k, None)
+    return mapping, profile
+
+
+def _as_list(value: str | Sequence[str] | None) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else [str(v) for v in value]
+
+
+def _used_columns(mapping: Mapping[str, str | list[str]]) -> set[str]:
+    return {c for v in mapping.values() for c in _as_list(v)}
+
+
+def _column_label(value: str | Sequence[str]) -> str:
+    return value if isinstance(value, str) else " + ".join(value)
+
+
+def _is_sqft_name(column: str) -> bool:
+    return bool(re.search(r"sq\.? ?f|ft2|ft²|square ?f", column.lower()))
+
+
+# --- values -------------------------------------------------------------------------------
+
+
+def _clean_text(series: pd.Series) -> pd.Series:
+    text = series if series.dtype == "str" else series.astype("str")
+    text = text.str.strip()
+    return text.mask(text == "")
+
+
+def _join_columns(frame: pd.DataFrame, cols: list[str]) -> pd.Series:
+    parts = [_clean_text(frame[c]).str.replace(r"\s*\n\s*", ", ", regex=True) for c in cols]
+    joined = parts[0].fillna("")
+    for part in parts[1:]:
+        joined = joined.str.cat(part.fillna(""), sep=", ")
+    joined = joined.str.replace(r"(,\s*)+", ", ", regex=True).str.strip(", ")
+    return joined.mask(joined == "")
+
+
+def _maybe(series: pd.Series | None, idx: pd.Index, dtype: str = "string") -> pd.Series:
+    if series is None:
+        if dtype == "datetime64[ns]":
+            return pd.Series(pd.NaT, index=idx, dtype=dtype)
+        return pd.Series(pd.NA if dtype == "string" else np.nan, index=idx, dtype=dtype)
+    return series[idx]
+
+
+_NUMBER_CLEAN = re.compile(r"[£$€,\s]|gbp|p\.?a\.?$|per ?annum$|/ ?(yr|year|annum)$")
+_UNIT_TAIL = re.compile(r"(m2|m²|sq\.?m\.?|sqm|square ?metres?|fte|k|sq\.?ft\.?|sqft|ft2|ft²)$")
+
+
+def parse_numbers(series: pd.Series, *, area: bool = False) -> tuple[pd.Series, pd.Series]:
+    """Parse numbers written as text: ``"£1,234"``, ``"1,200 m2"``, ``"12k"``.
+
+    Parameters
+    ----------
+    series
+        Text values.
+    area
+        Convert square feet (``"1,000 sq ft"``) to square metres.
+
+    Returns
+    -------
+    tuple of pandas.Series
+        Float values (NaN where missing or unreadable) and a boolean mask of the
+        cells that held text that is not a number (for example ``"TBC"``).
+
+    Examples
+    --------
+    >>> values, bad = parse_numbers(pd.Series(["£1,234", "1,200 m2", "TBC", None, "12k"]))
+    >>> values.tolist()[:2], bad.tolist()
+    ([1234.0, 1200.0], [False, False, True, False, False])
+    """
+    fast = _arrow_floats(series)
+    if fast is not None:  # every cell a plain number or blank
+        return fast, pd.Series(False, index=series.index)
+    values = pd.to_numeric(series, errors="coerce")
+    if not isinstance(values, pd.Series):
+        values = pd.Series(values, index=series.index)
+    values = values.astype("float64")
+    text = series.astype("str").str.strip()
+    blank = text.isna() | (text == "")
+    failed = values.isna() & ~blank
+    if failed.any():
+        rest = text[failed].str.lower()
+        negative = rest.str.fullmatch(r"\(.*\)").fillna(False).astype(bool)
+        rest = rest.str.strip("()").str.replace(_NUMBER_CLEAN.pattern, "", regex=True)
+        unit = rest.str.extract(_UNIT_TAIL.pattern, expand=False)
+        rest = rest.str.replace(_UNIT_TAIL.pattern, "", regex=True)
+        parsed = pd.to_numeric(rest, errors="coerce").astype("float64")
+        scale = pd.Series(1.0, index=rest.index)
+        scale = scale.mask(unit.eq("k").fillna(False).astype(bool), 1000.0)
+        if area:
+            sqft = unit.str.contains("ft", regex=False).fillna(False).astype(bool)
+            scale = scale.mask(sqft, _SQFT_TO_M2)
+        parsed = parsed * scale
+        parsed = parsed.mask(negative, -parsed)
+        values.loc[failed] = parsed
+    bad = values.isna() & ~blank
+    return values, bad.astype(bool)
+
+
+def _arrow_floats(series: pd.Series) -> pd.Series | None:
+    """Cast text to floats with Arrow when every cell is a plain number, else None."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        arrow = pa.array(series.array, from_pandas=True)
+        if not pa.types.is_string(arrow.type) and not pa.types.is_large_string(arrow.type):
+            return None
+        values = pc.cast(arrow, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError):
+        return None
+    out = values.to_numpy(zero_copy_only=False)
+    if not np.isfinite(out[~np.isnan(out)]).all():
+        return None  # "inf": let the slow path flag it
+    return pd.Series(out, index=series.index, dtype="float64")
+
+
+def parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse dates written in the common UK ways (day first), ISO or ``YYYYMMDD``.
+
+    Returns
+    -------
+    tuple of pandas.Series
+        ``datetime64[ns]`` values (NaT where missing or unreadable) and a boolean
+        mask of cells holding text that is not a date.
+
+    Examples
+    --------
+    >>> values, bad = parse_dates(pd.Series(["31/03/2027", "2027-03-31", "20270331", "soon"]))
+    >>> [str(v.date()) if pd.notna(v) else None for v in values], bad.tolist()[-1]
+    (['2027-03-31', '2027-03-31', '2027-03-31', None], True)
+    """
+    text = series.astype("string").str.strip()
+    blank = text.isna() | (text == "")
+    compact = text.str.fullmatch(r"\d{8}").fillna(False).astype(bool)
+    iso = text.str.match(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)
+    out = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
+    if compact.any():
+        out[compact] = pd.to_datetime(text[compact], format="%Y%m%d", errors="coerce")
+    if iso.any():
+        out[iso] = pd.to_datetime(text[iso].str[:10], format="%Y-%m-%d", errors="coerce")
+    rest = ~blank & ~compact & ~iso
+    if rest.any():
+        out[rest] = pd.to_datetime(
+            text[rest], format="mixed", dayfirst=True, errors="coerce"
+        ).astype("datetime64[ns]")
+    bad = out.isna() & ~blank
+    return out, bad.astype(bool)
+
+
+def categorise(
+    raw: pd.Series | None,
+    rules: Sequence[tuple[str, str]],
+    *,
+    default: str,
+    index: pd.Index,
+    missing: str = "unknown",
+) -> pd.Series:
+    """Map free text to a category with ordered regular-expression rules.
+
+    The rules run once per distinct value, so a million rows with twenty
+    distinct values cost twenty matches.
+
+    Examples
+    --------
+    >>> categorise(pd.Series(["Freehold - part let", "Leashold", None]), _TENURE_RULES,
+    ...            default="other", index=pd.RangeIndex(3)).tolist()
+    ['freehold', 'leasehold', 'unknown']
+    """
+    if raw is None:
+        return pd.Series(missing, index=index, dtype="string")
+    compiled = [(cat, re.compile(pattern)) for cat, pattern in rules]
+
+    def one(value: str) -> str:
+        lowered = " ".join(value.lower().split())
+        for cat, pattern in compiled:
+            if pattern.search(lowered):
+                return cat
+        return default
+
+    uniques = raw.dropna().unique()
+    table = {str(v): one(str(v)) for v in uniques}
+    return raw.map(table).astype("string").fillna(missing)
+
+
+def categorise_use(
+    raw: pd.Series | None,
+    *,
+    names: pd.Series | None,
+    agency: str,
+    default: str | None,
+    index: pd.Index,
+) -> pd.Series:
+    """Use category from the use column, else the schema's, the name's or the agency's.
+
+    Examples
+    --------
+    >>> categorise_use(pd.Series(["Open Space Land and Allottments", None]), names=None,
+    ...                agency="Kent Police", default=None, index=pd.RangeIndex(2)).tolist()
+    ['land', 'police']
+    """
+    use = categorise(raw, _USE_RULES, default="other", index=index, missing="")
+    fill = pd.Series("", index=index, dtype="string")
+    if default:
+        fill = pd.Series(default, index=index, dtype="string")
+    else:
+        by_name = categorise(names, _USE_RULES, default="", index=index, missing="")
+        agency_use = categorise(
+            pd.Series([agency]), _AGENCY_USE_RULES, default="other", index=pd.RangeIndex(1)
+        ).iloc[0]
+        fill = by_name.mask(by_name == "", agency_use)
+    return use.mask(use == "", fill).astype("string")
+
+
+def _extra_json(frame: pd.DataFrame) -> pd.Series:
+    """One JSON object per row of ``frame`` (text cells), built column by column."""
+    if frame.shape[1] == 0:
+        return pd.Series("{}", index=frame.index, dtype="string")
+    joined: pd.Series | None = None
+    for column in frame.columns:
+        key = json.dumps(str(column), ensure_ascii=False)
+        raw = frame[column]
+        text = raw if raw.dtype == "str" else raw.astype("str")
+        value = '"' + text.str.replace("\\", "\\\\", regex=False).str.replace(
+            '"', '\\"', regex=False
+        ) + '"'
+        controls = text.str.contains(r"[\x00-\x1f]", regex=True).fillna(False).astype(bool)
+        if controls.any():
+            value = value.mask(
+                controls, text[controls].map(lambda v: json.dumps(v, ensure_ascii=False))
+            )
+        piece = (key + ":" + value).fillna(key + ":null")
+        joined = piece if joined is None else joined + "," + piece
+    assert joined is not None
+    return ("{" + joined + "}").astype("string")
+
+
+# --- ledger bookkeeping ----------------------------------------------------------------------
+
+
+class _Context:
+    """Per-row status, reason, message, columns and warnings while normalising."""
+
+    def __init__(self, shown: str, sheet: str | None, rows: pd.Series, n: int) -> None:
+        self.shown = shown
+        self.sheet = sheet
+        self.rows = rows
+        index = rows.index
+        self.status = pd.Series("", index=index, dtype="string")
+        self.reason = pd.Series("", index=index, dtype="string")
+        self.message = pd.Series("", index=index, dtype="string")
+        self.columns = pd.Series("", index=index, dtype="string")
+        self.warnings = pd.Series("", index=index, dtype="string")
+
+    def open(self) -> pd.Series:
+        """Rows not yet excluded or rejected."""
+        return (self.status == "").fillna(False).astype(bool)
+
+    def set_status(
+        self,
+        mask: pd.Series,
+        status: str,
+        reason: str,
+        message: pd.Series | str,
+        columns: pd.Series | str,
+    ) -> None:
+        mask = (mask & self.open()).fillna(False).astype(bool)
+        if not mask.any():
+            return
+        self.status = self.status.mask(mask, status)
+        self.reason = self.reason.mask(mask, reason)
+        msg = message if isinstance(message, pd.Series) else pd.Series(message, index=mask.index)
+        self.message = self.message.mask(mask, msg.astype("string"))
+        cols = columns if isinstance(columns, pd.Series) else pd.Series(columns, index=mask.index)
+        self.columns = self.columns.mask(mask, cols.astype("string"))
+
+    def warn(self, mask: pd.Series, message: pd.Series | str) -> None:
+        mask = mask.fillna(False).astype(bool)
+        if not mask.any():
+            return
+        msg = message if isinstance(message, pd.Series) else pd.Series(message, index=mask.index)
+        joined = (self.warnings + "; " + msg.astype("string")).str.lstrip("; ")
+        self.warnings = self.warnings.mask(mask, joined)
+
+    def warn_values(
+        self, code: str, bad: pd.Series, values: pd.Series, column: str, what: str
+    ) -> None:
+        if not bad.any():
+            return
+        shown_values = values.astype("string").fillna("").str.slice(0, 40)
+        self.warn(bad, f"{code}: {column} '" + shown_values + f"' {what}")
+        rows = self.rows[bad].tolist()
+        examples = ", ".join(repr(v) for v in values[bad].astype(str).unique()[:3])
+        logger.warning(
+            "%s: %d values are not readable (%s); read as missing.",
+            where(self.shown, sheet=self.sheet, rows=rows, column=column),
+            len(rows),
+            examples,
+        )
+
+    def ledger(self, agency: str, asset_ids: pd.Series) -> pd.DataFrame:
+        index = self.rows.index
+        return pd.DataFrame(
+            {
+                LEDGER_FILE: pd.Series(self.shown, index=index, dtype="string"),
+                LEDGER_SHEET: pd.Series(self.sheet, index=index, dtype="string"),
+                LEDGER_ROW: self.rows.astype("Int64"),
+                LEDGER_AGENCY: pd.Series(agency, index=index, dtype="string"),
+                LEDGER_ASSET_ID: asset_ids.astype("string"),
+                LEDGER_STATUS: self.status,
+                LEDGER_REASON: self.reason,
+                LEDGER_MESSAGE: self.message,
+                LEDGER_COLUMNS: self.columns,
+                LEDGER_WARNINGS: self.warnings,
+            },
+            index=index,
+        )[list(LEDGER_FIELDS)]
+
+
+# --- location ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Located:
+    x: pd.Series
+    y: pd.Series
+    method: pd.Series
+    precision: pd.Series
+    columns: pd.Series
+    postcode_district: pd.Series | None
+
+
+def _in_gb(x: pd.Series, y: pd.Series) -> pd.Series:
+    x0, y0, x1, y1 = GB_BOUNDS_M
+    return ((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)).fillna(False).astype(bool)
+
+
+def _geographic(crs: str | None) -> bool:
+    if crs is None:
+        return False
+    import pyproj
+
+    return bool(pyproj.CRS.from_user_input(crs).is_geographic)
+
+
+def _transform(
+    x: pd.Series, y: pd.Series, source: str
+) -> tuple[pd.Series, pd.Series]:
+    from pyproj import Transformer
+
+    transformer = Transformer.from_crs(source, CRS, always_xy=True)
+    ex, ny = transformer.transform(x.to_numpy(dtype=float), y.to_numpy(dtype=float))
+    ex = np.where(np.isfinite(ex), ex, np.nan)
+    ny = np.where(np.isfinite(ny), ny, np.nan)
+    return pd.Series(ex, index=x.index), pd.Series(ny, index=y.index)
+
+
+def _locate(
+    raw: RawTable,
+    frame: pd.DataFrame,
+    mapping: Mapping[str, str | list[str]],
+    crs: str | None,
+    ctx: _Context,
+    postcode: pd.Series | None,
+    postcodes: PostcodeDirectory | None,
+) -> _Located:
+    index = frame.index
+    x = pd.Series(np.nan, index=index)
+    y = pd.Series(np.nan, index=index)
+    method = pd.Series(pd.NA, index=index, dtype="string")
+    precision = pd.Series(np.nan, index=index)
+    used_cols = pd.Series("", index=index, dtype="string")
+    # Why a row could not be placed, in the order the methods were tried.
+    problem = pd.Series("", index=index, dtype="string")
+    problem_reason = pd.Series("", index=index, dtype="string")
+    problem_cols = pd.Series("", index=index, dtype="string")
+
+    def place(
+        mask: pd.Series, px: pd.Series, py: pd.Series, how: str, prec: pd.Series | float,
+        cols: str,
+    ) -> None:
+        nonlocal x, y, method, precision, used_cols
+        mask = (mask & method.isna()).fillna(False).astype(bool)
+        if not mask.any():
+            return
+        x = x.mask(mask, px)
+        y = y.mask(mask, py)
+        method = method.mask(mask, how)
+        p = prec if isinstance(prec, pd.Series) else pd.Series(prec, index=index)
+        precision = precision.mask(mask, p)
+        used_cols = used_cols.mask(mask, cols)
+
+    def note(mask: pd.Series, reason: str, message: pd.Series | str, cols: str) -> None:
+        nonlocal problem, problem_reason, problem_cols
+        mask = (mask & method.isna() & (problem == "")).fillna(False).astype(bool)
+        if not mask.any():
+            return
+        msg = message if isinstance(message, pd.Series) else pd.Series(message, index=index)
+        problem = problem.mask(mask, msg.astype("string"))
+        problem_reason = problem_reason.mask(mask, reason)
+        problem_cols = problem_cols.mask(mask, cols)
+
+    geographic_crs = _geographic(crs)
+    # 1-2. coordinate pairs ------------------------------------------------------------
+    pairs: list[tuple[str, str, str]] = []
+    if "easting" in mapping:
+        pairs.append(("easting", str(mapping["easting"]), str(mapping["northing"])))
+    if "latitude" in mapping:
+        pairs.append(("latitude", str(mapping["longitude"]), str(mapping["latitude"])))
+    for kind, col_x, col_y in pairs:
+        vx, bad_x = parse_numbers(frame[col_x])
+        vy, bad_y = parse_numbers(frame[col_y])
+        cols = f"{col_x};{col_y}"
+        both = vx.notna() & vy.notna()
+        bad = (bad_x | bad_y) & ~both
+        note(
+            bad,
+            REASON_COORDINATES_INVALID,
+            col_x + " / " + col_y + " '" + frame[col_x].astype("string").fillna("")
+            + "', '" + frame[col_y].astype("string").fillna("")
+            + "' are not numbers. Correct them, or map other columns in the manifest.",
+            cols,
+        )
+        zero = both & (vx == 0) & (vy == 0)
+        both &= ~zero
+        looks_degrees = (vx.abs() <= 180) & (vy.abs() <= 90)
+        as_degrees = kind == "latitude" or geographic_crs
+        if kind == "easting" and not geographic_crs and both.any():
+            # Columns named X/Y or Easting/Northing holding degrees: read as lon/lat.
+            as_degrees = bool(looks_degrees[both].mean() > 0.8)
+        if as_degrees:
+            lon, lat = vx.copy(), vy.copy()
+            swapped = (
+                both
+                & lat.between(*_GB_LON)
+                & lon.between(*_GB_LAT)
+                & ~(lat.between(*_GB_LAT) & lon.between(*_GB_LON))
+            )
+            if swapped.any():
+                lon, lat = lon.mask(swapped, vy), lat.mask(swapped, vx)
+                ctx.warn(
+                    swapped,
+                    f"{WARN_SWAPPED}: {col_y} and {col_x} were swapped (latitude "
+                    + vx.astype(str) + ", longitude " + vy.astype(str)
+                    + "); read the other way round. Correct the source.",
+                )
+            plausible = both & (lat.abs() <= 90) & (lon.abs() <= 180)
+            source = crs if geographic_crs and crs else "EPSG:4326"
+            ex, ny = _transform(lon.where(plausible), lat.where(plausible), source)
+            ok = plausible & _in_gb(ex, ny) & lat.between(*_GB_LAT) & lon.between(*_GB_LON)
+            place(ok, ex, ny, "latitude_longitude", LOCATION_METHODS["latitude_longitude"], cols)
+            note(
+                both & ~ok,
+                REASON_OUTSIDE_GB,
+                "Latitude/longitude (" + lat.astype(str) + ", " + lon.astype(str)
+                + ") lie outside Great Britain. Correct the coordinates.",
+                cols,
+            )
+        else:
+            ex, ny = (vx, vy) if crs in (None, CRS, "EPSG:27700") else _transform(vx, vy, crs)
+            ok = both & _in_gb(ex, ny)
+            place(ok, ex, ny, "easting_northing", LOCATION_METHODS["easting_northing"], cols)
+            note(
+                both & ~ok,
+                REASON_OUTSIDE_GB,
+                "Easting/northing (" + vx.astype(str) + ", " + vy.astype(str)
+                + ") lie outside Great Britain (0–700,000 E, 0–1,300,000 N). Correct "
+                "them, or give the coordinate system as crs in the manifest.",
+                cols,
+            )
+        ctx.warn(
+            zero & postcode.notna() if postcode is not None else zero,
+            f"{WARN_FALLBACK}: {col_x}/{col_y} are 0, 0 (a placeholder)",
+        )
+
+    # 3. grid references ---------------------------------------------------------------------
+    if "grid_ref" in mapping:
+        col = str(mapping["grid_ref"])
+        gx, gy, res, bad = parse_grid_references(frame[col])
+        ok = gx.notna()
+        place(ok, gx, gy, "grid_reference", (res * np.sqrt(2) / 2).clip(lower=1.0), col)
+        note(
+            bad,
+            REASON_COORDINATES_INVALID,
+            col + " '" + frame[col].astype("string").fillna("")
+            + "' is not an OS grid reference (e.g. 'TQ 75840 55630', 6 to 10 figures). "
+            "Correct it.",
+            col,
+        )
+
+    # 4. geometry -----------------------------------------------------------------------------
+    geoms = None
+    geom_col = ""
+    if raw.geometry is not None:
+        geoms = raw.geometry.set_axis(index).to_numpy()
+        geom_col = "geometry"
+    elif "geometry" in mapping:
+        geom_col = str(mapping["geometry"])
+        text = frame[geom_col].astype("string")
+        parsed = shapely.from_wkt(text.fillna("").to_numpy(dtype=object), on_invalid="ignore")
+        present = shapely.is_geometry(parsed) & ~shapely.is_empty(parsed)
+        note(
+            text.notna() & ~pd.Series(present, index=index),
+            REASON_COORDINATES_INVALID,
+            geom_col + " is not readable geometry (WKT). Correct it.",
+            geom_col,
+        )
+        bounds = shapely.bounds(parsed[present]) if present.any() else np.empty((0, 4))
+        degrees = bool(len(bounds)) and bool(np.nanmax(np.abs(bounds)) <= 180)
+        wkt_crs = crs if crs is not None else ("EPSG:4326" if degrees else CRS)
+        series = gpd.GeoSeries(np.where(present, parsed, None), index=index, crs=wkt_crs)
+        if wkt_crs not in (CRS, "EPSG:27700"):
+            series = series.to_crs(CRS)
+        geoms = series.to_numpy()
+    if geoms is not None:
+        present = shapely.is_geometry(geoms) & ~shapely.is_empty(np.where(
+            shapely.is_geometry(geoms), geoms, shapely.Point()))
+        point_type = shapely.get_type_id(geoms) == 0
+        anchor = np.where(present & ~point_type, shapely.point_on_surface(geoms), geoms)
+        gxv = np.where(present, shapely.get_x(np.where(present, anchor, shapely.Point(0, 0))),
+                       np.nan)
+        gyv = np.where(present, shapely.get_y(np.where(present, anchor, shapely.Point(0, 0))),
+                       np.nan)
+        bnds = shapely.bounds(geoms)
+        half_diag = np.hypot(bnds[:, 2] - bnds[:, 0], bnds[:, 3] - bnds[:, 1]) / 2
+        prec = np.where(point_type, LOCATION_METHODS["geometry"], np.fmax(half_diag, 1.0))
+        gxs = pd.Series(gxv, index=index)
+        gys = pd.Series(gyv, index=index)
+        present_s = pd.Series(present, index=index)
+        ok = present_s & _in_gb(gxs, gys)
+        place(ok, gxs, gys, "geometry", pd.Series(prec, index=index), geom_col)
+        note(
+            present_s & ~ok,
+            REASON_OUTSIDE_GB,
+            "The geometry lies outside Great Britain. Check the file's coordinate system "
+            "(crs in the manifest).",
+            geom_col,
+        )
+
+    # 5. postcodes ------------------------------------------------------------------------------
+    postcode_district: pd.Series | None = None
+    if postcode is not None:
+        pc_col = str(mapping[POSTCODE])
+        need = method.isna() & postcode.notna()
+        if need.any():
+            directory = postcodes or PostcodeDirectory()
+            wanted_codes = postcode[need]
+            shaped = _via_uniques(wanted_codes, is_postcode_shaped).reindex(index, fill_value=False)
+            wanted = need & shaped
+            codes, uniques = pd.factorize(postcode[wanted])
+            found_unique = directory.lookup(pd.Series(np.asarray(uniques, dtype=object)))
+            found = found_unique.iloc[codes].set_axis(postcode[wanted].index)
+            pc_text = _via_uniques(postcode.where(need), format_postcodes).fillna("")
+            pex = found[PC_EASTING].reindex(index)
+            pny = found[PC_NORTHING].reindex(index)
+            hit = wanted & pex.notna() & pny.notna()
+            place(hit, pex, pny, "postcode", LOCATION_METHODS["postcode"], pc_col)
+            ctx.warn(
+                hit,
+                f"{WARN_POSTCODE}: placed at the centroid of postcode "
+                + pc_text
+                + " (about 100 m); add coordinates for a precise location",
+            )
+            postcode_district = found[PC_DISTRICT].reindex(index).astype("string")
+            note(
+                wanted & ~hit,
+                REASON_POSTCODE_NOT_FOUND,
+                "Postcode '" + pc_text
+                + "' is not in the postcode directory (" + directory.source
+                + "); it may be retired or mistyped, and the row has no coordinates. "
+                "Correct the postcode, or add easting/northing.",
+                pc_col,
+            )
+            note(
+                need & ~shaped,
+                REASON_POSTCODE_INVALID,
+                "'" + postcode.fillna("") + "' in " + pc_col
+                + " is not a UK postcode, and the row has no coordinates. Give the postcode "
+                "(e.g. ME14 1XQ) or add easting/northing.",
+                pc_col,
+            )
+    # Rows placed by a later method after an earlier one failed: say so.
+    fell_back = method.notna() & (problem != "")
+    ctx.warn(fell_back, f"{WARN_FALLBACK}: " + problem + " Used " + method.fillna("") + ".")
+
+    # Rejections ---------------------------------------------------------------------------------
+    unplaced = method.isna() & ctx.open()
+    with_problem = unplaced & (problem != "")
+    for reason in problem_reason[with_problem].unique():
+        mask = with_problem & (problem_reason == reason)
+        ctx.set_status(mask, REJECTED, str(reason), problem, problem_cols)
+    location_cols = [
+        _column_label(v) for k, v in mapping.items() if k in (*_LOCATION_FIELDS, POSTCODE)
+    ]
+    if raw.geometry is not None:
+        location_cols.append("geometry")
+    described = ", ".join(location_cols) if location_cols else "none recognised"
+    ctx.set_status(
+        unplaced & (problem == ""),
+        REJECTED,
+        REASON_NO_LOCATION,
+        "The row has no location: the location columns ("
+        + described
+        + ") are blank. Add easting/northing, latitude/longitude, a grid reference or a "
+        "postcode, or map the right columns in the manifest.",
+        ";".join(location_cols),
+    )
+    return _Located(x, y, method, precision, used_cols, postcode_district)
+
+
+_LETTERS = "ABCDEFGHJKLMNOPQRSTUVWXYZ"  # no I
+_FIRST_OFFSETS = {"S": (0, 0), "T": (5, 0), "N": (0, 5), "O": (5, 5), "H": (0, 10), "J": (5, 10)}
+
+
+def parse_grid_references(
+    series: pd.Series,
+) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """Parse OS grid references (``"TQ 75840 55630"``, ``"TQ7555"``... 4 to 10 figures).
+
+    Returns
+    -------
+    tuple of pandas.Series
+        Easting and northing of the centre of the referenced square (metres,
+        NaN where unreadable), the square's side in metres, and a mask of
+        non-blank cells that are not grid references.
+
+    Examples
+    --------
+    >>> e, n, res, bad = parse_grid_references(pd.Series(["TQ 75840 55630", "TR1457", "x"]))
+    >>> e.tolist()[:2], n.tolist()[:2], res.tolist()[:2], bad.tolist()
+    ([575840.5, 614500.0], [155630.5, 157500.0], [1.0, 1000.0], [False, False, True])
+    """
+    text = series.astype("string").str.upper().str.strip()
+    parts = text.str.extract(r"^([HJNOST][A-HJ-Z])\s*(\d+)\s*(\d*)$")
+    letters, first, second = parts[0], parts[1], parts[2].fillna("")
+    split = second == ""
+    length = first.str.len()
+    east_digits = first.where(~split)
+    north_digits = second.where(~split)
+    for size in (2, 3, 4, 5):
+        m = (split & (length == 2 * size)).fillna(False).astype(bool)
+        if m.any():
+            east_digits = east_digits.mask(m, first[m].str[:size])
+            north_digits = north_digits.mask(m, first[m].str[size:])
+    n_e = east_digits.str.len()
+    valid = (
+        letters.notna()
+        & (n_e == north_digits.str.len())
+        & n_e.between(2, 5)
+    ).fillna(False).astype(bool)
+    res = pd.Series(np.nan, index=series.index)
+    res[valid] = 10.0 ** (5 - n_e[valid].astype(float))
+    e_num = pd.to_numeric(east_digits.where(valid), errors="coerce").astype(float)
+    n_num = pd.to_numeric(north_digits.where(valid), errors="coerce").astype(float)
+    first_letter = letters.str[0]
+    second_letter = letters.str[1]
+    fx = first_letter.map(lambda c: _FIRST_OFFSETS.get(c, (np.nan, np.nan))[0]).astype(float)
+    fy = first_letter.map(lambda c: _FIRST_OFFSETS.get(c, (np.nan, np.nan))[1]).astype(float)
+    pos = second_letter.map(lambda c: _LETTERS.find(c) if isinstance(c, str) else -1)
+    pos = pd.to_numeric(pos, errors="coerce").astype(float)
+    sx = pos % 5
+    sy = 4 - pos // 5
+    easting = (fx + sx) * 100_000 + e_num * res + res / 2
+    northing = (fy + sy) * 100_000 + n_num * res + res / 2
+    easting = easting.where(valid & (pos >= 0))
+    northing = northing.where(valid & (pos >= 0))
+    blank = text.isna() | (text == "")
+    bad = (easting.isna() & ~blank).astype(bool)
+    return easting, northing, res.where(easting.notna()), bad
+
+
+# --- sites ----------------------------------------------------------------------------
+
+_NAME_STOP = frozenset(
+    {"the", "of", "and", "at", "a", "in", "on", "ltd", "limited", "plc", "&", "st", "saint"}
+)
+
+
+def _name_tokens(value: Any) -> frozenset[str]:
+    if not isinstance(value, str):
+        return frozenset()
+    words = re.findall(r"[a-z0-9]+", value.lower())
+    return frozenset(w for w in words if w not in _NAME_STOP and len(w) > 1)
+
+
+def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
+    if not a or not b:
+        return False
+    common = len(a & b)
+    return common / max(len(a), len(b)) >= 0.5
+
+
+def assign_sites(
+    assets: gpd.GeoDataFrame, *, distance_m: float = SITE_DISTANCE_M
+) -> pd.Series:
+    """Give records that describe the same building one ``site_id``.
+
+    Records share a site when they
+
+    * share a UPRN (leading zeros ignored), or
+    * share a postcode, lie within ``distance_m`` of each other and have similar
+      names: the same name once case and punctuation are ignored, or, between
+      different agencies, half the words of the longer name in common, or
+    * carry the same agency site reference (``_agency_site`` column).
+
+    Records are not merged. Everything is vectorised except the word
+    comparison, which runs only inside postcodes shared by several agencies.
+
+    Parameters
+    ----------
+    assets
+        Canonical assets.
+    distance_m
+        Largest distance between two records of one site, metres.
+
+    Returns
+    -------
+    pandas.Series
+        ``site_id`` (``"S000001"``...), same index as ``assets``, numbered in
+        order of first appearance.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> assets = gpd.GeoDataFrame({"uprn": ["0100", "100", None],
+    ...     "postcode": [None, None, None], "name": ["A", "B", "C"]},
+    ...     geometry=[Point(0, 0), Point(500, 0), Point(9, 9)], crs="EPSG:27700")
+    >>> assign_sites(assets).tolist()
+    ['S000001', 'S000001', 'S000002']
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    n = len(assets)
+    if n == 0:
+        return pd.Series([], index=assets.index, dtype="string", name=SITE_ID)
+    position = np.arange(n)
+    xs = assets.geometry.x.to_numpy()
+    ys = assets.geometry.y.to_numpy()
+    links: list[np.ndarray] = []
+
+    def link_groups(keys: pd.Series, *, near_only: bool = False) -> None:
+        codes, _ = pd.factorize(keys.reset_index(drop=True), use_na_sentinel=True)
+        valid = codes >= 0
+        if not valid.any():
+            return
+        first = pd.Series(position[valid]).groupby(codes[valid]).transform("first").to_numpy()
+        members = position[valid]
+        if near_only:
+            close = np.hypot(xs[members] - xs[first], ys[members] - ys[first]) <= distance_m
+            members, first = members[close], first[close]
+        links.append(np.stack([members, first]))
+
+    if UPRN in assets.columns:
+        uprn = _clean_text(assets[UPRN].astype("str")).str.lstrip("0")
+        link_groups(uprn.mask(uprn == ""))
+    if "_agency_site" in assets.columns:
+        link_groups(
+            assets[AGENCY].astype("str") + "\x00" + assets["_agency_site"].astype("str")
+        )
+    if POSTCODE in assets.columns and NAME in assets.columns:
+        keys = _via_uniques(assets[POSTCODE], postcode_keys).reset_index(drop=True)
+        names = assets[NAME].astype("str").reset_index(drop=True)
+        plain = names.str.lower().str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip()
+        link_groups(keys + "|" + plain, near_only=True)
+        if AGENCY in assets.columns:
+            links.extend(_fuzzy_site_links(keys, names, assets[AGENCY], xs, ys, distance_m))
+    edges = np.concatenate(links, axis=1) if links else np.empty((2, 0), dtype=np.int64)
+    graph = coo_matrix((np.ones(edges.shape[1]), (edges[0], edges[1])), shape=(n, n))
+    _count, labels = connected_components(graph, directed=False)
+    order, _ = pd.factorize(pd.Series(labels))
+    ids = "S" + pd.Series(order + 1).astype(str).str.zfill(6)
+    return pd.Series(ids.to_numpy(), index=assets.index, dtype="string", name=SITE_ID)
+
+
+def _fuzzy_site_links(
+    keys: pd.Series,
+    names: pd.Series,
+    agencies: pd.Series,
+    xs: np.ndarray,
+    ys: np.ndarray,
+    distance_m: float,
+) -> list[np.ndarray]:
+    """Pairs of records of different agencies at one postcode with similar names."""
+    frame = pd.DataFrame(
+        {"k": keys.to_numpy(), "a": agencies.astype("str").to_numpy(), "p": np.arange(len(keys))}
+    ).dropna(subset=["k"])
+    if len(frame) < 2:
+        return []
+    grouped = frame.groupby("k")["a"]
+    shared = (grouped.transform("nunique") > 1) & (grouped.transform("size") <= _SITE_GROUP_LIMIT)
+    frame = frame[shared.to_numpy()]
+    if len(frame) == 0:
+        return []
+    pairs = frame.merge(frame, on="k", suffixes=("_a", "_b"))
+    pairs = pairs[(pairs["p_a"] < pairs["p_b"]) & (pairs["a_a"] != pairs["a_b"])]
+    a = pairs["p_a"].to_numpy()
+    b = pairs["p_b"].to_numpy()
+    close = np.hypot(xs[a] - xs[b], ys[a] - ys[b]) <= distance_m
+    a, b = a[close], b[close]
+    if len(a) == 0:
+        return []
+    values = names.to_numpy(dtype=object)
+    tokens = {i: _name_tokens(values[i]) for i in np.unique(np.r_[a, b])}
+    alike = np.fromiter(
+        (_similar(tokens[i], tokens[j]) for i, j in zip(a, b, strict=True)),
+        dtype=bool,
+        count=len(a),
+    )
+    return [np.stack([a[alike], b[alike]])] if alike.any() else []
+
+
+def _via_uniques(series: pd.Series, func: Any) -> pd.Series:
+    """Apply a Series -> Series function to the distinct values only, then spread back."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    if len(uniques) == 0:
+        return func(series)
+    done = func(pd.Series(np.asarray(uniques, dtype=object)))
+    values = done.to_numpy(dtype=object, na_value=None)
+    spread = np.where(codes >= 0, values[np.maximum(codes, 0)], None)
+    if pd.api.types.is_bool_dtype(done.dtype):
+        return pd.Series(spread, index=series.index).fillna(False).astype(bool)
+    return pd.Series(spread, index=series.index, dtype="string")

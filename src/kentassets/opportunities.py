@@ -1,0 +1,933 @@
+"""Opportunities: judge each co-location, rank them, shortlist per district.
+
+:func:`score_opportunities` adds to the cluster table of
+:func:`kentassets.colocation.find_colocations` an office-space balance, an
+estimated annual saving, a score, ranks, a horizon and a shortlist flag.
+Every assumption is a field of :class:`ScoringParams`, with its default and the
+source of that default; :func:`parameters_table` turns the parameters into a
+table that CSV outputs carry, so that every figure can be traced back.
+
+The formula, per co-location (its member assets are those with its cluster label):
+
+* **Office pool.** Members whose ``use`` is one of ``office_uses``, with a
+  known ``gia_m2`` and a known ``staff_fte`` (a vacant or surplus office counts
+  with 0 staff). Offices lacking either figure stay as they are and are counted
+  in ``n_offices_unknown``.
+* ``office_gia_m2`` = sum of the pool's GIA; ``office_staff_fte`` = sum of its staff.
+* ``office_need_m2`` = ``office_staff_fte x space_standard_m2_per_fte /
+  net_to_gross_ratio``: the standard is net internal area (NIA) per FTE, the
+  registers hold gross internal area (GIA); set ``net_to_gross_ratio=1`` for
+  the plain ``staff x standard``.
+* ``surplus_office_m2`` = ``max(0, office_gia_m2 - office_need_m2)``.
+* **Consolidation.** Staff move into the fewest held office buildings whose GIA
+  reaches ``office_need_m2 x (1 + headroom_share)``, taking the largest first
+  (largest-first gives the fewest buildings). The other pool offices are
+  released. If the pool cannot hold the staff, nothing is released.
+  Vacant and surplus members outside the pool are released too.
+* ``saving_gbp`` (a year) = ``saving_share x`` the running cost of the released
+  buildings; a missing ``annual_cost_gbp`` is estimated as ``gia_m2 x
+  cost_per_m2_gbp``.
+* ``score`` (0-100) = weighted mean of three parts, each capped at 1:
+  ``saving_gbp / saving_full_marks_gbp``, ``spare_gia_m2 / space_full_marks_m2``
+  (spare = surplus office area + vacant/surplus area outside the pool) and
+  ``(n_agencies - 1) / (agencies_full_marks - 1)``; weights ``weight_saving``,
+  ``weight_space``, ``weight_agencies``. It depends on the co-location alone.
+* ``rank``: county rank by score, then saving, then id (1 = best);
+  ``district_rank`` the same within the majority district.
+* ``horizon``: ``"short"`` when the office pool can take all its staff with
+  ``headroom_share`` room to spare; otherwise ``"medium"`` when a member's
+  lease ends within ``lease_horizon_years`` of ``as_of_date`` (or has ended);
+  otherwise ``"long"`` (new or remodelled space is needed). ``horizon_reason``
+  says which figures decided.
+* ``shortlisted``: per district, the ``shortlist_min_per_district`` best, and
+  up to ``shortlist_max_per_district`` while the score is at least
+  ``shortlist_min_score``. Clusters outside every district are never shortlisted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
+from typing import Any, Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from . import schema
+from .colocation import N_AGENCIES, VACANT_STATUSES, ColocationResult
+from .errors import ValidationError
+
+__all__ = [
+    "ScoringParams",
+    "benchmark_agencies",
+    "county_totals",
+    "parameters_table",
+    "score_opportunities",
+    "shortlist",
+    "surplus_assets",
+]
+
+# --- output columns -------------------------------------------------------------------
+OFFICE_GIA_M2: Final = "office_gia_m2"
+OFFICE_STAFF_FTE: Final = "office_staff_fte"
+OFFICE_NEED_M2: Final = "office_need_m2"
+SURPLUS_OFFICE_M2: Final = "surplus_office_m2"
+SPARE_GIA_M2: Final = "spare_gia_m2"
+N_OFFICES: Final = "n_offices"
+N_OFFICES_UNKNOWN: Final = "n_offices_unknown"
+N_VACANT_ASSETS: Final = "n_vacant_assets"
+N_RELEASED: Final = "n_released"
+RELEASED_GIA_M2: Final = "released_gia_m2"
+RELEASED_COST_GBP: Final = "released_cost_gbp"
+RELEASED_ASSETS: Final = "released_assets"
+SAVING_GBP: Final = "saving_gbp"
+SCORE: Final = "score"
+RANK: Final = "rank"
+DISTRICT_RANK: Final = "district_rank"
+HORIZON: Final = "horizon"
+HORIZON_REASON: Final = "horizon_reason"
+SHORTLISTED: Final = "shortlisted"
+HORIZONS: Final = ("short", "medium", "long")
+
+#: Columns :func:`score_opportunities` adds to the cluster table, in order.
+OPPORTUNITY_COLUMNS: Final = (
+    OFFICE_GIA_M2,
+    OFFICE_STAFF_FTE,
+    OFFICE_NEED_M2,
+    SURPLUS_OFFICE_M2,
+    SPARE_GIA_M2,
+    N_OFFICES,
+    N_OFFICES_UNKNOWN,
+    N_VACANT_ASSETS,
+    N_RELEASED,
+    RELEASED_GIA_M2,
+    RELEASED_COST_GBP,
+    RELEASED_ASSETS,
+    SAVING_GBP,
+    SCORE,
+    RANK,
+    DISTRICT_RANK,
+    HORIZON,
+    HORIZON_REASON,
+    SHORTLISTED,
+)
+
+_SPACE_SOURCE = (
+    "UK government office space standard: 8 m2 net internal area per full-time "
+    "equivalent (Government Property Unit / Office of Government Property, Government "
+    "Estate Strategy; reported against in the Cabinet Office 'State of the Estate' reports)"
+)
+
+
+def _meta(unit: str, source: str, low: float | None = None, high: float | None = None) -> Any:
+    return {"unit": unit, "source": source, "range": (low, high)}
+
+
+@dataclass(frozen=True)
+class ScoringParams:
+    """Assumptions of :func:`score_opportunities`, each with its default's source.
+
+    Each numeric field is checked against the range in its metadata when the
+    object is made; the error message states the range. Use
+    :func:`parameters_table` to list the values, units and sources.
+
+    Examples
+    --------
+    >>> ScoringParams().space_standard_m2_per_fte
+    8.0
+    >>> ScoringParams(space_standard_m2_per_fte=10).office_gia_per_fte_m2
+    12.5
+    """
+
+    space_standard_m2_per_fte: float = field(
+        default=8.0, metadata=_meta("m2 NIA per FTE", _SPACE_SOURCE, 4.0, 30.0)
+    )
+    net_to_gross_ratio: float = field(
+        default=0.8,
+        metadata=_meta(
+            "NIA / GIA",
+            "Typical office net-to-gross efficiency (about 80-85% for offices, RICS Code of "
+            "Measuring Practice conventions); converts the NIA standard to the registers' GIA",
+            0.5,
+            1.0,
+        ),
+    )
+    office_uses: tuple[str, ...] = field(
+        default=("office",),
+        metadata=_meta("use", "Canonical uses whose staff are consolidated (schema.USES)"),
+    )
+    cost_per_m2_gbp: float = field(
+        default=200.0,
+        metadata=_meta(
+            "GBP per m2 GIA a year",
+            "Assumption: order of magnitude of a regional office's running cost (rent, "
+            "rates, energy, FM); used only where annual_cost_gbp is missing. Replace with "
+            "the partnership's own figure",
+            0.0,
+            5000.0,
+        ),
+    )
+    saving_share: float = field(
+        default=0.8,
+        metadata=_meta(
+            "share",
+            "Assumption: share of a released building's running cost actually saved; the "
+            "rest reappears in the receiving buildings (energy, cleaning, FM for more staff)",
+            0.0,
+            1.0,
+        ),
+    )
+    headroom_share: float = field(
+        default=0.1,
+        metadata=_meta(
+            "share",
+            "Room to spare required for the 'short' horizon and kept when consolidating",
+            0.0,
+            1.0,
+        ),
+    )
+    lease_horizon_years: float = field(
+        default=3.0,
+        metadata=_meta(
+            "years", "A lease ending within this many years makes the horizon 'medium'",
+            0.0, 25.0,
+        ),
+    )
+    as_of_date: dt.date | None = field(
+        default=None,
+        metadata=_meta(
+            "date",
+            "Date the lease horizon is counted from; None = today. Pass the data date for "
+            "reproducible outputs",
+        ),
+    )
+    weight_saving: float = field(
+        default=0.5, metadata=_meta("weight", "Score weight of the saving", 0.0, 1.0)
+    )
+    weight_space: float = field(
+        default=0.25, metadata=_meta("weight", "Score weight of the spare floor area", 0.0, 1.0)
+    )
+    weight_agencies: float = field(
+        default=0.25, metadata=_meta("weight", "Score weight of the agencies involved", 0.0, 1.0)
+    )
+    saving_full_marks_gbp: float = field(
+        default=250_000.0,
+        metadata=_meta("GBP a year", "Saving that earns the full saving part", 1.0, 1e9),
+    )
+    space_full_marks_m2: float = field(
+        default=2_000.0,
+        metadata=_meta("m2", "Spare floor area that earns the full space part", 1.0, 1e7),
+    )
+    agencies_full_marks: int = field(
+        default=4, metadata=_meta("agencies", "Agencies that earn the full agency part", 2, 100)
+    )
+    shortlist_min_per_district: int = field(
+        default=5,
+        metadata=_meta("opportunities", "Workshops asked for 5 to 10 per district", 0, 1000),
+    )
+    shortlist_max_per_district: int = field(
+        default=10,
+        metadata=_meta("opportunities", "Workshops asked for 5 to 10 per district", 0, 1000),
+    )
+    shortlist_min_score: float = field(
+        default=40.0,
+        metadata=_meta("score", "Score needed beyond the minimum shortlist size", 0.0, 100.0),
+    )
+    savings_target_gbp: float = field(
+        default=10_000_000.0,
+        metadata=_meta("GBP", "Partnership savings target over target_years", 0.0, 1e12),
+    )
+    target_years: int = field(
+        default=4, metadata=_meta("years", "Period of the savings target", 1, 50)
+    )
+
+    def __post_init__(self) -> None:
+        problems = []
+        for f in fields(self):
+            low, high = f.metadata.get("range", (None, None))
+            if low is None:
+                continue
+            value = getattr(self, f.name)
+            integer = isinstance(f.default, int) and not isinstance(f.default, bool)
+            ok_type = isinstance(value, int | np.integer) if integer else isinstance(
+                value, int | float | np.integer | np.floating
+            )
+            if isinstance(value, bool) or not ok_type:
+                kind = "a whole number" if integer else "a number"
+                problems.append(f"{f.name} must be {kind} between {low:g} and {high:g}, "
+                                f"got {value!r}")
+            elif not (math.isfinite(float(value)) and low <= float(value) <= high):
+                problems.append(f"{f.name} must be between {low:g} and {high:g}, got {value!r}")
+            else:
+                object.__setattr__(self, f.name, int(value) if integer else float(value))
+        if isinstance(self.office_uses, str) or not all(
+            isinstance(u, str) for u in self.office_uses
+        ):
+            problems.append(f"office_uses must be a tuple of use names, got {self.office_uses!r}")
+        else:
+            object.__setattr__(self, "office_uses", tuple(self.office_uses))
+        if not problems and self.shortlist_min_per_district > self.shortlist_max_per_district:
+            problems.append(
+                "shortlist_min_per_district must not exceed shortlist_max_per_district, got "
+                f"{self.shortlist_min_per_district} > {self.shortlist_max_per_district}"
+            )
+        if not problems and self.weight_saving + self.weight_space + self.weight_agencies <= 0:
+            problems.append("the score weights must not all be 0")
+        if self.as_of_date is not None and not isinstance(self.as_of_date, dt.date):
+            problems.append(f"as_of_date must be a date or None, got {self.as_of_date!r}")
+        if problems:
+            raise ValidationError("; ".join(problems))
+
+    @property
+    def office_gia_per_fte_m2(self) -> float:
+        """Gross floor area needed per FTE: the standard divided by the net-to-gross ratio."""
+        return self.space_standard_m2_per_fte / self.net_to_gross_ratio
+
+    def to_dict(self) -> dict[str, Any]:
+        """The parameters as a plain dict."""
+        return asdict(self)
+
+
+def _resolve(params: ScoringParams | None, overrides: Mapping[str, Any]) -> ScoringParams:
+    base = params if params is not None else ScoringParams()
+    known = {f.name for f in fields(ScoringParams)}
+    unknown = sorted(set(overrides) - known)
+    if unknown:
+        raise ValidationError(
+            f"unknown scoring parameter(s) {', '.join(unknown)}; "
+            f"known parameters: {', '.join(sorted(known))}"
+        )
+    return replace(base, **overrides) if overrides else base
+
+
+def parameters_table(*params: Any) -> pd.DataFrame:
+    """The parameters used, one row each, for CSV outputs and the atlas (traceability).
+
+    Parameters
+    ----------
+    *params
+        Parameter dataclasses, e.g. a :class:`~kentassets.colocation.ClusterParams`
+        and a :class:`ScoringParams`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``group`` (class name), ``parameter``, ``value`` (text), ``unit``,
+        ``source``.
+
+    Examples
+    --------
+    >>> table = parameters_table(ScoringParams())
+    >>> table.loc[table.parameter == "space_standard_m2_per_fte", "value"].item()
+    '8.0'
+    """
+    rows = []
+    for obj in params:
+        if not is_dataclass(obj) or isinstance(obj, type):
+            raise ValidationError(f"parameters_table takes parameter objects, got {obj!r}")
+        for f in fields(obj):
+            value = getattr(obj, f.name)
+            text = ";".join(map(str, value)) if isinstance(value, tuple) else str(value)
+            rows.append(
+                {
+                    "group": type(obj).__name__,
+                    "parameter": f.name,
+                    "value": text,
+                    "unit": f.metadata.get("unit", ""),
+                    "source": f.metadata.get("source", ""),
+                }
+            )
+    return pd.DataFrame(rows, columns=["group", "parameter", "value", "unit", "source"]).astype(
+        "string"
+    )
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _num(frame: pd.DataFrame, col: str) -> pd.Series:
+    if col not in frame.columns:
+        return pd.Series(np.nan, index=frame.index, dtype="float64")
+    return pd.to_numeric(frame[col], errors="coerce").astype("float64")
+
+
+def _txt(frame: pd.DataFrame, col: str) -> pd.Series:
+    if col not in frame.columns:
+        return pd.Series(pd.NA, index=frame.index, dtype="string")
+    return frame[col].astype("string")
+
+
+def _as_of(params: ScoringParams) -> dt.date:
+    return params.as_of_date if params.as_of_date is not None else dt.date.today()
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+# --- scoring ---------------------------------------------------------------------------
+
+
+def score_opportunities(
+    colocations: ColocationResult | gpd.GeoDataFrame,
+    assets: gpd.GeoDataFrame,
+    *,
+    params: ScoringParams | None = None,
+    **overrides: Any,
+) -> gpd.GeoDataFrame:
+    """Judge every co-location as an opportunity; rank and shortlist them.
+
+    Parameters
+    ----------
+    colocations
+        A :class:`~kentassets.colocation.ColocationResult`, or its cluster table;
+        with a table, ``assets`` must carry the ``cluster_label`` column.
+    assets
+        The canonical assets that were clustered.
+    params
+        A :class:`ScoringParams`; defaults when omitted.
+    **overrides
+        Any :class:`ScoringParams` field, e.g. ``space_standard_m2_per_fte=10``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The cluster table (same index) plus :data:`OPPORTUNITY_COLUMNS`. Only
+        co-locations (``is_colocation``) are scored; other rows have missing
+        values and ``shortlisted`` False. ``attrs["scoring_params"]`` holds the
+        parameters used (``as_of_date`` resolved).
+
+    Raises
+    ------
+    ValidationError
+        For an unknown or out-of-range parameter, or assets without labels.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> from kentassets import schema
+    >>> from kentassets.colocation import find_colocations
+    >>> assets = schema.coerce_assets(gpd.GeoDataFrame(
+    ...     {"agency": ["Council", "Police"], "use": ["office", "office"],
+    ...      "gia_m2": [1000.0, 400.0], "staff_fte": [40.0, 20.0],
+    ...      "annual_cost_gbp": [150000.0, 60000.0], "district_code": ["E07000110"] * 2},
+    ...     geometry=[Point(575000, 155000), Point(575100, 155000)], crs="EPSG:27700"))
+    >>> opp = score_opportunities(find_colocations(assets), assets, as_of_date=None)
+    >>> opp[["office_need_m2", "saving_gbp", "horizon"]].values.tolist()
+    [[600.0, 48000.0, 'short']]
+    """
+    p = _resolve(params, overrides)
+    p = replace(p, as_of_date=_as_of(p))
+    if isinstance(colocations, ColocationResult):
+        clusters = colocations.clusters
+        labels = colocations.labels.reindex(assets.index).fillna(-1).astype("int64")
+    else:
+        clusters = colocations
+        if schema.CLUSTER_LABEL not in assets.columns:
+            raise ValidationError(
+                "assets have no 'cluster_label' column; pass the ColocationResult itself, or "
+                "assets labelled with ColocationResult.label_assets(assets)"
+            )
+        labels = pd.to_numeric(assets[schema.CLUSTER_LABEL], errors="coerce").fillna(-1)
+        labels = labels.astype("int64")
+    out = clusters.copy()
+    is_col = out[schema.IS_COLOCATION].to_numpy(dtype=bool) if len(out) else np.zeros(0, bool)
+    col_labels = out[schema.CLUSTER_LABEL].to_numpy()[is_col]
+
+    m = pd.DataFrame(
+        {
+            "lab": labels.to_numpy(),
+            "asset_id": _txt(assets, schema.ASSET_ID).to_numpy(),
+            "agency": _txt(assets, schema.AGENCY).to_numpy(),
+            "use": _txt(assets, schema.USE).to_numpy(),
+            "status": _txt(assets, schema.STATUS).to_numpy(),
+            "gia": _num(assets, schema.GIA_M2).to_numpy(),
+            "staff": _num(assets, schema.STAFF_FTE).to_numpy(),
+            "cost": _num(assets, schema.ANNUAL_COST_GBP).to_numpy(),
+            "lease_end": (
+                pd.to_datetime(assets[schema.LEASE_END], errors="coerce").to_numpy()
+                if schema.LEASE_END in assets.columns
+                else np.full(len(assets), np.datetime64("NaT"))
+            ),
+        }
+    )
+    m = m[m["lab"].isin(col_labels)]
+    vacant = m["status"].isin(VACANT_STATUSES).fillna(False).to_numpy(dtype=bool)
+    office = m["use"].isin(p.office_uses).fillna(False).to_numpy(dtype=bool)
+    gia = m["gia"].to_numpy()
+    staff = np.where(vacant & np.isnan(m["staff"].to_numpy()), 0.0, m["staff"].to_numpy())
+    pool = office & np.isfinite(gia) & np.isfinite(staff)
+    cost = m["cost"].to_numpy()
+    cost = np.where(np.isfinite(cost), cost, np.where(np.isfinite(gia), gia * p.cost_per_m2_gbp,
+                                                      0.0))
+    m = m.assign(
+        vacant=vacant,
+        office=office,
+        pool=pool,
+        staff0=np.where(pool, staff, 0.0),
+        gia_pool=np.where(pool, gia, 0.0),
+        cost_est=cost,
+        gia0=np.where(np.isfinite(gia), gia, 0.0),
+    )
+    agg = m.groupby("lab").agg(
+        office_gia=("gia_pool", "sum"),
+        staff=("staff0", "sum"),
+        n_pool=("pool", "sum"),
+        n_office=("office", "sum"),
+        n_vacant=("vacant", "sum"),
+    )
+    agg["n_unknown"] = agg["n_office"] - agg["n_pool"]
+    agg["need"] = agg["staff"] * p.office_gia_per_fte_m2
+    agg["target"] = agg["need"] * (1.0 + p.headroom_share)
+    agg["fits"] = (agg["n_pool"] > 0) & (agg["office_gia"] >= agg["target"])
+
+    # consolidation: keep the largest pool offices until the target is reached
+    pm = m[m["pool"]].sort_values(
+        ["lab", "gia", "cost_est", "agency", "asset_id"],
+        ascending=[True, False, True, True, True],
+        kind="stable",
+        na_position="last",
+    )
+    before = pm.groupby("lab")["gia"].cumsum() - pm["gia"]
+    fits = agg["fits"].reindex(pm["lab"]).to_numpy(dtype=bool)
+    target = agg["target"].reindex(pm["lab"]).to_numpy()
+    released_pool = fits & (before.to_numpy() >= target)
+    released = pd.Series(False, index=m.index)
+    released.loc[pm.index[released_pool]] = True
+    released |= pd.Series(m["vacant"].to_numpy() & ~m["pool"].to_numpy(), index=m.index)
+    kept_n = (~pd.Series(released_pool, index=pm.index)).groupby(pm["lab"]).sum()
+    rel = m[released.to_numpy()].sort_values(["lab", "agency", "asset_id"], kind="stable")
+    rel_agg = rel.groupby("lab").agg(
+        n_released=("cost_est", "size"), released_gia=("gia0", "sum"),
+        released_cost=("cost_est", "sum"),
+    )
+    rel_ids = (
+        (rel["agency"].fillna("?") + ":" + rel["asset_id"].fillna("?"))
+        .groupby(rel["lab"]).agg(";".join)
+    )
+    spare_nonpool = m[m["vacant"] & ~m["pool"]].groupby("lab")["gia0"].sum()
+
+    # lease horizon
+    as_of = pd.Timestamp(p.as_of_date)
+    limit = as_of + pd.DateOffset(months=round(p.lease_horizon_years * 12))
+    leases = m[m["lease_end"].notna() & (m["lease_end"] <= limit)].sort_values(
+        ["lab", "lease_end", "agency", "asset_id"], kind="stable"
+    ).drop_duplicates("lab")
+
+    lab_index = pd.Index(col_labels)
+    a = agg.reindex(lab_index)
+    office_gia = a["office_gia"].fillna(0.0).to_numpy()
+    staff_tot = a["staff"].fillna(0.0).to_numpy()
+    need = a["need"].fillna(0.0).to_numpy()
+    n_pool = a["n_pool"].fillna(0).to_numpy(dtype=np.int64)
+    surplus = np.maximum(0.0, office_gia - need)
+    spare = surplus + spare_nonpool.reindex(lab_index).fillna(0.0).to_numpy()
+    released_cost = rel_agg["released_cost"].reindex(lab_index).fillna(0.0).to_numpy()
+    saving = p.saving_share * released_cost
+    n_agencies = out[N_AGENCIES].to_numpy()[is_col].astype(float)
+    weights = np.array([p.weight_saving, p.weight_space, p.weight_agencies])
+    parts = np.column_stack(
+        [
+            np.minimum(1.0, saving / p.saving_full_marks_gbp),
+            np.minimum(1.0, spare / p.space_full_marks_m2),
+            np.clip((n_agencies - 1.0) / (p.agencies_full_marks - 1.0), 0.0, 1.0),
+        ]
+    )
+    score = np.round(100.0 * (parts @ weights) / weights.sum(), 1)
+
+    fits_arr = a["fits"].fillna(False).to_numpy(dtype=bool)
+    kept = kept_n.reindex(lab_index).fillna(0).to_numpy(dtype=np.int64)
+    horizon = np.empty(len(lab_index), dtype=object)
+    reason = np.empty(len(lab_index), dtype=object)
+    lease_rows = leases.set_index("lab")
+    for i, lab in enumerate(lab_index):
+        if fits_arr[i]:
+            horizon[i] = "short"
+            reason[i] = (
+                f"{_fmt(staff_tot[i])} office FTE need {_fmt(need[i])} m2 (at "
+                f"{p.space_standard_m2_per_fte:g} m2 NIA/FTE); they fit into {kept[i]} of "
+                f"{n_pool[i]} held office buildings with {_fmt(office_gia[i] - need[i])} m2 "
+                "of held office space to spare"
+            )
+        elif lab in lease_rows.index:
+            row = lease_rows.loc[lab]
+            when = pd.Timestamp(row["lease_end"]).date().isoformat()
+            verb = "ended" if pd.Timestamp(row["lease_end"]) < as_of else "ends"
+            horizon[i] = "medium"
+            reason[i] = (
+                f"lease of {row['agency']} asset {row['asset_id']} {verb} {when}, within "
+                f"{p.lease_horizon_years:g} years of {p.as_of_date}"
+            )
+        else:
+            horizon[i] = "long"
+            reason[i] = (
+                "no held office space to consolidate into"
+                if n_pool[i] == 0
+                else f"held office space {_fmt(office_gia[i])} m2 is short of the "
+                f"{_fmt(need[i] * (1 + p.headroom_share))} m2 needed with "
+                f"{p.headroom_share:.0%} headroom"
+            ) + "; needs new or remodelled space"
+
+    def put(col: str, values: Any, dtype: str) -> None:
+        full = pd.Series(pd.array([None] * len(out), dtype=dtype), index=out.index)
+        if len(lab_index):
+            full.iloc[np.flatnonzero(is_col)] = pd.array(values, dtype=dtype)
+        out[col] = full
+
+    put(OFFICE_GIA_M2, office_gia, "Float64")
+    put(OFFICE_STAFF_FTE, staff_tot, "Float64")
+    put(OFFICE_NEED_M2, need, "Float64")
+    put(SURPLUS_OFFICE_M2, surplus, "Float64")
+    put(SPARE_GIA_M2, spare, "Float64")
+    put(N_OFFICES, a["n_office"].fillna(0).to_numpy(dtype=np.int64), "Int64")
+    put(N_OFFICES_UNKNOWN, a["n_unknown"].fillna(0).to_numpy(dtype=np.int64), "Int64")
+    put(N_VACANT_ASSETS, a["n_vacant"].fillna(0).to_numpy(dtype=np.int64), "Int64")
+    put(N_RELEASED, rel_agg["n_released"].reindex(lab_index).fillna(0).to_numpy(dtype=np.int64),
+        "Int64")
+    put(RELEASED_GIA_M2, rel_agg["released_gia"].reindex(lab_index).fillna(0.0).to_numpy(),
+        "Float64")
+    put(RELEASED_COST_GBP, released_cost, "Float64")
+    put(RELEASED_ASSETS, rel_ids.reindex(lab_index).fillna("").to_numpy(dtype=object), "string")
+    put(SAVING_GBP, saving, "Float64")
+    put(SCORE, score, "Float64")
+    put(HORIZON, horizon, "string")
+    put(HORIZON_REASON, reason, "string")
+    for col in (OFFICE_GIA_M2, OFFICE_STAFF_FTE, OFFICE_NEED_M2, SURPLUS_OFFICE_M2,
+                SPARE_GIA_M2, RELEASED_GIA_M2, RELEASED_COST_GBP, SAVING_GBP, SCORE):
+        out[col] = out[col].astype("float64")
+    _rank(out)
+    out[SHORTLISTED] = _shortlist_mask(
+        out,
+        min_per_district=p.shortlist_min_per_district,
+        max_per_district=p.shortlist_max_per_district,
+        min_score=p.shortlist_min_score,
+    )
+    out.attrs["scoring_params"] = p
+    geometry = out.geometry.name
+    ordered = [c for c in out.columns if c != geometry] + [geometry]
+    return out[ordered]
+
+
+def _rank(out: pd.DataFrame) -> None:
+    """Add ``rank`` and ``district_rank`` (nullable ints) in place."""
+    out[RANK] = pd.array([None] * len(out), dtype="Int64")
+    out[DISTRICT_RANK] = pd.array([None] * len(out), dtype="Int64")
+    if len(out) == 0:
+        return
+    scored = out[out[schema.IS_COLOCATION].to_numpy(dtype=bool)]
+    if scored.empty:
+        return
+    order = scored.sort_values(
+        [SCORE, SAVING_GBP, schema.COLOCATION_ID],
+        ascending=[False, False, True],
+        kind="stable",
+    )
+    out.loc[order.index, RANK] = np.arange(1, len(order) + 1)
+    district = order[schema.DISTRICT_CODE].astype("string").fillna("")
+    out.loc[order.index, DISTRICT_RANK] = (
+        order.groupby(district.to_numpy(), sort=False).cumcount().to_numpy() + 1
+    )
+
+
+def _shortlist_mask(
+    opportunities: pd.DataFrame, *, min_per_district: int, max_per_district: int,
+    min_score: float,
+) -> pd.Series:
+    if min_per_district > max_per_district:
+        raise ValidationError(
+            f"min_per_district must not exceed max_per_district, got "
+            f"{min_per_district} > {max_per_district}"
+        )
+    if len(opportunities) == 0:
+        return pd.Series(False, index=opportunities.index, dtype=bool)
+    drank = opportunities[DISTRICT_RANK].astype("Float64").fillna(np.inf).to_numpy(dtype=float)
+    score = opportunities[SCORE].astype("Float64").fillna(-1.0).to_numpy(dtype=float)
+    has_district = opportunities[schema.DISTRICT_CODE].notna().to_numpy(dtype=bool)
+    chosen = (drank <= min_per_district) | ((drank <= max_per_district) & (score >= min_score))
+    return pd.Series(chosen & has_district, index=opportunities.index, dtype=bool)
+
+
+def shortlist(
+    opportunities: gpd.GeoDataFrame,
+    *,
+    min_per_district: int = 5,
+    max_per_district: int = 10,
+    min_score: float = 40.0,
+) -> gpd.GeoDataFrame:
+    """The best opportunities of each district, for the district workshops.
+
+    Per district (the majority district of each co-location): the
+    ``min_per_district`` best by ``district_rank``, and up to
+    ``max_per_district`` while the score is at least ``min_score``. A district
+    with fewer co-locations shortlists them all. Co-locations outside every
+    district are left out.
+
+    Parameters
+    ----------
+    opportunities
+        The frame of :func:`score_opportunities`.
+    min_per_district, max_per_district
+        Size limits of each district's list.
+    min_score
+        Score needed beyond ``min_per_district``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The shortlisted rows (same index), sorted by district code and district rank.
+
+    Raises
+    ------
+    ValidationError
+        When ``min_per_district`` exceeds ``max_per_district``.
+    """
+    mask = _shortlist_mask(
+        opportunities, min_per_district=min_per_district, max_per_district=max_per_district,
+        min_score=min_score,
+    )
+    chosen = opportunities[mask.to_numpy()]
+    return chosen.sort_values([schema.DISTRICT_CODE, DISTRICT_RANK], kind="stable")
+
+
+# --- estate-wide views -------------------------------------------------------------------
+
+
+def benchmark_agencies(
+    assets: gpd.GeoDataFrame,
+    *,
+    space_standard_m2_per_fte: float = 8.0,
+    net_to_gross_ratio: float = 0.8,
+    office_uses: Sequence[str] = ("office",),
+) -> pd.DataFrame:
+    """Compare agencies' practice: office space per FTE, cost per m², vacant share.
+
+    Parameters
+    ----------
+    assets
+        Canonical assets.
+    space_standard_m2_per_fte
+        The space standard, m² NIA per FTE (see :class:`ScoringParams`).
+    net_to_gross_ratio
+        NIA / GIA, to compare the standard with gross areas.
+    office_uses
+        Uses counted as office space.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per agency (sorted), columns ``agency``, ``n_assets``, ``gia_m2``,
+        ``office_gia_m2``, ``office_staff_fte``, ``office_m2_per_fte`` (office GIA
+        over staff, offices with both figures), ``standard_gia_m2_per_fte``,
+        ``ratio_to_standard`` (above 1: more space than the standard),
+        ``annual_cost_gbp``, ``cost_per_m2_gbp`` (assets with both figures),
+        ``vacant_gia_m2``, ``vacant_share`` (of known GIA).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> from kentassets import schema
+    >>> assets = schema.coerce_assets(gpd.GeoDataFrame(
+    ...     {"agency": ["Council"], "use": ["office"], "gia_m2": [1500.0],
+    ...      "staff_fte": [100.0], "annual_cost_gbp": [300000.0]},
+    ...     geometry=[Point(575000, 155000)], crs="EPSG:27700"))
+    >>> benchmark_agencies(assets)[["office_m2_per_fte", "ratio_to_standard"]].values.tolist()
+    [[15.0, 1.5]]
+    """
+    params = ScoringParams(
+        space_standard_m2_per_fte=space_standard_m2_per_fte,
+        net_to_gross_ratio=net_to_gross_ratio,
+        office_uses=tuple(office_uses),
+    )
+    gia = _num(assets, schema.GIA_M2)
+    staff = _num(assets, schema.STAFF_FTE)
+    cost = _num(assets, schema.ANNUAL_COST_GBP)
+    office = _txt(assets, schema.USE).isin(params.office_uses).fillna(False).astype(bool)
+    vacant = _txt(assets, schema.STATUS).isin(VACANT_STATUSES).fillna(False).astype(bool)
+    both = office & gia.notna() & staff.notna() & (staff > 0)
+    priced = gia.notna() & cost.notna() & (gia > 0)
+    frame = pd.DataFrame(
+        {
+            "agency": _txt(assets, schema.AGENCY).fillna("(no agency)"),
+            "n_assets": 1,
+            schema.GIA_M2: gia.fillna(0.0),
+            "office_gia_m2": gia.where(office, 0.0).fillna(0.0),
+            "office_staff_fte": staff.where(office, 0.0).fillna(0.0),
+            "_bench_gia": gia.where(both, 0.0),
+            "_bench_staff": staff.where(both, 0.0),
+            schema.ANNUAL_COST_GBP: cost.fillna(0.0),
+            "_priced_cost": cost.where(priced, 0.0),
+            "_priced_gia": gia.where(priced, 0.0),
+            "vacant_gia_m2": gia.where(vacant, 0.0).fillna(0.0),
+        }
+    )
+    g = frame.groupby("agency", sort=True).sum()
+    out = pd.DataFrame(index=g.index)
+    out["n_assets"] = g["n_assets"].astype("int64")
+    out[schema.GIA_M2] = g[schema.GIA_M2]
+    out["office_gia_m2"] = g["office_gia_m2"]
+    out["office_staff_fte"] = g["office_staff_fte"]
+    out["office_m2_per_fte"] = g["_bench_gia"] / g["_bench_staff"].where(g["_bench_staff"] > 0)
+    out["standard_gia_m2_per_fte"] = params.office_gia_per_fte_m2
+    out["ratio_to_standard"] = out["office_m2_per_fte"] / params.office_gia_per_fte_m2
+    out[schema.ANNUAL_COST_GBP] = g[schema.ANNUAL_COST_GBP]
+    out["cost_per_m2_gbp"] = g["_priced_cost"] / g["_priced_gia"].where(g["_priced_gia"] > 0)
+    out["vacant_gia_m2"] = g["vacant_gia_m2"]
+    out["vacant_share"] = g["vacant_gia_m2"] / g[schema.GIA_M2].where(g[schema.GIA_M2] > 0)
+    return out.reset_index()
+
+
+def surplus_assets(
+    assets: gpd.GeoDataFrame,
+    *,
+    space_standard_m2_per_fte: float = 8.0,
+    net_to_gross_ratio: float = 0.8,
+    underused_factor: float = 2.0,
+    part_vacant_share: float = 0.5,
+    office_uses: Sequence[str] = ("office",),
+) -> gpd.GeoDataFrame:
+    """Vacant, surplus and under-used assets that could be pooled for regeneration.
+
+    Reasons, first that applies: ``"surplus"`` and ``"vacant"`` (status; the
+    whole GIA is spare), ``"part_vacant"`` (status; ``part_vacant_share`` of
+    the GIA is spare), ``"under_used"`` (an occupied office with more than
+    ``underused_factor`` times the standard gross area per FTE; spare = GIA
+    minus the need at the standard).
+
+    Parameters
+    ----------
+    assets
+        Canonical assets.
+    space_standard_m2_per_fte, net_to_gross_ratio, office_uses
+        As :class:`ScoringParams`.
+    underused_factor
+        How many times the standard an office must exceed to be under-used (1 to 10).
+    part_vacant_share
+        Assumed spare share of a part-vacant asset (0 to 1).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The selected assets (same index, all columns) plus ``surplus_reason``
+        and ``spare_gia_m2``, sorted by spare area (largest first), then index.
+
+    Raises
+    ------
+    ValidationError
+        For an out-of-range parameter.
+    """
+    params = ScoringParams(
+        space_standard_m2_per_fte=space_standard_m2_per_fte,
+        net_to_gross_ratio=net_to_gross_ratio,
+        office_uses=tuple(office_uses),
+    )
+    if not (1.0 <= underused_factor <= 10.0):
+        raise ValidationError(f"underused_factor must be between 1 and 10, got {underused_factor}")
+    if not (0.0 <= part_vacant_share <= 1.0):
+        raise ValidationError(
+            f"part_vacant_share must be between 0 and 1, got {part_vacant_share}"
+        )
+    gia = _num(assets, schema.GIA_M2)
+    staff = _num(assets, schema.STAFF_FTE)
+    status = _txt(assets, schema.STATUS)
+    office = _txt(assets, schema.USE).isin(params.office_uses).fillna(False).astype(bool)
+    need = staff * params.office_gia_per_fte_m2
+    under = (
+        office
+        & status.isin(("occupied",)).fillna(False).astype(bool)
+        & gia.notna()
+        & staff.notna()
+        & (gia > underused_factor * need)
+    )
+    reason = pd.Series(pd.NA, index=assets.index, dtype="string")
+    spare = pd.Series(np.nan, index=assets.index, dtype="float64")
+    for value, share in (("surplus", 1.0), ("vacant", 1.0), ("part_vacant", part_vacant_share)):
+        hit = status.eq(value).fillna(False).astype(bool) & reason.isna()
+        reason[hit] = value
+        spare[hit] = gia[hit] * share
+    hit = under & reason.isna()
+    reason[hit] = "under_used"
+    spare[hit] = gia[hit] - need[hit]
+    out = assets[reason.notna().to_numpy()].copy()
+    out["surplus_reason"] = reason[out.index]
+    out["spare_gia_m2"] = spare[out.index]
+    key = out["spare_gia_m2"].fillna(-1.0).to_numpy()
+    order = np.lexsort((np.arange(len(out)), -key))
+    return out.iloc[order]
+
+
+def county_totals(
+    opportunities: pd.DataFrame,
+    *,
+    savings_target_gbp: float = 10_000_000.0,
+    target_years: int = 4,
+) -> dict[str, Any]:
+    """County figures for the index page and the atlas cover.
+
+    The annual saving of the shortlisted opportunities is multiplied by
+    ``target_years`` (as if every saving ran for the whole period, an upper
+    bound: medium and long horizons start later) and compared with the target.
+
+    Parameters
+    ----------
+    opportunities
+        The frame of :func:`score_opportunities`.
+    savings_target_gbp
+        The partnership's target over ``target_years``, pounds.
+    target_years
+        Length of the target period, years.
+
+    Returns
+    -------
+    dict
+        ``n_colocations``, ``n_shortlisted``, ``n_districts`` (with a shortlist),
+        ``annual_saving_gbp``, ``annual_saving_short_gbp`` (short horizon only),
+        ``saving_over_target_period_gbp``, ``savings_target_gbp``, ``target_years``,
+        ``share_of_target`` (0-1, may exceed 1), ``by_horizon`` (shortlisted counts).
+
+    Raises
+    ------
+    ValidationError
+        When the target or the period is not positive.
+    """
+    if not (savings_target_gbp > 0 and math.isfinite(savings_target_gbp)):
+        raise ValidationError(f"savings_target_gbp must be above 0, got {savings_target_gbp}")
+    if isinstance(target_years, bool) or not (1 <= target_years <= 50):
+        raise ValidationError(f"target_years must be between 1 and 50, got {target_years}")
+    is_col = (
+        opportunities[schema.IS_COLOCATION].to_numpy(dtype=bool)
+        if len(opportunities)
+        else np.zeros(0, bool)
+    )
+    chosen = opportunities[opportunities[SHORTLISTED].to_numpy(dtype=bool)] if len(
+        opportunities) else opportunities
+    saving = float(chosen[SAVING_GBP].fillna(0.0).sum()) if len(chosen) else 0.0
+    short = (
+        float(chosen.loc[chosen[HORIZON].eq("short").fillna(False).to_numpy(dtype=bool),
+                         SAVING_GBP].sum())
+        if len(chosen)
+        else 0.0
+    )
+    period = saving * target_years
+    horizons = (
+        chosen[HORIZON].value_counts().reindex(list(HORIZONS), fill_value=0)
+        if len(chosen)
+        else pd.Series(0, index=list(HORIZONS))
+    )
+    return {
+        "n_colocations": int(is_col.sum()),
+        "n_shortlisted": len(chosen),
+        "n_districts": int(chosen[schema.DISTRICT_CODE].nunique()) if len(chosen) else 0,
+        "annual_saving_gbp": saving,
+        "annual_saving_short_gbp": short,
+        "saving_over_target_period_gbp": period,
+        "savings_target_gbp": float(savings_target_gbp),
+        "target_years": int(target_years),
+        "share_of_target": period / savings_target_gbp,
+        "by_horizon": {k: int(v) for k, v in horizons.items()},
+    }
+
