@@ -67,6 +67,12 @@ def make_inputs(
     towns = rng.uniform([x0 + 2000, y0 + 2000], [x0 + size - 2000, y0 + size - 2000], (40, 2))
     which = rng.integers(0, len(towns), n)
     xy = towns[which] + rng.normal(0, 900, (n, 2))
+    # One co-location per 50 assets: groups of 4 consecutive assets within ~100 m.
+    n_col = max(1, n // 50)
+    for k in range(n_col):
+        first = k * 4
+        last = min(first + 4, n)
+        xy[first + 1 : last] = xy[first] + rng.normal(0, 40, (last - first - 1, 2))
     xy = np.clip(xy, [x0 + 10, y0 + 10], [x0 + size - 10, y0 + size - 10])
     idx = np.arange(n)
     agency = np.array(AGENCIES)[idx % len(AGENCIES)]
@@ -94,8 +100,6 @@ def make_inputs(
         }
     )
     assets = schema.coerce_assets(gpd.GeoDataFrame(frame, geometry="geometry", crs=schema.CRS))
-    # One co-location per 50 assets: groups of 4 consecutive assets near a town.
-    n_col = max(1, n // 50)
     coloc = pd.Series(pd.NA, index=assets.index, dtype="string")
     rows = []
     for k in range(n_col):

@@ -275,3 +275,242 @@ def test_assign_errors(square_districts: gpd.GeoDataFrame) -> None:
         assign_districts(
             _assets([Point(0, 0)]), square_districts, postcode_districts=pd.Series(["x"], [5])
         )
+
+
+# --- derive_districts (synthetic, fast) -----------------------------------------------
+
+
+#: Three 3 km squares for derivation tests, a neighbour strip west, sea east.
+DERIVE_SQUARES = {
+    code: box(550_000 + 3000 * i, 150_000, 553_000 + 3000 * i, 153_000)
+    for i, code in enumerate(SQUARE_CODES)
+}
+
+
+def _synthetic_postcodes(seed: int = 4) -> pd.DataFrame:
+    """Jittered 100 m grid of postcodes over DERIVE_SQUARES and the neighbour strip."""
+    rng = np.random.default_rng(seed)
+    xs, ys = np.meshgrid(np.arange(548_050, 559_000, 100), np.arange(150_050, 153_000, 100))
+    xy = np.column_stack([xs.ravel(), ys.ravel()]) + rng.uniform(-25, 25, (xs.size, 2))
+    code = np.select(
+        [xy[:, 0] < 550_000, xy[:, 0] < 553_000, xy[:, 0] < 556_000],
+        ["E07000999", *SQUARE_CODES[:2]],
+        default=SQUARE_CODES[2],
+    )
+    return pd.DataFrame(
+        {"easting": xy[:, 0].round(), "northing": xy[:, 1].round(), "district_code": code},
+        index=pd.Index([f"PC{i}" for i in range(len(code))], name="postcode_key"),
+    )
+
+
+@pytest.fixture(scope="module")
+def synthetic_derived() -> gpd.GeoDataFrame:
+    return derive_districts(_synthetic_postcodes(), codes=SQUARE_CODES)
+
+
+def test_derive_districts_shape(synthetic_derived: gpd.GeoDataFrame) -> None:
+    out = synthetic_derived
+    assert out[DISTRICT_CODE].tolist() == list(SQUARE_CODES)
+    assert out[DISTRICT_NAME].tolist() == list(SQUARE_CODES)  # unknown names: the code
+    assert out.crs == CRS
+    assert out.is_valid.all()
+    assert set(out.geom_type) <= {"Polygon", "MultiPolygon"}
+    assert out.attrs["boundary_source"] == "derived"
+    assert out.attrs["source_note"] == DERIVED_BOUNDARY_NOTE
+    union_area = out.union_all().area
+    assert union_area == pytest.approx(out.area.sum(), rel=1e-9)  # no overlaps
+
+
+def test_derive_districts_matches_truth(synthetic_derived: gpd.GeoDataFrame) -> None:
+    for code, geom in zip(synthetic_derived[DISTRICT_CODE], synthetic_derived.geometry,
+                          strict=True):
+        truth = DERIVE_SQUARES[code]
+        iou = geom.intersection(truth).area / geom.union(truth).area
+        assert iou > 0.85, (code, iou)  # 3 km squares: the coast buffer weighs heavily
+    # shared boundaries fall between the two sets of postcodes
+    checks = _assets([Point(552_880, 151_500), Point(553_120, 151_500), Point(555_880, 151_500)])
+    out = assign_districts(checks, synthetic_derived, tolerance_m=0)
+    assert out[DISTRICT_CODE].tolist() == [SQUARE_CODES[0], SQUARE_CODES[1], SQUARE_CODES[1]]
+    # the neighbour outside the study area keeps its land; the empty sea stays out
+    assert not synthetic_derived.union_all().intersects(Point(549_500, 151_500))
+    assert not synthetic_derived.union_all().intersects(Point(559_500, 151_500))
+
+
+def test_derive_districts_is_deterministic() -> None:
+    postcodes = _synthetic_postcodes(seed=9)
+    first = derive_districts(postcodes, codes=SQUARE_CODES[:1])
+    second = derive_districts(postcodes.sample(frac=1, random_state=3), codes=SQUARE_CODES[:1])
+    assert first.geometry.iloc[0].equals(second.geometry.iloc[0])
+
+
+def test_derive_districts_errors() -> None:
+    postcodes = _synthetic_postcodes()
+    with pytest.raises(BoundaryDataError, match=r"no postcodes .* E07000110"):
+        derive_districts(postcodes, codes=["E07000901", "E07000110"])
+    with pytest.raises(ValidationError, match="lacks column"):
+        derive_districts(postcodes.drop(columns="easting"), codes=SQUARE_CODES)
+    with pytest.raises(ValidationError, match="alpha_edge_m must be"):
+        derive_districts(postcodes, codes=SQUARE_CODES, alpha_edge_m=-5)
+
+
+def test_load_districts_derives_and_caches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    postcodes = _synthetic_postcodes()
+    first = load_districts(codes=SQUARE_CODES, cache_dir=tmp_path, postcodes=postcodes)
+    assert first.attrs["boundary_source"] == "derived"
+    assert first.attrs["source_note"] == DERIVED_BOUNDARY_NOTE
+    cached = list(tmp_path.glob("derived_*.gpkg"))
+    assert len(cached) == 1
+
+    def _fail(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the cache should have been used")
+
+    monkeypatch.setattr("kentassets.districts.derive_districts", _fail)
+    second = load_districts(codes=SQUARE_CODES, cache_dir=tmp_path, postcodes=postcodes)
+    assert second.attrs["boundary_source"] == "derived"
+    assert second[DISTRICT_CODE].tolist() == list(SQUARE_CODES)
+    assert second.geometry.area.sum() == pytest.approx(first.geometry.area.sum(), rel=1e-6)
+    # another study area (another key) is not served from that cache
+    with pytest.raises(AssertionError, match="cache should"):
+        load_districts(codes=SQUARE_CODES[:2], cache_dir=tmp_path, postcodes=postcodes)
+
+
+# --- real data: official ONS boundaries and the packaged postcode directory ----------
+
+
+def _iou_table(derived: gpd.GeoDataFrame, official: gpd.GeoDataFrame) -> pd.DataFrame:
+    merged = official.merge(
+        pd.DataFrame({DISTRICT_CODE: derived[DISTRICT_CODE], "derived": derived.geometry}),
+        on=DISTRICT_CODE,
+    )
+    inter = merged.geometry.intersection(gpd.GeoSeries(merged["derived"], crs=CRS)).area
+    union = merged.geometry.union(gpd.GeoSeries(merged["derived"], crs=CRS)).area
+    return pd.DataFrame(
+        {
+            DISTRICT_NAME: merged[DISTRICT_NAME],
+            "official_km2": (merged.geometry.area / 1e6).round(1),
+            "derived_km2": (gpd.GeoSeries(merged["derived"], crs=CRS).area / 1e6).round(1),
+            "iou": (inter / union).round(3),
+        }
+    ).set_index(DISTRICT_NAME)
+
+
+@pytest.fixture(scope="session")
+def official_kent(shared_data: Path) -> gpd.GeoDataFrame:
+    return load_districts(shared_data / OFFICIAL_BSC)
+
+
+@pytest.fixture(scope="session")
+def derived_kent(tmp_path_factory: pytest.TempPathFactory) -> gpd.GeoDataFrame:
+    return load_districts(cache_dir=tmp_path_factory.mktemp("boundary_cache"))
+
+
+def test_official_file_reads(official_kent: gpd.GeoDataFrame) -> None:
+    assert official_kent[DISTRICT_CODE].tolist() == list(DEFAULT_STUDY_AREA)
+    assert official_kent[DISTRICT_NAME].tolist() == list(KENT_AND_MEDWAY.values())
+    areas = dict(zip(official_kent[DISTRICT_NAME], official_kent.area / 1e6, strict=True))
+    assert areas["Ashford"] == pytest.approx(581.0, abs=0.1)
+    assert areas["Medway"] == pytest.approx(194.6, abs=0.1)
+    assert official_kent.attrs["boundary_source"] == "official"
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_derived_boundaries_match_official(
+    derived_kent: gpd.GeoDataFrame, official_kent: gpd.GeoDataFrame
+) -> None:
+    table = _iou_table(derived_kent, official_kent)
+    report = (
+        f"{table.to_string()}\nmedian IoU {table['iou'].median():.3f}, "
+        f"min {table['iou'].min():.3f}"
+    )
+    logger.info("Derived vs official boundaries:\n%s", report)
+    print(report)
+    assert derived_kent.attrs["boundary_source"] == "derived"
+    assert table["iou"].median() >= 0.90, report
+    assert table["iou"].min() >= 0.80, report
+
+
+def _codepoint(shared_data: Path) -> pd.DataFrame:
+    frame = pd.read_csv(shared_data / CODEPOINT, header=None, dtype=str, usecols=[0, 2, 3, 8])
+    frame.columns = ["postcode", "easting", "northing", "district_code"]
+    frame["key"] = frame["postcode"].str.replace(r"\s+", "", regex=True).str.upper()
+    return frame.drop_duplicates("key").set_index("key")
+
+
+def _real_assets(shared_data: Path) -> gpd.GeoDataFrame:
+    """Real assets that have a postcode known to Code-Point, with its district.
+
+    Fire stations are located by their own eastings/northings; libraries and NHS
+    sites (which have only a postcode) by the Code-Point centroid.
+    """
+    codepoint = _codepoint(shared_data)
+    fire = pd.read_csv(shared_data / "assets/fire/home_office_fire_stations_2018_kent.csv")
+    frames = [
+        pd.DataFrame(
+            {
+                "source": "fire",
+                "postcode": fire["STATION_POSTCODE"],
+                "x": fire["STATION_EASTING"].astype(float),
+                "y": fire["STATION_NORTHING"].astype(float),
+            }
+        )
+    ]
+    for name, column, kwargs in [
+        ("libraries/ace_libraries_england_2023_kent_medway.csv", "postcode", {}),
+        ("libraries/librarieshacked_kent_county_council.csv", "Postcode", {}),
+        ("libraries/librarieshacked_medway_council.csv", "Postcode", {}),
+        ("nhs/epraccur_kent_medway.csv", 9, {"header": None}),
+        ("nhs/etrust_2018_kent_medway.csv", 9, {"header": None}),
+    ]:
+        table = pd.read_csv(shared_data / "assets" / name, dtype=str, **kwargs)
+        frames.append(pd.DataFrame({"source": name.split("/")[0], "postcode": table[column]}))
+    assets = pd.concat(frames, ignore_index=True)
+    keys = assets["postcode"].astype("string").str.replace(r"\s+", "", regex=True).str.upper()
+    found = codepoint.reindex(keys.fillna(""))
+    assets["pc_district"] = found["district_code"].to_numpy()
+    assets["x"] = assets["x"].fillna(pd.Series(found["easting"].astype(float).to_numpy()))
+    assets["y"] = assets["y"].fillna(pd.Series(found["northing"].astype(float).to_numpy()))
+    assets = assets.dropna(subset=["pc_district", "x", "y"]).reset_index(drop=True)
+    return gpd.GeoDataFrame(
+        assets, geometry=gpd.points_from_xy(assets["x"], assets["y"]), crs=CRS
+    )
+
+
+def _agreement(assets: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> dict[str, float]:
+    hinted = assign_districts(
+        assets, districts, postcode_districts=assets["pc_district"].astype("string")
+    )
+    blind = assign_districts(assets, districts)
+    fire = assets["source"] == "fire"
+    return {
+        "n": len(assets),
+        "with_postcode_hint": float((hinted[DISTRICT_CODE] == assets["pc_district"]).mean()),
+        "geometry_only": float((blind[DISTRICT_CODE] == assets["pc_district"]).mean()),
+        "fire_geometry_only": float(
+            (blind.loc[fire, DISTRICT_CODE] == assets.loc[fire, "pc_district"]).mean()
+        ),
+    }
+
+
+@pytest.mark.shared
+def test_assignment_agrees_with_postcodes_official(
+    shared_data: Path, official_kent: gpd.GeoDataFrame
+) -> None:
+    figures = _agreement(_real_assets(shared_data), official_kent)
+    print(f"official boundaries: {figures}")
+    assert figures["n"] > 1000
+    assert figures["with_postcode_hint"] >= 0.98, figures
+    assert figures["geometry_only"] >= 0.98, figures
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_assignment_agrees_with_postcodes_derived(
+    shared_data: Path, derived_kent: gpd.GeoDataFrame
+) -> None:
+    figures = _agreement(_real_assets(shared_data), derived_kent)
+    print(f"derived boundaries: {figures}")
+    assert figures["with_postcode_hint"] >= 0.98, figures
+    assert figures["geometry_only"] >= 0.98, figures

@@ -86,6 +86,14 @@ def test_index_escapes_everything(inputs: dict[str, Any]) -> None:
     assert 'href="load_ledger.csv"' in html
 
 
+def test_index_drops_unsafe_links_with_warning(
+    inputs: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("WARNING", logger="kentassets.render.index"):
+        make_index(inputs)
+    assert "javascript:alert(1)" in caplog.text and "not linked" in caplog.text
+
+
 def test_index_content(inputs: dict[str, Any]) -> None:
     html = make_index(inputs, offline=True)
     assert "£1,250,000" in html and "£10,000,000" in html and "50%" in html

@@ -472,6 +472,7 @@ EXPECTED_ROWS = {
     "kent_police_stations_web_2025.csv": 13,
     "cheltenham_local_authority_land_and_assets_2021.csv": 498,
     "cheltenham_local_authority_land_and_assets_2023.csv": 459,  # + 2 blank rows at the end
+    "home_office_fire_stations_dataset_2018.ods": 1399,
 }
 
 
@@ -500,6 +501,9 @@ def test_real_files_rejections_are_for_the_right_reasons(real_result: LoadResult
     assert set(cheltenham["status"]) == {"excluded", "rejected"}
     assert (cheltenham.loc[cheltenham["status"] == "excluded", "reason"]
             == "outside_study_area").all()
+    england = ledger[name == "home_office_fire_stations_dataset_2018.ods"]
+    assert (england["status"] == "loaded").sum() == 56  # the Kent stations
+    assert set(england.loc[england["status"] != "loaded", "reason"]) == {"outside_study_area"}
     police = ledger[name == "kent_police_stations_web_2025.csv"]
     assert set(police.loc[police["status"] == "rejected", "reason"]) == {"no_location"}
 
@@ -513,3 +517,57 @@ def test_real_files_recognised_columns(real_result: LoadResult) -> None:
     assert maps["os_openmap_local_library_buildings_kent_medway.csv"]["geometry"] == "WKT"
     libraries = real_result.assets[real_result.assets["agency"] == "Kent County Council"]
     assert (libraries["use"] == "library").all()
+
+
+# --- fuzzing ----------------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from kentassets.errors import KentAssetsError  # noqa: E402
+
+_CELL = st.one_of(
+    st.just(""),
+    st.sampled_from(["TBC", "n/a", "=cmd|' /C calc'!A0", "<script>x</script>", "a\nb", '"q"']),
+    st.integers(-10, 2_000_000).map(str),
+    st.floats(-1e7, 1e7, allow_nan=False).map(lambda v: f"£{v:,.2f}"),
+    st.sampled_from(["ME14 1XQ", "ct1 2nh", "GL50 1DY", "WITHHELD", "TQ 75840 55630"]),
+    st.text("abcdefgh XYZ-'&", max_size=12),
+)
+_NAMES = st.sampled_from(
+    ["Ref", "Name", "Easting", "Northing", "Latitude", "Longitude", "Postcode", "GIA (m2)",
+     "Use", "Tenure", "X", "Y", "Grid Ref", "Notes", "UPRN", "Status"]
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    names=st.lists(_NAMES, min_size=1, max_size=7),
+    rows=st.lists(st.lists(_CELL, min_size=7, max_size=7), min_size=0, max_size=12),
+    sep=st.sampled_from([",", ";", "\t", "|"]),
+    encoding=st.sampled_from(["utf-8", "cp1252", "utf-8-sig"]),
+)
+def test_fuzz_ledger_accounts_for_every_row(
+    tmp_path_factory, districts, postcodes, names, rows, sep, encoding
+) -> None:
+    import csv
+    import io
+
+    folder = tmp_path_factory.mktemp("fuzz")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=sep, lineterminator="\r\n")
+    writer.writerow(names)
+    for row in rows:
+        writer.writerow(row[: len(names)])
+    path = folder / "fuzz.csv"
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    try:
+        result = read_register(path, agency="Fuzz", districts=districts, postcodes=postcodes)
+    except KentAssetsError as exc:
+        assert "fuzz.csv" in str(exc)
+        return
+    check_invariants(result)
+    data_rows = sum(1 for r in rows if any(c != "" for c in r[: len(names)]))
+    assert len(result.ledger) == data_rows

@@ -62,6 +62,17 @@ def test_headerless_with_names(tmp_path: Path) -> None:
     assert raw.frame["Code"].tolist() == ["A1", "A2"]
 
 
+def test_headerless_names_shorter_than_the_rows_keep_every_field(tmp_path: Path) -> None:
+    raw = read_register_file(write(tmp_path / "h.csv", "A1,Hall,x\n"), names=["Code", "Name"])
+    assert list(raw.frame.columns) == ["Code", "Name", "Column 3"]
+
+
+def test_wrong_encoding_given(tmp_path: Path) -> None:
+    path = write(tmp_path / "w.csv", "Name,Cost\nCafé,£5\n", encoding="cp1252")
+    with pytest.raises(RegisterFormatError, match=r"w.csv: cannot be read as utf-8"):
+        read_register_file(path, encoding="utf-8")
+
+
 def test_headerless_file_is_detected_from_its_data(tmp_path: Path) -> None:
     path = write(tmp_path / "h.csv", '"A91067","SURGERY","CT20 3HF","20101001"\n')
     raw = read_register_file(path)

@@ -288,6 +288,46 @@ def test_sensitive_agencies_parameter(assets: Any, districts: Any, opportunities
     assert "Sensitive site (NHS Kent)" in html
 
 
+def test_empty_district_and_empty_opportunities(districts: Any, assets: Any) -> None:
+    empty_opps = gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=schema.CRS))
+    html = render(assets, districts, empty_opps, district_code=ASH, offline=True)
+    assert '"hulls": []' in html
+    none = schema.empty_assets()
+    html = render(none, districts, empty_opps, offline=True)
+    assert '"n": 0' in html
+
+
+def test_date_object_and_official_boundaries(
+    assets: Any, districts: Any, opportunities: Any
+) -> None:
+    import datetime
+
+    html = render(
+        assets,
+        districts,
+        opportunities,
+        data_date=datetime.date(2026, 10, 31),
+        boundary_source="official",
+    )
+    assert "data as at 31 October 2026" in html
+    assert "derived from postcode centroids" not in html
+    assert html.startswith("<!DOCTYPE html>") and '<html lang="en">' in html
+
+
+def test_same_input_same_output(assets: Any, districts: Any, opportunities: Any) -> None:
+    first = render(assets, districts, opportunities, offline=True)
+    second = render(assets, districts, opportunities, offline=True)
+    strip = re.compile(r"map_[0-9a-f]{32}")
+    assert strip.sub("", first) == strip.sub("", second)
+
+
+def test_notebook_display_renders_once(assets: Any, districts: Any, opportunities: Any) -> None:
+    m = webmap.district_map(assets, districts, opportunities, district_code=MAI)
+    first = m._repr_html_()
+    assert "srcdoc" in first and first == m._repr_html_()
+    assert webmap.map_html(m).count("KentAssetsMaps.districtMap(") == 1
+
+
 def test_county_map_rejects_bad_shade(districts: Any, opportunities: Any) -> None:
     with pytest.raises(ValidationError, match="shade_by"):
         webmap.county_map(districts, opportunities, shade_by="colour")
@@ -401,6 +441,8 @@ def test_browser_district_map(page: Browser, offline_html: str, tmp_path: Path) 
     record.wait_for()
     text = record.inner_text()
     assert HOSTILE_IMG in text and "register.csv, row 2" in text and "ME14 1XX" in text
+    page.page.wait_for_timeout(400)
+    page.page.screenshot(path=str(ARTIFACTS / "district_map_record.png"))
 
     # Search by asset id and by co-location id.
     search.fill("a003")
@@ -470,3 +512,66 @@ def test_browser_county_map(
     assert page.page.evaluate("window.kentassets.districts") == 2
     assert HOSTILE_IMG in page.page.locator(".kent-district-label").all_inner_texts()
     page.assert_clean()
+
+
+@pytest.mark.browser
+def test_browser_online_map_uses_only_cdn_and_tiles(
+    browser: Any, assets: Any, districts: Any, opportunities: Any, tmp_path: Path
+) -> None:
+    """Online maps: CDN requests are answered from the xstatic files, tiles with a blank."""
+    from importlib import resources
+
+    files = {
+        "leaflet.js": ("xstatic.pkg.leaflet", "leaflet.js"),
+        "leaflet.css": ("xstatic.pkg.leaflet", "leaflet.css"),
+        "leaflet.markercluster.js": (
+            "xstatic.pkg.leaflet_markercluster",
+            "leaflet.markercluster.js",
+        ),
+        "MarkerCluster.css": ("xstatic.pkg.leaflet_markercluster", "MarkerCluster.css"),
+        "MarkerCluster.Default.css": (
+            "xstatic.pkg.leaflet_markercluster",
+            "MarkerCluster.Default.css",
+        ),
+    }
+    hosts: set[str] = set()
+    context = browser.new_context(viewport={"width": 1000, "height": 700})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    def route(r: Any) -> None:
+        url = r.request.url
+        if url.startswith("file://"):
+            r.continue_()
+            return
+        hosts.add(url.split("/")[2])
+        name = url.rsplit("/", 1)[-1]
+        if name in files:
+            package, fname = files[name]
+            body = resources.files(package).joinpath("data", fname).read_bytes()
+            kind = "text/css" if fname.endswith(".css") else "application/javascript"
+            r.fulfill(status=200, body=body, content_type=kind)
+        else:
+            r.fulfill(status=204, body=b"")
+
+    pg.route("**/*", route)
+    path = tmp_path / "online.html"
+    path.write_text(render(assets, districts, opportunities, offline=False), encoding="utf-8")
+    pg.goto(path.as_uri())
+    pg.wait_for_selector(".folium-map[data-ready=true]", timeout=20_000)
+    assert pg.evaluate("window.kentassets.markers") == 6
+    pg.locator(".leaflet-control-layers").hover()
+    bases = pg.locator(".leaflet-control-layers-base").inner_text()
+    assert "OpenStreetMap" in bases and "Positron" in bases and "No base map" in bases
+    assert "OpenStreetMap" in pg.locator(".leaflet-control-attribution").inner_text()
+    assert errors == []
+    assert hosts <= {
+        "cdn.jsdelivr.net",
+        "a.basemaps.cartocdn.com",
+        "b.basemaps.cartocdn.com",
+        "c.basemaps.cartocdn.com",
+        "d.basemaps.cartocdn.com",
+        "tile.openstreetmap.org",
+    }
+    context.close()

@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
@@ -303,7 +303,11 @@ class _Locations:
     xy: NDArray[np.float64]  # per location, (x, y), sorted by x then y
     n_agencies: NDArray[np.int64]  # per location, distinct agencies
     agency_code: NDArray[np.int64]  # per asset row, agency code (sorted order), -1 missing
-    n_agency_codes: int
+    agency_names: NDArray[Any]  # agency name of each code
+
+    @property
+    def n_agency_codes(self) -> int:
+        return len(self.agency_names)
 
 
 def _check_assets(assets: gpd.GeoDataFrame) -> None:
@@ -400,7 +404,7 @@ def _prepare_locations(assets: gpd.GeoDataFrame) -> _Locations:
         has_ag = agency_code[shared] >= 0
         pairs = _unique(asset_loc[shared][has_ag] * width + agency_code[shared][has_ag])
         n_agencies += np.bincount(pairs // width, minlength=len(xy)).astype(np.int64)
-    return _Locations(asset_loc, xy, n_agencies, agency_code, len(agency_names))
+    return _Locations(asset_loc, xy, n_agencies, agency_code, agency_names)
 
 
 def _cluster_locations(locs: _Locations, params: ClusterParams) -> NDArray[np.int64]:
@@ -650,11 +654,11 @@ def plot_sweep(
 
 
 def _group_join(
-    lab: NDArray[np.int64], values: pd.Series, k: int, *, sep: str = ";"
+    lab: NDArray[np.int64], codes: NDArray[np.int64], uniques: NDArray[Any], k: int,
+    *, sep: str = ";",
 ) -> NDArray[Any]:
-    """Per cluster, the sorted distinct non-missing values joined by ``sep``."""
+    """Per cluster, the sorted distinct values (``uniques[codes]``, -1 missing) joined."""
     out = np.full(k, "", dtype=object)
-    codes, uniques = _codes(values.reset_index(drop=True))
     ok = codes >= 0
     if not ok.any():
         return out
@@ -673,14 +677,10 @@ def _group_join(
     pairs = _unique(lab[ok] * width + codes[ok])
     plab = pairs // width
     bounds = np.flatnonzero(np.r_[True, plab[1:] != plab[:-1], True])
-    names = uniques[pairs % width].tolist()
+    names = [str(v) for v in uniques[pairs % width]]
     for a, b in itertools.pairwise(bounds):
         out[plab[a]] = sep.join(names[a:b])
     return out
-
-
-def _text(values: pd.Series) -> pd.Series:
-    return values.astype("string").reset_index(drop=True)
 
 
 def _numeric(assets: gpd.GeoDataFrame, col: str) -> NDArray[np.float64]:
@@ -689,10 +689,26 @@ def _numeric(assets: gpd.GeoDataFrame, col: str) -> NDArray[np.float64]:
     return pd.to_numeric(assets[col], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
 
 
-def _column(assets: gpd.GeoDataFrame, col: str) -> pd.Series:
-    if col in assets.columns:
-        return _text(assets[col])
-    return pd.Series(pd.NA, index=range(len(assets)), dtype="string")
+def _column_codes(assets: gpd.GeoDataFrame, col: str) -> tuple[NDArray[np.int64], NDArray[Any]]:
+    """Sorted codes of a text column (-1 missing); all missing when the column is absent."""
+    if col not in assets.columns:
+        return np.full(len(assets), -1, dtype=np.int64), np.empty(0, dtype=object)
+    return _codes(assets[col].astype("string"))
+
+
+def _flag(assets: gpd.GeoDataFrame, col: str, values: Sequence[str]) -> NDArray[np.bool_]:
+    """Per asset, whether the text column holds one of ``values``."""
+    if col not in assets.columns:
+        return np.zeros(len(assets), dtype=bool)
+    hit = assets[col].astype("string").isin(list(values))
+    return hit.to_numpy(dtype=bool, na_value=False)
+
+
+def _texts(assets: gpd.GeoDataFrame, col: str, rows: NDArray[np.int64]) -> pd.Series:
+    """The text column at the given row positions (missing when the column is absent)."""
+    if col not in assets.columns:
+        return pd.Series(pd.NA, index=range(len(rows)), dtype="string")
+    return assets[col].iloc[rows].astype("string").reset_index(drop=True)
 
 
 def _empty_table() -> gpd.GeoDataFrame:
@@ -730,6 +746,12 @@ def _sum_known(values: NDArray[np.float64], starts: NDArray[np.int64]) -> NDArra
     return np.where(n_known > 0, total, np.nan)
 
 
+def _first_per_group(lab: NDArray[np.int64], order: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Rows (from ``order``, sorted by group first) that come first in their group."""
+    grp = lab[order]
+    return order[np.r_[True, grp[1:] != grp[:-1]]] if len(order) else order
+
+
 def _build_result(
     assets: gpd.GeoDataFrame,
     raw: NDArray[np.int64],
@@ -745,166 +767,146 @@ def _build_result(
         return ColocationResult(labels, ids, _empty_table(), params)
 
     geoms = assets.geometry.to_numpy()
-    x = np.asarray(shapely.get_x(geoms), dtype=np.float64)
-    y = np.asarray(shapely.get_y(geoms), dtype=np.float64)
+    x, y = _xy(assets)
     gia = _numeric(assets, schema.GIA_M2)
     staff = _numeric(assets, schema.STAFF_FTE)
     cost = _numeric(assets, schema.ANNUAL_COST_GBP)
-    # members in a canonical order, so that every sum is independent of the row order
+    # members grouped by cluster. Sums are rounded (areas, staff and costs to 0.01,
+    # centroids to the metre) so that they do not depend on the order of the rows.
     members = np.flatnonzero(raw >= 0)
-    members = members[
-        np.lexsort((cost[members], staff[members], gia[members], y[members], x[members],
-                    raw[members]))
-    ]
+    members = members[np.argsort(raw[members], kind="stable")]
     lab = raw[members]
-    starts = np.flatnonzero(np.r_[True, lab[1:] != lab[:-1]])
-    n_assets = np.diff(np.r_[starts, len(lab)])
-
-    def sub(series: pd.Series) -> pd.Series:
-        return series.iloc[members].reset_index(drop=True)
+    _, starts, n_assets = _runs(lab)
+    mx, my, g = x[members], y[members], gia[members]
 
     n_agencies, _ = _agency_counts(raw, locs.agency_code, locs.n_agency_codes, k)
     is_col = n_agencies >= params.min_agencies
-    loc_pairs = np.unique(lab * (len(locs.xy) + 1) + locs.asset_loc[members])
-    n_sites = np.bincount(loc_pairs // (len(locs.xy) + 1), minlength=k)
+    width_loc = len(locs.xy) + 1
+    n_sites = np.bincount(_unique(lab * width_loc + locs.asset_loc[members]) // width_loc,
+                          minlength=k)
 
-    status = sub(_column(assets, schema.STATUS))
-    vacant = status.isin(VACANT_STATUSES).to_numpy(dtype=bool, na_value=False)
-    g = gia[members]
-    vacant_gia = np.add.reduceat(np.where(vacant & np.isfinite(g), g, 0.0), starts)
-    cx = np.round(np.add.reduceat(x[members], starts) / n_assets)
-    cy = np.round(np.add.reduceat(y[members], starts) / n_assets)
+    vacant = _flag(assets, schema.STATUS, VACANT_STATUSES)[members]
+    vacant_gia = np.round(np.add.reduceat(np.where(vacant & np.isfinite(g), g, 0.0), starts), 2)
+    cx = np.round(np.add.reduceat(mx, starts) / n_assets)
+    cy = np.round(np.add.reduceat(my, starts) / n_assets)
 
     # districts: majority (most assets, ties to the lowest code) and all codes
-    dcode = sub(_column(assets, schema.DISTRICT_CODE))
-    dname = sub(_column(assets, schema.DISTRICT_NAME))
-    dcodes, duniq = _codes(dcode)
+    dcode_all, duniq = _column_codes(assets, schema.DISTRICT_CODE)
+    dcodes = dcode_all[members]
     major = np.full(k, -1, dtype=np.int64)
     ok = dcodes >= 0
+    name_of_code = np.full(len(duniq), None, dtype=object)
     if ok.any():
         width = len(duniq)
-        pair, count = np.unique(lab[ok] * width + dcodes[ok], return_counts=True)
+        pair, _, count = _runs(np.sort(lab[ok] * width + dcodes[ok]))
         plab, pcode = pair // width, pair % width
-        best = np.lexsort((pcode, -count, plab))
-        first = best[np.r_[True, plab[best][1:] != plab[best][:-1]]]
-        major[plab[first]] = pcode[first]
-        names = (
-            pd.DataFrame({"c": dcodes[ok], "n": dname[ok].to_numpy()})
-            .dropna()
-            .groupby("c")["n"]
-            .min()
-        )
-        name_of_code = np.full(width, None, dtype=object)
-        name_of_code[names.index.to_numpy()] = names.to_numpy()
-    else:
-        name_of_code = np.empty(0, dtype=object)
+        top = _first_per_group(plab, np.lexsort((pcode, -count, plab)))
+        major[plab[top]] = pcode[top]
+        # each code's name: the first in sort order of the names recorded with it
+        ncode_all, nuniq = _column_codes(assets, schema.DISTRICT_NAME)
+        has = (dcode_all >= 0) & (ncode_all >= 0)
+        if has.any():
+            wn = len(nuniq)
+            cn = _unique(dcode_all[has] * wn + ncode_all[has])
+            first = np.r_[True, (cn // wn)[1:] != (cn // wn)[:-1]]
+            name_of_code[(cn // wn)[first]] = nuniq[(cn % wn)[first]]
     major_code = np.full(k, None, dtype=object)
     major_name = np.full(k, None, dtype=object)
     has_major = major >= 0
     major_code[has_major] = duniq[major[has_major]]
     major_name[has_major] = name_of_code[major[has_major]]
 
-    # largest member (by GIA; ties by name, address, agency) among non-sensitive members
+    # largest member by GIA among non-sensitive members; ties by name, address, agency
     sens = (
         assets[schema.SENSITIVE].fillna(False).to_numpy(dtype=bool)[members]
         if schema.SENSITIVE in assets.columns
         else np.zeros(len(members), bool)
     )
-    cand = pd.DataFrame(
+    g_key = np.where(np.isfinite(g) & ~sens, g, -1.0)
+    g_max = np.maximum.reduceat(g_key, starts) if len(starts) else g_key
+    cand = np.flatnonzero(~sens & (g_key == np.repeat(g_max, n_assets)))
+    cand_rows = members[cand]
+    picks = pd.DataFrame(
         {
-            "lab": lab,
-            "gia": np.where(np.isfinite(g), g, -1.0),
-            "name": sub(_column(assets, schema.NAME)),
-            "address": sub(_column(assets, schema.ADDRESS)),
-            "agency": sub(_column(assets, schema.AGENCY)),
+            "lab": lab[cand],
+            "name": _texts(assets, schema.NAME, cand_rows),
+            "address": _texts(assets, schema.ADDRESS, cand_rows),
+            "agency": _texts(assets, schema.AGENCY, cand_rows),
         }
-    )[~sens]
-    cand = cand.sort_values(
-        ["lab", "gia", "name", "address", "agency"],
-        ascending=[True, False, True, True, True],
-        na_position="last",
-        kind="stable",
-    ).drop_duplicates("lab")
+    ).sort_values(["lab", "name", "address", "agency"], na_position="last", kind="stable")
+    picks = picks.drop_duplicates("lab")
     largest_name = np.full(k, "", dtype=object)
     largest_address = np.full(k, "", dtype=object)
-    largest_name[cand["lab"].to_numpy()] = cand["name"].fillna("").to_numpy(dtype=object)
-    largest_address[cand["lab"].to_numpy()] = cand["address"].fillna("").to_numpy(dtype=object)
+    largest_name[picks["lab"].to_numpy()] = picks["name"].fillna("").to_numpy(dtype=object)
+    largest_address[picks["lab"].to_numpy()] = picks["address"].fillna("").to_numpy(dtype=object)
 
-    postcode = sub(_column(assets, schema.LOCATION_METHOD)).eq("postcode")
-    n_postcode = np.add.reduceat(postcode.to_numpy(dtype=bool, na_value=False).astype(np.int64),
-                                 starts)
-    note = np.array(
-        [
-            f"{p} of {t} assets placed only by postcode centroid; assets sharing a centroid "
-            "may not really be neighbours"
-            if p
-            else ""
-            for p, t in zip(n_postcode, n_assets, strict=True)
-        ],
-        dtype=object,
-    )
+    postcode = _flag(assets, schema.LOCATION_METHOD, ("postcode",))[members]
+    n_postcode = np.add.reduceat(postcode.astype(np.int64), starts)
+    note = np.full(k, "", dtype=object)
+    for i in np.flatnonzero(n_postcode):
+        note[i] = (
+            f"{n_postcode[i]} of {n_assets[i]} assets placed only by postcode centroid; "
+            "assets sharing a centroid may not really be neighbours"
+        )
 
     # identifiers: prefix of the majority district + number north to south, west to east
-    prefixes = np.array(
-        [
-            schema.district_prefix(str(c), None if nm is None else str(nm))
-            if c is not None
-            else NO_DISTRICT_PREFIX
-            for c, nm in zip(major_code, major_name, strict=True)
-        ],
+    prefix_of_code = np.array(
+        [schema.district_prefix(str(c), None if nm is None else str(nm))
+         for c, nm in zip(duniq, name_of_code, strict=True)] + [NO_DISTRICT_PREFIX],
         dtype=object,
     )
-    min_x = np.minimum.reduceat(x[members], starts)
-    min_y = np.minimum.reduceat(y[members], starts)
-    order_frame = pd.DataFrame(
-        {"single": ~is_col, "prefix": prefixes, "ny": -cy, "x": cx, "mx": min_x, "my": min_y,
-         "n": n_assets}
-    ).sort_values(["single", "prefix", "ny", "x", "mx", "my", "n"], kind="stable")
-    number = order_frame.groupby(["single", "prefix"], sort=False).cumcount().to_numpy() + 1
-    raw_in_order = order_frame.index.to_numpy()
+    prefixes = prefix_of_code[np.where(major >= 0, major, len(duniq))]
+    prefix_rank = pd.factorize(prefixes, sort=True)[0]
+    min_x = np.minimum.reduceat(mx, starts)
+    min_y = np.minimum.reduceat(my, starts)
+    single = (~is_col).astype(np.int64)
+    raw_in_order = np.lexsort((n_assets, min_y, min_x, cx, -cy, prefix_rank, single))
+    group = single[raw_in_order] * (len(prefix_of_code) + 1) + prefix_rank[raw_in_order]
+    _, gstarts, gcounts = _runs(group)
+    number = np.arange(k) - np.repeat(gstarts, gcounts) + 1
     new_label = np.empty(k, dtype=np.int64)
     new_label[raw_in_order] = np.arange(k)
+    id_text = (
+        pd.Series(prefixes[raw_in_order], dtype="string")
+        + np.where(single[raw_in_order] == 1, "-s", "-")
+        + pd.Series(number).astype("string").str.zfill(2)
+    )
     ids = np.empty(k, dtype=object)
-    ids[raw_in_order] = [
-        f"{p}-{'s' if s else ''}{num:02d}"
-        for p, s, num in zip(
-            order_frame["prefix"].to_numpy(), order_frame["single"].to_numpy(), number,
-            strict=True,
-        )
-    ]
+    ids[raw_in_order] = id_text.to_numpy(dtype=object)
 
-    hull_pts = shapely.points(x[members], y[members])
-    hulls = shapely.convex_hull(shapely.multipoints(hull_pts, indices=lab))
+    hulls = shapely.convex_hull(shapely.multipoints(geoms[members], indices=lab))
     if params.hull_buffer_m > 0:
         hulls = shapely.buffer(hulls, params.hull_buffer_m)
+    hulls = shapely.normalize(hulls)  # canonical vertex order, whatever the row order
+
+    def text(values: NDArray[Any]) -> Any:
+        return pd.array(values[raw_in_order], dtype="string")
 
     table = pd.DataFrame(
         {
-            schema.COLOCATION_ID: pd.array(ids, dtype="string"),
-            schema.CLUSTER_LABEL: new_label,
-            schema.IS_COLOCATION: is_col,
-            schema.DISTRICT_CODE: pd.array(major_code, dtype="string"),
-            schema.DISTRICT_NAME: pd.array(major_name, dtype="string"),
-            DISTRICT_CODES: pd.array(_group_join(lab, dcode, k), dtype="string"),
-            N_ASSETS: n_assets.astype(np.int64),
-            N_SITES: n_sites.astype(np.int64),
-            AGENCIES: pd.array(_group_join(lab, sub(_column(assets, schema.AGENCY)), k),
-                               dtype="string"),
-            N_AGENCIES: n_agencies,
-            USES: pd.array(_group_join(lab, sub(_column(assets, schema.USE)), k),
-                           dtype="string"),
-            schema.GIA_M2: _sum_known(g, starts),
-            schema.STAFF_FTE: _sum_known(staff[members], starts),
-            schema.ANNUAL_COST_GBP: _sum_known(cost[members], starts),
-            VACANT_GIA_M2: vacant_gia,
-            CENTROID_X: cx,
-            CENTROID_Y: cy,
-            LARGEST_NAME: pd.array(largest_name, dtype="string"),
-            LARGEST_ADDRESS: pd.array(largest_address, dtype="string"),
-            PRECISION_NOTE: pd.array(note, dtype="string"),
+            schema.COLOCATION_ID: text(ids),
+            schema.CLUSTER_LABEL: np.arange(k, dtype=np.int64),
+            schema.IS_COLOCATION: is_col[raw_in_order],
+            schema.DISTRICT_CODE: text(major_code),
+            schema.DISTRICT_NAME: text(major_name),
+            DISTRICT_CODES: text(_group_join(lab, dcodes, duniq, k)),
+            N_ASSETS: n_assets[raw_in_order].astype(np.int64),
+            N_SITES: n_sites[raw_in_order].astype(np.int64),
+            AGENCIES: text(_group_join(lab, locs.agency_code[members],
+                                       np.asarray(locs.agency_names, dtype=object), k)),
+            N_AGENCIES: n_agencies[raw_in_order],
+            USES: text(_group_join(lab, *_split(_column_codes(assets, schema.USE), members), k)),
+            schema.GIA_M2: np.round(_sum_known(g, starts), 2)[raw_in_order],
+            schema.STAFF_FTE: np.round(_sum_known(staff[members], starts), 2)[raw_in_order],
+            schema.ANNUAL_COST_GBP: np.round(_sum_known(cost[members], starts), 2)[raw_in_order],
+            VACANT_GIA_M2: vacant_gia[raw_in_order],
+            CENTROID_X: cx[raw_in_order],
+            CENTROID_Y: cy[raw_in_order],
+            LARGEST_NAME: text(largest_name),
+            LARGEST_ADDRESS: text(largest_address),
+            PRECISION_NOTE: text(note),
         }
     )
-    table = table.iloc[raw_in_order].reset_index(drop=True)
     table.index.name = schema.CLUSTER_LABEL
     clusters = gpd.GeoDataFrame(
         table, geometry=gpd.GeoSeries(hulls[raw_in_order], crs=schema.CRS), crs=schema.CRS
@@ -918,6 +920,12 @@ def _build_result(
         pd.array(asset_ids, dtype="string"), index=assets.index, name=schema.COLOCATION_ID
     )
     return ColocationResult(labels, colocation_ids, clusters, params)
+
+
+def _split(
+    coded: tuple[NDArray[np.int64], NDArray[Any]], members: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[Any]]:
+    return coded[0][members], coded[1]
 
 
 # --- exact grid DBSCAN ------------------------------------------------------------------

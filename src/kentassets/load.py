@@ -19,11 +19,11 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import geopandas as gpd
 import numpy as np
@@ -694,10 +694,10 @@ def normalise_register(
             closed,
             EXCLUDED,
             REASON_CLOSED,
-            "The source marks this record closed ("
+            lambda m: "The source marks this record closed ("
             + closed_col
             + " '"
-            + text[_CLOSED].fillna("")
+            + text[_CLOSED][m].fillna("")
             + "'); it is not a current asset. Remove the close mark if it is still in use.",
             closed_col,
         )
@@ -708,11 +708,8 @@ def normalise_register(
             closed,
             EXCLUDED,
             REASON_CLOSED,
-            pd.Series(
-                f"The source marks this record closed ({status_col} 'C'); it is not a "
-                "current asset.",
-                index=frame.index,
-            ),
+            f"The source marks this record closed ({status_col} 'C'); it is not a "
+            "current asset.",
             str(status_col),
         )
 
@@ -727,16 +724,18 @@ def normalise_register(
         if dup.any():
             first_row = rows.where(eligible).groupby(asset_ids.where(eligible)).transform("first")
             id_col = str(mapping[ASSET_ID])
-            message = (
+            def message(m: pd.Series) -> pd.Series:
+                return (
                 "Asset id '"
-                + asset_ids.fillna("")
+                + asset_ids[m].fillna("")
                 + "' already appears in row "
-                + first_row.astype("Int64").astype(str)
+                + first_row[m].astype("Int64").astype(str)
                 + " of "
                 + shown
                 + "; only the first is loaded. Give each asset its own id, or remove the "
                 "repeated row."
-            )
+                )
+
             ctx.status = ctx.status.mask(dup & (ctx.status == EXCLUDED), "")
             ctx.set_status(dup, REJECTED, REASON_DUPLICATE_ID, message, id_col)
 
@@ -773,15 +772,14 @@ def normalise_register(
             outside,
             EXCLUDED,
             REASON_OUTSIDE_STUDY_AREA,
-            "The location ("
-            + loc.x.round(0).astype("Int64").astype(str)
+            lambda m: "The location ("
+            + loc.x[m].round(0).astype("Int64").astype(str)
             + ", "
-            + loc.y.round(0).astype("Int64").astype(str)
+            + loc.y[m].round(0).astype("Int64").astype(str)
             + ", from "
-            + loc.method.fillna("")
-            + ") lies outside the study area's districts"
-            + district_code.fillna("").map(lambda c: f" (in {c})" if c else "")
-            + ". Check the coordinates, or add the district to study_area.",
+            + loc.method[m].fillna("")
+            + ") lies outside the study area's districts. Check the coordinates, or add "
+            "the district to study_area.",
             loc.columns,
         )
 
@@ -1251,51 +1249,69 @@ def _extra_json(frame: pd.DataFrame) -> pd.Series:
     return ("{" + joined + "}").astype("string")
 
 
+#: A message: fixed text, one text per row, or a function of the row mask that
+#: builds the text for the masked rows only.
+Message: TypeAlias = "str | pd.Series | Callable[[pd.Series], pd.Series]"
+
+
 # --- ledger bookkeeping ----------------------------------------------------------------------
 
 
 class _Context:
-    """Per-row status, reason, message, columns and warnings while normalising."""
+    """Per-row status, reason, message, columns and warnings while normalising.
+
+    Messages may be given as a function of the row mask, so that text is built
+    only for the rows it applies to.
+    """
 
     def __init__(self, shown: str, sheet: str | None, rows: pd.Series, n: int) -> None:
         self.shown = shown
         self.sheet = sheet
         self.rows = rows
         index = rows.index
-        self.status = pd.Series("", index=index, dtype="string")
-        self.reason = pd.Series("", index=index, dtype="string")
-        self.message = pd.Series("", index=index, dtype="string")
-        self.columns = pd.Series("", index=index, dtype="string")
-        self.warnings = pd.Series("", index=index, dtype="string")
+        self.status = pd.Series("", index=index, dtype="str")
+        self.reason = pd.Series("", index=index, dtype="str")
+        self.message = pd.Series("", index=index, dtype="str")
+        self.columns = pd.Series("", index=index, dtype="str")
+        self.warnings = pd.Series("", index=index, dtype="str")
 
     def open(self) -> pd.Series:
         """Rows not yet excluded or rejected."""
         return (self.status == "").fillna(False).astype(bool)
+
+    @staticmethod
+    def _text(value: Message, mask: pd.Series) -> pd.Series:
+        if callable(value):
+            out = value(mask)
+        elif isinstance(value, pd.Series):
+            out = value[mask]
+        else:
+            out = pd.Series(value, index=mask.index[mask.to_numpy()])
+        return out.astype("str")
 
     def set_status(
         self,
         mask: pd.Series,
         status: str,
         reason: str,
-        message: pd.Series | str,
-        columns: pd.Series | str,
+        message: Message,
+        columns: Message,
     ) -> None:
         mask = (mask & self.open()).fillna(False).astype(bool)
         if not mask.any():
             return
         self.status = self.status.mask(mask, status)
         self.reason = self.reason.mask(mask, reason)
-        msg = message if isinstance(message, pd.Series) else pd.Series(message, index=mask.index)
-        self.message = self.message.mask(mask, msg.astype("string"))
-        cols = columns if isinstance(columns, pd.Series) else pd.Series(columns, index=mask.index)
-        self.columns = self.columns.mask(mask, cols.astype("string"))
+        self.message = self.message.mask(mask, self._text(message, mask))
+        self.columns = self.columns.mask(mask, self._text(columns, mask))
 
-    def warn(self, mask: pd.Series, message: pd.Series | str) -> None:
+    def warn(self, mask: pd.Series, message: Message) -> None:
         mask = mask.fillna(False).astype(bool)
         if not mask.any():
             return
-        msg = message if isinstance(message, pd.Series) else pd.Series(message, index=mask.index)
-        joined = (self.warnings + "; " + msg.astype("string")).str.lstrip("; ")
+        text = self._text(message, mask)
+        current = self.warnings[mask]
+        joined = text.where(current == "", current + "; " + text)
         self.warnings = self.warnings.mask(mask, joined)
 
     def warn_values(
@@ -1303,8 +1319,12 @@ class _Context:
     ) -> None:
         if not bad.any():
             return
-        shown_values = values.astype("string").fillna("").str.slice(0, 40)
-        self.warn(bad, f"{code}: {column} '" + shown_values + f"' {what}")
+        self.warn(
+            bad,
+            lambda m: f"{code}: {column} '"
+            + values[m].astype("str").fillna("").str.slice(0, 40)
+            + f"' {what}",
+        )
         rows = self.rows[bad].tolist()
         examples = ", ".join(repr(v) for v in values[bad].astype(str).unique()[:3])
         logger.warning(
@@ -1318,11 +1338,11 @@ class _Context:
         index = self.rows.index
         return pd.DataFrame(
             {
-                LEDGER_FILE: pd.Series(self.shown, index=index, dtype="string"),
-                LEDGER_SHEET: pd.Series(self.sheet, index=index, dtype="string"),
+                LEDGER_FILE: pd.Series(self.shown, index=index, dtype="str"),
+                LEDGER_SHEET: pd.Series(self.sheet, index=index, dtype="str"),
                 LEDGER_ROW: self.rows.astype("Int64"),
-                LEDGER_AGENCY: pd.Series(agency, index=index, dtype="string"),
-                LEDGER_ASSET_ID: asset_ids.astype("string"),
+                LEDGER_AGENCY: pd.Series(agency, index=index, dtype="str"),
+                LEDGER_ASSET_ID: asset_ids.astype("str"),
                 LEDGER_STATUS: self.status,
                 LEDGER_REASON: self.reason,
                 LEDGER_MESSAGE: self.message,
@@ -1383,13 +1403,13 @@ def _locate(
     index = frame.index
     x = pd.Series(np.nan, index=index)
     y = pd.Series(np.nan, index=index)
-    method = pd.Series(pd.NA, index=index, dtype="string")
+    method = pd.Series(np.nan, index=index, dtype="str")
     precision = pd.Series(np.nan, index=index)
-    used_cols = pd.Series("", index=index, dtype="string")
+    used_cols = pd.Series("", index=index, dtype="str")
     # Why a row could not be placed, in the order the methods were tried.
-    problem = pd.Series("", index=index, dtype="string")
-    problem_reason = pd.Series("", index=index, dtype="string")
-    problem_cols = pd.Series("", index=index, dtype="string")
+    problem = pd.Series("", index=index, dtype="str")
+    problem_reason = pd.Series("", index=index, dtype="str")
+    problem_cols = pd.Series("", index=index, dtype="str")
 
     def place(
         mask: pd.Series, px: pd.Series, py: pd.Series, how: str, prec: pd.Series | float,
@@ -1406,13 +1426,12 @@ def _locate(
         precision = precision.mask(mask, p)
         used_cols = used_cols.mask(mask, cols)
 
-    def note(mask: pd.Series, reason: str, message: pd.Series | str, cols: str) -> None:
+    def note(mask: pd.Series, reason: str, message: Message, cols: str) -> None:
         nonlocal problem, problem_reason, problem_cols
         mask = (mask & method.isna() & (problem == "")).fillna(False).astype(bool)
         if not mask.any():
             return
-        msg = message if isinstance(message, pd.Series) else pd.Series(message, index=index)
-        problem = problem.mask(mask, msg.astype("string"))
+        problem = problem.mask(mask, _Context._text(message, mask))
         problem_reason = problem_reason.mask(mask, reason)
         problem_cols = problem_cols.mask(mask, cols)
 
@@ -1423,71 +1442,75 @@ def _locate(
         pairs.append(("easting", str(mapping["easting"]), str(mapping["northing"])))
     if "latitude" in mapping:
         pairs.append(("latitude", str(mapping["longitude"]), str(mapping["latitude"])))
-    for kind, col_x, col_y in pairs:
-        vx, bad_x = parse_numbers(frame[col_x])
-        vy, bad_y = parse_numbers(frame[col_y])
-        cols = f"{col_x};{col_y}"
-        both = vx.notna() & vy.notna()
-        bad = (bad_x | bad_y) & ~both
-        note(
-            bad,
-            REASON_COORDINATES_INVALID,
-            col_x + " / " + col_y + " '" + frame[col_x].astype("string").fillna("")
-            + "', '" + frame[col_y].astype("string").fillna("")
-            + "' are not numbers. Correct them, or map other columns in the manifest.",
-            cols,
-        )
-        zero = both & (vx == 0) & (vy == 0)
-        both &= ~zero
-        looks_degrees = (vx.abs() <= 180) & (vy.abs() <= 90)
-        as_degrees = kind == "latitude" or geographic_crs
-        if kind == "easting" and not geographic_crs and both.any():
-            # Columns named X/Y or Easting/Northing holding degrees: read as lon/lat.
-            as_degrees = bool(looks_degrees[both].mean() > 0.8)
-        if as_degrees:
-            lon, lat = vx.copy(), vy.copy()
-            swapped = (
-                both
-                & lat.between(*_GB_LON)
-                & lon.between(*_GB_LAT)
-                & ~(lat.between(*_GB_LAT) & lon.between(*_GB_LON))
+    def locate_pair(kind: str, col_x: str, col_y: str) -> None:
+            vx, bad_x = parse_numbers(frame[col_x])
+            vy, bad_y = parse_numbers(frame[col_y])
+            cols = f"{col_x};{col_y}"
+            both = vx.notna() & vy.notna()
+            bad = (bad_x | bad_y) & ~both
+            note(
+                bad,
+                REASON_COORDINATES_INVALID,
+                lambda m: col_x + " / " + col_y + " '" + frame[col_x][m].astype("str").fillna("")
+                + "', '" + frame[col_y][m].astype("str").fillna("")
+                + "' are not numbers. Correct them, or map other columns in the manifest.",
+                cols,
             )
-            if swapped.any():
-                lon, lat = lon.mask(swapped, vy), lat.mask(swapped, vx)
-                ctx.warn(
-                    swapped,
-                    f"{WARN_SWAPPED}: {col_y} and {col_x} were swapped (latitude "
-                    + vx.astype(str) + ", longitude " + vy.astype(str)
-                    + "); read the other way round. Correct the source.",
+            zero = both & (vx == 0) & (vy == 0)
+            both &= ~zero
+            looks_degrees = (vx.abs() <= 180) & (vy.abs() <= 90)
+            as_degrees = kind == "latitude" or geographic_crs
+            if kind == "easting" and not geographic_crs and both.any():
+                # Columns named X/Y or Easting/Northing holding degrees: read as lon/lat.
+                as_degrees = bool(looks_degrees[both].mean() > 0.8)
+            if as_degrees:
+                lon, lat = vx.copy(), vy.copy()
+                swapped = (
+                    both
+                    & lat.between(*_GB_LON)
+                    & lon.between(*_GB_LAT)
+                    & ~(lat.between(*_GB_LAT) & lon.between(*_GB_LON))
                 )
-            plausible = both & (lat.abs() <= 90) & (lon.abs() <= 180)
-            source = crs if geographic_crs and crs else "EPSG:4326"
-            ex, ny = _transform(lon.where(plausible), lat.where(plausible), source)
-            ok = plausible & _in_gb(ex, ny) & lat.between(*_GB_LAT) & lon.between(*_GB_LON)
-            place(ok, ex, ny, "latitude_longitude", LOCATION_METHODS["latitude_longitude"], cols)
-            note(
-                both & ~ok,
-                REASON_OUTSIDE_GB,
-                "Latitude/longitude (" + lat.astype(str) + ", " + lon.astype(str)
-                + ") lie outside Great Britain. Correct the coordinates.",
-                cols,
+                if swapped.any():
+                    lon, lat = lon.mask(swapped, vy), lat.mask(swapped, vx)
+                    ctx.warn(
+                        swapped,
+                        lambda m: f"{WARN_SWAPPED}: {col_y} and {col_x} were swapped (latitude "
+                        + vx[m].astype(str) + ", longitude " + vy[m].astype(str)
+                        + "); read the other way round. Correct the source.",
+                    )
+                plausible = both & (lat.abs() <= 90) & (lon.abs() <= 180)
+                source = crs if geographic_crs and crs else "EPSG:4326"
+                ex, ny = _transform(lon.where(plausible), lat.where(plausible), source)
+                ok = plausible & _in_gb(ex, ny) & lat.between(*_GB_LAT) & lon.between(*_GB_LON)
+                precision_m = LOCATION_METHODS["latitude_longitude"]
+                place(ok, ex, ny, "latitude_longitude", precision_m, cols)
+                note(
+                    both & ~ok,
+                    REASON_OUTSIDE_GB,
+                    lambda m: "Latitude/longitude (" + lat[m].astype(str) + ", "
+                    + lon[m].astype(str) + ") lie outside Great Britain. Correct the coordinates.",
+                    cols,
+                )
+            else:
+                ex, ny = (vx, vy) if crs in (None, CRS, "EPSG:27700") else _transform(vx, vy, crs)
+                ok = both & _in_gb(ex, ny)
+                place(ok, ex, ny, "easting_northing", LOCATION_METHODS["easting_northing"], cols)
+                note(
+                    both & ~ok,
+                    REASON_OUTSIDE_GB,
+                    lambda m: "Easting/northing (" + vx[m].astype(str) + ", " + vy[m].astype(str)
+                    + ") lie outside Great Britain (0–700,000 E, 0–1,300,000 N). Correct "
+                    "them, or give the coordinate system as crs in the manifest.",
+                    cols,
+                )
+            ctx.warn(
+                zero & postcode.notna() if postcode is not None else zero,
+                f"{WARN_FALLBACK}: {col_x}/{col_y} are 0, 0 (a placeholder)",
             )
-        else:
-            ex, ny = (vx, vy) if crs in (None, CRS, "EPSG:27700") else _transform(vx, vy, crs)
-            ok = both & _in_gb(ex, ny)
-            place(ok, ex, ny, "easting_northing", LOCATION_METHODS["easting_northing"], cols)
-            note(
-                both & ~ok,
-                REASON_OUTSIDE_GB,
-                "Easting/northing (" + vx.astype(str) + ", " + vy.astype(str)
-                + ") lie outside Great Britain (0–700,000 E, 0–1,300,000 N). Correct "
-                "them, or give the coordinate system as crs in the manifest.",
-                cols,
-            )
-        ctx.warn(
-            zero & postcode.notna() if postcode is not None else zero,
-            f"{WARN_FALLBACK}: {col_x}/{col_y} are 0, 0 (a placeholder)",
-        )
+
+    for kind, col_x, col_y in pairs:
+        locate_pair(kind, col_x, col_y)
 
     # 3. grid references ---------------------------------------------------------------------
     if "grid_ref" in mapping:
@@ -1498,7 +1521,7 @@ def _locate(
         note(
             bad,
             REASON_COORDINATES_INVALID,
-            col + " '" + frame[col].astype("string").fillna("")
+            lambda m: col + " '" + frame[col][m].astype("str").fillna("")
             + "' is not an OS grid reference (e.g. 'TQ 75840 55630', 6 to 10 figures). "
             "Correct it.",
             col,
@@ -1566,22 +1589,22 @@ def _locate(
             codes, uniques = pd.factorize(postcode[wanted])
             found_unique = directory.lookup(pd.Series(np.asarray(uniques, dtype=object)))
             found = found_unique.iloc[codes].set_axis(postcode[wanted].index)
-            pc_text = _via_uniques(postcode.where(need), format_postcodes).fillna("")
+            pc_text = _via_uniques(postcode.where(need), format_postcodes).fillna("").astype("str")
             pex = found[PC_EASTING].reindex(index)
             pny = found[PC_NORTHING].reindex(index)
             hit = wanted & pex.notna() & pny.notna()
             place(hit, pex, pny, "postcode", LOCATION_METHODS["postcode"], pc_col)
             ctx.warn(
                 hit,
-                f"{WARN_POSTCODE}: placed at the centroid of postcode "
-                + pc_text
+                lambda m: f"{WARN_POSTCODE}: placed at the centroid of postcode "
+                + pc_text[m]
                 + " (about 100 m); add coordinates for a precise location",
             )
             postcode_district = found[PC_DISTRICT].reindex(index).astype("string")
             note(
                 wanted & ~hit,
                 REASON_POSTCODE_NOT_FOUND,
-                "Postcode '" + pc_text
+                lambda m: "Postcode '" + pc_text[m]
                 + "' is not in the postcode directory (" + directory.source
                 + "); it may be retired or mistyped, and the row has no coordinates. "
                 "Correct the postcode, or add easting/northing.",
@@ -1590,14 +1613,17 @@ def _locate(
             note(
                 need & ~shaped,
                 REASON_POSTCODE_INVALID,
-                "'" + postcode.fillna("") + "' in " + pc_col
+                lambda m: "'" + postcode[m].fillna("") + "' in " + pc_col
                 + " is not a UK postcode, and the row has no coordinates. Give the postcode "
                 "(e.g. ME14 1XQ) or add easting/northing.",
                 pc_col,
             )
     # Rows placed by a later method after an earlier one failed: say so.
     fell_back = method.notna() & (problem != "")
-    ctx.warn(fell_back, f"{WARN_FALLBACK}: " + problem + " Used " + method.fillna("") + ".")
+    ctx.warn(
+        fell_back,
+        lambda m: f"{WARN_FALLBACK}: " + problem[m] + " Used " + method[m].fillna("") + ".",
+    )
 
     # Rejections ---------------------------------------------------------------------------------
     unplaced = method.isna() & ctx.open()

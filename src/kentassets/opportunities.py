@@ -57,7 +57,15 @@ import numpy as np
 import pandas as pd
 
 from . import schema
-from .colocation import N_AGENCIES, VACANT_STATUSES, ColocationResult
+from .colocation import (
+    N_AGENCIES,
+    VACANT_STATUSES,
+    ColocationResult,
+    _flag,
+    _runs,
+    _texts,
+    _xy,
+)
 from .errors import ValidationError
 
 __all__ = [
@@ -360,6 +368,11 @@ def _txt(frame: pd.DataFrame, col: str) -> pd.Series:
     return frame[col].astype("string")
 
 
+def _coords(assets: gpd.GeoDataFrame, rows: Any) -> tuple[Any, Any]:
+    x, y = _xy(assets)
+    return x[rows], y[rows]
+
+
 def _as_of(params: ScoringParams) -> dt.date:
     return params.as_of_date if params.as_of_date is not None else dt.date.today()
 
@@ -436,99 +449,90 @@ def score_opportunities(
         labels = labels.astype("int64")
     out = clusters.copy()
     is_col = out[schema.IS_COLOCATION].to_numpy(dtype=bool) if len(out) else np.zeros(0, bool)
-    col_labels = out[schema.CLUSTER_LABEL].to_numpy()[is_col]
+    col_rows = np.flatnonzero(is_col)
+    k = len(col_rows)
+    table_labels = out[schema.CLUSTER_LABEL].to_numpy(dtype=np.int64)
+    asset_labels = labels.to_numpy(dtype=np.int64)
+    top = int(max(table_labels.max(initial=-1), asset_labels.max(initial=-1))) + 1
+    slot_of_label = np.full(top + 1, -1, dtype=np.int64)
+    slot_of_label[table_labels[col_rows]] = np.arange(k)
+    slot_all = np.where(asset_labels >= 0, slot_of_label[np.maximum(asset_labels, 0)], -1)
+    m = np.flatnonzero(slot_all >= 0)  # member rows of co-locations
+    s = slot_all[m]
 
-    m = pd.DataFrame(
-        {
-            "lab": labels.to_numpy(),
-            "asset_id": _txt(assets, schema.ASSET_ID).to_numpy(),
-            "agency": _txt(assets, schema.AGENCY).to_numpy(),
-            "use": _txt(assets, schema.USE).to_numpy(),
-            "status": _txt(assets, schema.STATUS).to_numpy(),
-            "gia": _num(assets, schema.GIA_M2).to_numpy(),
-            "staff": _num(assets, schema.STAFF_FTE).to_numpy(),
-            "cost": _num(assets, schema.ANNUAL_COST_GBP).to_numpy(),
-            "lease_end": (
-                pd.to_datetime(assets[schema.LEASE_END], errors="coerce").to_numpy()
-                if schema.LEASE_END in assets.columns
-                else np.full(len(assets), np.datetime64("NaT"))
-            ),
-        }
-    )
-    m = m[m["lab"].isin(col_labels)]
-    vacant = m["status"].isin(VACANT_STATUSES).fillna(False).to_numpy(dtype=bool)
-    office = m["use"].isin(p.office_uses).fillna(False).to_numpy(dtype=bool)
-    gia = m["gia"].to_numpy()
-    staff = np.where(vacant & np.isnan(m["staff"].to_numpy()), 0.0, m["staff"].to_numpy())
+    def per(weights: Any) -> Any:
+        return np.bincount(s, weights=weights, minlength=k).astype(np.float64)
+
+    def count(mask: Any) -> Any:
+        return np.bincount(s[mask], minlength=k).astype(np.int64)
+
+    x, y = _coords(assets, m)
+    vacant = _flag(assets, schema.STATUS, VACANT_STATUSES)[m]
+    office = _flag(assets, schema.USE, p.office_uses)[m]
+    gia = _num(assets, schema.GIA_M2).to_numpy()[m]
+    staff = _num(assets, schema.STAFF_FTE).to_numpy()[m]
+    staff = np.where(vacant & np.isnan(staff), 0.0, staff)
     pool = office & np.isfinite(gia) & np.isfinite(staff)
-    cost = m["cost"].to_numpy()
-    cost = np.where(np.isfinite(cost), cost, np.where(np.isfinite(gia), gia * p.cost_per_m2_gbp,
-                                                      0.0))
-    m = m.assign(
-        vacant=vacant,
-        office=office,
-        pool=pool,
-        staff0=np.where(pool, staff, 0.0),
-        gia_pool=np.where(pool, gia, 0.0),
-        cost_est=cost,
-        gia0=np.where(np.isfinite(gia), gia, 0.0),
-    )
-    agg = m.groupby("lab").agg(
-        office_gia=("gia_pool", "sum"),
-        staff=("staff0", "sum"),
-        n_pool=("pool", "sum"),
-        n_office=("office", "sum"),
-        n_vacant=("vacant", "sum"),
-    )
-    agg["n_unknown"] = agg["n_office"] - agg["n_pool"]
-    agg["need"] = agg["staff"] * p.office_gia_per_fte_m2
-    agg["target"] = agg["need"] * (1.0 + p.headroom_share)
-    agg["fits"] = (agg["n_pool"] > 0) & (agg["office_gia"] >= agg["target"])
+    cost = _num(assets, schema.ANNUAL_COST_GBP).to_numpy()[m]
+    cost = np.where(np.isfinite(cost), cost,
+                    np.where(np.isfinite(gia), gia * p.cost_per_m2_gbp, 0.0))
+    gia0 = np.where(np.isfinite(gia), gia, 0.0)
+
+    office_gia = np.round(per(np.where(pool, gia, 0.0)), 2)
+    staff_tot = np.round(per(np.where(pool, staff, 0.0)), 2)
+    n_pool, n_office, n_vacant = count(pool), count(office), count(vacant)
+    need = np.round(staff_tot * p.office_gia_per_fte_m2, 2)
+    target = need * (1.0 + p.headroom_share)
+    fits = (n_pool > 0) & (office_gia >= target)
 
     # consolidation: keep the largest pool offices until the target is reached
-    pm = m[m["pool"]].sort_values(
-        ["lab", "gia", "cost_est", "agency", "asset_id"],
-        ascending=[True, False, True, True, True],
-        kind="stable",
-        na_position="last",
-    )
-    before = pm.groupby("lab")["gia"].cumsum() - pm["gia"]
-    fits = agg["fits"].reindex(pm["lab"]).to_numpy(dtype=bool)
-    target = agg["target"].reindex(pm["lab"]).to_numpy()
-    released_pool = fits & (before.to_numpy() >= target)
-    released = pd.Series(False, index=m.index)
-    released.loc[pm.index[released_pool]] = True
-    released |= pd.Series(m["vacant"].to_numpy() & ~m["pool"].to_numpy(), index=m.index)
-    kept_n = (~pd.Series(released_pool, index=pm.index)).groupby(pm["lab"]).sum()
-    rel = m[released.to_numpy()].sort_values(["lab", "agency", "asset_id"], kind="stable")
-    rel_agg = rel.groupby("lab").agg(
-        n_released=("cost_est", "size"), released_gia=("gia0", "sum"),
-        released_cost=("cost_est", "sum"),
-    )
-    rel_ids = (
-        (rel["agency"].fillna("?") + ":" + rel["asset_id"].fillna("?"))
-        .groupby(rel["lab"]).agg(";".join)
-    )
-    spare_nonpool = m[m["vacant"] & ~m["pool"]].groupby("lab")["gia0"].sum()
+    pr = np.flatnonzero(pool)
+    pr = pr[np.lexsort((y[pr], x[pr], cost[pr], -gia[pr], s[pr]))]
+    ps = s[pr]
+    before = pd.Series(gia[pr]).groupby(ps).cumsum().to_numpy() - gia[pr]
+    released_pool = fits[ps] & (before >= target[ps] - 1e-9)
+    released = vacant & ~pool
+    released[pr[released_pool]] = True
+    kept = n_pool - np.bincount(ps[released_pool], minlength=k)
+    released_cost = np.round(per(np.where(released, cost, 0.0)), 2)
+    released_gia = np.round(per(np.where(released, gia0, 0.0)), 2)
+    n_released = count(released)
+    spare = np.round(np.maximum(0.0, office_gia - need) + per(np.where(vacant & ~pool, gia0,
+                                                                        0.0)), 2)
+    surplus = np.round(np.maximum(0.0, office_gia - need), 2)
+    saving = np.round(p.saving_share * released_cost, 2)
 
-    # lease horizon
+    rel = np.flatnonzero(released)
+    rel = rel[np.lexsort((y[rel], x[rel], s[rel]))]
+    rel_text = (
+        _texts(assets, schema.AGENCY, m[rel]).fillna("?") + ":"
+        + _texts(assets, schema.ASSET_ID, m[rel]).fillna("?")
+    ).tolist()
+    released_assets = np.full(k, "", dtype=object)
+    rel_slot, rstarts, rcounts = _runs(s[rel])
+    for slot, a_, n_ in zip(rel_slot.tolist(), rstarts.tolist(), rcounts.tolist(), strict=True):
+        released_assets[slot] = ";".join(rel_text[a_:a_ + n_])
+
+    # lease horizon: the earliest lease among the members ending before the limit
     as_of = pd.Timestamp(p.as_of_date)
     limit = as_of + pd.DateOffset(months=round(p.lease_horizon_years * 12))
-    leases = m[m["lease_end"].notna() & (m["lease_end"] <= limit)].sort_values(
-        ["lab", "lease_end", "agency", "asset_id"], kind="stable"
-    ).drop_duplicates("lab")
+    lease = (
+        pd.to_datetime(assets[schema.LEASE_END], errors="coerce").to_numpy(
+            dtype="datetime64[ns]")[m]
+        if schema.LEASE_END in assets.columns
+        else np.full(len(m), np.datetime64("NaT"), dtype="datetime64[ns]")
+    )
+    soon = np.flatnonzero(~np.isnat(lease) & (lease <= limit.to_datetime64()))
+    soon = soon[np.lexsort((y[soon], x[soon], lease[soon], s[soon]))]
+    _, lstarts, _ = _runs(s[soon])
+    first_lease = soon[lstarts]
+    lease_slot = np.full(k, -1, dtype=np.int64)
+    lease_slot[s[first_lease]] = np.arange(len(first_lease))
+    lease_agency = _texts(assets, schema.AGENCY, m[first_lease]).fillna("?").tolist()
+    lease_asset = _texts(assets, schema.ASSET_ID, m[first_lease]).fillna("?").tolist()
+    lease_date = lease[first_lease]
 
-    lab_index = pd.Index(col_labels)
-    a = agg.reindex(lab_index)
-    office_gia = a["office_gia"].fillna(0.0).to_numpy()
-    staff_tot = a["staff"].fillna(0.0).to_numpy()
-    need = a["need"].fillna(0.0).to_numpy()
-    n_pool = a["n_pool"].fillna(0).to_numpy(dtype=np.int64)
-    surplus = np.maximum(0.0, office_gia - need)
-    spare = surplus + spare_nonpool.reindex(lab_index).fillna(0.0).to_numpy()
-    released_cost = rel_agg["released_cost"].reindex(lab_index).fillna(0.0).to_numpy()
-    saving = p.saving_share * released_cost
-    n_agencies = out[N_AGENCIES].to_numpy()[is_col].astype(float)
+    n_agencies = out[N_AGENCIES].to_numpy()[col_rows].astype(float)
     weights = np.array([p.weight_saving, p.weight_space, p.weight_agencies])
     parts = np.column_stack(
         [
@@ -539,13 +543,10 @@ def score_opportunities(
     )
     score = np.round(100.0 * (parts @ weights) / weights.sum(), 1)
 
-    fits_arr = a["fits"].fillna(False).to_numpy(dtype=bool)
-    kept = kept_n.reindex(lab_index).fillna(0).to_numpy(dtype=np.int64)
-    horizon = np.empty(len(lab_index), dtype=object)
-    reason = np.empty(len(lab_index), dtype=object)
-    lease_rows = leases.set_index("lab")
-    for i, lab in enumerate(lab_index):
-        if fits_arr[i]:
+    horizon = np.empty(k, dtype=object)
+    reason = np.empty(k, dtype=object)
+    for i in range(k):
+        if fits[i]:
             horizon[i] = "short"
             reason[i] = (
                 f"{_fmt(staff_tot[i])} office FTE need {_fmt(need[i])} m2 (at "
@@ -553,14 +554,15 @@ def score_opportunities(
                 f"{n_pool[i]} held office buildings with {_fmt(office_gia[i] - need[i])} m2 "
                 "of held office space to spare"
             )
-        elif lab in lease_rows.index:
-            row = lease_rows.loc[lab]
-            when = pd.Timestamp(row["lease_end"]).date().isoformat()
-            verb = "ended" if pd.Timestamp(row["lease_end"]) < as_of else "ends"
+        elif lease_slot[i] >= 0:
+            j_ = lease_slot[i]
+            when = pd.Timestamp(lease_date[j_])
+            verb = "ended" if when < as_of else "ends"
             horizon[i] = "medium"
             reason[i] = (
-                f"lease of {row['agency']} asset {row['asset_id']} {verb} {when}, within "
-                f"{p.lease_horizon_years:g} years of {p.as_of_date}"
+                f"lease of {lease_agency[j_]} asset {lease_asset[j_]} {verb} "
+                f"{when.date().isoformat()}, within {p.lease_horizon_years:g} years of "
+                f"{p.as_of_date}"
             )
         else:
             horizon[i] = "long"
@@ -568,30 +570,28 @@ def score_opportunities(
                 "no held office space to consolidate into"
                 if n_pool[i] == 0
                 else f"held office space {_fmt(office_gia[i])} m2 is short of the "
-                f"{_fmt(need[i] * (1 + p.headroom_share))} m2 needed with "
-                f"{p.headroom_share:.0%} headroom"
+                f"{_fmt(target[i])} m2 needed with {p.headroom_share:.0%} headroom"
             ) + "; needs new or remodelled space"
 
     def put(col: str, values: Any, dtype: str) -> None:
-        full = pd.Series(pd.array([None] * len(out), dtype=dtype), index=out.index)
-        if len(lab_index):
-            full.iloc[np.flatnonzero(is_col)] = pd.array(values, dtype=dtype)
-        out[col] = full
+        full = pd.array([None] * len(out), dtype=dtype)
+        if k:
+            full[col_rows] = pd.array(values, dtype=dtype)
+        out[col] = pd.Series(full, index=out.index)
 
-    put(OFFICE_GIA_M2, office_gia, "Float64")
-    put(OFFICE_STAFF_FTE, staff_tot, "Float64")
-    put(OFFICE_NEED_M2, need, "Float64")
-    put(SURPLUS_OFFICE_M2, surplus, "Float64")
-    put(SPARE_GIA_M2, spare, "Float64")
-    put(N_OFFICES, a["n_office"].fillna(0).to_numpy(dtype=np.int64), "Int64")
-    put(N_OFFICES_UNKNOWN, a["n_unknown"].fillna(0).to_numpy(dtype=np.int64), "Int64")
-    put(N_VACANT_ASSETS, a["n_vacant"].fillna(0).to_numpy(dtype=np.int64), "Int64")
-    put(N_RELEASED, rel_agg["n_released"].reindex(lab_index).fillna(0).to_numpy(dtype=np.int64),
-        "Int64")
-    put(RELEASED_GIA_M2, rel_agg["released_gia"].reindex(lab_index).fillna(0.0).to_numpy(),
-        "Float64")
+    for col, values in (
+        (OFFICE_GIA_M2, office_gia), (OFFICE_STAFF_FTE, staff_tot), (OFFICE_NEED_M2, need),
+        (SURPLUS_OFFICE_M2, surplus), (SPARE_GIA_M2, spare),
+    ):
+        put(col, values, "Float64")
+    for col, values in (
+        (N_OFFICES, n_office), (N_OFFICES_UNKNOWN, n_office - n_pool),
+        (N_VACANT_ASSETS, n_vacant), (N_RELEASED, n_released),
+    ):
+        put(col, values, "Int64")
+    put(RELEASED_GIA_M2, released_gia, "Float64")
     put(RELEASED_COST_GBP, released_cost, "Float64")
-    put(RELEASED_ASSETS, rel_ids.reindex(lab_index).fillna("").to_numpy(dtype=object), "string")
+    put(RELEASED_ASSETS, released_assets, "string")
     put(SAVING_GBP, saving, "Float64")
     put(SCORE, score, "Float64")
     put(HORIZON, horizon, "string")

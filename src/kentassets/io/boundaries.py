@@ -330,7 +330,10 @@ def write_boundaries_cache(districts: gpd.GeoDataFrame, path: str | PathLike[str
             geometry=gpd.GeoSeries(districts.geometry.to_numpy(), crs=districts.crs),
             crs=districts.crs,
         )
-        frame.to_file(tmp, driver="GPKG" if path.suffix == ".gpkg" else "GeoJSON")
+        if path.suffix == ".gpkg":
+            frame.to_file(tmp, driver="GPKG", layer="districts")
+        else:
+            frame.to_file(tmp, driver="GeoJSON")
         os.replace(tmp, path)
     finally:
         if tmp.exists():

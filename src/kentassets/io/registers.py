@@ -378,6 +378,10 @@ def _read_delimited(
         header_index = first_data - 2  # record before the data (may be -1)
         column_names = [str(n) for n in names]
         original = tuple(column_names)
+        width = max((len(r) for r in head_records), default=0)
+        if len(column_names) < width:  # keep extra fields rather than drop them
+            column_names += [f"Column {i}" for i in range(len(column_names) + 1, width + 1)]
+        column_names = _unique_names(column_names)
     else:
         if header_row is not None:
             header_index = header_row - 1

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -29,6 +30,8 @@ from kentassets.render.webmap import (
 from kentassets.safety import escape_html
 
 __all__ = ["index_html"]
+
+log = logging.getLogger(__name__)
 
 _DOT = " \u00b7 "
 _DASH = "\u2013"
@@ -168,6 +171,14 @@ def _districts_section(
             href = safe_relative_href(files.get(kind))
             if href:
                 links.append(f'<a href="{escape_html(href)}">{label}</a>')
+            elif files.get(kind):
+                log.warning(
+                    "district %s: %s link %r is not a relative path inside the output "
+                    "folder; not linked",
+                    code,
+                    kind,
+                    files.get(kind),
+                )
         name = escape_html(row[schema.DISTRICT_NAME])
         html_href = safe_relative_href(files.get("html"))
         if html_href:

@@ -26,6 +26,7 @@ from the other members so that no outline vertex sits on a sensitive site.
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import os
@@ -143,15 +144,23 @@ def _wrap(text: str, width_chars: int, max_lines: int) -> list[str]:
     return lines
 
 
+@functools.lru_cache(maxsize=4096)
 def _text_width_mm(text: str, size_pt: float, *, bold: bool = False) -> float:
     """Width of one line of DejaVu Sans text at ``size_pt``, millimetres (measured)."""
     from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextToPath
 
     prop = FontProperties(family="DejaVu Sans", size=size_pt,
                           weight="bold" if bold else "normal")
-    width_pt, _, _ = TextToPath().get_text_width_height_descent(text, prop, ismath=False)
+    width_pt, _, _ = _text_to_path().get_text_width_height_descent(text, prop, ismath=False)
     return float(width_pt) * _PT_MM
+
+
+@functools.lru_cache(maxsize=1)
+def _text_to_path() -> Any:
+    """One matplotlib TextToPath measurer (it caches the loaded fonts)."""
+    from matplotlib.textpath import TextToPath
+
+    return TextToPath()
 
 
 def _wrap_mm(text: str, width_mm: float, size_pt: float, max_lines: int, *,
@@ -539,9 +548,11 @@ def _prepare_district(
                           col).dropna()
     } - {""}
     rows = []
+    by_id = {str(k): g for k, g in points.groupby("colocation_id", sort=False, dropna=True)}
+    no_members = points.iloc[0:0]
     for _, r in opps.iterrows():
         cid = clean_text(r.get(schema.COLOCATION_ID), max_chars=16)
-        members = points.loc[points["colocation_id"] == str(r.get(schema.COLOCATION_ID))]
+        members = by_id.get(str(r.get(schema.COLOCATION_ID)), no_members)
         geom = r.geometry if "geometry" in opps.columns else None
         open_members = members.loc[~members["sensitive"]]
         place = ""
@@ -698,8 +709,28 @@ def _scalebar(ax: Axes, *, size_pt: float) -> None:
 class _MapStyle:
     marker_pt: float
     label_pt: float
-    iter_lim: int
     neighbour_names: bool
+    north: bool
+
+
+def _draw_hulls(ax: Axes, colocs: pd.DataFrame, view: Sequence[float]) -> None:
+    """Co-location outlines as two path collections (fast to build and to write)."""
+    from matplotlib.collections import PathCollection
+
+    paths, widths = [], []
+    for geom, shortlisted in zip(colocs["geom"], colocs["shortlisted"], strict=True):
+        if geom is None or not _intersects(view, geom.bounds):
+            continue
+        path = _geom_path(geom)
+        if path is not None:
+            paths.append(path)
+            widths.append(1.3 if shortlisted else 0.8)
+    if not paths:
+        return
+    ax.add_collection(PathCollection(paths, facecolors=style.HULL_COLOUR, edgecolors="none",
+                                     alpha=0.16, zorder=2.0), autolim=False)
+    ax.add_collection(PathCollection(paths, facecolors="none", edgecolors=style.HULL_COLOUR,
+                                     linewidths=widths, zorder=2.1), autolim=False)
 
 
 def _draw_map(
@@ -729,20 +760,14 @@ def _draw_map(
         if map_style.neighbour_names and name:
             p = geom.representative_point()
             if xmin < p.x < xmax and ymin < p.y < ymax:
-                ax.text(p.x, p.y, name, fontsize=8, color="#8A8A8A", style="italic",
+                ax.text(p.x, p.y, name, fontsize=8, color="#8A8A8A",
                         ha="center", va="center", zorder=1.5, clip_on=True, parse_math=False)
     _add_geom(ax, data.geom, facecolor="white", edgecolor="none", zorder=1.2)
     _bng_frame(ax, view, labels=frame_labels)
     _add_geom(ax, data.geom, facecolor="none", edgecolor=style.DISTRICT_EDGE, lw=1.4, zorder=2.6)
 
     colocs = data.colocations
-    for _, c in colocs.iterrows():
-        if not _intersects(view, c["geom"].bounds):
-            continue
-        _add_geom(ax, c["geom"], facecolor=style.HULL_COLOUR, alpha=0.16, edgecolor="none",
-                  zorder=2.0)
-        _add_geom(ax, c["geom"], facecolor="none", edgecolor=style.HULL_COLOUR,
-                  lw=1.3 if c["shortlisted"] else 0.8, zorder=2.1)
+    _draw_hulls(ax, colocs, view)
 
     pts = data.points
     ms = map_style.marker_pt
@@ -766,44 +791,138 @@ def _draw_map(
                 zorder=7.5, parse_math=False, color="white",
                 bbox={"boxstyle": "square,pad=0.15", "fc": "#222222", "ec": "none"})
 
-    texts: list[Text] = []
     wanted = set(label_ids)
     sel = colocs.loc[colocs["colocation_id"].isin(wanted)]
     sel = sel.loc[(sel["cx"] > xmin) & (sel["cx"] < xmax) & (sel["cy"] > ymin) & (sel["cy"] < ymax)]
-    for _, c in sel.iterrows():
-        t = ax.text(c["cx"], c["cy"], c["colocation_id"], fontsize=map_style.label_pt,
-                    fontweight="bold" if c["shortlisted"] else "normal", ha="center",
-                    va="center", zorder=8, parse_math=False, color="#111111",
-                    bbox={"boxstyle": "round,pad=0.18", "fc": "white", "alpha": 0.9,
-                          "ec": style.HULL_COLOUR, "lw": 0.8 if c["shortlisted"] else 0.5})
+    m_per_mm = (xmax - xmin) / box_w_mm
+    box_h_mm = (ymax - ymin) / m_per_mm
+    reserved = [
+        (0.0, 0.0, 0.22 * box_w_mm + 12.0, 11.0),  # scale bar, lower left
+        *([(box_w_mm - 16.0, box_h_mm - 26.0, box_w_mm, box_h_mm)] if map_style.north else []),
+    ]
+    for _letter, (ix0, _ix1, _iy0, iy1) in insets:
+        bx, by = (ix0 - xmin) / m_per_mm, (iy1 - ymin) / m_per_mm
+        reserved.append((bx - 1.0, by - 1.0, bx + 6.0, by + 5.5))
+    in_view = colocs.loc[(colocs["cx"] > xmin) & (colocs["cx"] < xmax)
+                         & (colocs["cy"] > ymin) & (colocs["cy"] < ymax)]
+    anchors_mm = np.column_stack([(in_view["cx"].to_numpy() - xmin) / m_per_mm,
+                                  (in_view["cy"].to_numpy() - ymin) / m_per_mm])
+    inside = pts.loc[(pts["x"] > xmin) & (pts["x"] < xmax) & (pts["y"] > ymin) & (pts["y"] < ymax)]
+    points_mm = np.column_stack([(inside["x"].to_numpy() - xmin) / m_per_mm,
+                                 (inside["y"].to_numpy() - ymin) / m_per_mm])
+    order = sel.sort_values(["shortlisted", "district_rank", "rank", "colocation_id"],
+                            ascending=[False, True, True, True], na_position="last",
+                            kind="mergesort")
+    placements = _place_labels(
+        order, anchors_mm, points_mm, reserved, box_w_mm=box_w_mm, box_h_mm=box_h_mm,
+        xmin=xmin, ymin=ymin, m_per_mm=m_per_mm, size_pt=map_style.label_pt,
+    )
+    texts: list[Text] = []
+    for cid, shortlisted, (ax_mm, ay_mm), (tx_mm, ty_mm), leader in placements:
+        t = ax.text(xmin + tx_mm * m_per_mm, ymin + ty_mm * m_per_mm, cid,
+                    fontsize=map_style.label_pt, fontweight="bold" if shortlisted else "normal",
+                    ha="center", va="center", zorder=8, parse_math=False, color="#111111",
+                    bbox={"boxstyle": "round,pad=0.18", "fc": "white", "alpha": 0.92,
+                          "ec": style.HULL_COLOUR, "lw": 0.8 if shortlisted else 0.5})
         t.set_gid(_LABEL_GID)
         texts.append(t)
-    if texts:
-        _place_labels(ax, texts, sel, pts, map_style.iter_lim)
+        if leader is not None:
+            lx, ly = leader
+            ax.plot([xmin + ax_mm * m_per_mm, xmin + lx * m_per_mm],
+                    [ymin + ay_mm * m_per_mm, ymin + ly * m_per_mm],
+                    color=style.HULL_COLOUR, lw=0.6, zorder=7.9, solid_capstyle="round")
+    skipped = len(sel) - len(texts)
+    if skipped:
+        logger.debug("%d co-location labels left out for legibility", skipped)
     return texts
 
 
-def _place_labels(ax: Axes, texts: list[Text], sel: pd.DataFrame, pts: pd.DataFrame,
-                  iter_lim: int) -> None:
-    """Move labels off each other and off the points (adjustText), with leader lines."""
-    from adjustText import adjust_text
+_ANGLES = np.deg2rad([45, 135, -45, -135, 90, -90, 0, 180, 22.5, 157.5, -22.5, -157.5])
+_RADII_MM = (1.2, 3.0, 5.5, 8.5, 12.0, 16.0, 21.0, 28.0)
 
-    xmin, xmax = ax.get_xlim()
-    ymin, ymax = ax.get_ylim()
-    inside = pts.loc[(pts["x"] > xmin) & (pts["x"] < xmax) & (pts["y"] > ymin) & (pts["y"] < ymax)]
-    if len(inside) > 1500:
-        inside = inside.iloc[:: max(len(inside) // 1500, 1)]
-    px = np.concatenate([sel["cx"].to_numpy(), inside["x"].to_numpy()])
-    py = np.concatenate([sel["cy"].to_numpy(), inside["y"].to_numpy()])
-    try:
-        adjust_text(
-            texts, x=px, y=py, target_x=sel["cx"].to_numpy(), target_y=sel["cy"].to_numpy(),
-            ax=ax, iter_lim=iter_lim, ensure_inside_axes=True, expand=(1.15, 1.35),
-            force_text=(0.3, 0.5), min_arrow_len=2,
-            arrowprops={"arrowstyle": "-", "color": style.HULL_COLOUR, "lw": 0.7},
-        )
-    except Exception:  # adjustText is best effort: keep the labels where they are
-        logger.debug("adjustText failed; labels left at the co-location centres", exc_info=True)
+
+def _place_labels(
+    order: pd.DataFrame,
+    anchors_mm: np.ndarray,
+    points_mm: np.ndarray,
+    reserved: Sequence[tuple[float, float, float, float]],
+    *,
+    box_w_mm: float,
+    box_h_mm: float,
+    xmin: float,
+    ymin: float,
+    m_per_mm: float,
+    size_pt: float,
+) -> list[tuple[str, bool, tuple[float, float], tuple[float, float],
+                tuple[float, float] | None]]:
+    """Greedy, deterministic label placement on the page (in mm).
+
+    Labels are placed in priority order (shortlisted first) at the nearest of a
+    ring of candidate positions around their co-location that overlaps no placed
+    label, no other co-location centre and no reserved corner (scale bar, north
+    arrow), preferring the candidate covering the fewest asset symbols. A
+    shortlisted label with no free candidate goes to the least-overlapping one;
+    other labels with no room are left out (their outline is still drawn).
+    """
+    pad_mm = 0.18 * size_pt * _PT_MM
+    hh = (size_pt * _PT_MM * 1.2 + 2 * pad_mm) / 2 + 0.35
+    boxes = [np.array(r, dtype=float) for r in reserved]
+    anchor_boxes = np.column_stack([anchors_mm - 1.0, anchors_mm + 1.0]) if len(anchors_mm) \
+        else np.empty((0, 4))
+    out = []
+    for _, c in order.iterrows():
+        cid = str(c["colocation_id"])
+        shortlisted = bool(c["shortlisted"])
+        ax_mm = (float(c["cx"]) - xmin) / m_per_mm
+        ay_mm = (float(c["cy"]) - ymin) / m_per_mm
+        hw = (_text_width_mm(cid, size_pt, bold=shortlisted) + 2 * pad_mm) / 2 + 0.4
+        placed = np.array(boxes) if boxes else np.empty((0, 4))
+        obstacles = np.vstack([placed, anchor_boxes[
+            ~((np.abs(anchor_boxes[:, 0] + 1.0 - ax_mm) < 1e-6)
+              & (np.abs(anchor_boxes[:, 1] + 1.0 - ay_mm) < 1e-6))]])
+        best: tuple[float, float, float] | None = None  # (overlap, x, y)
+        chosen: tuple[float, float] | None = None
+        for r in _RADII_MM:
+            cx = ax_mm + np.cos(_ANGLES) * (r + hw)
+            cy = ay_mm + np.sin(_ANGLES) * (r + hh)
+            x0, x1, y0, y1 = cx - hw, cx + hw, cy - hh, cy + hh
+            inside = (x0 >= 0.8) & (x1 <= box_w_mm - 0.8) & (y0 >= 0.8) & (y1 <= box_h_mm - 0.8)
+            if len(obstacles):
+                ox = np.clip(np.minimum(x1[:, None], obstacles[None, :, 2])
+                             - np.maximum(x0[:, None], obstacles[None, :, 0]), 0, None)
+                oy = np.clip(np.minimum(y1[:, None], obstacles[None, :, 3])
+                             - np.maximum(y0[:, None], obstacles[None, :, 1]), 0, None)
+                overlap = (ox * oy).sum(axis=1)
+            else:
+                overlap = np.zeros(len(cx))
+            overlap = np.where(inside, overlap, np.inf)
+            free = np.flatnonzero(overlap == 0)
+            if len(free):
+                if len(points_mm):
+                    covered = ((points_mm[None, :, 0] > x0[free, None])
+                               & (points_mm[None, :, 0] < x1[free, None])
+                               & (points_mm[None, :, 1] > y0[free, None])
+                               & (points_mm[None, :, 1] < y1[free, None])).sum(axis=1)
+                    k = int(free[np.argmin(covered)])
+                else:
+                    k = int(free[0])
+                chosen = (float(cx[k]), float(cy[k]))
+                break
+            k = int(np.argmin(overlap))
+            if np.isfinite(overlap[k]) and (best is None or overlap[k] < best[0]):
+                best = (float(overlap[k]), float(cx[k]), float(cy[k]))
+        if chosen is None:
+            if not shortlisted or best is None:
+                continue
+            chosen = (best[1], best[2])
+        tx, ty = chosen
+        boxes.append(np.array([tx - hw, ty - hh, tx + hw, ty + hh]))
+        # leader line from the co-location to the nearest point of the label box
+        lx = min(max(ax_mm, tx - hw + 0.4), tx + hw - 0.4)
+        ly = min(max(ay_mm, ty - hh + 0.35), ty + hh - 0.35)
+        leader = (lx, ly) if np.hypot(lx - ax_mm, ly - ay_mm) > 1.0 else None
+        out.append((cid, shortlisted, (ax_mm, ay_mm), (tx, ty), leader))
+    return out
 
 
 def label_overlaps(fig: Figure) -> list[tuple[str, str]]:
@@ -999,7 +1118,7 @@ def _draw_table(
     if left > 0 or more_note:
         note = (f"+ {left} more not shown. " if left > 0 else "") + more_note
         ax.text(0, y - 0.8, clean_text(note), fontsize=MIN_FONT_PT, va="top", ha="left",
-                color=_MUTED, parse_math=False, style="italic")
+                color=_MUTED, parse_math=False)
     return drawn
 
 
@@ -1130,9 +1249,9 @@ def _draw_district_page(
         windows = _find_insets(data.colocations, view, map_w, max_insets=1,
                                aspect=inset_w / inset_h)
     map_style = _MapStyle(marker_pt=4.2 if big else 3.4, label_pt=7.0 if big else MIN_FONT_PT,
-                          iter_lim=200, neighbour_names=True)
+                          neighbour_names=True, north=True)
     inset_style = _MapStyle(marker_pt=5.0 if big else 4.0, label_pt=MIN_FONT_PT + 0.5,
-                            iter_lim=120, neighbour_names=False)
+                            neighbour_names=False, north=False)
     covered: set[str] = set()
     for i, (letter, window) in enumerate(windows):
         ix = col_x + i * (inset_w + 4.0)

@@ -164,6 +164,7 @@ def _new_map(*, offline: bool, page_title: str) -> folium.Map:
 
     m = folium.Map(location=[51.2, 0.7], zoom_start=10, tiles=None, zoom_control=False)
     m.options["max_zoom"] = 19
+    m.options["zoom_snap"] = 0.5
     m.options["min_zoom"] = 6
     if offline:
         m.default_js = []
@@ -256,15 +257,23 @@ def _to_wgs84_geometry(geom: Any, *, crs: Any, tolerance_m: float) -> dict[str, 
 
 
 def _feature_collection(frame: gpd.GeoDataFrame, *, tolerance_m: float) -> dict[str, Any]:
-    features = [
-        {
-            "type": "Feature",
-            "properties": {},
-            "geometry": _to_wgs84_geometry(geom, crs=frame.crs, tolerance_m=tolerance_m),
-        }
-        for geom in frame.geometry
-        if geom is not None and not geom.is_empty
-    ]
+    """District polygons as GeoJSON (WGS 84) with ``name`` and ``label`` [lat, lon]."""
+    features = []
+    names = _str_list(frame[schema.DISTRICT_NAME]) if schema.DISTRICT_NAME in frame else []
+    for i, geom in enumerate(frame.geometry):
+        if geom is None or geom.is_empty:
+            continue
+        point = gpd.GeoSeries([geom.representative_point()], crs=frame.crs).to_crs(schema.CRS_WGS84)
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "name": names[i] if names else "",
+                    "label": [round(float(point.y.iloc[0]), 6), round(float(point.x.iloc[0]), 6)],
+                },
+                "geometry": _to_wgs84_geometry(geom, crs=frame.crs, tolerance_m=tolerance_m),
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -587,13 +596,35 @@ def _hull_card(row: Mapping[str, Any], members: list[_Member], cid: str) -> str:
     return "".join(parts)
 
 
-def _hull_geometries(
+def _label_points(published: gpd.GeoSeries) -> list[list[float] | None]:
+    """Return [lat, lon] of each hull's label: top centre, so it does not hide markers."""
+    out: list[list[float] | None] = []
+    for geom in published:
+        if geom is None or geom.is_empty:
+            out.append(None)
+        else:
+            minx, _, maxx, maxy = geom.bounds
+            out.append([round(float(maxy), 6), round(float((minx + maxx) / 2), 6)])
+    return out
+
+
+def _geojson_geometries(published: gpd.GeoSeries) -> list[dict[str, Any] | None]:
+    """Return each geometry as a GeoJSON mapping, coordinates rounded to 6 places."""
+    return [
+        None
+        if geom is None or geom.is_empty
+        else dict(mapping(shapely.transform(geom, lambda c: np.round(c, 6))))
+        for geom in published
+    ]
+
+
+def _published_hulls(
     hull_rows: gpd.GeoDataFrame,
     assets: gpd.GeoDataFrame,
     coloc_ids: pd.Series,
     sensitive: pd.Series,
-) -> list[dict[str, Any] | None]:
-    """Return the published hull of each row as a GeoJSON geometry in WGS 84.
+) -> gpd.GeoSeries:
+    """Return the published hull of each row, simplified, in WGS 84.
 
     A hull with a sensitive member is rebuilt from the members' published points
     (sensitive ones snapped to 1 km centres), so no vertex is a sensitive site.
@@ -616,14 +647,43 @@ def _hull_geometries(
     series = gpd.GeoSeries(geoms, crs=hull_rows.crs)
     lines = series.notna() & ~series.is_empty & ~series.geom_type.isin(["Polygon", "MultiPolygon"])
     series[lines] = series[lines].buffer(25.0)
-    series = series.simplify(1.0, preserve_topology=True).to_crs(schema.CRS_WGS84)
-    out: list[dict[str, Any] | None] = []
-    for geom in series:
-        if geom is None or geom.is_empty:
-            out.append(None)
-        else:
-            out.append(dict(mapping(shapely.transform(geom, lambda c: np.round(c, 6)))))
-    return out
+    return series.simplify(1.0, preserve_topology=True).to_crs(schema.CRS_WGS84)
+
+
+def _hull_payload(
+    hull_rows: gpd.GeoDataFrame,
+    assets: gpd.GeoDataFrame,
+    coloc_ids: pd.Series,
+    sensitive: pd.Series,
+) -> list[dict[str, Any]]:
+    """Return id, agencies, GeoJSON geometry, label point and card of each hull."""
+    if not len(hull_rows) or schema.COLOCATION_ID not in hull_rows.columns:
+        return []
+    members = _members_by_colocation(assets, coloc_ids, sensitive)
+    published = _published_hulls(hull_rows, assets, coloc_ids, sensitive)
+    geometries = _geojson_geometries(published)
+    records = pd.DataFrame(hull_rows.drop(columns=hull_rows.geometry.name)).to_dict("records")
+    label_points = _label_points(published)
+    hulls: list[dict[str, Any]] = []
+    for row, geometry, label_point in zip(records, geometries, label_points, strict=True):
+        cid = str(row[schema.COLOCATION_ID])
+        if geometry is None:
+            log.warning("co-location %s has no geometry; not drawn", cid)
+            continue
+        agencies_text = row.get(_AGENCIES)
+        hulls.append(
+            {
+                "id": cid,
+                "agencies": ""
+                if _missing(agencies_text)
+                else str(agencies_text).replace(";", ", "),
+                "geometry": geometry,
+                "label_point": label_point,
+                "card_html": _hull_card(row, members.get(cid, []), cid),
+            }
+        )
+
+    return hulls
 
 
 def district_map(
@@ -733,26 +793,7 @@ def district_map(
         if schema.COLOCATION_ID in assets.columns
         else pd.Series(pd.NA, index=assets.index, dtype="string")
     )
-    members = _members_by_colocation(assets, coloc_ids, sensitive_all)
-    geometries = _hull_geometries(hull_rows, assets, coloc_ids, sensitive_all)
-    records = pd.DataFrame(hull_rows.drop(columns=hull_rows.geometry.name)).to_dict("records")
-    hulls: list[dict[str, Any]] = []
-    for row, geometry in zip(records, geometries, strict=True):
-        cid = str(row[schema.COLOCATION_ID])
-        if geometry is None:
-            log.warning("co-location %s has no geometry; not drawn", cid)
-            continue
-        agencies_text = row.get(_AGENCIES)
-        hulls.append(
-            {
-                "id": cid,
-                "agencies": ""
-                if _missing(agencies_text)
-                else str(agencies_text).replace(";", ", "),
-                "geometry": geometry,
-                "card_html": _hull_card(row, members.get(cid, []), cid),
-            }
-        )
+    hulls = _hull_payload(hull_rows, assets, coloc_ids, sensitive_all)
 
     # Title, legend.
     source = _boundary_source(districts, boundary_source)

@@ -282,7 +282,11 @@
           var q = input.value.trim().toLowerCase();
           list.textContent = "";
           if (q.length < 2) { return; }
-          if (!lower) { lower = entries.map(function (e) { return e.key.toLowerCase(); }); }
+          if (!lower) {
+            /* built on first use: nothing to pay when the map opens */
+            if (typeof entries === "function") { entries = entries(); }
+            lower = entries.map(function (e) { return e.key.toLowerCase(); });
+          }
           var found = 0;
           for (var i = 0; i < entries.length && found < 12; i++) {
             if (lower[i].indexOf(q) !== -1) {
@@ -354,7 +358,6 @@
   /* ---- district map --------------------------------------------------------- */
 
   function districtMap(map, data) {
-    var T0 = performance.now(); function lap(x) { console.log(x + " " + Math.round(performance.now() - T0)); }
     var state = {markers: 0, hulls: 0, assets: data.assets.n, ready: false};
     window.kentassets = state;
     map.attributionControl.setPrefix("Leaflet");
@@ -363,10 +366,18 @@
     var measure = new Measure(map);
     furniture(map, data, measure);
     if (data.title_html) { htmlControl("topleft", "kent-title", data.title_html).addTo(map); }
+    fit(map, data);  /* before adding layers, so clusters are computed once */
 
     var overlays = {};
     var neighbours = L.geoJSON(data.neighbours, {interactive: false,
       style: {color: data.style.neighbour_edge, weight: 1, dashArray: "4 3", fill: false}});
+    /* neighbour names, faint, as text nodes */
+    (data.neighbours.features || []).forEach(function (f) {
+      if (!f.properties || !f.properties.label || !f.properties.name) { return; }
+      L.marker(f.properties.label, {interactive: false, keyboard: false,
+        icon: L.divIcon({className: "kent-neighbour-label",
+          html: el("span", null, f.properties.name), iconSize: null})}).addTo(neighbours);
+    });
     neighbours.addTo(map);
     var district = L.geoJSON(data.district, {interactive: false,
       style: {color: data.style.district_edge, weight: 3, fill: true, fillColor: "#ffffff",
@@ -375,18 +386,24 @@
     overlays["District boundary"] = district;
     overlays["Neighbouring districts"] = neighbours;
 
-    lap("start-hulls");
+    /* hulls */
     var hullLayer = L.featureGroup();
+    var labels = L.layerGroup();
+    /* with many co-locations, label them only when zoomed in */
+    var labelZoom = data.hulls.length > 150 ? 14 : (data.hulls.length > 40 ? 12 : 0);
     var hullById = {};
     data.hulls.forEach(function (h) {
       var poly = L.geoJSON(h.geometry, {style: {color: data.style.hull, weight: 2,
         fillColor: data.style.hull, fillOpacity: 0.18}});
+      /* labels are markers, not permanent tooltips: tooltips force a layout each */
       var label = el("span", null, h.id);
-      poly.bindTooltip(label, {permanent: true, direction: "center", className: "kent-hull-label",
-        interactive: false});
-      var card = el("div", "kent-card kent-hull-card");
-      card.innerHTML = h.card_html;  /* built by Python with escape_html */
-      poly.bindPopup(card, {maxWidth: 560, minWidth: 380, autoPanPadding: [20, 20]});
+      labels.addLayer(L.marker(h.label_point, {interactive: false, keyboard: false,
+        icon: L.divIcon({className: "kent-hull-label", html: label, iconSize: null})}));
+      poly.bindPopup(function () {
+        var card = el("div", "kent-card kent-hull-card");
+        card.innerHTML = h.card_html;  /* built by Python with escape_html */
+        return card;
+      }, {maxWidth: 560, minWidth: 380, autoPanPadding: [20, 20]});
       poly.on("click", function (e) {
         if (measure.active) { poly.closePopup(); measure.add(e.latlng); }
       });
@@ -405,9 +422,15 @@
         }
       });
     });
+    function syncLabels() {
+      var show = map.hasLayer(hullLayer) && map.getZoom() >= labelZoom;
+      if (show && !map.hasLayer(labels)) { labels.addTo(map); }
+      if (!show && map.hasLayer(labels)) { map.removeLayer(labels); }
+    }
+    map.on("zoomend overlayadd overlayremove", syncLabels);
     overlays["Co-locations (" + data.hulls.length + ")"] = hullLayer;
 
-    lap("markers");
+    /* markers */
     var a = data.assets;
     var icons = data.agencies.map(function (ag) {
       return [false, true].map(function (hollow) {
@@ -423,16 +446,12 @@
       markers[i] = m;
       byAgency[a.ag[i]].push(m);
     }
-    lap("holder");
     var holder;
-    var loading = data.cluster;
     if (data.cluster) {
-      holder = L.markerClusterGroup({chunkedLoading: false, chunkInterval: 100, chunkDelay: 10,
-        showCoverageOnHover: false, maxClusterRadius: 50, spiderfyOnMaxZoom: true,
-        disableClusteringAtZoom: 18, removeOutsideVisibleBounds: true,
-        chunkProgress: function (processed, total) {
-          if (loading && total === a.n && processed >= total) { loading = false; finish(); }
-        }});
+      /* one synchronous addLayers: chunked loading re-clusters per chunk and is far slower */
+      holder = L.markerClusterGroup({chunkedLoading: false, showCoverageOnHover: false,
+        maxClusterRadius: 50, spiderfyOnMaxZoom: true, disableClusteringAtZoom: 18,
+        removeOutsideVisibleBounds: true});
     } else {
       holder = L.featureGroup(markers);
     }
@@ -454,7 +473,7 @@
       }
     });
     holder.addTo(map);
-    if (data.cluster) { holder.addLayers(markers); lap('added'); if (loading) { loading = false; finish(); } }
+    if (data.cluster) { holder.addLayers(markers); }
     data.agencies.forEach(function (ag, k) {
       var proxy = L.layerGroup();
       proxy.kentAgency = k;
@@ -481,16 +500,21 @@
     L.control.layers(safeBases, safeOverlays, {collapsed: true, position: "topright"}).addTo(map);
     if (data.legend_html) { htmlControl("bottomleft", "kent-legend", data.legend_html).addTo(map); }
 
-    lap("search");
-    var entries = [];
-    data.hulls.forEach(function (h) {
-      entries.push({key: h.id + " " + h.agencies, label: h.id + " \u2013 " + h.agencies, kind: "co-location", hull: h.id});
-    });
-    for (var j = 0; j < a.n; j++) {
-      entries.push({key: a.name[j] + " " + a.id[j], label: a.name[j] + (a.id[j] ? " (" + a.id[j] + ")" : ""),
-        kind: data.agencies[a.ag[j]].name, asset: j});
+    /* search */
+    function searchEntries() {
+      var entries = [];
+      data.hulls.forEach(function (h) {
+        entries.push({key: h.id + " " + h.agencies, label: h.id + " \u2013 " + h.agencies,
+          kind: "co-location", hull: h.id});
+      });
+      for (var j = 0; j < a.n; j++) {
+        entries.push({key: a.name[j] + " " + a.id[j],
+          label: a.name[j] + (a.id[j] ? " (" + a.id[j] + ")" : ""),
+          kind: data.agencies[a.ag[j]].name, asset: j});
+      }
+      return entries;
     }
-    addSearch(map, entries, function (entry) {
+    addSearch(map, searchEntries, function (entry) {
       if (entry.hull !== undefined) {
         var poly = hullById[entry.hull];
         map.fitBounds(poly.getBounds(), {maxZoom: 17, padding: [40, 40]});
@@ -506,13 +530,11 @@
       }
     });
 
-    lap("fit");
-    fit(map, data);
-    lap("minimap");
+    syncLabels();
     addMinimap(map, [data.district, data.neighbours], data.minimap_tile);
     window.kentassetsCount = function () { return holder.getLayers().length; };
-    lap("sync-done");
-    function finish() { lap("finish");
+    finish();
+    function finish() {
       state.markers = holder.getLayers().length;
       map.getContainer().setAttribute("data-markers", String(state.markers));
       map.getContainer().setAttribute("data-hulls", String(state.hulls));
@@ -520,7 +542,6 @@
       state.ready = true;
       map.getContainer().setAttribute("data-ready", "true");
     }
-    if (!loading) { finish(); }
     return state;
   }
 
