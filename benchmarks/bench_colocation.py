@@ -25,15 +25,19 @@ import resource
 import subprocess
 import sys
 import time
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 AGENCIES = ("Council", "County", "Police", "Fire", "NHS", "Library", "DWP", "Courts")
 USES = ("office", "library", "depot", "health", "police", "fire", "community")
 DISTRICTS = ("E07000105", "E07000106", "E07000108", "E07000110", "E07000113", "E06000035")
 
 
-def make_estate(n: int, *, seed: int = 20261125):  # noqa: ANN201 - benchmark helper
+def make_estate(n: int, *, seed: int = 20261125) -> gpd.GeoDataFrame:
     """A synthetic estate: 85% of assets around 400 towns, 15% scattered over GB.
 
     Town sizes are log-normal and their spread 300 m to 1.5 km, so that town

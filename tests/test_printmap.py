@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
+import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
@@ -262,9 +263,11 @@ def test_dense_district_gets_inset_and_labels_do_not_overlap(
 
 
 def test_a4_district_pdf(inputs: dict[str, object], tmp_path: Path) -> None:
+    before = dict(matplotlib.rcParams)
     fig = printmap.district_pdf(inputs["assets"], inputs["districts"], inputs["opportunities"],
                                 district_code="E07000106", paper="A4", synthetic=True,
-                                data_date="2026-10-31")
+                                data_date="2026-10-31", boundary_source="derived")
+    assert dict(matplotlib.rcParams) == before  # settings are scoped, never global
     out = printmap.write_figure_pdf(fig, tmp_path / "can.pdf", title="Canterbury")
     reader = pypdf.PdfReader(str(out))
     assert len(reader.pages) == 1
@@ -273,6 +276,7 @@ def test_a4_district_pdf(inputs: dict[str, object], tmp_path: Path) -> None:
     assert float(page.mediabox.height) == pytest.approx(A4_PT[1], abs=1)
     text = page.extract_text()
     assert "Canterbury" in text and "CAN-01" in text
+    assert "derived from postcode centroids" in " ".join(text.split())
     assert not list(tmp_path.glob(".*.tmp"))  # atomic write leaves no temporary file
 
 

@@ -282,6 +282,22 @@ def test_sensitive_sites_generalised(offline_html: str) -> None:
     assert "575123" not in offline_html and "155321" not in offline_html
 
 
+def test_sensitive_site_at_the_edge_does_not_set_the_view(districts: Any) -> None:
+    frame = make_assets()
+    edge = (569_437.0, 155_321.0)  # west of the district, assigned to it by postcode
+    frame.loc[2, "geometry"] = shapely.Point(*edge)
+    html = render(frame, districts, make_opportunities(frame), offline=True)
+    exact = gpd.GeoSeries([shapely.Point(*edge)], crs=schema.CRS).to_crs(schema.CRS_WGS84)
+    lon = float(exact.x.iloc[0])
+    assert f"{lon:.5f}" not in html and f"{lon:.6f}" not in html
+    match = re.search(r'"bounds": \[\[([-0-9.]+), ([-0-9.]+)\]', html)
+    assert match is not None
+    # The view is set by the snapped point (569,500 m), not by the exact 569,437 m.
+    box = gpd.GeoSeries([shapely.box(569_500, 150_000, 580_000, 160_000)], crs=schema.CRS)
+    expected_west = round(float(box.to_crs(schema.CRS_WGS84).total_bounds[0]), 6)
+    assert float(match.group(2)) == expected_west
+
+
 def test_sensitive_agencies_parameter(assets: Any, districts: Any, opportunities: Any) -> None:
     html = render(assets, districts, opportunities, offline=True, sensitive_agencies={"NHS Kent"})
     assert "Clinic" not in html.replace("Sensitive site (NHS Kent)", "")
@@ -295,6 +311,16 @@ def test_empty_district_and_empty_opportunities(districts: Any, assets: Any) -> 
     none = schema.empty_assets()
     html = render(none, districts, empty_opps, offline=True)
     assert '"n": 0' in html
+
+
+def test_missing_agency_and_sensitive_source_file(districts: Any) -> None:
+    frame = make_assets()
+    frame[schema.AGENCY] = frame[schema.AGENCY].astype(object)
+    frame.loc[5, schema.AGENCY] = None
+    frame.loc[2, schema.SOURCE_FILE] = "custody_suites_register.csv"
+    html = render(frame, districts, make_opportunities(frame), offline=True)
+    assert "(no agency)" in html
+    assert "custody_suites_register" not in html
 
 
 def test_date_object_and_official_boundaries(
@@ -449,6 +475,10 @@ def test_browser_district_map(page: Browser, offline_html: str, tmp_path: Path) 
     assert HOSTILE_QUOTES in page.page.locator(".kent-result").first.inner_text()
     search.fill("MAI-02")
     assert "MAI-02" in page.page.locator(".kent-result").first.inner_text()
+    page.page.locator(".kent-result").first.click()
+    card = page.page.locator(".leaflet-popup .kent-hull-card")
+    card.wait_for()
+    assert "Co-location MAI-02" in card.inner_text() and HOSTILE_QUOTES in card.inner_text()
     search.fill("7*7")
     assert HOSTILE_JINJA in page.page.locator(".kent-result").first.inner_text()
     search.fill("secret custody")

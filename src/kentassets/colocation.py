@@ -46,6 +46,20 @@ get their own sequence with an ``s`` (``MAI-s01``) in the cluster table, and
 ``<NA>`` in :attr:`ColocationResult.colocation_ids`. Cluster labels are the
 row numbers of the cluster table: co-locations first, by id, then single-agency
 clusters, by id. None of this depends on the order of the input rows.
+
+**Cluster table** (:data:`CLUSTER_COLUMNS`). ``district_code``/``district_name``
+are the majority district, ``district_codes`` every member district
+(``;``-joined, sorted). ``agencies`` and ``uses`` are sorted and ``;``-joined.
+``gia_m2``, ``staff_fte`` and ``annual_cost_gbp`` sum the known values (missing
+when none is known), ``vacant_gia_m2`` the GIA of members whose status is
+vacant or surplus; sums are rounded to 0.01 and centroids (mean of the member
+points) to the metre, so that they do not depend on the row order.
+``largest_name``/``largest_address`` describe the member with the largest GIA
+(ties: by name, address, agency) among members of non-sensitive agencies, so
+that a sensitive agency's building is never named; empty when every member is
+sensitive. ``precision_note`` says how many members were placed only by a
+postcode centroid (empty otherwise). The geometry is the convex hull of the
+member points buffered by ``hull_buffer_m`` (10 m by default), normalised.
 """
 
 from __future__ import annotations
@@ -304,6 +318,8 @@ class _Locations:
     n_agencies: NDArray[np.int64]  # per location, distinct agencies
     agency_code: NDArray[np.int64]  # per asset row, agency code (sorted order), -1 missing
     agency_names: NDArray[Any]  # agency name of each code
+    x: NDArray[np.float64]  # per asset row, easting (NaN without a point)
+    y: NDArray[np.float64]  # per asset row, northing
 
     @property
     def n_agency_codes(self) -> int:
@@ -390,7 +406,7 @@ def _prepare_locations(assets: gpd.GeoDataFrame) -> _Locations:
     lx = np.concatenate([x[alone], sx])
     ly = np.concatenate([y[alone], sy])
     # canonical location order: by easting, then northing
-    loc_order = np.lexsort((ly, lx))
+    loc_order = np.argsort(lx + 1j * ly, kind="stable")  # complex sort: by lx, then ly
     loc_rank = np.empty(len(lx), dtype=np.int64)
     loc_rank[loc_order] = np.arange(len(lx))
     asset_loc[alone] = loc_rank[: len(alone)]
@@ -404,7 +420,7 @@ def _prepare_locations(assets: gpd.GeoDataFrame) -> _Locations:
         has_ag = agency_code[shared] >= 0
         pairs = _unique(asset_loc[shared][has_ag] * width + agency_code[shared][has_ag])
         n_agencies += np.bincount(pairs // width, minlength=len(xy)).astype(np.int64)
-    return _Locations(asset_loc, xy, n_agencies, agency_code, agency_names)
+    return _Locations(asset_loc, xy, n_agencies, agency_code, agency_names, x, y)
 
 
 def _cluster_locations(locs: _Locations, params: ClusterParams) -> NDArray[np.int64]:
@@ -767,7 +783,7 @@ def _build_result(
         return ColocationResult(labels, ids, _empty_table(), params)
 
     geoms = assets.geometry.to_numpy()
-    x, y = _xy(assets)
+    x, y = locs.x, locs.y
     gia = _numeric(assets, schema.GIA_M2)
     staff = _numeric(assets, schema.STAFF_FTE)
     cost = _numeric(assets, schema.ANNUAL_COST_GBP)
@@ -874,7 +890,7 @@ def _build_result(
     ids = np.empty(k, dtype=object)
     ids[raw_in_order] = id_text.to_numpy(dtype=object)
 
-    hulls = shapely.convex_hull(shapely.multipoints(geoms[members], indices=lab))
+    hulls = _hulls(geoms[members], mx, my, lab, starts, n_assets)
     if params.hull_buffer_m > 0:
         hulls = shapely.buffer(hulls, params.hull_buffer_m)
     hulls = shapely.normalize(hulls)  # canonical vertex order, whatever the row order
@@ -913,13 +929,51 @@ def _build_result(
     )
     asset_label = np.where(raw >= 0, new_label[np.maximum(raw, 0)], -1).astype(np.int64)
     labels = pd.Series(asset_label, index=assets.index, name=schema.CLUSTER_LABEL)
-    asset_ids = np.full(n, None, dtype=object)
     in_col = (raw >= 0) & is_col[np.maximum(raw, 0)]
-    asset_ids[in_col] = ids[raw[in_col]]
+    id_array = pd.array(ids, dtype="string")
     colocation_ids = pd.Series(
-        pd.array(asset_ids, dtype="string"), index=assets.index, name=schema.COLOCATION_ID
+        id_array.take(np.where(in_col, raw, -1), allow_fill=True),
+        index=assets.index,
+        name=schema.COLOCATION_ID,
     )
     return ColocationResult(labels, colocation_ids, clusters, params)
+
+
+def _argmax_per_group(
+    values: NDArray[np.float64], starts: NDArray[np.int64], counts: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """Row of the first maximum of ``values`` in each group of consecutive rows."""
+    best = np.repeat(np.maximum.reduceat(values, starts), counts)
+    at_max = np.flatnonzero(values == best)
+    grp = np.repeat(np.arange(len(starts)), counts)[at_max]
+    return at_max[np.r_[True, grp[1:] != grp[:-1]]]
+
+
+def _hulls(
+    geoms: NDArray[Any],
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    lab: NDArray[np.int64],
+    starts: NDArray[np.int64],
+    counts: NDArray[np.int64],
+) -> NDArray[Any]:
+    """Convex hull of each group of consecutive points (grouped by ``lab``).
+
+    Points strictly inside the quadrilateral of their group's leftmost, lowest,
+    rightmost and highest points cannot be hull vertices and are dropped first
+    (Akl-Toussaint), so that GEOS only sees the few candidates of dense clusters.
+    """
+    left = _argmax_per_group(-x, starts, counts)
+    bottom = _argmax_per_group(-y, starts, counts)
+    right = _argmax_per_group(x, starts, counts)
+    top = _argmax_per_group(y, starts, counts)
+    inside = np.ones(len(x), dtype=bool)
+    for a, b in ((left, bottom), (bottom, right), (right, top), (top, left)):
+        ax, ay = np.repeat(x[a], counts), np.repeat(y[a], counts)
+        bx, by = np.repeat(x[b], counts), np.repeat(y[b], counts)
+        inside &= (bx - ax) * (y - ay) - (by - ay) * (x - ax) > 1e-3
+    keep = ~inside
+    return shapely.convex_hull(shapely.multipoints(geoms[keep], indices=lab[keep]))
 
 
 def _split(
@@ -965,9 +1019,19 @@ FloatArray = NDArray[np.float64]
 #: Default number of candidate point pairs tested at once (about 100 MB of scratch).
 MAX_PAIRS = 2_000_000
 
-_OFFSETS = tuple((dx, dy) for dx in range(-2, 3) for dy in range(-2, 3))
-#: Offsets of the half-neighbourhood used for cell-pair connectivity (each pair once).
-_HALF_OFFSETS = tuple((dx, dy) for dx, dy in _OFFSETS if dx > 0 or (dx == 0 and dy > 0))
+
+def _direction_table(rounding: Any) -> NDArray[np.int64]:
+    """Compass direction (0 = east, counter-clockwise in eighths) of each 5 x 5 offset."""
+    table = np.zeros((5, 5), dtype=np.int64)
+    for dx in range(-2, 3):
+        for dy in range(-2, 3):
+            if dx or dy:
+                table[dx + 2, dy + 2] = rounding(math.atan2(dy, dx) / (math.pi / 4)) % 8
+    return table
+
+
+_DIR_FLOOR = _direction_table(math.floor)
+_DIR_CEIL = _direction_table(math.ceil)
 _DIRECTIONS = np.array(
     [[math.cos(k * math.pi / 4), math.sin(k * math.pi / 4)] for k in range(8)]
 )
@@ -1054,40 +1118,54 @@ def grid_dbscan(
     n_cells = len(cell_key)
     cell_of = np.repeat(np.arange(n_cells, dtype=np.int64), cell_count)
 
-    # neighbour table, one row per offset: 5 sorted searches (one per column shift), then
-    # the at most 5 cells of the shifted column within two rows are consecutive in key order
-    table = np.full((len(_OFFSETS), n_cells), -1, dtype=np.int32)
-    for dx in range(-2, 3):
-        shifted = cell_key + dx * height
-        lower = np.searchsorted(cell_key, shifted - 2)
-        for j in range(5):
-            pos = np.minimum(lower + j, n_cells - 1)
-            dy = cell_key[pos] - shifted
-            ok = (dy >= -2) & (dy <= 2)
-            rows = (dx + 2) * 5 + dy[ok] + 2
-            table[rows, np.flatnonzero(ok)] = pos[ok]
+    # Neighbouring cells: the cells of column cx + dx within two rows of cy are consecutive
+    # in key order, starting at lower[dx] (one sorted search per column shift).
+    lower = [np.searchsorted(cell_key, cell_key + dx * height - 2) for dx in range(-2, 3)]
 
-    def neighbour(cells: IntArray, dx: int, dy: int) -> IntArray:
-        """Index of the neighbouring cell at offset (dx, dy), or -1."""
-        return table[(dx + 2) * 5 + dy + 2, cells].astype(np.int64)
+    def around(
+        cells: IntArray, dxs: tuple[int, ...] = (0, -1, 1, -2, 2), *, half: bool = False
+    ) -> Any:
+        """Yield (positions in ``cells``, neighbour cell, dx, dy) for the 5 x 5 block.
+
+        With ``half``, only the cells after each cell in key order (dx > 0, or dx = 0
+        and dy > 0), so that each pair of cells is seen once.
+        """
+        base = cell_key[cells]
+        for dx in dxs:
+            idx = np.arange(len(cells), dtype=np.int64)
+            lo = cells + 1 if (half and dx == 0) else lower[dx + 2][cells]
+            shifted = base + dx * height
+            for step in range(5):
+                pos = lo + step
+                # keys only grow with the step: a cell past its window stays past it
+                dy = cell_key[np.minimum(pos, n_cells - 1)] - shifted
+                go_on = (pos < n_cells) & (dy <= 2)
+                if not go_on.all():
+                    idx, lo, shifted, pos, dy = (
+                        idx[go_on], lo[go_on], shifted[go_on], pos[go_on], dy[go_on]
+                    )
+                if len(idx) == 0:
+                    break
+                yield idx, pos, dx, dy
 
     # --- 1. core points ---------------------------------------------------------
     core = np.repeat(cell_count >= min_samples, cell_count)
-    sparse_pts = np.flatnonzero(~core)
-    if len(sparse_pts):
-        counts = cell_count[cell_of[sparse_pts]].astype(np.int64)
-        for dx, dy in _OFFSETS:
-            if dx == 0 and dy == 0:
-                continue
-            nb = neighbour(cell_of[sparse_pts], dx, dy)
-            keep = nb >= 0
-            q_idx = np.flatnonzero(keep)
-            q, t = sparse_pts[keep], nb[keep]
-            for a, b in _chunks(cell_count[t], max_pairs):
-                qi, tj, grp = _expand(q[a:b], cell_start[t[a:b]], cell_count[t[a:b]])
+    active = np.flatnonzero(~core)
+    counts = cell_count[cell_of[active]].astype(np.int64)
+    for dx_round in (0, -1, 1, -2, 2):
+        if len(active) == 0:
+            break
+        for sel, nb, dx, dy in around(cell_of[active], (dx_round,)):
+            other = (dx != 0) | (dy != 0)
+            sel, nb = sel[other], nb[other]
+            for a, b in _chunks(cell_count[nb], max_pairs):
+                qi, tj, grp = _expand(active[sel[a:b]], cell_start[nb[a:b]], cell_count[nb[a:b]])
                 hit = (px[qi] - px[tj]) ** 2 + (py[qi] - py[tj]) ** 2 <= eps2
-                counts += np.bincount(q_idx[a:b][grp[hit]], minlength=len(sparse_pts))
-        core[sparse_pts] = counts >= min_samples
+                counts += np.bincount(sel[a:b][grp[hit]], minlength=len(active))
+        # points already known to be core need no further counting
+        done = counts >= min_samples
+        core[active[done]] = True
+        active, counts = active[~done], counts[~done]
 
     core_pts = np.flatnonzero(core)
     if len(core_pts) == 0:
@@ -1109,38 +1187,50 @@ def grid_dbscan(
         ],
         axis=1,
     )
-    # extreme core point of each core cell in 8 compass directions
-    extremes = np.empty((8, n_cc), dtype=np.int64)
+    # extreme core point of each core cell in 8 compass directions (a lone core point
+    # is its cell's extreme in every direction)
     cc_of_core = np.repeat(np.arange(n_cc, dtype=np.int64), ccount)
-    for d in range(8):
-        proj = cx * _DIRECTIONS[d, 0] + cy * _DIRECTIONS[d, 1]
-        best = np.maximum.reduceat(proj, cstart)
-        at_max = np.flatnonzero(proj == best[cc_of_core])
-        first = np.r_[True, cc_of_core[at_max][1:] != cc_of_core[at_max][:-1]]
-        extremes[d] = at_max[first]
+    extremes = np.tile(cstart, (8, 1))
+    multi = np.flatnonzero(ccount > 1)
+    if len(multi):
+        m_pts = np.flatnonzero(np.repeat(ccount > 1, ccount))
+        m_cc = cc_of_core[m_pts]
+        _, m_start, m_count = _runs(m_cc)
+        mx, my = cx[m_pts], cy[m_pts]
+        for d in range(8):
+            proj = mx * _DIRECTIONS[d, 0] + my * _DIRECTIONS[d, 1]
+            best = np.repeat(np.maximum.reduceat(proj, m_start), m_count)
+            at_max = np.flatnonzero(proj == best)
+            first = np.r_[True, m_cc[at_max][1:] != m_cc[at_max][:-1]]
+            extremes[d, multi] = m_pts[at_max[first]]
 
     # --- 2. connectivity of core cells ------------------------------------------
+    ext_flat = extremes.reshape(-1)
     edge_a: list[IntArray] = []
     edge_b: list[IntArray] = []
     pend_a: list[IntArray] = []
     pend_b: list[IntArray] = []
-    all_cc = np.arange(n_cc, dtype=np.int64)
-    for dx, dy in _HALF_OFFSETS:
-        nb_cell = neighbour(ccell, dx, dy)
-        nb_cc = np.where(nb_cell >= 0, cc_of_cell[np.maximum(nb_cell, 0)], -1)
+    for sel, nb_cell, dx, dy in around(ccell, (0, 1, 2), half=True):
+        nb_cc = cc_of_cell[nb_cell]
         ok = nb_cc >= 0
-        ca_all, cb_all = all_cc[ok], nb_cc[ok]
+        ca_all, cb_all, dy = sel[ok], nb_cc[ok], dy[ok]
         if len(ca_all) == 0:
             continue
-        angle = math.atan2(dy, dx) / (math.pi / 4)
-        dirs = {math.floor(angle) % 8, math.ceil(angle) % 8}
-        linked = np.zeros(len(ca_all), dtype=bool)
-        for d in dirs:
-            ia, ib = extremes[d, ca_all], extremes[(d + 4) % 8, cb_all]
-            linked = linked | ((cx[ia] - cx[ib]) ** 2 + (cy[ia] - cy[ib]) ** 2 <= eps2)
+        # quick sufficient test: the extreme core points of A and B facing each other
+        d = _DIR_FLOOR[dx + 2, dy + 2]
+        ia, ib = ext_flat[d * n_cc + ca_all], ext_flat[((d + 4) % 8) * n_cc + cb_all]
+        linked = (cx[ia] - cx[ib]) ** 2 + (cy[ia] - cy[ib]) ** 2 <= eps2
+        other = np.flatnonzero(~linked & (_DIR_CEIL[dx + 2, dy + 2] != d))
+        if len(other):
+            d2 = _DIR_CEIL[dx + 2, dy[other] + 2]
+            ia = ext_flat[d2 * n_cc + ca_all[other]]
+            ib = ext_flat[((d2 + 4) % 8) * n_cc + cb_all[other]]
+            linked[other] = (cx[ia] - cx[ib]) ** 2 + (cy[ia] - cy[ib]) ** 2 <= eps2
         edge_a.append(ca_all[linked])
         edge_b.append(cb_all[linked])
-        a_left, b_left = ca_all[~linked], cb_all[~linked]
+        # two lone core points failing the test are not linked: nothing left to test
+        left = ~linked & ((ccount[ca_all] > 1) | (ccount[cb_all] > 1))
+        a_left, b_left = ca_all[left], cb_all[left]
         ba, bb = bbox[a_left], bbox[b_left]
         gap_x = np.maximum(0.0, np.maximum(ba[:, 0] - bb[:, 1], bb[:, 0] - ba[:, 1]))
         gap_y = np.maximum(0.0, np.maximum(ba[:, 2] - bb[:, 3], bb[:, 2] - ba[:, 3]))
@@ -1186,14 +1276,12 @@ def grid_dbscan(
     border = np.flatnonzero(~core)
     if len(border):
         best = np.full(len(border), n_comp, dtype=np.int64)
-        for dx, dy in _OFFSETS:
-            nb = neighbour(cell_of[border], dx, dy)
-            nb_cc = np.where(nb >= 0, cc_of_cell[np.maximum(nb, 0)], -1)
+        for sel, nb, _, _ in around(cell_of[border]):
+            nb_cc = cc_of_cell[nb]
             keep = nb_cc >= 0
-            q_idx = np.flatnonzero(keep)
-            q, t = border[keep], nb_cc[keep]
+            q_idx, t = sel[keep], nb_cc[keep]
             for a, b in _chunks(ccount[t], max_pairs):
-                qi, tj, grp = _expand(q[a:b], cstart[t[a:b]], ccount[t[a:b]])
+                qi, tj, grp = _expand(border[q_idx[a:b]], cstart[t[a:b]], ccount[t[a:b]])
                 hit = (px[qi] - cx[tj]) ** 2 + (py[qi] - cy[tj]) ** 2 <= eps2
                 hq = q_idx[a:b][grp[hit]]
                 np.minimum.at(best, hq, cluster_of_cc[t[a:b]][grp[hit]])

@@ -132,11 +132,12 @@ def load_districts(
     districts = _boundaries.read_boundaries_cache(official, codes=codes)
     if districts is not None:
         logger.info("Using official district boundaries cached in %s", official)
+        vintage = districts.attrs.get("vintage", _boundaries.ONS_LAD_VINTAGE)
         return _with_source(
             districts,
             BOUNDARY_SOURCE_OFFICIAL,
-            "ONS Local Authority Districts (May 2024) Boundaries UK BGC, downloaded from "
-            "the ONS Open Geography Portal. " + _boundaries.ONS_ATTRIBUTION,
+            f"ONS Local Authority District boundaries ({vintage}), downloaded from the "
+            "ONS Open Geography Portal. " + _boundaries.ONS_ATTRIBUTION,
         )
     directory = postcodes if postcodes is not None else PostcodeDirectory()
     source_key = f"{_postcode_source_key(directory)}|{DERIVATION_VERSION}"
@@ -189,14 +190,20 @@ def _as_bng(frame: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
     return frame if frame.crs == CRS else frame.to_crs(CRS)
 
 
-def _boundary_segments(polygons: np.ndarray) -> np.ndarray:
-    """Every boundary edge of ``polygons`` as a two-point line (for a tight STRtree)."""
-    rings = shapely.get_parts(shapely.get_rings(shapely.get_parts(polygons)))
-    coords, ring_of = shapely.get_coordinates(rings, return_index=True)
-    same_ring = ring_of[:-1] == ring_of[1:]
+def _boundary_segments(polygons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every boundary edge of ``polygons`` as a two-point line, with its polygon's index.
+
+    Edges make a tight STRtree: distance queries touch only a few short segments
+    instead of whole district outlines.
+    """
+    parts, part_owner = shapely.get_parts(polygons, return_index=True)
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    coords, coord_ring = shapely.get_coordinates(rings, return_index=True)
+    same_ring = coord_ring[:-1] == coord_ring[1:]
     starts = coords[:-1][same_ring]
     ends = coords[1:][same_ring]
-    return shapely.linestrings(np.stack([starts, ends], axis=1))
+    owner = part_owner[ring_part[coord_ring[:-1][same_ring]]]
+    return shapely.linestrings(np.stack([starts, ends], axis=1)), owner
 
 
 def assign_districts(
@@ -283,8 +290,10 @@ def assign_districts(
     geoms = points_frame.geometry.to_numpy()
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     is_point = shapely.get_type_id(geoms) == 0
-    points = np.where(present & ~is_point, shapely.point_on_surface(geoms), geoms)
-    points = np.where(present, points, None)
+    points = np.where(present, geoms, None)
+    other = present & ~is_point
+    if other.any():
+        points[other] = shapely.point_on_surface(geoms[other])
 
     polygons = district_frame.geometry.to_numpy()
     codes = district_frame[DISTRICT_CODE].astype("string").to_numpy(dtype=object)
@@ -299,9 +308,9 @@ def assign_districts(
     assigned[point_idx[order]] = district_idx[order]
     inside = assigned >= 0
 
+    segments, segment_owner = _boundary_segments(polygons)
     near = np.zeros(n, dtype=bool)
     if tolerance_m > 0 and n:
-        segments = _boundary_segments(polygons)
         _seg, close = tree.query(segments, predicate="dwithin", distance=tolerance_m)
         near[close] = True
 
@@ -325,13 +334,13 @@ def assign_districts(
     method[use_pc] = POSTCODE
 
     lost = present & (assigned < 0)
-    if lost.any():
+    if lost.any() and len(segments):
+        # Outside every polygon the nearest district is the owner of the nearest edge.
         where_lost = np.flatnonzero(lost)
-        district_tree = shapely.STRtree(polygons)
-        hit, found = district_tree.query_nearest(
+        hit, found = shapely.STRtree(segments).query_nearest(
             points[where_lost], max_distance=nearest_max_m, all_matches=False
         )
-        assigned[where_lost[hit]] = found
+        assigned[where_lost[hit]] = segment_owner[found]
         method[where_lost[hit]] = NEAREST
 
     ok = assigned >= 0

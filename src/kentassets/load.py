@@ -123,6 +123,10 @@ WARN_FALLBACK = "coordinates_unusable"
 SITE_DISTANCE_M = 25.0
 _SITE_GROUP_LIMIT = 200
 
+#: Boundary tolerance passed to :func:`kentassets.districts.assign_districts`, metres.
+_DISTRICT_TOLERANCE_M = 50.0
+#: Registers with at least this many located rows use the grid look-up first.
+_FAST_DISTRICTS_MIN = 20_000
 _LOCATION_FIELDS = ("easting", "northing", "latitude", "longitude", "grid_ref", "geometry")
 _CLOSED = "closed"
 _GB_LAT = (49.0, 61.5)
@@ -720,7 +724,12 @@ def normalise_register(
     if not generated:
         eligible = ctx.open() | (ctx.status == EXCLUDED)
         eligible &= ids.notna() if ids is not None else False
-        dup = asset_ids.where(eligible).duplicated(keep="first") & eligible
+        id_codes, _ = pd.factorize(asset_ids.where(eligible), use_na_sentinel=True)
+        seen = np.zeros(len(id_codes), dtype=bool)
+        has_id = id_codes >= 0
+        _, first_at = np.unique(id_codes[has_id], return_index=True)
+        seen[np.flatnonzero(has_id)[first_at]] = True
+        dup = pd.Series(has_id & ~seen, index=frame.index) & eligible
         if dup.any():
             first_row = rows.where(eligible).groupby(asset_ids.where(eligible)).transform("first")
             id_col = str(mapping[ASSET_ID])
@@ -741,32 +750,24 @@ def normalise_register(
 
     # Districts ----------------------------------------------------------------------
     candidates = ctx.open()
-    points = gpd.GeoDataFrame(
-        index=frame.index[candidates.to_numpy()],
-        geometry=gpd.points_from_xy(
-            loc.x[candidates].to_numpy(), loc.y[candidates].to_numpy(), crs=CRS
-        ),
-        crs=CRS,
-    )
-    district_code = pd.Series(pd.NA, index=frame.index, dtype="string")
-    district_name = pd.Series(pd.NA, index=frame.index, dtype="string")
-    district_method = pd.Series(pd.NA, index=frame.index, dtype="string")
-    if len(points):
+    district_code = pd.Series(np.nan, index=frame.index, dtype="str")
+    district_name = pd.Series(np.nan, index=frame.index, dtype="str")
+    district_method = pd.Series(np.nan, index=frame.index, dtype="str")
+    if candidates.any():
         if districts is None:
             from . import districts as _districts
 
             districts = _districts.load_districts(codes=tuple(study_area), postcodes=postcodes)
-        from . import districts as _districts
-
         pc_district = loc.postcode_district
-        assigned = _districts.assign_districts(
-            points,
+        assigned = _assign_districts(
+            loc.x[candidates],
+            loc.y[candidates],
             districts,
             postcode_districts=None if pc_district is None else pc_district[candidates],
         )
-        district_code[candidates] = assigned[DISTRICT_CODE].astype("string")
-        district_name[candidates] = assigned["district_name"].astype("string")
-        district_method[candidates] = assigned["district_method"].astype("string")
+        district_code[candidates] = assigned[DISTRICT_CODE]
+        district_name[candidates] = assigned["district_name"]
+        district_method[candidates] = assigned["district_method"]
         outside = candidates & ~district_code.isin(list(study_area)).fillna(False).astype(bool)
         ctx.set_status(
             outside,
@@ -806,39 +807,41 @@ def normalise_register(
                              "surplus")
     postcode_out = _via_uniques(text[POSTCODE], format_postcodes) if POSTCODE in text else None
     data: dict[str, Any] = {
-        ASSET_ID: asset_ids[idx],
+        ASSET_ID: _take(asset_ids, idx),
         AGENCY: pd.Series(agency, index=idx, dtype="string"),
         NAME: _maybe(text.get(NAME), idx),
         ADDRESS: _maybe(text.get(ADDRESS), idx),
         POSTCODE: _maybe(postcode_out, idx),
         UPRN: _maybe(text.get(UPRN), idx),
-        USE: use[idx],
+        USE: _take(use, idx),
         USE_RAW: _maybe(use_raw, idx),
-        TENURE: tenure[idx],
+        TENURE: _take(tenure, idx),
         TENURE_RAW: _maybe(tenure_raw, idx),
         GIA_M2: _maybe(numbers.get(GIA_M2), idx, "float64"),
         STAFF_FTE: _maybe(numbers.get(STAFF_FTE), idx, "float64"),
         ANNUAL_COST_GBP: _maybe(numbers.get(ANNUAL_COST_GBP), idx, "float64"),
-        STATUS: status[idx],
+        STATUS: _take(status, idx),
         LEASE_END: _maybe(lease_end, idx, "datetime64[ns]"),
-        LOCATION_METHOD: loc.method[idx],
-        LOCATION_PRECISION_M: loc.precision[idx],
-        DISTRICT_CODE: district_code[idx],
-        "district_name": district_name[idx],
-        "district_method": district_method[idx],
+        LOCATION_METHOD: _take(loc.method, idx),
+        LOCATION_PRECISION_M: _take(loc.precision, idx),
+        DISTRICT_CODE: _take(district_code, idx),
+        "district_name": _take(district_name, idx),
+        "district_method": _take(district_method, idx),
         SENSITIVE: pd.Series(bool(sensitive), index=idx),
         SOURCE_FILE: pd.Series(shown, index=idx, dtype="string"),
-        SOURCE_ROW: rows[idx].astype("Int64"),
+        SOURCE_ROW: _take(rows, idx).astype("Int64"),
     }
     agency_site = text.get(SITE_ID)
     if agency_site is not None:
-        data["_agency_site"] = agency_site[idx]
+        data["_agency_site"] = _take(agency_site, idx)
     used = _used_columns(mapping)
     unmapped = [c for c in frame.columns if c not in used]
-    data[EXTRA] = _extra_json(frame.loc[idx, unmapped]) if len(idx) else pd.Series(
+    data[EXTRA] = _extra_json(frame[unmapped].take(idx.to_numpy())) if len(idx) else pd.Series(
         [], index=idx, dtype="string"
     )
-    geometry = gpd.points_from_xy(loc.x[idx].to_numpy(), loc.y[idx].to_numpy(), crs=CRS)
+    geometry = gpd.points_from_xy(
+        _take(loc.x, idx).to_numpy(), _take(loc.y, idx).to_numpy(), crs=CRS
+    )
     assets = gpd.GeoDataFrame(pd.DataFrame(data, index=idx), geometry=geometry, crs=CRS)
     assets[SITE_ID] = assign_sites(assets)
     assets = coerce_assets(assets.drop(columns=["_agency_site"], errors="ignore"))
@@ -850,6 +853,85 @@ def normalise_register(
     counts = ledger[LEDGER_STATUS].value_counts().to_dict()
     logger.info("%s (%s): %d rows: %s", shown, agency, n, counts)
     return LoadResult(assets, ledger, column_map, None)
+
+
+def _assign_districts(
+    x: pd.Series,
+    y: pd.Series,
+    districts: gpd.GeoDataFrame,
+    *,
+    postcode_districts: pd.Series | None,
+    cell_m: float = 1000.0,
+) -> pd.DataFrame:
+    """District code, name and method per point, as :func:`districts.assign_districts`.
+
+    For large registers, points in grid cells that lie wholly inside one
+    district (further than the boundary tolerance from its edge) are assigned
+    by a table look-up; only the rest go through the full spatial join, which
+    gives the same answer for them.
+    """
+    from . import districts as _districts
+
+    if postcode_districts is not None:
+        postcode_districts = postcode_districts.reset_index(drop=True)
+    columns = [DISTRICT_CODE, "district_name", "district_method"]
+    tolerance_m = _DISTRICT_TOLERANCE_M
+
+    def spatial_join(where_: np.ndarray) -> pd.DataFrame:
+        points = gpd.GeoDataFrame(
+            index=x.index[where_],
+            geometry=gpd.points_from_xy(x.to_numpy()[where_], y.to_numpy()[where_]),
+            crs=CRS,
+        )
+        pc = (
+            None
+            if postcode_districts is None
+            else postcode_districts[where_].set_axis(points.index)
+        )
+        out = _districts.assign_districts(
+            points, districts, tolerance_m=tolerance_m, postcode_districts=pc
+        )
+        return pd.DataFrame({c: out[c].astype("str") for c in columns}, index=points.index)
+
+    if len(x) < _FAST_DISTRICTS_MIN:
+        return spatial_join(np.ones(len(x), dtype=bool))
+    bng = districts.to_crs(CRS) if districts.crs is not None else districts
+    polygons = bng.geometry.to_numpy()
+    x0, y0, x1, y1 = shapely.total_bounds(polygons)
+    nx, ny = int(np.ceil((x1 - x0) / cell_m)), int(np.ceil((y1 - y0) / cell_m))
+    gx, gy = np.meshgrid(x0 + cell_m * np.arange(nx), y0 + cell_m * np.arange(ny))
+    cells = shapely.box(gx.ravel(), gy.ravel(), gx.ravel() + cell_m, gy.ravel() + cell_m)
+    cell_district = np.full(cells.shape, -1, dtype=np.int64)
+    for number, polygon in enumerate(polygons):
+        inner = shapely.buffer(polygon, -tolerance_m)
+        shapely.prepare(inner)
+        inside = shapely.contains(inner, cells) & (cell_district < 0)
+        cell_district[inside] = number
+    xs = x.to_numpy(dtype=float)
+    ys = y.to_numpy(dtype=float)
+    ix = np.floor((xs - x0) / cell_m)
+    iy = np.floor((ys - y0) / cell_m)
+    on_grid = (ix >= 0) & (ix < nx) & (iy >= 0) & (iy < ny)
+    flat = np.where(on_grid, iy * nx + ix, 0).astype(np.int64)
+    found = np.where(on_grid, cell_district[flat], -1)
+    sure = found >= 0
+    codes = bng[DISTRICT_CODE].astype("str").reset_index(drop=True).array
+    names = bng["district_name"].astype("str").reset_index(drop=True).array
+    within = pd.array(["within"], dtype="str")
+    out = pd.DataFrame(
+        {
+            DISTRICT_CODE: codes.take(found, allow_fill=True),
+            "district_name": names.take(found, allow_fill=True),
+            "district_method": within.take(np.where(sure, 0, -1), allow_fill=True),
+        },
+        index=x.index,
+    )
+    if (~sure).any():
+        slow = spatial_join(~sure)
+        for column in columns:
+            out.loc[~sure, column] = slow[column]
+    logger.debug("Districts: %d of %d points by grid look-up", int(sure.sum()), len(x))
+    return out
 
 
 # --- column recognition ------------------------------------------------------------------
@@ -1053,7 +1135,16 @@ def _maybe(series: pd.Series | None, idx: pd.Index, dtype: str = "string") -> pd
         if dtype == "datetime64[ns]":
             return pd.Series(pd.NaT, index=idx, dtype=dtype)
         return pd.Series(pd.NA if dtype == "string" else np.nan, index=idx, dtype=dtype)
-    return series[idx]
+    return _take(series, idx)
+
+
+def _take(series: pd.Series, idx: pd.Index) -> pd.Series:
+    """``series[idx]`` for a RangeIndex-labelled series: a positional take, no hashing."""
+    if isinstance(series.index, pd.RangeIndex) and series.index.start == 0 and (
+        series.index.step == 1
+    ):
+        return series.take(idx.to_numpy())
+    return series.loc[idx]
 
 
 _NUMBER_CLEAN = re.compile(r"[£$€,\s]|gbp|p\.?a\.?$|per ?annum$|/ ?(yr|year|annum)$")
@@ -1192,9 +1283,10 @@ def categorise(
                 return cat
         return default
 
-    uniques = raw.dropna().unique()
-    table = {str(v): one(str(v)) for v in uniques}
-    return raw.map(table).astype("string").fillna(missing)
+    def table(values: pd.Series) -> pd.Series:
+        return pd.Series([one(str(v)) for v in values], index=values.index, dtype="str")
+
+    return _via_uniques(raw, table).fillna(missing).astype("str")
 
 
 def categorise_use(
@@ -1451,8 +1543,9 @@ def _locate(
             note(
                 bad,
                 REASON_COORDINATES_INVALID,
-                lambda m: col_x + " / " + col_y + " '" + frame[col_x][m].astype("str").fillna("")
-                + "', '" + frame[col_y][m].astype("str").fillna("")
+                lambda m: col_x + " / " + col_y + " '"
+                + frame[col_x][m].astype("str").fillna("").str.slice(0, 60)
+                + "', '" + frame[col_y][m].astype("str").fillna("").str.slice(0, 60)
                 + "' are not numbers. Correct them, or map other columns in the manifest.",
                 cols,
             )
@@ -1743,7 +1836,8 @@ def assign_sites(
     * share a postcode, lie within ``distance_m`` of each other and have similar
       names: the same name once case and punctuation are ignored, or, between
       different agencies, half the words of the longer name in common, or
-    * carry the same agency site reference (``_agency_site`` column).
+    * carry the same agency site reference (``_agency_site`` column), or
+    * already share a ``site_id`` from the same ``source_file``.
 
     Records are not merged. Everything is vectorised except the word
     comparison, which runs only inside postcodes shared by several agencies.
@@ -1777,8 +1871,9 @@ def assign_sites(
     if n == 0:
         return pd.Series([], index=assets.index, dtype="string", name=SITE_ID)
     position = np.arange(n)
-    xs = assets.geometry.x.to_numpy()
-    ys = assets.geometry.y.to_numpy()
+    geometry = assets.geometry.to_numpy()
+    xs = shapely.get_x(geometry)
+    ys = shapely.get_y(geometry)
     links: list[np.ndarray] = []
 
     def link_groups(keys: pd.Series, *, near_only: bool = False) -> None:
@@ -1786,8 +1881,14 @@ def assign_sites(
         valid = codes >= 0
         if not valid.any():
             return
-        first = pd.Series(position[valid]).groupby(codes[valid]).transform("first").to_numpy()
         members = position[valid]
+        group = codes[valid]
+        # factorize numbers groups in order of appearance: a group's first member
+        # is where its code first occurs.
+        _, first_at = np.unique(group, return_index=True)
+        first = members[first_at[group]]
+        repeated = members != first
+        members, first = members[repeated], first[repeated]
         if near_only:
             close = np.hypot(xs[members] - xs[first], ys[members] - ys[first]) <= distance_m
             members, first = members[close], first[close]
@@ -1800,12 +1901,16 @@ def assign_sites(
         link_groups(
             assets[AGENCY].astype("str") + "\x00" + assets["_agency_site"].astype("str")
         )
+    if SITE_ID in assets.columns and SOURCE_FILE in assets.columns:
+        # Sites found earlier within one file (e.g. from the agency's own site
+        # references) are kept when files are combined.
+        link_groups(assets[SOURCE_FILE].astype("str") + "\x00" + assets[SITE_ID].astype("str"))
     if POSTCODE in assets.columns and NAME in assets.columns:
         keys = _via_uniques(assets[POSTCODE], postcode_keys).reset_index(drop=True)
         names = assets[NAME].astype("str").reset_index(drop=True)
-        plain = names.str.lower().str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip()
+        plain = _via_uniques(names, _plain_names)
         link_groups(keys + "|" + plain, near_only=True)
-        if AGENCY in assets.columns:
+        if AGENCY in assets.columns and assets[AGENCY].nunique() > 1:
             links.extend(_fuzzy_site_links(keys, names, assets[AGENCY], xs, ys, distance_m))
     edges = np.concatenate(links, axis=1) if links else np.empty((2, 0), dtype=np.int64)
     graph = coo_matrix((np.ones(edges.shape[1]), (edges[0], edges[1])), shape=(n, n))
@@ -1813,6 +1918,12 @@ def assign_sites(
     order, _ = pd.factorize(pd.Series(labels))
     ids = "S" + pd.Series(order + 1).astype(str).str.zfill(6)
     return pd.Series(ids.to_numpy(), index=assets.index, dtype="string", name=SITE_ID)
+
+
+def _plain_names(names: pd.Series) -> pd.Series:
+    """Lower case, words only: 'Library, Maidstone' and 'LIBRARY MAIDSTONE' agree."""
+    lowered = names.astype("str").str.lower()
+    return lowered.str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip()
 
 
 def _fuzzy_site_links(
@@ -1853,13 +1964,19 @@ def _fuzzy_site_links(
 
 
 def _via_uniques(series: pd.Series, func: Any) -> pd.Series:
-    """Apply a Series -> Series function to the distinct values only, then spread back."""
+    """Apply a Series -> Series function to the distinct values only, then spread back.
+
+    Registers repeat the same postcodes, uses and tenures many times: working on
+    the distinct values turns a million-row job into a few thousand.
+    """
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     if len(uniques) == 0:
         return func(series)
     done = func(pd.Series(np.asarray(uniques, dtype=object)))
-    values = done.to_numpy(dtype=object, na_value=None)
-    spread = np.where(codes >= 0, values[np.maximum(codes, 0)], None)
     if pd.api.types.is_bool_dtype(done.dtype):
-        return pd.Series(spread, index=series.index).fillna(False).astype(bool)
-    return pd.Series(spread, index=series.index, dtype="string")
+        values = done.to_numpy(dtype=bool)
+        return pd.Series(
+            np.where(codes >= 0, values[np.maximum(codes, 0)], False), index=series.index
+        )
+    taken = done.astype("str").array.take(codes, allow_fill=True)
+    return pd.Series(taken, index=series.index)

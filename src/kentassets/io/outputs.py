@@ -126,7 +126,7 @@ def write_vector(
             out[col] = out[col].astype("float64")
     with _temporary_sibling(target, suffix=target.suffix) as tmp:
         tmp.unlink()  # OGR wants to create the file itself
-        out.to_file(tmp, layer=layer, driver=driver, engine="pyogrio")
+        out.to_file(tmp, layer=layer, driver=driver, engine="pyogrio", index=False)
         os.replace(tmp, target)
     return target
 

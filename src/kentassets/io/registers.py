@@ -38,7 +38,7 @@ from ..schema import CRS
 logger = logging.getLogger(__name__)
 
 #: Largest file read by default, in megabytes. Larger files fail before reading.
-MAX_FILE_MB = 2048.0
+MAX_FILE_MB = 1024.0
 #: Longest cell accepted, in characters (Excel's own limit is 32,767).
 MAX_CELL_CHARS = 32_767
 #: Delimiters tried when sniffing, most common first.
@@ -261,37 +261,68 @@ def _detect_format(path: Path) -> str:
 # --- delimited text --------------------------------------------------------------
 
 
-def _detect_encoding(path: Path, shown: str) -> str:
-    """Detect the encoding of a text file, reading it in blocks."""
+_BLANK_LINE = (b"\n\n", b"\n\r\n", b"\r\r")
+
+
+def _scan_text(path: Path, shown: str, *, detect: bool) -> tuple[str, bool]:
+    """One pass over a text file: its encoding (when ``detect``) and whether it has
+    empty lines (the fast reader would skip them and shift row numbers).
+
+    Returns
+    -------
+    tuple
+        ``(encoding, has_blank_lines)``; the encoding is ``""`` when not detected.
+    """
+    blank = False
+    encoding = ""
     with path.open("rb") as handle:
         head = handle.read(_SAMPLE_BYTES)
-        if head.startswith(codecs.BOM_UTF8):
-            return "utf-8-sig"
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return "utf-16"
-        if b"\x00" in head:
-            raise RegisterFormatError(
-                f"{shown}: the file is not text (it contains binary bytes) and is not a "
-                "recognised spreadsheet or GIS format. Export the register as CSV, XLSX, "
-                "ODS or GeoJSON."
-            )
-        controls = sum(head.count(bytes([b])) for b in (*range(1, 9), 11, 12, *range(14, 32)))
-        if head and controls / len(head) > 0.05:
-            raise RegisterFormatError(
-                f"{shown}: the file does not look like text ({controls} control bytes in the "
-                "first block). Export the register as CSV, XLSX, ODS or GeoJSON."
-            )
-        decoder = codecs.getincrementaldecoder("utf-8")()
+        if detect:
+            if head.startswith(codecs.BOM_UTF8):
+                encoding = "utf-8-sig"
+            elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                return "utf-16", True  # the fast reader is not used for UTF-16
+            elif b"\x00" in head:
+                raise RegisterFormatError(
+                    f"{shown}: the file is not text (it contains binary bytes) and is not a "
+                    "recognised spreadsheet or GIS format. Export the register as CSV, XLSX, "
+                    "ODS or GeoJSON."
+                )
+            controls = sum(head.count(bytes([b])) for b in (*range(1, 9), 11, 12, *range(14, 32)))
+            if head and controls / len(head) > 0.05:
+                raise RegisterFormatError(
+                    f"{shown}: the file does not look like text ({controls} control bytes in "
+                    "the first block). Export the register as CSV, XLSX, ODS or GeoJSON."
+                )
+        decoder = codecs.getincrementaldecoder("utf-8")() if detect and not encoding else None
+        failed = False
+        tail = b""
         block = head
-        try:
-            while block:
-                decoder.decode(block)
-                block = handle.read(16 * 1024 * 1024)
-            decoder.decode(b"", final=True)
-            return "utf-8"
-        except UnicodeDecodeError:
-            pass
-    # cp1252 is what Excel on Windows writes; latin-1 decodes any byte.
+        while block:
+            if not blank:
+                blank = any(p in block or p in tail + block[:2] for p in _BLANK_LINE)
+                tail = block[-2:]
+            if decoder is not None:
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError:
+                    decoder, failed = None, True
+            if blank and decoder is None:
+                break  # nothing more to learn
+            block = handle.read(16 * 1024 * 1024)
+        if decoder is not None:
+            try:
+                decoder.decode(b"", final=True)
+                encoding = "utf-8"
+            except UnicodeDecodeError:
+                failed = True
+    if failed:
+        encoding = _single_byte_encoding(path)
+    return encoding, blank
+
+
+def _single_byte_encoding(path: Path) -> str:
+    """cp1252 is what Excel on Windows writes; latin-1 decodes any byte."""
     try:
         with path.open("rb") as handle:
             cp1252 = codecs.getincrementaldecoder("cp1252")()
@@ -308,7 +339,9 @@ def _sniff_delimiter(sample: str, *, complete: bool = True) -> str:
     if not complete and len(lines) > 1:
         lines = lines[:-1]  # the last line of a partial sample may be cut short
     text = "\n".join(lines[:200])
-    best, best_score = ",", (-1.0, 0)
+    # A one-column file: any delimiter that does not occur keeps each line whole.
+    unused = next((c for c in DELIMITERS if c not in text), ",")
+    best, best_score = unused, (-1.0, 0)
     for candidate in DELIMITERS:
         if candidate not in text:
             continue
@@ -325,6 +358,8 @@ def _sniff_delimiter(sample: str, *, complete: bool = True) -> str:
             continue
         # Consistency counts most; more fields break ties (title rows are 1 field).
         share = float((np.asarray(counts) == modal).sum()) / len(counts)
+        if share <= 0.5 and len(counts) > 1:
+            continue  # no consistent layout with this delimiter
         score = (round(share, 2), modal)
         if score > best_score:
             best, best_score = candidate, score
@@ -340,7 +375,8 @@ def _read_delimited(
     delimiter: str | None,
     names: Sequence[str] | None,
 ) -> RawTable:
-    enc = encoding or _detect_encoding(path, shown)
+    detected, blank_lines = _scan_text(path, shown, detect=encoding is None)
+    enc = encoding or detected
     try:
         with path.open("r", encoding=enc, errors="strict", newline="") as handle:
             sample = handle.read(_SAMPLE_BYTES)
@@ -406,7 +442,7 @@ def _read_delimited(
 
     python_engine = len(sep) != 1 or ord(sep) > 127
     frame = None
-    if not python_engine and not _has_blank_lines(path):
+    if not python_engine and not blank_lines:
         frame = _read_with_pyarrow(path, enc, sep, skip_lines, column_names)
     try:
         if frame is None:
@@ -451,18 +487,6 @@ def _read_delimited(
         original_names=original,
         format="delimited",
     )
-
-
-def _has_blank_lines(path: Path) -> bool:
-    """True when the file has an empty line (the fast reader would skip it)."""
-    tail = b""
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(16 * 1024 * 1024), b""):
-            chunk = tail + block
-            if b"\n\n" in chunk or b"\n\r\n" in chunk or b"\r\r" in chunk:
-                return True
-            tail = chunk[-2:]
-    return False
 
 
 def _read_with_pyarrow(

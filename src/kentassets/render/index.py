@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date, datetime
 from importlib import resources
 from typing import Any
@@ -45,6 +45,14 @@ _LOAD_COLUMNS: dict[str, str] = {
     "top_reasons": "Main reasons",
 }
 _NUMERIC_LOAD = ("rows", "loaded", "excluded", "rejected")
+#: Names under which county_totals may give the savings target.
+_TARGET_KEYS = ("target_gbp", "savings_target_gbp")
+_OTHER_LABELS: dict[str, str] = {
+    "n_colocations": "Co-locations",
+    "n_shortlisted": "Shortlisted co-locations",
+    "n_districts": "Districts",
+    "annual_saving_short_gbp": "Saving a year from short-term opportunities",
+}
 _TOTAL_LABELS: dict[str, str] = {
     "annual_saving_gbp": "Estimated saving a year",
     "target_gbp": "Savings target",
@@ -105,9 +113,32 @@ def _css() -> str:
     return text.replace("</", "<\\/")
 
 
+def _first(totals: Mapping[str, Any], *keys: str) -> Any:
+    for key in keys:
+        if key in totals:
+            return totals[key]
+    return None
+
+
+def _label(key: str) -> str:
+    if key in _OTHER_LABELS:
+        return _OTHER_LABELS[key]
+    text = key.replace("_gbp", "").replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def _value(key: str, value: Any) -> str:
+    if isinstance(value, bool) or _float(value) is None:
+        return escape_html(value)
+    if key.endswith("_gbp"):
+        return _money(value)
+    number = _float(value)
+    return _num(value, 0 if number is not None and number.is_integer() else 2)
+
+
 def _totals_section(totals: Mapping[str, Any]) -> str:
     saving = _float(totals.get("annual_saving_gbp"))
-    target = _float(totals.get("target_gbp"))
+    target = _float(_first(totals, *_TARGET_KEYS))
     years = _float(totals.get("target_years"))
     over = _float(totals.get("saving_over_target_period_gbp"))
     if over is None and saving is not None and years is not None:
@@ -138,9 +169,11 @@ def _totals_section(totals: Mapping[str, Any]) -> str:
             f'<span style="width:{width:.1f}%"></span></div>',
         )
     others = [
-        f"<tr><th>{escape_html(key)}</th><td>{escape_html(value)}</td></tr>"
+        f"<tr><th>{escape_html(_label(str(key)))}</th><td>{_value(str(key), value)}</td></tr>"
         for key, value in totals.items()
-        if key not in _TOTAL_LABELS and not isinstance(value, Mapping | list | tuple)
+        if key not in _TOTAL_LABELS
+        and key not in _TARGET_KEYS
+        and not isinstance(value, Mapping | list | tuple)
     ]
     extra = f'<table class="kent-small">{"".join(others)}</table>' if others else ""
     return f'<div class="kent-cards">{"".join(cards)}</div>{extra}'
@@ -222,34 +255,49 @@ def _load_section(load_summary: pd.DataFrame | None, ledger_href: str | None) ->
         return link + "<p>No load summary.</p>"
     columns = [c for c in _LOAD_COLUMNS if c in load_summary.columns]
     columns += [c for c in load_summary.columns if c not in _LOAD_COLUMNS]
+    numeric = {
+        c for c in columns if c in _NUMERIC_LOAD or pd.api.types.is_numeric_dtype(load_summary[c])
+    }
+    agencies = (
+        load_summary["agency"].astype(str).str.strip().str.lower()
+        if "agency" in load_summary.columns
+        else pd.Series([], dtype=str)
+    )
+    has_total_row = bool(agencies.isin(["all", "total", "all agencies"]).any())
     head = "".join(
-        f'<th class="num">{escape_html(_LOAD_COLUMNS.get(c, c))}</th>'
-        if c in _NUMERIC_LOAD
-        else f"<th>{escape_html(_LOAD_COLUMNS.get(str(c), str(c)))}</th>"
+        f'<th class="num">{escape_html(_LOAD_COLUMNS.get(str(c), _label(str(c))))}</th>'
+        if c in numeric
+        else f"<th>{escape_html(_LOAD_COLUMNS.get(str(c), _label(str(c))))}</th>"
         for c in columns
     )
     body = []
-    for _, row in load_summary.iterrows():
+    for k, (_, row) in enumerate(load_summary.iterrows()):
         cells = []
         for c in columns:
             value = row[c]
-            if c in _NUMERIC_LOAD:
+            if c in numeric:
                 cells.append(f'<td class="num">{_num(value)}</td>')
             elif isinstance(value, list | tuple):
                 cells.append(f"<td>{escape_html('; '.join(str(v) for v in value))}</td>")
             else:
                 cells.append(f"<td>{escape_html(value)}</td>")
-        body.append(f"<tr>{''.join(cells)}</tr>")
+        total_row = has_total_row and agencies.iloc[k] in ("all", "total", "all agencies")
+        row_class = ' class="kent-total-row"' if total_row else ""
+        body.append(f"<tr{row_class}>{''.join(cells)}</tr>")
     foot = []
     for i, c in enumerate(columns):
-        if c in _NUMERIC_LOAD:
+        if has_total_row:
+            break
+        if c in numeric:
             total = pd.to_numeric(load_summary[c], errors="coerce").sum()
             foot.append(f'<td class="num">{_num(total)}</td>')
         else:
             foot.append("<td>Total</td>" if i == 0 else "<td></td>")
     return (
-        link + f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody>"
-        f"<tfoot><tr>{''.join(foot)}</tr></tfoot></table>"
+        link
+        + f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody>"
+        + (f"<tfoot><tr>{''.join(foot)}</tr></tfoot>" if foot else "")
+        + "</table>"
     )
 
 
@@ -274,7 +322,7 @@ def _params_section(params: Mapping[str, Any]) -> str:
         if isinstance(value, list | tuple | set | frozenset):
             text = ", ".join(str(v) for v in value)
         else:
-            text = "" if _missing(value) else str(value)
+            text = "(not set)" if _missing(value) else str(value)
         rows.append(f"<tr><th>{escape_html(key)}</th><td>{escape_html(text)}</td></tr>")
     return f"<table><tbody>{''.join(rows)}</tbody></table>"
 
@@ -296,6 +344,7 @@ def index_html(
     shade_by: str = "n_colocations",
     ledger_href: str | None = "load_ledger.csv",
     assets: gpd.GeoDataFrame | None = None,
+    sensitive_agencies: Collection[str] = frozenset(),
 ) -> str:
     """Return the county overview page as HTML.
 
@@ -335,6 +384,9 @@ def index_html(
         Relative link to the load ledger CSV, or None.
     assets
         Optional assets frame: adds an asset count per district.
+    sensitive_agencies
+        Accepted for symmetry with :func:`~kentassets.render.webmap.district_map`;
+        the index shows counts only, never an asset's name, address or position.
 
     Returns
     -------

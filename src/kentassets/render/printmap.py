@@ -481,14 +481,43 @@ def _colocation_rows(opportunities: pd.DataFrame) -> pd.DataFrame:
     return opportunities.loc[keep]
 
 
+@dataclass
+class _Common:
+    """What every page of one atlas shares (computed once)."""
+
+    sensitive: frozenset[str]
+    styles: dict[str, style.AgencyStyle]
+    abbr: dict[str, str]
+    sensitive_text: frozenset[str]  # lower-cased names/addresses of sensitive assets
+    colocations: pd.DataFrame  # multi-agency rows of the opportunities
+
+
+def _common(assets: gpd.GeoDataFrame, opportunities: gpd.GeoDataFrame,
+            sensitive_agencies: Iterable[str]) -> _Common:
+    sensitive = _sensitive_set(assets, sensitive_agencies)
+    agencies = set(_str_col(assets, schema.AGENCY).dropna().astype(str))
+    colocs = _colocation_rows(opportunities)
+    for joined in _str_col(colocs, "agencies").dropna().unique():
+        agencies.update(a.strip() for a in str(joined).split(";") if a.strip())
+    sens_rows = assets.loc[_str_col(assets, schema.AGENCY).isin(sensitive).fillna(False)
+                           .to_numpy() | _bool_col(assets, schema.SENSITIVE, False).to_numpy()]
+    sens_text = {
+        clean_text(v).lower()
+        for col in (schema.ADDRESS, schema.NAME)
+        for v in _str_col(sens_rows, col).dropna().unique()
+    } - {""}
+    return _Common(sensitive, style.agency_styles(agencies), _abbreviations(agencies),
+                   frozenset(sens_text), colocs)
+
+
 def _prepare_district(
     assets: gpd.GeoDataFrame,
     districts: gpd.GeoDataFrame,
-    opportunities: gpd.GeoDataFrame,
     code: str,
-    sensitive_agencies: Iterable[str],
-    styles: Mapping[str, style.AgencyStyle] | None = None,
+    common: _Common,
 ) -> _DistrictData:
+    from shapely.geometry import MultiPoint, Point
+
     codes = districts[schema.DISTRICT_CODE].astype(str)
     match = districts.loc[codes == str(code)]
     if match.empty:
@@ -501,20 +530,11 @@ def _prepare_district(
     name = clean_text(row.get(schema.DISTRICT_NAME, code), max_chars=60) or str(code)
     others = districts.loc[codes != str(code)]
     neighbours = [
-        (clean_text(r.get(schema.DISTRICT_NAME, ""), max_chars=40), r.geometry)
-        for _, r in others.iterrows()
-        if r.geometry is not None and not r.geometry.is_empty
+        (clean_text(n, max_chars=40), g)
+        for n, g in zip(_str_col(others, schema.DISTRICT_NAME), others.geometry, strict=True)
+        if g is not None and not g.is_empty
     ]
-
-    sensitive = _sensitive_set(assets, sensitive_agencies)
-    all_agencies = set(_str_col(assets, schema.AGENCY).dropna().astype(str))
-    opps_all = _colocation_rows(opportunities)
-    for joined in _str_col(opps_all, "agencies").dropna():
-        all_agencies.update(a.strip() for a in str(joined).split(";") if a.strip())
-    styles = dict(styles) if styles is not None else style.agency_styles(all_agencies)
-    for extra in all_agencies - set(styles):
-        styles.update({extra: style.agency_styles([extra])[extra]})
-    abbr = _abbreviations(all_agencies)
+    sensitive, abbr = common.sensitive, common.abbr
 
     in_d = _str_col(assets, schema.DISTRICT_CODE) == str(code)
     sub = assets.loc[in_d.fillna(False).to_numpy()]
@@ -528,8 +548,6 @@ def _prepare_district(
         {
             "x": np.where(is_sens, sx, x),
             "y": np.where(is_sens, sy, y),
-            "exact_x": x,
-            "exact_y": y,
             "agency": agency.to_numpy(),
             "sensitive": is_sens,
             "colocation_id": _str_col(sub, schema.COLOCATION_ID).to_numpy(),
@@ -538,60 +556,64 @@ def _prepare_district(
             "name": _str_col(sub, schema.NAME).to_numpy(),
         }
     )
-    counts = points.groupby("agency").size().to_dict()
+    counts = {str(k): int(v) for k, v in points.groupby("agency").size().items()}
 
-    opps = opps_all.loc[(_str_col(opps_all, schema.DISTRICT_CODE) == str(code)).fillna(False)]
-    sens_addresses = {
-        clean_text(v).lower()
-        for col in (schema.ADDRESS, schema.NAME)
-        for v in _str_col(assets.loc[_str_col(assets, schema.AGENCY).isin(sensitive).fillna(False)],
-                          col).dropna()
-    } - {""}
+    # per co-location: the largest open member's address, and sensitive membership
+    members = points.loc[points["colocation_id"].notna()]
+    open_members = members.loc[~members["sensitive"]]
+    biggest = open_members.sort_values("gia", ascending=False, na_position="last",
+                                       kind="mergesort").drop_duplicates("colocation_id")
+    place_of = {
+        str(cid): clean_text(addr) or clean_text(nm)
+        for cid, addr, nm in zip(biggest["colocation_id"], biggest["address"], biggest["name"],
+                                 strict=True)
+    }
+    sens_ids = set(members.loc[members["sensitive"], "colocation_id"].astype(str))
+    open_xy = {str(k): g[["x", "y"]].to_numpy() for k, g in
+               open_members.loc[open_members["colocation_id"].isin(sens_ids)]
+               .groupby("colocation_id", sort=False)}
+    sens_xy = {str(k): g[["x", "y"]].to_numpy()[0] for k, g in
+               members.loc[members["sensitive"]].groupby("colocation_id", sort=False)}
+    any_xy = {str(k): g[["x", "y"]].to_numpy() for k, g in
+              members.groupby("colocation_id", sort=False)}
+
+    opps = common.colocations
+    opps = opps.loc[(_str_col(opps, schema.DISTRICT_CODE) == str(code)).fillna(False).to_numpy()]
     rows = []
-    by_id = {str(k): g for k, g in points.groupby("colocation_id", sort=False, dropna=True)}
-    no_members = points.iloc[0:0]
-    for _, r in opps.iterrows():
-        cid = clean_text(r.get(schema.COLOCATION_ID), max_chars=16)
-        members = by_id.get(str(r.get(schema.COLOCATION_ID)), no_members)
-        geom = r.geometry if "geometry" in opps.columns else None
-        open_members = members.loc[~members["sensitive"]]
-        place = ""
-        if len(open_members):
-            best = open_members.sort_values("gia", ascending=False, na_position="last").iloc[0]
-            place = clean_text(best["address"]) or clean_text(best["name"])
-        if not place:
+    for r in opps.to_dict("records"):
+        raw_id = str(r.get(schema.COLOCATION_ID))
+        cid = clean_text(raw_id, max_chars=16)
+        geom = r.get("geometry")
+        place = place_of.get(raw_id, "")
+        has_sensitive = raw_id in sens_ids
+        if not place and not has_sensitive:
             candidate = clean_text(r.get("largest_address")) or clean_text(r.get("largest_name"))
-            if candidate.lower() not in sens_addresses and not members["sensitive"].any():
+            if candidate.lower() not in common.sensitive_text:
                 place = candidate
-        if members["sensitive"].any():
+        if has_sensitive:
             # rebuild the outline from the published positions of the other members
-            if len(open_members):
-                from shapely.geometry import MultiPoint
-
-                mp = MultiPoint(list(zip(open_members["x"], open_members["y"], strict=True)))
-                geom = mp.convex_hull.buffer(60.0, quad_segs=4)
+            xy = open_xy.get(raw_id)
+            if xy is not None and len(xy):
+                geom = MultiPoint([tuple(p) for p in xy]).convex_hull.buffer(60.0, quad_segs=4)
             else:
-                from shapely.geometry import Point
-
-                first = members.iloc[0]
-                geom = Point(first["x"], first["y"]).buffer(SENSITIVE_GRID_M / 2, quad_segs=8)
+                cx, cy = sens_xy[raw_id]
+                geom = Point(cx, cy).buffer(SENSITIVE_GRID_M / 2, quad_segs=8)
         geom = _polygonal(geom)
         if geom is None:
-            if not len(members):
+            xy = any_xy.get(raw_id)
+            if xy is None or not len(xy):
                 continue
-            from shapely.geometry import MultiPoint
-
-            geom = _polygonal(MultiPoint(list(zip(members["x"], members["y"], strict=True))))
+            geom = _polygonal(MultiPoint([tuple(p) for p in xy]))
         centre = geom.centroid
         names = [a.strip() for a in str(r.get("agencies") or "").split(";") if a.strip()]
+        flag = r.get("shortlisted", False)
         rows.append(
             {
                 "colocation_id": cid,
                 "cx": float(centre.x),
                 "cy": float(centre.y),
                 "geom": geom,
-                "shortlisted": bool(r.get("shortlisted", False) is True
-                                    or r.get("shortlisted", False) == 1),
+                "shortlisted": bool(flag is True or (not pd.isna(flag) and flag == 1)),
                 "district_rank": pd.to_numeric(r.get("district_rank"), errors="coerce"),
                 "rank": pd.to_numeric(r.get("rank"), errors="coerce"),
                 "place": place or "(location withheld)",
@@ -616,8 +638,8 @@ def _prepare_district(
     shortlist = colocs.loc[colocs["shortlisted"]].reset_index(drop=True)
     return _DistrictData(
         code=str(code), name=name, geom=match.geometry.union_all(), neighbours=neighbours,
-        points=points, colocations=colocs, shortlist=shortlist, styles=styles, abbr=abbr,
-        sensitive=sensitive, counts=counts,
+        points=points, colocations=colocs, shortlist=shortlist, styles=common.styles,
+        abbr=abbr, sensitive=sensitive, counts=counts,
     )
 
 
@@ -640,6 +662,23 @@ def _view(bounds: Sequence[float], box_w_mm: float, box_h_mm: float, pad: float 
     else:
         h = w / aspect
     return cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2
+
+
+def _clip(geom: Any, view: Sequence[float]) -> Any:
+    """``geom`` cut to a rectangle a little larger than the view (smaller PDF paths)."""
+    import shapely
+
+    xmin, xmax, ymin, ymax = view
+    mx, my = (xmax - xmin) * 0.02, (ymax - ymin) * 0.02
+    return shapely.clip_by_rect(geom, xmin - mx, ymin - my, xmax + mx, ymax + my)
+
+
+def _view_box(view: Sequence[float], margin: float) -> Any:
+    from shapely.geometry import box
+
+    xmin, xmax, ymin, ymax = view
+    mx, my = (xmax - xmin) * margin, (ymax - ymin) * margin
+    return box(xmin + mx, ymin + my, xmax - mx, ymax - my)
 
 
 def _intersects(view: Sequence[float], bounds: Sequence[float]) -> bool:
@@ -752,19 +791,26 @@ def _draw_map(
     ax.set_ylim(ymin, ymax)
     ax.set_aspect("equal", adjustable="box")
     ax.set_facecolor(_WATER)
-    for name, geom in data.neighbours:
-        if not _intersects(view, geom.bounds):
+    for name, full in data.neighbours:
+        if not _intersects(view, full.bounds):
+            continue
+        geom = _clip(full, view)
+        if geom.is_empty:
             continue
         _add_geom(ax, geom, facecolor=_NEIGHBOUR_FILL, edgecolor=style.NEIGHBOUR_EDGE,
                   lw=0.6, zorder=1)
         if map_style.neighbour_names and name:
-            p = geom.representative_point()
-            if xmin < p.x < xmax and ymin < p.y < ymax:
-                ax.text(p.x, p.y, name, fontsize=8, color="#8A8A8A",
-                        ha="center", va="center", zorder=1.5, clip_on=True, parse_math=False)
-    _add_geom(ax, data.geom, facecolor="white", edgecolor="none", zorder=1.2)
+            p = geom.intersection(_view_box(view, 0.04)).representative_point()
+            if p.is_empty:
+                continue
+            half = (_text_width_mm(name, 8.0) / 2 + 1.5) * (xmax - xmin) / box_w_mm
+            px = min(max(p.x, xmin + half), xmax - half)
+            ax.text(px, p.y, name, fontsize=8, color="#8A8A8A", ha="center", va="center",
+                    zorder=1.5, clip_on=True, parse_math=False)
+    own = _clip(data.geom, view)
+    _add_geom(ax, own, facecolor="white", edgecolor="none", zorder=1.2)
     _bng_frame(ax, view, labels=frame_labels)
-    _add_geom(ax, data.geom, facecolor="none", edgecolor=style.DISTRICT_EDGE, lw=1.4, zorder=2.6)
+    _add_geom(ax, own, facecolor="none", edgecolor=style.DISTRICT_EDGE, lw=1.4, zorder=2.6)
 
     colocs = data.colocations
     _draw_hulls(ax, colocs, view)
@@ -941,6 +987,7 @@ def label_overlaps(fig: Figure) -> list[tuple[str, str]]:
     """
     from matplotlib.text import Text
 
+    fig.draw_without_rendering()  # lay out the label boxes
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     out: list[tuple[str, str]] = []
     for ax in fig.axes:
@@ -964,16 +1011,26 @@ def _find_insets(
     map_w_mm: float,
     *,
     max_insets: int,
+    inset_w_mm: float,
     aspect: float,
+    zoom: float = 4.0,
     crowd_mm: float = 11.0,
     min_group: int = 3,
 ) -> list[tuple[str, tuple[float, float, float, float]]]:
-    """Windows around the places where co-location labels would crowd the main map."""
+    """Windows around the places where co-location labels would crowd the main map.
+
+    A window is centred on the densest remaining group of co-locations (three or
+    more within ``crowd_mm`` of each other at the main map's scale) and sized so
+    the inset shows it ``zoom`` times larger than the main map. Windows do not
+    overlap.
+    """
     if max_insets <= 0 or len(colocs) < min_group:
         return []
     xmin, xmax, _, _ = view
     m_per_mm = (xmax - xmin) / map_w_mm
     radius = crowd_mm * m_per_mm
+    w = max(inset_w_mm * m_per_mm / zoom, 600.0)
+    h = w / aspect
     xy = colocs[["cx", "cy"]].to_numpy(dtype=float)
     d2 = ((xy[:, None, :] - xy[None, :, :]) ** 2).sum(axis=2)
     near = d2 <= radius**2
@@ -981,21 +1038,20 @@ def _find_insets(
     out: list[tuple[str, tuple[float, float, float, float]]] = []
     for letter in "ABCD"[:max_insets]:
         counts = (near & remaining[None, :]).sum(axis=1) * remaining
-        best = int(np.argmax(counts))
-        if counts[best] < min_group:
+        window = None
+        for best in np.argsort(-counts, kind="stable"):
+            if counts[best] < min_group:
+                break
+            group = remaining & near[best]
+            cx, cy = xy[group, 0].mean(), xy[group, 1].mean()
+            cand = (cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2)
+            if all(cand[1] < o[0] or cand[0] > o[1] or cand[3] < o[2] or cand[2] > o[3]
+                   for _, o in out):
+                window = cand
+                break
+            remaining[best] = False  # its place is already covered by another inset
+        if window is None:
             break
-        group = remaining & (d2[best] <= (2.0 * radius) ** 2)
-        bounds = np.array([g.bounds for g in colocs.loc[group, "geom"]])
-        x0, y0 = bounds[:, 0].min(), bounds[:, 1].min()
-        x1, y1 = bounds[:, 2].max(), bounds[:, 3].max()
-        w = max(x1 - x0, 500.0) * 1.3
-        h = max(y1 - y0, 500.0) * 1.3
-        if w / h < aspect:
-            w = h * aspect
-        else:
-            h = w / aspect
-        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-        window = (cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2)
         covered = (xy[:, 0] > window[0]) & (xy[:, 0] < window[1]) & (
             xy[:, 1] > window[2]) & (xy[:, 1] < window[3])
         remaining &= ~covered
@@ -1042,9 +1098,27 @@ def _column_widths(columns: Sequence[_Column], rows: Sequence[Sequence[str]], wi
     total = sum(c.weight for c in columns if c.weight > 0)
     for i, col in enumerate(columns):
         if col.weight > 0:
-            widths[i] = max(rest * col.weight / total, 8.0)
+            head = max((_text_width_mm(w, size_pt, bold=True) for w in col.header.split()),
+                       default=0.0)
+            widths[i] = max(rest * col.weight / total, head + 2 * pad_mm + 0.3, 6.0)
     scale = min(1.0, width_mm / sum(widths))
     return [w * scale for w in widths]
+
+
+def _table_height_mm(columns: Sequence[_Column], rows: Sequence[Sequence[str]], width_mm: float,
+                     size_pt: float, max_lines: int) -> float:
+    """Height the header and all ``rows`` of a table need, in mm (as :func:`_draw_table`)."""
+    pad = 1.0
+    widths = _column_widths(columns, rows, width_mm, size_pt, pad)
+    line_mm = size_pt * _PT_MM * 1.2
+    head = max(len(_wrap_mm(c.header, widths[i] - 2 * pad, size_pt, 3, bold=True))
+               for i, c in enumerate(columns))
+    total = head * line_mm + 1.6
+    for row in rows:
+        n = max(len(_wrap_mm(clean_text(v), widths[i] - 2 * pad, size_pt, max_lines))
+                for i, v in enumerate(row))
+        total += n * line_mm + 1.5
+    return total
 
 
 def _draw_table(
@@ -1152,12 +1226,13 @@ def _shortlist_rows(shortlist: pd.DataFrame) -> list[list[str]]:
 # --------------------------------------------------------------------------- district page
 
 
-def _legend(page: _Page, box: tuple[float, float, float, float], data: _DistrictData) -> None:
+def _legend(page: _Page, x0: float, top: float, w: float, data: _DistrictData) -> float:
+    """Draw the legend with its top-left corner at (x0, top) mm; return its height in mm."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    x0, y0, w, h = box
-    ax = page.fig.add_axes(page.rect(x0, y0, w, h))
+    h = _legend_height_mm(data)
+    ax = page.fig.add_axes(page.rect(x0, top - h, w, h))
     ax.axis("off")
     size = 7.5
     chars = _chars_for(w - 9.0, size)
@@ -1185,13 +1260,16 @@ def _legend(page: _Page, box: tuple[float, float, float, float], data: _District
                     borderaxespad=0.0, handletextpad=0.6, labelspacing=0.45, handlelength=1.6)
     for t in [*leg.get_texts(), leg.get_title()]:
         t.set_parse_math(False)
+    extent = leg.get_window_extent(page.fig.canvas.get_renderer())  # type: ignore[attr-defined]
+    used = extent.height / page.fig.dpi * 25.4 + 1.5
     if data.sensitive & set(data.counts):
         note = ("* sensitive: each site is shown only at the centre of its 1 km grid square, "
                 "without name or address")
-        n_lines = len(handles) + 1.6
-        ax.text(0, 1 - n_lines * size * _PT_MM * 1.62 / h, "\n".join(
-            _wrap(note, _chars_for(w, MIN_FONT_PT), 2)), transform=ax.transAxes,
-            fontsize=MIN_FONT_PT, va="top", ha="left", color=_MUTED, parse_math=False)
+        lines = _wrap_mm(note, w, MIN_FONT_PT, 3)
+        page.text(x0, top - used, "\n".join(lines), fontsize=MIN_FONT_PT, va="top",
+                  ha="left", color=_MUTED, linespacing=1.25)
+        used += len(lines) * MIN_FONT_PT * _PT_MM * 1.3 + 1.0
+    return used
 
 
 def _legend_height_mm(data: _DistrictData) -> float:
@@ -1224,7 +1302,7 @@ def _draw_district_page(
     bottom = _footer(page, _attribution(attribution_year, boundary_source, synthetic),
                      page_label=page_label)
     gap = 7.0
-    col_w = 140.0 if big else 100.0
+    col_w = 140.0 if big else 112.0
     tick_pad = 5.0
     map_x = MARGIN_MM + tick_pad
     map_w = page.width_mm - 2 * MARGIN_MM - col_w - gap - tick_pad
@@ -1233,21 +1311,26 @@ def _draw_district_page(
     view = _view(data.geom.bounds, map_w, map_h)
 
     col_x = page.width_mm - MARGIN_MM - col_w
-    leg_h = _legend_height_mm(data)
-    _legend(page, (col_x, top - leg_h, col_w, leg_h), data)
+    leg_h = _legend(page, col_x, top, col_w, data)
     y = top - leg_h - 3.0
 
     # insets where labels would crowd the main map
     n_side = 2 if big else 1
     inset_w = (col_w - 4.0) / 2 if (n_side == 2 and max_insets >= 2) else col_w
     inset_h = min(inset_w * 0.95, 78.0 if big else 55.0)
+    table_pt = 7.0 if big else MIN_FONT_PT
+    rows = _shortlist_rows(data.shortlist)
+    table_need = _table_height_mm(_SHORTLIST_COLUMNS, rows, col_w, table_pt, 3) + 12.0
+    room = y - bottom - table_need
+    if room < inset_h + 10.0:
+        max_insets = 0  # the shortlist comes first: every id must be on the page
     windows = _find_insets(data.colocations, view, map_w, max_insets=min(max_insets, n_side),
-                           aspect=inset_w / inset_h)
+                           inset_w_mm=inset_w, aspect=inset_w / inset_h)
     if len(windows) == 1:
         inset_w = col_w
-        inset_h = 70.0 if big else 55.0
+        inset_h = min(70.0 if big else 55.0, max(room - 10.0, inset_h))
         windows = _find_insets(data.colocations, view, map_w, max_insets=1,
-                               aspect=inset_w / inset_h)
+                               inset_w_mm=inset_w, aspect=inset_w / inset_h)
     map_style = _MapStyle(marker_pt=4.2 if big else 3.4, label_pt=7.0 if big else MIN_FONT_PT,
                           neighbour_names=True, north=True)
     inset_style = _MapStyle(marker_pt=5.0 if big else 4.0, label_pt=MIN_FONT_PT + 0.5,
@@ -1281,10 +1364,9 @@ def _draw_district_page(
     ax.set_ylabel("Northing, km", fontsize=MIN_FONT_PT, color=_MUTED, labelpad=1.5)
 
     table_h = y - bottom - 1.0
-    rows = _shortlist_rows(data.shortlist)
     if rows:
         _draw_table(page, (col_x, bottom + 1.0, col_w, table_h), _SHORTLIST_COLUMNS, rows,
-                    size_pt=7.0 if big else MIN_FONT_PT,
+                    size_pt=table_pt,
                     title=f"Shortlist: {len(rows)} co-location{'s' if len(rows) != 1 else ''}",
                     more_note="Rank: in district (in county). Costs and savings £ a year.",
                     max_lines=3)
@@ -1364,8 +1446,8 @@ def district_pdf(
     del page_size
     with _rc():
         page = _new_page(paper)
-        data = _prepare_district(assets, districts, opportunities, district_code,
-                                 sensitive_agencies)
+        data = _prepare_district(assets, districts, district_code,
+                                 _common(assets, opportunities, sensitive_agencies))
         _draw_district_page(page, data, title=title, data_date=data_date, synthetic=synthetic,
                             params_note=params_note, attribution_year=attribution_year,
                             boundary_source=_boundary_source(districts, boundary_source),
@@ -1377,7 +1459,8 @@ def district_pdf(
 
 
 def _draw_county_map(ax: Axes, districts: gpd.GeoDataFrame, counts: Mapping[str, int],
-                     points: np.ndarray, box_w_mm: float, box_h_mm: float) -> None:
+                     points: np.ndarray, box_w_mm: float, box_h_mm: float,
+                     label_pt: float = 7.5) -> None:
     from matplotlib import colormaps
 
     view = _view(districts.total_bounds, box_w_mm, box_h_mm, pad=0.03)
@@ -1396,8 +1479,8 @@ def _draw_county_map(ax: Axes, districts: gpd.GeoDataFrame, counts: Mapping[str,
     for _, r in districts.iterrows():
         p = r.geometry.representative_point()
         n = counts.get(str(r[schema.DISTRICT_CODE]), 0)
-        name = clean_text(r.get(schema.DISTRICT_NAME, ""), max_chars=24)
-        ax.text(p.x, p.y, f"{name}\n{n:,}", ha="center", va="center", fontsize=7.5,
+        name = "\n".join(_wrap(clean_text(r.get(schema.DISTRICT_NAME, ""), max_chars=40), 13, 2))
+        ax.text(p.x, p.y, f"{name}\n{n:,}", ha="center", va="center", fontsize=label_pt,
                 zorder=5, parse_math=False, color=_TEXT, linespacing=1.15,
                 bbox={"boxstyle": "round,pad=0.2", "fc": "white", "alpha": 0.8, "ec": "none"})
     _bng_frame(ax, view, labels=True)
@@ -1453,6 +1536,8 @@ def _totals_lines(totals: Mapping[str, Any], n_colocs: int, n_short: int, n_asse
 
     annual = num("annual_saving_gbp")
     target = num("target_gbp")
+    if target is None:
+        target = num("savings_target_gbp")
     years = num("target_years")
     over = num("saving_over_target_period_gbp")
     if over is None and annual is not None and years is not None:
@@ -1517,7 +1602,8 @@ def _draw_cover(
     map_y = bottom + tick_pad + 2.0
     map_h = top - map_y - 6.0
     ax = page.fig.add_axes(page.rect(map_x, map_y, map_w, map_h))
-    _draw_county_map(ax, districts, counts, pts, map_w, map_h)
+    _draw_county_map(ax, districts, counts, pts, map_w, map_h,
+                     label_pt=7.5 if big else MIN_FONT_PT)
     page.text(map_x, top - 1.0, "Multi-agency co-locations by district (dots: co-locations)",
               fontsize=9.5, fontweight="bold", va="top")
 
@@ -1545,14 +1631,16 @@ def _draw_cover(
         bar.axis("off")
         bar.add_patch(Rectangle((0, 0), 1.0, 1, fc="#EEEEEE", ec="#555555", lw=0.6))
         bar.add_patch(Rectangle((0, 0.15), share, 0.7, fc=style.HULL_COLOUR, ec="none"))
-        y -= 6.0 + 2.0
-        page.text(col_x, y, f"Estimated savings over the target period reach {share:.0%} "
-                  "of the target (bar: 0 to target).", fontsize=7.5, va="top", color=_MUTED)
-        y -= 10.0
-    sweep_h = y - bottom - 22.0
+        bar.plot([1.0, 1.0], [-0.25, 1.25], color="#222222", lw=1.2, clip_on=False)
+        bar.text(1.0, -0.35, "target", ha="center", va="top", fontsize=MIN_FONT_PT,
+                 color=_TEXT, parse_math=False)
+        y -= 6.0 + 5.0
+        page.text(col_x, y, f"Estimated savings over the target period: {share:.0%} of the "
+                  "target (black line).", fontsize=7.5, va="top", color=_MUTED)
+        y -= 16.0
+    sweep_h = min(y - bottom - 14.0, 135.0 if big else 80.0)
     if sweep_h > 30:
-        sx = page.fig.add_axes(page.rect(col_x + 11.0, bottom + 14.0, col_w - 24.0,
-                                         min(sweep_h, 130.0)))
+        sx = page.fig.add_axes(page.rect(col_x + 11.0, y - sweep_h, col_w - 24.0, sweep_h))
         _draw_sweep(sx, sweep, eps_m)
 
 
@@ -1598,7 +1686,8 @@ def _draw_load_summary(
                 sums[key] += float(value)
         row += ["", clean_text(reasons)]
         rows.append(row)
-    if rows:
+    has_total = bool(rows) and rows[-1][0].strip().lower() in {"all", "total", "all agencies"}
+    if rows and not has_total:
         rows.append(["All agencies", *(_fmt_number(v) for v in sums.values()), "", ""])
     else:
         rows.append(["(no load summary given)", "", "", "", "", "", ""])
@@ -1790,11 +1879,9 @@ def write_atlas(
     """
     _paper_mm(paper)
     source = _boundary_source(districts, boundary_source)
-    sensitive = _sensitive_set(assets, sensitive_agencies)
+    common = _common(assets, opportunities, sensitive_agencies)
     codes = [str(c) for c in districts[schema.DISTRICT_CODE]]
     n_pages = len(codes) + 2
-    all_agencies = set(_str_col(assets, schema.AGENCY).dropna().astype(str))
-    styles = style.agency_styles(all_agencies)
     bookmarks: list[tuple[str, int]] = [("Cover: county summary", 0)]
 
     def pages() -> Iterable[Figure]:
@@ -1809,8 +1896,7 @@ def write_atlas(
         for i, code in enumerate(codes, start=2):
             with _rc():
                 page = _new_page(paper)
-                data = _prepare_district(assets, districts, opportunities, code, sensitive,
-                                         styles=styles)
+                data = _prepare_district(assets, districts, code, common)
                 bookmarks.append((data.name, i - 1))
                 _draw_district_page(page, data, title=title, data_date=data_date,
                                     synthetic=synthetic, params_note=params_note,

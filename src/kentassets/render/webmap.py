@@ -60,6 +60,7 @@ SENSITIVE_GRID_M = 1000.0
 #: Buffer round a generalised co-location hull, metres.
 _GENERALISED_HULL_BUFFER_M = 60.0
 _DOT = " \u00b7 "
+_NO_AGENCY = "(no agency)"
 
 _LEAFLET_CDN_JS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"
 _LEAFLET_CDN_CSS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"
@@ -216,8 +217,20 @@ def _attach(m: folium.Map, *, entry: str, payload: dict[str, Any], offline: bool
             if not re.fullmatch(r"map_[0-9a-f]+", map_name):
                 raise ValidationError(f"unexpected folium map name {map_name!r}")
             figure.header.add_child(_Raw(_head_html(offline=offline)), name=self.get_name())
+            # Data in a JSON script element: JSON.parse is much faster than a JS literal.
+            data_id = f"kentassets-data-{map_name}"
+            figure.html.add_child(
+                _Raw(
+                    f'<script type="application/json" id="{data_id}">'
+                    f"{json_for_script(payload)}</script>"
+                ),
+                name=self.get_name(),
+            )
             figure.script.add_child(
-                _Raw(f"window.KentAssetsMaps.{entry}({map_name}, {json_for_script(payload)});"),
+                _Raw(
+                    f"window.KentAssetsMaps.{entry}({map_name}, JSON.parse("
+                    f'document.getElementById("{data_id}").textContent));'
+                ),
                 name=self.get_name(),
             )
             return ""
@@ -400,7 +413,8 @@ def _boundary_source(districts: gpd.GeoDataFrame, boundary_source: str | None) -
 # --------------------------------------------------------------------------- #
 
 
-def _codes(values: pd.Series, *, missing: str = "") -> tuple[list[int], list[str]]:
+def _codes(values: pd.Series) -> tuple[list[int], list[str]]:
+    """Dictionary-encode text: codes (-1 missing) and the lookup list."""
     codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
     return [int(c) for c in codes], [str(u) for u in uniques]
 
@@ -412,6 +426,11 @@ def _float_list(values: pd.Series, digits: int) -> list[float | None]:
 
 def _str_list(values: pd.Series) -> list[str]:
     return [str(v) for v in values.astype("string").fillna("").to_numpy(dtype=object)]
+
+
+def _agency_list(assets: pd.DataFrame) -> list[str]:
+    """Agency names as text; a missing agency is shown as "(no agency)"."""
+    return [a or _NO_AGENCY for a in _str_list(assets[schema.AGENCY])]
 
 
 def _asset_payload(
@@ -428,7 +447,7 @@ def _asset_payload(
     else:
         lon, lat = [], []
     sens = sensitive.to_numpy(dtype=bool)
-    agencies = _str_list(sub[schema.AGENCY])
+    agencies = _agency_list(sub)
     names = _str_list(sub[schema.NAME])
     names = [
         _sensitive_label(a) if s else (nm or "(unnamed)")
@@ -441,8 +460,10 @@ def _asset_payload(
     use_codes, use_lookup = _codes(sub[schema.USE])
     tenure_codes, tenure_lookup = _codes(sub[schema.TENURE])
     status_codes, status_lookup = _codes(sub[schema.STATUS])
-    method_codes, method_lookup = _codes(sub[schema.LOCATION_METHOD])
-    file_codes, file_lookup = _codes(sub[schema.SOURCE_FILE])
+    # Sensitive rows are blanked before encoding, so their values never reach a lookup.
+    mask = pd.Series(sens, index=sub.index)
+    method_codes, method_lookup = _codes(sub[schema.LOCATION_METHOD].mask(mask))
+    file_codes, file_lookup = _codes(sub[schema.SOURCE_FILE].mask(mask))
     rows = pd.to_numeric(sub[schema.SOURCE_ROW], errors="coerce")
     coloc = (
         _str_list(sub[schema.COLOCATION_ID]) if schema.COLOCATION_ID in sub.columns else [""] * n
@@ -464,9 +485,9 @@ def _asset_payload(
             "cost": _float_list(sub[schema.ANNUAL_COST_GBP], 0),
             "addr": blank_sensitive(_str_list(sub[schema.ADDRESS])),
             "pc": blank_sensitive(_str_list(sub[schema.POSTCODE])),
-            "method": blank_sensitive(method_codes, -1),
+            "method": method_codes,
             "prec": blank_sensitive(_float_list(sub[schema.LOCATION_PRECISION_M], 0), None),
-            "file": blank_sensitive(file_codes, -1),
+            "file": file_codes,
             "row": blank_sensitive(_float_list(rows, 0), None),
             "coloc": coloc,
         },
@@ -765,11 +786,13 @@ def district_map(
     sensitive_all = _sensitive_mask(assets, sensitive_agencies)
     sensitive = sensitive_all.loc[sub.index]
 
-    styles = style.agency_styles(assets[schema.AGENCY].dropna().astype(str).unique())
-    agency_names = sorted(sub[schema.AGENCY].dropna().astype(str).unique())
+    # Styles from every agency in the estate, so colours match across maps and PDFs.
+    styles = style.agency_styles(set(_agency_list(assets)))
+    sub_agencies = pd.Series(_agency_list(sub), index=sub.index, dtype=object)
+    agency_names = sorted(set(sub_agencies))
     agency_index = {name: i for i, name in enumerate(agency_names)}
-    counts = sub[schema.AGENCY].astype(str).value_counts()
-    sensitive_agency_names = set(sub.loc[sensitive.to_numpy(), schema.AGENCY].astype(str))
+    counts = sub_agencies.value_counts()
+    sensitive_agency_names = set(sub_agencies[sensitive.to_numpy()])
     agencies_payload = [
         {
             "name": name,
@@ -828,7 +851,9 @@ def district_map(
 
     bounds = target_geom.bounds
     if len(sub):
-        minx, miny, maxx, maxy = sub.total_bounds
+        # Published positions only: an extreme sensitive site must not set the view.
+        px, py = _published_points(sub, sensitive)
+        minx, miny, maxx, maxy = px.min(), py.min(), px.max(), py.max()
         bounds = (
             min(bounds[0], minx),
             min(bounds[1], miny),
@@ -958,12 +983,15 @@ def district_summary(districts: gpd.GeoDataFrame, opportunities: gpd.GeoDataFram
     return out
 
 
-def _classes(values: np.ndarray) -> list[float]:
+def _classes(values: np.ndarray, *, integer: bool) -> list[float]:
+    """Quantile class edges: class k holds edges[k] < v <= edges[k + 1] (class 0 from edges[0])."""
     finite = values[np.isfinite(values)]
     if not len(finite) or finite.max() <= finite.min():
         return [0.0, float(finite.max()) if len(finite) else 1.0]
-    edges = np.unique(np.quantile(finite, np.linspace(0, 1, min(len(_RAMP), len(finite)) + 1)))
-    return [float(e) for e in edges]
+    edges = np.quantile(finite, np.linspace(0, 1, min(len(_RAMP), len(finite)) + 1))
+    if integer:
+        edges = np.round(edges)
+    return [float(e) for e in np.unique(edges)]
 
 
 def _class_colour(value: float, edges: list[float]) -> str:
@@ -972,7 +1000,7 @@ def _class_colour(value: float, edges: list[float]) -> str:
     n = len(edges) - 1
     if n <= 0:
         return _RAMP[0]
-    k = int(np.searchsorted(edges[1:-1], value, side="right"))
+    k = int(np.searchsorted(edges[1:-1], value, side="left"))
     pos = 0 if n == 1 else round(k * (len(_RAMP) - 1) / (n - 1))
     return _RAMP[int(pos)]
 
@@ -989,6 +1017,7 @@ def county_map(
     attribution_year: int = 2025,
     boundary_source: str | None = None,
     district_files: Mapping[str, Mapping[str, str]] | None = None,
+    sensitive_agencies: Collection[str] = frozenset(),
 ) -> folium.Map:
     """Return a county map with districts shaded by co-locations or saving.
 
@@ -1007,6 +1036,9 @@ def county_map(
     district_files
         District code -> ``{"html": relpath, "pdf": relpath}``; the district
         cards link to them.
+    sensitive_agencies
+        Accepted for symmetry with :func:`district_map`; the county map shows
+        counts and savings per district only, never an asset.
 
     Returns
     -------
@@ -1023,7 +1055,7 @@ def county_map(
         )
     summary = district_summary(districts, opportunities)
     values = summary[shade_by].to_numpy(dtype=float)
-    edges = _classes(values)
+    edges = _classes(values, integer=shade_by != _SAVING)
     files = district_files or {}
     crs = districts.crs or schema.CRS
     items: list[dict[str, Any]] = []
@@ -1067,9 +1099,11 @@ def county_map(
             }
         )
     legend_rows = []
-    for lo, hi, colour in _legend_classes(edges):
-        lo_text = _money(lo) if shade_by == _SAVING else _num(lo)
-        hi_text = _money(hi) if shade_by == _SAVING else _num(hi)
+    for k, (lo, hi, colour) in enumerate(_legend_classes(edges)):
+        if shade_by == _SAVING:
+            lo_text, hi_text = _money(lo), _money(hi)
+        else:  # whole numbers: classes 7-10, 11-13, ...
+            lo_text, hi_text = _num(lo if k == 0 else lo + 1), _num(hi)
         text = lo_text if lo_text == hi_text else f"{lo_text} \u2013 {hi_text}"
         legend_rows.append(
             f'<li><span class="kent-ramp" style="background:{colour}"></span>'
@@ -1101,5 +1135,5 @@ def county_map(
 def _legend_classes(edges: list[float]) -> list[tuple[float, float, str]]:
     out = []
     for lo, hi in itertools.pairwise(edges):
-        out.append((lo, hi, _class_colour(lo, edges)))
+        out.append((lo, hi, _class_colour(hi, edges)))
     return out or [(edges[0], edges[-1], _RAMP[0])]

@@ -389,6 +389,7 @@
     /* hulls */
     var hullLayer = L.featureGroup();
     var labels = L.layerGroup();
+    var labelList = [];  /* in rank order: better-ranked labels win collisions */
     /* with many co-locations, label them only when zoomed in */
     var labelZoom = data.hulls.length > 150 ? 14 : (data.hulls.length > 40 ? 12 : 0);
     var hullById = {};
@@ -397,8 +398,11 @@
         fillColor: data.style.hull, fillOpacity: 0.18}});
       /* labels are markers, not permanent tooltips: tooltips force a layout each */
       var label = el("span", null, h.id);
-      labels.addLayer(L.marker(h.label_point, {interactive: false, keyboard: false,
-        icon: L.divIcon({className: "kent-hull-label", html: label, iconSize: null})}));
+      var labelMarker = L.marker(h.label_point, {interactive: false, keyboard: false,
+        icon: L.divIcon({className: "kent-hull-label", html: label, iconSize: null})});
+      labelMarker.kentText = h.id;
+      labels.addLayer(labelMarker);
+      labelList.push(labelMarker);
       poly.bindPopup(function () {
         var card = el("div", "kent-card kent-hull-card");
         card.innerHTML = h.card_html;  /* built by Python with escape_html */
@@ -422,12 +426,32 @@
         }
       });
     });
+    function declutter() {
+      /* hide labels that would overlap a better-ranked one (greedy, screen space) */
+      var placed = [];
+      var view = map.getBounds().pad(0.2);
+      labelList.forEach(function (mk) {
+        var node = mk.getElement();
+        if (!node) { return; }
+        var ll = mk.getLatLng();
+        if (!view.contains(ll)) { node.style.display = "none"; return; }
+        var pt = map.latLngToContainerPoint(ll);
+        var w = 7 * String(mk.kentText).length + 10;
+        var box = {x0: pt.x - w / 2, x1: pt.x + w / 2, y0: pt.y - 20, y1: pt.y};
+        var clash = placed.some(function (b) {
+          return box.x0 < b.x1 && box.x1 > b.x0 && box.y0 < b.y1 && box.y1 > b.y0;
+        });
+        node.style.display = clash ? "none" : "";
+        if (!clash) { placed.push(box); }
+      });
+    }
     function syncLabels() {
       var show = map.hasLayer(hullLayer) && map.getZoom() >= labelZoom;
       if (show && !map.hasLayer(labels)) { labels.addTo(map); }
       if (!show && map.hasLayer(labels)) { map.removeLayer(labels); }
+      if (show) { declutter(); }
     }
-    map.on("zoomend overlayadd overlayremove", syncLabels);
+    map.on("zoomend moveend overlayadd overlayremove", syncLabels);
     overlays["Co-locations (" + data.hulls.length + ")"] = hullLayer;
 
     /* markers */
