@@ -58,21 +58,27 @@ def main() -> None:
             print(f"load_districts (cached): {time.perf_counter() - start:6.2f} s")
 
     path = args.boundaries or (SHARED_BSC if SHARED_BSC.is_file() else None)
-    districts = load_districts(path)
-    print(f"boundaries: {districts.attrs['boundary_source']} ({path or 'cache/derived'})")
+    runs = [("official" if path else "derived", load_districts(path))]
+    if path is not None and not args.skip_derive:
+        runs.append(("derived", derived))
+    for label, districts in runs:
+        _bench_assign(label, districts, args.points)
 
+
+def _bench_assign(label: str, districts: gpd.GeoDataFrame, n_points: int) -> None:
     rng = np.random.default_rng(20261125)
     minx, miny, maxx, maxy = districts.total_bounds
-    xy = rng.uniform([minx, miny], [maxx, maxy], size=(args.points, 2))
+    xy = rng.uniform([minx, miny], [maxx, maxy], size=(n_points, 2))
     assets = gpd.GeoDataFrame(geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=CRS)
     postcode_districts = pd.Series(pd.NA, index=assets.index, dtype="string")
     start = time.perf_counter()
     out = assign_districts(assets, districts, postcode_districts=postcode_districts)
     assign_s = time.perf_counter() - start
-    rate = args.points / assign_s
-    print(f"assign_districts: {args.points:,} points in {assign_s:.2f} s ({rate:,.0f} points/s)")
-    print(out[DISTRICT_METHOD].value_counts().to_string())
-
+    counts = out[DISTRICT_METHOD].value_counts().to_dict()
+    print(
+        f"assign_districts ({label} boundaries): {n_points:,} points in {assign_s:.2f} s "
+        f"({n_points / assign_s:,.0f} points/s); {counts}"
+    )
 
 if __name__ == "__main__":
     main()

@@ -227,6 +227,17 @@ def test_assign_reprojects_assets(square_districts: gpd.GeoDataFrame) -> None:
     assert out.crs == "EPSG:4326"
 
 
+def test_assign_polygon_assets_use_a_point_on_their_surface(
+    square_districts: gpd.GeoDataFrame,
+) -> None:
+    assets = gpd.GeoDataFrame(
+        geometry=[box(574_000, 154_000, 574_050, 154_030), Point(551_000, 151_000)], crs=CRS
+    )
+    out = assign_districts(assets, square_districts)
+    assert out[DISTRICT_CODE].tolist() == ["E07000903", "E07000901"]
+    assert out.geometry.geom_type.tolist() == ["Polygon", "Point"]  # geometry unchanged
+
+
 def test_assign_empty_frame(square_districts: gpd.GeoDataFrame) -> None:
     out = assign_districts(_assets([]), square_districts)
     assert len(out) == 0

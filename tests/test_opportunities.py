@@ -92,6 +92,8 @@ def test_columns_and_non_colocations() -> None:
     assert pd.isna(single["score"]) and pd.isna(single["rank"]) and pd.isna(single["horizon"])
     assert not single["shortlisted"]
     assert opp.attrs["scoring_params"].as_of_date == AS_OF
+    assert opp.attrs["params"]["as_of_date"] == "2026-10-31"
+    assert opp.attrs["params"]["space_standard_m2_per_fte"] == 8.0
 
 
 def test_overrides_change_the_formula() -> None:
@@ -265,7 +267,7 @@ def test_county_totals() -> None:
     assert totals["annual_saving_gbp"] == pytest.approx(96_000)
     assert totals["saving_over_target_period_gbp"] == pytest.approx(384_000)
     assert totals["share_of_target"] == pytest.approx(0.384)
-    assert totals["by_horizon"] == {"short": 2, "medium": 0, "long": 0}
+    assert (totals["n_short"], totals["n_medium"], totals["n_long"]) == (2, 0, 0)
     with pytest.raises(ValidationError, match="target_years"):
         county_totals(opp, target_years=0)
 

@@ -290,7 +290,8 @@ def assign_districts(
     geoms = points_frame.geometry.to_numpy()
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     is_point = shapely.get_type_id(geoms) == 0
-    points = np.where(present, geoms, None)
+    points = np.array(geoms, dtype=object)
+    points[~present] = None
     other = present & ~is_point
     if other.any():
         points[other] = shapely.point_on_surface(geoms[other])

@@ -608,18 +608,20 @@ def combine_results(results: Sequence[LoadResult]) -> LoadResult:
             first_label = pd.Series(assets.index, index=assets.index).groupby(key).transform(
                 "first"
             )
-            for label in assets.index[dup.to_numpy()]:
-                first = int(first_label.loc[label])
-                ledger.loc[label, LEDGER_STATUS] = REJECTED
-                ledger.loc[label, LEDGER_REASON] = REASON_DUPLICATE_ID
-                ledger.loc[label, LEDGER_MESSAGE] = (
-                    f"Asset id '{ledger.loc[label, LEDGER_ASSET_ID]}' of "
-                    f"{ledger.loc[label, LEDGER_AGENCY]} was already loaded from "
-                    f"{ledger.loc[first, LEDGER_FILE]} row {ledger.loc[first, LEDGER_ROW]}; "
-                    f"this record ({ledger.loc[label, LEDGER_FILE]} row "
-                    f"{ledger.loc[label, LEDGER_ROW]}) was not loaded. Give each asset its "
-                    "own id, or remove the repeated record."
-                )
+            labels = assets.index[dup.to_numpy()]
+            firsts = first_label.loc[labels].to_numpy()
+            here = ledger.loc[labels]
+            there = ledger.loc[firsts].set_axis(labels)
+            ledger.loc[labels, LEDGER_STATUS] = REJECTED
+            ledger.loc[labels, LEDGER_REASON] = REASON_DUPLICATE_ID
+            ledger.loc[labels, LEDGER_MESSAGE] = (
+                "Asset id '" + here[LEDGER_ASSET_ID].astype(str) + "' of "
+                + here[LEDGER_AGENCY].astype(str) + " was already loaded from "
+                + there[LEDGER_FILE].astype(str) + " row " + there[LEDGER_ROW].astype(str)
+                + "; this record (" + here[LEDGER_FILE].astype(str) + " row "
+                + here[LEDGER_ROW].astype(str) + ") was not loaded. Give each asset its own "
+                "id, or remove the repeated record."
+            )
             assets = assets.loc[~dup.to_numpy()]
         assets = assets.copy()
         assets[SITE_ID] = assign_sites(assets)
@@ -861,7 +863,7 @@ def _assign_districts(
     districts: gpd.GeoDataFrame,
     *,
     postcode_districts: pd.Series | None,
-    cell_m: float = 1000.0,
+    cell_m: float = 500.0,
 ) -> pd.DataFrame:
     """District code, name and method per point, as :func:`districts.assign_districts`.
 

@@ -411,7 +411,8 @@ def score_opportunities(
         The cluster table (same index) plus :data:`OPPORTUNITY_COLUMNS`. Only
         co-locations (``is_colocation``) are scored; other rows have missing
         values and ``shortlisted`` False. ``attrs["scoring_params"]`` holds the
-        parameters used (``as_of_date`` resolved).
+        :class:`ScoringParams` used (``as_of_date`` resolved), ``attrs["params"]``
+        the same as a flat dict of plain values.
 
     Raises
     ------
@@ -607,6 +608,13 @@ def score_opportunities(
         min_score=p.shortlist_min_score,
     )
     out.attrs["scoring_params"] = p
+    # plain values, for the CSV outputs' parameter columns (traceability)
+    out.attrs["params"] = {
+        f.name: (";".join(getattr(p, f.name)) if isinstance(getattr(p, f.name), tuple)
+                 else str(getattr(p, f.name)) if isinstance(getattr(p, f.name), dt.date)
+                 else getattr(p, f.name))
+        for f in fields(p)
+    }
     geometry = out.geometry.name
     ordered = [c for c in out.columns if c != geometry] + [geometry]
     return out[ordered]
@@ -887,7 +895,8 @@ def county_totals(
         ``n_colocations``, ``n_shortlisted``, ``n_districts`` (with a shortlist),
         ``annual_saving_gbp``, ``annual_saving_short_gbp`` (short horizon only),
         ``saving_over_target_period_gbp``, ``savings_target_gbp``, ``target_years``,
-        ``share_of_target`` (0-1, may exceed 1), ``by_horizon`` (shortlisted counts).
+        ``share_of_target`` (0-1, may exceed 1), ``n_short``, ``n_medium``, ``n_long``
+        (shortlisted opportunities per horizon).
 
     Raises
     ------
@@ -928,6 +937,6 @@ def county_totals(
         "savings_target_gbp": float(savings_target_gbp),
         "target_years": int(target_years),
         "share_of_target": period / savings_target_gbp,
-        "by_horizon": {k: int(v) for k, v in horizons.items()},
+        **{f"n_{k}": int(v) for k, v in horizons.items()},
     }
 

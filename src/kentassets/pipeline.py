@@ -376,6 +376,7 @@ def write_outputs(
         load_summary=a.load_summary,
         paper=options.paper,
         params_note=_params_note(a.params),
+        eps_m=float(a.params["eps_m"]),
         **common,
     )
     files.append(atlas)
@@ -395,7 +396,7 @@ def write_outputs(
 
 def _params_note(params: Mapping[str, Any]) -> str:
     parts = [f"eps {params.get('eps_m')} m", f"min agencies {params.get('min_agencies')}"]
-    if "space_standard_m2_per_fte" in params:
+    if params.get("space_standard_m2_per_fte") is not None:
         parts.append(f"space standard {params['space_standard_m2_per_fte']} m\u00b2/FTE")
     return ", ".join(parts)
 

@@ -31,6 +31,21 @@ from ..safety import guard_csv_frame
 
 logger = logging.getLogger(__name__)
 
+_DRIVERS = {
+    ".gpkg": "GPKG",
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".shp": "ESRI Shapefile",
+    ".fgb": "FlatGeobuf",
+}
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 #: File that marks a folder as written by kentassets (and so safe to replace).
 MARKER = ".kentassets-output"
 _TMP_PREFIX = ".kentassets-tmp-"
@@ -40,9 +55,11 @@ _TMP_PREFIX = ".kentassets-tmp-"
 def _temporary_sibling(path: Path, suffix: str = "") -> Iterator[Path]:
     """Yield a temporary file path beside ``path``; remove it if still there on exit."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix + ".tmp", dir=path.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp" + suffix, dir=path.parent)
     os.close(fd)
     tmp = Path(name)
+    # mkstemp makes private files; outputs get the usual permissions.
+    os.chmod(tmp, 0o666 & ~_umask())
     try:
         yield tmp
     finally:
@@ -114,6 +131,11 @@ def write_vector(
         OGR driver name, e.g. ``"GPKG"`` or ``"GeoJSON"``.
     """
     target = Path(path)
+    driver = driver or _DRIVERS.get(target.suffix.lower())
+    if driver is None:
+        raise OutputError(
+            f"{target}: unknown vector format; use one of {', '.join(sorted(_DRIVERS))}."
+        )
     out = frame.copy()
     for col in out.columns:
         if col == out.geometry.name:
@@ -208,6 +230,7 @@ def atomic_output_dir(
     parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(parent)
     tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{final.name}-", dir=parent))
+    os.chmod(tmp, 0o777 & ~_umask())
     (tmp / MARKER).write_text(
         "This folder was written by kentassets; a new build replaces it.\n", encoding="utf-8"
     )

@@ -20,6 +20,7 @@ import geopandas as gpd
 import pandas as pd
 
 from kentassets import __version__, schema
+from kentassets.errors import ValidationError
 from kentassets.render import style
 from kentassets.render.webmap import (
     county_map,
@@ -104,6 +105,22 @@ def _date_text(value: date | datetime | str | None) -> str:
     if isinstance(value, datetime | date):
         return f"{value.day} {value:%B %Y}"
     return str(value)
+
+
+def _num_cell(value: Any, *, money: bool = False) -> str:
+    number = _float(value)
+    sort = "" if number is None else f' data-sort="{number:.6g}"'
+    text = _money(value) if money else _num(value)
+    return f'<td class="num"{sort}>{text}</td>'
+
+
+def _script() -> str:
+    text = (
+        resources.files("kentassets.render").joinpath("templates", "index.js").read_text("utf-8")
+    )
+    if "</script" in text.lower():
+        raise ValidationError("index.js must not contain '</script'; refusing to inline it")
+    return text
 
 
 def _css() -> str:
@@ -218,11 +235,11 @@ def _districts_section(
             name = f'<a href="{escape_html(html_href)}">{name}</a>'
         cells = [f"<td>{name}</td>", f"<td>{escape_html(code)}</td>"]
         if counts is not None:
-            cells.append(f'<td class="num">{_num(counts.get(code, 0))}</td>')
+            cells.append(_num_cell(counts.get(code, 0)))
         cells += [
-            f'<td class="num">{_num(row["n_colocations"])}</td>',
-            f'<td class="num">{_num(row["n_shortlisted"])}</td>',
-            f'<td class="num">{_money(row["saving_gbp"])}</td>',
+            _num_cell(row["n_colocations"]),
+            _num_cell(row["n_shortlisted"]),
+            _num_cell(row["saving_gbp"], money=True),
             f"<td>{_DOT.join(links) if links else _DASH}</td>",
         ]
         rows.append(f"<tr>{''.join(cells)}</tr>")
@@ -238,8 +255,8 @@ def _districts_section(
     ]
     header = "".join(f'<th class="num">{h}</th>' if h in numeric else f"<th>{h}</th>" for h in head)
     return (
-        f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody>"
-        f"<tfoot><tr>{''.join(foot)}</tr></tfoot></table>"
+        f'<table class="kent-sortable"><thead><tr>{header}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody><tfoot><tr>{''.join(foot)}</tr></tfoot></table>"
     )
 
 
@@ -464,5 +481,6 @@ page in a browser to use it, or see each district's PDF map.</p>
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape_html(title)}</title>\n"
-        f"<style>{_css()}</style>\n</head>\n<body>{body}\n</body>\n</html>\n"
+        f"<style>{_css()}</style>\n</head>\n<body>{body}\n"
+        f"<script>{_script()}</script>\n</body>\n</html>\n"
     )

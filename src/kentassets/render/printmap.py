@@ -1791,11 +1791,10 @@ def write_figure_pdf(
     pathlib.Path
         The path written.
 
-    Examples
-    --------
-    >>> fig = district_pdf(assets, districts, opportunities,
-    ...                    district_code="E07000110")  # doctest: +SKIP
-    >>> write_figure_pdf(fig, "out/maidstone.pdf")  # doctest: +SKIP
+    Notes
+    -----
+    Typical use: ``write_figure_pdf(district_pdf(assets, districts, opportunities,
+    district_code="E07000110"), "out/maidstone.pdf")``.
     """
     when = _pdf_date(creation_date, data_date)
     data = _figures_to_pdf([fig], _metadata(title or "District map", when,
