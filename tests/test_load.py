@@ -480,6 +480,36 @@ def test_read_manifest_synthetic(tmp_path: Path, districts, postcodes) -> None:
     assert set(result.column_map) == {"kcc.csv", "police.csv"}
 
 
+def test_xlsx_register_with_title_rows(tmp_path: Path, districts, postcodes) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Sites"
+    sheet.append(["NHS estate (synthetic)"])
+    sheet.append(["Site code", "Site name", "Latitude", "Longitude", "GIA", "Lease End"])
+    sheet.append(["RVV01", "Clinic", 51.2746, 0.5225, "1,200", pd.Timestamp("2030-01-31")])
+    sheet.append(["RVV02", "Store", "TBC", "TBC", 80, None])
+    path = tmp_path / "nhs.xlsx"
+    book.save(path)
+    result = read_register(path, agency="NHS", districts=districts, postcodes=postcodes)
+    check_invariants(result, rows=2)
+    assert result.ledger["row"].tolist() == [3, 4]
+    assert result.ledger["sheet"].tolist() == ["Sites", "Sites"]
+    asset = result.assets.iloc[0]
+    assert asset["gia_m2"] == 1200 and asset["lease_end"] == pd.Timestamp("2030-01-31")
+    assert result.ledger.loc[1, "reason"] == "coordinates_invalid"
+
+
+@pytest.mark.slow
+def test_sample_estate_loads_with_every_row_accounted_for(tmp_path: Path, districts) -> None:
+    sample = pytest.importorskip("kentassets.sample")
+    manifest = sample.write_sample_estate(tmp_path / "estate")
+    result = read_manifest(manifest, districts=districts, progress=False)
+    check_invariants(result)
+    assert len(result.assets) > 0.9 * len(result.ledger)
+
+
 # --- real files ---------------------------------------------------------------------------------
 
 
@@ -578,6 +608,7 @@ _NAMES = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -118,7 +118,9 @@ def test_demo_ledger_accounts_for_every_row(demo_out: Path, sample_manifest: Pat
     # the planted defects of the sample estate are reported
     assert (ledger[schema.LEDGER_STATUS] == schema.REJECTED).any()
     assert (ledger[schema.LEDGER_STATUS] == schema.EXCLUDED).any()
-    assert ledger[schema.LEDGER_MESSAGE].notna().all()
+    not_loaded = ledger[ledger[schema.LEDGER_STATUS] != schema.LOADED]
+    assert not_loaded[schema.LEDGER_MESSAGE].notna().all()
+    assert not_loaded[schema.LEDGER_REASON].notna().all()
 
 
 def test_demo_colocations_cover_every_district(demo_out: Path) -> None:

@@ -364,10 +364,17 @@ def _postcode_points(
     """Postcode centroids of the study area and of other districts within ``margin_m``."""
     if isinstance(postcodes, PostcodeDirectory):
         study = postcodes.in_districts(codes)  # loads every postcode area letter
-        # The directory holds every loaded postcode; neighbours outside the study area
-        # shape the outer boundaries. PostcodeDirectory has no public accessor for them.
-        frame = getattr(postcodes, "_frame", study)
-        frame = frame if len(frame) else study
+        # Neighbours outside the study area shape the outer boundaries.
+        if len(study):
+            box = (
+                float(study[PC_EASTING].min()) - margin_m,
+                float(study[PC_NORTHING].min()) - margin_m,
+                float(study[PC_EASTING].max()) + margin_m,
+                float(study[PC_NORTHING].max()) + margin_m,
+            )
+            frame = postcodes.within_bounds(box)
+        else:
+            frame = study
     else:
         frame = postcodes
     missing = [c for c in (PC_EASTING, PC_NORTHING, PC_DISTRICT) if c not in frame.columns]

@@ -521,8 +521,10 @@ def read_manifest(
         If a register cannot be read.
     """
     manifest = parse_manifest(path)
-    if postcodes is None:
-        postcodes = PostcodeDirectory(manifest.postcodes) if manifest.postcodes else None
+    if postcodes is None:  # one directory for every register: it caches what it reads
+        postcodes = (
+            PostcodeDirectory(manifest.postcodes) if manifest.postcodes else PostcodeDirectory()
+        )
     if districts is None:
         from . import districts as _districts
 

@@ -198,6 +198,32 @@ class PostcodeDirectory:
         return frame.loc[mask]
 
 
+    def within_bounds(self, bounds_m: tuple[float, float, float, float]) -> pd.DataFrame:
+        """Every postcode with a centroid inside a box, whatever its district.
+
+        Parameters
+        ----------
+        bounds_m
+            ``(minx, miny, maxx, maxy)`` in British National Grid metres.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by postcode key, columns ``easting``, ``northing``,
+            ``district_code``. For the packaged directory every postcode area
+            letter is loaded.
+        """
+        if self.path is None:
+            self._ensure_letters(_packaged_letters())
+        frame = self._frame
+        if len(frame) == 0:
+            return frame
+        minx, miny, maxx, maxy = bounds_m
+        east, north = frame[PC_EASTING], frame[PC_NORTHING]
+        mask = east.between(minx, maxx) & north.between(miny, maxy)
+        return frame.loc[mask.fillna(False).astype(bool)]
+
+
 def _packaged_letters() -> list[str]:
     names = [p.name for p in resources.files(_ONSPD_PACKAGE).iterdir()]
     return sorted(

@@ -115,9 +115,7 @@ def _num_cell(value: Any, *, money: bool = False) -> str:
 
 
 def _script() -> str:
-    text = (
-        resources.files("kentassets.render").joinpath("templates", "index.js").read_text("utf-8")
-    )
+    text = resources.files("kentassets.render").joinpath("templates", "index.js").read_text("utf-8")
     if "</script" in text.lower():
         raise ValidationError("index.js must not contain '</script'; refusing to inline it")
     return text
@@ -210,8 +208,8 @@ def _districts_section(
     head = ["District", "Code"]
     if counts is not None:
         head.append("Assets")
-    head += ["Co-locations", "Shortlisted", "Estimated saving a year", "Maps"]
-    numeric = {"Assets", "Co-locations", "Shortlisted", "Estimated saving a year"}
+    head += ["Co-locations", "Shortlisted", "Shortlist saving a year", "Maps"]
+    numeric = {"Assets", "Co-locations", "Shortlisted", "Shortlist saving a year"}
     rows: list[str] = []
     for _, row in summary.iterrows():
         code = str(row[schema.DISTRICT_CODE])

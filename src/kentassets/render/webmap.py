@@ -943,7 +943,8 @@ def district_summary(districts: gpd.GeoDataFrame, opportunities: gpd.GeoDataFram
     -------
     pandas.DataFrame
         One row per district in ``districts`` order: ``district_code``,
-        ``district_name``, ``n_colocations``, ``saving_gbp``, ``n_shortlisted``.
+        ``district_name``, ``n_colocations``, ``saving_gbp`` (estimated annual saving
+        of the district's shortlist, as in the county totals), ``n_shortlisted``.
     """
     out = pd.DataFrame(
         {
@@ -967,9 +968,15 @@ def district_summary(districts: gpd.GeoDataFrame, opportunities: gpd.GeoDataFram
         else:
             rows = opportunities
         n_col.append(len(rows))
+        # The saving shown is the shortlist's, as in the county totals.
+        listed = (
+            rows[rows[_SHORTLISTED].fillna(False).astype(bool)]
+            if _SHORTLISTED in rows.columns
+            else rows
+        )
         saving.append(
-            float(pd.to_numeric(rows[_SAVING], errors="coerce").sum())
-            if _SAVING in rows.columns
+            float(pd.to_numeric(listed[_SAVING], errors="coerce").sum())
+            if _SAVING in listed.columns
             else float("nan")
         )
         shortlisted.append(
