@@ -121,9 +121,9 @@ def test_browser_index(page: Browser, inputs: dict[str, Any], tmp_path: Path) ->
     assert sorted(labels) == sorted(["Maidstone", HOSTILE_IMG])
     # The districts table sorts by a column when its heading is clicked.
     first_row = page.page.locator("table.kent-sortable tbody tr").first
-    page.page.locator("table.kent-sortable th", has_text="Estimated saving").click()
+    page.page.locator("table.kent-sortable th", has_text="Shortlist saving").click()
     assert "E07000105" in first_row.inner_text()  # £25,000 before £125,000
-    page.page.locator("table.kent-sortable th", has_text="Estimated saving").click()
+    page.page.locator("table.kent-sortable th", has_text="Shortlist saving").click()
     assert "Maidstone" in first_row.inner_text()
     page.page.wait_for_timeout(300)
     ARTIFACTS.mkdir(exist_ok=True)

@@ -148,7 +148,9 @@ def test_sensitive_agency_never_published(sample_manifest: Path, tmp_path: Path)
     texts["assets.gpkg"] = pd.DataFrame(assets_gpkg.drop(columns="geometry")).to_csv()
     for fname, text in texts.items():
         for value in names + addresses:
-            assert value not in text, f"{value!r} leaked into {fname}"
+            # whole values only: "3 Tower Hill" must not match inside "73 Tower Hill"
+            pattern = r"(?<![\w])" + re.escape(value) + r"(?![\w])"
+            assert not re.search(pattern, text), f"{value!r} leaked into {fname}"
     # no published point lies at a sensitive asset's exact location
     exact = np.column_stack([secret.geometry.x, secret.geometry.y])
     pub = np.column_stack([assets_gpkg.geometry.x, assets_gpkg.geometry.y])

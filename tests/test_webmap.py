@@ -173,7 +173,7 @@ def make_opportunities(assets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                 "district_rank": rank,
                 "horizon": "short",
                 "horizon_reason": "lease ends soon",
-                "shortlisted": rank == 1,
+                "shortlisted": True,
                 "geometry": hull,
             }
         )

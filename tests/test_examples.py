@@ -1,0 +1,117 @@
+"""Every example script runs from the repository root and writes what it says.
+
+Each script runs as a subprocess (``python examples/x.py --out TMP``) with a
+small sample estate, so the examples cannot rot.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples"
+SMALL = ["--n-assets", "600"]
+
+
+def run(script: str, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run an example from the repository root; fail with its output if it fails."""
+    proc = subprocess.run(
+        [sys.executable, str(EXAMPLES / script), "--out", str(out), "--quiet", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, f"{script} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}"
+    return proc
+
+
+def test_every_example_is_tested_and_documented() -> None:
+    scripts = sorted(p.name for p in EXAMPLES.glob("*.py"))
+    assert scripts == [
+        "bring_your_own_registers.py",
+        "build_from_manifest.py",
+        "choose_distance.py",
+        "quick_start.py",
+    ]
+    for name in scripts:
+        source = (EXAMPLES / name).read_text(encoding="utf-8")
+        doc = ast.get_docstring(ast.parse(source))
+        assert doc and f"python examples/{name}" in doc, f"{name}: docstring says how to run it"
+        assert "import kentassets as ka" in source
+        assert "from kentassets" not in source, f"{name}: use the public API only"
+
+
+def test_quick_start(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = run("quick_start.py", out, *SMALL)
+    assert "co-locations at 250 m" in proc.stdout
+    shortlist = pd.read_csv(out / "shortlist.csv")
+    assert len(shortlist) > 0
+    assert {"district_code", "colocation_id", "saving_gbp", "horizon"} <= set(shortlist.columns)
+    summary = pd.read_csv(out / "load_summary.csv")
+    assert summary["agency"].iloc[-1] == "All"
+    page = (out / "maidstone.html").read_text(encoding="utf-8")
+    assert "Maidstone" in page and "KentAssetsMaps" in page
+    assert (out / "sample-estate" / "manifest.toml").is_file()
+
+
+def test_bring_your_own_registers(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = run("bring_your_own_registers.py", out)
+    ledger = pd.read_csv(out / "load_ledger.csv")
+    assert len(ledger) == 11  # every input row accounted for
+    problems = ledger[ledger["status"] != "loaded"].set_index("asset_id")
+    assert problems["reason"].to_dict() == {
+        "KCC-005": "coordinates_invalid",
+        "KCC-002": "duplicate_asset_id",
+        "KP-03": "outside_study_area",
+        "VCS-3": "postcode_not_found",
+    }
+    assert "row 5: rejected (coordinates_invalid)" in proc.stdout
+    column_map = pd.read_csv(out / "column_map.csv").set_index("field")
+    assert column_map.loc["postcode", "community_buildings.csv"] == "Where we are"
+    assert column_map.loc["asset_id", "police_sites.xlsx"] == "Site ID"
+    assert (out / "registers" / "manifest.toml").is_file()
+
+
+def test_bring_your_own_registers_with_a_manifest(tmp_path: Path) -> None:
+    """``--manifest`` reads the user's registers (here: the ones the first run wrote)."""
+    first = tmp_path / "first"
+    run("bring_your_own_registers.py", first)
+    out = tmp_path / "second"
+    manifest = first / "registers" / "manifest.toml"
+    run("bring_your_own_registers.py", out, "--manifest", str(manifest))
+    assert len(pd.read_csv(out / "load_ledger.csv")) == 11
+    assert not (out / "registers").exists()
+
+
+def test_choose_distance(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run("choose_distance.py", out, *SMALL)
+    sweep = pd.read_csv(out / "eps_sweep.csv")
+    assert sweep["eps_m"].tolist() == [25, 50, 100, 150, 250, 400, 600, 1000]
+    assert (sweep["n_colocations"] > 0).all()
+    assert (out / "eps_sweep.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    by_distance = pd.read_csv(out / "by_distance.csv")
+    assert by_distance["eps_m"].tolist() == [100, 250, 500, 1000]
+    by_standard = pd.read_csv(out / "by_space_standard.csv")
+    # A tighter standard needs less office space and leaves more surplus.
+    assert by_standard["office_need_m2"].is_monotonic_increasing
+    assert by_standard["surplus_office_m2"].is_monotonic_decreasing
+
+
+@pytest.mark.slow
+def test_build_from_manifest(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = run("build_from_manifest.py", out, *SMALL, "--offline")
+    assert f"files to {out}" in proc.stdout
+    for name in ("index.html", "atlas.pdf", "load_ledger.csv", "opportunities.csv",
+                 "maidstone.html", "maidstone.pdf"):
+        assert (out / name).is_file(), name
