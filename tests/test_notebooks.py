@@ -9,6 +9,7 @@ skip; install one into the environment with ``python -m ipykernel install
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -86,15 +87,20 @@ def test_notebook_uses_only_the_public_api(path: Path) -> None:
 def test_notebook_runs(path: Path, kernel_name: str, tmp_path: Path) -> None:
     from nbclient import NotebookClient
 
+    workdir = tmp_path / "cwd"
+    scratch = tmp_path / "tmp"  # the notebooks' temporary folders, removed by pytest
+    workdir.mkdir()
+    scratch.mkdir()
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb,
         kernel_name=kernel_name,
         timeout=TIMEOUT_S,
-        resources={"metadata": {"path": str(tmp_path)}},  # the kernel's working folder
+        resources={"metadata": {"path": str(workdir)}},  # the kernel's working folder
     )
     start = time.perf_counter()
-    client.execute()  # raises CellExecutionError naming the cell on any error
+    # Raises CellExecutionError naming the cell on any error.
+    client.execute(env={**os.environ, "TMPDIR": str(scratch)})
     elapsed = time.perf_counter() - start
 
     for i, cell in enumerate(nb.cells):
@@ -107,7 +113,8 @@ def test_notebook_runs(path: Path, kernel_name: str, tmp_path: Path) -> None:
     for text in EXPECTED[path.stem]:
         assert text in shown, f"{path.name}: expected {text!r} among the outputs"
     # Nothing written into the working folder by accident (notebooks use temp folders).
-    assert list(tmp_path.iterdir()) == []
+    assert list(workdir.iterdir()) == []
+    assert list(scratch.iterdir()), "the notebook should write into a temporary folder"
     # The file on disk is untouched: execution happened in memory only.
     assert all(
         cell.outputs == []

@@ -224,6 +224,9 @@ def analyse(
     scoring: dict[str, Any] = {}
     if options.space_standard_m2_per_fte is not None:
         scoring["space_standard_m2_per_fte"] = options.space_standard_m2_per_fte
+    if data_date is not None:
+        # Lease horizons are judged at the data date, so outputs do not change by day.
+        scoring["as_of_date"] = data_date
     opportunities = score_opportunities(coloc, assets, **scoring)
     sweep = sweep_eps(
         assets,
