@@ -17,9 +17,13 @@ renderers' heavy dependencies (folium, matplotlib) load only when needed.
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# The library logs; the application (the CLI, a notebook) decides what to show.
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 #: Public name -> module that defines it.
 _EXPORTS: dict[str, str] = {

@@ -286,6 +286,16 @@ class ColocationResult:
         grouped.columns = cols[2:]
         return grouped.reset_index()
 
+    def __repr__(self) -> str:
+        p = self.params
+        n_col = int(self.clusters[schema.IS_COLOCATION].sum()) if len(self.clusters) else 0
+        return (
+            f"<ColocationResult: {n_col} co-locations, {len(self.clusters) - n_col} "
+            f"single-agency clusters, {int(self.colocation_ids.notna().sum())} of "
+            f"{len(self.labels)} assets in co-locations; {p.method}, eps {p.eps_m:g} m, "
+            f"min_assets {p.min_assets}, min_agencies {p.min_agencies}>"
+        )
+
     def _repr_html_(self) -> str:
         from .safety import escape_html
 

@@ -662,9 +662,9 @@ def _shortlist_mask(
 def shortlist(
     opportunities: gpd.GeoDataFrame,
     *,
-    min_per_district: int = 5,
-    max_per_district: int = 10,
-    min_score: float = 40.0,
+    min_per_district: int | None = None,
+    max_per_district: int | None = None,
+    min_score: float | None = None,
 ) -> gpd.GeoDataFrame:
     """The best opportunities of each district, for the district workshops.
 
@@ -679,9 +679,10 @@ def shortlist(
     opportunities
         The frame of :func:`score_opportunities`.
     min_per_district, max_per_district
-        Size limits of each district's list.
+        Size limits of each district's list. ``None`` uses the values the
+        opportunities were scored with (5 and 10 by default).
     min_score
-        Score needed beyond ``min_per_district``.
+        Score needed beyond ``min_per_district``; ``None`` as above (40).
 
     Returns
     -------
@@ -693,9 +694,26 @@ def shortlist(
     ValidationError
         When ``min_per_district`` exceeds ``max_per_district``.
     """
+    scored = opportunities.attrs.get("params", {})
+    defaults = ScoringParams()
+
+    def _pick(value: float | None, key: str, default: float) -> float:
+        if value is not None:
+            return value
+        stored = scored.get(key) if isinstance(scored, dict) else None
+        return default if stored is None else stored
+
     mask = _shortlist_mask(
-        opportunities, min_per_district=min_per_district, max_per_district=max_per_district,
-        min_score=min_score,
+        opportunities,
+        min_per_district=int(
+            _pick(min_per_district, "shortlist_min_per_district",
+                  defaults.shortlist_min_per_district)
+        ),
+        max_per_district=int(
+            _pick(max_per_district, "shortlist_max_per_district",
+                  defaults.shortlist_max_per_district)
+        ),
+        min_score=float(_pick(min_score, "shortlist_min_score", defaults.shortlist_min_score)),
     )
     chosen = opportunities[mask.to_numpy()]
     return chosen.sort_values([schema.DISTRICT_CODE, DISTRICT_RANK], kind="stable")

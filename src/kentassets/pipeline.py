@@ -20,7 +20,9 @@ import geopandas as gpd
 import pandas as pd
 
 from . import schema
+from ._progress import progress as progress_bar
 from .errors import ValidationError
+from .load import LoadResult
 from .safety import generalise_sensitive, safe_filename
 
 logger = logging.getLogger(__name__)
@@ -68,15 +70,25 @@ class BuildOptions:
     paper: str = "A3"
 
     def __post_init__(self) -> None:
+        from .colocation import ClusterParams
+        from .opportunities import ScoringParams
+
         if not 1.0 <= float(self.eps_m) <= 10_000.0:
             raise ValidationError(
                 f"eps_m={self.eps_m}: the co-location distance must be between 1 and "
                 "10,000 metres (250 is the default)."
             )
-        if int(self.min_agencies) < 1:
-            raise ValidationError(f"min_agencies={self.min_agencies}: must be at least 1.")
-        if int(self.min_assets) < 1:
-            raise ValidationError(f"min_assets={self.min_assets}: must be at least 1.")
+        # The stage parameters check their own ranges, with messages that state them.
+        ClusterParams(
+            eps_m=self.eps_m,
+            min_assets=self.min_assets,
+            min_agencies=self.min_agencies,
+            method=self.method,
+        )
+        for eps in self.sweep_eps_m:
+            ClusterParams(eps_m=eps)
+        if self.space_standard_m2_per_fte is not None:
+            ScoringParams(space_standard_m2_per_fte=self.space_standard_m2_per_fte)
         if self.paper not in PAPERS:
             raise ValidationError(f"paper={self.paper!r}: choose one of {', '.join(PAPERS)}.")
         if self.savings_target_gbp < 0 or self.target_years < 1:
@@ -156,16 +168,6 @@ class BuildReport:
             f"print {self.out_dir / 'atlas.pdf'} for workshops",
         ]
         return "\n".join(lines)
-
-
-def _progress(
-    iterable: Iterable[Any], *, enabled: bool, desc: str, total: int | None = None
-) -> Any:
-    if not enabled:
-        return iterable
-    from tqdm.auto import tqdm
-
-    return tqdm(iterable, desc=desc, total=total, unit="district", leave=False)
 
 
 def analyse(
@@ -348,7 +350,7 @@ def write_outputs(
     )
     district_files: dict[str, dict[str, str]] = {}
     codes = a.district_codes()
-    for code in _progress(codes, enabled=progress, desc="Rendering districts"):
+    for code in progress_bar(codes, enabled=progress, desc="Rendering districts", unit="district"):
         stem = district_file_stem(code, names[code])
         fmap = webmap.district_map(
             pub_assets, a.districts, pub_opps, district_code=code, offline=options.offline, **common
@@ -405,7 +407,7 @@ def _params_note(params: Mapping[str, Any]) -> str:
 
 
 def build(
-    manifest: str | PathLike[str],
+    manifest: str | PathLike[str] | LoadResult,
     out_dir: str | PathLike[str],
     *,
     boundaries: str | PathLike[str] | None = None,
@@ -419,7 +421,9 @@ def build(
     Parameters
     ----------
     manifest
-        TOML manifest listing the registers (see the README).
+        TOML manifest listing the registers (see the README), or a
+        :class:`~kentassets.load.LoadResult` already read (its manifest, when it
+        has one, gives the title, data date and study area).
     out_dir
         Output folder. It is replaced atomically: a failed build leaves the
         previous one intact. It may not hold the input registers.
@@ -451,21 +455,33 @@ def build(
     base = options or BuildOptions()
     if overrides:
         base = BuildOptions(**{**asdict(base), **overrides})
-    spec = parse_manifest(manifest)
-    inputs = [r.path for r in spec.registers]
+    manifest_path: str | PathLike[str] | None = None
+    if isinstance(manifest, LoadResult):
+        load: LoadResult | None = manifest
+        spec = manifest.manifest
+    else:
+        load = None
+        manifest_path = manifest
+        spec = parse_manifest(manifest)
+    inputs = [r.path for r in spec.registers] if spec is not None else []
     check_output_dir(Path(out_dir), inputs=inputs, allow_inputs=allow_inputs_folder)
-    postcodes = PostcodeDirectory(spec.postcodes) if spec.postcodes else PostcodeDirectory()
-    boundary_path = boundaries if boundaries is not None else spec.boundaries
-    districts = load_districts(boundary_path, codes=spec.study_area, postcodes=postcodes)
-    load = read_manifest(manifest, postcodes=postcodes, districts=districts, progress=progress)
+    study_area = spec.study_area if spec is not None else schema.DEFAULT_STUDY_AREA
+    postcodes = PostcodeDirectory(spec.postcodes if spec else None)
+    boundary_path = boundaries if boundaries is not None else (spec.boundaries if spec else None)
+    districts = load_districts(boundary_path, codes=study_area, postcodes=postcodes)
+    if load is None:
+        assert manifest_path is not None
+        load = read_manifest(
+            manifest_path, postcodes=postcodes, districts=districts, progress=progress
+        )
     analysis = analyse(
         load,
         districts,
         options=base,
-        title=spec.title,
-        data_date=spec.data_date,
-        synthetic=spec.synthetic,
-        sensitive_agencies=spec.sensitive_agencies,
+        title=spec.title if spec else None,
+        data_date=spec.data_date if spec else None,
+        synthetic=spec.synthetic if spec else False,
+        sensitive_agencies=spec.sensitive_agencies if spec else (),
     )
     with atomic_output_dir(out_dir, inputs=inputs, allow_inputs=allow_inputs_folder) as tmp:
         written = write_outputs(analysis, tmp, options=base, progress=progress)

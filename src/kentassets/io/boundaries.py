@@ -244,7 +244,8 @@ def read_boundaries(
         geometry=gpd.GeoSeries(dissolved[GEOMETRY].to_numpy(), crs=CRS),
         crs=CRS,
     )
-    out.attrs["vintage"] = code_col.upper()
+    # "LAD24CD" names the vintage; a file already in kentassets' own columns has none.
+    out.attrs["vintage"] = code_col.upper() if code_col.upper() != DISTRICT_CODE.upper() else ""
     logger.info("Read %d district boundaries (%s) from %s", len(out), code_col, path)
     return out
 

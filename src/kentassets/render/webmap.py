@@ -762,8 +762,20 @@ def district_map(
     Raises
     ------
     ValidationError
-        If ``district_code`` is not in ``districts``.
+        If ``district_code`` is not in ``districts``, or co-locations are given
+        but the assets carry no ``colocation_id`` (label them first with
+        ``ColocationResult.label_assets``).
     """
+    has_colocations = len(opportunities) > 0 and (
+        schema.IS_COLOCATION not in opportunities.columns
+        or bool(opportunities[schema.IS_COLOCATION].fillna(False).astype(bool).any())
+    )
+    if has_colocations and schema.COLOCATION_ID not in assets.columns:
+        raise ValidationError(
+            "the assets have no colocation_id column, so the co-location cards would list "
+            "no members; pass colocs.label_assets(assets) where colocs is the result of "
+            "find_colocations"
+        )
     codes = districts[schema.DISTRICT_CODE].astype("string")
     if not codes.eq(district_code).any():
         known = ", ".join(sorted(codes.dropna().unique()))

@@ -1,0 +1,45 @@
+"""Progress bars for long steps, in terminals and notebooks, and easy to silence."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def progress(
+    iterable: Iterable[T],
+    *,
+    enabled: bool = True,
+    desc: str = "",
+    total: int | None = None,
+    unit: str = "it",
+) -> Iterator[T] | Iterable[T]:
+    """Wrap ``iterable`` in a tqdm progress bar, or return it unchanged.
+
+    In Jupyter the bar is a widget when ``ipywidgets`` is installed, else text;
+    in a terminal it is text on standard error.
+
+    Parameters
+    ----------
+    iterable
+        What to iterate over.
+    enabled
+        ``False`` returns ``iterable`` itself (no output at all).
+    desc, total, unit
+        Passed to tqdm.
+
+    Examples
+    --------
+    >>> list(progress(range(3), enabled=False))
+    [0, 1, 2]
+    """
+    if not enabled:
+        return iterable
+    if importlib.util.find_spec("ipywidgets") is not None:
+        from tqdm.auto import tqdm
+    else:
+        from tqdm import tqdm
+    return tqdm(iterable, desc=desc, total=total, unit=unit, leave=False)
