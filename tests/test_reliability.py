@@ -167,3 +167,11 @@ def test_sensitive_agency_never_published(sample_manifest: Path, tmp_path: Path)
     dist, _ = cKDTree(pub).query(exact)
     snapped = np.all(np.isclose(np.mod(pub[dist < 1.0], 1000.0), 500.0))
     assert snapped, "a sensitive asset was published at its exact location"
+
+
+def test_same_input_gives_byte_identical_outputs(built: Path, demo_out: Path) -> None:
+    """The demo (CLI) and a library build of the same sample estate write the same bytes."""
+    first, second = _snapshot(demo_out), _snapshot(built)
+    assert sorted(first) == sorted(second)
+    differing = sorted(name for name in first if first[name] != second[name])
+    assert differing == []

@@ -325,11 +325,17 @@ def write_outputs(
     gpkg_assets = pub_assets.drop(columns=[schema.LEASE_END]).assign(
         **{schema.LEASE_END: pub_assets[schema.LEASE_END].dt.strftime("%Y-%m-%d")}
     )
-    files.append(outputs.write_vector(gpkg_assets, folder / "assets.gpkg", layer="assets"))
+    stamp = a.data_date or dt.date(2000, 1, 1)
+    files.append(
+        outputs.write_vector(gpkg_assets, folder / "assets.gpkg", layer="assets", timestamp=stamp)
+    )
     colocs = pub_opps[pub_opps[schema.IS_COLOCATION].fillna(False).astype(bool)]
     files.append(
         outputs.write_vector(
-            colocs.to_crs(schema.CRS_WGS84), folder / "colocations.geojson", driver="GeoJSON"
+            colocs.to_crs(schema.CRS_WGS84),
+            folder / "colocations.geojson",
+            driver="GeoJSON",
+            layer="colocations",
         )
     )
     table = pd.DataFrame(colocs.drop(columns=colocs.geometry.name))

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import logging
 import os
@@ -116,6 +117,7 @@ def write_vector(
     *,
     layer: str | None = None,
     driver: str | None = None,
+    timestamp: dt.datetime | dt.date | None = None,
 ) -> Path:
     """Write a GeoDataFrame with pyogrio (GeoPackage, GeoJSON...), atomically.
 
@@ -129,6 +131,9 @@ def write_vector(
         Layer name (GeoPackage).
     driver
         OGR driver name, e.g. ``"GPKG"`` or ``"GeoJSON"``.
+    timestamp
+        Modification time recorded inside a GeoPackage; give one (e.g. the data
+        date) for byte-identical files from run to run.
     """
     target = Path(path)
     driver = driver or _DRIVERS.get(target.suffix.lower())
@@ -148,9 +153,32 @@ def write_vector(
             out[col] = out[col].astype("float64")
     with _temporary_sibling(target, suffix=target.suffix) as tmp:
         tmp.unlink()  # OGR wants to create the file itself
-        out.to_file(tmp, layer=layer, driver=driver, engine="pyogrio", index=False)
+        with _gdal_current_date(timestamp):
+            out.to_file(
+                tmp, layer=layer or target.stem, driver=driver, engine="pyogrio", index=False
+            )
         os.replace(tmp, target)
     return target
+
+
+@contextlib.contextmanager
+def _gdal_current_date(timestamp: dt.datetime | dt.date | None) -> Iterator[None]:
+    """Set GDAL's OGR_CURRENT_DATE (the GeoPackage change date) for one write."""
+    if timestamp is None:
+        yield
+        return
+    import pyogrio
+
+    if not isinstance(timestamp, dt.datetime):
+        timestamp = dt.datetime(timestamp.year, timestamp.month, timestamp.day)
+    previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options(
+        {"OGR_CURRENT_DATE": timestamp.strftime("%Y-%m-%dT%H:%M:%S.000Z")}
+    )
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
 
 
 def _is_ours(folder: Path) -> bool:

@@ -251,8 +251,30 @@ def map_html(m: folium.Map) -> str:
     str
         The page, ready to be written as UTF-8. Offline maps are self-contained.
     """
-    html: str = m.get_root().render()
+    root = m.get_root()
+    _stable_ids(root)
+    html: str = root.render()
     return html.replace("<html>", '<html lang="en">', 1)
+
+
+def _stable_ids(root: Any) -> None:
+    """Replace folium's random element ids by ids numbered in tree order.
+
+    folium names every element with a random UUID, so two renders of the same
+    map would differ. Numbering them makes the same input give the same bytes.
+    """
+    stack = [root]
+    seen: set[int] = set()
+    counter = 0
+    while stack:
+        element = stack.pop(0)
+        if id(element) in seen:
+            continue
+        seen.add(id(element))
+        if hasattr(element, "_id"):
+            counter += 1
+            element._id = f"{counter:032x}"
+        stack.extend(getattr(element, "_children", {}).values())
 
 
 # --------------------------------------------------------------------------- #
