@@ -406,9 +406,9 @@ def write_outputs(
 
 
 def _params_note(params: Mapping[str, Any]) -> str:
-    parts = [f"eps {params.get('eps_m')} m", f"min agencies {params.get('min_agencies')}"]
+    parts = [f"eps {params.get('eps_m'):g} m", f"min agencies {params.get('min_agencies')}"]
     if params.get("space_standard_m2_per_fte") is not None:
-        parts.append(f"space standard {params['space_standard_m2_per_fte']} m\u00b2/FTE")
+        parts.append(f"space standard {params['space_standard_m2_per_fte']:g} m\u00b2/FTE")
     return ", ".join(parts)
 
 
