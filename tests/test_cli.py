@@ -65,3 +65,46 @@ def test_build_refuses_output_into_inputs_folder(
     assert code == EXIT_ERROR
     assert "input register" in capsys.readouterr().err
     assert sorted(p.name for p in sample_manifest.parent.iterdir()) == before
+
+
+def test_boundaries_download_offline_says_how_to_supply_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # port 9 (discard) on loopback: nothing listens, the request fails at once
+    code = main(
+        [
+            "boundaries",
+            "download",
+            "--url",
+            "http://127.0.0.1:9/query",
+            "--cache-dir",
+            str(tmp_path),
+            "-q",
+        ]
+    )
+    assert code == EXIT_ERROR
+    err = capsys.readouterr().err
+    assert "--boundaries" in err
+    assert len(err.strip().splitlines()) == 1
+    assert not any(tmp_path.iterdir())
+
+
+def test_validate_with_official_boundaries(
+    sample_manifest: Path, shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    boundaries = shared_data / "boundaries" / "lad_may2024_bsc_kent_medway.geojson"
+    ledger = tmp_path / "ledger.csv"
+    code = main(
+        [
+            "validate",
+            str(sample_manifest),
+            "--boundaries",
+            str(boundaries),
+            "--ledger",
+            str(ledger),
+            "-q",
+        ]
+    )
+    assert code == EXIT_OK
+    assert "Kent Police" in capsys.readouterr().out
+    assert ledger.read_text(encoding="utf-8-sig").count("outside_study_area") >= 2

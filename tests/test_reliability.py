@@ -164,8 +164,9 @@ def test_sensitive_agency_never_published(sample_manifest: Path, tmp_path: Path)
     pub = np.column_stack([assets_gpkg.geometry.x, assets_gpkg.geometry.y])
     from scipy.spatial import cKDTree
 
-    dist, _ = cKDTree(pub).query(exact)
-    snapped = np.all(np.isclose(np.mod(pub[dist < 1.0], 1000.0), 500.0))
+    dist, nearest = cKDTree(pub).query(exact)
+    # a published point at a secret location may only be a grid-square centre
+    snapped = np.all(np.isclose(np.mod(pub[nearest[dist < 1.0]], 1000.0), 500.0))
     assert snapped, "a sensitive asset was published at its exact location"
 
 

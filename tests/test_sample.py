@@ -434,3 +434,30 @@ def test_planted_defects_in_the_load_ledger(folder: Path,
                       & ledger["file"].astype(str).str.endswith(defect.file)]
         assert len(rows) >= 1, defect
         assert rows["status"].iloc[-1] == defect.expected_status, (defect, rows.to_dict())
+
+
+# --- sample_estate: the cached load used by docstrings and notebooks ---------------------
+
+
+@pytest.mark.slow
+def test_sample_estate_is_loaded_once_and_needs_no_files() -> None:
+    import kentassets as ka
+
+    first = ka.sample_estate()
+    assert ka.sample_estate(n_assets=600, seed=sample.SAMPLE_SEED) is first  # one cache key
+    assert len(first.assets) > 500
+    assert set(first.ledger["status"].astype(str)) == {"loaded", "excluded", "rejected"}
+    assert first.manifest is not None and first.manifest.synthetic
+    # The temporary folder is gone: the result lives in memory only.
+    assert not first.manifest.path.exists()
+    assert first.assets.geometry.notna().all()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [({"n_assets": 299}, "between 300 and"), ({"n_assets": 600.5}, "whole number"),
+     ({"seed": "1"}, "whole number")],
+)
+def test_sample_estate_checks_its_arguments(kwargs: dict, match: str) -> None:
+    with pytest.raises(ValidationError, match=match):
+        sample.sample_estate(**kwargs)

@@ -7,8 +7,12 @@ The public API, one stage of the data flow at a time::
     result = ka.read_manifest("manifest.toml")          # load: assets + ledger
     districts = ka.load_districts()                      # districts
     colocs = ka.find_colocations(result.assets)          # co-location
-    opps = ka.score_opportunities(colocs, result.assets) # opportunities
-    ka.district_map(result.assets, districts, opps, district_code="E07000110")
+    assets = colocs.label_assets(result.assets)          # adds colocation_id
+    opps = ka.score_opportunities(colocs, assets)        # opportunities
+    ka.district_map(assets, districts, opps, district_code="E07000110")
+
+``ka.sample_estate()`` gives a ready-loaded synthetic estate (cached) to try
+every step on; the docstring examples use it.
 
 Names are imported on first use, so ``import kentassets`` stays quick and the
 renderers' heavy dependencies (folium, matplotlib) load only when needed.
@@ -75,6 +79,7 @@ _EXPORTS: dict[str, str] = {
     "build": "pipeline",
     "demo": "pipeline",
     # sample estate
+    "sample_estate": "sample",
     "write_sample_estate": "sample",
     # safety
     "generalise_sensitive": "safety",
@@ -131,4 +136,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .render.style import agency_styles
     from .render.webmap import county_map, district_map
     from .safety import generalise_sensitive
-    from .sample import write_sample_estate
+    from .sample import sample_estate, write_sample_estate

@@ -166,7 +166,7 @@ def _check_number(name: str, value: Any, low: float, high: float, *, integer: bo
 class ClusterParams:
     """Parameters of :func:`find_colocations`, checked when created.
 
-    Attributes
+    Parameters
     ----------
     eps_m
         Neighbourhood distance in metres, 1 to 10,000 (British National Grid).
@@ -192,6 +192,19 @@ class ClusterParams:
     --------
     >>> ClusterParams(eps_m=100).eps_m
     100.0
+
+    One set of parameters can drive several runs:
+
+    >>> import kentassets as ka
+    >>> estate = ka.sample_estate()
+    >>> params = ka.ClusterParams(eps_m=500, min_agencies=3)
+    >>> result = ka.find_colocations(estate.assets, params=params)
+    >>> result.params == params, bool(result.clusters["n_agencies"].min() >= 1)
+    (True, True)
+    >>> ka.ClusterParams(method="kmeans")
+    Traceback (most recent call last):
+    ...
+    kentassets.errors.ValidationError: method must be one of 'dbscan', 'hdbscan', got 'kmeans'
     """
 
     eps_m: float = 250.0
@@ -223,7 +236,10 @@ class ClusterParams:
 class ColocationResult:
     """What :func:`find_colocations` found.
 
-    Attributes
+    Made by :func:`find_colocations`, not usually by hand. In Jupyter it shows
+    the per-district summary and the cluster table.
+
+    Parameters
     ----------
     labels
         Per asset (the assets' index), ``int64`` cluster label, -1 for noise and
@@ -237,6 +253,21 @@ class ColocationResult:
         :data:`CLUSTER_COLUMNS`, indexed by cluster label, EPSG:27700.
     params
         The parameters used.
+
+    Examples
+    --------
+    >>> import kentassets as ka
+    >>> estate = ka.sample_estate()
+    >>> colocs = ka.find_colocations(estate.assets, eps_m=250)
+    >>> colocs.labels.index.equals(estate.assets.index)
+    True
+    >>> bool(colocs.colocations["is_colocation"].all()), len(colocs.colocations) > 10
+    (True, True)
+    >>> list(colocs.summary().columns[:3])
+    ['district_code', 'district_name', 'n_colocations']
+    >>> labelled = colocs.label_assets(estate.assets)
+    >>> bool(labelled["colocation_id"].notna().any())
+    True
     """
 
     labels: pd.Series
@@ -516,12 +547,28 @@ def find_colocations(
     Raises
     ------
     CoordinateSystemError
-        When the assets are not in EPSG:27700 (a geographic CRS in particular).
+        When the assets have no CRS or are not in EPSG:27700 (a geographic CRS
+        in particular).
     ValidationError
-        When a parameter is out of range.
+        When a parameter is out of range, or ``assets`` is not a GeoDataFrame
+        with an ``agency`` column.
 
     Examples
     --------
+    On the sample estate, at the default 250 m:
+
+    >>> import kentassets as ka
+    >>> estate = ka.sample_estate()
+    >>> colocs = ka.find_colocations(estate.assets, eps_m=250)
+    >>> int(colocs.clusters["is_colocation"].sum()) > 0
+    True
+    >>> colocs.labels.index.equals(estate.assets.index)
+    True
+    >>> bool((colocs.clusters.loc[colocs.clusters["is_colocation"], "n_agencies"] >= 2).all())
+    True
+
+    Three assets by hand: two agencies 100 m apart, and a library far away:
+
     >>> import geopandas as gpd
     >>> from shapely.geometry import Point
     >>> from kentassets import schema
@@ -583,6 +630,16 @@ def sweep_eps(
 
     Examples
     --------
+    >>> import kentassets as ka
+    >>> estate = ka.sample_estate()
+    >>> sweep = ka.sweep_eps(estate.assets, (100, 250, 500))
+    >>> list(sweep.columns)
+    ['eps_m', 'n_colocations', 'n_assets', 'n_agencies', 'n_clusters']
+    >>> bool(sweep["n_assets"].is_monotonic_increasing)  # a wider net catches more assets
+    True
+
+    Two assets 200 m apart are a co-location at 250 m but not at 100 m:
+
     >>> import geopandas as gpd
     >>> from shapely.geometry import Point
     >>> from kentassets import schema
@@ -646,6 +703,16 @@ def plot_sweep(
     -------
     matplotlib.axes.Axes
         The axes drawn on (co-locations); the assets axis is its twin.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import kentassets as ka
+    >>> sweep = ka.sweep_eps(ka.sample_estate().assets, (50, 100, 250, 500, 1000))
+    >>> ax = ka.plot_sweep(sweep, chosen_eps_m=250)
+    >>> type(ax).__name__, ax.get_xlabel()
+    ('Axes', 'distance eps (m)')
+    >>> plt.close(ax.figure)
     """
     import matplotlib.pyplot as plt
     from matplotlib.ticker import ScalarFormatter

@@ -114,8 +114,23 @@ def load_districts(
     Raises
     ------
     BoundaryDataError
-        If the file is unreadable or lacks some of ``codes`` (the message names
-        them), or no postcodes exist for some codes.
+        If the file is missing, unreadable or lacks some of ``codes`` (the
+        message names them), or no postcodes exist for some codes.
+    ValidationError
+        If ``codes`` is empty.
+
+    Examples
+    --------
+    >>> import kentassets as ka
+    >>> districts = ka.load_districts()  # Kent and Medway; derived unless official are cached
+    >>> len(districts), districts.crs.to_epsg()
+    (13, 27700)
+    >>> list(districts.columns)
+    ['district_code', 'district_name', 'geometry']
+    >>> districts.attrs["boundary_source"] in ("official", "derived")
+    True
+    >>> "E07000110" in set(districts["district_code"])  # Maidstone
+    True
     """
     codes = _check_codes(codes)
     if path is not None:
@@ -257,6 +272,19 @@ def assign_districts(
 
     Examples
     --------
+    Re-assign the sample estate's assets to the Kent and Medway districts:
+
+    >>> import kentassets as ka
+    >>> estate = ka.sample_estate()
+    >>> bare = estate.assets.drop(columns=["district_code", "district_name", "district_method"])
+    >>> placed = ka.assign_districts(bare, ka.load_districts())
+    >>> placed.index.equals(bare.index), bool(placed["district_code"].notna().all())
+    (True, True)
+    >>> set(placed["district_method"]) <= {"within", "postcode", "nearest", "outside"}
+    True
+
+    Every rule, on two square districts:
+
     >>> from shapely.geometry import Point, box
     >>> districts = gpd.GeoDataFrame(
     ...     {"district_code": ["A", "B"], "district_name": ["West", "East"]},
@@ -471,6 +499,21 @@ def derive_districts(
         If some codes have no postcodes with a grid reference.
     ValidationError
         If the postcode frame lacks the needed columns or a parameter is out of range.
+
+    Examples
+    --------
+    Boundaries of Maidstone and Ashford from the sample estate's own points (a
+    rough outline: a real postcode directory has far more points):
+
+    >>> import kentassets as ka
+    >>> assets = ka.sample_estate().assets
+    >>> points = pd.DataFrame({"easting": assets.geometry.x, "northing": assets.geometry.y,
+    ...                        "district_code": assets["district_code"]})
+    >>> rough = ka.derive_districts(points, codes=["E07000110", "E07000105"])
+    >>> rough["district_name"].tolist(), rough.crs.to_epsg()
+    (['Maidstone', 'Ashford'], 27700)
+    >>> bool(rough.geometry.is_valid.all())
+    True
     """
     from scipy.spatial import Delaunay, cKDTree
 

@@ -9,32 +9,146 @@ from os import PathLike
 class KentAssetsError(Exception):
     """Base class of every error kentassets raises on purpose.
 
-    The CLI prints these as one line and exits non-zero.
+    The CLI prints these as one line and exits non-zero. Catch this class to
+    handle any problem with the inputs or parameters in one place.
+
+    Parameters
+    ----------
+    message
+        What is wrong, where, what was found and how to fix it.
+
+    Examples
+    --------
+    >>> import kentassets as ka
+    >>> estate = ka.sample_estate()
+    >>> try:
+    ...     ka.find_colocations(estate.assets, eps_m=0)
+    ... except ka.KentAssetsError as exc:
+    ...     print(type(exc).__name__, "between 1 and" in str(exc))
+    ValidationError True
     """
 
 
 class RegisterFormatError(KentAssetsError):
-    """A register file cannot be read: wrong format, sheet, encoding or header."""
+    """A register file cannot be read: wrong format, sheet, encoding or header.
+
+    Parameters
+    ----------
+    message
+        The file (and sheet, row, column where known), what was found and how to
+        fix it.
+
+    Examples
+    --------
+    >>> import kentassets as ka
+    >>> ka.read_register("no-such-register.csv", agency="Kent Police")
+    Traceback (most recent call last):
+    ...
+    kentassets.errors.RegisterFormatError: no-such-register.csv: ...
+    """
 
 
 class ManifestError(KentAssetsError):
-    """A manifest is malformed, names a missing file or has unknown keys."""
+    """A manifest is malformed, names a missing file or has unknown keys.
+
+    Parameters
+    ----------
+    message
+        The manifest, every problem found in it and how to fix them.
+
+    Examples
+    --------
+    >>> import kentassets as ka
+    >>> ka.parse_manifest("no-such-manifest.toml")
+    Traceback (most recent call last):
+    ...
+    kentassets.errors.ManifestError: no-such-manifest.toml: manifest not found...
+    """
 
 
 class ValidationError(KentAssetsError, ValueError):
-    """A parameter or a value is out of its allowed range."""
+    """A parameter or a value is out of its allowed range.
+
+    Also a :class:`ValueError`, so code that catches ``ValueError`` keeps working.
+
+    Parameters
+    ----------
+    message
+        The parameter, the value given and the allowed range.
+
+    Examples
+    --------
+    >>> import kentassets as ka
+    >>> ka.ClusterParams(eps_m=0)
+    Traceback (most recent call last):
+    ...
+    kentassets.errors.ValidationError: eps_m must be between 1 and 10000, got 0...
+    >>> issubclass(ka.ValidationError, ValueError)
+    True
+    """
 
 
 class CoordinateSystemError(KentAssetsError):
-    """Data is in the wrong coordinate reference system for the operation."""
+    """Data is in the wrong coordinate reference system for the operation.
+
+    Parameters
+    ----------
+    message
+        The CRS found, the one needed and how to reproject.
+
+    Examples
+    --------
+    >>> import kentassets as ka
+    >>> lonlat = ka.sample_estate().assets.to_crs("EPSG:4326")
+    >>> ka.find_colocations(lonlat)
+    Traceback (most recent call last):
+    ...
+    kentassets.errors.CoordinateSystemError: assets are in a geographic CRS (EPSG:4326)...
+    """
 
 
 class BoundaryDataError(KentAssetsError):
-    """District boundaries are missing, unreadable, or do not cover the study area."""
+    """District boundaries are missing, unreadable, or do not cover the study area.
+
+    Parameters
+    ----------
+    message
+        The file or district codes at fault and where to get usable boundaries.
+
+    Examples
+    --------
+    >>> import kentassets as ka
+    >>> ka.load_districts("no-such-boundaries.geojson")
+    Traceback (most recent call last):
+    ...
+    kentassets.errors.BoundaryDataError: no-such-boundaries.geojson: boundary file not found...
+    """
 
 
 class OutputError(KentAssetsError):
-    """An output folder cannot be written safely."""
+    """An output folder cannot be written safely.
+
+    Raised, for example, rather than write into a folder that holds files
+    kentassets did not create: user files are never overwritten.
+
+    Parameters
+    ----------
+    message
+        The folder, what is in the way and which folder to use instead.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import kentassets as ka
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = (Path(tmp) / "my-notes.txt").write_text("not kentassets'")
+    ...     try:
+    ...         ka.write_sample_estate(tmp)
+    ...     except ka.OutputError as exc:
+    ...         print(type(exc).__name__, "my-notes.txt" in str(exc))
+    SampleEstateError True
+    """
 
 
 def where(

@@ -127,6 +127,8 @@ _SITE_GROUP_LIMIT = 200
 _DISTRICT_TOLERANCE_M = 50.0
 #: Registers with at least this many located rows use the grid look-up first.
 _FAST_DISTRICTS_MIN = 20_000
+#: Boundary cells of the district grid are split into this many cells a side.
+_FINE_GRID = 5
 _LOCATION_FIELDS = ("easting", "northing", "latitude", "longitude", "grid_ref", "geometry")
 _CLOSED = "closed"
 _GB_LAT = (49.0, 61.5)
@@ -676,8 +678,16 @@ def normalise_register(
     generated = ASSET_ID not in text
     ids = text.get(ASSET_ID)
     stem = Path(shown).stem
-    fallback_ids = pd.Series(stem + "#" + rows.astype(str), index=frame.index, dtype="string")
-    asset_ids = fallback_ids if ids is None else ids.fillna(fallback_ids)
+    if ids is None:
+        asset_ids = pd.Series(stem + "#" + rows.astype(str), index=frame.index, dtype="string")
+    else:
+        no_id = ids.isna()
+        asset_ids = ids.copy()
+        if no_id.any():  # generated ids only for the rows without one
+            fallback_ids = pd.Series(
+                stem + "#" + rows[no_id].astype(str), index=frame.index[no_id], dtype="string"
+            )
+            asset_ids = ids.fillna(fallback_ids)
 
     numbers: dict[str, pd.Series] = {}
     for fld in (GIA_M2, STAFF_FTE, ANNUAL_COST_GBP):
@@ -728,11 +738,12 @@ def normalise_register(
     if not generated:
         eligible = ctx.open() | (ctx.status == EXCLUDED)
         eligible &= ids.notna() if ids is not None else False
-        id_codes, _ = pd.factorize(asset_ids.where(eligible), use_na_sentinel=True)
-        seen = np.zeros(len(id_codes), dtype=bool)
+        id_codes = _factorize_codes(asset_ids if eligible.all() else asset_ids.where(eligible))
         has_id = id_codes >= 0
-        _, first_at = np.unique(id_codes[has_id], return_index=True)
-        seen[np.flatnonzero(has_id)[first_at]] = True
+        # Codes are numbered in order of appearance: a row is the first with its
+        # id exactly where its code exceeds every code before it.
+        before = np.maximum.accumulate(np.concatenate([[-1], id_codes[:-1]]))
+        seen = has_id & (id_codes > before)
         dup = pd.Series(has_id & ~seen, index=frame.index) & eligible
         if dup.any():
             first_row = rows.where(eligible).groupby(asset_ids.where(eligible)).transform("first")
@@ -769,9 +780,14 @@ def normalise_register(
             districts,
             postcode_districts=None if pc_district is None else pc_district[candidates],
         )
-        district_code[candidates] = assigned[DISTRICT_CODE]
-        district_name[candidates] = assigned["district_name"]
-        district_method[candidates] = assigned["district_method"]
+        if candidates.all():  # the usual case: no million-row masked assignment
+            district_code = assigned[DISTRICT_CODE].set_axis(frame.index)
+            district_name = assigned["district_name"].set_axis(frame.index)
+            district_method = assigned["district_method"].set_axis(frame.index)
+        else:
+            district_code[candidates] = assigned[DISTRICT_CODE]
+            district_name[candidates] = assigned["district_name"]
+            district_method[candidates] = assigned["district_method"]
         outside = candidates & ~district_code.isin(list(study_area)).fillna(False).astype(bool)
         ctx.set_status(
             outside,
@@ -812,7 +828,7 @@ def normalise_register(
     postcode_out = _via_uniques(text[POSTCODE], format_postcodes) if POSTCODE in text else None
     data: dict[str, Any] = {
         ASSET_ID: _take(asset_ids, idx),
-        AGENCY: pd.Series(agency, index=idx, dtype="string"),
+        AGENCY: _constant_text(agency, idx),
         NAME: _maybe(text.get(NAME), idx),
         ADDRESS: _maybe(text.get(ADDRESS), idx),
         POSTCODE: _maybe(postcode_out, idx),
@@ -832,7 +848,7 @@ def normalise_register(
         "district_name": _take(district_name, idx),
         "district_method": _take(district_method, idx),
         SENSITIVE: pd.Series(bool(sensitive), index=idx),
-        SOURCE_FILE: pd.Series(shown, index=idx, dtype="string"),
+        SOURCE_FILE: _constant_text(shown, idx),
         SOURCE_ROW: _take(rows, idx).astype("Int64"),
     }
     agency_site = text.get(SITE_ID)
@@ -906,9 +922,12 @@ def _assign_districts(
     gx, gy = np.meshgrid(x0 + cell_m * np.arange(nx), y0 + cell_m * np.arange(ny))
     cells = shapely.box(gx.ravel(), gy.ravel(), gx.ravel() + cell_m, gy.ravel() + cell_m)
     cell_district = np.full(cells.shape, -1, dtype=np.int64)
+    inners = []
     for number, polygon in enumerate(polygons):
-        inner = shapely.buffer(polygon, -tolerance_m)
+        # A metre of margin: the buffer's chords cut its arcs a little short.
+        inner = shapely.buffer(polygon, -(tolerance_m + 1.0))
         shapely.prepare(inner)
+        inners.append(inner)
         inside = shapely.contains(inner, cells) & (cell_district < 0)
         cell_district[inside] = number
     xs = x.to_numpy(dtype=float)
@@ -918,22 +937,54 @@ def _assign_districts(
     on_grid = (ix >= 0) & (ix < nx) & (iy >= 0) & (iy < ny)
     flat = np.where(on_grid, iy * nx + ix, 0).astype(np.int64)
     found = np.where(on_grid, cell_district[flat], -1)
+    # Cells that straddle a boundary: look again, at a finer grid, where points are.
+    again = np.flatnonzero((found < 0) & on_grid)
+    if len(again):
+        k = _FINE_GRID
+        sub = cell_m / k
+        coarse, position = np.unique(flat[again], return_inverse=True)
+        cx = x0 + cell_m * (coarse % nx)
+        cy = y0 + cell_m * (coarse // nx)
+        ox, oy = np.meshgrid(np.arange(k) * sub, np.arange(k) * sub)
+        bx = (cx[:, None] + ox.ravel()[None, :]).ravel()
+        by = (cy[:, None] + oy.ravel()[None, :]).ravel()
+        boxes = shapely.box(bx, by, bx + sub, by + sub)
+        hit_polygon, hit_box = shapely.STRtree(boxes).query(
+            np.asarray(inners, dtype=object), predicate="contains"
+        )
+        fine = np.full(len(boxes), -1, dtype=np.int64)
+        order = np.argsort(hit_polygon, kind="stable")[::-1]  # first district wins
+        fine[hit_box[order]] = hit_polygon[order]
+        sx = np.clip(np.floor((xs[again] - cx[position]) / sub), 0, k - 1).astype(np.int64)
+        sy = np.clip(np.floor((ys[again] - cy[position]) / sub), 0, k - 1).astype(np.int64)
+        found[again] = fine[position * k * k + sy * k + sx]
     sure = found >= 0
-    codes = bng[DISTRICT_CODE].astype("str").reset_index(drop=True).array
-    names = bng["district_name"].astype("str").reset_index(drop=True).array
-    within = pd.array(["within"], dtype="str")
-    out = pd.DataFrame(
-        {
-            DISTRICT_CODE: codes.take(found, allow_fill=True),
-            "district_name": names.take(found, allow_fill=True),
-            "district_method": within.take(np.where(sure, 0, -1), allow_fill=True),
-        },
-        index=x.index,
-    )
+    bases = {
+        DISTRICT_CODE: bng[DISTRICT_CODE].astype("str").reset_index(drop=True).array,
+        "district_name": bng["district_name"].astype("str").reset_index(drop=True).array,
+        "district_method": pd.array(["within"], dtype="str"),
+    }
+    positions = {
+        DISTRICT_CODE: found,
+        "district_name": found,
+        "district_method": np.where(sure, 0, -1),
+    }
     if (~sure).any():
+        # The rest through the full spatial join; its few distinct values are
+        # appended to each column's table of values, then one take per column.
         slow = spatial_join(~sure)
         for column in columns:
-            out.loc[~sure, column] = slow[column]
+            slow_codes, slow_values = pd.factorize(slow[column].array, use_na_sentinel=True)
+            base = bases[column]
+            bases[column] = pd.concat(
+                [pd.Series(base), pd.Series(slow_values, dtype="str")], ignore_index=True
+            ).array
+            where_slow = positions[column].copy()
+            where_slow[~sure] = np.where(slow_codes >= 0, len(base) + slow_codes, -1)
+            positions[column] = where_slow
+    out = pd.DataFrame(
+        {c: bases[c].take(positions[c], allow_fill=True) for c in columns}, index=x.index
+    )
     logger.debug("Districts: %d of %d points by grid look-up", int(sure.sum()), len(x))
     return out
 
@@ -1120,8 +1171,19 @@ def _is_sqft_name(column: str) -> bool:
 
 
 def _clean_text(series: pd.Series) -> pd.Series:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     text = series if series.dtype == "str" else series.astype("str")
     text = text.str.strip()
+    if isinstance(text.array, pd.arrays.ArrowStringArray):
+        # One Arrow if_else: pandas' mask() rebuilds the array through a slower path.
+        array = text.array._pa_array  # noqa: SLF001
+        empty = pc.equal(pc.binary_length(array), 0)
+        if not pc.any(empty).as_py():
+            return text
+        cleaned = pc.if_else(empty, pa.scalar(None, type=array.type), array)
+        return pd.Series(pd.array(cleaned, dtype=text.dtype), index=text.index, name=text.name)
     return text.mask(text == "")
 
 
@@ -1134,8 +1196,29 @@ def _join_columns(frame: pd.DataFrame, cols: list[str]) -> pd.Series:
     return joined.mask(joined == "")
 
 
+def _constant_text(value: str | None, idx: pd.Index) -> pd.Series:
+    """``pd.Series(value, index=idx, dtype="string")``, built straight from buffers."""
+    import pyarrow as pa
+
+    dtype = pd.StringDtype()
+    if dtype.storage != "pyarrow":
+        return pd.Series(pd.NA if value is None else value, index=idx, dtype="string")
+    n = len(idx)
+    if value is None:
+        array = pa.nulls(n, pa.large_string())
+    else:
+        data = value.encode("utf-8")
+        offsets = np.arange(n + 1, dtype=np.int64) * len(data)
+        array = pa.LargeStringArray.from_buffers(
+            n, pa.py_buffer(offsets), pa.py_buffer(data * n)
+        )
+    return pd.Series(pd.array(array, dtype=dtype), index=idx)
+
+
 def _maybe(series: pd.Series | None, idx: pd.Index, dtype: str = "string") -> pd.Series:
     if series is None:
+        if dtype == "string":
+            return _constant_text(None, idx)
         if dtype == "datetime64[ns]":
             return pd.Series(pd.NaT, index=idx, dtype=dtype)
         return pd.Series(pd.NA if dtype == "string" else np.nan, index=idx, dtype=dtype)
@@ -1147,6 +1230,8 @@ def _take(series: pd.Series, idx: pd.Index) -> pd.Series:
     if isinstance(series.index, pd.RangeIndex) and series.index.start == 0 and (
         series.index.step == 1
     ):
+        if len(idx) == len(series):  # every row: idx is 0..n-1, nothing to take
+            return series.set_axis(idx)
         return series.take(idx.to_numpy())
     return series.loc[idx]
 
@@ -1398,8 +1483,8 @@ class _Context:
             return
         self.status = self.status.mask(mask, status)
         self.reason = self.reason.mask(mask, reason)
-        self.message = self.message.mask(mask, self._text(message, mask))
-        self.columns = self.columns.mask(mask, self._text(columns, mask))
+        self.message = _put(self.message, mask, self._text(message, mask))
+        self.columns = _put(self.columns, mask, self._text(columns, mask))
 
     def warn(self, mask: pd.Series, message: Message) -> None:
         mask = mask.fillna(False).astype(bool)
@@ -1407,8 +1492,10 @@ class _Context:
             return
         text = self._text(message, mask)
         current = self.warnings[mask]
-        joined = text.where(current == "", current + "; " + text)
-        self.warnings = self.warnings.mask(mask, joined)
+        earlier = (current != "").fillna(False).astype(bool)
+        if earlier.any():  # join only where the row already has a warning
+            text = text.mask(earlier, current[earlier] + "; " + text[earlier])
+        self.warnings = _put(self.warnings, mask, text)
 
     def warn_values(
         self, code: str, bad: pd.Series, values: pd.Series, column: str, what: str
@@ -1447,6 +1534,36 @@ class _Context:
             },
             index=index,
         )[list(LEDGER_FIELDS)]
+
+
+def _put(base: pd.Series, mask: pd.Series, values: pd.Series) -> pd.Series:
+    """``base.mask(mask, values)`` where ``values`` holds the masked rows in order.
+
+    Text columns are replaced with one Arrow operation (or taken whole when every
+    row is masked) instead of aligning a million labels; anything else falls back
+    to :meth:`pandas.Series.mask`.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = values.astype(base.dtype) if values.dtype != base.dtype else values
+    flags = mask.to_numpy(dtype=bool)
+    if (
+        base.dtype == "str"
+        and isinstance(base.array, pd.arrays.ArrowStringArray)
+        and isinstance(values.array, pd.arrays.ArrowStringArray)
+        and mask.index.equals(base.index)
+        and values.index.equals(base.index[flags])
+    ):
+        if flags.all():
+            return values.set_axis(base.index)
+        replaced = pc.replace_with_mask(
+            base.array._pa_array.combine_chunks(),  # noqa: SLF001
+            pa.array(flags),
+            values.array._pa_array.combine_chunks(),  # noqa: SLF001
+        )
+        return pd.Series(pd.array(replaced, dtype=base.dtype), index=base.index, name=base.name)
+    return base.mask(mask, values)
 
 
 # --- location ---------------------------------------------------------------------------------
@@ -1515,11 +1632,22 @@ def _locate(
         mask = (mask & method.isna()).fillna(False).astype(bool)
         if not mask.any():
             return
-        x = x.mask(mask, px)
-        y = y.mask(mask, py)
+        flags = mask.to_numpy(dtype=bool)
+
+        def put(base: pd.Series, values: pd.Series | float) -> pd.Series:
+            # Positional numpy assignment; the values share the frame's index.
+            if isinstance(values, pd.Series) and not values.index.equals(index):
+                return base.mask(mask, values)
+            out = base.to_numpy(dtype=float, copy=True)
+            out[flags] = (
+                values.to_numpy(dtype=float)[flags] if isinstance(values, pd.Series) else values
+            )
+            return pd.Series(out, index=index)
+
+        x = put(x, px)
+        y = put(y, py)
         method = method.mask(mask, how)
-        p = prec if isinstance(prec, pd.Series) else pd.Series(prec, index=index)
-        precision = precision.mask(mask, p)
+        precision = put(precision, prec)
         used_cols = used_cols.mask(mask, cols)
 
     def note(mask: pd.Series, reason: str, message: Message, cols: str) -> None:
@@ -1527,7 +1655,7 @@ def _locate(
         mask = (mask & method.isna() & (problem == "")).fillna(False).astype(bool)
         if not mask.any():
             return
-        problem = problem.mask(mask, _Context._text(message, mask))
+        problem = _put(problem, mask, _Context._text(message, mask))
         problem_reason = problem_reason.mask(mask, reason)
         problem_cols = problem_cols.mask(mask, cols)
 
@@ -1680,28 +1808,63 @@ def _locate(
         need = method.isna() & postcode.notna()
         if need.any():
             directory = postcodes or PostcodeDirectory()
-            wanted_codes = postcode[need]
-            shaped = _via_uniques(wanted_codes, is_postcode_shaped).reindex(index, fill_value=False)
+            # Everything below works on the distinct postcodes of the rows that
+            # need one (a register repeats them), then spreads back by code.
+            flags = need.to_numpy(dtype=bool)
+            all_codes, all_uniques = pd.factorize(postcode, use_na_sentinel=True)
+            used = np.zeros(len(all_uniques), dtype=bool)
+            used[all_codes[flags]] = True
+            chosen = np.flatnonzero(used)
+            renumber = np.full(len(all_uniques), -1, dtype=np.int64)
+            renumber[chosen] = np.arange(len(chosen))
+            row_code = np.where(flags, renumber[np.maximum(all_codes, 0)], -1)
+            distinct = pd.Series(np.asarray(all_uniques, dtype=object)[chosen])
+            shaped_u = is_postcode_shaped(distinct).to_numpy(dtype=bool)
+            found_u = directory.lookup(distinct[shaped_u]).reindex(distinct.index)
+            text_u = format_postcodes(distinct).astype("str").array
+            shaped = pd.Series(flags & shaped_u[np.maximum(row_code, 0)], index=index)
             wanted = need & shaped
-            codes, uniques = pd.factorize(postcode[wanted])
-            found_unique = directory.lookup(pd.Series(np.asarray(uniques, dtype=object)))
-            found = found_unique.iloc[codes].set_axis(postcode[wanted].index)
-            pc_text = _via_uniques(postcode.where(need), format_postcodes).fillna("").astype("str")
-            pex = found[PC_EASTING].reindex(index)
-            pny = found[PC_NORTHING].reindex(index)
+            wanted_code = np.where(wanted.to_numpy(dtype=bool), row_code, -1)
+            safe_code = np.maximum(wanted_code, 0)
+            pex = pd.Series(
+                np.where(wanted_code >= 0, found_u[PC_EASTING].to_numpy(float)[safe_code], np.nan),
+                index=index,
+            )
+            pny = pd.Series(
+                np.where(
+                    wanted_code >= 0, found_u[PC_NORTHING].to_numpy(float)[safe_code], np.nan
+                ),
+                index=index,
+            )
+
+            def pc_text(m: pd.Series) -> pd.Series:
+                taken = text_u.take(row_code[m.to_numpy(dtype=bool)], allow_fill=True)
+                return pd.Series(taken, index=index[m.to_numpy(dtype=bool)]).fillna("")
+
+            def per_postcode(m: pd.Series, before: str, after: str) -> pd.Series:
+                # The text for each distinct postcode once, then taken per row.
+                phrases = (before + pd.Series(text_u) + after).astype("str").array
+                taken = phrases.take(row_code[m.to_numpy(dtype=bool)], allow_fill=True)
+                return pd.Series(taken, index=index[m.to_numpy(dtype=bool)])
+
             hit = wanted & pex.notna() & pny.notna()
             place(hit, pex, pny, "postcode", LOCATION_METHODS["postcode"], pc_col)
             ctx.warn(
                 hit,
-                lambda m: f"{WARN_POSTCODE}: placed at the centroid of postcode "
-                + pc_text[m]
-                + " (about 100 m); add coordinates for a precise location",
+                lambda m: per_postcode(
+                    m,
+                    f"{WARN_POSTCODE}: placed at the centroid of postcode ",
+                    " (about 100 m); add coordinates for a precise location",
+                ),
             )
-            postcode_district = found[PC_DISTRICT].reindex(index).astype("string")
+            postcode_district = pd.Series(
+                found_u[PC_DISTRICT].astype("string").array.take(wanted_code, allow_fill=True),
+                index=index,
+            )
             note(
                 wanted & ~hit,
                 REASON_POSTCODE_NOT_FOUND,
-                lambda m: "Postcode '" + pc_text[m]
+                lambda m: "Postcode '" + pc_text(m)
                 + "' is not in the postcode directory (" + directory.source
                 + "); it may be retired or mistyped, and the row has no coordinates. "
                 "Correct the postcode, or add easting/northing.",
@@ -1880,17 +2043,23 @@ def assign_sites(
     ys = shapely.get_y(geometry)
     links: list[np.ndarray] = []
 
-    def link_groups(keys: pd.Series, *, near_only: bool = False) -> None:
-        codes, _ = pd.factorize(keys.reset_index(drop=True), use_na_sentinel=True)
+    def link_groups(keys: pd.Series | np.ndarray, *, near_only: bool = False) -> None:
+        if isinstance(keys, pd.Series):
+            codes = _factorize_codes(keys.reset_index(drop=True))
+        else:  # group codes already, in order of appearance (-1: no key)
+            codes = keys
         valid = codes >= 0
         if not valid.any():
             return
         members = position[valid]
         group = codes[valid]
         # factorize numbers groups in order of appearance: a group's first member
-        # is where its code first occurs.
-        _, first_at = np.unique(group, return_index=True)
-        first = members[first_at[group]]
+        # is where its code first occurs, i.e. exceeds every code before it.
+        before = np.maximum.accumulate(np.concatenate([[-1], group[:-1]]))
+        opens = group > before
+        first_at = np.empty(int(group.max()) + 1, dtype=np.int64)
+        first_at[group[opens]] = members[opens]
+        first = first_at[group]
         repeated = members != first
         members, first = members[repeated], first[repeated]
         if near_only:
@@ -1913,15 +2082,65 @@ def assign_sites(
         keys = _via_uniques(assets[POSTCODE], postcode_keys).reset_index(drop=True)
         names = assets[NAME].astype("str").reset_index(drop=True)
         plain = _via_uniques(names, _plain_names)
-        link_groups(keys + "|" + plain, near_only=True)
+        # Group on (postcode key, plain name) pairs by their codes: the same groups
+        # as the joined text (plain names hold no "|"), without a million-row join.
+        key_codes, _ = pd.factorize(keys, use_na_sentinel=True)
+        plain_codes, plain_uniques = pd.factorize(plain, use_na_sentinel=True)
+        both = (key_codes >= 0) & (plain_codes >= 0)
+        pair = key_codes.astype(np.int64) * max(len(plain_uniques), 1) + plain_codes
+        pair_codes = np.full(n, -1, dtype=np.int64)
+        pair_codes[both] = pd.factorize(pair[both])[0]
+        link_groups(pair_codes, near_only=True)
         if AGENCY in assets.columns and assets[AGENCY].nunique() > 1:
             links.extend(_fuzzy_site_links(keys, names, assets[AGENCY], xs, ys, distance_m))
     edges = np.concatenate(links, axis=1) if links else np.empty((2, 0), dtype=np.int64)
     graph = coo_matrix((np.ones(edges.shape[1]), (edges[0], edges[1])), shape=(n, n))
     _count, labels = connected_components(graph, directed=False)
     order, _ = pd.factorize(pd.Series(labels))
-    ids = "S" + pd.Series(order + 1).astype(str).str.zfill(6)
-    return pd.Series(ids.to_numpy(), index=assets.index, dtype="string", name=SITE_ID)
+    return pd.Series(
+        _numbered_ids("S", order + 1, 6), index=assets.index, dtype="string", name=SITE_ID
+    )
+
+
+def _numbered_ids(
+    prefix: str, numbers: np.ndarray, width: int
+) -> pd.api.extensions.ExtensionArray:
+    """``prefix`` + zero-padded ``numbers`` (as ``str.zfill(width)``), built with numpy.
+
+    Equivalent to ``prefix + pd.Series(numbers).astype(str).str.zfill(width)`` for
+    non-negative integers, without formatting a million numbers one by one.
+    """
+    import pyarrow as pa
+
+    numbers = np.asarray(numbers, dtype=np.int64)
+    n = len(numbers)
+    top = int(numbers.max()) if n else 0
+    digits = max(width, len(str(top)))
+    head = prefix.encode()
+    if n == 0 or top < 0 or int(numbers.min()) < 0 or not head.isascii():
+        text = prefix + pd.Series(numbers).astype(str).str.zfill(width)
+        return pd.array(text.to_numpy(dtype=object), dtype="string")
+    # A byte matrix, digits right-aligned; numbers longer than ``width`` keep all
+    # their digits, shorter ones are padded to ``width`` (as zfill does).
+    size = len(head) + digits
+    matrix = np.empty((n, size), dtype=np.uint8)
+    matrix[:, : len(head)] = np.frombuffer(head, dtype=np.uint8)
+    rest = numbers.copy()
+    for column in range(size - 1, len(head) - 1, -1):
+        matrix[:, column] = ord("0") + rest % 10
+        rest //= 10
+    if digits == width:
+        data = matrix.tobytes()
+        offsets = np.arange(0, (n + 1) * size, size, dtype=np.int64)
+    else:
+        own = np.maximum(np.floor(np.log10(np.maximum(numbers, 1))).astype(np.int64) + 1, 1)
+        lengths = np.maximum(own, width)
+        keep = np.arange(size)[None, :] >= (size - lengths)[:, None]
+        keep[:, : len(head)] = True
+        data = matrix[keep].tobytes()
+        offsets = np.concatenate([[0], np.cumsum(lengths + len(head))]).astype(np.int64)
+    array = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data))
+    return pd.array(array, dtype="string")
 
 
 def _plain_names(names: pd.Series) -> pd.Series:
@@ -1967,16 +2186,39 @@ def _fuzzy_site_links(
     return [np.stack([a[alike], b[alike]])] if alike.any() else []
 
 
+def _factorize(series: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(series)``: codes in order of appearance (-1 where missing) and
+    the distinct values as an object array; via Arrow for Arrow-backed text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = series.array if isinstance(series, pd.Series) else series
+    if isinstance(array, pd.arrays.ArrowStringArray) and len(array):
+        chunked = array._pa_array  # noqa: SLF001
+        encoded = pc.dictionary_encode(
+            chunked.combine_chunks() if isinstance(chunked, pa.ChunkedArray) else chunked
+        )
+        codes = np.asarray(encoded.indices.fill_null(-1).to_numpy(), dtype=np.int64)
+        return codes, np.asarray(encoded.dictionary.to_numpy(zero_copy_only=False), dtype=object)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
+
+
+def _factorize_codes(series: pd.Series | np.ndarray) -> np.ndarray:
+    """``pd.factorize(series)[0]``: see :func:`_factorize`."""
+    return _factorize(series)[0]
+
+
 def _via_uniques(series: pd.Series, func: Any) -> pd.Series:
     """Apply a Series -> Series function to the distinct values only, then spread back.
 
     Registers repeat the same postcodes, uses and tenures many times: working on
     the distinct values turns a million-row job into a few thousand.
     """
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    codes, uniques = _factorize(series)
     if len(uniques) == 0:
         return func(series)
-    done = func(pd.Series(np.asarray(uniques, dtype=object)))
+    done = func(pd.Series(uniques))
     if pd.api.types.is_bool_dtype(done.dtype):
         values = done.to_numpy(dtype=bool)
         return pd.Series(

@@ -142,12 +142,62 @@ class ScoringParams:
     object is made; the error message states the range. Use
     :func:`parameters_table` to list the values, units and sources.
 
+    Parameters
+    ----------
+    space_standard_m2_per_fte
+        Office space standard, m² net internal area per FTE (4 to 30; 8).
+    net_to_gross_ratio
+        NIA / GIA, converts the standard to gross areas (0.5 to 1; 0.8).
+    office_uses
+        Canonical uses whose staff are consolidated (``("office",)``).
+    cost_per_m2_gbp
+        Running cost per m² GIA a year where ``annual_cost_gbp`` is missing
+        (0 to 5,000; 200).
+    saving_share
+        Share of a released building's running cost actually saved (0 to 1; 0.8).
+    headroom_share
+        Spare room needed for the "short" horizon and kept when consolidating
+        (0 to 1; 0.1).
+    lease_horizon_years
+        A lease ending within this many years makes the horizon "medium" (0 to 25; 3).
+    as_of_date
+        Date the lease horizon is counted from; ``None`` means today.
+    weight_saving, weight_space, weight_agencies
+        Score weights (each 0 to 1, not all 0; 0.5, 0.25, 0.25).
+    saving_full_marks_gbp, space_full_marks_m2, agencies_full_marks
+        Saving, spare area and agencies that earn the full part of the score.
+    shortlist_min_per_district, shortlist_max_per_district, shortlist_min_score
+        Shortlist size per district and the score needed beyond the minimum
+        (5, 10 and 40).
+    savings_target_gbp, target_years
+        The partnership's savings target and its period.
+
+    Raises
+    ------
+    ValidationError
+        Listing every field out of its range (the message states each range), or
+        a minimum shortlist larger than the maximum, or all weights 0.
+
     Examples
     --------
     >>> ScoringParams().space_standard_m2_per_fte
     8.0
     >>> ScoringParams(space_standard_m2_per_fte=10).office_gia_per_fte_m2
     12.5
+
+    A stricter space standard, on the sample estate:
+
+    >>> import kentassets as ka
+    >>> estate = ka.sample_estate()
+    >>> colocs = ka.find_colocations(estate.assets)
+    >>> strict = ka.ScoringParams(space_standard_m2_per_fte=6)
+    >>> opps = ka.score_opportunities(colocs, estate.assets, params=strict)
+    >>> opps.attrs["params"]["space_standard_m2_per_fte"]
+    6.0
+    >>> ka.ScoringParams(saving_share=2)
+    Traceback (most recent call last):
+    ...
+    kentassets.errors.ValidationError: saving_share must be between 0 and 1, got 2
     """
 
     space_standard_m2_per_fte: float = field(
@@ -421,6 +471,21 @@ def score_opportunities(
 
     Examples
     --------
+    >>> import kentassets as ka
+    >>> estate = ka.sample_estate()
+    >>> colocs = ka.find_colocations(estate.assets, eps_m=250)
+    >>> opps = ka.score_opportunities(colocs, estate.assets,
+    ...                               as_of_date=estate.manifest.data_date)
+    >>> opps.index.equals(colocs.clusters.index)
+    True
+    >>> {"score", "saving_gbp", "horizon", "rank", "shortlisted"} <= set(opps.columns)
+    True
+    >>> scored = opps[opps["is_colocation"]]  # single-agency clusters are not scored
+    >>> bool(scored["shortlisted"].any()), bool(scored["score"].between(0, 100).all())
+    (True, True)
+
+    Two offices 100 m apart: the Police staff move into the Council's building:
+
     >>> import geopandas as gpd
     >>> from shapely.geometry import Point
     >>> from kentassets import schema
@@ -693,6 +758,19 @@ def shortlist(
     ------
     ValidationError
         When ``min_per_district`` exceeds ``max_per_district``.
+
+    Examples
+    --------
+    >>> import kentassets as ka
+    >>> estate = ka.sample_estate()
+    >>> opps = ka.score_opportunities(ka.find_colocations(estate.assets), estate.assets)
+    >>> short = ka.shortlist(opps)
+    >>> bool(short["shortlisted"].all()), short["district_code"].nunique() > 5
+    (True, True)
+    >>> bool(short.groupby("district_code").size().max() <= 10)
+    True
+    >>> len(ka.shortlist(opps, min_per_district=1, max_per_district=1)) <= len(short)
+    True
     """
     scored = opportunities.attrs.get("params", {})
     defaults = ScoringParams()
@@ -752,8 +830,24 @@ def benchmark_agencies(
         ``annual_cost_gbp``, ``cost_per_m2_gbp`` (assets with both figures),
         ``vacant_gia_m2``, ``vacant_share`` (of known GIA).
 
+    Raises
+    ------
+    ValidationError
+        When the space standard or the ratio is out of its :class:`ScoringParams` range.
+
     Examples
     --------
+    >>> import kentassets as ka
+    >>> estate = ka.sample_estate()
+    >>> bench = ka.benchmark_agencies(estate.assets)
+    >>> len(bench) == estate.assets["agency"].nunique()
+    True
+    >>> list(bench.columns[:3]), int(bench["n_assets"].sum()) == len(estate.assets)
+    (['agency', 'n_assets', 'gia_m2'], True)
+
+    One office of 1,500 m² for 100 FTE uses 1.5 times the standard (8 m² NIA
+    per FTE, 10 m² GIA at a net-to-gross ratio of 0.8):
+
     >>> import geopandas as gpd
     >>> from shapely.geometry import Point
     >>> from kentassets import schema
@@ -845,6 +939,17 @@ def surplus_assets(
     ------
     ValidationError
         For an out-of-range parameter.
+
+    Examples
+    --------
+    >>> import kentassets as ka
+    >>> estate = ka.sample_estate()
+    >>> spare = ka.surplus_assets(estate.assets)
+    >>> len(spare) > 0, set(spare["surplus_reason"]) <= {
+    ...     "surplus", "vacant", "part_vacant", "under_used"}
+    (True, True)
+    >>> bool(spare["spare_gia_m2"].fillna(0).is_monotonic_decreasing)
+    True
     """
     params = ScoringParams(
         space_standard_m2_per_fte=space_standard_m2_per_fte,
@@ -919,7 +1024,21 @@ def county_totals(
     Raises
     ------
     ValidationError
-        When the target or the period is not positive.
+        When the target is not above 0, or the period is not a whole number of
+        years from 1 to 50.
+
+    Examples
+    --------
+    >>> import kentassets as ka
+    >>> estate = ka.sample_estate()
+    >>> opps = ka.score_opportunities(ka.find_colocations(estate.assets), estate.assets)
+    >>> totals = ka.county_totals(opps, savings_target_gbp=5_000_000, target_years=4)
+    >>> totals["n_shortlisted"] == int(opps["shortlisted"].sum())
+    True
+    >>> totals["n_short"] + totals["n_medium"] + totals["n_long"] == totals["n_shortlisted"]
+    True
+    >>> totals["saving_over_target_period_gbp"] == 4 * totals["annual_saving_gbp"]
+    True
     """
     if not (savings_target_gbp > 0 and math.isfinite(savings_target_gbp)):
         raise ValidationError(f"savings_target_gbp must be above 0, got {savings_target_gbp}")

@@ -56,6 +56,28 @@ class BuildOptions:
         Write self-contained HTML maps that make no network request.
     paper
         ``"A3"`` or ``"A4"`` for the PDF maps.
+
+    Raises
+    ------
+    ValidationError
+        When a value is out of its range (the message states the range): the
+        clustering values as :class:`~kentassets.ClusterParams`, the space
+        standard as :class:`~kentassets.ScoringParams`, ``paper``, a negative
+        savings target or ``target_years`` below 1.
+
+    Examples
+    --------
+    >>> import kentassets as ka
+    >>> options = ka.BuildOptions(eps_m=500, paper="A4")
+    >>> options.eps_m, options.min_agencies
+    (500, 2)
+    >>> analysis = ka.analyse(ka.sample_estate(), ka.load_districts(), options=options)
+    >>> analysis.params["eps_m"]
+    500
+    >>> ka.BuildOptions(paper="A5")
+    Traceback (most recent call last):
+    ...
+    kentassets.errors.ValidationError: paper='A5': choose one of A3, A4.
     """
 
     eps_m: float = 250.0
@@ -100,7 +122,50 @@ class BuildOptions:
 
 @dataclass
 class Analysis:
-    """Everything a build computes, before anything is written."""
+    """Everything a build computes, before anything is written.
+
+    Made by :func:`analyse`; :func:`write_outputs` writes it.
+
+    Parameters
+    ----------
+    assets
+        The loaded assets with ``cluster_label`` and ``colocation_id`` (and
+        ``sensitive`` set for ``sensitive_agencies``).
+    ledger, load_summary
+        The load ledger and its per-agency summary.
+    districts
+        District boundaries.
+    colocations
+        The :class:`~kentassets.ColocationResult`.
+    opportunities
+        The scored cluster table (:func:`~kentassets.score_opportunities`).
+    sweep
+        The eps sweep (:func:`~kentassets.sweep_eps`).
+    totals
+        County figures (:func:`~kentassets.county_totals`).
+    benchmark
+        Per agency figures (:func:`~kentassets.benchmark_agencies`).
+    surplus
+        Spare assets (:func:`~kentassets.surplus_assets`).
+    params
+        Every parameter used, as plain values (written beside the outputs).
+    title, data_date, synthetic
+        Shown on every output.
+    sensitive_agencies
+        Agencies generalised on published outputs.
+
+    Examples
+    --------
+    >>> import kentassets as ka
+    >>> estate = ka.sample_estate()
+    >>> analysis = ka.analyse(estate, ka.load_districts(), synthetic=True)
+    >>> analysis.totals["n_colocations"] == len(analysis.colocations.colocations)
+    True
+    >>> analysis.boundary_source in ("official", "derived"), len(analysis.district_codes())
+    (True, 13)
+    >>> analysis.published_assets().index.equals(analysis.assets.index)
+    True
+    """
 
     assets: gpd.GeoDataFrame
     ledger: pd.DataFrame
@@ -148,7 +213,31 @@ class Analysis:
 
 @dataclass
 class BuildReport:
-    """What a build wrote, and the analysis behind it."""
+    """What a build wrote, and the analysis behind it.
+
+    Returned by :func:`build` and :func:`demo`; ``str(report)`` is the summary
+    the CLI prints.
+
+    Parameters
+    ----------
+    out_dir
+        The output folder.
+    files
+        Every file written, inside ``out_dir``.
+    analysis
+        The :class:`Analysis` the files were made from.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> import kentassets as ka
+    >>> analysis = ka.analyse(ka.sample_estate(), ka.load_districts())
+    >>> report = ka.BuildReport(out_dir=Path("outputs"), files=[], analysis=analysis)
+    >>> str(report).splitlines()[0]
+    'Wrote 0 files to outputs'
+    >>> "co-locations at 250.0 m" in str(report)
+    True
+    """
 
     out_dir: Path
     files: list[Path]
@@ -198,6 +287,30 @@ def analyse(
     Returns
     -------
     Analysis
+        Assets labelled with their clusters, co-locations, scored opportunities,
+        sweep, totals, benchmark, surplus assets and the parameters used.
+
+    Raises
+    ------
+    CoordinateSystemError, ValidationError
+        As :func:`~kentassets.find_colocations` and
+        :func:`~kentassets.score_opportunities`.
+
+    Examples
+    --------
+    Change one assumption and compare:
+
+    >>> import kentassets as ka
+    >>> estate, districts = ka.sample_estate(), ka.load_districts()
+    >>> near = ka.analyse(estate, districts, options=ka.BuildOptions(eps_m=100))
+    >>> far = ka.analyse(estate, districts, options=ka.BuildOptions(eps_m=500))
+    >>> len(far.colocations.colocations) > 0, len(near.colocations.colocations) > 0
+    (True, True)
+    >>> int(far.assets["colocation_id"].notna().sum()) >= int(
+    ...     near.assets["colocation_id"].notna().sum())
+    True
+    >>> "colocation_id" in estate.assets.columns  # the input is not changed
+    False
     """
     from .colocation import find_colocations, sweep_eps
     from .opportunities import (
@@ -294,6 +407,17 @@ def write_outputs(
     progress: bool = True,
 ) -> list[Path]:
     """Write every output of ``analysis`` into ``folder`` (which must exist).
+
+    Parameters
+    ----------
+    analysis
+        The result of :func:`analyse`.
+    folder
+        An existing folder; files in it with the same names are replaced.
+    options
+        Rendering options (``offline``, ``paper``); defaults when ``None``.
+    progress
+        Show a progress bar over the districts.
 
     Returns
     -------
@@ -446,11 +570,31 @@ def build(
     Returns
     -------
     BuildReport
+        The files written and the :class:`Analysis` behind them.
 
     Raises
     ------
     KentAssetsError
-        With a message saying what to fix, for any problem with the inputs.
+        With a message saying what to fix, for any problem with the inputs:
+        :class:`~kentassets.ManifestError`, :class:`~kentassets.RegisterFormatError`,
+        :class:`~kentassets.BoundaryDataError`, :class:`~kentassets.OutputError`
+        (an unsafe ``out_dir``) or :class:`~kentassets.ValidationError` (an
+        option out of range) in particular.
+
+    Examples
+    --------
+    Writes a district map and PDF per district, the atlas and the tables, so
+    it is not run as a test:
+
+    >>> import kentassets as ka
+    >>> report = ka.build("manifest.toml", "outputs", eps_m=500)  # doctest: +SKIP
+    >>> print(report)  # doctest: +SKIP
+    Wrote ... files to outputs
+    ...
+
+    A load already in memory can be built too, e.g. the sample estate's:
+
+    >>> report = ka.build(ka.sample_estate(), "outputs")  # doctest: +SKIP
     """
     from .districts import load_districts
     from .io.manifest import parse_manifest
@@ -521,6 +665,23 @@ def demo(
     Returns
     -------
     BuildReport
+        The files written and the :class:`Analysis` behind them.
+
+    Raises
+    ------
+    KentAssetsError
+        As :func:`build`; :class:`~kentassets.ValidationError` if ``n_assets``
+        is outside 300 to 200,000.
+
+    Examples
+    --------
+    Generates 2,400 assets and writes every output, so it is not run as a test
+    (the command line equivalent is ``kentassets demo --out demo-outputs``):
+
+    >>> import kentassets as ka
+    >>> report = ka.demo("demo-outputs")  # doctest: +SKIP
+    >>> (report.out_dir / "index.html").exists()  # doctest: +SKIP
+    True
     """
     from .sample import write_sample_estate
 

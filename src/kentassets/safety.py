@@ -136,9 +136,11 @@ def generalise_sensitive(assets: Any, *, grid_m: float = 1000.0) -> Any:
     """Return a copy of ``assets`` fit for publication.
 
     Assets of sensitive agencies (``sensitive`` True) are moved to the centre of
-    their ``grid_m`` British National Grid square, and their name, address,
-    postcode, UPRN, source row and unmapped columns are removed. The name becomes
-    ``"Sensitive site (<agency>)"``. Other assets are unchanged; the index is kept.
+    their ``grid_m`` British National Grid square, and their address, postcode,
+    UPRN, site id, source row and unmapped columns (``extra``) are blanked. The
+    name becomes ``"Sensitive site (<agency>)"``, ``location_method``
+    ``"generalised"`` and ``location_precision_m`` half the square's diagonal.
+    Other assets are unchanged; the index is kept.
 
     Parameters
     ----------
@@ -150,7 +152,25 @@ def generalise_sensitive(assets: Any, *, grid_m: float = 1000.0) -> Any:
     Returns
     -------
     geopandas.GeoDataFrame
-        Same index and columns.
+        A copy with the same index and columns.
+
+    Examples
+    --------
+    Publish the sample estate as if Kent Police had asked for its sites to be
+    generalised:
+
+    >>> import kentassets as ka
+    >>> assets = ka.sample_estate().assets
+    >>> police = assets["agency"] == "Kent Police"
+    >>> public = ka.generalise_sensitive(assets.assign(sensitive=police))
+    >>> public.index.equals(assets.index), bool(public.loc[police, "postcode"].isna().all())
+    (True, True)
+    >>> public.loc[police, "name"].unique().tolist()
+    ['Sensitive site (Kent Police)']
+    >>> bool((public.loc[police].geometry.x % 1000 == 500).all())  # centre of a 1 km square
+    True
+    >>> public.loc[~police, "name"].equals(assets.loc[~police, "name"])
+    True
     """
     import geopandas as gpd
     import numpy as np

@@ -79,17 +79,20 @@ Examples
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import logging
+import numbers
 import re
+import tempfile
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from os import PathLike
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
@@ -97,6 +100,9 @@ import pandas as pd
 from .errors import OutputError, ValidationError
 from .io.postcodes import PC_DISTRICT, PC_EASTING, PC_NORTHING, PostcodeDirectory
 from .schema import KENT_AND_MEDWAY
+
+if TYPE_CHECKING:  # pragma: no cover - the loader imports lazily, at call time
+    from .load import LoadResult
 
 logger = logging.getLogger(__name__)
 
@@ -1973,3 +1979,70 @@ def write_sample_estate(
     logger.info("Wrote the synthetic sample estate (%d assets, %d agencies) to %s",
                 sum(len(f) for f in estate.values()), len(estate), folder)
     return folder / MANIFEST_NAME
+
+
+def sample_estate(*, n_assets: int = 600, seed: int = SAMPLE_SEED) -> LoadResult:
+    """Load the synthetic sample estate: assets, ledger and manifest, in one call.
+
+    Writes the estate with :func:`write_sample_estate` into a temporary folder,
+    reads it with :func:`kentassets.read_manifest` (no progress bar) and
+    removes the folder again: the result holds everything in memory and never
+    needs the files afterwards (``result.manifest`` still names the removed
+    files, for the record).
+
+    The result is **cached** per ``(n_assets, seed)`` for the life of the
+    Python process, so docstring examples, tests and notebook cells pay for
+    the load (a few seconds) only once. Every call with the same arguments
+    returns the *same* object: copy the frames before changing them, e.g.
+    ``assets = sample_estate().assets.copy()``.
+
+    Parameters
+    ----------
+    n_assets
+        Total number of asset rows over all agencies, 300 to 200,000. The
+        default 600 is small enough for quick examples and still gives
+        co-locations in every district; ``kentassets demo`` uses 2,400.
+    seed
+        Seed of the sample estate; the same seed gives the same estate.
+
+    Returns
+    -------
+    kentassets.LoadResult
+        ``assets`` (EPSG:27700), ``ledger`` (one row per register row, planted
+        defects included) and ``manifest`` (title, data date, ``synthetic``).
+
+    Raises
+    ------
+    ValidationError
+        If ``n_assets`` or ``seed`` is not a whole number, or ``n_assets`` is
+        outside 300 to 200,000.
+
+    Examples
+    --------
+    >>> import kentassets as ka
+    >>> estate = ka.sample_estate()
+    >>> estate is ka.sample_estate()  # cached: loaded once per process
+    True
+    >>> len(estate.assets) > 500, estate.manifest.synthetic
+    (True, True)
+    >>> sorted(estate.ledger["status"].unique())
+    ['excluded', 'loaded', 'rejected']
+    """
+    for name, value in (("n_assets", n_assets), ("seed", seed)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise ValidationError(f"{name} must be a whole number; got {value!r}.")
+    if not _MIN_ASSETS <= n_assets <= _MAX_ASSETS:
+        raise ValidationError(
+            f"n_assets must be between {_MIN_ASSETS} and {_MAX_ASSETS:,}; got {n_assets}."
+        )
+    return _load_sample_estate(int(n_assets), int(seed))
+
+
+@functools.cache
+def _load_sample_estate(n_assets: int, seed: int) -> LoadResult:
+    """Write, read and remove the sample estate; cached so keywords and defaults share a key."""
+    from .load import read_manifest
+
+    with tempfile.TemporaryDirectory(prefix="kentassets-sample-") as tmp:
+        manifest = write_sample_estate(Path(tmp) / "estate", seed=seed, n_assets=n_assets)
+        return read_manifest(manifest, progress=False)

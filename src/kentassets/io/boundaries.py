@@ -466,8 +466,20 @@ def download_boundaries(
     Raises
     ------
     BoundaryDataError
-        When offline, on any network or HTTP failure, or when the response fails
-        the checks; the message says how to supply a file instead.
+        When no codes are given, when offline, on any network or HTTP failure,
+        or when the response fails the checks; the message says how to supply a
+        file instead.
+
+    Examples
+    --------
+    Needs the network and writes into the user's cache folder, so it is not
+    run as a test:
+
+    >>> import kentassets as ka
+    >>> path = ka.download_boundaries()  # doctest: +SKIP
+    >>> districts = ka.load_districts()  # now official, from the cache  # doctest: +SKIP
+    >>> districts.attrs["boundary_source"]  # doctest: +SKIP
+    'official'
     """
     codes = list(dict.fromkeys(str(c).strip().upper() for c in codes))
     if not codes:

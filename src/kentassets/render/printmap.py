@@ -1441,6 +1441,23 @@ def district_pdf(
     ------
     ValidationError
         If ``paper`` is not A3/A4 or ``district_code`` is not in ``districts``.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import kentassets as ka
+    >>> estate = ka.sample_estate()
+    >>> colocs = ka.find_colocations(estate.assets, eps_m=250)
+    >>> assets = colocs.label_assets(estate.assets)
+    >>> opps = ka.score_opportunities(colocs, assets)
+    >>> fig = ka.district_pdf(assets, ka.load_districts(), opps, district_code="E07000110",
+    ...                       paper="A4", synthetic=True)
+    >>> type(fig).__name__, [round(inches * 25.4) for inches in fig.get_size_inches()]  # mm
+    ('Figure', [297, 210])
+    >>> plt.close(fig)
+
+    Save it with :func:`write_figure_pdf` (into a folder of your choice), e.g.
+    ``write_figure_pdf(fig, "maidstone.pdf")``.
     """
     page_size = _paper_mm(paper)
     del page_size
@@ -1841,9 +1858,9 @@ def write_atlas(
     sweep
         ``sweep_eps`` output (``eps_m``, ``n_colocations``, ``n_assets``...).
     totals
-        ``county_totals`` output: ``annual_saving_gbp``, ``target_gbp``,
-        ``target_years``, ``saving_over_target_period_gbp``, ``share_of_target``;
-        missing keys are tolerated.
+        ``county_totals`` output: ``annual_saving_gbp``, ``savings_target_gbp``
+        (or ``target_gbp``), ``target_years``, ``saving_over_target_period_gbp``,
+        ``share_of_target``; missing keys are tolerated.
     load_summary
         Per agency: ``agency``, ``rows``, ``loaded``, ``excluded``, ``rejected``,
         ``top_reasons``.
@@ -1871,10 +1888,40 @@ def write_atlas(
         Date for the PDF metadata (the pipeline may derive it from
         ``SOURCE_DATE_EPOCH``); default ``data_date``, else 2000-01-01.
 
+    Returns
+    -------
+    None
+        The atlas is written to ``path``.
+
     Raises
     ------
     ValidationError
         If ``paper`` is not A3/A4.
+
+    Examples
+    --------
+    An atlas with one district page (Maidstone) to keep the example quick,
+    written into a temporary folder:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import kentassets as ka
+    >>> estate = ka.sample_estate()
+    >>> colocs = ka.find_colocations(estate.assets, eps_m=250)
+    >>> assets = colocs.label_assets(estate.assets)
+    >>> opps = ka.score_opportunities(colocs, assets)
+    >>> districts = ka.load_districts()
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     atlas = Path(tmp) / "atlas.pdf"
+    ...     ka.write_atlas(
+    ...         atlas, assets=assets,
+    ...         districts=districts[districts["district_code"] == "E07000110"],
+    ...         opportunities=opps, sweep=ka.sweep_eps(assets),
+    ...         totals=ka.county_totals(opps), load_summary=estate.summary(),
+    ...         title=estate.manifest.title, data_date=estate.manifest.data_date,
+    ...         synthetic=True, paper="A4", eps_m=250)
+    ...     atlas.read_bytes()[:5]
+    b'%PDF-'
     """
     _paper_mm(paper)
     source = _boundary_source(districts, boundary_source)

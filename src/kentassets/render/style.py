@@ -63,11 +63,29 @@ def agency_styles(agencies: Iterable[str]) -> dict[str, AgencyStyle]:
     The same set of agencies always gets the same styles, in the HTML and in
     the PDF maps. Beyond ten agencies colours repeat with a different shape.
 
+    Parameters
+    ----------
+    agencies
+        Agency names, in any order, repeats allowed.
+
+    Returns
+    -------
+    dict of str to AgencyStyle
+        Agency name -> its ``colour`` (hex), ``marker`` (matplotlib) and
+        ``shape`` (the web map's name for the same marker), in sorted name order.
+
     Examples
     --------
     >>> styles = agency_styles(["Kent Police", "Kent County Council"])
     >>> styles["Kent County Council"].colour
     '#332288'
+
+    The sample estate's ten agencies get ten distinct colours:
+
+    >>> import kentassets as ka
+    >>> styles = ka.agency_styles(ka.sample_estate().assets["agency"])
+    >>> len(styles), len({s.colour for s in styles.values()})
+    (10, 10)
     """
     names = sorted({str(a) for a in agencies})
     out: dict[str, AgencyStyle] = {}

@@ -252,7 +252,8 @@ def map_html(m: folium.Map) -> str:
         The page, ready to be written as UTF-8. Offline maps are self-contained.
     """
     root = m.get_root()
-    _stable_ids(root)
+    if not getattr(root, "_kentassets_stable_ids", False):
+        _stable_ids(root)
     html: str = root.render()
     return html.replace("<html>", '<html lang="en">', 1)
 
@@ -263,6 +264,7 @@ def _stable_ids(root: Any) -> None:
     folium names every element with a random UUID, so two renders of the same
     map would differ. Numbering them makes the same input give the same bytes.
     """
+    root._kentassets_stable_ids = True
     stack = [root]
     seen: set[int] = set()
     counter = 0
@@ -787,6 +789,24 @@ def district_map(
         If ``district_code`` is not in ``districts``, or co-locations are given
         but the assets carry no ``colocation_id`` (label them first with
         ``ColocationResult.label_assets``).
+
+    Examples
+    --------
+    Maidstone's map from the sample estate; in Jupyter, ``m`` on its own line
+    shows the map inline:
+
+    >>> import kentassets as ka
+    >>> estate = ka.sample_estate()
+    >>> colocs = ka.find_colocations(estate.assets, eps_m=250)
+    >>> assets = colocs.label_assets(estate.assets)  # adds colocation_id
+    >>> opps = ka.score_opportunities(colocs, assets)
+    >>> m = ka.district_map(assets, ka.load_districts(), opps, district_code="E07000110",
+    ...                     title=estate.manifest.title, synthetic=True)
+    >>> type(m).__name__
+    'Map'
+    >>> from kentassets.render.webmap import map_html
+    >>> "synthetic sample data" in map_html(m)
+    True
     """
     has_colocations = len(opportunities) > 0 and (
         schema.IS_COLOCATION not in opportunities.columns
@@ -918,6 +938,7 @@ def district_map(
     )
     m = _new_map(offline=offline, page_title=page_title)
     _attach(m, entry="districtMap", payload=payload, offline=offline)
+    _stable_ids(m.get_root())
     log.debug("district map %s: %d assets, %d co-locations", district_code, len(sub), len(hulls))
     return m
 
@@ -1084,11 +1105,25 @@ def county_map(
     Returns
     -------
     folium.Map
+        One shaded polygon per district, with a card of its counts and saving.
 
     Raises
     ------
     ValidationError
         If ``shade_by`` is not one of the allowed values.
+
+    Examples
+    --------
+    >>> import kentassets as ka
+    >>> estate = ka.sample_estate()
+    >>> opps = ka.score_opportunities(ka.find_colocations(estate.assets), estate.assets)
+    >>> m = ka.county_map(ka.load_districts(), opps, shade_by="saving_gbp", synthetic=True)
+    >>> type(m).__name__
+    'Map'
+    >>> ka.county_map(ka.load_districts(), opps, shade_by="score")
+    Traceback (most recent call last):
+    ...
+    kentassets.errors.ValidationError: shade_by='score' is not allowed; use one of ...
     """
     if shade_by not in _SHADE_LABELS:
         raise ValidationError(
@@ -1170,6 +1205,7 @@ def county_map(
     }
     m = _new_map(offline=offline, page_title=title or "County overview")
     _attach(m, entry="countyMap", payload=payload, offline=offline)
+    _stable_ids(m.get_root())
     return m
 
 
