@@ -2079,19 +2079,26 @@ def assign_sites(
         # references) are kept when files are combined.
         link_groups(assets[SOURCE_FILE].astype("str") + "\x00" + assets[SITE_ID].astype("str"))
     if POSTCODE in assets.columns and NAME in assets.columns:
-        keys = _via_uniques(assets[POSTCODE], postcode_keys).reset_index(drop=True)
         names = assets[NAME].astype("str").reset_index(drop=True)
-        plain = _via_uniques(names, _plain_names)
+        # Postcode keys and plain names of the distinct values only, spread back
+        # as codes (-1: missing).
+        postcode_codes, postcode_values = _factorize(assets[POSTCODE])
+        key_values = postcode_keys(pd.Series(postcode_values)).astype("str")
+        key_codes = _spread_codes(postcode_codes, _factorize_codes(key_values))
+        name_codes, name_values = _factorize(names)
+        plain_values = _plain_names(pd.Series(name_values, dtype=object)).astype("str")
+        plain_of_value = _factorize_codes(plain_values)
+        plain_codes = _spread_codes(name_codes, plain_of_value)
         # Group on (postcode key, plain name) pairs by their codes: the same groups
-        # as the joined text (plain names hold no "|"), without a million-row join.
-        key_codes, _ = pd.factorize(keys, use_na_sentinel=True)
-        plain_codes, plain_uniques = pd.factorize(plain, use_na_sentinel=True)
+        # as the joined text "key|plain" (plain names hold no "|").
         both = (key_codes >= 0) & (plain_codes >= 0)
-        pair = key_codes.astype(np.int64) * max(len(plain_uniques), 1) + plain_codes
+        width = int(plain_of_value.max()) + 1 if len(plain_of_value) else 1
+        pair = key_codes * max(width, 1) + plain_codes
         pair_codes = np.full(n, -1, dtype=np.int64)
         pair_codes[both] = pd.factorize(pair[both])[0]
         link_groups(pair_codes, near_only=True)
         if AGENCY in assets.columns and assets[AGENCY].nunique() > 1:
+            keys = pd.Series(key_values.array.take(postcode_codes, allow_fill=True))
             links.extend(_fuzzy_site_links(keys, names, assets[AGENCY], xs, ys, distance_m))
     edges = np.concatenate(links, axis=1) if links else np.empty((2, 0), dtype=np.int64)
     graph = coo_matrix((np.ones(edges.shape[1]), (edges[0], edges[1])), shape=(n, n))
@@ -2202,6 +2209,13 @@ def _factorize(series: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return codes, np.asarray(encoded.dictionary.to_numpy(zero_copy_only=False), dtype=object)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
+
+
+def _spread_codes(codes: np.ndarray, of_value: np.ndarray) -> np.ndarray:
+    """Per-row codes from per-distinct-value codes (-1 stays -1)."""
+    if len(of_value) == 0:
+        return np.full(len(codes), -1, dtype=np.int64)
+    return np.where(codes >= 0, of_value[np.maximum(codes, 0)], -1).astype(np.int64)
 
 
 def _factorize_codes(series: pd.Series | np.ndarray) -> np.ndarray:

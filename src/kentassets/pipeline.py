@@ -70,7 +70,7 @@ class BuildOptions:
     >>> import kentassets as ka
     >>> options = ka.BuildOptions(eps_m=500, paper="A4")
     >>> options.eps_m, options.min_agencies
-    (500, 2)
+    (500.0, 2)
     >>> analysis = ka.analyse(ka.sample_estate(), ka.load_districts(), options=options)
     >>> analysis.params["eps_m"]
     500
@@ -113,11 +113,15 @@ class BuildOptions:
             ScoringParams(space_standard_m2_per_fte=self.space_standard_m2_per_fte)
         if self.paper not in PAPERS:
             raise ValidationError(f"paper={self.paper!r}: choose one of {', '.join(PAPERS)}.")
-        if self.savings_target_gbp < 0 or self.target_years < 1:
+        if not self.savings_target_gbp > 0 or not 1 <= self.target_years <= 50:
             raise ValidationError(
-                "savings_target_gbp must be at least 0 and target_years at least 1 "
+                "savings_target_gbp must be above 0 and target_years between 1 and 50 "
                 f"(got {self.savings_target_gbp}, {self.target_years})."
             )
+        # Store numbers as floats whatever the caller passed (eps_m=500 -> 500.0).
+        object.__setattr__(self, "eps_m", float(self.eps_m))
+        object.__setattr__(self, "savings_target_gbp", float(self.savings_target_gbp))
+        object.__setattr__(self, "sweep_eps_m", tuple(float(e) for e in self.sweep_eps_m))
 
 
 @dataclass

@@ -185,8 +185,9 @@ class PostcodeDirectory:
         safe = np.where(found, positions, 0)
         out[PC_EASTING] = np.where(found, frame[PC_EASTING].to_numpy()[safe], np.nan)
         out[PC_NORTHING] = np.where(found, frame[PC_NORTHING].to_numpy()[safe], np.nan)
-        districts = frame[PC_DISTRICT].astype("string").to_numpy()[safe]
-        out[PC_DISTRICT] = pd.array(np.where(found, districts, pd.NA), dtype="string")
+        # take only the rows asked for: converting the whole column costs seconds
+        districts = pd.Series(frame[PC_DISTRICT].array.take(safe), index=out.index)
+        out[PC_DISTRICT] = districts.astype("string").mask(~found)
         return out
 
     def in_districts(self, codes: Iterable[str]) -> pd.DataFrame:
