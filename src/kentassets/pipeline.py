@@ -73,7 +73,7 @@ class BuildOptions:
     (500.0, 2)
     >>> analysis = ka.analyse(ka.sample_estate(), ka.load_districts(), options=options)
     >>> analysis.params["eps_m"]
-    500
+    500.0
     >>> ka.BuildOptions(paper="A5")
     Traceback (most recent call last):
     ...
