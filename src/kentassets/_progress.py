@@ -43,3 +43,50 @@ def progress(
     else:
         from tqdm import tqdm
     return tqdm(iterable, desc=desc, total=total, unit=unit, leave=False)
+
+
+class Stages:
+    """A progress bar over the named stages of a long job.
+
+    Parameters
+    ----------
+    total
+        Number of stages.
+    enabled
+        ``False`` shows nothing.
+
+    Examples
+    --------
+    >>> stages = Stages(2, enabled=False)
+    >>> stages.start("Loading registers")
+    >>> stages.start("Rendering")
+    >>> stages.close()
+    """
+
+    def __init__(self, total: int, *, enabled: bool = True) -> None:
+        self._bar = None
+        self._started = False
+        if enabled:
+            if importlib.util.find_spec("ipywidgets") is not None:
+                from tqdm.auto import tqdm
+            else:
+                from tqdm import tqdm
+            self._bar = tqdm(
+                total=total, unit="step", leave=False, bar_format="{desc} [{n_fmt}/{total_fmt}]"
+            )
+
+    def start(self, name: str) -> None:
+        """Mark the previous stage done and show ``name`` as the current one."""
+        if self._bar is None:
+            return
+        if self._started:
+            self._bar.update(1)
+        self._started = True
+        self._bar.set_description_str(name)
+
+    def close(self) -> None:
+        """Finish the bar."""
+        if self._bar is not None:
+            if self._started:
+                self._bar.update(1)
+            self._bar.close()

@@ -20,6 +20,7 @@ import geopandas as gpd
 import pandas as pd
 
 from . import schema
+from ._progress import Stages
 from ._progress import progress as progress_bar
 from .errors import ValidationError
 from .load import LoadResult
@@ -256,7 +257,7 @@ class BuildReport:
             f"  rows: {len(a.ledger)} read, {int(ledger.get(schema.LOADED, 0))} loaded, "
             f"{int(ledger.get(schema.EXCLUDED, 0))} excluded, "
             f"{int(ledger.get(schema.REJECTED, 0))} rejected (see load_ledger.csv)",
-            f"  co-locations at {a.params.get('eps_m')} m: {n_coloc}",
+            f"  co-locations at {a.params.get('eps_m'):g} m: {n_coloc}",
             f"  open {self.out_dir / 'index.html'} in a web browser; "
             f"print {self.out_dir / 'atlas.pdf'} for workshops",
         ]
@@ -620,26 +621,36 @@ def build(
     inputs = [r.path for r in spec.registers] if spec is not None else []
     check_output_dir(Path(out_dir), inputs=inputs, allow_inputs=allow_inputs_folder)
     study_area = spec.study_area if spec is not None else schema.DEFAULT_STUDY_AREA
-    postcodes = PostcodeDirectory(spec.postcodes if spec else None)
-    boundary_path = boundaries if boundaries is not None else (spec.boundaries if spec else None)
-    districts = load_districts(boundary_path, codes=study_area, postcodes=postcodes)
-    if load is None:
-        assert manifest_path is not None
-        load = read_manifest(
-            manifest_path, postcodes=postcodes, districts=districts, progress=progress
+    stages = Stages(4, enabled=progress)
+    try:
+        stages.start("District boundaries (derived ones are made once, then cached)")
+        postcodes = PostcodeDirectory(spec.postcodes if spec else None)
+        boundary_path = (
+            boundaries if boundaries is not None else (spec.boundaries if spec else None)
         )
-    analysis = analyse(
-        load,
-        districts,
-        options=base,
-        title=spec.title if spec else None,
-        data_date=spec.data_date if spec else None,
-        synthetic=spec.synthetic if spec else False,
-        sensitive_agencies=spec.sensitive_agencies if spec else (),
-    )
-    with atomic_output_dir(out_dir, inputs=inputs, allow_inputs=allow_inputs_folder) as tmp:
-        written = write_outputs(analysis, tmp, options=base, progress=progress)
-        names = [p.relative_to(tmp) for p in written]
+        districts = load_districts(boundary_path, codes=study_area, postcodes=postcodes)
+        stages.start("Loading registers")
+        if load is None:
+            assert manifest_path is not None
+            load = read_manifest(
+                manifest_path, postcodes=postcodes, districts=districts, progress=progress
+            )
+        stages.start("Finding and scoring co-locations")
+        analysis = analyse(
+            load,
+            districts,
+            options=base,
+            title=spec.title if spec else None,
+            data_date=spec.data_date if spec else None,
+            synthetic=spec.synthetic if spec else False,
+            sensitive_agencies=spec.sensitive_agencies if spec else (),
+        )
+        stages.start("Writing maps, atlas and tables")
+        with atomic_output_dir(out_dir, inputs=inputs, allow_inputs=allow_inputs_folder) as tmp:
+            written = write_outputs(analysis, tmp, options=base, progress=progress)
+            names = [p.relative_to(tmp) for p in written]
+    finally:
+        stages.close()
     final = Path(out_dir)
     return BuildReport(out_dir=final, files=[final / n for n in names], analysis=analysis)
 

@@ -61,6 +61,7 @@ _VECTOR_EXTENSIONS = {
 }
 _POSTCODE_LIKE = re.compile(r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]?\s*[0-9][A-Za-z]{2}$")
 _NUMBER_LIKE = re.compile(r"^[-+£$]?\s*[\d,]*\.?\d+\s*%?$")
+_LINE_BREAKS = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass
@@ -358,7 +359,9 @@ def _single_byte_encoding(path: Path) -> str:
 
 def _sniff_delimiter(sample: str, *, complete: bool = True) -> str:
     """Pick the delimiter giving the most consistent number of fields per line."""
-    lines = sample.splitlines()
+    # Only CR and LF end CSV records: str.splitlines() would also split on
+    # \x1c-\x1e, \x85, \u2028... inside cells and spoil the field counts.
+    lines = _LINE_BREAKS.split(sample)
     if not complete and len(lines) > 1:
         lines = lines[:-1]  # the last line of a partial sample may be cut short
     text = "\n".join(lines[:200])
