@@ -240,7 +240,7 @@ class BuildReport:
     >>> report = ka.BuildReport(out_dir=Path("outputs"), files=[], analysis=analysis)
     >>> str(report).splitlines()[0]
     'Wrote 0 files to outputs'
-    >>> "co-locations at 250.0 m" in str(report)
+    >>> "co-locations at 250 m" in str(report)
     True
     """
 
