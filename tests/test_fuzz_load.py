@@ -777,3 +777,52 @@ def test_huge_field_is_a_register_format_error(text: str, world: World, tmp_path
     with pytest.raises(RegisterFormatError, match="huge cell.csv") as caught:
         _read(path, world)
     assert "characters" in str(caught.value) and "row 2" in str(caught.value)
+
+
+@pytest.mark.parametrize("separator", ["\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029", "\x0c"])
+def test_unicode_line_separator_in_a_cell_keeps_rows_whole(
+    separator: str, world: World, tmp_path: Path
+) -> None:
+    """The delimiter sniffer split lines with str.splitlines(), which also breaks
+    on these characters; the file was then read as one column and a quoted cell
+    with a newline became two ledger rows (kentassets.io.registers._sniff_delimiter).
+    Minimal fuzzer example: a cell '\\x1e' and a postcode 'ME14\\n1XQ'."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(
+        [
+            ["Easting", "Northing", "Name", "Postcode"],
+            ["575900", "155800", "Hall", "ME14\n1XQ"],
+            ["576000", "155000", separator, "ME14 1XQ"],
+        ]
+    )
+    path = tmp_path / "separators.csv"
+    path.write_bytes(buffer.getvalue().encode("utf-8"))
+    result = _read(path, world)
+    assert result.ledger["row"].tolist() == [2, 3]
+    assert result.ledger["status"].tolist() == ["loaded", "loaded"]
+    assert result.column_map[str(path)]["easting"] == "Easting"
+
+
+@pytest.mark.parametrize("streaming", [True, False])
+def test_xlsx_empty_first_sheet_is_skipped(streaming: bool, world: World, tmp_path: Path) -> None:
+    """An empty cover sheet before the data was chosen as "the first sheet that
+    holds data" and the file failed with 'the sheet is empty': openpyxl reports
+    no size for sheets written without a <dimension> and "A1" for empty ones
+    (kentassets.io.registers._read_xlsx). Minimal fuzzer example: an empty sheet
+    "Cover" before the register."""
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=streaming)
+    if streaming:
+        book.create_sheet("Cover")
+        sheet = book.create_sheet("Assets")
+    else:
+        book.active.title = "Cover"  # type: ignore[union-attr]
+        sheet = book.create_sheet("Assets")
+    sheet.append(["Name", "Easting", "Northing"])
+    sheet.append(["Hall", 575900, 155800])
+    path = tmp_path / "cover.xlsx"
+    book.save(path)
+    result = _read(path, world)
+    assert result.ledger["sheet"].tolist() == ["Assets"]
+    assert result.ledger["status"].tolist() == ["loaded"]

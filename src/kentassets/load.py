@@ -1395,16 +1395,25 @@ def categorise_use(
     ['land', 'police']
     """
     use = categorise(raw, _USE_RULES, default="other", index=index, missing="")
-    fill = pd.Series("", index=index, dtype="string")
+    blank = (use == "").fillna(False).astype(bool)
+    if not blank.any():
+        return use.astype("string")
     if default:
-        fill = pd.Series(default, index=index, dtype="string")
-    else:
-        by_name = categorise(names, _USE_RULES, default="", index=index, missing="")
-        agency_use = categorise(
-            pd.Series([agency]), _AGENCY_USE_RULES, default="other", index=pd.RangeIndex(1)
-        ).iloc[0]
-        fill = by_name.mask(by_name == "", agency_use)
-    return use.mask(use == "", fill).astype("string")
+        return use.mask(blank, default).astype("string")
+    # The name and agency fill only the rows without a use.
+    rows = index[blank.to_numpy()]
+    by_name = categorise(
+        None if names is None else names[blank.to_numpy()],
+        _USE_RULES,
+        default="",
+        index=rows,
+        missing="",
+    )
+    agency_use = categorise(
+        pd.Series([agency]), _AGENCY_USE_RULES, default="other", index=pd.RangeIndex(1)
+    ).iloc[0]
+    fill = by_name.mask(by_name == "", agency_use).astype("str")
+    return _put(use.astype("str"), blank, fill.set_axis(rows)).astype("string")
 
 
 def _extra_json(frame: pd.DataFrame) -> pd.Series:
@@ -2219,8 +2228,34 @@ def _spread_codes(codes: np.ndarray, of_value: np.ndarray) -> np.ndarray:
 
 
 def _factorize_codes(series: pd.Series | np.ndarray) -> np.ndarray:
-    """``pd.factorize(series)[0]``: see :func:`_factorize`."""
-    return _factorize(series)[0]
+    """``pd.factorize(series)[0]``: see :func:`_factorize`; without the uniques.
+
+    Text whose values all have the same length of at most 8 bytes (identifiers
+    such as ``P0001234``) is compared as 64-bit integers, which hash much faster.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = series.array if isinstance(series, pd.Series) else series
+    if not (isinstance(array, pd.arrays.ArrowStringArray) and len(array)):
+        return _factorize(series)[0]
+    chunked = array._pa_array  # noqa: SLF001
+    text = chunked.combine_chunks() if isinstance(chunked, pa.ChunkedArray) else chunked
+    n = len(text)
+    if text.null_count == 0 and pa.types.is_large_string(text.type):
+        offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)[text.offset : text.offset + n + 1]
+        width = int(offsets[1] - offsets[0])
+        if 0 < width <= 8 and int(offsets[-1] - offsets[0]) == n * width and bool(
+            (np.diff(offsets) == width).all()
+        ):
+            data = np.frombuffer(text.buffers()[2], dtype=np.uint8)
+            cells = data[offsets[0] : offsets[0] + n * width].reshape(n, width)
+            padded = np.zeros((n, 8), dtype=np.uint8)
+            padded[:, :width] = cells
+            codes, _ = pd.factorize(padded.view(np.uint64).ravel())
+            return np.asarray(codes, dtype=np.int64)
+    encoded = pc.dictionary_encode(text)
+    return np.asarray(encoded.indices.fill_null(-1).to_numpy(), dtype=np.int64)
 
 
 def _via_uniques(series: pd.Series, func: Any) -> pd.Series:

@@ -657,7 +657,15 @@ def _read_xlsx(path: Path, shown: str, sheet: str | None) -> tuple[list[list[Any
     book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     try:
         names = list(book.sheetnames)
-        filled = [(book[n].max_row or 0) > 0 and (book[n].max_column or 0) > 0 for n in names]
+        # Look at the cells, not the declared size: files written without a
+        # <dimension> (streaming writers) report None, and an empty sheet "A1".
+        filled = [False] * len(names)
+        if sheet is None:
+            for number, name in enumerate(names):
+                rows = book[name].iter_rows(min_row=1, values_only=True)
+                if any(any(_cell_text(v) for v in row) for row in rows):
+                    filled[number] = True
+                    break
         chosen = _pick_sheet(shown, names, sheet, filled)
         sheet_obj = book[chosen]
         grid = [list(row) for row in sheet_obj.iter_rows(min_row=1, values_only=True)]

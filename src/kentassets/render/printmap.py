@@ -1059,6 +1059,9 @@ def _find_insets(
     return out
 
 
+_COUNTY_WORDS = frozenset({"KENT", "MEDWAY", "ENGLAND", "UK", "UNITED KINGDOM"})
+
+
 def _place_name(data: _DistrictData, window: Sequence[float]) -> str:
     """A short place name for an inset: the town part of the biggest co-location's address."""
     c = data.colocations
@@ -1067,10 +1070,13 @@ def _place_name(data: _DistrictData, window: Sequence[float]) -> str:
     for place in inside["place"]:
         parts = [p.strip() for p in str(place).split(",") if p.strip()]
         if parts and place != "(location withheld)":
-            # the last part that is not a postcode
+            # the last part that is neither a postcode nor a county ("KENT")
             for part in reversed(parts):
-                if not re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}", part.upper()):
-                    return clean_text(part, max_chars=28)
+                if re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}", part.upper()):
+                    continue
+                if part.upper() in _COUNTY_WORDS:
+                    continue
+                return clean_text(part.title() if part.isupper() else part, max_chars=28)
     return ""
 
 
