@@ -53,6 +53,9 @@ _OTHER_LABELS: dict[str, str] = {
     "n_shortlisted": "Shortlisted co-locations",
     "n_districts": "Districts",
     "annual_saving_short_gbp": "Saving a year from short-term opportunities",
+    "n_short": "Shortlisted, short term (fit into buildings already held)",
+    "n_medium": "Shortlisted, medium term (a lease ends within a few years)",
+    "n_long": "Shortlisted, long term (needs new or remodelled space)",
 }
 _TOTAL_LABELS: dict[str, str] = {
     "annual_saving_gbp": "Estimated saving a year",
