@@ -11,10 +11,13 @@ times
   districts, ledger, sites),
 
 and prints both figures, their ratio (target: at most 2) and the peak memory.
+Both sides are warmed up first on a small file, outside the timings. With
+``--repeat N`` each measurement is taken N times, baseline and loader taking
+turns, and the medians are reported (with every figure, for the record).
 
 Usage::
 
-    python benchmarks/bench_load.py --rows 1000000
+    python benchmarks/bench_load.py --rows 1000000 --repeat 3
 """
 
 from __future__ import annotations
@@ -22,9 +25,13 @@ from __future__ import annotations
 import argparse
 import logging
 import resource
+import statistics
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -84,51 +91,81 @@ def write_registers(folder: Path, rows: int, postcodes: pd.DataFrame, seed: int 
     return en_path, pc_path
 
 
+T = TypeVar("T")
+
+
+def _timed(func: Callable[[], T]) -> tuple[float, T]:
+    start = time.perf_counter()
+    out = func()
+    return time.perf_counter() - start, out
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="measurements per side; medians are reported"
+    )
     args = parser.parse_args(argv)
+    repeat = max(1, args.repeat)
     logging.basicConfig(level=logging.WARNING)
     districts = _districts()
     directory, pc_frame = _postcodes()
     with tempfile.TemporaryDirectory() as tmp:
         en_path, pc_path = write_registers(Path(tmp), args.rows, pc_frame)
-        # Warm up: imports and first-call costs are not what is measured.
+
+        def baseline_en(path: Path = en_path) -> object:
+            frame = pd.read_csv(path)
+            return gpd.points_from_xy(frame["Easting"], frame["Northing"], crs=27700)
+
+        def baseline_pc(path: Path = pc_path) -> object:
+            frame = pd.read_csv(path)
+            keys = frame["Postcode"].str.replace(" ", "", regex=False)
+            joined = pc_frame.reindex(keys.to_numpy())
+            return gpd.points_from_xy(joined["easting"], joined["northing"], crs=27700)
+
+        def ours(path: Path) -> int:
+            result = read_register(path, agency="Bench", districts=districts, postcodes=directory)
+            return int((result.ledger["status"] == "loaded").sum())
+
+        # Warm up both sides: imports and first-call costs are not what is measured.
         small = Path(tmp) / "warm.csv"
         pd.read_csv(en_path, nrows=1000).to_csv(small, index=False)
-        read_register(small, agency="Warm", districts=districts, postcodes=directory)
+        baseline_en(small)
+        baseline_pc(small)
+        ours(small)
         size_mb = en_path.stat().st_size / 1e6
         print(f"{args.rows:,} rows; E/N file {size_mb:.0f} MB; postcode file "
-              f"{pc_path.stat().st_size / 1e6:.0f} MB")
+              f"{pc_path.stat().st_size / 1e6:.0f} MB; {repeat} measurement(s) per side")
 
-        start = time.perf_counter()
-        frame = pd.read_csv(en_path)
-        gpd.points_from_xy(frame["Easting"], frame["Northing"], crs=27700)
-        baseline_en = time.perf_counter() - start
-
-        start = time.perf_counter()
-        result = read_register(en_path, agency="Bench", districts=districts, postcodes=directory)
-        ours_en = time.perf_counter() - start
-        loaded_en = int((result.ledger["status"] == "loaded").sum())
-        del result, frame
-
-        start = time.perf_counter()
-        frame = pd.read_csv(pc_path)
-        keys = frame["Postcode"].str.replace(" ", "", regex=False)
-        joined = pc_frame.reindex(keys.to_numpy())
-        gpd.points_from_xy(joined["easting"], joined["northing"], crs=27700)
-        baseline_pc = time.perf_counter() - start
-
-        start = time.perf_counter()
-        result = read_register(pc_path, agency="Bench", districts=districts, postcodes=directory)
-        ours_pc = time.perf_counter() - start
-        loaded_pc = int((result.ledger["status"] == "loaded").sum())
+        lines = []
+        for label, path, baseline in (
+            ("E/N:     ", en_path, baseline_en),
+            ("postcode:", pc_path, baseline_pc),
+        ):
+            base_times: list[float] = []
+            our_times: list[float] = []
+            loaded = 0
+            for _ in range(repeat):  # the two sides take turns
+                base_times.append(_timed(baseline)[0])
+                seconds, loaded = _timed(partial(ours, path))
+                our_times.append(seconds)
+            base, mine = statistics.median(base_times), statistics.median(our_times)
+            lines.append(
+                f"{label} baseline {base:6.2f} s  read_register {mine:6.2f} s  "
+                f"ratio {mine / base:4.2f}  ({loaded:,} loaded)"
+            )
+            if repeat > 1:
+                lines.append(
+                    "           every run: baseline "
+                    + ", ".join(f"{t:.2f}" for t in base_times)
+                    + "; read_register "
+                    + ", ".join(f"{t:.2f}" for t in our_times)
+                )
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"E/N:      baseline {baseline_en:6.2f} s  read_register {ours_en:6.2f} s  "
-          f"ratio {ours_en / baseline_en:4.2f}  ({loaded_en:,} loaded)")
-    print(f"postcode: baseline {baseline_pc:6.2f} s  read_register {ours_pc:6.2f} s  "
-          f"ratio {ours_pc / baseline_pc:4.2f}  ({loaded_pc:,} loaded)")
+    for line in lines:
+        print(line)
     print(f"peak memory {peak_mb:,.0f} MB")
 
 

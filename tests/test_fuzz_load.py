@@ -44,7 +44,9 @@ from kentassets.load import LoadResult, read_register
 from kentassets.schema import DEFAULT_STUDY_AREA, LEDGER_FIELDS
 
 REPO = Path(__file__).resolve().parents[1]
-OFFICIAL_LAD = REPO.parent / "shared" / "data" / "boundaries" / "lad_may2024_bsc_kent_medway.geojson"
+OFFICIAL_LAD = (
+    REPO.parent / "shared" / "data" / "boundaries" / "lad_may2024_bsc_kent_medway.geojson"
+)
 AGENCY = "Fuzz Agency"
 #: Loaded points may lie this far outside their district's polygon: the loader
 #: gives a point in no polygon the nearest district within 2 km (generalised
@@ -269,6 +271,7 @@ class Spec:
     title: int  # 0: none; 1: a title row; 2: a title row and a blank row
     empty_first_sheet: bool = False
     give_delimiter: bool = False
+    quote_all: bool = False
 
 
 # --- strategies ----------------------------------------------------------------------------
@@ -294,8 +297,10 @@ _JUNK_NAME = st.tuples(
     st.sampled_from(list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZé")),
     st.text(
         alphabet=st.sampled_from(
-            list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ _-.,;:|/()'\"#&%£é¬\t")
-            + ["🏛", "\n", "<", ">", "=", "+", "@"]
+            [
+                *"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ _-.,;:|/()'\"#&%£é¬\t",
+                *("🏛", "\n", "<", ">", "=", "+", "@"),
+            ]
         ),
         max_size=19,
     ),
@@ -308,7 +313,7 @@ _HOSTILE_NAMES = st.sampled_from(
 
 _TEXT = st.text(
     # NUL makes any text file binary (an error, tested through HOSTILE): keep it rare.
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="\x00"),
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"], exclude_characters="\x00"),
     max_size=30,
 )
 _LONG = st.sampled_from([200, 5_000, 32_767, 32_768, 70_000]).map(lambda n: "Z" * n)
@@ -413,6 +418,7 @@ def registers(draw: st.DrawFn) -> Spec:
         title=draw(st.sampled_from([0, 0, 0, 1, 2])) if len(roles) >= 2 else 0,
         empty_first_sheet=fmt == "xlsx" and draw(st.integers(0, 9)) == 0,
         give_delimiter=draw(st.integers(0, 4)) == 0,
+        quote_all=draw(st.integers(0, 4)) == 0,
     )
 
 
@@ -598,12 +604,19 @@ def write_register(spec: Spec, world: World, folder: Path) -> Written:
         _write_xlsx(path, records, spec.empty_first_sheet)
     else:
         buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=spec.delimiter, lineterminator=spec.terminator)
+        minimal = csv.writer(buffer, delimiter=spec.delimiter, lineterminator=spec.terminator)
+        every = csv.writer(buffer, delimiter=spec.delimiter, lineterminator=spec.terminator,
+                           quoting=csv.QUOTE_ALL)
         for record in records:
             if record is None:
                 buffer.write(spec.terminator)
-            else:
-                writer.writerow(["" if v is None else v for v in record])
+                continue
+            cells = ["" if v is None else str(v) for v in record]
+            # Python 3.11's writer quotes only the terminator's own characters: a
+            # bare CR in a cell of an LF file would be written unquoted, which
+            # is a line break to every CSV reader. Quote such records fully.
+            bare_cr = spec.terminator == "\n" and any("\r" in c for c in cells)
+            (every if spec.quote_all or bare_cr else minimal).writerow(cells)
         path.write_bytes(buffer.getvalue().encode(spec.encoding, errors="replace"))
     return Written(path, data_rows)
 
@@ -727,7 +740,7 @@ def _gist(message: str, path: Path) -> str:
     return text.split(".")[0][:60]
 
 
-# --- the tests -------------------------------------------------------------------------------------
+# --- the tests ------------------------------------------------------------------------------
 
 
 @settings(max_examples=150, **_FUZZ_SETTINGS)
@@ -774,7 +787,7 @@ def test_huge_field_is_a_register_format_error(text: str, world: World, tmp_path
 
     path = tmp_path / "huge cell.csv"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(RegisterFormatError, match="huge cell.csv") as caught:
+    with pytest.raises(RegisterFormatError, match=r"huge cell\.csv") as caught:
         _read(path, world)
     assert "characters" in str(caught.value) and "row 2" in str(caught.value)
 
@@ -817,7 +830,7 @@ def test_xlsx_empty_first_sheet_is_skipped(streaming: bool, world: World, tmp_pa
         book.create_sheet("Cover")
         sheet = book.create_sheet("Assets")
     else:
-        book.active.title = "Cover"  # type: ignore[union-attr]
+        book.active.title = "Cover"
         sheet = book.create_sheet("Assets")
     sheet.append(["Name", "Easting", "Northing"])
     sheet.append(["Hall", 575900, 155800])
@@ -826,3 +839,25 @@ def test_xlsx_empty_first_sheet_is_skipped(streaming: bool, world: World, tmp_pa
     result = _read(path, world)
     assert result.ledger["sheet"].tolist() == ["Assets"]
     assert result.ledger["status"].tolist() == ["loaded"]
+
+
+def test_lease_dates_out_of_pandas_range_are_unreadable_not_a_crash(
+    world: World, tmp_path: Path
+) -> None:
+    """pandas.errors.OutOfBoundsDatetime escaped from kentassets.load.parse_dates
+    for any date outside 1677-2262, including the common "no end" placeholder
+    31/12/9999. Minimal fuzzer example: one row, 'Lease End' = '1000'."""
+    from kentassets.load import parse_dates
+
+    odd = ["1000", "31/12/9999", "0001-01-01", "99991231", "3000-01-01", "12/31/3000"]
+    values, bad = parse_dates(pd.Series([*odd, "31/03/2027", None]))
+    assert values.isna().tolist() == [True] * len(odd) + [False, True]
+    assert bad.tolist() == [True] * len(odd) + [False, False]
+    lines = ["Asset ID,Easting,Northing,Lease End"]
+    lines += [f"L{i},575900,{155800 + i},{v}" for i, v in enumerate(odd)]
+    path = tmp_path / "leases.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = _read(path, world)
+    assert result.ledger["status"].eq("loaded").all()
+    assert result.ledger["warnings"].str.contains("date_unreadable").all()
+    assert result.assets["lease_end"].isna().all()

@@ -16,10 +16,12 @@ whole columns, and Python only over the *distinct* values of free-text columns.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -738,13 +740,18 @@ def normalise_register(
     if not generated:
         eligible = ctx.open() | (ctx.status == EXCLUDED)
         eligible &= ids.notna() if ids is not None else False
-        id_codes = _factorize_codes(asset_ids if eligible.all() else asset_ids.where(eligible))
-        has_id = id_codes >= 0
-        # Codes are numbered in order of appearance: a row is the first with its
-        # id exactly where its code exceeds every code before it.
-        before = np.maximum.accumulate(np.concatenate([[-1], id_codes[:-1]]))
-        seen = has_id & (id_codes > before)
-        dup = pd.Series(has_id & ~seen, index=frame.index) & eligible
+        keyed = asset_ids if eligible.all() else asset_ids.where(eligible)
+        as_ints = _fixed_width_ints(keyed.array)
+        if as_ints is not None and bool((np.diff(np.sort(as_ints)) != 0).all()):
+            dup = pd.Series(False, index=frame.index)  # every id distinct: one sort says so
+        else:
+            id_codes = _factorize_codes(keyed)
+            has_id = id_codes >= 0
+            # Codes are numbered in order of appearance: a row is the first with its
+            # id exactly where its code exceeds every code before it.
+            before = np.maximum.accumulate(np.concatenate([[-1], id_codes[:-1]]))
+            seen = has_id & (id_codes > before)
+            dup = pd.Series(has_id & ~seen, index=frame.index) & eligible
         if dup.any():
             first_row = rows.where(eligible).groupby(asset_ids.where(eligible)).transform("first")
             id_col = str(mapping[ASSET_ID])
@@ -765,9 +772,9 @@ def normalise_register(
 
     # Districts ----------------------------------------------------------------------
     candidates = ctx.open()
-    district_code = pd.Series(np.nan, index=frame.index, dtype="str")
-    district_name = pd.Series(np.nan, index=frame.index, dtype="str")
-    district_method = pd.Series(np.nan, index=frame.index, dtype="str")
+    district_code = _constant_text(None, frame.index, "str")
+    district_name = district_code.copy(deep=False)
+    district_method = district_code.copy(deep=False)
     if candidates.any():
         if districts is None:
             from . import districts as _districts
@@ -806,7 +813,7 @@ def normalise_register(
 
     # Assets ----------------------------------------------------------------------------
     loaded = ctx.open()
-    ctx.status = ctx.status.mask(loaded, LOADED)
+    ctx.status = _fill(ctx.status, loaded, LOADED)
     keep = loaded.to_numpy()
     idx = frame.index[keep]
     use_raw = text.get(USE)
@@ -822,10 +829,27 @@ def normalise_register(
     tenure = categorise(tenure_raw, _TENURE_RULES, default="other", index=frame.index)
     status = categorise(status_raw, _STATUS_RULES, default="unknown", index=frame.index)
     if use_raw is not None:  # "Buildings Declared Surplus" in a use column
-        surplus = use_raw.str.contains(r"(?i)surplus|for disposal", regex=True)
-        status = status.mask(surplus.fillna(False).astype(bool) & (status == "unknown"),
-                             "surplus")
-    postcode_out = _via_uniques(text[POSTCODE], format_postcodes) if POSTCODE in text else None
+        surplus = _via_uniques(
+            use_raw,
+            lambda v: v.astype("str").str.contains(r"(?i)surplus|for disposal", regex=True),
+        )
+        declared = surplus.fillna(False).astype(bool) & (status == "unknown")
+        if declared.any():
+            status = status.mask(declared, "surplus")
+    postcode_out = None
+    postcode_key_codes = None  # per row, for site matching
+    if POSTCODE in text:
+        # The distinct postcodes once: formatted, and keyed for site matching.
+        pc_codes, pc_values = _factorize(text[POSTCODE])
+        if len(pc_values):
+            formatted = format_postcodes(pd.Series(pc_values)).astype("str")
+            postcode_out = pd.Series(
+                formatted.array.take(pc_codes, allow_fill=True), index=frame.index
+            )
+            key_of_value = _factorize_codes(postcode_keys(formatted).astype("str"))
+            postcode_key_codes = _spread_codes(pc_codes, key_of_value)
+        else:
+            postcode_out = format_postcodes(text[POSTCODE])
     data: dict[str, Any] = {
         ASSET_ID: _take(asset_ids, idx),
         AGENCY: _constant_text(agency, idx),
@@ -859,12 +883,23 @@ def normalise_register(
     data[EXTRA] = _extra_json(frame[unmapped].take(idx.to_numpy())) if len(idx) else pd.Series(
         [], index=idx, dtype="string"
     )
-    geometry = gpd.points_from_xy(
-        _take(loc.x, idx).to_numpy(), _take(loc.y, idx).to_numpy(), crs=CRS
+    with _gc_paused():
+        geometry = gpd.points_from_xy(
+            _take(loc.x, idx).to_numpy(), _take(loc.y, idx).to_numpy(), crs=CRS
+        )
+    # copy=False: the frame is new, so the GeoDataFrame need not copy every column.
+    assets = gpd.GeoDataFrame(
+        pd.DataFrame(data, index=idx), geometry=geometry, crs=CRS, copy=False
     )
-    assets = gpd.GeoDataFrame(pd.DataFrame(data, index=idx), geometry=geometry, crs=CRS)
-    assets[SITE_ID] = assign_sites(assets)
-    assets = coerce_assets(assets.drop(columns=["_agency_site"], errors="ignore"))
+    hints = _SiteHints(
+        xs=_take(loc.x, idx).to_numpy(dtype=float),
+        ys=_take(loc.y, idx).to_numpy(dtype=float),
+        postcode_key_codes=None if postcode_key_codes is None else postcode_key_codes[keep],
+    )
+    assets[SITE_ID] = _assign_sites(assets, hints=hints)
+    if "_agency_site" in assets.columns:
+        assets = assets.drop(columns=["_agency_site"])
+    assets = coerce_assets(assets)
 
     ledger = ctx.ledger(agency, asset_ids)
     column_map = {shown: {k: _column_label(v) for k, v in mapping.items()}}
@@ -873,6 +908,23 @@ def normalise_register(
     counts = ledger[LEDGER_STATUS].value_counts().to_dict()
     logger.info("%s (%s): %d rows: %s", shown, agency, n, counts)
     return LoadResult(assets, ledger, column_map, None)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many geometries.
+
+    Each shapely geometry is a tracked Python object: building a million of them
+    triggers hundreds of collections that walk every object alive, which costs
+    several times the building itself. Nothing built here forms cycles.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _assign_districts(
@@ -898,11 +950,9 @@ def _assign_districts(
     tolerance_m = _DISTRICT_TOLERANCE_M
 
     def spatial_join(where_: np.ndarray) -> pd.DataFrame:
-        points = gpd.GeoDataFrame(
-            index=x.index[where_],
-            geometry=gpd.points_from_xy(x.to_numpy()[where_], y.to_numpy()[where_]),
-            crs=CRS,
-        )
+        with _gc_paused():
+            geometry = gpd.points_from_xy(x.to_numpy()[where_], y.to_numpy()[where_])
+        points = gpd.GeoDataFrame(index=x.index[where_], geometry=geometry, crs=CRS)
         pc = (
             None
             if postcode_districts is None
@@ -1175,16 +1225,44 @@ def _clean_text(series: pd.Series) -> pd.Series:
     import pyarrow.compute as pc
 
     text = series if series.dtype == "str" else series.astype("str")
-    text = text.str.strip()
+    if not _plain_edges(text):
+        text = text.str.strip()
     if isinstance(text.array, pd.arrays.ArrowStringArray):
         # One Arrow if_else: pandas' mask() rebuilds the array through a slower path.
-        array = text.array._pa_array  # noqa: SLF001
+        array = text.array._pa_array
         empty = pc.equal(pc.binary_length(array), 0)
         if not pc.any(empty).as_py():
             return text
         cleaned = pc.if_else(empty, pa.scalar(None, type=array.type), array)
         return pd.Series(pd.array(cleaned, dtype=text.dtype), index=text.index, name=text.name)
     return text.mask(text == "")
+
+
+def _plain_edges(text: pd.Series) -> bool:
+    """True when no value starts or ends with a byte that could be whitespace, so
+    ``str.strip()`` would change nothing. Looks at two bytes per value with numpy;
+    anything outside printable ASCII at an edge answers False (strip it)."""
+    import pyarrow as pa
+
+    if not isinstance(text.array, pd.arrays.ArrowStringArray):
+        return False
+    for chunk in text.array._pa_array.chunks:
+        if not pa.types.is_large_string(chunk.type):
+            return False
+        n = len(chunk)
+        if n == 0:
+            continue
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64)
+        offsets = offsets[chunk.offset : chunk.offset + n + 1]
+        if chunk.buffers()[2] is None:
+            continue  # every value empty
+        data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)
+        starts, ends = offsets[:-1], offsets[1:]
+        filled = ends > starts
+        edges = np.concatenate([data[starts[filled]], data[ends[filled] - 1]])
+        if ((edges <= 32) | (edges >= 127)).any():
+            return False
+    return True
 
 
 def _join_columns(frame: pd.DataFrame, cols: list[str]) -> pd.Series:
@@ -1196,13 +1274,17 @@ def _join_columns(frame: pd.DataFrame, cols: list[str]) -> pd.Series:
     return joined.mask(joined == "")
 
 
-def _constant_text(value: str | None, idx: pd.Index) -> pd.Series:
-    """``pd.Series(value, index=idx, dtype="string")``, built straight from buffers."""
+def _constant_text(value: str | None, idx: pd.Index, dtype: str = "string") -> pd.Series:
+    """``pd.Series(value, index=idx, dtype=dtype)`` for text, built straight from buffers.
+
+    ``dtype`` is ``"string"`` or ``"str"``; ``None`` gives missing values.
+    """
     import pyarrow as pa
 
-    dtype = pd.StringDtype()
-    if dtype.storage != "pyarrow":
-        return pd.Series(pd.NA if value is None else value, index=idx, dtype="string")
+    target = pd.StringDtype() if dtype == "string" else pd.Series([], dtype=dtype).dtype
+    if getattr(target, "storage", None) != "pyarrow":
+        missing = pd.NA if dtype == "string" else np.nan
+        return pd.Series(missing if value is None else value, index=idx, dtype=dtype)
     n = len(idx)
     if value is None:
         array = pa.nulls(n, pa.large_string())
@@ -1212,7 +1294,29 @@ def _constant_text(value: str | None, idx: pd.Index) -> pd.Series:
         array = pa.LargeStringArray.from_buffers(
             n, pa.py_buffer(offsets), pa.py_buffer(data * n)
         )
-    return pd.Series(pd.array(array, dtype=dtype), index=idx)
+    return pd.Series(pd.array(array, dtype=target), index=idx)
+
+
+def _fill(base: pd.Series, mask: pd.Series, value: str) -> pd.Series:
+    """``base.mask(mask, value)`` for one text value, with one Arrow ``if_else``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = base.array
+    if not (
+        isinstance(array, pd.arrays.ArrowStringArray)
+        and base.dtype == "str"
+        and mask.index.equals(base.index)
+    ):
+        return base.mask(mask, value)
+    flags = mask.to_numpy(dtype=bool)
+    if flags.all():
+        return _constant_text(value, base.index, "str").rename(base.name)
+    if not flags.any():
+        return base
+    chunked = array._pa_array
+    filled = pc.if_else(pa.array(flags), pa.scalar(value, type=chunked.type), chunked)
+    return pd.Series(pd.array(filled, dtype=base.dtype), index=base.index, name=base.name)
 
 
 def _maybe(series: pd.Series | None, idx: pd.Index, dtype: str = "string") -> pd.Series:
@@ -1330,16 +1434,25 @@ def parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     iso = text.str.match(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)
     out = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
     if compact.any():
-        out[compact] = pd.to_datetime(text[compact], format="%Y%m%d", errors="coerce")
+        out[compact] = _ns_dates(pd.to_datetime(text[compact], format="%Y%m%d", errors="coerce"))
     if iso.any():
-        out[iso] = pd.to_datetime(text[iso].str[:10], format="%Y-%m-%d", errors="coerce")
+        out[iso] = _ns_dates(
+            pd.to_datetime(text[iso].str[:10], format="%Y-%m-%d", errors="coerce")
+        )
     rest = ~blank & ~compact & ~iso
     if rest.any():
-        out[rest] = pd.to_datetime(
-            text[rest], format="mixed", dayfirst=True, errors="coerce"
-        ).astype("datetime64[ns]")
+        out[rest] = _ns_dates(
+            pd.to_datetime(text[rest], format="mixed", dayfirst=True, errors="coerce")
+        )
     bad = out.isna() & ~blank
     return out, bad.astype(bool)
+
+
+def _ns_dates(values: pd.Series) -> pd.Series:
+    """``datetime64[ns]``; dates it cannot hold (before 1677 or after 2262, such as
+    the "no end" placeholder 31/12/9999) become NaT, i.e. unreadable."""
+    fits = values.notna() & (values >= pd.Timestamp.min) & (values <= pd.Timestamp.max)
+    return values.where(fits).astype("datetime64[ns]")
 
 
 def categorise(
@@ -1362,7 +1475,7 @@ def categorise(
     ['freehold', 'leasehold', 'unknown']
     """
     if raw is None:
-        return pd.Series(missing, index=index, dtype="string")
+        return _constant_text(missing, index)
     compiled = [(cat, re.compile(pattern)) for cat, pattern in rules]
 
     def one(value: str) -> str:
@@ -1419,7 +1532,7 @@ def categorise_use(
 def _extra_json(frame: pd.DataFrame) -> pd.Series:
     """One JSON object per row of ``frame`` (text cells), built column by column."""
     if frame.shape[1] == 0:
-        return pd.Series("{}", index=frame.index, dtype="string")
+        return _constant_text("{}", frame.index)
     joined: pd.Series | None = None
     for column in frame.columns:
         key = json.dumps(str(column), ensure_ascii=False)
@@ -1459,11 +1572,12 @@ class _Context:
         self.sheet = sheet
         self.rows = rows
         index = rows.index
-        self.status = pd.Series("", index=index, dtype="str")
-        self.reason = pd.Series("", index=index, dtype="str")
-        self.message = pd.Series("", index=index, dtype="str")
-        self.columns = pd.Series("", index=index, dtype="str")
-        self.warnings = pd.Series("", index=index, dtype="str")
+        blank = _constant_text("", index, "str")  # shared: pandas copies on write
+        self.status = blank.copy(deep=False)
+        self.reason = blank.copy(deep=False)
+        self.message = blank.copy(deep=False)
+        self.columns = blank.copy(deep=False)
+        self.warnings = blank.copy(deep=False)
 
     def open(self) -> pd.Series:
         """Rows not yet excluded or rejected."""
@@ -1490,8 +1604,8 @@ class _Context:
         mask = (mask & self.open()).fillna(False).astype(bool)
         if not mask.any():
             return
-        self.status = self.status.mask(mask, status)
-        self.reason = self.reason.mask(mask, reason)
+        self.status = _fill(self.status, mask, status)
+        self.reason = _fill(self.reason, mask, reason)
         self.message = _put(self.message, mask, self._text(message, mask))
         self.columns = _put(self.columns, mask, self._text(columns, mask))
 
@@ -1530,10 +1644,10 @@ class _Context:
         index = self.rows.index
         return pd.DataFrame(
             {
-                LEDGER_FILE: pd.Series(self.shown, index=index, dtype="str"),
-                LEDGER_SHEET: pd.Series(self.sheet, index=index, dtype="str"),
+                LEDGER_FILE: _constant_text(self.shown, index, "str"),
+                LEDGER_SHEET: _constant_text(self.sheet, index, "str"),
                 LEDGER_ROW: self.rows.astype("Int64"),
-                LEDGER_AGENCY: pd.Series(agency, index=index, dtype="str"),
+                LEDGER_AGENCY: _constant_text(agency, index, "str"),
                 LEDGER_ASSET_ID: asset_ids.astype("str"),
                 LEDGER_STATUS: self.status,
                 LEDGER_REASON: self.reason,
@@ -1567,9 +1681,9 @@ def _put(base: pd.Series, mask: pd.Series, values: pd.Series) -> pd.Series:
         if flags.all():
             return values.set_axis(base.index)
         replaced = pc.replace_with_mask(
-            base.array._pa_array.combine_chunks(),  # noqa: SLF001
+            base.array._pa_array.combine_chunks(),
             pa.array(flags),
-            values.array._pa_array.combine_chunks(),  # noqa: SLF001
+            values.array._pa_array.combine_chunks(),
         )
         return pd.Series(pd.array(replaced, dtype=base.dtype), index=base.index, name=base.name)
     return base.mask(mask, values)
@@ -1625,13 +1739,13 @@ def _locate(
     index = frame.index
     x = pd.Series(np.nan, index=index)
     y = pd.Series(np.nan, index=index)
-    method = pd.Series(np.nan, index=index, dtype="str")
+    method = _constant_text(None, index, "str")
     precision = pd.Series(np.nan, index=index)
-    used_cols = pd.Series("", index=index, dtype="str")
+    used_cols = _constant_text("", index, "str")
     # Why a row could not be placed, in the order the methods were tried.
-    problem = pd.Series("", index=index, dtype="str")
-    problem_reason = pd.Series("", index=index, dtype="str")
-    problem_cols = pd.Series("", index=index, dtype="str")
+    problem = used_cols.copy(deep=False)
+    problem_reason = used_cols.copy(deep=False)
+    problem_cols = used_cols.copy(deep=False)
 
     def place(
         mask: pd.Series, px: pd.Series, py: pd.Series, how: str, prec: pd.Series | float,
@@ -1655,9 +1769,9 @@ def _locate(
 
         x = put(x, px)
         y = put(y, py)
-        method = method.mask(mask, how)
+        method = _fill(method, mask, how)
         precision = put(precision, prec)
-        used_cols = used_cols.mask(mask, cols)
+        used_cols = _fill(used_cols, mask, cols)
 
     def note(mask: pd.Series, reason: str, message: Message, cols: str) -> None:
         nonlocal problem, problem_reason, problem_cols
@@ -1665,8 +1779,8 @@ def _locate(
         if not mask.any():
             return
         problem = _put(problem, mask, _Context._text(message, mask))
-        problem_reason = problem_reason.mask(mask, reason)
-        problem_cols = problem_cols.mask(mask, cols)
+        problem_reason = _fill(problem_reason, mask, reason)
+        problem_cols = _fill(problem_cols, mask, cols)
 
     geographic_crs = _geographic(crs)
     # 1-2. coordinate pairs ------------------------------------------------------------
@@ -2040,6 +2154,26 @@ def assign_sites(
     >>> assign_sites(assets).tolist()
     ['S000001', 'S000001', 'S000002']
     """
+    return _assign_sites(assets, distance_m=distance_m)
+
+
+@dataclass
+class _SiteHints:
+    """What :func:`normalise_register` already knows about its assets, by position:
+    the point coordinates and the postcode look-up key codes (-1: none)."""
+
+    xs: np.ndarray
+    ys: np.ndarray
+    postcode_key_codes: np.ndarray | None = None
+
+
+def _assign_sites(
+    assets: gpd.GeoDataFrame,
+    *,
+    distance_m: float = SITE_DISTANCE_M,
+    hints: _SiteHints | None = None,
+) -> pd.Series:
+    """:func:`assign_sites`, reusing what the caller computed already (``hints``)."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
@@ -2047,9 +2181,12 @@ def assign_sites(
     if n == 0:
         return pd.Series([], index=assets.index, dtype="string", name=SITE_ID)
     position = np.arange(n)
-    geometry = assets.geometry.to_numpy()
-    xs = shapely.get_x(geometry)
-    ys = shapely.get_y(geometry)
+    if hints is not None:
+        xs, ys = hints.xs, hints.ys
+    else:
+        geometry = assets.geometry.to_numpy()
+        xs = shapely.get_x(geometry)
+        ys = shapely.get_y(geometry)
     links: list[np.ndarray] = []
 
     def link_groups(keys: pd.Series | np.ndarray, *, near_only: bool = False) -> None:
@@ -2068,7 +2205,10 @@ def assign_sites(
         opens = group > before
         first_at = np.empty(int(group.max()) + 1, dtype=np.int64)
         first_at[group[opens]] = members[opens]
-        first = first_at[group]
+        link_first(members, first_at[group], near_only=near_only)
+
+    def link_first(members: np.ndarray, first: np.ndarray, *, near_only: bool) -> None:
+        # Each member is linked to the first record of its group.
         repeated = members != first
         members, first = members[repeated], first[repeated]
         if near_only:
@@ -2076,7 +2216,7 @@ def assign_sites(
             members, first = members[close], first[close]
         links.append(np.stack([members, first]))
 
-    if UPRN in assets.columns:
+    if UPRN in assets.columns and assets[UPRN].notna().any():
         uprn = _clean_text(assets[UPRN].astype("str")).str.lstrip("0")
         link_groups(uprn.mask(uprn == ""))
     if "_agency_site" in assets.columns:
@@ -2091,9 +2231,12 @@ def assign_sites(
         names = assets[NAME].astype("str").reset_index(drop=True)
         # Postcode keys and plain names of the distinct values only, spread back
         # as codes (-1: missing).
-        postcode_codes, postcode_values = _factorize(assets[POSTCODE])
-        key_values = postcode_keys(pd.Series(postcode_values)).astype("str")
-        key_codes = _spread_codes(postcode_codes, _factorize_codes(key_values))
+        if hints is not None and hints.postcode_key_codes is not None:
+            key_codes = hints.postcode_key_codes
+        else:
+            postcode_codes, postcode_values = _factorize(assets[POSTCODE])
+            key_values = postcode_keys(pd.Series(postcode_values)).astype("str")
+            key_codes = _spread_codes(postcode_codes, _factorize_codes(key_values))
         name_codes, name_values = _factorize(names)
         plain_values = _plain_names(pd.Series(name_values, dtype=object)).astype("str")
         plain_of_value = _factorize_codes(plain_values)
@@ -2102,12 +2245,12 @@ def assign_sites(
         # as the joined text "key|plain" (plain names hold no "|").
         both = (key_codes >= 0) & (plain_codes >= 0)
         width = int(plain_of_value.max()) + 1 if len(plain_of_value) else 1
-        pair = key_codes * max(width, 1) + plain_codes
-        pair_codes = np.full(n, -1, dtype=np.int64)
-        pair_codes[both] = pd.factorize(pair[both])[0]
-        link_groups(pair_codes, near_only=True)
+        members = np.flatnonzero(both)
+        if len(members):
+            pair = key_codes[members] * max(width, 1) + plain_codes[members]
+            link_first(members, _first_of_group(pair, members), near_only=True)
         if AGENCY in assets.columns and assets[AGENCY].nunique() > 1:
-            keys = pd.Series(key_values.array.take(postcode_codes, allow_fill=True))
+            keys = _via_uniques(assets[POSTCODE], postcode_keys).reset_index(drop=True)
             links.extend(_fuzzy_site_links(keys, names, assets[AGENCY], xs, ys, distance_m))
     edges = np.concatenate(links, axis=1) if links else np.empty((2, 0), dtype=np.int64)
     graph = coo_matrix((np.ones(edges.shape[1]), (edges[0], edges[1])), shape=(n, n))
@@ -2210,7 +2353,7 @@ def _factorize(series: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     array = series.array if isinstance(series, pd.Series) else series
     if isinstance(array, pd.arrays.ArrowStringArray) and len(array):
-        chunked = array._pa_array  # noqa: SLF001
+        chunked = array._pa_array
         encoded = pc.dictionary_encode(
             chunked.combine_chunks() if isinstance(chunked, pa.ChunkedArray) else chunked
         )
@@ -2220,11 +2363,26 @@ def _factorize(series: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
 
 
+def _first_of_group(keys: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """For each element, the smallest position among the elements with its key.
+
+    One (SIMD) sort instead of hashing: equal keys end up next to each other.
+    """
+    order = np.argsort(keys)
+    ordered = keys[order]
+    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+    smallest = np.minimum.reduceat(positions[order], starts)
+    counts = np.diff(np.append(starts, len(keys)))
+    first = np.empty(len(keys), dtype=np.int64)
+    first[order] = np.repeat(smallest, counts)
+    return first
+
+
 def _spread_codes(codes: np.ndarray, of_value: np.ndarray) -> np.ndarray:
     """Per-row codes from per-distinct-value codes (-1 stays -1)."""
-    if len(of_value) == 0:
-        return np.full(len(codes), -1, dtype=np.int64)
-    return np.where(codes >= 0, of_value[np.maximum(codes, 0)], -1).astype(np.int64)
+    # A trailing -1 answers code -1.
+    table = np.append(np.asarray(of_value, dtype=np.int64), -1)
+    return table[codes]
 
 
 def _factorize_codes(series: pd.Series | np.ndarray) -> np.ndarray:
@@ -2239,23 +2397,40 @@ def _factorize_codes(series: pd.Series | np.ndarray) -> np.ndarray:
     array = series.array if isinstance(series, pd.Series) else series
     if not (isinstance(array, pd.arrays.ArrowStringArray) and len(array)):
         return _factorize(series)[0]
-    chunked = array._pa_array  # noqa: SLF001
+    as_ints = _fixed_width_ints(array)
+    if as_ints is not None:
+        codes, _ = pd.factorize(as_ints)
+        return np.asarray(codes, dtype=np.int64)
+    chunked = array._pa_array
     text = chunked.combine_chunks() if isinstance(chunked, pa.ChunkedArray) else chunked
-    n = len(text)
-    if text.null_count == 0 and pa.types.is_large_string(text.type):
-        offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)[text.offset : text.offset + n + 1]
-        width = int(offsets[1] - offsets[0])
-        if 0 < width <= 8 and int(offsets[-1] - offsets[0]) == n * width and bool(
-            (np.diff(offsets) == width).all()
-        ):
-            data = np.frombuffer(text.buffers()[2], dtype=np.uint8)
-            cells = data[offsets[0] : offsets[0] + n * width].reshape(n, width)
-            padded = np.zeros((n, 8), dtype=np.uint8)
-            padded[:, :width] = cells
-            codes, _ = pd.factorize(padded.view(np.uint64).ravel())
-            return np.asarray(codes, dtype=np.int64)
     encoded = pc.dictionary_encode(text)
     return np.asarray(encoded.indices.fill_null(-1).to_numpy(), dtype=np.int64)
+
+
+def _fixed_width_ints(array: Any) -> np.ndarray | None:
+    """Text values of one length of at most 8 bytes, none missing, as 64-bit
+    integers (equal text, equal integer); ``None`` for any other array."""
+    import pyarrow as pa
+
+    if not isinstance(array, pd.arrays.ArrowStringArray) or not len(array):
+        return None
+    chunked = array._pa_array
+    text = chunked.combine_chunks() if isinstance(chunked, pa.ChunkedArray) else chunked
+    n = len(text)
+    if text.null_count or not pa.types.is_large_string(text.type):
+        return None
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)
+    offsets = offsets[text.offset : text.offset + n + 1]
+    width = int(offsets[1] - offsets[0])
+    if not (0 < width <= 8 and int(offsets[-1] - offsets[0]) == n * width) or not bool(
+        (np.diff(offsets) == width).all()
+    ):
+        return None
+    data = np.frombuffer(text.buffers()[2], dtype=np.uint8)
+    cells = data[offsets[0] : offsets[0] + n * width].reshape(n, width)
+    padded = np.zeros((n, 8), dtype=np.uint8)
+    padded[:, :width] = cells
+    return padded.view(np.uint64).ravel()
 
 
 def _via_uniques(series: pd.Series, func: Any) -> pd.Series:

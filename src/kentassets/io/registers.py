@@ -299,7 +299,17 @@ def _scan_text(path: Path, shown: str, *, detect: bool) -> tuple[str, bool]:
         failed = False
         tail = b""
         block = head
+        start = 0
         while block:
+            if detect and b"\x00" in block:
+                # A zero-filled tail (an interrupted copy or download): fail now,
+                # not after reading gigabytes of zeros into one cell.
+                at = start + block.index(b"\x00")
+                raise RegisterFormatError(
+                    f"{shown}: the file holds binary zero bytes from byte {at:,} on, so it is "
+                    "not a text register; it looks truncated or damaged (an interrupted copy "
+                    "or download?). Copy or export the register again."
+                )
             if not blank:
                 blank = _has_blank_line(block) or any(p in tail + block[:2] for p in _BLANK_LINE)
                 tail = block[-2:]
@@ -311,6 +321,7 @@ def _scan_text(path: Path, shown: str, *, detect: bool) -> tuple[str, bool]:
                     decoder, failed = None, True
             if blank and decoder is None:
                 break  # nothing more to learn
+            start += len(block)
             block = handle.read(16 * 1024 * 1024)
         if decoder is not None:
             try:
@@ -887,7 +898,7 @@ def _check_cells(raw: RawTable, shown: str, max_cell_chars: int) -> None:
         array = raw.frame[column].array
         if isinstance(array, pd.arrays.ArrowStringArray):
             # Bytes bound characters from above: most files pass on the byte count.
-            widest = pc.max(pc.binary_length(array._pa_array)).as_py()  # noqa: SLF001
+            widest = pc.max(pc.binary_length(array._pa_array)).as_py()
             if widest is None or widest <= max_cell_chars:
                 continue
         lengths = raw.frame[column].str.len()
