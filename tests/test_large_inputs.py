@@ -112,11 +112,11 @@ CASES = {
         "register.csv", HEADER, 2 * GB, "4096", ("not text", "Export the register")),
     "2 GB: 20,000 good rows then zeros, size limit raised": (
         "register.csv", HEADER + ROWS, 2 * GB, "4096",
-        (f"zero bytes from byte {len(HEADER + ROWS):,} on", "Copy or export the register again")),
+        (f"zero byte at byte {len(HEADER + ROWS):,},", "Copy or export the register again")),
     # Under the default 1 GB limit, so only the content can stop it early.
     "900 MB: 20,000 good rows then zeros": (
         "register.csv", HEADER + ROWS, 900 * MB, "default",
-        (f"zero bytes from byte {len(HEADER + ROWS):,} on", "truncated or damaged")),
+        (f"zero byte at byte {len(HEADER + ROWS):,},", "truncated or damaged")),
     "2 GB of zeros named .xlsx, size limit raised": (
         "register.xlsx", b"", 2 * GB, "4096", ("XLSX workbook", "save it again")),
     "2 GB: GeoJSON start then zeros, size limit raised": (
@@ -147,7 +147,7 @@ def test_zero_tail_is_found_beyond_the_first_block(tmp_path: Path) -> None:
     from kentassets.io.registers import read_register_file
 
     path = _sparse(tmp_path / "cut short.csv", HEADER + ROWS, len(HEADER + ROWS) + 4 * MB)
-    with pytest.raises(RegisterFormatError, match=r"cut short\.csv: the file holds binary zero"):
+    with pytest.raises(RegisterFormatError, match=r"cut short\.csv: the file holds a binary zero"):
         read_register_file(path)
     # With the encoding given, the scan does not look for zeros; the read still
     # fails cleanly (the zeros form one over-long cell).

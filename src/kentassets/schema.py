@@ -310,4 +310,6 @@ def coerce_assets(frame: pd.DataFrame) -> gpd.GeoDataFrame:
         [None] * len(frame), index=frame.index
     )
     crs = getattr(frame, "crs", None) or CRS
-    return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geometry, index=frame.index), crs=crs)
+    return gpd.GeoDataFrame(
+        out, geometry=gpd.GeoSeries(geometry, index=frame.index), crs=crs, copy=False
+    )

@@ -306,9 +306,9 @@ def _scan_text(path: Path, shown: str, *, detect: bool) -> tuple[str, bool]:
                 # not after reading gigabytes of zeros into one cell.
                 at = start + block.index(b"\x00")
                 raise RegisterFormatError(
-                    f"{shown}: the file holds binary zero bytes from byte {at:,} on, so it is "
-                    "not a text register; it looks truncated or damaged (an interrupted copy "
-                    "or download?). Copy or export the register again."
+                    f"{shown}: the file holds a binary zero byte at byte {at:,}, so it is not "
+                    "a text register; zeros usually mean it is truncated or damaged (an "
+                    "interrupted copy or download?). Copy or export the register again."
                 )
             if not blank:
                 blank = _has_blank_line(block) or any(p in tail + block[:2] for p in _BLANK_LINE)
