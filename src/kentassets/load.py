@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ._progress import progress as progress_bar
 from .errors import RegisterFormatError, ValidationError, where
 from .io.manifest import COLUMN_FIELDS, Manifest, RegisterSpec, parse_manifest
 from .io.postcodes import (
@@ -316,12 +317,16 @@ class LoadResult:
         Source file -> {field: source column(s)} as recognised or mapped.
     manifest
         The manifest, when read through :func:`read_manifest`.
+    schemas
+        Source file -> name of the published schema recognised by its column
+        names (for example ``"LGTC land and assets"``), where one was.
     """
 
     assets: gpd.GeoDataFrame
     ledger: pd.DataFrame
     column_map: dict[str, dict[str, str]] = field(default_factory=dict)
     manifest: Manifest | None = None
+    schemas: dict[str, str] = field(default_factory=dict)
 
     def summary(self) -> pd.DataFrame:
         """Per agency: rows read, loaded, excluded, rejected and the top reasons.
@@ -539,9 +544,7 @@ def read_manifest(
     specs: Sequence[RegisterSpec] = manifest.registers
     iterator: Any = specs
     if progress:
-        from tqdm.auto import tqdm
-
-        iterator = tqdm(specs, desc="Loading registers", unit="file")
+        iterator = progress_bar(specs, desc="Loading registers", unit="file")
     for spec in iterator:
         results.append(
             read_register(
@@ -586,6 +589,7 @@ def combine_results(results: Sequence[LoadResult]) -> LoadResult:
     ledgers: list[pd.DataFrame] = []
     asset_frames: list[gpd.GeoDataFrame] = []
     column_map: dict[str, dict[str, str]] = {}
+    schemas: dict[str, str] = {}
     offset = 0
     for result in results:
         ledger = result.ledger.copy()
@@ -596,6 +600,7 @@ def combine_results(results: Sequence[LoadResult]) -> LoadResult:
         ledgers.append(ledger)
         asset_frames.append(assets)
         column_map.update(result.column_map)
+        schemas.update(result.schemas)
         offset += len(ledger)
     if not ledgers:
         return LoadResult(empty_assets(), empty_ledger(), {}, None)
@@ -631,7 +636,7 @@ def combine_results(results: Sequence[LoadResult]) -> LoadResult:
             assets = assets.loc[~dup.to_numpy()]
         assets = assets.copy()
         assets[SITE_ID] = assign_sites(assets)
-    return LoadResult(coerce_assets(assets), ledger, column_map, None)
+    return LoadResult(coerce_assets(assets), ledger, column_map, None, schemas)
 
 
 # --- normalisation (pure) ----------------------------------------------------------------
@@ -682,6 +687,7 @@ def normalise_register(
     stem = Path(shown).stem
     if ids is None:
         asset_ids = pd.Series(stem + "#" + rows.astype(str), index=frame.index, dtype="string")
+        no_id = pd.Series(True, index=frame.index)
     else:
         no_id = ids.isna()
         asset_ids = ids.copy()
@@ -690,6 +696,12 @@ def normalise_register(
                 stem + "#" + rows[no_id].astype(str), index=frame.index[no_id], dtype="string"
             )
             asset_ids = ids.fillna(fallback_ids)
+    # Say so: an id made up from the file and row is not the agency's own reference.
+    ctx.warn(
+        no_id,
+        "asset_id_generated: no asset id in the file; the id is made from the file name "
+        "and row. Map the agency's own reference column to asset_id in the manifest.",
+    )
 
     numbers: dict[str, pd.Series] = {}
     for fld in (GIA_M2, STAFF_FTE, ANNUAL_COST_GBP):
@@ -903,11 +915,10 @@ def normalise_register(
 
     ledger = ctx.ledger(agency, asset_ids)
     column_map = {shown: {k: _column_label(v) for k, v in mapping.items()}}
-    if profile is not None:
-        column_map[shown]["_schema"] = profile.name
+    schemas = {shown: profile.name} if profile is not None else {}
     counts = ledger[LEDGER_STATUS].value_counts().to_dict()
     logger.info("%s (%s): %d rows: %s", shown, agency, n, counts)
-    return LoadResult(assets, ledger, column_map, None)
+    return LoadResult(assets, ledger, column_map, None, schemas)
 
 
 @contextmanager
@@ -1632,9 +1643,10 @@ class _Context:
             + f"' {what}",
         )
         rows = self.rows[bad].tolist()
-        examples = ", ".join(repr(v) for v in values[bad].astype(str).unique()[:3])
-        logger.warning(
-            "%s: %d values are not readable (%s); read as missing.",
+        examples = ", ".join(repr(v[:40]) for v in values[bad].astype(str).unique()[:3])
+        # The ledger carries this for every row; the log is for debugging only.
+        logger.info(
+            "%s: %d value(s) not readable (%s); read as missing.",
             where(self.shown, sheet=self.sheet, rows=rows, column=column),
             len(rows),
             examples,
