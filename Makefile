@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= demo-output
 
-.PHONY: demo test test-all lint bench clean
+.PHONY: demo test test-fast lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,13 +17,13 @@ $(VENV)/.installed: pyproject.toml
 demo: $(VENV)/.installed
 	$(BIN)/kentassets demo --out $(OUT)
 
-## Run the test suite (slow tests excluded; browser tests need Debian's chromium)
+## Run the whole test suite (about 6 minutes on 2 cores; browser tests need Debian's chromium)
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest -m "not slow"
-
-## Run every test, slow ones included
-test-all: $(VENV)/.installed
 	$(BIN)/python -m pytest
+
+## The quick loop while developing: slow tests left out (about 3 minutes)
+test-fast: $(VENV)/.installed
+	$(BIN)/python -m pytest -m "not slow"
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests benchmarks examples
