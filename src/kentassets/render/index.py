@@ -22,6 +22,7 @@ import pandas as pd
 from kentassets import __version__, schema
 from kentassets.errors import ValidationError
 from kentassets.render import style
+from kentassets.render._format import format_money, format_number, is_missing
 from kentassets.render.webmap import (
     county_map,
     district_summary,
@@ -66,30 +67,12 @@ _TOTAL_LABELS: dict[str, str] = {
 }
 
 
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _num(value: Any, digits: int = 0) -> str:
-    if _missing(value):
-        return ""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return escape_html(value)
-    if not math.isfinite(number):
-        return ""
-    return f"{number:,.{digits}f}"
+_missing = is_missing
+_num = format_number
 
 
 def _money(value: Any) -> str:
-    text = _num(value)
-    return f"\u00a3{text}" if text else "\u2013"
+    return format_money(value, missing="\u2013")
 
 
 def _float(value: Any) -> float | None:

@@ -44,6 +44,7 @@ from shapely.geometry import mapping
 from kentassets import schema
 from kentassets.errors import ValidationError
 from kentassets.render import style
+from kentassets.render._format import format_money, format_number, is_missing
 from kentassets.safety import escape_html, json_for_script
 
 if TYPE_CHECKING:
@@ -358,30 +359,9 @@ def _sensitive_label(agency: Any) -> str:
 # --------------------------------------------------------------------------- #
 
 
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _num(value: Any, digits: int = 0) -> str:
-    if _missing(value):
-        return ""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return escape_html(value)
-    if not math.isfinite(number):
-        return ""
-    return f"{number:,.{digits}f}"
-
-
-def _money(value: Any) -> str:
-    text = _num(value)
-    return f"\u00a3{text}" if text else ""
+_missing = is_missing
+_num = format_number
+_money = format_money
 
 
 def _date_text(value: date | datetime | str | None) -> str:
