@@ -1467,6 +1467,7 @@ def district_pdf(
     """
     page_size = _paper_mm(paper)
     del page_size
+    assets = style.with_districts(assets, districts)
     with _rc():
         page = _new_page(paper)
         data = _prepare_district(assets, districts, district_code,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 #: Paul Tol "muted" palette (colour-blind safe), then two extra dark tones.
 PALETTE: tuple[str, ...] = (
@@ -121,3 +122,22 @@ def attribution(year: int, *, derived_boundaries: bool = False) -> str:
     if derived_boundaries:
         text += f". {DERIVED_BOUNDARY_NOTE[0].upper()}{DERIVED_BOUNDARY_NOTE[1:]}"
     return text
+
+
+def with_districts(assets: Any, districts: Any) -> Any:
+    """Return ``assets`` with every canonical column, placing them in districts if needed.
+
+    Renderers draw a district's assets by ``district_code`` and show the
+    canonical fields; a frame with only some of them (straight from a file, say)
+    gets the missing ones as missing values, and district columns from
+    ``districts`` when it has none. Extra columns (``colocation_id``...) are kept.
+    """
+    from .. import schema
+
+    if schema.DISTRICT_CODE not in assets.columns:
+        from ..districts import assign_districts
+
+        assets = assign_districts(assets, districts)
+    if all(col in assets.columns for col in schema.ASSET_COLUMNS):
+        return assets
+    return schema.coerce_assets(assets)

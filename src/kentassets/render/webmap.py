@@ -805,6 +805,7 @@ def district_map(
             f"district {district_code!r} is not in the districts frame (it has {known}); "
             "pass one of those codes"
         )
+    assets = style.with_districts(assets, districts)
     crs = districts.crs or schema.CRS
     target = districts[codes.eq(district_code).to_numpy()]
     district_name = str(target[schema.DISTRICT_NAME].iloc[0])
