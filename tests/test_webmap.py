@@ -605,3 +605,28 @@ def test_browser_online_map_uses_only_cdn_and_tiles(
         "tile.openstreetmap.org",
     }
     context.close()
+
+
+def test_partial_asset_frames_are_placed_and_completed(districts: Any) -> None:
+    """A frame with only agency, name and points still renders (HTML and PDF)."""
+    from kentassets.colocation import find_colocations
+    from kentassets.opportunities import score_opportunities
+    from kentassets.render.printmap import district_pdf
+
+    frame = gpd.GeoDataFrame(
+        {"agency": ["A", "B", "C"], "name": ["Hall", "Library", "Depot"]},
+        geometry=[
+            shapely.Point(575_000, 155_000),
+            shapely.Point(575_080, 155_040),
+            shapely.Point(585_000, 155_000),
+        ],
+        crs=schema.CRS,
+    )
+    colocs = find_colocations(frame)
+    labelled = colocs.label_assets(frame)
+    opps = score_opportunities(colocs, frame)
+    m = webmap.district_map(labelled, districts, opps, district_code=MAI, offline=True)
+    html = webmap.map_html(m)
+    assert "Library" in html and "Depot" not in html
+    fig = district_pdf(labelled, districts, opps, district_code=MAI)
+    assert type(fig).__name__ == "Figure"
