@@ -277,7 +277,6 @@ def _validate(args: argparse.Namespace, *, progress: bool) -> int:
     from .districts import load_districts
     from .io.manifest import parse_manifest
     from .io.outputs import write_csv
-    from .io.postcodes import PostcodeDirectory
     from .load import read_manifest
     from .schema import LEDGER_STATUS, REJECTED
 
@@ -285,13 +284,11 @@ def _validate(args: argparse.Namespace, *, progress: bool) -> int:
     ledger_path = Path(args.ledger)
     if ledger_path.resolve() in {r.path.resolve() for r in spec.registers}:
         raise KentAssetsError(f"{ledger_path}: is an input register; choose another --ledger path.")
-    postcodes = PostcodeDirectory(spec.postcodes) if spec.postcodes else PostcodeDirectory()
-    districts = load_districts(
-        args.boundaries or spec.boundaries, codes=spec.study_area, postcodes=postcodes
+    # The manifest names its own boundaries and postcodes; --boundaries overrides the former.
+    districts = (
+        load_districts(args.boundaries, codes=spec.study_area) if args.boundaries else None
     )
-    result = read_manifest(
-        args.manifest, postcodes=postcodes, districts=districts, progress=progress
-    )
+    result = read_manifest(args.manifest, districts=districts, progress=progress)
     summary = result.summary()
     print(summary.to_string(index=False))
     write_csv(result.ledger, ledger_path)
