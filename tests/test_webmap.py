@@ -630,3 +630,30 @@ def test_partial_asset_frames_are_placed_and_completed(districts: Any) -> None:
     assert "Library" in html and "Depot" not in html
     fig = district_pdf(labelled, districts, opps, district_code=MAI)
     assert type(fig).__name__ == "Figure"
+
+
+@pytest.mark.browser
+def test_browser_online_map_without_internet_says_what_to_do(
+    browser: Any, assets: Any, districts: Any, opportunities: Any, tmp_path: Path
+) -> None:
+    """A locked-down network: the CDN is unreachable; the page explains, not blank."""
+    context = browser.new_context(viewport={"width": 1000, "height": 700})
+    pg = context.new_page()
+    pg.route(
+        "**/*",
+        lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort(),
+    )
+    path = tmp_path / "online.html"
+    path.write_text(render(assets, districts, opportunities, offline=False), encoding="utf-8")
+    pg.goto(path.as_uri())
+    notice = pg.locator("#kentassets-no-library")
+    notice.wait_for(timeout=20_000)
+    assert "--offline" in notice.inner_text()
+    context.close()
+
+
+def test_offline_page_has_no_library_notice(
+    assets: Any, districts: Any, opportunities: Any
+) -> None:
+    html = render(assets, districts, opportunities, offline=True)
+    assert "kentassets-no-library" not in html

@@ -256,7 +256,27 @@ def map_html(m: folium.Map) -> str:
     if not getattr(root, "_kentassets_stable_ids", False):
         _stable_ids(root)
     html: str = root.render()
-    return html.replace("<html>", '<html lang="en">', 1)
+    html = html.replace("<html>", '<html lang="en">', 1)
+    if re.search(r"<script[^>]+src=\"https?://", html):
+        # Online page: if the map library could not be fetched (no internet, a
+        # locked-down network), say so instead of showing a blank page.
+        html = html.replace("</body>", _NO_LIBRARY_NOTICE + "\n</body>", 1)
+    return html
+
+
+_NO_LIBRARY_NOTICE = (
+    "<script>window.addEventListener('load', function () {"
+    " if (typeof L !== 'undefined') { return; }"
+    " var d = document.createElement('div'); d.id = 'kentassets-no-library';"
+    " d.setAttribute('role', 'alert');"
+    " d.style.cssText = 'position:fixed;inset:0;display:flex;align-items:center;"
+    "justify-content:center;background:#fff;color:#222;font:16px/1.5 sans-serif;"
+    "padding:2em;text-align:center;z-index:10000';"
+    " d.textContent = 'This map could not load its map library from the internet. "
+    "Open the offline version of the maps (made with: kentassets build --offline), "
+    "or try again with internet access.';"
+    " document.body.appendChild(d); });</script>"
+)
 
 
 def _stable_ids(root: Any) -> None:
