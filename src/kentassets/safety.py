@@ -26,6 +26,22 @@ _WINDOWS_RESERVED = {
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
+def is_missing(value: Any) -> bool:
+    """True for ``None``, NaN, ``pd.NA`` and ``NaT``; False for any other value.
+
+    Examples
+    --------
+    >>> is_missing(None), is_missing(float("nan")), is_missing(0), is_missing([1])
+    (True, True, False, False)
+    """
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
 def escape_html(value: Any) -> str:
     """Return ``value`` as text safe to place in HTML content or attributes.
 
@@ -38,13 +54,8 @@ def escape_html(value: Any) -> str:
     >>> escape_html(None)
     ''
     """
-    if value is None:
+    if is_missing(value):
         return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
     return html.escape(str(value), quote=True).replace("`", "&#96;")
 
 

@@ -1,29 +1,12 @@
-"""Number formatting shared by the HTML renderers (values are untrusted)."""
+"""Number and date formatting shared by the HTML renderers (values are untrusted)."""
 
 from __future__ import annotations
 
 import math
+from datetime import date, datetime
 from typing import Any
 
-import pandas as pd
-
-from ..safety import escape_html
-
-
-def is_missing(value: Any) -> bool:
-    """True for ``None``, NaN, ``pd.NA`` and ``NaT``.
-
-    Examples
-    --------
-    >>> is_missing(None), is_missing(float("nan")), is_missing(0)
-    (True, True, False)
-    """
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
+from ..safety import escape_html, is_missing
 
 
 def format_number(value: Any, digits: int = 0) -> str:
@@ -55,3 +38,18 @@ def format_money(value: Any, *, missing: str = "") -> str:
     """
     text = format_number(value)
     return f"\u00a3{text}" if text else missing
+
+
+def format_date(value: date | datetime | str | None) -> str:
+    """A date as people write it (``31 October 2026``); text is returned as given.
+
+    Examples
+    --------
+    >>> format_date(date(2026, 10, 31)), format_date(None), format_date("autumn 2026")
+    ('31 October 2026', '', 'autumn 2026')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return f"{value.day} {value:%B %Y}"
+    return str(value)

@@ -22,14 +22,14 @@ import pandas as pd
 from kentassets import __version__, schema
 from kentassets.errors import ValidationError
 from kentassets.render import style
-from kentassets.render._format import format_money, format_number, is_missing
+from kentassets.render._format import format_date, format_money, format_number
 from kentassets.render.webmap import (
     county_map,
     district_summary,
     map_html,
     safe_relative_href,
 )
-from kentassets.safety import escape_html
+from kentassets.safety import escape_html, is_missing
 
 __all__ = ["index_html"]
 
@@ -85,12 +85,7 @@ def _float(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _date_text(value: date | datetime | str | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime | date):
-        return f"{value.day} {value:%B %Y}"
-    return str(value)
+_date_text = format_date
 
 
 def _num_cell(value: Any, *, money: bool = False) -> str:

@@ -45,6 +45,7 @@ import pandas as pd
 
 from .. import __version__, schema
 from ..errors import ValidationError
+from ..safety import is_missing
 from . import style
 
 if TYPE_CHECKING:
@@ -119,13 +120,8 @@ def clean_text(value: Any, *, max_chars: int | None = None) -> str:
     >>> clean_text(None)
     ''
     """
-    if value is None:
+    if is_missing(value):
         return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
     text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in str(value))
     text = " ".join(text.split())
     if max_chars is not None and len(text) > max_chars:

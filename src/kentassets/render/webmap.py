@@ -44,8 +44,8 @@ from shapely.geometry import mapping
 from kentassets import schema
 from kentassets.errors import ValidationError
 from kentassets.render import style
-from kentassets.render._format import format_money, format_number, is_missing
-from kentassets.safety import escape_html, json_for_script
+from kentassets.render._format import format_date, format_money, format_number
+from kentassets.safety import escape_html, is_missing, json_for_script
 
 if TYPE_CHECKING:
     import folium
@@ -384,12 +384,7 @@ _num = format_number
 _money = format_money
 
 
-def _date_text(value: date | datetime | str | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime | date):
-        return f"{value.day} {value:%B %Y}"
-    return str(value)
+_date_text = format_date
 
 
 def _title_html(
