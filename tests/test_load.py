@@ -308,8 +308,10 @@ def test_grid_district_lookup_agrees_with_the_spatial_join(districts) -> None:
         points.geometry.x, points.geometry.y, districts, postcode_districts=None
     )
     slow = district_module.assign_districts(points, districts, tolerance_m=50.0)
+    everywhere = np.ones(n, dtype=bool)
     for column in ("district_code", "district_method"):
-        assert fast[column].fillna("-").tolist() == slow[column].astype(str).replace(
+        got = fast.column(column, everywhere, points.index)
+        assert got.fillna("-").tolist() == slow[column].astype(str).replace(
             "<NA>", "-"
         ).fillna("-").tolist()
 
@@ -646,3 +648,36 @@ def test_fuzz_ledger_accounts_for_every_row(
     check_invariants(result)
     data_rows = sum(1 for r in rows if any(c != "" for c in r[: len(names)]))
     assert len(result.ledger) == data_rows
+
+
+def test_loading_restores_the_collector_and_the_arrow_memory_pool(tmp_path: Path) -> None:
+    """read_register pauses the garbage collector and switches Arrow to the system
+    allocator while it works; both come back as they were, also after an error."""
+    import gc
+
+    import pyarrow as pa
+
+    from kentassets.load import read_register
+
+    good = tmp_path / "good.csv"
+    good.write_text("Ref,Easting,Northing\nA1,575900,155800\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\x00\x01\x02" * 100)
+    pool_before = pa.default_memory_pool().backend_name
+    assert gc.isenabled()
+    kent = gpd.GeoDataFrame(
+        {"district_code": ["E07000110"], "district_name": ["Maidstone"]},
+        geometry=[box(570_000, 140_000, 590_000, 170_000)],
+        crs="EPSG:27700",
+    )
+    read_register(good, agency="A", districts=kent, study_area=["E07000110"])
+    assert gc.isenabled() and pa.default_memory_pool().backend_name == pool_before
+    with pytest.raises(RegisterFormatError):
+        read_register(bad, agency="A", districts=kent, study_area=["E07000110"])
+    assert gc.isenabled() and pa.default_memory_pool().backend_name == pool_before
+    gc.disable()
+    try:
+        read_register(good, agency="A", districts=kent, study_area=["E07000110"])
+        assert not gc.isenabled()  # the caller's choice is kept
+    finally:
+        gc.enable()

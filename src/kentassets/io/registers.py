@@ -262,46 +262,40 @@ def _detect_format(path: Path) -> str:
 # --- delimited text --------------------------------------------------------------
 
 
-_BLANK_LINE = (b"\n\n", b"\n\r\n", b"\r\r")
+def _detect_encoding(path: Path, shown: str) -> str:
+    """The encoding of a text file, from one pass over its bytes.
 
+    A byte-order mark decides; otherwise UTF-8 when every byte sequence is valid
+    UTF-8, else a single-byte Windows or Latin encoding.
 
-def _scan_text(path: Path, shown: str, *, detect: bool) -> tuple[str, bool]:
-    """One pass over a text file: its encoding (when ``detect``) and whether it has
-    empty lines (the fast reader would skip them and shift row numbers).
-
-    Returns
-    -------
-    tuple
-        ``(encoding, has_blank_lines)``; the encoding is ``""`` when not detected.
+    Raises
+    ------
+    RegisterFormatError
+        If the file holds zero bytes or many control bytes: it is not text.
     """
-    blank = False
-    encoding = ""
     with path.open("rb") as handle:
         head = handle.read(_SAMPLE_BYTES)
-        if detect:
-            if head.startswith(codecs.BOM_UTF8):
-                encoding = "utf-8-sig"
-            elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-                return "utf-16", True  # the fast reader is not used for UTF-16
-            elif b"\x00" in head:
-                raise RegisterFormatError(
-                    f"{shown}: the file is not text (it contains binary bytes) and is not a "
-                    "recognised spreadsheet or GIS format. Export the register as CSV, XLSX, "
-                    "ODS or GeoJSON."
-                )
-            controls = sum(head.count(bytes([b])) for b in (*range(1, 9), 11, 12, *range(14, 32)))
-            if head and controls / len(head) > 0.05:
-                raise RegisterFormatError(
-                    f"{shown}: the file does not look like text ({controls} control bytes in "
-                    "the first block). Export the register as CSV, XLSX, ODS or GeoJSON."
-                )
-        decoder = codecs.getincrementaldecoder("utf-8")() if detect and not encoding else None
-        failed = False
-        tail = b""
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        if b"\x00" in head:
+            raise RegisterFormatError(
+                f"{shown}: the file is not text (it contains binary bytes) and is not a "
+                "recognised spreadsheet or GIS format. Export the register as CSV, XLSX, "
+                "ODS or GeoJSON."
+            )
+        controls = sum(head.count(bytes([b])) for b in (*range(1, 9), 11, 12, *range(14, 32)))
+        if head and controls / len(head) > 0.05:
+            raise RegisterFormatError(
+                f"{shown}: the file does not look like text ({controls} control bytes in "
+                "the first block). Export the register as CSV, XLSX, ODS or GeoJSON."
+            )
+        decoder = codecs.getincrementaldecoder("utf-8")()
         block = head
         start = 0
         while block:
-            if detect and b"\x00" in block:
+            if b"\x00" in block:
                 # A zero-filled tail (an interrupted copy or download): fail now,
                 # not after reading gigabytes of zeros into one cell.
                 at = start + block.index(b"\x00")
@@ -310,50 +304,19 @@ def _scan_text(path: Path, shown: str, *, detect: bool) -> tuple[str, bool]:
                     "a text register; zeros usually mean it is truncated or damaged (an "
                     "interrupted copy or download?). Copy or export the register again."
                 )
-            if not blank:
-                blank = _has_blank_line(block) or any(p in tail + block[:2] for p in _BLANK_LINE)
-                tail = block[-2:]
-            if decoder is not None and not (block.isascii() and not decoder.getstate()[0]):
+            if not (block.isascii() and not decoder.getstate()[0]):
                 # (ASCII with nothing pending is valid UTF-8: no need to decode it.)
                 try:
                     decoder.decode(block)
                 except UnicodeDecodeError:
-                    decoder, failed = None, True
-            if blank and decoder is None:
-                break  # nothing more to learn
+                    return _single_byte_encoding(path)
             start += len(block)
             block = handle.read(16 * 1024 * 1024)
-        if decoder is not None:
-            try:
-                decoder.decode(b"", final=True)
-                encoding = "utf-8"
-            except UnicodeDecodeError:
-                failed = True
-    if failed:
-        encoding = _single_byte_encoding(path)
-    return encoding, blank
-
-
-def _has_blank_line(block: bytes) -> bool:
-    """Whether ``block`` holds an empty line (``\n\n``, ``\n\r\n`` or ``\r\r``).
-
-    Found from the positions of the line breaks with numpy: much faster than
-    searching the bytes for each pattern.
-    """
-    data = np.frombuffer(block, dtype=np.uint8)
-    newlines = np.flatnonzero(data == 10)
-    if len(newlines) > 1:
-        gaps = np.diff(newlines)
-        if (gaps == 1).any():
-            return True
-        two = newlines[:-1][gaps == 2]
-        if len(two) and (data[two + 1] == 13).any():
-            return True
-    if b"\r" in block:
-        returns = np.flatnonzero(data == 13)
-        if len(returns) > 1 and (np.diff(returns) == 1).any():
-            return True
-    return False
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return _single_byte_encoding(path)
+    return "utf-8"
 
 
 def _single_byte_encoding(path: Path) -> str:
@@ -414,8 +377,7 @@ def _read_delimited(
     delimiter: str | None,
     names: Sequence[str] | None,
 ) -> RawTable:
-    detected, blank_lines = _scan_text(path, shown, detect=encoding is None)
-    enc = encoding or detected
+    enc = encoding or _detect_encoding(path, shown)
     try:
         with path.open("r", encoding=enc, errors="strict", newline="") as handle:
             sample = handle.read(_SAMPLE_BYTES)
@@ -481,7 +443,9 @@ def _read_delimited(
 
     python_engine = len(sep) != 1 or ord(sep) > 127
     frame = None
-    if not python_engine and not blank_lines:
+    if not python_engine and not enc.lower().replace("_", "-").startswith("utf-16"):
+        # Arrow's reader keeps blank lines as empty rows (dropped below, their
+        # numbers kept) and skips header lines as csv.reader counts them.
         frame = _read_with_pyarrow(path, enc, sep, skip_lines, column_names)
     try:
         if frame is None:
