@@ -681,3 +681,28 @@ def test_loading_restores_the_collector_and_the_arrow_memory_pool(tmp_path: Path
         assert not gc.isenabled()  # the caller's choice is kept
     finally:
         gc.enable()
+
+
+def test_first_of_group_packed_and_fallback_paths_agree() -> None:
+    from kentassets.load import _first_of_group
+
+    rng = np.random.default_rng(5)
+    keys = rng.integers(0, 300, 5_000)
+    positions = np.sort(rng.choice(1_000_000, 5_000, replace=False))
+    expected = {}
+    for key, position in zip(keys.tolist(), positions.tolist(), strict=True):
+        expected.setdefault(key, position)
+    for shifted in (keys, keys + (1 << 60)):  # the second cannot be packed in 63 bits
+        members, first = _first_of_group(shifted, positions)
+        assert sorted(members.tolist()) == positions.tolist()
+        key_of = dict(zip(positions.tolist(), keys.tolist(), strict=True))
+        assert all(expected[key_of[m]] == f for m, f in zip(members, first, strict=True))
+
+
+def test_component_labels_are_numbered_in_order_of_appearance() -> None:
+    from kentassets.load import _in_order_of_appearance
+
+    assert _in_order_of_appearance(np.array([0, 1, 1, 0, 2])).tolist() == [0, 1, 1, 0, 2]
+    assert _in_order_of_appearance(np.array([2, 2, 0, 1, 0])).tolist() == [0, 0, 1, 2, 1]
+    assert _in_order_of_appearance(np.array([0, 2, 1])).tolist() == [0, 1, 2]
+    assert _in_order_of_appearance(np.array([], dtype=np.int64)).tolist() == []

@@ -131,7 +131,7 @@ _DISTRICT_TOLERANCE_M = 50.0
 #: Registers with at least this many located rows use the grid look-up first.
 _FAST_DISTRICTS_MIN = 20_000
 #: Boundary cells of the district grid are split into this many cells a side.
-_FINE_GRID = 5
+_FINE_GRID = 10
 _DISTRICT_COLUMNS = (DISTRICT_CODE, "district_name", "district_method")
 _LOCATION_FIELDS = ("easting", "northing", "latitude", "longitude", "grid_ref", "geometry")
 _CLOSED = "closed"
@@ -956,9 +956,12 @@ def normalise_register(
         data["_agency_site"] = _take(agency_site, idx)
     used = _used_columns(mapping)
     unmapped = [c for c in frame.columns if c not in used]
-    data[EXTRA] = _extra_json(frame[unmapped].take(idx.to_numpy())) if len(idx) else pd.Series(
-        [], index=idx, dtype="string"
-    )
+    if not unmapped:
+        data[EXTRA] = _constant_text("{}", idx)
+    elif len(idx):
+        data[EXTRA] = _extra_json(frame[unmapped].take(idx.to_numpy()))
+    else:
+        data[EXTRA] = pd.Series([], index=idx, dtype="string")
     geometry = gpd.points_from_xy(
         _take(loc.x, idx).to_numpy(), _take(loc.y, idx).to_numpy(), crs=CRS
     )
@@ -1032,16 +1035,25 @@ def _assign_districts(
     nx, ny = int(np.ceil((x1 - x0) / cell_m)), int(np.ceil((y1 - y0) / cell_m))
     xs = x.to_numpy(dtype=float)
     ys = y.to_numpy(dtype=float)
-    ix = np.floor((xs - x0) / cell_m)
-    iy = np.floor((ys - y0) / cell_m)
+    # Cell numbers, computed in place: a million points make every temporary count.
+    ix = np.subtract(xs, x0)
+    ix /= cell_m
+    np.floor(ix, out=ix)
+    iy = np.subtract(ys, y0)
+    iy /= cell_m
+    np.floor(iy, out=iy)
     on_grid = (ix >= 0) & (ix < nx) & (iy >= 0) & (iy < ny)
-    flat = np.where(on_grid, iy * nx + ix, 0).astype(np.int64)
+    iy *= nx
+    iy += ix
+    iy[~on_grid] = 0
+    flat = iy.astype(np.int64)
+    del ix, iy
     # Only the cells that hold points are tested against the districts.
     occupied = np.flatnonzero(np.bincount(flat[on_grid], minlength=nx * ny))
     ox0 = x0 + cell_m * (occupied % nx)
     oy0 = y0 + cell_m * (occupied // nx)
     cells = shapely.box(ox0, oy0, ox0 + cell_m, oy0 + cell_m)
-    occupied_district = np.full(len(cells), -1, dtype=np.int64)
+    occupied_district = np.full(len(cells), -1, dtype=np.int32)
     inners = []
     for number, polygon in enumerate(polygons):
         # A metre of margin: the buffer's chords cut its arcs a little short.
@@ -1050,44 +1062,42 @@ def _assign_districts(
         inners.append(inner)
         inside = shapely.contains(inner, cells) & (occupied_district < 0)
         occupied_district[inside] = number
-    cell_district = np.full(nx * ny, -1, dtype=np.int64)
+    cell_district = np.full(nx * ny, -1, dtype=np.int32)
     cell_district[occupied] = occupied_district
-    found = np.where(on_grid, cell_district[flat], -1)
-    # Cells that straddle a boundary: look again, at a finer grid, where points are.
+    found = cell_district[flat]
+    found[~on_grid] = -1
+    # Cells that straddle a boundary: look again, at a finer grid, in the fine
+    # cells that hold points.
     again = np.flatnonzero((found < 0) & on_grid)
     if len(again):
-        k = _FINE_GRID
-        sub = cell_m / k
-        coarse, position = np.unique(flat[again], return_inverse=True)
-        cx = x0 + cell_m * (coarse % nx)
-        cy = y0 + cell_m * (coarse // nx)
-        ox, oy = np.meshgrid(np.arange(k) * sub, np.arange(k) * sub)
-        bx = (cx[:, None] + ox.ravel()[None, :]).ravel()
-        by = (cy[:, None] + oy.ravel()[None, :]).ravel()
+        sub = cell_m / _FINE_GRID
+        fine_nx = nx * _FINE_GRID
+        fine_x = np.floor((xs[again] - x0) / sub).astype(np.int64)
+        fine_y = np.floor((ys[again] - y0) / sub).astype(np.int64)
+        fine_cells, position = np.unique(fine_y * fine_nx + fine_x, return_inverse=True)
+        bx = x0 + sub * (fine_cells % fine_nx)
+        by = y0 + sub * (fine_cells // fine_nx)
         boxes = shapely.box(bx, by, bx + sub, by + sub)
         hit_polygon, hit_box = shapely.STRtree(boxes).query(
             np.asarray(inners, dtype=object), predicate="contains"
         )
-        fine = np.full(len(boxes), -1, dtype=np.int64)
+        fine = np.full(len(boxes), -1, dtype=np.int32)
         order = np.argsort(hit_polygon, kind="stable")[::-1]  # first district wins
         fine[hit_box[order]] = hit_polygon[order]
-        sx = np.clip(np.floor((xs[again] - cx[position]) / sub), 0, k - 1).astype(np.int64)
-        sy = np.clip(np.floor((ys[again] - cy[position]) / sub), 0, k - 1).astype(np.int64)
-        found[again] = fine[position * k * k + sy * k + sx]
+        found[again] = fine[position]
     sure = found >= 0
     placed = _Placed(
-        positions={
-            DISTRICT_CODE: found,
-            "district_name": found,
-            "district_method": np.where(sure, 0, -1),
-        },
-        tables={
-            DISTRICT_CODE: bng[DISTRICT_CODE].astype("str").reset_index(drop=True).array,
-            "district_name": bng["district_name"].astype("str").reset_index(drop=True).array,
-            "district_method": pd.array(["within"], dtype="str"),
-        },
+        positions=found,
+        table=pd.DataFrame(
+            {
+                DISTRICT_CODE: bng[DISTRICT_CODE].astype("str").to_numpy(),
+                "district_name": bng["district_name"].astype("str").to_numpy(),
+                "district_method": "within",
+            },
+            dtype="str",
+        ),
     )
-    if (~sure).any():
+    if not sure.all():
         # The rest through the full spatial join.
         placed.set_rows(~sure, spatial_join(~sure))
     logger.debug("Districts: %d of %d points by grid look-up", int(sure.sum()), len(x))
@@ -1096,46 +1106,48 @@ def _assign_districts(
 
 @dataclass
 class _Placed:
-    """District code, name and method per point, as positions (-1: missing) in
-    short tables of values: one take per column builds the text when needed."""
+    """District code, name and method per point, as a position (-1: none) in a
+    short table of the distinct (code, name, method) triples: one take per
+    column builds the text when it is needed."""
 
-    positions: dict[str, np.ndarray]
-    tables: dict[str, Any]
+    positions: np.ndarray
+    table: pd.DataFrame  # _DISTRICT_COLUMNS, text; a RangeIndex
 
     @classmethod
     def empty(cls, n: int) -> _Placed:
         return cls(
-            positions={c: np.full(n, -1, dtype=np.int64) for c in _DISTRICT_COLUMNS},
-            tables={c: pd.array([], dtype="str") for c in _DISTRICT_COLUMNS},
+            positions=np.full(n, -1, dtype=np.int32),
+            table=pd.DataFrame({c: pd.array([], dtype="str") for c in _DISTRICT_COLUMNS}),
         )
 
     def set_rows(self, rows: np.ndarray, values: _Placed | pd.DataFrame) -> None:
         """Give the ``rows`` (a mask) the ``values`` (one per masked row)."""
-        for column in _DISTRICT_COLUMNS:
-            if isinstance(values, _Placed):
-                codes, distinct = values.positions[column], values.tables[column]
-            else:
-                codes, distinct = pd.factorize(values[column].array, use_na_sentinel=True)
-            base = self.tables[column]
-            self.tables[column] = pd.concat(
-                [pd.Series(base, dtype="str"), pd.Series(distinct, dtype="str")],
-                ignore_index=True,
-            ).array
-            positions = self.positions[column].copy()
-            positions[rows] = np.where(codes >= 0, len(base) + codes, -1)
-            self.positions[column] = positions
+        if isinstance(values, _Placed):
+            codes, distinct = values.positions, values.table
+        else:
+            key = values[_DISTRICT_COLUMNS[0]].astype("str").fillna("\x01")
+            for column in _DISTRICT_COLUMNS[1:]:
+                key = key + "\x00" + values[column].astype("str").fillna("\x01")
+            codes = pd.factorize(key)[0]
+            first = np.unique(codes, return_index=True)[1]
+            distinct = values.iloc[first][list(_DISTRICT_COLUMNS)].astype("str")
+        base = len(self.table)
+        self.table = pd.concat(
+            [self.table, distinct.reset_index(drop=True)] if base else [distinct],
+            ignore_index=True,
+        )
+        self.positions[rows] = np.where(codes >= 0, base + codes, -1)
 
     def column(self, name: str, rows: np.ndarray, index: pd.Index) -> pd.Series:
         """The text of column ``name`` for the ``rows`` (a mask), labelled ``index``."""
-        positions = self.positions[name]
-        if not rows.all():
-            positions = positions[rows]
-        return pd.Series(self.tables[name].take(positions, allow_fill=True), index=index)
+        positions = self.positions if rows.all() else self.positions[rows]
+        taken = self.table[name].array.take(positions, allow_fill=True)
+        return pd.Series(taken, index=index)
 
     def within(self, codes: Sequence[str]) -> np.ndarray:
         """Per point, whether its district is one of ``codes``."""
-        table = np.append(pd.Series(self.tables[DISTRICT_CODE]).isin(list(codes)), False)
-        return table[self.positions[DISTRICT_CODE]]  # position -1: the appended False
+        entry = self.table[DISTRICT_CODE].isin(list(codes)).to_numpy(dtype=bool)
+        return np.append(entry, False)[self.positions]  # position -1: the appended False
 
 
 # --- column recognition ------------------------------------------------------------------
@@ -2090,7 +2102,7 @@ def _locate(
     elif "geometry" in mapping:
         geom_col = str(mapping["geometry"])
         text = frame[geom_col].astype("string")
-        with np.errstate(invalid="ignore"):  # unreadable text goes to the ledger
+        with np.errstate(invalid="ignore", over="ignore"):  # unreadable: in the ledger
             parsed = shapely.from_wkt(
                 text.fillna("").to_numpy(dtype=object), on_invalid="ignore"
             )

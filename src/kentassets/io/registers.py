@@ -262,11 +262,18 @@ def _detect_format(path: Path) -> str:
 # --- delimited text --------------------------------------------------------------
 
 
-def _detect_encoding(path: Path, shown: str) -> str:
-    """The encoding of a text file, from one pass over its bytes.
+def _scan_text(path: Path, shown: str, *, detect: bool) -> tuple[str, bool]:
+    """One pass over a text file's bytes: its encoding, and whether it quotes.
 
-    A byte-order mark decides; otherwise UTF-8 when every byte sequence is valid
-    UTF-8, else a single-byte Windows or Latin encoding.
+    The encoding (only when ``detect``): a byte-order mark decides; otherwise
+    UTF-8 when every byte sequence is valid UTF-8, else a single-byte Windows or
+    Latin encoding. A file without a double quote cannot hold a line break
+    inside a cell, which lets the reader split lines without tracking quotes.
+
+    Returns
+    -------
+    tuple
+        ``(encoding, quoted)``; the encoding is ``""`` when not ``detect``.
 
     Raises
     ------
@@ -275,27 +282,33 @@ def _detect_encoding(path: Path, shown: str) -> str:
     """
     with path.open("rb") as handle:
         head = handle.read(_SAMPLE_BYTES)
-        if head.startswith(codecs.BOM_UTF8):
-            return "utf-8-sig"
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return "utf-16"
-        if b"\x00" in head:
-            raise RegisterFormatError(
-                f"{shown}: the file is not text (it contains binary bytes) and is not a "
-                "recognised spreadsheet or GIS format. Export the register as CSV, XLSX, "
-                "ODS or GeoJSON."
+        if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
+            return ("utf-16" if detect else ""), True
+        encoding = ""
+        if detect:
+            if head.startswith(codecs.BOM_UTF8):
+                encoding = "utf-8-sig"
+            elif b"\x00" in head:
+                raise RegisterFormatError(
+                    f"{shown}: the file is not text (it contains binary bytes) and is not a "
+                    "recognised spreadsheet or GIS format. Export the register as CSV, XLSX, "
+                    "ODS or GeoJSON."
+                )
+            controls = sum(
+                head.count(bytes([b])) for b in (*range(1, 9), 11, 12, *range(14, 32))
             )
-        controls = sum(head.count(bytes([b])) for b in (*range(1, 9), 11, 12, *range(14, 32)))
-        if head and controls / len(head) > 0.05:
-            raise RegisterFormatError(
-                f"{shown}: the file does not look like text ({controls} control bytes in "
-                "the first block). Export the register as CSV, XLSX, ODS or GeoJSON."
-            )
-        decoder = codecs.getincrementaldecoder("utf-8")()
+            if head and controls / len(head) > 0.05:
+                raise RegisterFormatError(
+                    f"{shown}: the file does not look like text ({controls} control bytes in "
+                    "the first block). Export the register as CSV, XLSX, ODS or GeoJSON."
+                )
+        decoder = codecs.getincrementaldecoder("utf-8")() if detect and not encoding else None
+        failed = False
+        quoted = False
         block = head
         start = 0
         while block:
-            if b"\x00" in block:
+            if detect and b"\x00" in block:
                 # A zero-filled tail (an interrupted copy or download): fail now,
                 # not after reading gigabytes of zeros into one cell.
                 at = start + block.index(b"\x00")
@@ -304,19 +317,26 @@ def _detect_encoding(path: Path, shown: str) -> str:
                     "a text register; zeros usually mean it is truncated or damaged (an "
                     "interrupted copy or download?). Copy or export the register again."
                 )
-            if not (block.isascii() and not decoder.getstate()[0]):
+            quoted = quoted or b'"' in block
+            if decoder is not None and not (block.isascii() and not decoder.getstate()[0]):
                 # (ASCII with nothing pending is valid UTF-8: no need to decode it.)
                 try:
                     decoder.decode(block)
                 except UnicodeDecodeError:
-                    return _single_byte_encoding(path)
+                    decoder, failed = None, True
+            if quoted and not detect:
+                break  # nothing more to learn
             start += len(block)
             block = handle.read(16 * 1024 * 1024)
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return _single_byte_encoding(path)
-    return "utf-8"
+        if decoder is not None:
+            try:
+                decoder.decode(b"", final=True)
+                encoding = "utf-8"
+            except UnicodeDecodeError:
+                failed = True
+    if failed:
+        encoding = _single_byte_encoding(path)
+    return encoding, quoted
 
 
 def _single_byte_encoding(path: Path) -> str:
@@ -377,7 +397,8 @@ def _read_delimited(
     delimiter: str | None,
     names: Sequence[str] | None,
 ) -> RawTable:
-    enc = encoding or _detect_encoding(path, shown)
+    detected, quoted = _scan_text(path, shown, detect=encoding is None)
+    enc = encoding or detected
     try:
         with path.open("r", encoding=enc, errors="strict", newline="") as handle:
             sample = handle.read(_SAMPLE_BYTES)
@@ -446,7 +467,7 @@ def _read_delimited(
     if not python_engine and not enc.lower().replace("_", "-").startswith("utf-16"):
         # Arrow's reader keeps blank lines as empty rows (dropped below, their
         # numbers kept) and skips header lines as csv.reader counts them.
-        frame = _read_with_pyarrow(path, enc, sep, skip_lines, column_names)
+        frame = _read_with_pyarrow(path, enc, sep, skip_lines, column_names, quoted=quoted)
     try:
         if frame is None:
             frame = pd.read_csv(
@@ -493,10 +514,12 @@ def _read_delimited(
 
 
 def _read_with_pyarrow(
-    path: Path, encoding: str, sep: str, skip_lines: int, names: list[str]
+    path: Path, encoding: str, sep: str, skip_lines: int, names: list[str], *, quoted: bool
 ) -> pd.DataFrame | None:
     """Read a delimited file as text with Arrow's multi-threaded reader.
 
+    ``quoted``: whether the file holds a double quote anywhere; without one,
+    no cell holds a line break and the reader need not look for them (faster).
     Returns ``None`` when Arrow cannot read it exactly (ragged rows and the
     like); the caller then uses pandas' reader, which reports the problem.
     """
@@ -513,7 +536,7 @@ def _read_with_pyarrow(
                 block_size=16 * 1024 * 1024,
             ),
             parse_options=pa_csv.ParseOptions(
-                delimiter=sep, newlines_in_values=True, ignore_empty_lines=False
+                delimiter=sep, newlines_in_values=quoted, ignore_empty_lines=False
             ),
             convert_options=pa_csv.ConvertOptions(
                 # large_string is what pandas keeps: no conversion after reading.
