@@ -277,6 +277,13 @@ def test_parse_numbers() -> None:
     assert values.iloc[0] == 1234 and values.iloc[1] == 1200 and values.iloc[5] == 12_000
     assert values.iloc[6] == pytest.approx(92.90304)
     assert bad.tolist() == [False, False, True, False, False, False, False, True]
+    values, bad = parse_numbers(
+        pd.Series(["3 FTE", "(1,000)", "£12.5k pa", "1e309", "inf", "1\u00a0000", "5 per annum"]),
+        area=True,
+    )
+    assert values.iloc[0] == 3 and values.iloc[1] == -1000 and values.iloc[2] == 12_500
+    assert values.iloc[5] == 1000 and values.iloc[6] == 5
+    assert bad.tolist() == [False, False, False, True, True, False, False]  # no infinities
 
 
 def test_use_from_agency_and_name(load) -> None:

@@ -1481,30 +1481,63 @@ def parse_numbers(series: pd.Series, *, area: bool = False) -> tuple[pd.Series, 
     fast = _arrow_floats(series)
     if fast is not None:  # every cell a plain number or blank
         return fast, pd.Series(False, index=series.index)
-    values = pd.to_numeric(series, errors="coerce")
-    if not isinstance(values, pd.Series):
-        values = pd.Series(values, index=series.index)
-    values = values.astype("float64")
-    text = series.astype("str").str.strip()
-    blank = text.isna() | (text == "")
-    failed = values.isna() & ~blank
-    if failed.any():
-        rest = text[failed].str.lower()
-        negative = rest.str.fullmatch(r"\(.*\)").fillna(False).astype(bool)
-        rest = rest.str.strip("()").str.replace(_NUMBER_CLEAN.pattern, "", regex=True)
-        unit = rest.str.extract(_UNIT_TAIL.pattern, expand=False)
-        rest = rest.str.replace(_UNIT_TAIL.pattern, "", regex=True)
-        parsed = pd.to_numeric(rest, errors="coerce").astype("float64")
-        scale = pd.Series(1.0, index=rest.index)
-        scale = scale.mask(unit.eq("k").fillna(False).astype(bool), 1000.0)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # Vectorised in Arrow's RE2 kernels: a million cells of "£1,234" take a
+    # fraction of a second, not a Python call each.
+    text = pa.array(series.astype("str").array)
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    text = pc.utf8_trim_whitespace(text.cast(pa.large_string()))
+    blank = np.asarray(pc.fill_null(pc.equal(text, ""), True), dtype=bool)
+    values = _plain_floats(text)
+    rest_rows = np.flatnonzero(np.isnan(values) & ~blank)
+    if len(rest_rows):
+        rest = pc.utf8_lower(text.take(pa.array(rest_rows)))
+        negative = _matches(rest, r"^\(.*\)$")
+        rest = pc.utf8_trim(rest, "()")
+        rest = pc.replace_substring_regex(rest, _NUMBER_CLEAN_RE2, "")
+        unit = pc.struct_field(pc.extract_regex(rest, f"(?P<unit>{_UNIT_TAIL_RE2})"), "unit")
+        rest = pc.replace_substring_regex(rest, _UNIT_TAIL_RE2, "")
+        parsed = _plain_floats(rest)
+        parsed[_matches(unit, "^k$")] *= 1000.0
         if area:
-            sqft = unit.str.contains("ft", regex=False).fillna(False).astype(bool)
-            scale = scale.mask(sqft, _SQFT_TO_M2)
-        parsed = parsed * scale
-        parsed = parsed.mask(negative, -parsed)
-        values.loc[failed] = parsed
-    bad = values.isna() & ~blank
-    return values, bad.astype(bool)
+            parsed[_matches(unit, r"^(?:sq\.?ft\.?|sqft|ft2|ft²)$")] *= _SQFT_TO_M2
+        parsed[negative] *= -1.0
+        values[rest_rows] = parsed
+    values[np.isinf(values)] = np.nan  # "1e309", "inf": not a usable quantity
+    bad = np.isnan(values) & ~blank
+    return pd.Series(values, index=series.index), pd.Series(bad, index=series.index)
+
+
+#: A number as Arrow can cast it: optional sign, digits, decimals and exponent.
+_PLAIN_NUMBER_RE2 = r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$"
+#: _NUMBER_CLEAN for RE2, with Python's idea of whitespace.
+_NUMBER_CLEAN_RE2 = (
+    r"[£$€,\s\x{0B}\p{Z}\x{1C}-\x{1F}\x{85}]|gbp|p\.?a\.?$|per ?annum$|/ ?(?:yr|year|annum)$"
+)
+_UNIT_TAIL_RE2 = "(?:" + _UNIT_TAIL.pattern.removeprefix("(").removesuffix(")$") + ")$"
+
+
+def _matches(text: Any, pattern: str) -> np.ndarray:
+    """Where Arrow text matches an RE2 ``pattern`` (False where missing)."""
+    import pyarrow.compute as pc
+
+    return np.asarray(pc.fill_null(pc.match_substring_regex(text, pattern), False), dtype=bool)
+
+
+def _plain_floats(text: Any) -> np.ndarray:
+    """Arrow text to floats where it is a plain number, NaN elsewhere."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = np.full(len(text), np.nan)
+    plain = _matches(text, _PLAIN_NUMBER_RE2)
+    if plain.any():
+        cast = pc.cast(text.filter(pa.array(plain)), pa.float64())
+        out[plain] = cast.to_numpy(zero_copy_only=False)
+    return out
 
 
 def _arrow_floats(series: pd.Series) -> pd.Series | None:
