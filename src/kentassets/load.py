@@ -472,7 +472,9 @@ def read_register(
     if not isinstance(agency, str) or not agency.strip():
         raise ValidationError("agency must be a non-empty name, e.g. agency=\"Kent Police\"")
     shown = source_name or str(path)
-    with _bulk_work():
+    # Arrow's allocator for the reading too; the collector is paused only while
+    # normalising (spreadsheet readers make reference cycles worth collecting).
+    with _system_arrow_memory():
         raw = read_register_file(
             path,
             sheet=sheet,
