@@ -2008,12 +2008,11 @@ def _locate(
         flags = _flags(mask) & (way < 0)
         if not flags.any():
             return
-        for values in (px, py, prec):
-            if isinstance(values, pd.Series) and not values.index.equals(index):
-                raise AssertionError("location values must share the frame's index")
+        # The values are read by position: line them up with the frame first.
+        px, py = px.reindex(index), py.reindex(index)
         vx = px.to_numpy(dtype=float)
         vy = py.to_numpy(dtype=float)
-        vp = prec.to_numpy(dtype=float) if isinstance(prec, pd.Series) else prec
+        vp = prec.reindex(index).to_numpy(dtype=float) if isinstance(prec, pd.Series) else prec
         if flags.all():  # the first way places every row: take the values whole
             xs, ys = vx, vy
             precisions = vp if isinstance(vp, np.ndarray) else np.full(n, vp)
