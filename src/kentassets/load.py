@@ -1454,8 +1454,6 @@ def _take(series: pd.Series, idx: pd.Index) -> pd.Series:
 
 
 _SURPLUS_USE = re.compile(r"(?i)surplus|for disposal")
-_NUMBER_CLEAN = re.compile(r"[£$€,\s]|gbp|p\.?a\.?$|per ?annum$|/ ?(yr|year|annum)$")
-_UNIT_TAIL = re.compile(r"(m2|m²|sq\.?m\.?|sqm|square ?metres?|fte|k|sq\.?ft\.?|sqft|ft2|ft²)$")
 
 
 def parse_numbers(series: pd.Series, *, area: bool = False) -> tuple[pd.Series, pd.Series]:
@@ -1515,11 +1513,13 @@ def parse_numbers(series: pd.Series, *, area: bool = False) -> tuple[pd.Series, 
 
 #: A number as Arrow can cast it: optional sign, digits, decimals and exponent.
 _PLAIN_NUMBER_RE2 = r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$"
-#: _NUMBER_CLEAN for RE2, with Python's idea of whitespace.
+#: What to drop from number text (RE2): currency, commas, whitespace (as Python's
+#: ``\s``), "GBP" and "per annum" wordings.
 _NUMBER_CLEAN_RE2 = (
     r"[£$€,\s\x{0B}\p{Z}\x{1C}-\x{1F}\x{85}]|gbp|p\.?a\.?$|per ?annum$|/ ?(?:yr|year|annum)$"
 )
-_UNIT_TAIL_RE2 = "(?:" + _UNIT_TAIL.pattern.removeprefix("(").removesuffix(")$") + ")$"
+#: A unit at the end of number text (RE2): areas, FTE, "k" for thousands.
+_UNIT_TAIL_RE2 = r"(?:m2|m²|sq\.?m\.?|sqm|square ?metres?|fte|k|sq\.?ft\.?|sqft|ft2|ft²)$"
 
 
 def _matches(text: Any, pattern: str) -> np.ndarray:
