@@ -39,6 +39,7 @@ from .io.postcodes import (
     PC_DISTRICT,
     PC_EASTING,
     PC_NORTHING,
+    WHITESPACE_RE2,
     PostcodeDirectory,
     format_postcodes,
     is_postcode_shaped,
@@ -901,10 +902,10 @@ def normalise_register(
     if use_factors is not None:  # "Buildings Declared Surplus" in a use column
         use_codes, use_values = use_factors
         surplus_value = np.array(
-            [bool(_SURPLUS_USE.search(str(v))) for v in use_values] + [False], dtype=bool
+            [bool(_SURPLUS_USE.search(str(v))) for v in use_values], dtype=bool
         )
         if surplus_value.any():
-            surplus = surplus_value[np.where(use_codes >= 0, use_codes, len(use_values))]
+            surplus = _spread_codes(use_codes, surplus_value, missing=False)
             declared = surplus & (status == "unknown").to_numpy(dtype=bool)
             if declared.any():
                 status = status.mask(declared, "surplus")
@@ -964,16 +965,16 @@ def normalise_register(
         data[EXTRA] = _extra_json(frame[unmapped].take(idx.to_numpy()))
     else:
         data[EXTRA] = pd.Series([], index=idx, dtype="string")
-    geometry = gpd.points_from_xy(
-        _take(loc.x, idx).to_numpy(), _take(loc.y, idx).to_numpy(), crs=CRS
-    )
+    xs = _take(loc.x, idx).to_numpy(dtype=float)
+    ys = _take(loc.y, idx).to_numpy(dtype=float)
+    geometry = gpd.points_from_xy(xs, ys, crs=CRS)
     # copy=False: the frame is new, so the GeoDataFrame need not copy every column.
     assets = gpd.GeoDataFrame(
         pd.DataFrame(data, index=idx, copy=False), geometry=geometry, crs=CRS, copy=False
     )
     hints = _SiteHints(
-        xs=_take(loc.x, idx).to_numpy(dtype=float),
-        ys=_take(loc.y, idx).to_numpy(dtype=float),
+        xs=xs,
+        ys=ys,
         postcode_key_codes=None if postcode_key_codes is None else postcode_key_codes[keep],
     )
     assets[SITE_ID] = _assign_sites(assets, hints=hints)
@@ -1127,10 +1128,9 @@ class _Placed:
         if isinstance(values, _Placed):
             codes, distinct = values.positions, values.table
         else:
-            key = values[_DISTRICT_COLUMNS[0]].astype("str").fillna("\x01")
-            for column in _DISTRICT_COLUMNS[1:]:
-                key = key + "\x00" + values[column].astype("str").fillna("\x01")
-            codes = pd.factorize(key)[0]
+            triples = values[list(_DISTRICT_COLUMNS)]
+            codes = triples.groupby(list(_DISTRICT_COLUMNS), dropna=False, sort=False).ngroup()
+            codes = codes.to_numpy()
             first = np.unique(codes, return_index=True)[1]
             distinct = values.iloc[first][list(_DISTRICT_COLUMNS)].astype("str")
         base = len(self.table)
@@ -1143,13 +1143,12 @@ class _Placed:
     def column(self, name: str, rows: np.ndarray, index: pd.Index) -> pd.Series:
         """The text of column ``name`` for the ``rows`` (a mask), labelled ``index``."""
         positions = self.positions if rows.all() else self.positions[rows]
-        taken = self.table[name].array.take(positions, allow_fill=True)
-        return pd.Series(taken, index=index)
+        return _spread(positions, self.table[name].array, index, "str")
 
     def within(self, codes: Sequence[str]) -> np.ndarray:
         """Per point, whether its district is one of ``codes``."""
         entry = self.table[DISTRICT_CODE].isin(list(codes)).to_numpy(dtype=bool)
-        return np.append(entry, False)[self.positions]  # position -1: the appended False
+        return _spread_codes(self.positions, entry, missing=False)
 
 
 # --- column recognition ------------------------------------------------------------------
@@ -1516,7 +1515,7 @@ _PLAIN_NUMBER_RE2 = r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$"
 #: What to drop from number text (RE2): currency, commas, whitespace (as Python's
 #: ``\s``), "GBP" and "per annum" wordings.
 _NUMBER_CLEAN_RE2 = (
-    r"[£$€,\s\x{0B}\p{Z}\x{1C}-\x{1F}\x{85}]|gbp|p\.?a\.?$|per ?annum$|/ ?(?:yr|year|annum)$"
+    rf"[£$€,{WHITESPACE_RE2}]|gbp|p\.?a\.?$|per ?annum$|/ ?(?:yr|year|annum)$"
 )
 #: A unit at the end of number text (RE2): areas, FTE, "k" for thousands.
 _UNIT_TAIL_RE2 = r"(?:m2|m²|sq\.?m\.?|sqm|square ?metres?|fte|k|sq\.?ft\.?|sqft|ft2|ft²)$"
@@ -1669,9 +1668,10 @@ def _category_codes(
     return np.where(codes >= 0, codes, len(uniques)), table
 
 
-def _spread(codes: np.ndarray, table: np.ndarray, index: pd.Index, dtype: str) -> pd.Series:
-    """Text column ``table[codes]``, taken in Arrow (no Python string per row)."""
-    return pd.Series(pd.array(table, dtype=dtype).take(codes), index=index)
+def _spread(codes: np.ndarray, table: Any, index: pd.Index, dtype: str) -> pd.Series:
+    """Text column ``table[codes]`` (code -1: missing), taken in Arrow (no Python
+    string per row)."""
+    return pd.Series(pd.array(table, dtype=dtype).take(codes, allow_fill=True), index=index)
 
 
 def categorise_use(
@@ -1925,8 +1925,7 @@ class _Located:
     def _text(self, part: int, rows: np.ndarray | None) -> pd.Series:
         codes = self.way if rows is None else self.way[rows]
         index = self.x.index if rows is None else self.x.index[rows]
-        table = pd.array([way[part] for way in self.ways], dtype="str")
-        return pd.Series(table.take(codes, allow_fill=True), index=index)
+        return _spread(codes, [way[part] for way in self.ways], index, "str")
 
     @property
     def method(self) -> pd.Series:
@@ -2456,23 +2455,12 @@ def _assign_sites(
         ys = shapely.get_y(geometry)
     links: list[np.ndarray] = []
 
-    def link_groups(keys: pd.Series | np.ndarray, *, near_only: bool = False) -> None:
-        if isinstance(keys, pd.Series):
-            codes = _factorize_codes(keys.reset_index(drop=True))
-        else:  # group codes already, in order of appearance (-1: no key)
-            codes = keys
+    def link_groups(keys: pd.Series) -> None:
+        # Records with the same key (missing: none) are one site, however far apart.
+        codes = _factorize_codes(keys.reset_index(drop=True))
         valid = codes >= 0
-        if not valid.any():
-            return
-        members = np.flatnonzero(valid)
-        group = codes[valid]
-        # factorize numbers groups in order of appearance: a group's first member
-        # is where its code first occurs, i.e. exceeds every code before it.
-        before = np.maximum.accumulate(np.concatenate([[-1], group[:-1]]))
-        opens = group > before
-        first_at = np.empty(int(group.max()) + 1, dtype=np.int64)
-        first_at[group[opens]] = members[opens]
-        link_first(members, first_at[group], near_only=near_only)
+        if valid.any():
+            link_first(*_first_of_group(codes[valid], np.flatnonzero(valid)), near_only=False)
 
     def link_first(members: np.ndarray, first: np.ndarray, *, near_only: bool) -> None:
         # Each member is linked to the first record of its group.
@@ -2688,11 +2676,11 @@ def _first_of_group(keys: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray
     return ordered, ordered[opens][group]
 
 
-def _spread_codes(codes: np.ndarray, of_value: np.ndarray) -> np.ndarray:
-    """Per-row codes from per-distinct-value codes (-1 stays -1)."""
-    # A trailing -1 answers code -1.
-    table = np.append(np.asarray(of_value, dtype=np.int64), -1)
-    return table[codes]
+def _spread_codes(codes: np.ndarray, of_value: np.ndarray, *, missing: Any = -1) -> np.ndarray:
+    """Per-row values from per-distinct-value ones (code -1 gives ``missing``);
+    by default codes from codes, -1 staying -1."""
+    # A trailing entry answers code -1.
+    return np.append(np.asarray(of_value), missing)[codes]
 
 
 def _factorize_codes(series: pd.Series | np.ndarray) -> np.ndarray:

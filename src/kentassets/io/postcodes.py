@@ -52,10 +52,11 @@ _CODEPOINT_COLUMNS = (
     "Admin_ward_code",
 )
 _VALID_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$")
-#: What Python's ``\s`` matches, for Arrow's RE2 (whose ``\s`` is ASCII only and
-#: misses the vertical tab): ASCII whitespace, Unicode separators such as the
-#: non-breaking space, the information separators and NEL.
-_WHITESPACE_RE2 = r"[\s\x{0B}\p{Z}\x{1C}-\x{1F}\x{85}]+"
+#: What Python's ``\s`` matches, as the inside of an RE2 character class for
+#: Arrow's kernels (RE2's own ``\s`` is ASCII only and misses the vertical tab):
+#: ASCII whitespace, Unicode separators such as the non-breaking space, the
+#: information separators and NEL.
+WHITESPACE_RE2 = r"\s\x{0B}\p{Z}\x{1C}-\x{1F}\x{85}"
 
 
 def postcode_keys(values: pd.Series) -> pd.Series:
@@ -72,7 +73,7 @@ def postcode_keys(values: pd.Series) -> pd.Series:
     """
     text = pa.array(values.astype("string[pyarrow]").array)
     # In Arrow's RE2 kernel, vectorised: no Python call per value.
-    keys = pc.replace_substring_regex(pc.utf8_upper(text), _WHITESPACE_RE2, "")
+    keys = pc.replace_substring_regex(pc.utf8_upper(text), f"[{WHITESPACE_RE2}]+", "")
     keys = pc.if_else(pc.equal(keys, ""), pa.scalar(None, keys.type), keys)
     return pd.Series(pd.arrays.ArrowStringArray(keys), index=values.index, name=values.name)
 
