@@ -201,24 +201,25 @@ def _chars_for(width_mm: float, size_pt: float) -> int:
     return max(int(width_mm / (size_pt * _CHAR_EM * _PT_MM)), 1)
 
 
-def _fmt_number(value: Any, *, scale: float = 1.0, decimals: int = 0) -> str:
-    """Format a number with thousands separators; missing values as an en dash."""
+def _finite(value: Any) -> float | None:
+    """``value`` as a finite number, or None (missing, text, infinite)."""
     try:
         number = float(value)
     except (TypeError, ValueError):
-        return "–"
-    if not np.isfinite(number):
-        return "–"
-    return f"{number / scale:,.{decimals}f}"
+        return None
+    return number if np.isfinite(number) else None
+
+
+def _fmt_number(value: Any) -> str:
+    """Format a whole number with thousands separators; missing values as an en dash."""
+    number = _finite(value)
+    return "–" if number is None else f"{number:,.0f}"
 
 
 def _fmt_money(value: Any) -> str:
     """Format pounds compactly: £950, £12.3k, £4.56m."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return "–"
-    if not np.isfinite(number):
+    number = _finite(value)
+    if number is None:
         return "–"
     size = abs(number)
     if size >= 1e6:
