@@ -355,10 +355,9 @@
     map.fitBounds(data.bounds, {paddingTopLeft: [left, 10], paddingBottomRight: [10, 10]});
   }
 
-  /* ---- district map --------------------------------------------------------- */
-
-  function districtMap(map, data) {
-    var state = {markers: 0, hulls: 0, assets: data.assets.n, ready: false};
+  /* What every map has: the global state for tests, base layers, zoom, the tool
+     buttons and the title block. */
+  function setUp(map, data, state) {
     window.kentassets = state;
     map.attributionControl.setPrefix("Leaflet");
     var bases = baseLayers(map, data);
@@ -366,6 +365,27 @@
     var measure = new Measure(map);
     furniture(map, data, measure);
     if (data.title_html) { htmlControl("topleft", "kent-title", data.title_html).addTo(map); }
+    return {bases: bases, measure: measure};
+  }
+
+  /* The layer control and the legend. Leaflet inserts layer names as HTML, so it
+     is given escaped names, which it then shows as text. */
+  function layerControl(map, data, bases, overlays) {
+    function escapedNames(layers) {
+      var out = {};
+      Object.keys(layers).forEach(function (k) { out[escapeText(k)] = layers[k]; });
+      return out;
+    }
+    L.control.layers(escapedNames(bases), escapedNames(overlays),
+      {collapsed: true, position: "topright"}).addTo(map);
+    if (data.legend_html) { htmlControl("bottomleft", "kent-legend", data.legend_html).addTo(map); }
+  }
+
+  /* ---- district map --------------------------------------------------------- */
+
+  function districtMap(map, data) {
+    var state = {markers: 0, hulls: 0, assets: data.assets.n, ready: false};
+    var made = setUp(map, data, state), bases = made.bases, measure = made.measure;
     fit(map, data);  /* before adding layers, so clusters are computed once */
 
     var overlays = {};
@@ -515,14 +535,7 @@
       state.markers = holder.getLayers().length;
       map.getContainer().setAttribute("data-markers", String(state.markers));
     });
-    /* layer control labels go through textContent: Leaflet inserts names as HTML,
-       so we give it escaped names and let it render them as text. */
-    var safeOverlays = {};
-    Object.keys(overlays).forEach(function (k) { safeOverlays[escapeText(k)] = overlays[k]; });
-    var safeBases = {};
-    Object.keys(bases).forEach(function (k) { safeBases[escapeText(k)] = bases[k]; });
-    L.control.layers(safeBases, safeOverlays, {collapsed: true, position: "topright"}).addTo(map);
-    if (data.legend_html) { htmlControl("bottomleft", "kent-legend", data.legend_html).addTo(map); }
+    layerControl(map, data, bases, overlays);
 
     /* search */
     function searchEntries() {
@@ -579,13 +592,7 @@
 
   function countyMap(map, data) {
     var state = {districts: 0, ready: false};
-    window.kentassets = state;
-    map.attributionControl.setPrefix("Leaflet");
-    var bases = baseLayers(map, data);
-    L.control.zoom({position: "topleft"}).addTo(map);
-    var measure = new Measure(map);
-    furniture(map, data, measure);
-    if (data.title_html) { htmlControl("topleft", "kent-title", data.title_html).addTo(map); }
+    var made = setUp(map, data, state), bases = made.bases, measure = made.measure;
     var layer = L.featureGroup();
     data.districts.forEach(function (d) {
       var g = L.geoJSON(d.geometry, {style: {color: "#333333", weight: 1.2, fillColor: d.colour,
@@ -602,10 +609,7 @@
       state.districts += 1;
     });
     layer.addTo(map);
-    var safeBases = {};
-    Object.keys(bases).forEach(function (k) { safeBases[escapeText(k)] = bases[k]; });
-    L.control.layers(safeBases, {"Districts": layer}, {collapsed: true, position: "topright"}).addTo(map);
-    if (data.legend_html) { htmlControl("bottomleft", "kent-legend", data.legend_html).addTo(map); }
+    layerControl(map, data, bases, {"Districts": layer});
     var entries = data.districts.map(function (d) {
       return {key: d.name + " " + d.code, label: d.name, kind: d.code, d: d};
     });
