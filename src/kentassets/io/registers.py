@@ -430,35 +430,14 @@ def _read_delimited(
                 "delimiter and quoting."
             ) from exc
 
-    headerless = names is not None
-    if names is not None:
-        first_data = header_row or 1
-        header_index = first_data - 2  # record before the data (may be -1)
-        column_names = [str(n) for n in names]
-        original = tuple(column_names)
-        width = max((len(r) for r in head_records), default=0)
-        if len(column_names) < width:  # keep extra fields rather than drop them
-            column_names += [f"Column {i}" for i in range(len(column_names) + 1, width + 1)]
-        column_names = _unique_names(column_names)
-    else:
-        if header_row is not None:
-            header_index = header_row - 1
-            if header_index >= len(head_records):
-                raise RegisterFormatError(
-                    f"{shown}: header_row {header_row} is beyond the first "
-                    f"{len(head_records)} rows of the file. Give the row number of the header "
-                    "as seen in Excel."
-                )
-        else:
-            header_index = _find_header(head_records)
-        if header_index < 0:
-            headerless = True
-            width = max((len(r) for r in head_records), default=0)
-            column_names = [f"Column {i}" for i in range(1, width + 1)]
-            original = tuple(column_names)
-        else:
-            original = tuple(head_records[header_index])
-            column_names = _unique_names(original)
+    header_index, column_names, original, headerless = _resolve_header(
+        head_records,
+        max((len(r) for r in head_records), default=0),
+        names=names,
+        header_row=header_row,
+        where_text=shown,
+        scope="read to find the header",
+    )
     skip_lines = line_after[header_index] if header_index >= 0 else 0
     header_number = header_index + 1 if header_index >= 0 and not headerless else None
 
@@ -557,6 +536,56 @@ def _read_with_pyarrow(
 def _cell_is_data(cell: str) -> bool:
     text = cell.strip()
     return bool(_POSTCODE_LIKE.match(text) or _NUMBER_LIKE.match(text))
+
+
+def _resolve_header(
+    rows: Sequence[Sequence[str | None]],
+    width: int,
+    *,
+    names: Sequence[str] | None,
+    header_row: int | None,
+    where_text: str,
+    scope: str,
+) -> tuple[int, list[str], tuple[str, ...], bool]:
+    """Where the header is and what the columns are called, for text and sheets.
+
+    ``rows`` are the rows as text (None: an empty cell); ``width`` the widest. Column
+    names given in the manifest (``names``) make the file headerless, with the
+    data from ``header_row`` (default 1); otherwise ``header_row`` names the
+    header row, or the header is found (:func:`_find_header`).
+
+    Returns
+    -------
+    tuple
+        ``(header_index, column_names, original_names, headerless)``; the index
+        is that of the header record (-1: none).
+
+    Raises
+    ------
+    RegisterFormatError
+        If ``header_row`` lies beyond ``rows``.
+    """
+    if names is not None:
+        column_names = [str(n) for n in names]
+        original = tuple(column_names)
+        if len(column_names) < width:  # keep extra fields rather than drop them
+            column_names += [f"Column {i}" for i in range(len(column_names) + 1, width + 1)]
+        # The record before the data (may be -1).
+        return (header_row or 1) - 2, _unique_names(column_names), original, True
+    if header_row is not None:
+        header_index = header_row - 1
+        if header_index >= len(rows):
+            raise RegisterFormatError(
+                f"{where_text}: header_row {header_row} is beyond the last row {scope} "
+                f"({len(rows)}). Give the row number of the header as seen in Excel."
+            )
+    else:
+        header_index = _find_header([[c or "" for c in r] for r in rows[:_HEADER_SCAN_ROWS]])
+    if header_index < 0:
+        column_names = [f"Column {i}" for i in range(1, width + 1)]
+        return header_index, column_names, tuple(column_names), True
+    original = tuple(c or "" for c in rows[header_index])
+    return header_index, _unique_names(original), original, False
 
 
 def _find_header(records: list[list[str]]) -> int:
@@ -745,31 +774,14 @@ def _table_from_grid(
             "register (sheet in the manifest)."
         )
     text = [[_cell_text(c) for c in r] + [None] * (width - len(r)) for r in grid]
-    records = [[c or "" for c in r] for r in text[:_HEADER_SCAN_ROWS]]
-    headerless = names is not None
-    if names is not None:
-        header_index = (header_row or 1) - 2
-        column_names = [str(n) for n in names]
-        if len(column_names) < width:
-            column_names += [f"Column {i}" for i in range(len(column_names) + 1, width + 1)]
-        original = tuple(names)
-    else:
-        if header_row is not None:
-            header_index = header_row - 1
-            if header_index >= len(text):
-                raise RegisterFormatError(
-                    f'{shown}, sheet "{sheet}": header_row {header_row} is below the last '
-                    f"row ({len(text)}). Give the header's row number as seen in Excel."
-                )
-        else:
-            header_index = _find_header(records)
-        if header_index < 0:
-            headerless = True
-            column_names = [f"Column {i}" for i in range(1, width + 1)]
-            original = tuple(column_names)
-        else:
-            original = tuple(c or "" for c in text[header_index])
-            column_names = _unique_names(original)
+    header_index, column_names, original, headerless = _resolve_header(
+        text,
+        width,
+        names=names,
+        header_row=header_row,
+        where_text=f'{shown}, sheet "{sheet}"',
+        scope="of the sheet",
+    )
     body = text[header_index + 1 :] if header_index >= 0 else text
     if len(column_names) > width:
         body = [r + [None] * (len(column_names) - width) for r in body]
