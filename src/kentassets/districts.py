@@ -589,7 +589,10 @@ def derive_districts(
             DISTRICT_CODE: pd.array(codes, dtype="string"),
             DISTRICT_NAME: pd.array([KENT_AND_MEDWAY.get(c, c) for c in codes], dtype="string"),
         },
-        geometry=gpd.GeoSeries(geometries, crs=CRS),
+        # Canonical form, as the cache reader gives it back: cold and warm builds match.
+        geometry=gpd.GeoSeries(
+            _boundaries.canonical_geometry(np.array(geometries, dtype=object)), crs=CRS
+        ),
         crs=CRS,
     )
     return _with_source(out, BOUNDARY_SOURCE_DERIVED, DERIVED_BOUNDARY_NOTE)

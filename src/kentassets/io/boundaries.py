@@ -11,7 +11,9 @@ This is the only module that touches disk or network for boundaries;
   from the ONS Open Geography Portal, checks them and caches them atomically.
 * :func:`default_cache_dir`, :func:`official_cache_path`,
   :func:`derived_cache_path`, :func:`write_boundaries_cache` and
-  :func:`read_boundaries_cache` manage the on-disk cache (no in-memory caches).
+  :func:`read_boundaries_cache` manage the on-disk cache (no in-memory caches);
+  :func:`canonical_geometry` puts outlines in one form so cached and fresh ones
+  are written alike.
 """
 
 from __future__ import annotations
@@ -241,7 +243,7 @@ def read_boundaries(
             DISTRICT_CODE: pd.array(codes, dtype="string"),
             DISTRICT_NAME: pd.array([name_of[c] for c in codes], dtype="string"),
         },
-        geometry=gpd.GeoSeries(dissolved[GEOMETRY].to_numpy(), crs=CRS),
+        geometry=gpd.GeoSeries(canonical_geometry(dissolved[GEOMETRY].to_numpy()), crs=CRS),
         crs=CRS,
     )
     # "LAD24CD" names the vintage; a file already in kentassets' own columns has none.
@@ -345,15 +347,92 @@ def write_boundaries_cache(districts: gpd.GeoDataFrame, path: str | PathLike[str
 def read_boundaries_cache(
     path: str | PathLike[str], *, codes: Sequence[str]
 ) -> gpd.GeoDataFrame | None:
-    """Read a cached district file, or ``None`` if absent or unusable (logged)."""
+    """Read a cached district file, or ``None`` if absent or unusable (logged).
+
+    A file written by :func:`write_boundaries_cache` (``district_code`` and
+    ``district_name`` columns, one row per district) is read back exactly as it
+    was written: its geometry is not repaired or dissolved again, so a build on
+    cached boundaries draws the same coordinates, in the same order, as the
+    build that derived them. Any other file (an official download) goes through
+    :func:`read_boundaries`.
+    """
     path = Path(path)
     if not path.is_file():
         return None
     try:
-        return read_boundaries(path, codes=codes)
+        exact = _read_exact(path, codes)
+        return exact if exact is not None else read_boundaries(path, codes=codes)
     except BoundaryDataError as exc:
         logger.warning("Ignoring unusable boundary cache %s: %s", path, exc)
         return None
+
+
+def _read_exact(path: Path, codes: Sequence[str]) -> gpd.GeoDataFrame | None:
+    """A kentassets cache file as written, or ``None`` when it is not one."""
+    import pyogrio
+
+    try:
+        info = pyogrio.read_info(path)
+        if list(info["fields"]) != [DISTRICT_CODE, DISTRICT_NAME]:
+            return None
+        frame = pyogrio.read_dataframe(path)
+    except Exception as exc:  # pyogrio raises DataSourceError and friends
+        raise BoundaryDataError(f"{path}: cannot read the cache file ({exc})") from exc
+    codes = list(dict.fromkeys(str(c).strip().upper() for c in codes))
+    rows = pd.Index(frame[DISTRICT_CODE].astype(str))
+    if not rows.is_unique or frame.crs is None:
+        return None
+    missing = [c for c in codes if c not in rows]
+    if missing:
+        raise BoundaryDataError(f"{path}: district code(s) {', '.join(missing)} not cached")
+    frame = frame.iloc[rows.get_indexer(codes)]
+    geometry = frame.geometry.to_numpy()
+    if not bool(np.all(np.isin(shapely.get_type_id(geometry), [3, 6]))):
+        return None
+    out = gpd.GeoDataFrame(
+        {
+            DISTRICT_CODE: pd.array(codes, dtype="string"),
+            DISTRICT_NAME: pd.array(frame[DISTRICT_NAME].astype(str).tolist(), dtype="string"),
+        },
+        geometry=gpd.GeoSeries(canonical_geometry(geometry), crs=frame.crs).to_crs(CRS),
+        crs=CRS,
+    )
+    return out
+
+
+def canonical_geometry(geometry: np.ndarray) -> np.ndarray:
+    """District outlines in one canonical form, so equal shapes are written alike.
+
+    A multipolygon of one part becomes that polygon (a GeoPackage layer stores
+    every row as a multipolygon); rings are oriented and start at their lowest
+    vertex, and the parts of a multipolygon are sorted (:func:`shapely.normalize`).
+    Boundaries derived in this run and boundaries read back from the cache
+    therefore give the same coordinates in the same order, and so the same bytes
+    in every output.
+
+    Parameters
+    ----------
+    geometry
+        Array of shapely (multi)polygons.
+
+    Returns
+    -------
+    numpy.ndarray
+        The same shapes, normalised.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Polygon
+    >>> a = Polygon([(0, 0), (1, 0), (1, 1), (0, 1)])
+    >>> b = Polygon([(1, 1), (0, 1), (0, 0), (1, 0)])
+    >>> bool(canonical_geometry(np.array([a]))[0].equals_exact(
+    ...     canonical_geometry(np.array([b]))[0], 0))
+    True
+    """
+    geometry = np.array(geometry, dtype=object)
+    single = (shapely.get_type_id(geometry) == 6) & (shapely.get_num_geometries(geometry) == 1)
+    geometry[single] = shapely.get_geometry(geometry[single], 0)
+    return np.asarray(shapely.normalize(geometry), dtype=object)
 
 
 # --- download ---------------------------------------------------------------
