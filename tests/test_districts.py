@@ -354,6 +354,21 @@ def test_derive_districts_is_deterministic() -> None:
     assert first.geometry.iloc[0].equals(second.geometry.iloc[0])
 
 
+def test_derive_districts_in_groups() -> None:
+    """A study area too large for one piece is derived in groups, with the same outlines."""
+    postcodes = _synthetic_postcodes()
+    whole = derive_districts(postcodes, codes=SQUARE_CODES, margin_m=1500)
+    # each square with its 1.5 km margin holds about 1,800 points: one group each
+    grouped = derive_districts(postcodes, codes=SQUARE_CODES, margin_m=1500, max_points=1500)
+    assert grouped[DISTRICT_CODE].tolist() == list(SQUARE_CODES)
+    assert grouped.is_valid.all()
+    assert not grouped.geom_equals_exact(whole, tolerance=0).all()  # really in pieces
+    for one, other in zip(grouped.geometry, whole.geometry, strict=True):
+        assert one.intersection(other).area / one.union(other).area > 0.99
+    # the groups' outlines still tile without overlaps
+    assert grouped.area.sum() == pytest.approx(grouped.union_all().area, rel=1e-9)
+
+
 def test_derive_districts_errors() -> None:
     postcodes = _synthetic_postcodes()
     with pytest.raises(BoundaryDataError, match=r"no postcodes .* E07000110"):

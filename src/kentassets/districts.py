@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from os import PathLike
 from pathlib import Path
 from typing import Final
@@ -45,7 +46,7 @@ logger = logging.getLogger(__name__)
 
 WITHIN, POSTCODE, NEAREST, OUTSIDE = DISTRICT_METHODS
 #: Bumped whenever :func:`derive_districts` changes, so stale caches are not reused.
-DERIVATION_VERSION: Final = "voronoi-alpha-1"
+DERIVATION_VERSION: Final = "voronoi-alpha-2"
 
 BOUNDARY_SOURCE_OFFICIAL: Final = "official"
 BOUNDARY_SOURCE_DERIVED: Final = "derived"
@@ -443,6 +444,7 @@ def derive_districts(
     sparse_reach: float = 2.0,
     max_reach_m: float = 2000.0,
     margin_m: float = 8000.0,
+    max_points: int = 400_000,
 ) -> gpd.GeoDataFrame:
     """Approximate district boundaries from postcode centroids.
 
@@ -485,6 +487,12 @@ def derive_districts(
         Upper limit of that reach, metres.
     margin_m
         How far beyond the study area neighbouring postcodes are used, metres.
+    max_points
+        Most postcode locations derived in one piece. A larger study area (a
+        region, all of England) is derived in groups of neighbouring districts,
+        each with its own postcodes and those within ``margin_m`` of them, which
+        keeps memory bounded (about 1 GB per group) and gives the same outlines
+        away from the groups' seams.
 
     Returns
     -------
@@ -515,16 +523,9 @@ def derive_districts(
     >>> bool(rough.geometry.is_valid.all())
     True
     """
-    from scipy.spatial import Delaunay, cKDTree
-
     codes = _check_codes(codes)
-    for label, value in (
-        ("alpha_edge_m", alpha_edge_m),
-        ("coast_buffer_m", coast_buffer_m),
-        ("sparse_reach", sparse_reach),
-        ("max_reach_m", max_reach_m),
-        ("margin_m", margin_m),
-    ):
+    shape = _Shape(alpha_edge_m, coast_buffer_m, sparse_reach, max_reach_m, margin_m)
+    for label, value in (*asdict(shape).items(), ("max_points", max_points)):
         if not (np.isfinite(value) and value >= 0):
             raise ValidationError(f"{label} must be a number ≥ 0, got {value!r}")
     points = _postcode_points(postcodes, codes, margin_m)
@@ -538,6 +539,92 @@ def derive_districts(
             "E07000110), supply a postcode directory that covers them, or supply official "
             "boundaries with --boundaries PATH or `boundaries =` in the manifest."
         )
+    geometry_of: dict[str, shapely.Geometry] = {}
+    for group in _district_groups(points, codes, margin_m=margin_m, max_points=max_points):
+        geometry_of.update(_derive_group(_near(points, group, margin_m), group, shape))
+    geometries = np.array([geometry_of[c] for c in codes], dtype=object)
+    out = gpd.GeoDataFrame(
+        {
+            DISTRICT_CODE: pd.array(codes, dtype="string"),
+            DISTRICT_NAME: pd.array([KENT_AND_MEDWAY.get(c, c) for c in codes], dtype="string"),
+        },
+        # Canonical form, as the cache reader gives it back: cold and warm builds match.
+        geometry=gpd.GeoSeries(_boundaries.canonical_geometry(geometries), crs=CRS),
+        crs=CRS,
+    )
+    return _with_source(out, BOUNDARY_SOURCE_DERIVED, DERIVED_BOUNDARY_NOTE)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """The parameters of :func:`derive_districts` that shape the outlines."""
+
+    alpha_edge_m: float
+    coast_buffer_m: float
+    sparse_reach: float
+    max_reach_m: float
+    margin_m: float
+
+
+def _district_groups(
+    points: pd.DataFrame, codes: list[str], *, margin_m: float, max_points: float
+) -> list[list[str]]:
+    """The study districts in groups of neighbours, each with at most ``max_points`` points.
+
+    Each group is derived on its own from the postcodes within ``margin_m`` of
+    its districts, so the work and memory of one derivation stay bounded however
+    large the study area (all of England is about 2.3 million postcodes). A
+    study area whose points fit in one group (a county) is derived in one piece.
+    Districts are visited along rows of 50 km squares, alternately west to east
+    and east to west, so that a group's districts lie side by side.
+    """
+    study = points[points["code"].isin(codes)]
+    box = study.groupby("code")[["x", "y"]].agg(["min", "max"]).reindex(codes)
+    x0, x1 = box[("x", "min")], box[("x", "max")]
+    y0, y1 = box[("y", "min")], box[("y", "max")]
+    row = ((y0 + y1) / 2 // 50_000).astype(int)
+    col = ((x0 + x1) / 2 // 50_000).astype(int)
+    order = sorted(codes, key=lambda c: (row[c], col[c] if row[c] % 2 == 0 else -col[c], c))
+    x, y = points["x"].to_numpy(), points["y"].to_numpy()
+
+    def count(bounds: tuple[float, float, float, float]) -> int:
+        inside = (x >= bounds[0] - margin_m) & (x <= bounds[2] + margin_m)
+        return int(np.count_nonzero(inside & (y >= bounds[1] - margin_m)
+                                    & (y <= bounds[3] + margin_m)))
+
+    groups: list[list[str]] = []
+    bounds: tuple[float, float, float, float] | None = None
+    for code in order:
+        own = (x0[code], y0[code], x1[code], y1[code])
+        merged = own if bounds is None else (
+            min(bounds[0], own[0]), min(bounds[1], own[1]),
+            max(bounds[2], own[2]), max(bounds[3], own[3]),
+        )
+        if groups and bounds is not None and count(merged) > max_points:
+            groups.append([code])
+            bounds = own
+        else:
+            if not groups:
+                groups.append([])
+            groups[-1].append(code)
+            bounds = merged
+    return groups
+
+
+def _near(points: pd.DataFrame, group: list[str], margin_m: float) -> pd.DataFrame:
+    """The points within ``margin_m`` of the bounding box of the ``group``'s points."""
+    mine = points["code"].isin(group).to_numpy()
+    x, y = points["x"].to_numpy(), points["y"].to_numpy()
+    keep = (x >= x[mine].min() - margin_m) & (x <= x[mine].max() + margin_m)
+    keep &= (y >= y[mine].min() - margin_m) & (y <= y[mine].max() + margin_m)
+    return points[keep] if not keep.all() else points
+
+
+def _derive_group(
+    points: pd.DataFrame, codes: list[str], shape: _Shape
+) -> dict[str, shapely.Geometry]:
+    """Steps 2 to 4 of :func:`derive_districts` for one group of districts."""
+    in_study = points["code"].isin(codes).to_numpy()
     x0, y0 = points["x"].min(), points["y"].min()
     x1, y1 = points["x"].max(), points["y"].max()
     # One site per coordinate pair, deterministic: the study area wins ties.
@@ -557,45 +644,42 @@ def derive_districts(
         "Deriving %d district boundaries from %d postcode locations (%d in the study area)",
         len(codes), len(xy), int((~points["other"]).sum()),
     )
-
+    margin_m = shape.margin_m
     frame_box = shapely.box(x0 - margin_m, y0 - margin_m, x1 + margin_m, y1 + margin_m)
     cells = shapely.get_parts(
         shapely.voronoi_polygons(shapely.multipoints(xy), extend_to=frame_box, ordered=True)
     )
+    land = _land(xy, shape)
+    shapely.prepare(land)
+    rows = pd.Series(np.arange(len(labels))).groupby(labels).indices
+    return {
+        code: _polygonal(
+            shapely.intersection(shapely.coverage_union_all(cells[rows[code]]), land)
+        )
+        for code in codes
+    }
+
+
+def _land(xy: np.ndarray, shape: _Shape) -> shapely.Geometry:
+    """Step 3 of :func:`derive_districts`: the land outline of the points ``xy``."""
+    from scipy.spatial import Delaunay, cKDTree
 
     triangles = Delaunay(xy).simplices
     corners = xy[triangles]  # (n, 3, 2)
     edges = np.hypot(*(corners - np.roll(corners, -1, axis=1)).transpose(2, 0, 1))
-    kept = corners[edges.max(axis=1) <= alpha_edge_m]
-    land_parts = [shapely.buffer(_union_triangles(kept), coast_buffer_m)]
+    kept = corners[edges.max(axis=1) <= shape.alpha_edge_m]
+    del triangles, corners, edges
+    land_parts = [shapely.buffer(_union_triangles(kept), shape.coast_buffer_m)]
     spacing = cKDTree(xy).query(xy, k=2)[0][:, 1]
-    reach = np.minimum(sparse_reach * spacing, max_reach_m)
-    isolated = reach > coast_buffer_m
+    reach = np.minimum(shape.sparse_reach * spacing, shape.max_reach_m)
+    isolated = reach > shape.coast_buffer_m
     if isolated.any():
         land_parts.append(
             shapely.union_all(
                 shapely.buffer(shapely.points(xy[isolated]), reach[isolated], quad_segs=4)
             )
         )
-    land = shapely.union_all(land_parts)
-    shapely.prepare(land)
-
-    geometries = []
-    for code in codes:
-        district = shapely.coverage_union_all(cells[labels == code])
-        geometries.append(_polygonal(shapely.intersection(district, land)))
-    out = gpd.GeoDataFrame(
-        {
-            DISTRICT_CODE: pd.array(codes, dtype="string"),
-            DISTRICT_NAME: pd.array([KENT_AND_MEDWAY.get(c, c) for c in codes], dtype="string"),
-        },
-        # Canonical form, as the cache reader gives it back: cold and warm builds match.
-        geometry=gpd.GeoSeries(
-            _boundaries.canonical_geometry(np.array(geometries, dtype=object)), crs=CRS
-        ),
-        crs=CRS,
-    )
-    return _with_source(out, BOUNDARY_SOURCE_DERIVED, DERIVED_BOUNDARY_NOTE)
+    return shapely.union_all(land_parts)
 
 
 def _union_triangles(corners: np.ndarray) -> shapely.Geometry:
