@@ -4,16 +4,23 @@ centres and of the scale bar and north arrow, and a check for overlaps.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from .. import style
+from .prepare import _DistrictData
 from .text import _PT_MM, _text_width_mm
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+logger = logging.getLogger(__name__)
 
 
 _LABEL_GID = "colocation-label"
@@ -137,3 +144,78 @@ def label_overlaps(fig: Figure) -> list[tuple[str, str]]:
                 if a.overlaps(b):
                     out.append((boxes[i][0], boxes[j][0]))
     return out
+
+
+def _reserved_mm(view: Sequence[float], *, box_w_mm: float, north: bool,
+                 insets: Sequence[tuple[str, Sequence[float]]]) -> list[
+    tuple[float, float, float, float]
+]:
+    """Boxes (mm in the map box) no label may cover: scale bar, north arrow, inset letters."""
+    xmin, xmax, ymin, ymax = view
+    m_per_mm = (xmax - xmin) / box_w_mm
+    box_h_mm = (ymax - ymin) / m_per_mm
+    reserved = [
+        (0.0, 0.0, 0.22 * box_w_mm + 12.0, 11.0),  # scale bar, lower left
+        *([(box_w_mm - 16.0, box_h_mm - 26.0, box_w_mm, box_h_mm)] if north else []),
+    ]
+    for _letter, (ix0, _ix1, _iy0, iy1) in insets:
+        bx, by = (ix0 - xmin) / m_per_mm, (iy1 - ymin) / m_per_mm
+        reserved.append((bx - 1.0, by - 1.0, bx + 6.0, by + 5.5))
+    return reserved
+
+
+def _in_view_mm(frame: pd.DataFrame, x: str, y: str, view: Sequence[float],
+                m_per_mm: float) -> np.ndarray:
+    """The rows of ``frame`` strictly inside the view, as (n, 2) mm in the map box."""
+    xmin, xmax, ymin, ymax = view
+    inside = frame.loc[(frame[x] > xmin) & (frame[x] < xmax)
+                       & (frame[y] > ymin) & (frame[y] < ymax)]
+    return np.column_stack([(inside[x].to_numpy() - xmin) / m_per_mm,
+                            (inside[y].to_numpy() - ymin) / m_per_mm])
+
+
+def _draw_labels(
+    ax: Axes,
+    data: _DistrictData,
+    view: Sequence[float],
+    *,
+    box_w_mm: float,
+    label_ids: Sequence[str],
+    label_pt: float,
+    north: bool,
+    insets: Sequence[tuple[str, Sequence[float]]],
+) -> list[Text]:
+    """Place and draw the labels of the co-locations ``label_ids`` inside the view."""
+    xmin, xmax, ymin, ymax = view
+    colocs = data.colocations
+    sel = colocs.loc[colocs["colocation_id"].isin(set(label_ids))]
+    sel = sel.loc[(sel["cx"] > xmin) & (sel["cx"] < xmax) & (sel["cy"] > ymin) & (sel["cy"] < ymax)]
+    m_per_mm = (xmax - xmin) / box_w_mm
+    order = sel.sort_values(["shortlisted", "district_rank", "rank", "colocation_id"],
+                            ascending=[False, True, True, True], na_position="last",
+                            kind="mergesort")
+    placements = _place_labels(
+        order, _in_view_mm(colocs, "cx", "cy", view, m_per_mm),
+        _in_view_mm(data.points, "x", "y", view, m_per_mm),
+        _reserved_mm(view, box_w_mm=box_w_mm, north=north, insets=insets),
+        box_w_mm=box_w_mm, box_h_mm=(ymax - ymin) / m_per_mm,
+        xmin=xmin, ymin=ymin, m_per_mm=m_per_mm, size_pt=label_pt,
+    )
+    texts: list[Text] = []
+    for cid, shortlisted, (ax_mm, ay_mm), (tx_mm, ty_mm), leader in placements:
+        t = ax.text(xmin + tx_mm * m_per_mm, ymin + ty_mm * m_per_mm, cid,
+                    fontsize=label_pt, fontweight="bold" if shortlisted else "normal",
+                    ha="center", va="center", zorder=8, parse_math=False, color="#111111",
+                    bbox={"boxstyle": "round,pad=0.18", "fc": "white", "alpha": 0.92,
+                          "ec": style.HULL_COLOUR, "lw": 0.8 if shortlisted else 0.5})
+        t.set_gid(_LABEL_GID)
+        texts.append(t)
+        if leader is not None:
+            lx, ly = leader
+            ax.plot([xmin + ax_mm * m_per_mm, xmin + lx * m_per_mm],
+                    [ymin + ay_mm * m_per_mm, ymin + ly * m_per_mm],
+                    color=style.HULL_COLOUR, lw=0.6, zorder=7.9, solid_capstyle="round")
+    skipped = len(sel) - len(texts)
+    if skipped:
+        logger.debug("%d co-location labels left out for legibility", skipped)
+    return texts

@@ -4,17 +4,16 @@ the grid, co-location outlines, assets, inset frames, then the labels.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from .. import style
 from .geometry import _add_geom, _clip, _geom_path, _intersects, _view_box
-from .labels import _LABEL_GID, _place_labels
+from .labels import _draw_labels
 from .layout import _MUTED, MIN_FONT_PT
 from .prepare import _DistrictData
 from .text import _text_width_mm
@@ -22,8 +21,6 @@ from .text import _text_width_mm
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.text import Text
-
-logger = logging.getLogger(__name__)
 
 
 _NEIGHBOUR_FILL = "#EFEFEF"
@@ -115,25 +112,26 @@ def _draw_hulls(ax: Axes, colocs: pd.DataFrame, view: Sequence[float]) -> None:
                                      linewidths=widths, zorder=2.1), autolim=False)
 
 
-def _draw_map(
-    ax: Axes,
-    data: _DistrictData,
-    view: Sequence[float],
-    *,
-    box_w_mm: float,
-    label_ids: Sequence[str],
-    map_style: _MapStyle,
-    frame_labels: bool,
-    insets: Sequence[tuple[str, Sequence[float]]] = (),
-) -> list[Text]:
-    """Draw the district map into ``ax``; return the co-location label texts."""
-    from matplotlib.patches import Rectangle
+@dataclass(frozen=True)
+class _MapCanvas:
+    """One map box being drawn: the axes, the window it shows and how."""
 
-    xmin, xmax, ymin, ymax = view
-    ax.set_xlim(xmin, xmax)
-    ax.set_ylim(ymin, ymax)
-    ax.set_aspect("equal", adjustable="box")
-    ax.set_facecolor(_WATER)
+    ax: Axes
+    view: tuple[float, float, float, float]  # xmin, xmax, ymin, ymax (metres)
+    box_w_mm: float
+    map_style: _MapStyle
+    frame_labels: bool
+    own: Any  # the district, clipped to the window
+
+
+#: A map layer: draws one kind of thing into the canvas.
+_Layer = Callable[[_MapCanvas, _DistrictData], None]
+
+
+def _draw_neighbours(canvas: _MapCanvas, data: _DistrictData) -> None:
+    """Neighbouring districts, faint, with their names when the style asks for them."""
+    ax, view = canvas.ax, canvas.view
+    xmin, xmax, _, _ = view
     for name, full in data.neighbours:
         if not _intersects(view, full.bounds):
             continue
@@ -142,24 +140,40 @@ def _draw_map(
             continue
         _add_geom(ax, geom, facecolor=_NEIGHBOUR_FILL, edgecolor=style.NEIGHBOUR_EDGE,
                   lw=0.6, zorder=1)
-        if map_style.neighbour_names and name:
+        if canvas.map_style.neighbour_names and name:
             p = geom.intersection(_view_box(view, 0.04)).representative_point()
             if p.is_empty:
                 continue
-            half = (_text_width_mm(name, 8.0) / 2 + 1.5) * (xmax - xmin) / box_w_mm
+            half = (_text_width_mm(name, 8.0) / 2 + 1.5) * (xmax - xmin) / canvas.box_w_mm
             px = min(max(p.x, xmin + half), xmax - half)
             ax.text(px, p.y, name, fontsize=8, color="#8A8A8A", ha="center", va="center",
                     zorder=1.5, clip_on=True, parse_math=False)
-    own = _clip(data.geom, view)
-    _add_geom(ax, own, facecolor="white", edgecolor="none", zorder=1.2)
-    _bng_frame(ax, view, labels=frame_labels)
-    _add_geom(ax, own, facecolor="none", edgecolor=style.DISTRICT_EDGE, lw=1.4, zorder=2.6)
 
-    colocs = data.colocations
-    _draw_hulls(ax, colocs, view)
 
-    pts = data.points
-    ms = map_style.marker_pt
+def _draw_district_fill(canvas: _MapCanvas, data: _DistrictData) -> None:
+    """The district itself, white over the neighbours."""
+    _add_geom(canvas.ax, canvas.own, facecolor="white", edgecolor="none", zorder=1.2)
+
+
+def _draw_grid(canvas: _MapCanvas, data: _DistrictData) -> None:
+    """British National Grid lines and ticks."""
+    _bng_frame(canvas.ax, canvas.view, labels=canvas.frame_labels)
+
+
+def _draw_district_edge(canvas: _MapCanvas, data: _DistrictData) -> None:
+    """The district boundary, over the grid lines."""
+    _add_geom(canvas.ax, canvas.own, facecolor="none", edgecolor=style.DISTRICT_EDGE, lw=1.4,
+              zorder=2.6)
+
+
+def _draw_outlines(canvas: _MapCanvas, data: _DistrictData) -> None:
+    """Co-location outlines."""
+    _draw_hulls(canvas.ax, data.colocations, canvas.view)
+
+
+def _draw_assets(canvas: _MapCanvas, data: _DistrictData) -> None:
+    """Asset symbols by agency; sensitive sites as hollow symbols at their grid square."""
+    ax, pts, ms = canvas.ax, data.points, canvas.map_style.marker_pt
     for agency in sorted(pts["agency"].unique()):
         st = data.styles.get(agency) or style.agency_styles([agency])[agency]
         mine = pts.loc[pts["agency"] == agency]
@@ -173,6 +187,22 @@ def _draw_map(
                        marker=st.marker, facecolors="white", edgecolors=st.colour,
                        linewidths=1.1, zorder=3.1)
 
+
+#: Layers under any context: neighbours, then the district's white fill.
+_BASE_LAYERS: tuple[_Layer, ...] = (_draw_neighbours, _draw_district_fill)
+#: Context layers (towns, coast, roads) go here, passed to :func:`_draw_map` as
+#: ``context_layers``: drawn over the district fill and under the grid, the
+#: district boundary, the co-location outlines and the assets. None yet.
+_CONTEXT_LAYERS: tuple[_Layer, ...] = ()
+#: Layers over the context: grid, boundary, outlines, assets (in this order).
+_TOP_LAYERS: tuple[_Layer, ...] = (_draw_grid, _draw_district_edge, _draw_outlines,
+                                   _draw_assets)
+
+
+def _draw_inset_frames(ax: Axes, insets: Sequence[tuple[str, Sequence[float]]]) -> None:
+    """Dashed frames, lettered, around the windows shown as insets."""
+    from matplotlib.patches import Rectangle
+
     for letter, (ix0, ix1, iy0, iy1) in insets:
         ax.add_patch(Rectangle((ix0, iy0), ix1 - ix0, iy1 - iy0, fill=False, ec="#222222",
                                lw=0.9, ls=(0, (4, 2)), zorder=7))
@@ -180,47 +210,33 @@ def _draw_map(
                 zorder=7.5, parse_math=False, color="white",
                 bbox={"boxstyle": "square,pad=0.15", "fc": "#222222", "ec": "none"})
 
-    wanted = set(label_ids)
-    sel = colocs.loc[colocs["colocation_id"].isin(wanted)]
-    sel = sel.loc[(sel["cx"] > xmin) & (sel["cx"] < xmax) & (sel["cy"] > ymin) & (sel["cy"] < ymax)]
-    m_per_mm = (xmax - xmin) / box_w_mm
-    box_h_mm = (ymax - ymin) / m_per_mm
-    reserved = [
-        (0.0, 0.0, 0.22 * box_w_mm + 12.0, 11.0),  # scale bar, lower left
-        *([(box_w_mm - 16.0, box_h_mm - 26.0, box_w_mm, box_h_mm)] if map_style.north else []),
-    ]
-    for _letter, (ix0, _ix1, _iy0, iy1) in insets:
-        bx, by = (ix0 - xmin) / m_per_mm, (iy1 - ymin) / m_per_mm
-        reserved.append((bx - 1.0, by - 1.0, bx + 6.0, by + 5.5))
-    in_view = colocs.loc[(colocs["cx"] > xmin) & (colocs["cx"] < xmax)
-                         & (colocs["cy"] > ymin) & (colocs["cy"] < ymax)]
-    anchors_mm = np.column_stack([(in_view["cx"].to_numpy() - xmin) / m_per_mm,
-                                  (in_view["cy"].to_numpy() - ymin) / m_per_mm])
-    inside = pts.loc[(pts["x"] > xmin) & (pts["x"] < xmax) & (pts["y"] > ymin) & (pts["y"] < ymax)]
-    points_mm = np.column_stack([(inside["x"].to_numpy() - xmin) / m_per_mm,
-                                 (inside["y"].to_numpy() - ymin) / m_per_mm])
-    order = sel.sort_values(["shortlisted", "district_rank", "rank", "colocation_id"],
-                            ascending=[False, True, True, True], na_position="last",
-                            kind="mergesort")
-    placements = _place_labels(
-        order, anchors_mm, points_mm, reserved, box_w_mm=box_w_mm, box_h_mm=box_h_mm,
-        xmin=xmin, ymin=ymin, m_per_mm=m_per_mm, size_pt=map_style.label_pt,
-    )
-    texts: list[Text] = []
-    for cid, shortlisted, (ax_mm, ay_mm), (tx_mm, ty_mm), leader in placements:
-        t = ax.text(xmin + tx_mm * m_per_mm, ymin + ty_mm * m_per_mm, cid,
-                    fontsize=map_style.label_pt, fontweight="bold" if shortlisted else "normal",
-                    ha="center", va="center", zorder=8, parse_math=False, color="#111111",
-                    bbox={"boxstyle": "round,pad=0.18", "fc": "white", "alpha": 0.92,
-                          "ec": style.HULL_COLOUR, "lw": 0.8 if shortlisted else 0.5})
-        t.set_gid(_LABEL_GID)
-        texts.append(t)
-        if leader is not None:
-            lx, ly = leader
-            ax.plot([xmin + ax_mm * m_per_mm, xmin + lx * m_per_mm],
-                    [ymin + ay_mm * m_per_mm, ymin + ly * m_per_mm],
-                    color=style.HULL_COLOUR, lw=0.6, zorder=7.9, solid_capstyle="round")
-    skipped = len(sel) - len(texts)
-    if skipped:
-        logger.debug("%d co-location labels left out for legibility", skipped)
-    return texts
+
+def _draw_map(
+    ax: Axes,
+    data: _DistrictData,
+    view: Sequence[float],
+    *,
+    box_w_mm: float,
+    label_ids: Sequence[str],
+    map_style: _MapStyle,
+    frame_labels: bool,
+    insets: Sequence[tuple[str, Sequence[float]]] = (),
+    context_layers: Sequence[_Layer] = _CONTEXT_LAYERS,
+) -> list[Text]:
+    """Draw the district map into ``ax``; return the co-location label texts.
+
+    The layers are drawn in the order ``_BASE_LAYERS``, ``context_layers``,
+    ``_TOP_LAYERS``, then the inset frames and the labels.
+    """
+    xmin, xmax, ymin, ymax = view
+    ax.set_xlim(xmin, xmax)
+    ax.set_ylim(ymin, ymax)
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_facecolor(_WATER)
+    canvas = _MapCanvas(ax, (xmin, xmax, ymin, ymax), box_w_mm, map_style, frame_labels,
+                        _clip(data.geom, view))
+    for layer in (*_BASE_LAYERS, *context_layers, *_TOP_LAYERS):
+        layer(canvas, data)
+    _draw_inset_frames(ax, insets)
+    return _draw_labels(ax, data, canvas.view, box_w_mm=box_w_mm, label_ids=label_ids,
+                        label_pt=map_style.label_pt, north=map_style.north, insets=insets)

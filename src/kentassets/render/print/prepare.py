@@ -5,7 +5,7 @@ and the co-locations with their outlines, places and shortlist.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -120,14 +120,10 @@ def _common(assets: gpd.GeoDataFrame, opportunities: gpd.GeoDataFrame,
                    frozenset(sens_text), colocs)
 
 
-def _prepare_district(
-    assets: gpd.GeoDataFrame,
-    districts: gpd.GeoDataFrame,
-    code: str,
-    common: _Common,
-) -> _DistrictData:
-    from shapely.geometry import MultiPoint, Point
-
+def _district_row(districts: gpd.GeoDataFrame, code: str) -> tuple[
+    gpd.GeoDataFrame, str, list[tuple[str, Any]]
+]:
+    """The district's rows, its display name and its named neighbours."""
     codes = districts[schema.DISTRICT_CODE].astype(str)
     match = districts.loc[codes == str(code)]
     if match.empty:
@@ -144,8 +140,12 @@ def _prepare_district(
         for n, g in zip(_str_col(others, schema.DISTRICT_NAME), others.geometry, strict=True)
         if g is not None and not g.is_empty
     ]
-    sensitive, abbr = common.sensitive, common.abbr
+    return match, name, neighbours
 
+
+def _district_points(assets: gpd.GeoDataFrame, code: str,
+                     sensitive: frozenset[str]) -> pd.DataFrame:
+    """The district's located assets as points; sensitive ones at their grid-square centre."""
     in_d = _str_col(assets, schema.DISTRICT_CODE) == str(code)
     sub = assets.loc[in_d.fillna(False).to_numpy()]
     sub = sub.loc[sub.geometry.notna() & ~sub.geometry.is_empty]
@@ -154,7 +154,7 @@ def _prepare_district(
     x = sub.geometry.x.to_numpy(dtype=float)
     y = sub.geometry.y.to_numpy(dtype=float)
     sx, sy = _snap_xy(x, y)
-    points = pd.DataFrame(
+    return pd.DataFrame(
         {
             "x": np.where(is_sens, sx, x),
             "y": np.where(is_sens, sy, y),
@@ -166,9 +166,20 @@ def _prepare_district(
             "name": _str_col(sub, schema.NAME).to_numpy(),
         }
     )
-    counts = {str(k): int(v) for k, v in points.groupby("agency").size().items()}
 
-    # per co-location: the largest open member's address, and sensitive membership
+
+@dataclass
+class _Members:
+    """Per co-location id, what its published member points say."""
+
+    place_of: dict[str, str]  # address (or name) of the largest open member
+    sens_ids: set[str]  # ids with a sensitive member
+    open_xy: dict[str, np.ndarray]  # open members of those ids
+    sens_xy: dict[str, np.ndarray]  # first sensitive member (generalised)
+    any_xy: dict[str, np.ndarray]  # all members
+
+
+def _members(points: pd.DataFrame) -> _Members:
     members = points.loc[points["colocation_id"].notna()]
     open_members = members.loc[~members["sensitive"]]
     biggest = open_members.sort_values("gia", ascending=False, na_position="last",
@@ -186,68 +197,105 @@ def _prepare_district(
                members.loc[members["sensitive"]].groupby("colocation_id", sort=False)}
     any_xy = {str(k): g[["x", "y"]].to_numpy() for k, g in
               members.groupby("colocation_id", sort=False)}
+    return _Members(place_of, sens_ids, open_xy, sens_xy, any_xy)
 
+
+def _place(r: Mapping[str, Any], raw_id: str, members: _Members, common: _Common) -> str:
+    """The place shown for a co-location; never the text of a sensitive member."""
+    place = members.place_of.get(raw_id, "")
+    if not place and raw_id not in members.sens_ids:
+        candidate = clean_text(r.get("largest_address")) or clean_text(r.get("largest_name"))
+        if candidate.lower() not in common.sensitive_text:
+            place = candidate
+    return place or "(location withheld)"
+
+
+def _outline(r: Mapping[str, Any], raw_id: str, members: _Members) -> Any:
+    """The co-location outline to draw, or None when it has nothing to draw around.
+
+    With a sensitive member the outline is rebuilt from the published positions
+    of the other members (or a 1 km disc at the generalised position).
+    """
+    from shapely.geometry import MultiPoint, Point
+
+    geom = r.get("geometry")
+    if raw_id in members.sens_ids:
+        xy = members.open_xy.get(raw_id)
+        if xy is not None and len(xy):
+            geom = MultiPoint([tuple(p) for p in xy]).convex_hull.buffer(60.0, quad_segs=4)
+        else:
+            cx, cy = members.sens_xy[raw_id]
+            geom = Point(cx, cy).buffer(SENSITIVE_GRID_M / 2, quad_segs=8)
+    geom = _polygonal(geom)
+    if geom is None:
+        xy = members.any_xy.get(raw_id)
+        if xy is None or not len(xy):
+            return None
+        geom = _polygonal(MultiPoint([tuple(p) for p in xy]))
+    return geom
+
+
+_COLOCATION_COLUMNS = [
+    "colocation_id", "cx", "cy", "geom", "shortlisted", "district_rank", "rank",
+    "place", "agencies", "gia_m2", "staff_fte", "annual_cost_gbp", "saving_gbp",
+]
+
+
+def _colocation_record(r: Mapping[str, Any], members: _Members,
+                       common: _Common) -> dict[str, Any] | None:
+    """One row of the page's co-location table, or None when it cannot be drawn."""
+    raw_id = str(r.get(schema.COLOCATION_ID))
+    geom = _outline(r, raw_id, members)
+    if geom is None:
+        return None
+    centre = geom.centroid
+    names = [a.strip() for a in str(r.get("agencies") or "").split(";") if a.strip()]
+    flag = r.get("shortlisted", False)
+    return {
+        "colocation_id": clean_text(raw_id, max_chars=16),
+        "cx": float(centre.x),
+        "cy": float(centre.y),
+        "geom": geom,
+        "shortlisted": bool(flag is True or (not pd.isna(flag) and flag == 1)),
+        "district_rank": pd.to_numeric(r.get("district_rank"), errors="coerce"),
+        "rank": pd.to_numeric(r.get("rank"), errors="coerce"),
+        "place": _place(r, raw_id, members, common),
+        "agencies": ", ".join(common.abbr.get(a, clean_text(a, max_chars=6)) for a in names),
+        "gia_m2": r.get(schema.GIA_M2),
+        "staff_fte": r.get(schema.STAFF_FTE),
+        "annual_cost_gbp": r.get(schema.ANNUAL_COST_GBP),
+        "saving_gbp": r.get("saving_gbp"),
+    }
+
+
+def _district_colocations(code: str, points: pd.DataFrame, common: _Common) -> pd.DataFrame:
+    """The district's co-locations (outline, centre, place, figures) in rank order."""
+    members = _members(points)
     opps = common.colocations
     opps = opps.loc[(_str_col(opps, schema.DISTRICT_CODE) == str(code)).fillna(False).to_numpy()]
-    rows = []
-    for r in opps.to_dict("records"):
-        raw_id = str(r.get(schema.COLOCATION_ID))
-        cid = clean_text(raw_id, max_chars=16)
-        geom = r.get("geometry")
-        place = place_of.get(raw_id, "")
-        has_sensitive = raw_id in sens_ids
-        if not place and not has_sensitive:
-            candidate = clean_text(r.get("largest_address")) or clean_text(r.get("largest_name"))
-            if candidate.lower() not in common.sensitive_text:
-                place = candidate
-        if has_sensitive:
-            # rebuild the outline from the published positions of the other members
-            xy = open_xy.get(raw_id)
-            if xy is not None and len(xy):
-                geom = MultiPoint([tuple(p) for p in xy]).convex_hull.buffer(60.0, quad_segs=4)
-            else:
-                cx, cy = sens_xy[raw_id]
-                geom = Point(cx, cy).buffer(SENSITIVE_GRID_M / 2, quad_segs=8)
-        geom = _polygonal(geom)
-        if geom is None:
-            xy = any_xy.get(raw_id)
-            if xy is None or not len(xy):
-                continue
-            geom = _polygonal(MultiPoint([tuple(p) for p in xy]))
-        centre = geom.centroid
-        names = [a.strip() for a in str(r.get("agencies") or "").split(";") if a.strip()]
-        flag = r.get("shortlisted", False)
-        rows.append(
-            {
-                "colocation_id": cid,
-                "cx": float(centre.x),
-                "cy": float(centre.y),
-                "geom": geom,
-                "shortlisted": bool(flag is True or (not pd.isna(flag) and flag == 1)),
-                "district_rank": pd.to_numeric(r.get("district_rank"), errors="coerce"),
-                "rank": pd.to_numeric(r.get("rank"), errors="coerce"),
-                "place": place or "(location withheld)",
-                "agencies": ", ".join(abbr.get(a, clean_text(a, max_chars=6)) for a in names),
-                "gia_m2": r.get(schema.GIA_M2),
-                "staff_fte": r.get(schema.STAFF_FTE),
-                "annual_cost_gbp": r.get(schema.ANNUAL_COST_GBP),
-                "saving_gbp": r.get("saving_gbp"),
-            }
-        )
-    colocs = pd.DataFrame(
-        rows,
-        columns=[
-            "colocation_id", "cx", "cy", "geom", "shortlisted", "district_rank", "rank",
-            "place", "agencies", "gia_m2", "staff_fte", "annual_cost_gbp", "saving_gbp",
-        ],
-    )
+    records = (_colocation_record(r, members, common) for r in opps.to_dict("records"))
+    colocs = pd.DataFrame([r for r in records if r is not None], columns=_COLOCATION_COLUMNS)
     if len(colocs):
         colocs = colocs.sort_values(
             ["district_rank", "rank", "colocation_id"], na_position="last", kind="mergesort"
         ).reset_index(drop=True)
+    return colocs
+
+
+def _prepare_district(
+    assets: gpd.GeoDataFrame,
+    districts: gpd.GeoDataFrame,
+    code: str,
+    common: _Common,
+) -> _DistrictData:
+    """Everything one district page shows, ready to draw."""
+    match, name, neighbours = _district_row(districts, code)
+    points = _district_points(assets, code, common.sensitive)
+    counts = {str(k): int(v) for k, v in points.groupby("agency").size().items()}
+    colocs = _district_colocations(code, points, common)
     shortlist = colocs.loc[colocs["shortlisted"]].reset_index(drop=True)
     return _DistrictData(
         code=str(code), name=name, geom=match.geometry.union_all(), neighbours=neighbours,
         points=points, colocations=colocs, shortlist=shortlist, styles=common.styles,
-        abbr=abbr, sensitive=sensitive, counts=counts,
+        abbr=common.abbr, sensitive=common.sensitive, counts=counts,
     )
