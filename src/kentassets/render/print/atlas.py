@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -15,8 +15,8 @@ import pandas as pd
 from ... import schema
 from .cover import _draw_cover, _draw_load_summary
 from .layout import _boundary_source, _new_page, _paper_mm, _rc
-from .pages import _draw_district_page
-from .prepare import _common, _prepare_district
+from .pages import _district_figure, _PageOptions
+from .prepare import _Common, _common, _prepare_district
 from .write import _figures_to_pdf, _metadata, _pdf_date, _with_outline, _write_bytes
 
 if TYPE_CHECKING:
@@ -24,6 +24,30 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 logger = logging.getLogger(__name__)
+
+
+def _district_pages(
+    assets: gpd.GeoDataFrame,
+    districts: gpd.GeoDataFrame,
+    common: _Common,
+    *,
+    paper: str,
+    options: _PageOptions,
+    bookmarks: list[tuple[str, int]],
+    n_pages: int,
+) -> Iterator[Figure]:
+    """The atlas's district pages (pages 2 onwards), each drawn when it is asked for.
+
+    Appends a bookmark ``(district name, page index)`` to ``bookmarks`` per page.
+    """
+    codes = [str(c) for c in districts[schema.DISTRICT_CODE]]
+    for i, code in enumerate(codes, start=2):
+        data = _prepare_district(assets, districts, code, common)
+        bookmarks.append((data.name, i - 1))
+        fig = _district_figure(data, paper=paper, options=options,
+                               page_label=f"Page {i} of {n_pages}")
+        logger.debug("atlas page %d/%d: %s", i, n_pages, data.name)
+        yield fig
 
 
 def write_atlas(
@@ -133,9 +157,11 @@ def write_atlas(
     _paper_mm(paper)
     source = _boundary_source(districts, boundary_source)
     common = _common(assets, opportunities, sensitive_agencies)
-    codes = [str(c) for c in districts[schema.DISTRICT_CODE]]
-    n_pages = len(codes) + 2
+    n_pages = len(districts) + 2
     bookmarks: list[tuple[str, int]] = [("Cover: county summary", 0)]
+    options = _PageOptions(title=title, data_date=data_date, synthetic=synthetic,
+                           params_note=params_note, attribution_year=attribution_year,
+                           boundary_source=source, max_insets=max_insets)
 
     def pages() -> Iterable[Figure]:
         with _rc():
@@ -146,17 +172,8 @@ def write_atlas(
                         attribution_year=attribution_year, boundary_source=source, eps_m=eps_m,
                         page_label=f"Page 1 of {n_pages}")
         yield page.fig
-        for i, code in enumerate(codes, start=2):
-            with _rc():
-                page = _new_page(paper)
-                data = _prepare_district(assets, districts, code, common)
-                bookmarks.append((data.name, i - 1))
-                _draw_district_page(page, data, title=title, data_date=data_date,
-                                    synthetic=synthetic, params_note=params_note,
-                                    attribution_year=attribution_year, boundary_source=source,
-                                    max_insets=max_insets, page_label=f"Page {i} of {n_pages}")
-            logger.debug("atlas page %d/%d: %s", i, n_pages, data.name)
-            yield page.fig
+        yield from _district_pages(assets, districts, common, paper=paper, options=options,
+                                   bookmarks=bookmarks, n_pages=n_pages)
         with _rc():
             page = _new_page(paper)
             _draw_load_summary(page, load_summary, title=title, data_date=data_date,

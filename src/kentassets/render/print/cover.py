@@ -139,32 +139,9 @@ def _totals_lines(totals: Mapping[str, Any], n_colocs: int, n_short: int, n_asse
     return lines
 
 
-def _draw_cover(
-    page: _Page,
-    *,
-    districts: gpd.GeoDataFrame,
-    opportunities: gpd.GeoDataFrame,
-    assets: gpd.GeoDataFrame,
-    sweep: pd.DataFrame | None,
-    totals: Mapping[str, Any],
-    title: str,
-    data_date: date | datetime | str | None,
-    synthetic: bool,
-    params_note: str | None,
-    attribution_year: int,
-    boundary_source: str,
-    eps_m: float | None,
-    page_label: str | None,
-) -> None:
-    from matplotlib.patches import Rectangle
-
-    big = page.width_mm > 350
-    sub = _subtitle("Co-location opportunities atlas", _date_text(data_date), params_note,
-                    style.SYNTHETIC_NOTE if synthetic else None)
-    top = _header(page, title or "Public estate", sub)
-    bottom = _footer(page, _attribution(attribution_year, boundary_source, synthetic),
-                     page_label=page_label)
-    opps = _colocation_rows(opportunities)
+def _draw_cover_map(page: _Page, districts: gpd.GeoDataFrame, opps: pd.DataFrame, *,
+                    top: float, bottom: float, col_w: float, big: bool) -> None:
+    """The county map of co-location counts by district, left of the totals column."""
     codes = _str_col(opps, schema.DISTRICT_CODE)
     counts = {str(k): int(v) for k, v in codes.dropna().value_counts().items()}
     pts = np.empty((0, 2))
@@ -173,7 +150,6 @@ def _draw_cover(
         pts = np.column_stack([cent.x.to_numpy(), cent.y.to_numpy()])
     # generalise co-location dots that contain sensitive members? centroids are
     # averages of several sites, drawn small at county scale: no single site is shown.
-    col_w = 150.0 if big else 105.0
     tick_pad = 5.0
     map_x = MARGIN_MM + tick_pad
     map_w = page.width_mm - 2 * MARGIN_MM - col_w - 8.0 - tick_pad
@@ -185,17 +161,12 @@ def _draw_cover(
     page.text(map_x, top - 1.0, "Multi-agency co-locations by district (dots: co-locations)",
               fontsize=9.5, fontweight="bold", va="top")
 
-    col_x = page.width_mm - MARGIN_MM - col_w
-    n_short = int(_bool_col(opps, "shortlisted", False).sum())
-    lines = _totals_lines(totals, len(opps), n_short, len(assets))
-    page.text(col_x, top - 1.0, "County totals", fontsize=11, fontweight="bold", va="top")
-    y = top - 9.0
-    size = 10.0 if big else 8.5
-    for label, value in lines:
-        page.text(col_x, y, label, fontsize=size, va="top")
-        page.text(col_x + col_w, y, value, fontsize=size, va="top", ha="right",
-                  fontweight="bold")
-        y -= size * _PT_MM * 1.7
+
+def _draw_target_bar(page: _Page, totals: Mapping[str, Any], col_x: float, col_w: float,
+                     y: float) -> float:
+    """The savings against the target as a bar, when known; return the y below it."""
+    from matplotlib.patches import Rectangle
+
     share = None
     try:
         share = float(totals.get("share_of_target"))  # type: ignore[arg-type]
@@ -216,6 +187,47 @@ def _draw_cover(
         page.text(col_x, y, f"Estimated savings over the target period: {share:.0%} of the "
                   "target (black line).", fontsize=7.5, va="top", color=_MUTED)
         y -= 16.0
+    return y
+
+
+def _draw_cover(
+    page: _Page,
+    *,
+    districts: gpd.GeoDataFrame,
+    opportunities: gpd.GeoDataFrame,
+    assets: gpd.GeoDataFrame,
+    sweep: pd.DataFrame | None,
+    totals: Mapping[str, Any],
+    title: str,
+    data_date: date | datetime | str | None,
+    synthetic: bool,
+    params_note: str | None,
+    attribution_year: int,
+    boundary_source: str,
+    eps_m: float | None,
+    page_label: str | None,
+) -> None:
+    big = page.width_mm > 350
+    sub = _subtitle("Co-location opportunities atlas", _date_text(data_date), params_note,
+                    style.SYNTHETIC_NOTE if synthetic else None)
+    top = _header(page, title or "Public estate", sub)
+    bottom = _footer(page, _attribution(attribution_year, boundary_source, synthetic),
+                     page_label=page_label)
+    opps = _colocation_rows(opportunities)
+    col_w = 150.0 if big else 105.0
+    _draw_cover_map(page, districts, opps, top=top, bottom=bottom, col_w=col_w, big=big)
+    col_x = page.width_mm - MARGIN_MM - col_w
+    n_short = int(_bool_col(opps, "shortlisted", False).sum())
+    lines = _totals_lines(totals, len(opps), n_short, len(assets))
+    page.text(col_x, top - 1.0, "County totals", fontsize=11, fontweight="bold", va="top")
+    y = top - 9.0
+    size = 10.0 if big else 8.5
+    for label, value in lines:
+        page.text(col_x, y, label, fontsize=size, va="top")
+        page.text(col_x + col_w, y, value, fontsize=size, va="top", ha="right",
+                  fontweight="bold")
+        y -= size * _PT_MM * 1.7
+    y = _draw_target_bar(page, totals, col_x, col_w, y)
     sweep_h = min(y - bottom - 14.0, 135.0 if big else 80.0)
     if sweep_h > 30:
         sx = page.fig.add_axes(page.rect(col_x + 11.0, y - sweep_h, col_w - 24.0, sweep_h))

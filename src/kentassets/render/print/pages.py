@@ -4,7 +4,8 @@ landscape page (:func:`district_pdf`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -90,27 +91,43 @@ def _legend_height_mm(data: _DistrictData) -> float:
     return h
 
 
-def _draw_district_page(
-    page: _Page,
-    data: _DistrictData,
-    *,
-    title: str | None,
-    data_date: date | datetime | str | None,
-    synthetic: bool,
-    params_note: str | None,
-    attribution_year: int,
-    boundary_source: str,
-    max_insets: int,
-    page_label: str | None = None,
-) -> None:
+@dataclass(frozen=True)
+class _PageOptions:
+    """The settings every district page of one output shares."""
+
+    title: str | None
+    data_date: date | datetime | str | None
+    synthetic: bool
+    params_note: str | None
+    attribution_year: int
+    boundary_source: str
+    max_insets: int
+
+
+@dataclass(frozen=True)
+class _DistrictLayout:
+    """Where things go on a district page, in mm from the lower-left corner."""
+
+    big: bool  # A3 rather than A4
+    top: float  # lower edge of the header
+    bottom: float  # upper edge of the footer
+    map_box: tuple[float, float, float, float]  # x, y, w, h of the main map
+    col_x: float  # the right-hand column: legend, insets, shortlist
+    col_w: float
+    view: tuple[float, float, float, float]  # window of the main map, metres
+
+
+def _district_layout(page: _Page, data: _DistrictData, options: _PageOptions,
+                     page_label: str | None) -> _DistrictLayout:
+    """Draw the header and footer; return the layout of the rest of the page."""
     big = page.width_mm > 350
     heading = f"{data.name}: co-location opportunities"
-    sub = _subtitle(title, _date_text(data_date), params_note,
-                    style.SYNTHETIC_NOTE if synthetic else None,
+    sub = _subtitle(options.title, _date_text(options.data_date), options.params_note,
+                    style.SYNTHETIC_NOTE if options.synthetic else None,
                     f"district {data.code}")
     top = _header(page, heading, sub)
-    bottom = _footer(page, _attribution(attribution_year, boundary_source, synthetic),
-                     page_label=page_label)
+    bottom = _footer(page, _attribution(options.attribution_year, options.boundary_source,
+                                        options.synthetic), page_label=page_label)
     gap = 7.0
     col_w = 140.0 if big else 112.0
     tick_pad = 5.0
@@ -118,36 +135,45 @@ def _draw_district_page(
     map_w = page.width_mm - 2 * MARGIN_MM - col_w - gap - tick_pad
     map_y = bottom + tick_pad + 3.0
     map_h = top - map_y - 1.0
-    view = _view(data.geom.bounds, map_w, map_h)
+    return _DistrictLayout(big, top, bottom, (map_x, map_y, map_w, map_h),
+                           page.width_mm - MARGIN_MM - col_w, col_w,
+                           _view(data.geom.bounds, map_w, map_h))
 
-    col_x = page.width_mm - MARGIN_MM - col_w
-    leg_h = _legend(page, col_x, top, col_w, data)
-    y = top - leg_h - 3.0
 
-    # insets where labels would crowd the main map
-    n_side = 2 if big else 1
-    inset_w = (col_w - 4.0) / 2 if (n_side == 2 and max_insets >= 2) else col_w
-    inset_h = min(inset_w * 0.95, 78.0 if big else 55.0)
-    table_pt = 7.0 if big else MIN_FONT_PT
-    rows = _shortlist_rows(data.shortlist)
-    table_need = _table_height_mm(_SHORTLIST_COLUMNS, rows, col_w, table_pt, 3) + 12.0
-    room = y - bottom - table_need
+def _choose_insets(data: _DistrictData, lay: _DistrictLayout, room: float,
+                   max_insets: int) -> tuple[list[tuple[str, tuple[float, float, float, float]]],
+                                             float, float]:
+    """Inset windows where labels would crowd the main map, and the inset size (mm).
+
+    ``room`` is the height left in the column once the shortlist is placed: the
+    shortlist comes first (every id must be on the page), so no inset without room.
+    """
+    n_side = 2 if lay.big else 1
+    inset_w = (lay.col_w - 4.0) / 2 if (n_side == 2 and max_insets >= 2) else lay.col_w
+    inset_h = min(inset_w * 0.95, 78.0 if lay.big else 55.0)
     if room < inset_h + 10.0:
-        max_insets = 0  # the shortlist comes first: every id must be on the page
-    windows = _find_insets(data.colocations, view, map_w, max_insets=min(max_insets, n_side),
+        max_insets = 0
+    map_w = lay.map_box[2]
+    windows = _find_insets(data.colocations, lay.view, map_w,
+                           max_insets=min(max_insets, n_side),
                            inset_w_mm=inset_w, aspect=inset_w / inset_h)
     if len(windows) == 1:
-        inset_w = col_w
-        inset_h = min(70.0 if big else 55.0, max(room - 10.0, inset_h))
-        windows = _find_insets(data.colocations, view, map_w, max_insets=1,
+        inset_w = lay.col_w
+        inset_h = min(70.0 if lay.big else 55.0, max(room - 10.0, inset_h))
+        windows = _find_insets(data.colocations, lay.view, map_w, max_insets=1,
                                inset_w_mm=inset_w, aspect=inset_w / inset_h)
-    map_style = _MapStyle(marker_pt=4.2 if big else 3.4, label_pt=7.0 if big else MIN_FONT_PT,
-                          neighbour_names=True, north=True)
-    inset_style = _MapStyle(marker_pt=5.0 if big else 4.0, label_pt=MIN_FONT_PT + 0.5,
+    return windows, inset_w, inset_h
+
+
+def _draw_insets(page: _Page, data: _DistrictData, lay: _DistrictLayout, y: float,
+                 windows: Sequence[tuple[str, tuple[float, float, float, float]]],
+                 inset_w: float, inset_h: float) -> set[str]:
+    """Draw the inset maps side by side below ``y``; return the ids they label."""
+    inset_style = _MapStyle(marker_pt=5.0 if lay.big else 4.0, label_pt=MIN_FONT_PT + 0.5,
                             neighbour_names=False, north=False)
     covered: set[str] = set()
     for i, (letter, window) in enumerate(windows):
-        ix = col_x + i * (inset_w + 4.0)
+        ix = lay.col_x + i * (inset_w + 4.0)
         iy = y - inset_h - 4.0
         ax_in = page.fig.add_axes(page.rect(ix, iy, inset_w, inset_h))
         c = data.colocations
@@ -160,12 +186,19 @@ def _draw_district_page(
         place = _place_name(data, window)
         page.text(ix, iy + inset_h + 0.8, f"Inset {letter}" + (f": {place}" if place else ""),
                   fontsize=7.5, fontweight="bold", va="bottom", ha="left")
-    if windows:
-        y -= inset_h + 4.0 + 6.0
+    return covered
 
-    ax = page.fig.add_axes(page.rect(map_x, map_y, map_w, map_h))
+
+def _draw_main_map(page: _Page, data: _DistrictData, lay: _DistrictLayout,
+                   windows: Sequence[tuple[str, Sequence[float]]], covered: set[str]) -> None:
+    """The district map with grid, scale bar, north arrow and inset frames."""
+    map_style = _MapStyle(marker_pt=4.2 if lay.big else 3.4,
+                          label_pt=7.0 if lay.big else MIN_FONT_PT,
+                          neighbour_names=True, north=True)
+    map_w = lay.map_box[2]
+    ax = page.fig.add_axes(page.rect(*lay.map_box))
     main_ids = [i for i in data.colocations["colocation_id"] if i not in covered]
-    _draw_map(ax, data, view, box_w_mm=map_w, label_ids=main_ids, map_style=map_style,
+    _draw_map(ax, data, lay.view, box_w_mm=map_w, label_ids=main_ids, map_style=map_style,
               frame_labels=True, insets=windows)
     _scalebar(ax, size_pt=7.5)
     _north_arrow(ax)
@@ -173,18 +206,50 @@ def _draw_district_page(
                   labelpad=1.5)
     ax.set_ylabel("Northing, km", fontsize=MIN_FONT_PT, color=_MUTED, labelpad=1.5)
 
-    table_h = y - bottom - 1.0
+
+def _draw_shortlist(page: _Page, data: _DistrictData, lay: _DistrictLayout, y: float,
+                    rows: Sequence[Sequence[str]], table_pt: float) -> None:
+    """The shortlist table between ``y`` and the footer, or a line saying there is none."""
     if rows:
-        _draw_table(page, (col_x, bottom + 1.0, col_w, table_h), _SHORTLIST_COLUMNS, rows,
-                    size_pt=table_pt,
+        _draw_table(page, (lay.col_x, lay.bottom + 1.0, lay.col_w, y - lay.bottom - 1.0),
+                    _SHORTLIST_COLUMNS, rows, size_pt=table_pt,
                     title=f"Shortlist: {len(rows)} co-location{'s' if len(rows) != 1 else ''}",
                     more_note="Rank: in district (in county). Costs and savings £ a year.",
                     max_lines=3)
     else:
-        page.text(col_x, y, "Shortlist", fontsize=9.5, fontweight="bold", va="top")
+        page.text(lay.col_x, y, "Shortlist", fontsize=9.5, fontweight="bold", va="top")
         msg = ("No shortlisted co-location in this district." if len(data.colocations)
                else "No multi-agency co-location found in this district.")
-        page.text(col_x, y - 6.0, msg, fontsize=7.5, va="top", color=_MUTED)
+        page.text(lay.col_x, y - 6.0, msg, fontsize=7.5, va="top", color=_MUTED)
+
+
+def _draw_district_page(page: _Page, data: _DistrictData, options: _PageOptions, *,
+                        page_label: str | None = None) -> None:
+    """Compose a district page: header, legend, insets, main map, shortlist, footer."""
+    lay = _district_layout(page, data, options, page_label)
+    y = lay.top - _legend(page, lay.col_x, lay.top, lay.col_w, data) - 3.0
+    table_pt = 7.0 if lay.big else MIN_FONT_PT
+    rows = _shortlist_rows(data.shortlist)
+    table_need = _table_height_mm(_SHORTLIST_COLUMNS, rows, lay.col_w, table_pt, 3) + 12.0
+    windows, inset_w, inset_h = _choose_insets(data, lay, y - lay.bottom - table_need,
+                                               options.max_insets)
+    covered = _draw_insets(page, data, lay, y, windows, inset_w, inset_h)
+    if windows:
+        y -= inset_h + 4.0 + 6.0
+    _draw_main_map(page, data, lay, windows, covered)
+    _draw_shortlist(page, data, lay, y, rows, table_pt)
+
+
+def _district_figure(data: _DistrictData, *, paper: str, options: _PageOptions,
+                     page_label: str | None = None) -> Figure:
+    """Draw one district page on a new Figure; writing it is the caller's business.
+
+    The district PDF and the atlas both draw their district pages here.
+    """
+    with _rc():
+        page = _new_page(paper)
+        _draw_district_page(page, data, options, page_label=page_label)
+    return page.fig
 
 
 def district_pdf(
@@ -269,15 +334,12 @@ def district_pdf(
     Save it with :func:`write_figure_pdf` (into a folder of your choice), e.g.
     ``write_figure_pdf(fig, "maidstone.pdf")``.
     """
-    page_size = _paper_mm(paper)
-    del page_size
+    _paper_mm(paper)
     assets = style.with_districts(assets, districts)
-    with _rc():
-        page = _new_page(paper)
-        data = _prepare_district(assets, districts, district_code,
-                                 _common(assets, opportunities, sensitive_agencies))
-        _draw_district_page(page, data, title=title, data_date=data_date, synthetic=synthetic,
-                            params_note=params_note, attribution_year=attribution_year,
-                            boundary_source=_boundary_source(districts, boundary_source),
-                            max_insets=max_insets)
-    return page.fig
+    data = _prepare_district(assets, districts, district_code,
+                             _common(assets, opportunities, sensitive_agencies))
+    options = _PageOptions(title=title, data_date=data_date, synthetic=synthetic,
+                           params_note=params_note, attribution_year=attribution_year,
+                           boundary_source=_boundary_source(districts, boundary_source),
+                           max_insets=max_insets)
+    return _district_figure(data, paper=paper, options=options)
