@@ -28,6 +28,56 @@ _ANGLES = np.deg2rad([45, 135, -45, -135, 90, -90, 0, 180, 22.5, 157.5, -22.5, -
 _RADII_MM = (1.2, 3.0, 5.5, 8.5, 12.0, 16.0, 21.0, 28.0)
 
 
+def _free_position(
+    ax_mm: float,
+    ay_mm: float,
+    hw: float,
+    hh: float,
+    obstacles: np.ndarray,
+    points_mm: np.ndarray,
+    *,
+    box_w_mm: float,
+    box_h_mm: float,
+) -> tuple[tuple[float, float] | None, tuple[float, float, float] | None]:
+    """Centre for a label box of half-size (hw, hh) mm around the anchor (ax_mm, ay_mm).
+
+    Tries the rings of ``_RADII_MM`` from the inside out; on the first ring with
+    a candidate inside the map box overlapping no obstacle, returns the one
+    covering the fewest asset points. Returns ``(chosen or None, best)``, where
+    ``best`` is the least-overlapping candidate seen ``(overlap, x, y)``.
+    """
+    best: tuple[float, float, float] | None = None  # (overlap, x, y)
+    for r in _RADII_MM:
+        cx = ax_mm + np.cos(_ANGLES) * (r + hw)
+        cy = ay_mm + np.sin(_ANGLES) * (r + hh)
+        x0, x1, y0, y1 = cx - hw, cx + hw, cy - hh, cy + hh
+        inside = (x0 >= 0.8) & (x1 <= box_w_mm - 0.8) & (y0 >= 0.8) & (y1 <= box_h_mm - 0.8)
+        if len(obstacles):
+            ox = np.clip(np.minimum(x1[:, None], obstacles[None, :, 2])
+                         - np.maximum(x0[:, None], obstacles[None, :, 0]), 0, None)
+            oy = np.clip(np.minimum(y1[:, None], obstacles[None, :, 3])
+                         - np.maximum(y0[:, None], obstacles[None, :, 1]), 0, None)
+            overlap = (ox * oy).sum(axis=1)
+        else:
+            overlap = np.zeros(len(cx))
+        overlap = np.where(inside, overlap, np.inf)
+        free = np.flatnonzero(overlap == 0)
+        if len(free):
+            if len(points_mm):
+                covered = ((points_mm[None, :, 0] > x0[free, None])
+                           & (points_mm[None, :, 0] < x1[free, None])
+                           & (points_mm[None, :, 1] > y0[free, None])
+                           & (points_mm[None, :, 1] < y1[free, None])).sum(axis=1)
+                k = int(free[np.argmin(covered)])
+            else:
+                k = int(free[0])
+            return (float(cx[k]), float(cy[k])), best
+        k = int(np.argmin(overlap))
+        if np.isfinite(overlap[k]) and (best is None or overlap[k] < best[0]):
+            best = (float(overlap[k]), float(cx[k]), float(cy[k]))
+    return None, best
+
+
 def _place_labels(
     order: pd.DataFrame,
     anchors_mm: np.ndarray,
@@ -67,37 +117,8 @@ def _place_labels(
         obstacles = np.vstack([placed, anchor_boxes[
             ~((np.abs(anchor_boxes[:, 0] + 1.0 - ax_mm) < 1e-6)
               & (np.abs(anchor_boxes[:, 1] + 1.0 - ay_mm) < 1e-6))]])
-        best: tuple[float, float, float] | None = None  # (overlap, x, y)
-        chosen: tuple[float, float] | None = None
-        for r in _RADII_MM:
-            cx = ax_mm + np.cos(_ANGLES) * (r + hw)
-            cy = ay_mm + np.sin(_ANGLES) * (r + hh)
-            x0, x1, y0, y1 = cx - hw, cx + hw, cy - hh, cy + hh
-            inside = (x0 >= 0.8) & (x1 <= box_w_mm - 0.8) & (y0 >= 0.8) & (y1 <= box_h_mm - 0.8)
-            if len(obstacles):
-                ox = np.clip(np.minimum(x1[:, None], obstacles[None, :, 2])
-                             - np.maximum(x0[:, None], obstacles[None, :, 0]), 0, None)
-                oy = np.clip(np.minimum(y1[:, None], obstacles[None, :, 3])
-                             - np.maximum(y0[:, None], obstacles[None, :, 1]), 0, None)
-                overlap = (ox * oy).sum(axis=1)
-            else:
-                overlap = np.zeros(len(cx))
-            overlap = np.where(inside, overlap, np.inf)
-            free = np.flatnonzero(overlap == 0)
-            if len(free):
-                if len(points_mm):
-                    covered = ((points_mm[None, :, 0] > x0[free, None])
-                               & (points_mm[None, :, 0] < x1[free, None])
-                               & (points_mm[None, :, 1] > y0[free, None])
-                               & (points_mm[None, :, 1] < y1[free, None])).sum(axis=1)
-                    k = int(free[np.argmin(covered)])
-                else:
-                    k = int(free[0])
-                chosen = (float(cx[k]), float(cy[k]))
-                break
-            k = int(np.argmin(overlap))
-            if np.isfinite(overlap[k]) and (best is None or overlap[k] < best[0]):
-                best = (float(overlap[k]), float(cx[k]), float(cy[k]))
+        chosen, best = _free_position(ax_mm, ay_mm, hw, hh, obstacles, points_mm,
+                                      box_w_mm=box_w_mm, box_h_mm=box_h_mm)
         if chosen is None:
             if not shortlisted or best is None:
                 continue

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .layout import _MUTED, _TEXT, MIN_FONT_PT, _Page
 from .text import _PT_MM, _fmt_money, _fmt_number, _text_width_mm, _wrap_mm, clean_text
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,72 @@ def _table_height_mm(columns: Sequence[_Column], rows: Sequence[Sequence[str]], 
     return total
 
 
+@dataclass(frozen=True)
+class _TableGrid:
+    """The columns of a table being drawn into ``ax`` (axes units are mm)."""
+
+    ax: Axes
+    columns: Sequence[_Column]
+    widths: Sequence[float]
+    lefts: Sequence[float]
+    size_pt: float
+    pad: float = 1.0
+
+    @property
+    def line_mm(self) -> float:
+        return self.size_pt * _PT_MM * 1.2
+
+    def wrap(self, i: int, text: str, max_lines: int, *, bold: bool = False) -> list[str]:
+        """``text`` wrapped to the width of column ``i``."""
+        return _wrap_mm(text, self.widths[i] - 2 * self.pad, self.size_pt, max_lines, bold=bold)
+
+    def put(self, i: int, top: float, lines: Sequence[str], bold: bool) -> None:
+        """Draw the lines of one cell of column ``i`` from ``top`` down."""
+        col = self.columns[i]
+        xx, ha = ((self.lefts[i] + self.widths[i] - self.pad, "right") if col.align == "right"
+                  else (self.lefts[i] + self.pad, "left"))
+        ascent_mm = self.size_pt * _PT_MM * 0.78
+        for k, line in enumerate(lines):
+            if line:
+                self.ax.text(xx, top - ascent_mm - k * self.line_mm, line, fontsize=self.size_pt,
+                             fontweight="bold" if bold else "normal", va="baseline", ha=ha,
+                             parse_math=False, color=_TEXT)
+
+
+def _draw_header(grid: _TableGrid, y: float, w: float) -> float:
+    """The column headers (bold, bottom-aligned) and a rule; return the y below."""
+    head = [grid.wrap(i, c.header, 3, bold=True) for i, c in enumerate(grid.columns)]
+    n_head = max(len(x) for x in head)
+    for i, lines in enumerate(head):
+        grid.put(i, y - 0.8 - (n_head - len(lines)) * grid.line_mm, lines, True)
+    y -= n_head * grid.line_mm + 1.6
+    grid.ax.plot([0, w], [y, y], color="#333333", lw=0.8)
+    return y
+
+
+def _draw_rows(grid: _TableGrid, rows: Sequence[Sequence[str]], y: float, w: float, *,
+               max_lines: int, bold_last: bool) -> tuple[float, int]:
+    """Rows with alternate shading while they fit (room is kept for the "more" note)."""
+    from matplotlib.patches import Rectangle
+
+    note_h = grid.line_mm + 1.5
+    drawn = 0
+    for r, row in enumerate(rows):
+        cells = [grid.wrap(i, clean_text(v), max_lines) for i, v in enumerate(row)]
+        rh = max(len(x) for x in cells) * grid.line_mm + 1.5
+        reserve = note_h if r < len(rows) - 1 else 0.0
+        if y - rh < reserve:
+            break
+        if r % 2 == 1:
+            grid.ax.add_patch(Rectangle((0, y - rh), w, rh, fc="#F1F1F1", ec="none", zorder=0))
+        bold = bold_last and r == len(rows) - 1
+        for i, lines in enumerate(cells):
+            grid.put(i, y - 0.75, lines, bold)
+        y -= rh
+        drawn += 1
+    return y, drawn
+
+
 def _draw_table(
     page: _Page,
     box: tuple[float, float, float, float],
@@ -71,59 +141,21 @@ def _draw_table(
     bold_last: bool = False,
 ) -> int:
     """Draw a table in ``box`` = (x, y, w, h) mm; return how many rows fitted."""
-    from matplotlib.patches import Rectangle
-
     x0, y0, w, h = box
     ax = page.fig.add_axes(page.rect(x0, y0, w, h))
     ax.set_xlim(0, w)
     ax.set_ylim(0, h)
     ax.axis("off")
-    line_mm = size_pt * _PT_MM * 1.2
-    ascent_mm = size_pt * _PT_MM * 0.78
     y = h
     if title:
         ax.text(0, y, title, fontsize=size_pt + 2.5, fontweight="bold", va="top", ha="left",
                 parse_math=False, color=_TEXT)
         y -= (size_pt + 2.5) * _PT_MM * 1.3 + 1.5
-    pad = 1.0
-    widths = _column_widths(columns, rows, w, size_pt, pad)
+    widths = _column_widths(columns, rows, w, size_pt, 1.0)
     lefts = np.concatenate([[0.0], np.cumsum(widths)[:-1]])
-
-    def put(i: int, top: float, lines: Sequence[str], bold: bool) -> None:
-        col = columns[i]
-        xx, ha = ((lefts[i] + widths[i] - pad, "right") if col.align == "right"
-                  else (lefts[i] + pad, "left"))
-        for k, line in enumerate(lines):
-            if line:
-                ax.text(xx, top - ascent_mm - k * line_mm, line, fontsize=size_pt,
-                        fontweight="bold" if bold else "normal", va="baseline", ha=ha,
-                        parse_math=False, color=_TEXT)
-
-    head = [_wrap_mm(c.header, widths[i] - 2 * pad, size_pt, 3, bold=True)
-            for i, c in enumerate(columns)]
-    n_head = max(len(x) for x in head)
-    for i, lines in enumerate(head):
-        put(i, y - 0.8 - (n_head - len(lines)) * line_mm, lines, True)
-    y -= n_head * line_mm + 1.6
-    ax.plot([0, w], [y, y], color="#333333", lw=0.8)
-    note_h = line_mm + 1.5
-    drawn = 0
-    for r, row in enumerate(rows):
-        cells = [
-            _wrap_mm(clean_text(v), widths[i] - 2 * pad, size_pt, max_lines)
-            for i, v in enumerate(row)
-        ]
-        rh = max(len(x) for x in cells) * line_mm + 1.5
-        reserve = note_h if r < len(rows) - 1 else 0.0
-        if y - rh < reserve:
-            break
-        if r % 2 == 1:
-            ax.add_patch(Rectangle((0, y - rh), w, rh, fc="#F1F1F1", ec="none", zorder=0))
-        bold = bold_last and r == len(rows) - 1
-        for i, lines in enumerate(cells):
-            put(i, y - 0.75, lines, bold)
-        y -= rh
-        drawn += 1
+    grid = _TableGrid(ax, columns, widths, list(lefts), size_pt)
+    y = _draw_header(grid, y, w)
+    y, drawn = _draw_rows(grid, rows, y, w, max_lines=max_lines, bold_last=bold_last)
     ax.plot([0, w], [y, y], color="#333333", lw=0.5)
     left = len(rows) - drawn
     if left > 0 or more_note:
