@@ -300,7 +300,7 @@ def test_generated_ids_and_uprn_as_text(load) -> None:
 
 def test_grid_district_lookup_agrees_with_the_spatial_join(districts) -> None:
     from kentassets import districts as district_module
-    from kentassets.load import _assign_districts
+    from kentassets.load.place import _assign_districts
 
     rng = np.random.default_rng(3)
     n = 30_000
@@ -691,7 +691,7 @@ def test_loading_restores_the_collector_and_the_arrow_memory_pool(tmp_path: Path
 
 
 def test_first_of_group_packed_and_fallback_paths_agree() -> None:
-    from kentassets.load import _first_of_group
+    from kentassets.load.sites import _first_of_group
 
     rng = np.random.default_rng(5)
     keys = rng.integers(0, 300, 5_000)
@@ -707,7 +707,7 @@ def test_first_of_group_packed_and_fallback_paths_agree() -> None:
 
 
 def test_component_labels_are_numbered_in_order_of_appearance() -> None:
-    from kentassets.load import _in_order_of_appearance
+    from kentassets.load.sites import _in_order_of_appearance
 
     assert _in_order_of_appearance(np.array([0, 1, 1, 0, 2])).tolist() == [0, 1, 1, 0, 2]
     assert _in_order_of_appearance(np.array([2, 2, 0, 1, 0])).tolist() == [0, 0, 1, 2, 1]
