@@ -221,6 +221,30 @@ def resolve_columns(
     ('AssetCode', 'GeoX', 'LGTC land and assets')
     """
     explicit = dict(explicit or {})
+    by_key: dict[str, str] = {}
+    for col in source_columns:
+        by_key.setdefault(_key(col), str(col))
+    mapping = _explicit_columns(source_columns, explicit, by_key, shown=shown, sheet=sheet)
+    profile = _profile_for(set(by_key))
+    _Recognition(mapping, explicit, by_key).run(source_columns, profile)
+    _drop_lone_halves(mapping, explicit, shown=shown, sheet=sheet)
+    explicit_blank = {k for k, v in explicit.items() if v == ""}
+    for k in explicit_blank:
+        mapping.pop(k, None)
+    return mapping, profile
+
+
+def _explicit_columns(
+    source_columns: Sequence[str],
+    explicit: Mapping[str, str | Sequence[str]],
+    by_key: Mapping[str, str],
+    *,
+    shown: str,
+    sheet: str | None,
+) -> dict[str, str | list[str]]:
+    """The manifest's mapping checked against the file: each named column as
+    written, else by its normalised name; unknown fields and missing columns
+    are errors."""
     unknown = sorted(set(explicit) - set(COLUMN_FIELDS))
     if unknown:
         raise ValidationError(
@@ -228,9 +252,6 @@ def resolve_columns(
             f"Allowed fields: {', '.join(COLUMN_FIELDS)}."
         )
     present = {str(c) for c in source_columns}
-    by_key: dict[str, str] = {}
-    for col in source_columns:
-        by_key.setdefault(_key(col), str(col))
     missing: list[str] = []
     mapping: dict[str, str | list[str]] = {}
     for fld, value in explicit.items():
@@ -252,20 +273,51 @@ def resolve_columns(
             f"file: {'; '.join(missing)}. The file's columns are {listed}. Correct the "
             "names in [register.columns]."
         )
-    profile = _profile_for(set(by_key))
-    used = {c for v in mapping.values() for c in _as_list(v)}
+    return mapping
 
-    def take(fld: str, candidates: Sequence[str]) -> None:
-        if fld in mapping or fld in explicit:
+
+#: The order in which fields take their column by generic name.
+_RECOGNITION_ORDER = (
+    ASSET_ID, UPRN, POSTCODE, "easting", "northing", "latitude", "longitude", "grid_ref",
+    "geometry", NAME, USE, TENURE, STATUS, GIA_M2, STAFF_FTE, ANNUAL_COST_GBP, LEASE_END,
+    SITE_ID, _CLOSED,
+)
+
+
+@dataclass
+class _Recognition:
+    """Fields not mapped explicitly take columns by name, each column once:
+    ``mapping`` grows in place; ``explicit`` learns the fields a recognised
+    schema lacks (as ``""``)."""
+
+    mapping: dict[str, str | list[str]]
+    explicit: dict[str, str | Sequence[str]]
+    by_key: Mapping[str, str]
+    used: set[str] = field(default_factory=set)
+
+    def run(self, source_columns: Sequence[str], profile: _Profile | None) -> None:
+        self.used = {c for v in self.mapping.values() for c in _as_list(v)}
+        if profile is not None:
+            self.profile_columns(profile)
+        for fld in _RECOGNITION_ORDER:
+            self.take(fld, ALIASES[fld])
+        if ADDRESS not in self.mapping and ADDRESS not in self.explicit:
+            self.address(source_columns)
+
+    def take(self, fld: str, candidates: Sequence[str]) -> None:
+        """Give ``fld`` the first unused column among the ``candidates`` (keys)."""
+        if fld in self.mapping or fld in self.explicit:
             return
         for alias in candidates:
-            col = by_key.get(alias)
-            if col is not None and col not in used:
-                mapping[fld] = col
-                used.add(col)
+            col = self.by_key.get(alias)
+            if col is not None and col not in self.used:
+                self.mapping[fld] = col
+                self.used.add(col)
                 return
 
-    if profile is not None:
+    def profile_columns(self, profile: _Profile) -> None:
+        """The columns a published schema names for its fields."""
+        mapping, explicit, by_key, used = self.mapping, self.explicit, self.by_key, self.used
         for fld, aliases in profile.columns.items():
             if fld in explicit:
                 continue
@@ -279,15 +331,11 @@ def resolve_columns(
                     mapping[ADDRESS] = cols
                     used.update(cols)
             else:
-                take(fld, aliases)
-    order = [
-        ASSET_ID, UPRN, POSTCODE, "easting", "northing", "latitude", "longitude", "grid_ref",
-        "geometry", NAME, USE, TENURE, STATUS, GIA_M2, STAFF_FTE, ANNUAL_COST_GBP, LEASE_END,
-        SITE_ID, _CLOSED,
-    ]
-    for fld in order:
-        take(fld, ALIASES[fld])
-    if ADDRESS not in mapping and ADDRESS not in explicit:
+                self.take(fld, aliases)
+
+    def address(self, source_columns: Sequence[str]) -> None:
+        """One address column, then address parts (lines, street, town...)."""
+        by_key, used = self.by_key, self.used
         single = next(
             (by_key[a] for a in ALIASES[ADDRESS] if a in by_key and by_key[a] not in used), None
         )
@@ -298,9 +346,19 @@ def resolve_columns(
         ]
         cols = ([single] if single else []) + parts
         if cols:
-            mapping[ADDRESS] = cols
+            self.mapping[ADDRESS] = cols
             used.update(cols)
-    # A lone half of a coordinate pair is no use: leave it in extra.
+
+
+def _drop_lone_halves(
+    mapping: dict[str, str | list[str]],
+    explicit: Mapping[str, str | Sequence[str]],
+    *,
+    shown: str,
+    sheet: str | None,
+) -> None:
+    """A lone half of a coordinate pair is no use: leave it in extra (an error
+    when the manifest mapped it)."""
     for a, b in (("easting", "northing"), ("latitude", "longitude")):
         if (a in mapping) != (b in mapping):
             if a in explicit or b in explicit:
@@ -311,10 +369,6 @@ def resolve_columns(
                 )
             mapping.pop(a, None)
             mapping.pop(b, None)
-    explicit_blank = {k for k, v in explicit.items() if v == ""}
-    for k in explicit_blank:
-        mapping.pop(k, None)
-    return mapping, profile
 
 
 def _as_list(value: str | Sequence[str] | None) -> list[str]:

@@ -126,65 +126,21 @@ def _assign_sites(
         geometry = assets.geometry.to_numpy()
         xs = shapely.get_x(geometry)
         ys = shapely.get_y(geometry)
-    links: list[np.ndarray] = []
-
-    def link_groups(keys: pd.Series) -> None:
-        # Records with the same key (missing: none) are one site, however far apart.
-        codes = _factorize_codes(keys.reset_index(drop=True))
-        valid = codes >= 0
-        if valid.any():
-            link_first(*_first_of_group(codes[valid], np.flatnonzero(valid)), near_only=False)
-
-    def link_first(members: np.ndarray, first: np.ndarray, *, near_only: bool) -> None:
-        # Each member is linked to the first record of its group.
-        repeated = members != first
-        members, first = members[repeated], first[repeated]
-        if near_only:
-            close = np.hypot(xs[members] - xs[first], ys[members] - ys[first]) <= distance_m
-            members, first = members[close], first[close]
-        links.append(np.stack([members, first]))
-
+    links = _SiteLinks(xs, ys, distance_m)
     if UPRN in assets.columns and assets[UPRN].notna().any():
         uprn = _clean_text(assets[UPRN].astype("str")).str.lstrip("0")
-        link_groups(uprn.mask(uprn == ""))
+        links.groups(uprn.mask(uprn == ""))
     if "_agency_site" in assets.columns:
-        link_groups(
+        links.groups(
             assets[AGENCY].astype("str") + "\x00" + assets["_agency_site"].astype("str")
         )
     if SITE_ID in assets.columns and SOURCE_FILE in assets.columns:
         # Sites found earlier within one file (e.g. from the agency's own site
         # references) are kept when files are combined.
-        link_groups(assets[SOURCE_FILE].astype("str") + "\x00" + assets[SITE_ID].astype("str"))
+        links.groups(assets[SOURCE_FILE].astype("str") + "\x00" + assets[SITE_ID].astype("str"))
     if POSTCODE in assets.columns and NAME in assets.columns:
-        names = assets[NAME].astype("str").reset_index(drop=True)
-        # Postcode keys and plain names of the distinct values only, spread back
-        # as codes (-1: missing).
-        if hints is not None and hints.postcode_key_codes is not None:
-            key_codes = hints.postcode_key_codes
-        else:
-            postcode_codes, postcode_values = _factorize(assets[POSTCODE])
-            key_values = postcode_keys(pd.Series(postcode_values)).astype("str")
-            key_codes = _spread_codes(postcode_codes, _factorize_codes(key_values))
-        name_codes, name_values = _factorize(names)
-        plain_values = _plain_names(pd.Series(name_values, dtype=object)).astype("str")
-        plain_of_value = _factorize_codes(plain_values)
-        plain_codes = _spread_codes(name_codes, plain_of_value)
-        # Group on (postcode key, plain name) pairs by their codes: the same groups
-        # as the joined text "key|plain" (plain names hold no "|").
-        both = (key_codes >= 0) & (plain_codes >= 0)
-        width = int(plain_of_value.max()) + 1 if len(plain_of_value) else 1
-        if both.all():
-            members = np.arange(n)
-            pair = key_codes * max(width, 1) + plain_codes
-        else:
-            members = np.flatnonzero(both)
-            pair = key_codes[members] * max(width, 1) + plain_codes[members]
-        if len(members):
-            link_first(*_first_of_group(pair, members), near_only=True)
-        if AGENCY in assets.columns and assets[AGENCY].nunique() > 1:
-            keys = _via_uniques(assets[POSTCODE], postcode_keys).reset_index(drop=True)
-            links.extend(_fuzzy_site_links(keys, names, assets[AGENCY], xs, ys, distance_m))
-    edges = np.concatenate(links, axis=1) if links else np.empty((2, 0), dtype=np.int64)
+        _link_postcode_and_name(assets, links, hints)
+    edges = links.edges()
     graph = coo_matrix((np.ones(edges.shape[1]), (edges[0], edges[1])), shape=(n, n))
     _count, labels = connected_components(graph, directed=False)
     return pd.Series(
@@ -193,6 +149,79 @@ def _assign_sites(
         dtype="string",
         name=SITE_ID,
     )
+
+
+class _SiteLinks:
+    """Pairs of records (by position) that are one site: the edges of the graph
+    whose connected components are the sites."""
+
+    def __init__(self, xs: np.ndarray, ys: np.ndarray, distance_m: float) -> None:
+        self.xs = xs
+        self.ys = ys
+        self.distance_m = distance_m
+        self.links: list[np.ndarray] = []
+
+    def groups(self, keys: pd.Series) -> None:
+        """Records with the same key (missing: none) are one site, however far apart."""
+        codes = _factorize_codes(keys.reset_index(drop=True))
+        valid = codes >= 0
+        if valid.any():
+            self.first(*_first_of_group(codes[valid], np.flatnonzero(valid)), near_only=False)
+
+    def first(self, members: np.ndarray, first: np.ndarray, *, near_only: bool) -> None:
+        """Link each member to the first record of its group (only those within
+        the distance, with ``near_only``)."""
+        xs, ys = self.xs, self.ys
+        repeated = members != first
+        members, first = members[repeated], first[repeated]
+        if near_only:
+            close = np.hypot(xs[members] - xs[first], ys[members] - ys[first]) <= self.distance_m
+            members, first = members[close], first[close]
+        self.links.append(np.stack([members, first]))
+
+    def edges(self) -> np.ndarray:
+        """Every link as a 2 x n array."""
+        if not self.links:
+            return np.empty((2, 0), dtype=np.int64)
+        return np.concatenate(self.links, axis=1)
+
+
+def _link_postcode_and_name(
+    assets: gpd.GeoDataFrame, links: _SiteLinks, hints: _SiteHints | None
+) -> None:
+    """Link records at one postcode, close together, with the same plain name,
+    and (between agencies) with similar names."""
+    n = len(assets)
+    names = assets[NAME].astype("str").reset_index(drop=True)
+    # Postcode keys and plain names of the distinct values only, spread back
+    # as codes (-1: missing).
+    if hints is not None and hints.postcode_key_codes is not None:
+        key_codes = hints.postcode_key_codes
+    else:
+        postcode_codes, postcode_values = _factorize(assets[POSTCODE])
+        key_values = postcode_keys(pd.Series(postcode_values)).astype("str")
+        key_codes = _spread_codes(postcode_codes, _factorize_codes(key_values))
+    name_codes, name_values = _factorize(names)
+    plain_values = _plain_names(pd.Series(name_values, dtype=object)).astype("str")
+    plain_of_value = _factorize_codes(plain_values)
+    plain_codes = _spread_codes(name_codes, plain_of_value)
+    # Group on (postcode key, plain name) pairs by their codes: the same groups
+    # as the joined text "key|plain" (plain names hold no "|").
+    both = (key_codes >= 0) & (plain_codes >= 0)
+    width = int(plain_of_value.max()) + 1 if len(plain_of_value) else 1
+    if both.all():
+        members = np.arange(n)
+        pair = key_codes * max(width, 1) + plain_codes
+    else:
+        members = np.flatnonzero(both)
+        pair = key_codes[members] * max(width, 1) + plain_codes[members]
+    if len(members):
+        links.first(*_first_of_group(pair, members), near_only=True)
+    if AGENCY in assets.columns and assets[AGENCY].nunique() > 1:
+        keys = _via_uniques(assets[POSTCODE], postcode_keys).reset_index(drop=True)
+        links.links.extend(
+            _fuzzy_site_links(keys, names, assets[AGENCY], links.xs, links.ys, links.distance_m)
+        )
 
 
 def _in_order_of_appearance(labels: np.ndarray) -> np.ndarray:
