@@ -491,6 +491,36 @@ def test_read_manifest_synthetic(tmp_path: Path, districts, postcodes) -> None:
     assert set(result.column_map) == {"kcc.csv", "police.csv"}
 
 
+
+def test_read_manifest_takes_a_parsed_manifest_and_does_not_parse_it_again(
+    tmp_path: Path, districts, postcodes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kentassets.io.manifest import parse_manifest
+    from kentassets.load import read as load_read
+
+    (tmp_path / "kcc.csv").write_text("Ref,Easting,Northing\nA1,575900,155800\n")
+    (tmp_path / "police.csv").write_text("Name,Postcode\nStation,CT1 2NH\n")
+    path = tmp_path / "estate.toml"
+    path.write_text(
+        '[[register]]\npath = "kcc.csv"\nagency = "KCC"\n'
+        '[[register]]\npath = "police.csv"\nagency = "Kent Police"\nsensitive = true\n'
+    )
+    from_path = read_manifest(path, postcodes=postcodes, districts=districts, progress=False)
+    parsed = parse_manifest(path)
+
+    def parse_again(_path: object) -> None:
+        raise AssertionError("read_manifest parsed a manifest it was given parsed")
+
+    monkeypatch.setattr(load_read, "parse_manifest", parse_again)
+    result = read_manifest(parsed, postcodes=postcodes, districts=districts, progress=False)
+    assert result.manifest is parsed
+    pd.testing.assert_frame_equal(result.ledger, from_path.ledger)
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(result.assets.drop(columns="geometry")),
+        pd.DataFrame(from_path.assets.drop(columns="geometry")),
+    )
+    assert result.assets.geometry.equals(from_path.assets.geometry)
+
 def test_xlsx_register_with_title_rows(tmp_path: Path, districts, postcodes) -> None:
     import openpyxl
 

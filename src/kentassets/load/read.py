@@ -12,7 +12,7 @@ import geopandas as gpd
 
 from .._progress import progress as progress_bar
 from ..errors import ValidationError
-from ..io.manifest import RegisterSpec, parse_manifest
+from ..io.manifest import Manifest, RegisterSpec, parse_manifest
 from ..io.postcodes import (
     PostcodeDirectory,
 )
@@ -128,7 +128,7 @@ def read_register(
 
 
 def read_manifest(
-    path: str | PathLike[str],
+    path: str | PathLike[str] | Manifest,
     *,
     postcodes: PostcodeDirectory | None = None,
     districts: gpd.GeoDataFrame | None = None,
@@ -139,13 +139,16 @@ def read_manifest(
     Parameters
     ----------
     path
-        The manifest (format in ``docs/architecture.md``).
+        The manifest (format in ``docs/architecture.md``), or a :class:`Manifest`
+        already parsed by :func:`kentassets.io.manifest.parse_manifest` (a build
+        parses it once and hands it down).
     postcodes
         Postcode directory; default the manifest's ``postcodes`` file, else the
         packaged ONS Postcode Directory.
     districts
-        District boundaries; default :func:`kentassets.districts.load_districts`
-        with the manifest's ``boundaries`` and ``study_area``.
+        District boundaries already loaded; default
+        :func:`kentassets.districts.load_districts` with the manifest's
+        ``boundaries`` and ``study_area``.
     progress
         Show a progress bar over the registers.
 
@@ -162,7 +165,7 @@ def read_manifest(
     RegisterFormatError
         If a register cannot be read.
     """
-    manifest = parse_manifest(path)
+    manifest = path if isinstance(path, Manifest) else parse_manifest(path)
     if postcodes is None:  # one directory for every register: it caches what it reads
         postcodes = (
             PostcodeDirectory(manifest.postcodes) if manifest.postcodes else PostcodeDirectory()
