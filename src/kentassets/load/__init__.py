@@ -23,6 +23,7 @@ The loader's steps live in the modules of this package, in the order they run:
 :mod:`.categories`        free text to use, tenure and status categories
 :mod:`.locate`            coordinates, grid references, geometry, postcodes to points
 :mod:`.place`             place located rows in districts
+:mod:`.assets`            the canonical asset frame of the loaded rows
 :mod:`.sites`             site matching (``site_id``)
 :mod:`.ledger`            reason and warning codes, per-row ledger bookkeeping
 :mod:`.result`            :class:`LoadResult` and :func:`combine_results`

@@ -33,7 +33,6 @@ _USE_RULES: tuple[tuple[str, str], ...] = (
              r"verge|common|cemetery|crematori|amenity|field"),
 )
 
-
 _AGENCY_USE_RULES: tuple[tuple[str, str], ...] = (
     ("police", r"police|constabulary"),
     ("fire", r"fire"),
@@ -41,13 +40,11 @@ _AGENCY_USE_RULES: tuple[tuple[str, str], ...] = (
     ("library", r"librar"),
 )
 
-
 _TENURE_RULES: tuple[tuple[str, str], ...] = (
     ("freehold", r"freehold|owned|ownership|chattel"),
     ("leasehold", r"leasehold|leashold|lease|leased|rented|tenant|ground ?lease"),
     ("licence", r"licen[cs]e"),
 )
-
 
 _STATUS_RULES: tuple[tuple[str, str], ...] = (
     ("part_vacant", r"part(ly|ially)?[ -]?(vacant|empty|occupied)|under.?occupied"),
@@ -55,7 +52,6 @@ _STATUS_RULES: tuple[tuple[str, str], ...] = (
     ("vacant", r"vacant|empty|void|unoccupied|disused|mothball|dormant"),
     ("occupied", r"occupied|in use|operational|active|open|^a$|^yes$|leasehold|licen[cs]e"),
 )
-
 
 _SURPLUS_USE = re.compile(r"(?i)surplus|for disposal")
 

@@ -38,7 +38,6 @@ _CLOSED = "closed"
 def _key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", str(name).lower())
 
-
 #: Recognised source column names per field, most specific first (compared
 #: lower case with everything but letters and digits removed).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -103,12 +102,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "geometry": ("wkt", "geometry", "geom", "thegeom", "wktgeometry", "shape"),
 }
 
-
 _ADDRESS_PARTS = re.compile(
     r"^(address(line)?\d|addr\d|street(name)?|street\d|locality|town|posttown|city|"
     r"village|district)$"
 )
-
 
 #: NHS ODS headerless layout (epraccur, etrust and relatives): 27 columns.
 ODS_COLUMNS: tuple[str, ...] = (
@@ -129,7 +126,6 @@ class _Profile:
     signature: tuple[str, ...]
     default_use: str | None = None
     columns: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
-
 
 #: Known schemas, recognised by their (normalised) column names.
 PROFILES: tuple[_Profile, ...] = (
@@ -274,7 +270,6 @@ def _explicit_columns(
             "names in [register.columns]."
         )
     return mapping
-
 
 #: The order in which fields take their column by generic name.
 _RECOGNITION_ORDER = (

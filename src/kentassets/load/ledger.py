@@ -33,31 +33,15 @@ from .vectors import _constant_text, _fill, _put, _spread
 
 logger = logging.getLogger(__name__)
 
-
+#: Reason codes of excluded and rejected rows (stable; documented in the ledger).
 REASON_NO_LOCATION = "no_location"
-
-
 REASON_POSTCODE_INVALID = "postcode_invalid"
-
-
 REASON_POSTCODE_NOT_FOUND = "postcode_not_found"
-
-
 REASON_COORDINATES_INVALID = "coordinates_invalid"
-
-
 REASON_OUTSIDE_GB = "outside_great_britain"
-
-
 REASON_DUPLICATE_ID = "duplicate_asset_id"
-
-
 REASON_OUTSIDE_STUDY_AREA = "outside_study_area"
-
-
 REASON_CLOSED = "closed"
-
-
 #: Every reason code the ledger uses, with what it means.
 REASONS: dict[str, str] = {
     REASON_NO_LOCATION: "no coordinates, grid reference, geometry or postcode",
@@ -70,28 +54,15 @@ REASONS: dict[str, str] = {
     REASON_CLOSED: "the source marks the record as closed",
 }
 
-
 # Warning codes on loaded rows.
 WARN_POSTCODE = "location_from_postcode"
-
-
 WARN_SWAPPED = "coordinates_swapped"
-
-
 WARN_NUMBER = "number_unreadable"
-
-
 WARN_DATE = "date_unreadable"
-
-
 WARN_FALLBACK = "coordinates_unusable"
-
-
 #: A message: fixed text, one text per row, or a function of the row mask that
 #: builds the text for the masked rows only.
 Message: TypeAlias = "str | pd.Series | Callable[[pd.Series], pd.Series]"
-
-
 #: Row statuses in the order of :attr:`_Context.state`'s codes ("": not yet decided).
 _STATUSES: tuple[str, ...] = ("", LOADED, EXCLUDED, REJECTED)
 

@@ -567,10 +567,7 @@ def _reject_unplaced(
         ";".join(location_cols),
     )
 
-
 _LETTERS = "ABCDEFGHJKLMNOPQRSTUVWXYZ"  # no I
-
-
 _FIRST_OFFSETS = {"S": (0, 0), "T": (5, 0), "N": (0, 5), "O": (5, 5), "H": (0, 10), "J": (5, 10)}
 
 

@@ -24,7 +24,6 @@ from .vectors import _spread, _spread_codes
 
 logger = logging.getLogger(__name__)
 
-
 #: Boundary tolerance passed to :func:`kentassets.districts.assign_districts`, metres.
 _DISTRICT_TOLERANCE_M = 50.0
 #: Registers with at least this many located rows use the grid look-up first.

@@ -31,11 +31,7 @@ from .vectors import _factorize, _factorize_codes, _spread_codes, _via_uniques
 #: Site matching: records within this distance (metres) with the same postcode
 #: and similar names are one site.
 SITE_DISTANCE_M = 25.0
-
-
 _SITE_GROUP_LIMIT = 200
-
-
 _NAME_STOP = frozenset(
     {"the", "of", "and", "at", "a", "in", "on", "ltd", "limited", "plc", "&", "st", "saint"}
 )

@@ -127,17 +127,13 @@ def parse_numbers(series: pd.Series, *, area: bool = False) -> tuple[pd.Series, 
     bad = np.isnan(values) & ~blank
     return pd.Series(values, index=series.index), pd.Series(bad, index=series.index)
 
-
 #: A number as Arrow can cast it: optional sign, digits, decimals and exponent.
 _PLAIN_NUMBER_RE2 = r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$"
-
-
 #: What to drop from number text (RE2): currency, commas, whitespace (as Python's
 #: ``\s``), "GBP" and "per annum" wordings.
 _NUMBER_CLEAN_RE2 = (
     rf"[£$€,{WHITESPACE_RE2}]|gbp|p\.?a\.?$|per ?annum$|/ ?(?:yr|year|annum)$"
 )
-
 
 #: A unit at the end of number text (RE2): areas, FTE, "k" for thousands.
 _UNIT_TAIL_RE2 = r"(?:m2|m²|sq\.?m\.?|sqm|square ?metres?|fte|k|sq\.?ft\.?|sqft|ft2|ft²)$"

@@ -76,7 +76,6 @@ def _take(series: pd.Series, idx: pd.Index) -> pd.Series:
         return series.take(idx.to_numpy())
     return series.loc[idx]
 
-
 Factorized: TypeAlias = tuple[np.ndarray, np.ndarray]
 """``(codes, uniques)`` of a text column, as :func:`_factorize` gives them."""
 
