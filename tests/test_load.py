@@ -476,14 +476,21 @@ def test_summary_and_html(load) -> None:
     assert "<script>" not in page and "&lt;script&gt;" in page
 
 
-def test_read_manifest_synthetic(tmp_path: Path, districts, postcodes) -> None:
-    (tmp_path / "kcc.csv").write_text("Ref,Easting,Northing\nA1,575900,155800\n")
-    (tmp_path / "police.csv").write_text("Name,Postcode\nStation,CT1 2NH\n")
-    manifest = tmp_path / "estate.toml"
+def _two_register_manifest(folder: Path) -> Path:
+    """A manifest of a council register with coordinates and a sensitive police
+    register with a postcode."""
+    (folder / "kcc.csv").write_text("Ref,Easting,Northing\nA1,575900,155800\n")
+    (folder / "police.csv").write_text("Name,Postcode\nStation,CT1 2NH\n")
+    manifest = folder / "estate.toml"
     manifest.write_text(
         '[[register]]\npath = "kcc.csv"\nagency = "KCC"\n'
         '[[register]]\npath = "police.csv"\nagency = "Kent Police"\nsensitive = true\n'
     )
+    return manifest
+
+
+def test_read_manifest_synthetic(tmp_path: Path, districts, postcodes) -> None:
+    manifest = _two_register_manifest(tmp_path)
     result = read_manifest(manifest, postcodes=postcodes, districts=districts, progress=False)
     check_invariants(result, rows=2)
     assert result.manifest is not None and result.manifest.sensitive_agencies == {"Kent Police"}
@@ -498,13 +505,7 @@ def test_read_manifest_takes_a_parsed_manifest_and_does_not_parse_it_again(
     from kentassets.io.manifest import parse_manifest
     from kentassets.load import read as load_read
 
-    (tmp_path / "kcc.csv").write_text("Ref,Easting,Northing\nA1,575900,155800\n")
-    (tmp_path / "police.csv").write_text("Name,Postcode\nStation,CT1 2NH\n")
-    path = tmp_path / "estate.toml"
-    path.write_text(
-        '[[register]]\npath = "kcc.csv"\nagency = "KCC"\n'
-        '[[register]]\npath = "police.csv"\nagency = "Kent Police"\nsensitive = true\n'
-    )
+    path = _two_register_manifest(tmp_path)
     from_path = read_manifest(path, postcodes=postcodes, districts=districts, progress=False)
     parsed = parse_manifest(path)
 
