@@ -13,16 +13,15 @@ import logging
 import math
 from collections.abc import Collection, Mapping
 from datetime import date, datetime
-from importlib import resources
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
 from kentassets import __version__, schema
-from kentassets.errors import ValidationError
 from kentassets.render import style
 from kentassets.render._format import format_date, format_money, format_number
+from kentassets.render.web.libraries import index_css, index_script
 from kentassets.render.webmap import (
     county_map,
     district_summary,
@@ -93,20 +92,6 @@ def _num_cell(value: Any, *, money: bool = False) -> str:
     sort = "" if number is None else f' data-sort="{number:.6g}"'
     text = _money(value) if money else _num(value)
     return f'<td class="num"{sort}>{text}</td>'
-
-
-def _script() -> str:
-    text = resources.files("kentassets.render").joinpath("templates", "index.js").read_text("utf-8")
-    if "</script" in text.lower():
-        raise ValidationError("index.js must not contain '</script'; refusing to inline it")
-    return text
-
-
-def _css() -> str:
-    text = (
-        resources.files("kentassets.render").joinpath("templates", "index.css").read_text("utf-8")
-    )
-    return text.replace("</", "<\\/")
 
 
 def _first(totals: Mapping[str, Any], *keys: str) -> Any:
@@ -460,6 +445,6 @@ page in a browser to use it, or see each district's PDF map.</p>
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape_html(title)}</title>\n"
-        f"<style>{_css()}</style>\n</head>\n<body>{body}\n"
-        f"<script>{_script()}</script>\n</body>\n</html>\n"
+        f"<style>{index_css()}</style>\n</head>\n<body>{body}\n"
+        f"<script>{index_script()}</script>\n</body>\n</html>\n"
     )
