@@ -41,6 +41,7 @@ class _Selection:
 
     name: str
     target: gpd.GeoDataFrame
+    outline: Any  # the district as one shapely geometry
     neighbours: gpd.GeoDataFrame
     assets: gpd.GeoDataFrame  # the whole estate, with district codes
     sub: gpd.GeoDataFrame  # the district's assets that have a geometry
@@ -84,7 +85,8 @@ def _select(
     codes = districts[schema.DISTRICT_CODE].astype("string")
     target = districts[codes.eq(district_code).to_numpy()]
     others = districts[~codes.eq(district_code).to_numpy()]
-    neighbours = others[others.geometry.intersects(target.geometry.union_all().buffer(2000.0))]
+    outline = target.geometry.union_all()
+    neighbours = others[others.geometry.intersects(outline.buffer(2000.0))]
     if assets.crs is not None and districts.crs is not None and assets.crs != districts.crs:
         assets = assets.to_crs(districts.crs)
     in_district = assets[schema.DISTRICT_CODE].astype("string").eq(district_code).fillna(False)
@@ -94,6 +96,7 @@ def _select(
     return _Selection(
         name=str(target[schema.DISTRICT_NAME].iloc[0]),
         target=target,
+        outline=outline,
         neighbours=neighbours,
         assets=assets,
         sub=sub,
@@ -104,7 +107,7 @@ def _select(
 
 def _view_bounds(selection: _Selection, crs: Any) -> list[list[float]]:
     """The district and its published points: an extreme sensitive site must not set it."""
-    bounds = selection.target.geometry.union_all().bounds
+    bounds = selection.outline.bounds
     if len(selection.sub):
         px, py = published_points(selection.sub, selection.sensitive)
         bounds = (
