@@ -10,7 +10,9 @@ package :mod:`kentassets.render.web`, one module per concern:
 - ``furniture``: title block and legends; ``geometry``: GeoJSON in WGS 84;
 - ``sensitive``: how sensitive sites are generalised;
 - ``libraries``: which JavaScript and CSS a page carries, linked or inlined;
-- ``page``: the folium page, stable ids and :func:`map_html`.
+- ``page``: the folium page, stable ids and :func:`map_html`;
+- ``index``: the county index page (public face: :mod:`kentassets.render.index`);
+- ``values`` and ``links``: small shared helpers (columns as lists, safe links).
 
 The renderers return :class:`folium.Map` objects and never write files; the
 pipeline saves them (use :func:`map_html` to get the page as text).
