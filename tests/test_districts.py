@@ -12,13 +12,13 @@ import pytest
 from shapely.geometry import Point, box
 
 from kentassets.districts import (
+    DERIVED_BOUNDARY_NOTE,
     assign_districts,
     derive_districts,
     load_districts,
 )
 from kentassets.errors import BoundaryDataError, CoordinateSystemError, ValidationError
 from kentassets.io import boundaries as bio
-from kentassets.render.style import DERIVED_BOUNDARY_NOTE
 from kentassets.schema import (
     CRS,
     DEFAULT_STUDY_AREA,

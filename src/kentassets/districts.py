@@ -30,7 +30,6 @@ import shapely
 from .errors import BoundaryDataError, CoordinateSystemError, ValidationError
 from .io import boundaries as _boundaries
 from .io.postcodes import PC_DISTRICT, PC_EASTING, PC_NORTHING, PostcodeDirectory
-from .render.style import DERIVED_BOUNDARY_NOTE
 from .schema import (
     CRS,
     DEFAULT_STUDY_AREA,
@@ -49,6 +48,8 @@ DERIVATION_VERSION: Final = "voronoi-alpha-1"
 
 BOUNDARY_SOURCE_OFFICIAL: Final = "official"
 BOUNDARY_SOURCE_DERIVED: Final = "derived"
+#: Shown wherever derived boundaries are used (maps, atlas, index, attribution).
+DERIVED_BOUNDARY_NOTE: Final = "approximate district boundaries derived from postcode centroids"
 
 
 # --- loading -----------------------------------------------------------------
@@ -463,7 +464,7 @@ def derive_districts(
     the median district intersection-over-union is about 0.90 and the lowest (Medway,
     whose marshes and estuary have no postcodes) about 0.83; see
     ``data/boundaries/README.md``. Maps drawn on these boundaries must say so
-    (:data:`kentassets.render.style.DERIVED_BOUNDARY_NOTE`).
+    (:data:`DERIVED_BOUNDARY_NOTE`).
 
     Parameters
     ----------
