@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -134,12 +135,71 @@ def _first_per_group(lab: NDArray[np.int64], order: NDArray[np.int64]) -> NDArra
     return order[np.r_[True, grp[1:] != grp[:-1]]] if len(order) else order
 
 
+@dataclass(frozen=True)
+class _Members:
+    """Clustered assets grouped by raw cluster label (stable within a cluster)."""
+
+    rows: NDArray[np.int64]  # asset row positions, grouped by raw label
+    lab: NDArray[np.int64]  # raw label of each member
+    starts: NDArray[np.int64]  # first member of each cluster
+    n_assets: NDArray[np.int64]  # members per cluster
+    x: NDArray[np.float64]  # easting of each member
+    y: NDArray[np.float64]  # northing of each member
+    k: int  # number of clusters
+
+    @classmethod
+    def build(cls, raw: NDArray[np.int64], locs: _Locations, k: int) -> _Members:
+        rows = np.flatnonzero(raw >= 0)
+        rows = rows[np.argsort(raw[rows], kind="stable")]
+        lab = raw[rows]
+        _, starts, n_assets = _runs(lab)
+        return cls(rows, lab, starts, n_assets, locs.x[rows], locs.y[rows], k)
+
+    def sum_known(self, values: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Per cluster, the sum of the members' known values rounded to 0.01 (NaN if none)."""
+        return np.round(_sum_known(values[self.rows], self.starts), 2)
+
+    def centroids(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Per cluster, the mean member point rounded to the metre."""
+        return (np.round(np.add.reduceat(self.x, self.starts) / self.n_assets),
+                np.round(np.add.reduceat(self.y, self.starts) / self.n_assets))
+
+
+@dataclass(frozen=True)
+class _Districts:
+    """The members' district codes and each cluster's majority district."""
+
+    codes: NDArray[np.int64]  # per member, district code number (-1 missing)
+    uniques: NDArray[Any]  # district code of each number, sorted
+    name_of_code: NDArray[Any]  # district name of each number (None unknown)
+    major: NDArray[np.int64]  # per cluster, majority district number (-1 none)
+
+    def major_codes_and_names(self) -> tuple[NDArray[Any], NDArray[Any]]:
+        k = len(self.major)
+        major_code = np.full(k, None, dtype=object)
+        major_name = np.full(k, None, dtype=object)
+        has_major = self.major >= 0
+        major_code[has_major] = self.uniques[self.major[has_major]]
+        major_name[has_major] = self.name_of_code[self.major[has_major]]
+        return major_code, major_name
+
+
+@dataclass(frozen=True)
+class _Order:
+    """The canonical order of the clusters and their identifiers (by raw label)."""
+
+    raw_in_order: NDArray[np.int64]  # raw labels in table order
+    new_label: NDArray[np.int64]  # per raw label, the final label (table row)
+    ids: NDArray[Any]  # per raw label, the colocation id
+
+
 def _build_result(
     assets: gpd.GeoDataFrame,
     raw: NDArray[np.int64],
     locs: _Locations,
     params: ClusterParams,
 ) -> ColocationResult:
+    """Describe the clusters of raw labels ``raw`` (per asset row) as the result."""
     n = len(assets)
     k = int(raw.max()) + 1 if n and raw.max() >= 0 else 0
     if k == 0:
@@ -147,34 +207,32 @@ def _build_result(
                            name=schema.CLUSTER_LABEL)
         ids = pd.Series(pd.NA, index=assets.index, dtype="string", name=schema.COLOCATION_ID)
         return ColocationResult(labels, ids, _empty_table(), params)
-
-    geoms = assets.geometry.to_numpy()
-    x, y = locs.x, locs.y
-    gia = _numeric(assets, schema.GIA_M2)
-    staff = _numeric(assets, schema.STAFF_FTE)
-    cost = _numeric(assets, schema.ANNUAL_COST_GBP)
-    # members grouped by cluster. Sums are rounded (areas, staff and costs to 0.01,
-    # centroids to the metre) so that they do not depend on the order of the rows.
-    members = np.flatnonzero(raw >= 0)
-    members = members[np.argsort(raw[members], kind="stable")]
-    lab = raw[members]
-    _, starts, n_assets = _runs(lab)
-    mx, my, g = x[members], y[members], gia[members]
-
+    # Sums are rounded (areas, staff and costs to 0.01, centroids to the metre) so that
+    # they do not depend on the order of the rows.
+    members = _Members.build(raw, locs, k)
     n_agencies, _ = _agency_counts(raw, locs.agency_code, locs.n_agency_codes, k)
     is_col = n_agencies >= params.min_agencies
-    width_loc = len(locs.xy) + 1
-    n_sites = np.bincount(_unique(lab * width_loc + locs.asset_loc[members]) // width_loc,
-                          minlength=k)
+    districts = _majority_districts(assets, members)
+    cx, cy = members.centroids()
+    order = _cluster_order(members, districts, is_col, cx, cy)
+    clusters = _cluster_table(assets, members, locs, districts, order, n_agencies, is_col, params)
+    asset_label = np.where(raw >= 0, order.new_label[np.maximum(raw, 0)], -1).astype(np.int64)
+    labels = pd.Series(asset_label, index=assets.index, name=schema.CLUSTER_LABEL)
+    in_col = (raw >= 0) & is_col[np.maximum(raw, 0)]
+    id_array = pd.array(order.ids, dtype="string")
+    colocation_ids = pd.Series(
+        id_array.take(np.where(in_col, raw, -1), allow_fill=True),
+        index=assets.index,
+        name=schema.COLOCATION_ID,
+    )
+    return ColocationResult(labels, colocation_ids, clusters, params)
 
-    vacant = _flag(assets, schema.STATUS, VACANT_STATUSES)[members]
-    vacant_gia = np.round(np.add.reduceat(np.where(vacant & np.isfinite(g), g, 0.0), starts), 2)
-    cx = np.round(np.add.reduceat(mx, starts) / n_assets)
-    cy = np.round(np.add.reduceat(my, starts) / n_assets)
 
-    # districts: majority (most assets, ties to the lowest code) and all codes
+def _majority_districts(assets: gpd.GeoDataFrame, members: _Members) -> _Districts:
+    """Majority district per cluster (most assets, ties to the lowest code) and code names."""
+    lab, k = members.lab, members.k
     dcode_all, duniq = _column_codes(assets, schema.DISTRICT_CODE)
-    dcodes = dcode_all[members]
+    dcodes = dcode_all[members.rows]
     major = np.full(k, -1, dtype=np.int64)
     ok = dcodes >= 0
     name_of_code = np.full(len(duniq), None, dtype=object)
@@ -192,22 +250,68 @@ def _build_result(
             cn = _unique(dcode_all[has] * wn + ncode_all[has])
             first = np.r_[True, (cn // wn)[1:] != (cn // wn)[:-1]]
             name_of_code[(cn // wn)[first]] = nuniq[(cn % wn)[first]]
-    major_code = np.full(k, None, dtype=object)
-    major_name = np.full(k, None, dtype=object)
-    has_major = major >= 0
-    major_code[has_major] = duniq[major[has_major]]
-    major_name[has_major] = name_of_code[major[has_major]]
+    return _Districts(dcodes, duniq, name_of_code, major)
 
-    # largest member by GIA among non-sensitive members; ties by name, address, agency
-    sens = (
-        assets[schema.SENSITIVE].fillna(False).to_numpy(dtype=bool)[members]
-        if schema.SENSITIVE in assets.columns
-        else np.zeros(len(members), bool)
+
+def _cluster_order(
+    members: _Members,
+    districts: _Districts,
+    is_col: NDArray[np.bool_],
+    cx: NDArray[np.float64],
+    cy: NDArray[np.float64],
+) -> _Order:
+    """Identifiers: prefix of the majority district + number north to south, west to east.
+
+    Co-locations come first, then single-agency clusters (``-s`` ids); within each,
+    by prefix, then centroid north to south, west to east.
+    """
+    k, starts = members.k, members.starts
+    prefix_of_code = np.array(
+        [schema.district_prefix(str(c), None if nm is None else str(nm))
+         for c, nm in zip(districts.uniques, districts.name_of_code, strict=True)]
+        + [NO_DISTRICT_PREFIX],
+        dtype=object,
     )
+    major = districts.major
+    prefixes = prefix_of_code[np.where(major >= 0, major, len(districts.uniques))]
+    prefix_rank = pd.factorize(prefixes, sort=True)[0]
+    min_x = np.minimum.reduceat(members.x, starts)
+    min_y = np.minimum.reduceat(members.y, starts)
+    single = (~is_col).astype(np.int64)
+    raw_in_order = np.lexsort((members.n_assets, min_y, min_x, cx, -cy, prefix_rank, single))
+    group = single[raw_in_order] * (len(prefix_of_code) + 1) + prefix_rank[raw_in_order]
+    _, gstarts, gcounts = _runs(group)
+    number = np.arange(k) - np.repeat(gstarts, gcounts) + 1
+    new_label = np.empty(k, dtype=np.int64)
+    new_label[raw_in_order] = np.arange(k)
+    id_text = (
+        pd.Series(prefixes[raw_in_order], dtype="string")
+        + np.where(single[raw_in_order] == 1, "-s", "-")
+        + pd.Series(number).astype("string").str.zfill(2)
+    )
+    ids = np.empty(k, dtype=object)
+    ids[raw_in_order] = id_text.to_numpy(dtype=object)
+    return _Order(raw_in_order, new_label, ids)
+
+
+def _largest_members(
+    assets: gpd.GeoDataFrame, members: _Members, gia: NDArray[np.float64]
+) -> tuple[NDArray[Any], NDArray[Any]]:
+    """Name and address of the largest member by GIA among non-sensitive members.
+
+    Ties by name, address, agency; empty when every member is sensitive.
+    """
+    rows, lab, starts, k = members.rows, members.lab, members.starts, members.k
+    sens = (
+        assets[schema.SENSITIVE].fillna(False).to_numpy(dtype=bool)[rows]
+        if schema.SENSITIVE in assets.columns
+        else np.zeros(len(rows), bool)
+    )
+    g = gia[rows]
     g_key = np.where(np.isfinite(g) & ~sens, g, -1.0)
     g_max = np.maximum.reduceat(g_key, starts) if len(starts) else g_key
-    cand = np.flatnonzero(~sens & (g_key == np.repeat(g_max, n_assets)))
-    cand_rows = members[cand]
+    cand = np.flatnonzero(~sens & (g_key == np.repeat(g_max, members.n_assets)))
+    cand_rows = rows[cand]
     picks = pd.DataFrame(
         {
             "lab": lab[cand],
@@ -221,88 +325,92 @@ def _build_result(
     largest_address = np.full(k, "", dtype=object)
     largest_name[picks["lab"].to_numpy()] = picks["name"].fillna("").to_numpy(dtype=object)
     largest_address[picks["lab"].to_numpy()] = picks["address"].fillna("").to_numpy(dtype=object)
+    return largest_name, largest_address
 
-    postcode = _flag(assets, schema.LOCATION_METHOD, ("postcode",))[members]
-    n_postcode = np.add.reduceat(postcode.astype(np.int64), starts)
-    note = np.full(k, "", dtype=object)
+
+def _precision_notes(assets: gpd.GeoDataFrame, members: _Members) -> NDArray[Any]:
+    """Per cluster, how many members were placed only by a postcode centroid (or "")."""
+    postcode = _flag(assets, schema.LOCATION_METHOD, ("postcode",))[members.rows]
+    n_postcode = np.add.reduceat(postcode.astype(np.int64), members.starts)
+    note = np.full(members.k, "", dtype=object)
     for i in np.flatnonzero(n_postcode):
         note[i] = (
-            f"{n_postcode[i]} of {n_assets[i]} assets placed only by postcode centroid; "
-            "assets sharing a centroid may not really be neighbours"
+            f"{n_postcode[i]} of {members.n_assets[i]} assets placed only by postcode "
+            "centroid; assets sharing a centroid may not really be neighbours"
         )
+    return note
 
-    # identifiers: prefix of the majority district + number north to south, west to east
-    prefix_of_code = np.array(
-        [schema.district_prefix(str(c), None if nm is None else str(nm))
-         for c, nm in zip(duniq, name_of_code, strict=True)] + [NO_DISTRICT_PREFIX],
-        dtype=object,
-    )
-    prefixes = prefix_of_code[np.where(major >= 0, major, len(duniq))]
-    prefix_rank = pd.factorize(prefixes, sort=True)[0]
-    min_x = np.minimum.reduceat(mx, starts)
-    min_y = np.minimum.reduceat(my, starts)
-    single = (~is_col).astype(np.int64)
-    raw_in_order = np.lexsort((n_assets, min_y, min_x, cx, -cy, prefix_rank, single))
-    group = single[raw_in_order] * (len(prefix_of_code) + 1) + prefix_rank[raw_in_order]
-    _, gstarts, gcounts = _runs(group)
-    number = np.arange(k) - np.repeat(gstarts, gcounts) + 1
-    new_label = np.empty(k, dtype=np.int64)
-    new_label[raw_in_order] = np.arange(k)
-    id_text = (
-        pd.Series(prefixes[raw_in_order], dtype="string")
-        + np.where(single[raw_in_order] == 1, "-s", "-")
-        + pd.Series(number).astype("string").str.zfill(2)
-    )
-    ids = np.empty(k, dtype=object)
-    ids[raw_in_order] = id_text.to_numpy(dtype=object)
 
-    hulls = _hulls(geoms[members], mx, my, lab, starts, n_assets)
+def _cluster_hulls(
+    assets: gpd.GeoDataFrame, members: _Members, params: ClusterParams
+) -> NDArray[Any]:
+    """Per cluster, the buffered convex hull of the member points, normalised."""
+    geoms = assets.geometry.to_numpy()
+    hulls = _hulls(geoms[members.rows], members.x, members.y, members.lab, members.starts,
+                   members.n_assets)
     if params.hull_buffer_m > 0:
         hulls = shapely.buffer(hulls, params.hull_buffer_m)
-    hulls = shapely.normalize(hulls)  # canonical vertex order, whatever the row order
+    return shapely.normalize(hulls)  # canonical vertex order, whatever the row order
+
+
+def _cluster_table(
+    assets: gpd.GeoDataFrame,
+    members: _Members,
+    locs: _Locations,
+    districts: _Districts,
+    order: _Order,
+    n_agencies: NDArray[np.int64],
+    is_col: NDArray[np.bool_],
+    params: ClusterParams,
+) -> gpd.GeoDataFrame:
+    """The cluster table (:data:`CLUSTER_COLUMNS`), one row per cluster in table order."""
+    rows, lab, starts, k = members.rows, members.lab, members.starts, members.k
+    raw_in_order = order.raw_in_order
+    gia = _numeric(assets, schema.GIA_M2)
+    g = gia[rows]
+    width_loc = len(locs.xy) + 1
+    n_sites = np.bincount(_unique(lab * width_loc + locs.asset_loc[rows]) // width_loc,
+                          minlength=k)
+    vacant = _flag(assets, schema.STATUS, VACANT_STATUSES)[rows]
+    vacant_gia = np.round(np.add.reduceat(np.where(vacant & np.isfinite(g), g, 0.0), starts), 2)
+    cx, cy = members.centroids()
+    major_code, major_name = districts.major_codes_and_names()
+    largest_name, largest_address = _largest_members(assets, members, gia)
 
     def text(values: NDArray[Any]) -> Any:
         return pd.array(values[raw_in_order], dtype="string")
 
     table = pd.DataFrame(
         {
-            schema.COLOCATION_ID: text(ids),
+            schema.COLOCATION_ID: text(order.ids),
             schema.CLUSTER_LABEL: np.arange(k, dtype=np.int64),
             schema.IS_COLOCATION: is_col[raw_in_order],
             schema.DISTRICT_CODE: text(major_code),
             schema.DISTRICT_NAME: text(major_name),
-            DISTRICT_CODES: text(_group_join(lab, dcodes, duniq, k)),
-            N_ASSETS: n_assets[raw_in_order].astype(np.int64),
+            DISTRICT_CODES: text(_group_join(lab, districts.codes, districts.uniques, k)),
+            N_ASSETS: members.n_assets[raw_in_order].astype(np.int64),
             N_SITES: n_sites[raw_in_order].astype(np.int64),
-            AGENCIES: text(_group_join(lab, locs.agency_code[members],
+            AGENCIES: text(_group_join(lab, locs.agency_code[rows],
                                        np.asarray(locs.agency_names, dtype=object), k)),
             N_AGENCIES: n_agencies[raw_in_order],
-            USES: text(_group_join(lab, *_split(_column_codes(assets, schema.USE), members), k)),
-            schema.GIA_M2: np.round(_sum_known(g, starts), 2)[raw_in_order],
-            schema.STAFF_FTE: np.round(_sum_known(staff[members], starts), 2)[raw_in_order],
-            schema.ANNUAL_COST_GBP: np.round(_sum_known(cost[members], starts), 2)[raw_in_order],
+            USES: text(_group_join(lab, *_split(_column_codes(assets, schema.USE), rows), k)),
+            schema.GIA_M2: members.sum_known(gia)[raw_in_order],
+            schema.STAFF_FTE: members.sum_known(_numeric(assets, schema.STAFF_FTE))[raw_in_order],
+            schema.ANNUAL_COST_GBP: members.sum_known(
+                _numeric(assets, schema.ANNUAL_COST_GBP))[raw_in_order],
             VACANT_GIA_M2: vacant_gia[raw_in_order],
             CENTROID_X: cx[raw_in_order],
             CENTROID_Y: cy[raw_in_order],
             LARGEST_NAME: text(largest_name),
             LARGEST_ADDRESS: text(largest_address),
-            PRECISION_NOTE: text(note),
+            PRECISION_NOTE: text(_precision_notes(assets, members)),
         }
     )
     table.index.name = schema.CLUSTER_LABEL
-    clusters = gpd.GeoDataFrame(
+    hulls = _cluster_hulls(assets, members, params)
+    return gpd.GeoDataFrame(
         table, geometry=gpd.GeoSeries(hulls[raw_in_order], crs=schema.CRS), crs=schema.CRS
     )
-    asset_label = np.where(raw >= 0, new_label[np.maximum(raw, 0)], -1).astype(np.int64)
-    labels = pd.Series(asset_label, index=assets.index, name=schema.CLUSTER_LABEL)
-    in_col = (raw >= 0) & is_col[np.maximum(raw, 0)]
-    id_array = pd.array(ids, dtype="string")
-    colocation_ids = pd.Series(
-        id_array.take(np.where(in_col, raw, -1), allow_fill=True),
-        index=assets.index,
-        name=schema.COLOCATION_ID,
-    )
-    return ColocationResult(labels, colocation_ids, clusters, params)
 
 
 def _argmax_per_group(
