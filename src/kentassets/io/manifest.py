@@ -140,7 +140,7 @@ class Manifest:
         return frozenset(spec.agency for spec in self.registers if spec.sensitive)
 
 
-def parse_manifest(path: str | PathLike[str]) -> Manifest:
+def parse_manifest(path: str | PathLike[str] | Manifest) -> Manifest:
     """Read and check a TOML manifest.
 
     Every problem found is gathered and reported in one :class:`ManifestError`.
@@ -148,7 +148,8 @@ def parse_manifest(path: str | PathLike[str]) -> Manifest:
     Parameters
     ----------
     path
-        The manifest file.
+        The manifest file, or a :class:`Manifest` already parsed, returned as it
+        is (so that a build parses its manifest once and hands it down).
 
     Returns
     -------
@@ -178,7 +179,11 @@ def parse_manifest(path: str | PathLike[str]) -> Manifest:
     (True, 10, 13)
     >>> manifest.registers[0].agency
     'Kent County Council'
+    >>> parse_manifest(manifest) is manifest  # already parsed: handed back as it is
+    True
     """
+    if isinstance(path, Manifest):
+        return path
     path = Path(path)
     if not path.is_file():
         raise ManifestError(
