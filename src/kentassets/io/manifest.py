@@ -185,19 +185,7 @@ def parse_manifest(path: str | PathLike[str] | Manifest) -> Manifest:
     if isinstance(path, Manifest):
         return path
     path = Path(path)
-    if not path.is_file():
-        raise ManifestError(
-            f"{path}: manifest not found. Check the path, or run `kentassets demo` to see "
-            "an example manifest."
-        )
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise ManifestError(
-            f"{path}: manifest is not UTF-8 text ({exc}). Save it as UTF-8."
-        ) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ManifestError(f"{path}: not valid TOML: {exc}. Fix the syntax.") from exc
+    data = _read_toml(path)
     base = path.resolve().parent
     problems: list[str] = []
 
@@ -244,6 +232,23 @@ def parse_manifest(path: str | PathLike[str] | Manifest) -> Manifest:
         postcodes=postcodes,
         registers=tuple(registers),
     )
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """The manifest file's TOML tables, or a :class:`ManifestError` saying what to fix."""
+    if not path.is_file():
+        raise ManifestError(
+            f"{path}: manifest not found. Check the path, or run `kentassets demo` to see "
+            "an example manifest."
+        )
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ManifestError(
+            f"{path}: manifest is not UTF-8 text ({exc}). Save it as UTF-8."
+        ) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ManifestError(f"{path}: not valid TOML: {exc}. Fix the syntax.") from exc
 
 
 def _typed(
