@@ -858,14 +858,60 @@ def _agency_ids(spec: AgencySpec, n: int, rng: np.random.Generator) -> np.ndarra
 def _generate_agency(
     spec: AgencySpec, n: int, places: _Places, hubs: _Hubs, rng: np.random.Generator
 ) -> pd.DataFrame:
+    """One agency's ``n`` assets as a canonical-column frame.
+
+    The steps draw from ``rng`` in a fixed order (uses, locations, addresses, sizes,
+    statuses, tenures, names, UPRNs, ids): reordering them changes the estate.
+    """
     use_w = np.array([u[2] for u in spec.uses])
     use_pick = rng.choice(len(spec.uses), size=n, p=use_w / use_w.sum())
     use_raw = np.array([spec.uses[k][0] for k in use_pick], dtype=object)
     canon = np.array([spec.uses[k][1] for k in use_pick], dtype=object)
     noun = np.array([spec.uses[k][3] for k in use_pick], dtype=object)
     pc_index, hub_of = _agency_locations(spec, canon, places, hubs, rng)
+    easting, northing, town, street, number = _addresses(pc_index, hub_of, places, hubs, rng)
+    gia, fte, cost = _sizes(canon, use_raw, rng)
+    status, fte, cost = _statuses(canon, fte, cost, rng)
+    tenure, tenure_raw, status_raw, lease_end = _tenures(spec, status, rng)
+    names = _asset_names(town, noun, street, rng)
+    uprn = (
+        np.array([f"9{int(v):011d}" for v in rng.integers(1, 10**11, size=n)], dtype=object)
+        if spec.has_uprn else np.full(n, "", dtype=object)
+    )
+    return pd.DataFrame(
+        {
+            COL_ASSET_ID: _agency_ids(spec, n, rng),
+            COL_AGENCY: spec.name,
+            COL_NAME: names,
+            COL_STREET: [f"{num} {s}" for num, s in zip(number, street, strict=True)],
+            COL_TOWN: town,
+            COL_POSTCODE: places.postcode[pc_index],
+            COL_UPRN: uprn,
+            COL_USE_RAW: use_raw,
+            COL_USE: canon,
+            COL_TENURE_RAW: tenure_raw,
+            COL_TENURE: tenure,
+            COL_LEASE_END: lease_end.to_numpy(),
+            COL_GIA_M2: np.where(gia > 0, gia, np.nan),
+            COL_STAFF_FTE: np.where(canon == "land", np.nan, fte),
+            COL_COST_GBP: cost,
+            COL_STATUS_RAW: status_raw,
+            COL_STATUS: status,
+            COL_EASTING: easting,
+            COL_NORTHING: northing,
+            COL_DISTRICT: places.district[pc_index],
+            COL_HUB: hub_of,
+            COL_DEFECT: "",
+        }
+    )
 
-    # coordinates: postcode centroid plus a few metres
+
+def _addresses(
+    pc_index: np.ndarray, hub_of: np.ndarray, places: _Places, hubs: _Hubs,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Easting, northing (postcode centroid plus a few metres), town, street and number."""
+    n = len(pc_index)
     jitter = np.clip(rng.normal(0.0, 8.0, size=(n, 2)), -20, 20)
     easting = np.round(places.easting[pc_index] + jitter[:, 0])
     northing = np.round(places.northing[pc_index] + jitter[:, 1])
@@ -875,8 +921,14 @@ def _generate_agency(
     use_hub_street = (hub_of >= 0) & (rng.random(n) < 0.6)
     street = np.where(use_hub_street, hub_street, street)
     number = rng.integers(1, 180, size=n)
+    return easting, northing, town, street, number
 
-    # floor area, staff, cost
+
+def _sizes(
+    canon: np.ndarray, use_raw: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Floor area (m²), staff (FTE) and annual cost (£) of each asset, from its use."""
+    n = len(canon)
     gia = np.zeros(n)
     fte = np.zeros(n)
     cost = np.zeros(n)
@@ -896,7 +948,14 @@ def _generate_agency(
     if "Police Station (custody suite)" in use_raw:
         custody = use_raw == "Police Station (custody suite)"
         gia[custody] = np.round(gia[custody] * 1.8, -1)
+    return gia, fte, cost
 
+
+def _statuses(
+    canon: np.ndarray, fte: np.ndarray, cost: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Canonical status of each asset, and staff and cost adjusted to it (rounded)."""
+    n = len(canon)
     status_idx = rng.choice(len(_STATUS_ORDER), size=n, p=_STATUS_SHARES)
     land = canon == "land"
     status_idx[land & (rng.random(n) < 0.12)] = 3  # more surplus land
@@ -904,9 +963,14 @@ def _generate_agency(
     fte = np.where(status == "part_vacant", fte * 0.55, fte)
     fte = np.where(np.isin(status, ["vacant", "surplus"]), 0.0, fte)
     cost = np.where(np.isin(status, ["vacant", "surplus"]), cost * 0.45, cost)
-    fte = np.round(fte * 2) / 2
-    cost = np.round(cost, -1)
+    return status, np.round(fte * 2) / 2, np.round(cost, -1)
 
+
+def _tenures(
+    spec: AgencySpec, status: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.Series]:
+    """Canonical tenure, the agency's tenure and status wording, and lease end dates."""
+    n = len(status)
     tenure_idx = rng.choice(len(_TENURE_ORDER), size=n, p=np.asarray(spec.tenure_shares))
     tenure = np.array([_TENURE_ORDER[k] for k in tenure_idx], dtype=object)
     tenure_raw = np.array(
@@ -927,8 +991,14 @@ def _generate_agency(
             [f"Leasehold (expires {int(y)})" if not pd.isna(y) else "" for y in years],
             tenure_raw,
         )
+    return tenure, tenure_raw, status_raw, lease_end
 
-    # names: the first of a use in a town takes the town's name, the rest a street's
+
+def _asset_names(
+    town: np.ndarray, noun: np.ndarray, street: np.ndarray, rng: np.random.Generator
+) -> list[str]:
+    """Names: the first of a use in a town takes the town's name, the rest a street's."""
+    n = len(town)
     place_key = pd.Series(town.astype(str)) + "|" + pd.Series(noun.astype(str))
     first = ~place_key.duplicated().to_numpy()
     building = np.array(rng.choice(_BUILDINGS, size=n), dtype=object)
@@ -942,38 +1012,7 @@ def _generate_agency(
             names.append(f"{town[i]} {noun[i]}")
         else:
             names.append(f"{street[i]} {noun[i]}")
-
-    uprn = (
-        np.array([f"9{int(v):011d}" for v in rng.integers(1, 10**11, size=n)], dtype=object)
-        if spec.has_uprn else np.full(n, "", dtype=object)
-    )
-    frame = pd.DataFrame(
-        {
-            COL_ASSET_ID: _agency_ids(spec, n, rng),
-            COL_AGENCY: spec.name,
-            COL_NAME: names,
-            COL_STREET: [f"{num} {s}" for num, s in zip(number, street, strict=True)],
-            COL_TOWN: town,
-            COL_POSTCODE: places.postcode[pc_index],
-            COL_UPRN: uprn,
-            COL_USE_RAW: use_raw,
-            COL_USE: canon,
-            COL_TENURE_RAW: tenure_raw,
-            COL_TENURE: tenure,
-            COL_LEASE_END: lease_end.to_numpy(),
-            COL_GIA_M2: np.where(gia > 0, gia, np.nan),
-            COL_STAFF_FTE: np.where(land, np.nan, fte),
-            COL_COST_GBP: cost,
-            COL_STATUS_RAW: status_raw,
-            COL_STATUS: status,
-            COL_EASTING: easting,
-            COL_NORTHING: northing,
-            COL_DISTRICT: places.district[pc_index],
-            COL_HUB: hub_of,
-            COL_DEFECT: "",
-        }
-    )
-    return frame
+    return names
 
 
 def _plant_defects(
