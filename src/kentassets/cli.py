@@ -330,7 +330,7 @@ def _validate(args: argparse.Namespace, *, progress: bool) -> int:
         load_districts(args.boundaries, codes=spec.study_area) if args.boundaries else None
     )
     result = read_manifest(
-        spec,  # type: ignore[arg-type,unused-ignore]  # parsed once, above (issue 13)
+        spec,  # parsed once, above
         districts=districts,
         progress=progress,
     )

@@ -703,7 +703,7 @@ def build(
         if load is None:
             assert spec is not None
             load = read_manifest(
-                spec,  # type: ignore[arg-type,unused-ignore]  # a parsed Manifest (issue 13)
+                spec,  # a parsed Manifest
                 postcodes=postcodes,
                 districts=districts,
                 progress=progress,
