@@ -90,6 +90,7 @@ _STREETS: Final = (
 )
 _HUB_KINDS: Final = ("Civic Quarter", "Health Campus", "Gateway", "Station Quarter",
                      "Town Centre", "Community Campus")
+
 #: Manchester city centre (BNG metres and postcodes) for the out-of-county property.
 _MANCHESTER_M: Final = (384_000.0, 398_000.0)
 _MANCHESTER_POSTCODES: Final = ("M2 3EH", "M1 1AE", "M2 5DB", "M1 4BT")
