@@ -31,7 +31,6 @@ import shapely
 from .errors import BoundaryDataError, CoordinateSystemError, ValidationError
 from .io import boundaries as _boundaries
 from .io.postcodes import PC_DISTRICT, PC_EASTING, PC_NORTHING, PostcodeDirectory
-from .render.style import DERIVED_BOUNDARY_NOTE
 from .schema import (
     CRS,
     DEFAULT_STUDY_AREA,
@@ -50,6 +49,8 @@ DERIVATION_VERSION: Final = "voronoi-alpha-2"
 
 BOUNDARY_SOURCE_OFFICIAL: Final = "official"
 BOUNDARY_SOURCE_DERIVED: Final = "derived"
+#: Shown wherever derived boundaries are used (maps, atlas, index, attribution).
+DERIVED_BOUNDARY_NOTE: Final = "approximate district boundaries derived from postcode centroids"
 
 
 # --- loading -----------------------------------------------------------------
@@ -170,6 +171,11 @@ def load_districts(
                 logger.info("Cached derived district boundaries in %s", derived_path)
             except OSError as exc:
                 logger.warning("Could not cache derived boundaries in %s: %s", folder, exc)
+            # Served as read back from the cache, so that the first build and every later
+            # one draw byte-identical boundaries (both are in canonical form).
+            cached = _boundaries.read_boundaries_cache(derived_path, codes=codes)
+            if cached is not None:
+                districts = cached
     return _with_source(districts, BOUNDARY_SOURCE_DERIVED, DERIVED_BOUNDARY_NOTE)
 
 
@@ -300,31 +306,11 @@ def assign_districts(
     >>> out["district_code"].tolist()
     ['A', 'A', 'B', <NA>]
     """
-    if not (np.isfinite(tolerance_m) and tolerance_m >= 0):
-        raise ValidationError(f"tolerance_m must be a distance ≥ 0 metres, got {tolerance_m!r}")
-    if not (np.isfinite(nearest_max_m) and nearest_max_m >= 0):
-        raise ValidationError(
-            f"nearest_max_m must be a distance ≥ 0 metres, got {nearest_max_m!r}"
-        )
-    missing = [c for c in (DISTRICT_CODE, DISTRICT_NAME) if c not in districts.columns]
-    if missing:
-        raise ValidationError(
-            f"districts lacks column(s) {', '.join(missing)}; use load_districts() to "
-            "read boundaries into the expected frame"
-        )
+    _check_assign_options(districts, tolerance_m=tolerance_m, nearest_max_m=nearest_max_m)
     points_frame = _as_bng(assets, "assets")
     district_frame = _as_bng(districts, "districts")
     n = len(points_frame)
-
-    geoms = points_frame.geometry.to_numpy()
-    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-    is_point = shapely.get_type_id(geoms) == 0
-    points = np.array(geoms, dtype=object)
-    points[~present] = None
-    other = present & ~is_point
-    if other.any():
-        points[other] = shapely.point_on_surface(geoms[other])
-
+    present, points = _asset_points(points_frame)
     polygons = district_frame.geometry.to_numpy()
     codes = district_frame[DISTRICT_CODE].astype("string").to_numpy(dtype=object)
     names = district_frame[DISTRICT_NAME].astype("string").to_numpy(dtype=object)
@@ -344,16 +330,7 @@ def assign_districts(
         _seg, close = tree.query(segments, predicate="dwithin", distance=tolerance_m)
         near[close] = True
 
-    if postcode_districts is not None:
-        if not postcode_districts.index.equals(points_frame.index):
-            raise ValidationError(
-                "postcode_districts must have the same index as assets; build it with "
-                "PostcodeDirectory().lookup(assets['postcode'])['district_code']"
-            )
-        pc_codes = postcode_districts.astype("string").str.strip().str.upper()
-        pc_row = pc_codes.map(row_of_code).to_numpy(dtype="float64", na_value=np.nan)
-    else:
-        pc_row = np.full(n, np.nan)
+    pc_row = _postcode_rows(postcode_districts, points_frame.index, row_of_code)
     pc_known = ~np.isnan(pc_row)
     pc_row_int = np.where(pc_known, pc_row, -1).astype(np.int64)
 
@@ -382,6 +359,51 @@ def assign_districts(
     counts = pd.Series(method).value_counts().to_dict()
     logger.info("Assigned %d assets to districts: %s", n, counts)
     return out
+
+
+def _check_assign_options(
+    districts: gpd.GeoDataFrame, *, tolerance_m: float, nearest_max_m: float
+) -> None:
+    if not (np.isfinite(tolerance_m) and tolerance_m >= 0):
+        raise ValidationError(f"tolerance_m must be a distance ≥ 0 metres, got {tolerance_m!r}")
+    if not (np.isfinite(nearest_max_m) and nearest_max_m >= 0):
+        raise ValidationError(
+            f"nearest_max_m must be a distance ≥ 0 metres, got {nearest_max_m!r}"
+        )
+    missing = [c for c in (DISTRICT_CODE, DISTRICT_NAME) if c not in districts.columns]
+    if missing:
+        raise ValidationError(
+            f"districts lacks column(s) {', '.join(missing)}; use load_districts() to "
+            "read boundaries into the expected frame"
+        )
+
+
+def _asset_points(frame: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Which assets have a geometry, and a point for each (a point on a polygon's surface)."""
+    geoms = frame.geometry.to_numpy()
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    is_point = shapely.get_type_id(geoms) == 0
+    points = np.array(geoms, dtype=object)
+    points[~present] = None
+    other = present & ~is_point
+    if other.any():
+        points[other] = shapely.point_on_surface(geoms[other])
+    return present, points
+
+
+def _postcode_rows(
+    postcode_districts: pd.Series | None, index: pd.Index, row_of_code: dict[str, int]
+) -> np.ndarray:
+    """Per asset, the row of its postcode's district in the districts frame (NaN unknown)."""
+    if postcode_districts is None:
+        return np.full(len(index), np.nan)
+    if not postcode_districts.index.equals(index):
+        raise ValidationError(
+            "postcode_districts must have the same index as assets; build it with "
+            "PostcodeDirectory().lookup(assets['postcode'])['district_code']"
+        )
+    pc_codes = postcode_districts.astype("string").str.strip().str.upper()
+    return np.asarray(pc_codes.map(row_of_code).to_numpy(dtype="float64", na_value=np.nan))
 
 
 # --- derivation ----------------------------------------------------------------
@@ -465,7 +487,7 @@ def derive_districts(
     the median district intersection-over-union is about 0.90 and the lowest (Medway,
     whose marshes and estuary have no postcodes) about 0.83; see
     ``data/boundaries/README.md``. Maps drawn on these boundaries must say so
-    (:data:`kentassets.render.style.DERIVED_BOUNDARY_NOTE`).
+    (:data:`DERIVED_BOUNDARY_NOTE`).
 
     Parameters
     ----------
@@ -529,6 +551,28 @@ def derive_districts(
         if not (np.isfinite(value) and value >= 0):
             raise ValidationError(f"{label} must be a number ≥ 0, got {value!r}")
     points = _postcode_points(postcodes, codes, margin_m)
+    _require_postcodes(points, codes)
+    geometry_of: dict[str, shapely.Geometry] = {}
+    for group in _district_groups(points, codes, margin_m=margin_m, max_points=max_points):
+        geometry_of.update(_derive_group(_near(points, group, margin_m), group, shape))
+    out = gpd.GeoDataFrame(
+        {
+            DISTRICT_CODE: pd.array(codes, dtype="string"),
+            DISTRICT_NAME: pd.array([KENT_AND_MEDWAY.get(c, c) for c in codes], dtype="string"),
+        },
+        # Canonical form, as the cache reader gives it back: cold and warm builds match.
+        geometry=gpd.GeoSeries(
+            _boundaries.canonical_geometry(
+                np.array([geometry_of[c] for c in codes], dtype=object)
+            ), crs=CRS
+        ),
+        crs=CRS,
+    )
+    return _with_source(out, BOUNDARY_SOURCE_DERIVED, DERIVED_BOUNDARY_NOTE)
+
+
+def _require_postcodes(points: pd.DataFrame, codes: list[str]) -> None:
+    """Raise unless every study code has postcode points."""
     in_study = points["code"].isin(codes).to_numpy()
     present = set(np.unique(points["code"].to_numpy()[in_study]))
     absent = [c for c in codes if c not in present]
@@ -539,20 +583,6 @@ def derive_districts(
             "E07000110), supply a postcode directory that covers them, or supply official "
             "boundaries with --boundaries PATH or `boundaries =` in the manifest."
         )
-    geometry_of: dict[str, shapely.Geometry] = {}
-    for group in _district_groups(points, codes, margin_m=margin_m, max_points=max_points):
-        geometry_of.update(_derive_group(_near(points, group, margin_m), group, shape))
-    geometries = np.array([geometry_of[c] for c in codes], dtype=object)
-    out = gpd.GeoDataFrame(
-        {
-            DISTRICT_CODE: pd.array(codes, dtype="string"),
-            DISTRICT_NAME: pd.array([KENT_AND_MEDWAY.get(c, c) for c in codes], dtype="string"),
-        },
-        # Canonical form, as the cache reader gives it back: cold and warm builds match.
-        geometry=gpd.GeoSeries(_boundaries.canonical_geometry(geometries), crs=CRS),
-        crs=CRS,
-    )
-    return _with_source(out, BOUNDARY_SOURCE_DERIVED, DERIVED_BOUNDARY_NOTE)
 
 
 @dataclass(frozen=True)
@@ -624,6 +654,23 @@ def _derive_group(
     points: pd.DataFrame, codes: list[str], shape: _Shape
 ) -> dict[str, shapely.Geometry]:
     """Steps 2 to 4 of :func:`derive_districts` for one group of districts."""
+    xy, labels, cells = _voronoi_cells(points, codes, shape.margin_m)
+    land = _land_outline(xy, alpha_edge_m=shape.alpha_edge_m,
+                         coast_buffer_m=shape.coast_buffer_m,
+                         sparse_reach=shape.sparse_reach, max_reach_m=shape.max_reach_m)
+    rows = pd.Series(np.arange(len(labels))).groupby(labels).indices
+    return {
+        code: _polygonal(
+            shapely.intersection(shapely.coverage_union_all(cells[rows[code]]), land)
+        )
+        for code in codes
+    }
+
+
+def _voronoi_cells(
+    points: pd.DataFrame, codes: list[str], margin_m: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct postcode sites, their district codes, and their Voronoi cells (in order)."""
     in_study = points["code"].isin(codes).to_numpy()
     x0, y0 = points["x"].min(), points["y"].min()
     x1, y1 = points["x"].max(), points["y"].max()
@@ -644,42 +691,45 @@ def _derive_group(
         "Deriving %d district boundaries from %d postcode locations (%d in the study area)",
         len(codes), len(xy), int((~points["other"]).sum()),
     )
-    margin_m = shape.margin_m
     frame_box = shapely.box(x0 - margin_m, y0 - margin_m, x1 + margin_m, y1 + margin_m)
     cells = shapely.get_parts(
         shapely.voronoi_polygons(shapely.multipoints(xy), extend_to=frame_box, ordered=True)
     )
-    land = _land(xy, shape)
-    shapely.prepare(land)
-    rows = pd.Series(np.arange(len(labels))).groupby(labels).indices
-    return {
-        code: _polygonal(
-            shapely.intersection(shapely.coverage_union_all(cells[rows[code]]), land)
-        )
-        for code in codes
-    }
+    return xy, labels, cells
 
 
-def _land(xy: np.ndarray, shape: _Shape) -> shapely.Geometry:
-    """Step 3 of :func:`derive_districts`: the land outline of the points ``xy``."""
+def _land_outline(
+    xy: np.ndarray,
+    *,
+    alpha_edge_m: float,
+    coast_buffer_m: float,
+    sparse_reach: float,
+    max_reach_m: float,
+) -> shapely.Geometry:
+    """Land derived from the postcode sites, prepared for intersections.
+
+    The Delaunay triangles with no edge over ``alpha_edge_m``, buffered by
+    ``coast_buffer_m``, plus a reach around isolated sites.
+    """
     from scipy.spatial import Delaunay, cKDTree
 
     triangles = Delaunay(xy).simplices
     corners = xy[triangles]  # (n, 3, 2)
     edges = np.hypot(*(corners - np.roll(corners, -1, axis=1)).transpose(2, 0, 1))
-    kept = corners[edges.max(axis=1) <= shape.alpha_edge_m]
-    del triangles, corners, edges
-    land_parts = [shapely.buffer(_union_triangles(kept), shape.coast_buffer_m)]
+    kept = corners[edges.max(axis=1) <= alpha_edge_m]
+    land_parts = [shapely.buffer(_union_triangles(kept), coast_buffer_m)]
     spacing = cKDTree(xy).query(xy, k=2)[0][:, 1]
-    reach = np.minimum(shape.sparse_reach * spacing, shape.max_reach_m)
-    isolated = reach > shape.coast_buffer_m
+    reach = np.minimum(sparse_reach * spacing, max_reach_m)
+    isolated = reach > coast_buffer_m
     if isolated.any():
         land_parts.append(
             shapely.union_all(
                 shapely.buffer(shapely.points(xy[isolated]), reach[isolated], quad_segs=4)
             )
         )
-    return shapely.union_all(land_parts)
+    land = shapely.union_all(land_parts)
+    shapely.prepare(land)
+    return land
 
 
 def _union_triangles(corners: np.ndarray) -> shapely.Geometry:
