@@ -115,6 +115,14 @@ def _add_rendering(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="self-contained HTML maps with no network requests and no tiles",
     )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes rendering the districts (default: one per core; 1: no extra "
+        "processes); the outputs are the same whatever N",
+    )
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -275,6 +283,7 @@ def _run(args: argparse.Namespace) -> int:
             n_assets=args.assets,
             options=_options(args),
             progress=progress,
+            jobs=args.jobs,
         )
         print(report)
         return EXIT_OK
@@ -286,6 +295,7 @@ def _run(args: argparse.Namespace) -> int:
             options=_options(args),
             progress=progress,
             allow_inputs_folder=args.allow_inputs_folder,
+            jobs=args.jobs,
         )
         print(report)
         return EXIT_OK

@@ -7,10 +7,13 @@ them with the readers and the atomic output folder. The CLI calls these.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -423,6 +426,7 @@ def write_outputs(
     *,
     options: BuildOptions | None = None,
     progress: bool = True,
+    executor: Executor | None = None,
 ) -> list[Path]:
     """Write every output of ``analysis`` into ``folder`` (which must exist).
 
@@ -436,21 +440,30 @@ def write_outputs(
         Rendering options (``offline``, ``paper``); defaults when ``None``.
     progress
         Show a progress bar over the districts.
+    executor
+        Renders the districts (their HTML maps and PDF pages), e.g. a
+        :class:`concurrent.futures.ProcessPoolExecutor` or a ``dask.distributed``
+        client's ``get_executor()``; ``None`` renders them here, one by one.
+        The files are byte-identical either way.
 
     Returns
     -------
     list of pathlib.Path
         The files written.
     """
+    from .render.jobs import render_districts
+
     options = options or BuildOptions()
     folder = Path(folder)
     published = _Published(analysis)
+    # Submitted first: the districts render while the tables are written.
+    rendered = render_districts(_district_jobs(published, options), executor=executor)
     files = _write_tables(published, folder)
-    maps, district_files = _write_district_maps(
-        published, folder, options=options, progress=progress
+    maps, district_files, pages = _write_district_maps(
+        published, folder, rendered, progress=progress
     )
     files.extend(maps)
-    files.append(_write_atlas(published, folder / "atlas.pdf", options=options))
+    files.append(_write_atlas(published, folder / "atlas.pdf", pages, options=options))
     files.append(_write_index(published, folder / "index.html", options=options,
                               district_files=district_files))
     return files
@@ -517,54 +530,63 @@ def _write_tables(published: _Published, folder: Path) -> list[Path]:
     return files
 
 
+def _district_jobs(published: _Published, options: BuildOptions) -> list[Any]:
+    """One rendering job per district, in code order (:mod:`kentassets.render.jobs`)."""
+    from .render.jobs import district_jobs
+
+    a = published.analysis
+    return district_jobs(
+        published.assets, a.districts, published.opportunities, codes=a.district_codes(),
+        paper=options.paper, offline=options.offline, params_note=_params_note(a.params),
+        common=published.common,
+    )
+
+
 def _write_district_maps(
     published: _Published,
     folder: Path,
+    rendered: Iterator[Any],
     *,
-    options: BuildOptions,
     progress: bool,
-) -> tuple[list[Path], dict[str, dict[str, str]]]:
-    """Each district's HTML map and PDF: the files written, and their names by district."""
-    from .io import outputs
-    from .render import printmap, webmap
+) -> tuple[list[Path], dict[str, dict[str, str]], dict[str, tuple[str, bytes]]]:
+    """Write each district's HTML map and PDF as it is rendered.
 
-    a, pub_assets, pub_opps = published.analysis, published.assets, published.opportunities
+    Returns the files written, their names by district, and each district's
+    atlas bookmark and PDF bytes (the atlas takes the same page).
+    """
+    from .io import outputs
+
+    a = published.analysis
     names = dict(
         zip(a.districts[schema.DISTRICT_CODE], a.districts[schema.DISTRICT_NAME], strict=True)
     )
     files: list[Path] = []
     district_files: dict[str, dict[str, str]] = {}
-    codes = a.district_codes()
-    for code in progress_bar(codes, enabled=progress, desc="Rendering districts", unit="district"):
-        stem = district_file_stem(code, names[code])
-        fmap = webmap.district_map(
-            pub_assets, a.districts, pub_opps, district_code=code, offline=options.offline,
-            **published.common,
-        )
-        html_path = folder / f"{stem}.html"
-        files.append(outputs.write_text_atomic(html_path, webmap.map_html(fmap)))
-        fig = printmap.district_pdf(
-            pub_assets,
-            a.districts,
-            pub_opps,
-            district_code=code,
-            paper=options.paper,
-            params_note=_params_note(a.params),
-            **published.common,
-        )
-        pdf_path = folder / f"{stem}.pdf"
-        files.append(printmap.write_figure_pdf(fig, pdf_path))
-        district_files[code] = {"html": html_path.name, "pdf": pdf_path.name}
-    return files, district_files
+    pages: dict[str, tuple[str, bytes]] = {}
+    bar = progress_bar(rendered, enabled=progress, desc="Rendering districts",
+                       unit="district", total=len(names))
+    for result in bar:
+        stem = district_file_stem(result.code, names[result.code])
+        html_path, pdf_path = folder / f"{stem}.html", folder / f"{stem}.pdf"
+        files.append(outputs.write_text_atomic(html_path, result.html))
+        files.append(outputs.write_bytes_atomic(pdf_path, result.pdf))
+        district_files[result.code] = {"html": html_path.name, "pdf": pdf_path.name}
+        pages[result.code] = (result.name, result.pdf)
+    return files, district_files, pages
 
 
-def _write_atlas(published: _Published, path: Path, *, options: BuildOptions) -> Path:
-    """The county atlas PDF."""
-    from .render import printmap
+def _write_atlas(published: _Published, path: Path, pages: Mapping[str, tuple[str, bytes]],
+                 *, options: BuildOptions) -> Path:
+    """The county atlas PDF, from the district pages already rendered."""
+    from .render.print.atlas import assemble_atlas
 
     a = published.analysis
-    printmap.write_atlas(
+    common = dict(published.common)
+    common.pop("sensitive_agencies")
+    common["boundary_source"] = a.boundary_source
+    assemble_atlas(
         path,
+        district_pages=[pages[str(code)] for code in a.districts[schema.DISTRICT_CODE]],
         assets=published.assets,
         districts=a.districts,
         opportunities=published.opportunities,
@@ -574,7 +596,7 @@ def _write_atlas(published: _Published, path: Path, *, options: BuildOptions) ->
         paper=options.paper,
         params_note=_params_note(a.params),
         eps_m=float(a.params["eps_m"]),
-        **published.common,
+        **common,
     )
     return path
 
@@ -611,6 +633,45 @@ def _params_note(params: Mapping[str, Any]) -> str:
     return ", ".join(parts)
 
 
+def default_jobs() -> int:
+    """The cores this process may use (the default of ``jobs``)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@contextlib.contextmanager
+def _renderers(
+    jobs: int | None, executor: Executor | None, *, n_districts: int
+) -> Iterator[Executor | None]:
+    """The executor that renders the districts: the caller's, a process pool, or none.
+
+    A pool of ``jobs`` processes (default: one per core) is started when more
+    than one process and more than one district make it worth it, and shut down
+    after. On Linux the workers are forked, so they start with every module
+    this process has imported (matplotlib, folium...) instead of importing them
+    again; elsewhere they are spawned.
+    """
+    if executor is not None:
+        yield executor
+        return
+    n = default_jobs() if jobs is None else int(jobs)
+    if n < 1:
+        raise ValidationError(f"jobs={jobs}: give 1 (no worker processes) or more.")
+    n = min(n, n_districts)
+    if n <= 1:
+        yield None
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(max_workers=n, mp_context=context) as pool:
+        yield pool
+
+
 def build(
     manifest: str | PathLike[str] | LoadResult,
     out_dir: str | PathLike[str],
@@ -619,6 +680,8 @@ def build(
     options: BuildOptions | None = None,
     progress: bool = True,
     allow_inputs_folder: bool = False,
+    jobs: int | None = None,
+    executor: Executor | None = None,
     **overrides: Any,
 ) -> BuildReport:
     """Build every output for the registers listed in a manifest.
@@ -641,11 +704,19 @@ def build(
         Show progress bars.
     allow_inputs_folder
         Allow ``out_dir`` to be the folder that holds the registers.
+    jobs
+        Processes that render the districts: ``None`` (default) one per core,
+        ``1`` none (everything in this process). Ignored when ``executor`` is given.
+    executor
+        Any :class:`concurrent.futures.Executor` to render the districts on, e.g.
+        a ``dask.distributed`` client's ``client.get_executor()`` to spread them
+        over a cluster. Loading and analysis stay in this process.
 
     Returns
     -------
     BuildReport
-        The files written and the :class:`Analysis` behind them.
+        The files written and the :class:`Analysis` behind them; the files are
+        byte-identical whatever ``jobs`` or ``executor``.
 
     Raises
     ------
@@ -719,8 +790,12 @@ def build(
             sensitive_agencies=spec.sensitive_agencies if spec else (),
         )
         stages.start("Writing maps, atlas and tables")
-        with atomic_output_dir(out_dir, inputs=inputs, allow_inputs=allow_inputs_folder) as tmp:
-            written = write_outputs(analysis, tmp, options=base, progress=progress)
+        with (
+            atomic_output_dir(out_dir, inputs=inputs, allow_inputs=allow_inputs_folder) as tmp,
+            _renderers(jobs, executor, n_districts=len(districts)) as pool,
+        ):
+            written = write_outputs(analysis, tmp, options=base, progress=progress,
+                                    executor=pool)
             names = [p.relative_to(tmp) for p in written]
     finally:
         stages.close()
@@ -735,6 +810,8 @@ def demo(
     n_assets: int = 2400,
     options: BuildOptions | None = None,
     progress: bool = True,
+    jobs: int | None = None,
+    executor: Executor | None = None,
     **overrides: Any,
 ) -> BuildReport:
     """Generate the synthetic sample Kent estate and build every output from it.
@@ -747,7 +824,7 @@ def demo(
         Seed of the sample estate; the same seed gives the same estate.
     n_assets
         Number of assets in the sample estate.
-    options, overrides
+    options, jobs, executor, overrides
         As for :func:`build`.
 
     Returns
@@ -775,4 +852,5 @@ def demo(
 
     with tempfile.TemporaryDirectory(prefix="kentassets-sample-") as tmp:
         manifest = write_sample_estate(Path(tmp) / "sample-estate", seed=seed, n_assets=n_assets)
-        return build(manifest, out_dir, options=options, progress=progress, **overrides)
+        return build(manifest, out_dir, options=options, progress=progress, jobs=jobs,
+                     executor=executor, **overrides)

@@ -1,12 +1,13 @@
 """The county atlas: cover, one page per district and the load summary, written as
-one PDF with bookmarks (:func:`write_atlas`).
+one PDF with bookmarks (:func:`write_atlas`; :func:`assemble_atlas` when the
+district pages were saved already, by :func:`district_page_pdf`).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -14,10 +15,18 @@ import pandas as pd
 
 from ... import schema
 from .cover import _draw_cover, _draw_load_summary
-from .layout import _boundary_source, _new_page, _paper_mm, _rc
+from .layout import _boundary_source, _new_page, _page_label, _paper_mm, _rc
 from .pages import _district_figure, _PageOptions
-from .prepare import _Common, _common, _prepare_district
-from .write import _figures_to_pdf, _metadata, _pdf_date, _with_outline, _write_bytes
+from .prepare import _common, _DistrictData, _prepare_district
+from .write import (
+    _assemble,
+    _figures_to_pdf,
+    _metadata,
+    _pdf_date,
+    _with_outline,
+    _write_bytes,
+    figure_pdf_bytes,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -26,28 +35,22 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def _district_pages(
-    assets: gpd.GeoDataFrame,
-    districts: gpd.GeoDataFrame,
-    common: _Common,
-    *,
-    paper: str,
-    options: _PageOptions,
-    bookmarks: list[tuple[str, int]],
-    n_pages: int,
-) -> Iterator[Figure]:
-    """The atlas's district pages (pages 2 onwards), each drawn when it is asked for.
+def district_page_pdf(data: _DistrictData, *, paper: str, options: _PageOptions) -> bytes:
+    """Draw one district page and save it as a one-page PDF (bytes).
 
-    Appends a bookmark ``(district name, page index)`` to ``bookmarks`` per page.
+    The page is drawn once: these bytes are the district's PDF file and, stamped
+    with its page number, its page of the atlas (:func:`assemble_atlas`).
     """
-    codes = [str(c) for c in districts[schema.DISTRICT_CODE]]
-    for i, code in enumerate(codes, start=2):
-        data = _prepare_district(assets, districts, code, common)
-        bookmarks.append((data.name, i - 1))
-        fig = _district_figure(data, paper=paper, options=options,
-                               page_label=f"Page {i} of {n_pages}")
-        logger.debug("atlas page %d/%d: %s", i, n_pages, data.name)
-        yield fig
+    return figure_pdf_bytes(_district_figure(data, paper=paper, options=options))
+
+
+def _label_page(paper: str, label: str) -> Figure:
+    """A transparent page holding only a page number, to stamp over a district page."""
+    with _rc():
+        page = _new_page(paper)
+        page.fig.patch.set_visible(False)
+        _page_label(page, label)
+    return page.fig
 
 
 def write_atlas(
@@ -76,9 +79,10 @@ def write_atlas(
     The cover holds the title, the data date, a county map of the districts with
     their co-location counts, the county totals against the savings target and
     the eps sensitivity plot. District pages are those of :func:`district_pdf`
-    (in the order of ``districts``). The PDF has a bookmark per page, embedded
-    TrueType fonts, fixed dates (byte-identical output for identical input) and
-    is written atomically.
+    (in the order of ``districts``), each drawn once and saved as its district PDF
+    is (:func:`district_page_pdf`), then stamped with its page number. The PDF
+    has a bookmark per page, embedded fonts, fixed dates (byte-identical output
+    for identical input) and is written atomically.
 
     Parameters
     ----------
@@ -157,34 +161,75 @@ def write_atlas(
     _paper_mm(paper)
     source = _boundary_source(districts, boundary_source)
     common = _common(assets, opportunities, sensitive_agencies)
-    n_pages = len(districts) + 2
-    bookmarks: list[tuple[str, int]] = [("Cover: county summary", 0)]
     options = _PageOptions(title=title, data_date=data_date, synthetic=synthetic,
                            params_note=params_note, attribution_year=attribution_year,
                            boundary_source=source, max_insets=max_insets)
+    pages = []
+    for code in (str(c) for c in districts[schema.DISTRICT_CODE]):
+        data = _prepare_district(assets, districts, code, common)
+        pages.append((data.name, district_page_pdf(data, paper=paper, options=options)))
+    assemble_atlas(path, district_pages=pages, assets=assets, districts=districts,
+                   opportunities=opportunities, sweep=sweep, totals=totals,
+                   load_summary=load_summary, title=title, data_date=data_date,
+                   synthetic=synthetic, paper=paper, params_note=params_note, eps_m=eps_m,
+                   attribution_year=attribution_year, boundary_source=source,
+                   creation_date=creation_date)
 
-    def pages() -> Iterable[Figure]:
+
+def assemble_atlas(
+    path: str | os.PathLike[str],
+    *,
+    district_pages: Sequence[tuple[str, bytes]],
+    assets: gpd.GeoDataFrame,
+    districts: gpd.GeoDataFrame,
+    opportunities: gpd.GeoDataFrame,
+    sweep: pd.DataFrame | None,
+    totals: Mapping[str, Any] | None,
+    load_summary: pd.DataFrame | None,
+    title: str,
+    data_date: date | datetime | str | None,
+    synthetic: bool,
+    paper: str,
+    params_note: str | None,
+    eps_m: float | None,
+    attribution_year: int,
+    boundary_source: str,
+    creation_date: datetime | None = None,
+) -> None:
+    """Write the atlas from district pages already saved (:func:`district_page_pdf`).
+
+    Draws the cover and the load summary, stamps "Page i of n" on each district
+    page (into the room the page keeps for it), and writes the PDF with one
+    bookmark per page, atomically. ``district_pages`` holds ``(bookmark, bytes)``
+    in page order; the other parameters are those of :func:`write_atlas`.
+    """
+    n_pages = len(district_pages) + 2
+
+    def frame() -> Iterator[Figure]:
         with _rc():
             page = _new_page(paper)
             _draw_cover(page, districts=districts, opportunities=opportunities, assets=assets,
                         sweep=sweep, totals=totals or {}, title=title, data_date=data_date,
                         synthetic=synthetic, params_note=params_note,
-                        attribution_year=attribution_year, boundary_source=source, eps_m=eps_m,
-                        page_label=f"Page 1 of {n_pages}")
+                        attribution_year=attribution_year, boundary_source=boundary_source,
+                        eps_m=eps_m, page_label=f"Page 1 of {n_pages}")
         yield page.fig
-        yield from _district_pages(assets, districts, common, paper=paper, options=options,
-                                   bookmarks=bookmarks, n_pages=n_pages)
+        for i in range(2, n_pages):
+            yield _label_page(paper, f"Page {i} of {n_pages}")
         with _rc():
             page = _new_page(paper)
             _draw_load_summary(page, load_summary, title=title, data_date=data_date,
                                synthetic=synthetic, attribution_year=attribution_year,
-                               boundary_source=source, page_label=f"Page {n_pages} of {n_pages}")
-        bookmarks.append(("Load summary by agency", n_pages - 1))
+                               boundary_source=boundary_source,
+                               page_label=f"Page {n_pages} of {n_pages}")
         yield page.fig
 
     when = _pdf_date(creation_date, data_date)
-    raw = _figures_to_pdf(pages(), _metadata(title or "Atlas", when,
+    raw = _figures_to_pdf(frame(), _metadata(title or "Atlas", when,
                                              "Co-location opportunities atlas"))
-    data = _with_outline(raw, bookmarks)
-    target = _write_bytes(path, data)
-    logger.info("wrote %s (%d pages, %.1f MB)", target, n_pages, len(data) / 1e6)
+    data = _assemble(raw, [pdf for _, pdf in district_pages], at=1)
+    bookmarks = [("Cover: county summary", 0)]
+    bookmarks += [(name, i) for i, (name, _) in enumerate(district_pages, start=1)]
+    bookmarks.append(("Load summary by agency", n_pages - 1))
+    target = _write_bytes(path, _with_outline(data, bookmarks))
+    logger.info("wrote %s (%d pages)", target, n_pages)

@@ -26,6 +26,11 @@ MARGIN_MM = 12.0
 #: Smallest type size used anywhere on a page, points at print size.
 MIN_FONT_PT = 6.5
 _MM = 1.0 / 25.4  # inches per millimetre
+#: TrueType (Type 42) fonts: embedded, vector, searchable. matplotlib subsets
+#: them once per PDF file, about 0.37 s each (Type 3 would take 0.02 s, but
+#: matplotlib 3.11's Type 3 writer fails on some text, e.g. a name ending in
+#: "…" after other glyphs: "bytes must be in range(0, 256)"), so each district
+#: page is saved once and the atlas reuses those bytes (see docs/scaling.md).
 _RC: dict[str, Any] = {
     "pdf.fonttype": 42,
     "ps.fonttype": 42,
@@ -117,16 +122,26 @@ def _header(page: _Page, heading: str, subtitle: str) -> float:
 
 
 def _footer(page: _Page, text: str, *, page_label: str | None = None) -> float:
-    """Draw the attribution; return the y (mm) of its upper edge."""
+    """Draw the attribution; return the y (mm) of its upper edge.
+
+    ``page_label`` (a page number) is drawn at the right; ``""`` keeps its room
+    free without drawing it, for a page whose number is stamped on later
+    (:func:`_page_label`): a district page goes into the atlas as it is.
+    """
     size = MIN_FONT_PT
-    width = page.width_mm - 2 * MARGIN_MM - (30.0 if page_label else 0.0)
+    width = page.width_mm - 2 * MARGIN_MM - (30.0 if page_label is not None else 0.0)
     lines = _wrap_mm(text, width, size, 4)
     page.text(MARGIN_MM, MARGIN_MM, "\n".join(lines), fontsize=size, va="bottom",
               ha="left", color=_MUTED, linespacing=1.25)
     if page_label:
-        page.text(page.width_mm - MARGIN_MM, MARGIN_MM, page_label, fontsize=7.5,
-                  va="bottom", ha="right", color=_MUTED)
+        _page_label(page, page_label)
     return MARGIN_MM + len(lines) * size * _PT_MM * 1.25 + 2.5
+
+
+def _page_label(page: _Page, label: str) -> None:
+    """The page number at the foot of the page, right-aligned."""
+    page.text(page.width_mm - MARGIN_MM, MARGIN_MM, label, fontsize=7.5,
+              va="bottom", ha="right", color=_MUTED)
 
 
 def _subtitle(*parts: str | None) -> str:

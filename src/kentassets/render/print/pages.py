@@ -241,10 +241,12 @@ def _draw_district_page(page: _Page, data: _DistrictData, options: _PageOptions,
 
 
 def _district_figure(data: _DistrictData, *, paper: str, options: _PageOptions,
-                     page_label: str | None = None) -> Figure:
+                     page_label: str | None = "") -> Figure:
     """Draw one district page on a new Figure; writing it is the caller's business.
 
-    The district PDF and the atlas both draw their district pages here.
+    The page is drawn once and goes both into the district PDF and, as it is,
+    into the atlas, which stamps its page number into the room kept free for it
+    (``page_label=""``).
     """
     with _rc():
         page = _new_page(paper)
@@ -310,7 +312,7 @@ def district_pdf(
     -------
     matplotlib.figure.Figure
         The page (Agg canvas attached). Save it with :func:`write_figure_pdf`
-        to get embedded TrueType fonts and fixed metadata.
+        to get embedded fonts and fixed metadata.
 
     Raises
     ------

@@ -1,4 +1,4 @@
-"""Writing PDFs: fixed metadata dates, TrueType fonts, the outline (bookmarks) and
+"""Writing PDFs: fixed metadata dates, embedded fonts, the outline (bookmarks) and
 the atomic write of the bytes.
 """
 
@@ -120,7 +120,48 @@ def write_figure_pdf(
     Typical use: ``write_figure_pdf(district_pdf(assets, districts, opportunities,
     district_code="E07000110"), "out/maidstone.pdf")``.
     """
+    return _write_bytes(path, figure_pdf_bytes(fig, title=title, creation_date=creation_date,
+                                               data_date=data_date))
+
+
+def figure_pdf_bytes(
+    fig: Figure,
+    *,
+    title: str | None = None,
+    creation_date: datetime | None = None,
+    data_date: date | datetime | str | None = None,
+) -> bytes:
+    """The bytes of :func:`write_figure_pdf`'s one-page PDF, for a caller that writes them.
+
+    A district page is saved once, and the same bytes make the district PDF and
+    its page of the atlas (:func:`kentassets.render.print.atlas.assemble_atlas`).
+    """
     when = _pdf_date(creation_date, data_date)
-    data = _figures_to_pdf([fig], _metadata(title or "District map", when,
+    return _figures_to_pdf([fig], _metadata(title or "District map", when,
                                             "Co-location opportunities, district map"))
-    return _write_bytes(path, data)
+
+
+def _assemble(frame: bytes, inserts: Sequence[bytes], *, at: int) -> bytes:
+    """``frame``'s pages with the stamped ``inserts`` in place of pages ``at`` onwards.
+
+    ``frame`` holds every page of the document; its pages ``at`` to
+    ``at + len(inserts) - 1`` carry only what is stamped over the inserts (page
+    numbers). Its metadata is kept; the result is deterministic (no /ID).
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(io.BytesIO(frame))
+    writer = PdfWriter()
+    for i, page in enumerate(reader.pages):
+        if not at <= i < at + len(inserts):
+            writer.add_page(page)
+            continue
+        # Only the small stamp is parsed; the insert's content streams stay as they are.
+        added = writer.add_page(PdfReader(io.BytesIO(inserts[i - at])).pages[0])
+        added.merge_page(page)
+        added.compress_content_streams()
+    if reader.metadata is not None:
+        writer.add_metadata(dict(reader.metadata))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

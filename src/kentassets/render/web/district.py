@@ -132,6 +132,7 @@ def district_map(
     attribution_year: int = 2025,
     sensitive_agencies: Collection[str] = frozenset(),
     boundary_source: str | None = None,
+    estate_agencies: Collection[str] | None = None,
 ) -> folium.Map:
     """Return an interactive map of one district's assets and co-locations.
 
@@ -165,6 +166,11 @@ def district_map(
         assets whose ``sensitive`` column is True.
     boundary_source
         ``"official"`` or ``"derived"``; defaults to ``districts.attrs["boundary_source"]``.
+    estate_agencies
+        Every agency of the estate, when ``assets`` holds only part of it (the
+        district's assets and its co-locations' members, as a parallel build
+        sends them): agency colours and shapes come from the whole estate, so
+        they match across maps. Default: the agencies in ``assets``.
 
     Returns
     -------
@@ -201,7 +207,8 @@ def district_map(
     sel = _select(
         assets, districts, district_code=district_code, sensitive_agencies=sensitive_agencies
     )
-    agencies, styles = layers.agency_layers(sel.assets, sel.sub, sel.sensitive)
+    agencies, styles = layers.agency_layers(sel.assets, sel.sub, sel.sensitive,
+                                            estate_agencies=estate_agencies)
     agency_index = {agency["name"]: i for i, agency in enumerate(agencies)}
     hulls = layers.hull_layer(
         opportunities, sel.assets, sel.sensitive_all, district_code=district_code, crs=crs

@@ -11,7 +11,7 @@ layer control under its name. A new overlay is added in both places.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import geopandas as gpd
@@ -84,14 +84,18 @@ def district_overlays(
 
 
 def agency_layers(
-    assets: pd.DataFrame, sub: pd.DataFrame, sensitive: pd.Series
+    assets: pd.DataFrame,
+    sub: pd.DataFrame,
+    sensitive: pd.Series,
+    *,
+    estate_agencies: Collection[str] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, style.AgencyStyle]]:
     """Return one layer entry per agency in ``sub``, and the styles of every agency.
 
-    Styles come from every agency in ``assets`` (the whole estate), so colours
-    match across maps and PDFs.
+    Styles come from every agency in ``assets`` (the whole estate), or in
+    ``estate_agencies`` when given, so colours match across maps and PDFs.
     """
-    styles = style.agency_styles(set(agency_list(assets)))
+    styles = style.agency_styles(set(agency_list(assets)) | set(estate_agencies or ()))
     sub_agencies = pd.Series(agency_list(sub), index=sub.index, dtype=object)
     counts = sub_agencies.value_counts()
     sensitive_names = set(sub_agencies[sensitive.to_numpy()])

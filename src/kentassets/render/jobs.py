@@ -1,0 +1,214 @@
+"""District rendering jobs: one district's HTML map and PDF page, anywhere.
+
+A build renders each district independently, so the districts can be spread
+over the cores of one machine or the workers of a cluster. :func:`district_jobs`
+cuts the published estate into one small, picklable :class:`DistrictJob` per
+district: the district's assets and the members of its co-locations, its
+co-locations, the district and the districts near it, and what every page
+shares (agency styles, sensitive names). :func:`render_district` turns a job
+into a :class:`DistrictOutputs` (the HTML text and the PDF bytes), drawing the
+page once; :func:`render_districts` runs the jobs in order, serially or on any
+:class:`concurrent.futures.Executor` (a process pool, or the executor of a
+``dask.distributed`` client). Whatever runs them, the outputs are byte-identical:
+every job carries everything its pages show.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, replace
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .. import schema
+from .print.atlas import district_page_pdf
+from .print.layout import _boundary_source
+from .print.pages import _PageOptions
+from .print.prepare import _Common, _common, _prepare_district
+from .web.layers import _in_district
+from .web.values import agency_list
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["DistrictJob", "DistrictOutputs", "district_jobs", "render_district",
+           "render_districts"]
+
+
+@dataclass(frozen=True)
+class DistrictJob:
+    """Everything one district's map and page show, and nothing more.
+
+    Parameters
+    ----------
+    code
+        ONS code of the district.
+    assets
+        The district's published assets, and the members of its co-locations
+        that lie in other districts.
+    districts
+        The district and the districts near enough to show on its maps.
+    opportunities
+        The co-locations in (or straddling) the district.
+    print_common
+        What the print pages share (styles, abbreviations, sensitive names),
+        with the district's co-locations.
+    estate_agencies
+        Every agency of the estate, for the web map's colours.
+    web
+        Keyword arguments of :func:`kentassets.render.webmap.district_map`.
+    page
+        The print page's options, and ``paper`` in ``paper``.
+    """
+
+    code: str
+    assets: gpd.GeoDataFrame
+    districts: gpd.GeoDataFrame
+    opportunities: gpd.GeoDataFrame
+    print_common: _Common
+    estate_agencies: frozenset[str]
+    web: Mapping[str, Any]
+    page: _PageOptions
+    paper: str
+
+
+@dataclass(frozen=True)
+class DistrictOutputs:
+    """One district's outputs: its name (the atlas bookmark), HTML page and PDF bytes."""
+
+    code: str
+    name: str
+    html: str
+    pdf: bytes
+
+
+def _near(districts: gpd.GeoDataFrame, outline: Any) -> np.ndarray:
+    """Districts whose bounds meet a square twice the district's size around it.
+
+    A map's window is the district's bounds widened to the map's shape (never
+    as much as this), so every neighbour a map can show is kept.
+    """
+    x0, y0, x1, y1 = outline.bounds
+    half = max(x1 - x0, y1 - y0)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    b = districts.geometry.bounds
+    return ((b["maxx"] >= cx - half) & (b["minx"] <= cx + half)
+            & (b["maxy"] >= cy - half) & (b["miny"] <= cy + half)).to_numpy()
+
+
+def _job_frames(
+    code: str, assets: gpd.GeoDataFrame, districts: gpd.GeoDataFrame,
+    opportunities: gpd.GeoDataFrame, asset_codes: np.ndarray, coloc_ids: pd.Series,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The job's assets, districts and co-locations (rows in the estate's order)."""
+    opps = opportunities[_in_district(opportunities, code).to_numpy()] if len(
+        opportunities) else opportunities
+    ids = set(opps[schema.COLOCATION_ID].dropna().astype(str)) if len(opps) else set()
+    keep = (asset_codes == code) | coloc_ids.isin(ids).to_numpy()
+    codes = districts[schema.DISTRICT_CODE].astype(str).to_numpy()
+    own = codes == code
+    near = districts[own | _near(districts, districts.geometry[own].union_all())]
+    near.attrs = dict(districts.attrs)
+    return assets[keep], near, opps
+
+
+def district_jobs(
+    assets: gpd.GeoDataFrame,
+    districts: gpd.GeoDataFrame,
+    opportunities: gpd.GeoDataFrame,
+    *,
+    codes: Sequence[str],
+    paper: str,
+    offline: bool,
+    params_note: str | None,
+    common: Mapping[str, Any],
+    max_insets: int = 2,
+) -> list[DistrictJob]:
+    """One job per district code, in the order of ``codes``.
+
+    Parameters
+    ----------
+    assets, opportunities
+        The published assets and opportunities of the whole estate.
+    districts
+        Every district of the study area.
+    codes
+        The districts to render.
+    paper, offline, params_note
+        Rendering options (:class:`~kentassets.BuildOptions`).
+    common
+        ``title``, ``data_date``, ``synthetic``, ``sensitive_agencies``,
+        ``boundary_source`` and ``attribution_year``.
+    max_insets
+        Most inset maps on a print page.
+
+    Returns
+    -------
+    list of DistrictJob
+    """
+    shared = _common(assets, opportunities, common["sensitive_agencies"])
+    page = _PageOptions(
+        title=common["title"], data_date=common["data_date"], synthetic=common["synthetic"],
+        params_note=params_note, attribution_year=common["attribution_year"],
+        boundary_source=_boundary_source(districts, common["boundary_source"]),
+        max_insets=max_insets)
+    estate_agencies = frozenset(agency_list(assets))
+    asset_codes = assets[schema.DISTRICT_CODE].astype("string").fillna("").to_numpy(dtype=object)
+    coloc_ids = (assets[schema.COLOCATION_ID].astype("string") if schema.COLOCATION_ID
+                 in assets.columns else pd.Series(pd.NA, index=assets.index, dtype="string"))
+    coloc_codes = shared.colocations[schema.DISTRICT_CODE].astype("string") if len(
+        shared.colocations) else pd.Series([], dtype="string")
+    jobs = []
+    for code in codes:
+        sub, near, opps = _job_frames(code, assets, districts, opportunities, asset_codes,
+                                      coloc_ids)
+        mine = replace(shared, colocations=shared.colocations[
+            coloc_codes.eq(code).fillna(False).to_numpy()])
+        jobs.append(DistrictJob(
+            code=code, assets=sub, districts=near, opportunities=opps, print_common=mine,
+            estate_agencies=estate_agencies, web={"offline": offline, **common}, page=page,
+            paper=paper))
+    return jobs
+
+
+def render_district(job: DistrictJob) -> DistrictOutputs:
+    """Draw one district's HTML map and PDF page (once); return their text and bytes.
+
+    A module-level function of one picklable argument, so any executor can run
+    it in another process or on another machine.
+    """
+    from . import style
+    from .webmap import district_map, map_html
+
+    fmap = district_map(job.assets, job.districts, job.opportunities, district_code=job.code,
+                        estate_agencies=job.estate_agencies, **job.web)
+    html = map_html(fmap)
+    assets = style.with_districts(job.assets, job.districts)
+    data = _prepare_district(assets, job.districts, job.code, job.print_common)
+    pdf = district_page_pdf(data, paper=job.paper, options=job.page)
+    return DistrictOutputs(code=job.code, name=data.name, html=html, pdf=pdf)
+
+
+def render_districts(
+    jobs: Sequence[DistrictJob], *, executor: Executor | None = None
+) -> Iterator[DistrictOutputs]:
+    """Render the jobs; return an iterator over their outputs, in job order.
+
+    Parameters
+    ----------
+    jobs
+        From :func:`district_jobs`.
+    executor
+        Any :class:`concurrent.futures.Executor`. Every job is submitted before
+        this returns, so the caller can do other work while they run; iterating
+        waits for each result in turn. ``None`` renders in this process, one job
+        at a time as the iterator is advanced.
+    """
+    if executor is None:
+        return map(render_district, jobs)
+    futures = [executor.submit(render_district, job) for job in jobs]
+    return (future.result() for future in futures)
