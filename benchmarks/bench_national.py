@@ -52,7 +52,7 @@ import psutil
 
 import kentassets as ka
 from kentassets.io.postcodes import PC_DISTRICT, PC_EASTING, PC_NORTHING, PostcodeDirectory
-from kentassets.pipeline import write_outputs
+from kentassets.pipeline import _renderers, write_outputs
 
 #: English local authority districts: unitary (E06), non-metropolitan (E07),
 #: metropolitan (E08) and London boroughs (E09, with the City of London).
@@ -323,15 +323,14 @@ def run(args: argparse.Namespace, work: Path) -> list[Stage]:
         if not args.no_render:
             out = work / "out"
             out.mkdir()
-            with monitor.stage("render") as st:
-                files = write_outputs(analysis, out, progress=False, **_render_options(args))
+            with (
+                monitor.stage("render") as st,
+                _renderers(args.jobs, None, n_districts=len(districts)) as pool,
+            ):
+                files = write_outputs(analysis, out, progress=False, executor=pool)
                 size = sum(p.stat().st_size for p in files)
-                st.note = f"{len(files):,} files, {size / 1e6:,.0f} MB"
+                st.note = f"{len(files):,} files, {size / 1e6:,.0f} MB, jobs {args.jobs or 'all'}"
     return monitor.stages
-
-
-def _render_options(args: argparse.Namespace) -> dict[str, Any]:
-    return {}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -343,6 +342,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--boundaries", type=Path, default=None,
                         help="official ONS district boundary file (default: derive them)")
     parser.add_argument("--no-render", action="store_true", help="stop after the analysis")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="processes rendering the districts (default: one per core)")
     parser.add_argument("--keep", type=Path, default=None,
                         help="work in this folder and keep it (default: a temporary one)")
     args = parser.parse_args(argv)
