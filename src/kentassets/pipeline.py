@@ -452,6 +452,7 @@ def write_outputs(
         The files written.
     """
     from .render.jobs import render_districts
+    from .render.print.atlas import assemble_atlas
 
     options = options or BuildOptions()
     folder = Path(folder)
@@ -459,11 +460,15 @@ def write_outputs(
     # Submitted first: the districts render while the tables are written.
     rendered = render_districts(_district_jobs(published, options), executor=executor)
     files = _write_tables(published, folder)
+    frame = _atlas_frame(published, options=options)
     maps, district_files, pages = _write_district_maps(
         published, folder, rendered, progress=progress
     )
     files.extend(maps)
-    files.append(_write_atlas(published, folder / "atlas.pdf", pages, options=options))
+    atlas = folder / "atlas.pdf"
+    assemble_atlas(atlas, frame=frame,
+                   district_pages=[pages[str(c)] for c in analysis.districts[schema.DISTRICT_CODE]])
+    files.append(atlas)
     files.append(_write_index(published, folder / "index.html", options=options,
                               district_files=district_files))
     return files
@@ -575,18 +580,16 @@ def _write_district_maps(
     return files, district_files, pages
 
 
-def _write_atlas(published: _Published, path: Path, pages: Mapping[str, tuple[str, bytes]],
-                 *, options: BuildOptions) -> Path:
-    """The county atlas PDF, from the district pages already rendered."""
-    from .render.print.atlas import assemble_atlas
+def _atlas_frame(published: _Published, *, options: BuildOptions) -> bytes:
+    """The atlas's cover, page numbers and load summary (drawn while districts render)."""
+    from .render.print.atlas import atlas_frame
 
     a = published.analysis
     common = dict(published.common)
     common.pop("sensitive_agencies")
     common["boundary_source"] = a.boundary_source
-    assemble_atlas(
-        path,
-        district_pages=[pages[str(code)] for code in a.districts[schema.DISTRICT_CODE]],
+    return atlas_frame(
+        n_districts=len(a.districts),
         assets=published.assets,
         districts=a.districts,
         opportunities=published.opportunities,
@@ -598,7 +601,6 @@ def _write_atlas(published: _Published, path: Path, pages: Mapping[str, tuple[st
         eps_m=float(a.params["eps_m"]),
         **common,
     )
-    return path
 
 
 def _write_index(

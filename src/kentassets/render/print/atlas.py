@@ -168,18 +168,18 @@ def write_atlas(
     for code in (str(c) for c in districts[schema.DISTRICT_CODE]):
         data = _prepare_district(assets, districts, code, common)
         pages.append((data.name, district_page_pdf(data, paper=paper, options=options)))
-    assemble_atlas(path, district_pages=pages, assets=assets, districts=districts,
-                   opportunities=opportunities, sweep=sweep, totals=totals,
-                   load_summary=load_summary, title=title, data_date=data_date,
-                   synthetic=synthetic, paper=paper, params_note=params_note, eps_m=eps_m,
-                   attribution_year=attribution_year, boundary_source=source,
-                   creation_date=creation_date)
+    frame = atlas_frame(n_districts=len(pages), assets=assets, districts=districts,
+                        opportunities=opportunities, sweep=sweep, totals=totals,
+                        load_summary=load_summary, title=title, data_date=data_date,
+                        synthetic=synthetic, paper=paper, params_note=params_note,
+                        eps_m=eps_m, attribution_year=attribution_year,
+                        boundary_source=source, creation_date=creation_date)
+    assemble_atlas(path, frame=frame, district_pages=pages)
 
 
-def assemble_atlas(
-    path: str | os.PathLike[str],
+def atlas_frame(
     *,
-    district_pages: Sequence[tuple[str, bytes]],
+    n_districts: int,
     assets: gpd.GeoDataFrame,
     districts: gpd.GeoDataFrame,
     opportunities: gpd.GeoDataFrame,
@@ -195,17 +195,18 @@ def assemble_atlas(
     attribution_year: int,
     boundary_source: str,
     creation_date: datetime | None = None,
-) -> None:
-    """Write the atlas from district pages already saved (:func:`district_page_pdf`).
+) -> bytes:
+    """The atlas without its district pages, as PDF bytes.
 
-    Draws the cover and the load summary, stamps "Page i of n" on each district
-    page (into the room the page keeps for it), and writes the PDF with one
-    bookmark per page, atomically. ``district_pages`` holds ``(bookmark, bytes)``
-    in page order; the other parameters are those of :func:`write_atlas`.
+    The cover, then for each of the ``n_districts`` district pages a
+    transparent page holding only its number, then the load summary; with the
+    atlas's metadata. :func:`assemble_atlas` puts the district pages in. It
+    needs no district page, so a build draws it while the districts render.
+    The parameters are those of :func:`write_atlas`.
     """
-    n_pages = len(district_pages) + 2
+    n_pages = n_districts + 2
 
-    def frame() -> Iterator[Figure]:
+    def pages() -> Iterator[Figure]:
         with _rc():
             page = _new_page(paper)
             _draw_cover(page, districts=districts, opportunities=opportunities, assets=assets,
@@ -225,9 +226,24 @@ def assemble_atlas(
         yield page.fig
 
     when = _pdf_date(creation_date, data_date)
-    raw = _figures_to_pdf(frame(), _metadata(title or "Atlas", when,
-                                             "Co-location opportunities atlas"))
-    data = _assemble(raw, [pdf for _, pdf in district_pages], at=1)
+    return _figures_to_pdf(pages(), _metadata(title or "Atlas", when,
+                                              "Co-location opportunities atlas"))
+
+
+def assemble_atlas(
+    path: str | os.PathLike[str],
+    *,
+    frame: bytes,
+    district_pages: Sequence[tuple[str, bytes]],
+) -> None:
+    """Write the atlas: ``frame`` (:func:`atlas_frame`) with the district pages in.
+
+    Each district page (:func:`district_page_pdf`, as ``(bookmark, bytes)`` in
+    page order) is stamped with its number, in the room the page keeps for it;
+    the PDF gets one bookmark per page and is written atomically.
+    """
+    n_pages = len(district_pages) + 2
+    data = _assemble(frame, [pdf for _, pdf in district_pages], at=1)
     bookmarks = [("Cover: county summary", 0)]
     bookmarks += [(name, i) for i, (name, _) in enumerate(district_pages, start=1)]
     bookmarks.append(("Load summary by agency", n_pages - 1))
