@@ -18,9 +18,9 @@ Then it runs the build stage by stage, as :func:`kentassets.build` does:
   PDF per district, the index and the atlas).
 
 For each stage it prints the wall time, the CPU time of this process and its
-worker processes, and the
-peak resident memory of this process and its children (sampled every 0.1 s in
-a thread: tracemalloc is far too slow at this size). ``--assets 100000
+worker processes, and the peak memory of this process and its children (the
+sum of their proportional set sizes, so pages forked workers share count once;
+sampled every 0.1 s in a thread: tracemalloc is far too slow at this size). ``--assets 100000
 --districts 30`` gives a smaller run to iterate on; ``--no-render`` stops after
 the analysis.
 
@@ -104,11 +104,13 @@ class Monitor:
     _thread: threading.Thread | None = None
 
     def rss_mb(self) -> float:
+        """Memory of this process and its workers: the sum of their proportional set
+        sizes (a page shared by forked workers counts once), else of their RSS."""
         me = psutil.Process()
-        total = me.memory_info().rss
+        total = _pss(me)
         for child in me.children(recursive=True):
             with contextlib.suppress(psutil.Error):
-                total += child.memory_info().rss
+                total += _pss(child)
         return total / 2**20
 
     def _run(self) -> None:
@@ -139,6 +141,18 @@ class Monitor:
             self.stages.append(record)
             print(f"  {name:22s} {record.wall_s:8.1f} s wall {record.cpu_s:8.1f} s cpu  "
                   f"peak {record.peak_mb:8,.0f} MB  {record.note}", flush=True)
+
+
+def _pss(process: psutil.Process) -> int:
+    """Proportional set size in bytes (Linux ``smaps_rollup``), else the RSS."""
+    try:
+        with open(f"/proc/{process.pid}/smaps_rollup", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return int(process.memory_info().rss)
 
 
 def _cpu_s() -> float:

@@ -30,9 +30,9 @@ def published() -> _Published:
 
 def _jobs(published: _Published, codes: list[str]) -> list[DistrictJob]:
     a = published.analysis
-    return district_jobs(published.assets, a.districts, published.opportunities, codes=codes,
-                         paper="A4", offline=True, params_note="eps 250 m",
-                         common=published.common)
+    return list(district_jobs(published.assets, a.districts, published.opportunities,
+                              codes=codes, paper="A4", offline=True, params_note="eps 250 m",
+                              common=published.common))
 
 
 def test_a_job_carries_only_its_district(published: _Published) -> None:
@@ -68,8 +68,10 @@ def test_jobs_on_a_process_pool_match_serial(published: _Published) -> None:
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
         pooled = list(render_districts(jobs, executor=pool))
+        windowed = list(render_districts(iter(jobs), executor=pool, in_flight=1))
     assert [o.code for o in pooled] == codes
     assert pooled == serial
+    assert windowed == serial
 
 
 def _files(folder: Path) -> dict[str, bytes]:

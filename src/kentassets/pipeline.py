@@ -535,7 +535,7 @@ def _write_tables(published: _Published, folder: Path) -> list[Path]:
     return files
 
 
-def _district_jobs(published: _Published, options: BuildOptions) -> list[Any]:
+def _district_jobs(published: _Published, options: BuildOptions) -> Iterator[Any]:
     """One rendering job per district, in code order (:mod:`kentassets.render.jobs`)."""
     from .render.jobs import district_jobs
 

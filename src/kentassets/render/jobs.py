@@ -16,9 +16,11 @@ every job carries everything its pages show.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import Executor
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, replace
+from itertools import islice
 from typing import Any
 
 import geopandas as gpd
@@ -127,8 +129,8 @@ def district_jobs(
     params_note: str | None,
     common: Mapping[str, Any],
     max_insets: int = 2,
-) -> list[DistrictJob]:
-    """One job per district code, in the order of ``codes``.
+) -> Iterator[DistrictJob]:
+    """One job per district code, in the order of ``codes``, each made when asked for.
 
     Parameters
     ----------
@@ -146,9 +148,9 @@ def district_jobs(
     max_insets
         Most inset maps on a print page.
 
-    Returns
-    -------
-    list of DistrictJob
+    Yields
+    ------
+    DistrictJob
     """
     shared = _common(assets, opportunities, common["sensitive_agencies"])
     page = _PageOptions(
@@ -162,17 +164,15 @@ def district_jobs(
                  in assets.columns else pd.Series(pd.NA, index=assets.index, dtype="string"))
     coloc_codes = shared.colocations[schema.DISTRICT_CODE].astype("string") if len(
         shared.colocations) else pd.Series([], dtype="string")
-    jobs = []
     for code in codes:
         sub, near, opps = _job_frames(code, assets, districts, opportunities, asset_codes,
                                       coloc_ids)
         mine = replace(shared, colocations=shared.colocations[
             coloc_codes.eq(code).fillna(False).to_numpy()])
-        jobs.append(DistrictJob(
+        yield DistrictJob(
             code=code, assets=sub, districts=near, opportunities=opps, print_common=mine,
             estate_agencies=estate_agencies, web={"offline": offline, **common}, page=page,
-            paper=paper))
-    return jobs
+            paper=paper)
 
 
 def render_district(job: DistrictJob) -> DistrictOutputs:
@@ -194,21 +194,37 @@ def render_district(job: DistrictJob) -> DistrictOutputs:
 
 
 def render_districts(
-    jobs: Sequence[DistrictJob], *, executor: Executor | None = None
+    jobs: Iterable[DistrictJob], *, executor: Executor | None = None, in_flight: int = 32
 ) -> Iterator[DistrictOutputs]:
     """Render the jobs; return an iterator over their outputs, in job order.
 
     Parameters
     ----------
     jobs
-        From :func:`district_jobs`.
+        From :func:`district_jobs` (a list, or an iterator that makes each job
+        when it is needed).
     executor
-        Any :class:`concurrent.futures.Executor`. Every job is submitted before
-        this returns, so the caller can do other work while they run; iterating
-        waits for each result in turn. ``None`` renders in this process, one job
-        at a time as the iterator is advanced.
+        Any :class:`concurrent.futures.Executor`. The first ``in_flight`` jobs
+        are submitted before this returns, so the caller can do other work while
+        they run; iterating waits for each result in turn and submits the next
+        job, so at most ``in_flight`` jobs and their results are held at once
+        (a national build has hundreds). ``None`` renders in this process, one
+        job at a time as the iterator is advanced.
+    in_flight
+        Most jobs submitted and not yet collected.
     """
     if executor is None:
         return map(render_district, jobs)
-    futures = [executor.submit(render_district, job) for job in jobs]
-    return (future.result() for future in futures)
+    pending = iter(jobs)
+    window: deque[Future[DistrictOutputs]] = deque(
+        executor.submit(render_district, job) for job in islice(pending, max(1, in_flight))
+    )
+
+    def results() -> Iterator[DistrictOutputs]:
+        while window:
+            done = window.popleft().result()
+            for job in islice(pending, 1):
+                window.append(executor.submit(render_district, job))
+            yield done
+
+    return results()
