@@ -125,6 +125,24 @@ class BoundaryDataError(KentAssetsError):
     """
 
 
+class BasemapError(KentAssetsError):
+    """A base map file is missing, is not an OS product kentassets knows, or is empty here.
+
+    Parameters
+    ----------
+    message
+        The file, the layers found in it and which OS GeoPackages are accepted.
+
+    Examples
+    --------
+    >>> import kentassets.io.basemap as basemap
+    >>> basemap.read_basemap("no-such-basemap.gpkg", (0, 0, 1, 1))
+    Traceback (most recent call last):
+    ...
+    kentassets.errors.BasemapError: no-such-basemap.gpkg: base map file not found...
+    """
+
+
 class OutputError(KentAssetsError):
     """An output folder cannot be written safely.
 
