@@ -204,3 +204,13 @@ def test_missing_or_unreadable_basemap_files(tmp_path: Path) -> None:
     text.write_text("not a geopackage")
     with pytest.raises(BasemapError, match="cannot be read as a GeoPackage"):
         read_basemap(text, BOX)
+
+
+def test_load_map_context_puts_the_basemap_on_the_built_in_context(zoomstack: Path) -> None:
+    from kentassets.io.context import load_map_context
+
+    plain = load_map_context(BOX)
+    assert "Faversham" in set(plain.places[PLACE_NAME]) and len(plain.roads) == 0
+    with_os = load_map_context(BOX, basemap=zoomstack)
+    assert set(with_os.places[PLACE_NAME]) == {"Faversham", "Ospringe"}
+    assert len(with_os.roads) == 3 and len(with_os.land) > 0

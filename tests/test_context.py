@@ -302,3 +302,14 @@ def test_derivation_script_reproduces_the_shipped_files(tmp_path: Path) -> None:
 def test_frames_are_in_british_national_grid(kent_context: MapContext) -> None:
     for name, frame in kent_context.layers().items():
         assert frame.crs == CRS, name
+
+
+def test_names_of_areas_can_sit_on_their_point() -> None:
+    out = place_labels(
+        np.array([[5.0, 5.0], [5.5, 5.0]]), np.array([[4.0, 1.0], [4.0, 1.0]]),
+        positions=("center", "above"), offset=1.0,
+    )
+    assert out["position"].tolist() == ["center", "above"]
+    assert out.loc[0, ["x0", "x1"]].tolist() == [3.0, 7.0]
+    with pytest.raises(ValidationError, match="unknown label positions"):
+        place_labels(np.zeros((1, 2)), np.ones((1, 2)), positions=("middle",))

@@ -482,3 +482,33 @@ def combine_context(builtin: MapContext, basemap: MapContext) -> MapContext:
         if name in chosen.sources:
             sources[name] = chosen.sources[name]
     return MapContext(**layers, sources=sources)
+
+
+def simplify_context(context: MapContext, tolerance_m: float) -> MapContext:
+    """Simplify every line and polygon layer (topology kept); places are unchanged.
+
+    Parameters
+    ----------
+    context
+        The context to simplify.
+    tolerance_m
+        Douglas-Peucker tolerance in metres; parts that vanish are dropped.
+
+    Examples
+    --------
+    >>> river = gpd.GeoDataFrame({"kind": ["river"]}, crs=CRS, geometry=[
+    ...     shapely.LineString([(x, (x % 2) * 0.5) for x in range(100)])])
+    >>> simple = simplify_context(replace(MapContext.empty(), water=river), 5.0)
+    >>> int(shapely.get_num_coordinates(simple.water.geometry[0]))
+    2
+    """
+    simplified = {}
+    for name, frame in context.layers().items():
+        if name == "places" or len(frame) == 0:
+            simplified[name] = frame
+            continue
+        geometry = shapely.simplify(frame.geometry.to_numpy(), tolerance_m, preserve_topology=True)
+        out = frame.copy()
+        out[GEOMETRY] = geometry
+        simplified[name] = out[~shapely.is_empty(geometry)].reset_index(drop=True)
+    return replace(context, **simplified)

@@ -20,7 +20,13 @@ from typing import Final
 import geopandas as gpd
 import pandas as pd
 
-from ..context import MapContext, apply_place_overrides, clip_context, places_frame
+from ..context import (
+    MapContext,
+    apply_place_overrides,
+    clip_context,
+    combine_context,
+    places_frame,
+)
 from ..errors import ValidationError
 from ..schema import CRS
 
@@ -177,12 +183,52 @@ def read_context(
     return clipped
 
 
+def load_map_context(
+    bounds_m: tuple[float, float, float, float],
+    *,
+    basemap: str | PathLike[str] | None = None,
+    place_overrides: pd.DataFrame | None = None,
+    margin_m: float = DEFAULT_MARGIN_M,
+) -> MapContext:
+    """The context of a study area: built-in, with a council's OS base map on top.
+
+    Parameters
+    ----------
+    bounds_m
+        The study area's ``(minx, miny, maxx, maxy)`` in BNG metres.
+    basemap
+        An OS Open Zoomstack, OpenMap Local or Open Roads GeoPackage (see
+        :func:`kentassets.io.basemap.read_basemap`); its names replace the
+        gazetteer and its roads, rail, water and urban areas are drawn.
+    place_overrides
+        Corrections to the gazetteer (see :func:`read_context`).
+    margin_m
+        Read this far beyond the study area.
+
+    Raises
+    ------
+    BasemapError
+        If ``basemap`` is not a usable OS GeoPackage.
+    ValidationError
+        If the place overrides cannot be applied.
+    """
+    from .basemap import read_basemap
+
+    context = read_context(bounds_m, margin_m=margin_m, place_overrides=place_overrides)
+    if basemap is None:
+        return context
+    minx, miny, maxx, maxy = (float(v) for v in bounds_m)
+    box = (minx - margin_m, miny - margin_m, maxx + margin_m, maxy + margin_m)
+    return combine_context(context, read_basemap(basemap, box))
+
+
 __all__ = [
     "CONTEXT_FILES",
     "GEONAMES_ATTRIBUTION",
     "GSHHG_ATTRIBUTION",
     "ONSPD_ATTRIBUTION",
     "context_data_size",
+    "load_map_context",
     "read_context",
     "read_place_overrides",
     "read_places",

@@ -10,14 +10,18 @@ a label that cannot be placed is left out rather than drawn over another.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Final
 
 import numpy as np
 import pandas as pd
 
+from ..errors import ValidationError
+
 #: Candidate positions: (name, horizontal alignment, vertical alignment, dx, dy)
 #: with dx, dy in units of the offset from the point.
 _POSITIONS: Final = (
+    ("center", "center", "center", 0.0, 0.0),
     ("right", "left", "center", 1.0, 0.0),
     ("left", "right", "center", -1.0, 0.0),
     ("above", "center", "bottom", 0.0, 1.0),
@@ -27,6 +31,8 @@ _POSITIONS: Final = (
     ("upper left", "right", "bottom", -0.7, 0.7),
     ("lower left", "right", "top", -0.7, -0.7),
 )
+#: Positions tried, in order, unless the caller chooses others.
+DEFAULT_POSITIONS: Final = tuple(p[0] for p in _POSITIONS[1:])
 #: Average character width and line height as fractions of the font size.
 CHAR_WIDTH_EM: Final = 0.56
 LINE_HEIGHT_EM: Final = 1.2
@@ -90,6 +96,7 @@ def place_labels(
     frame: tuple[float, float, float, float] | None = None,
     offset: float = 0.0,
     padding: float = 0.0,
+    positions: Sequence[str] = DEFAULT_POSITIONS,
 ) -> pd.DataFrame:
     """Choose a non-overlapping position for each label, most important first.
 
@@ -109,6 +116,10 @@ def place_labels(
         Gap between the point and its label.
     padding
         Extra clearance around each placed label.
+    positions
+        Positions to try, in order, from ``center`` (on the point: for names of
+        areas drawn without a symbol), ``right``, ``left``, ``above``, ``below``,
+        ``upper right``, ``lower right``, ``upper left``, ``lower left``.
 
     Returns
     -------
@@ -139,11 +150,16 @@ def place_labels(
         if obstacles is not None else np.zeros((0, 4))
     )
     bounds = np.asarray(frame, dtype=float) if frame is not None else None
+    table = {p[0]: p for p in _POSITIONS}
+    unknown = [p for p in positions if p not in table]
+    if unknown:
+        raise ValidationError(f"unknown label positions {unknown}; choose from {list(table)}")
+    tried = [table[p] for p in positions]
     rows: list[dict[str, object]] = [_unplaced() for _ in range(count)]
     for index in order:
         x, y = anchors[index]
         width, height = sizes[index]
-        for name, ha, va, dx, dy in _POSITIONS:
+        for name, ha, va, dx, dy in tried:
             tx, ty = x + dx * offset, y + dy * offset
             box = _box(tx, ty, width, height, ha, va)
             if _clear(box + np.array([-padding, -padding, padding, padding]), taken, bounds):
