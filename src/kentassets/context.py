@@ -48,7 +48,7 @@ RANK_POPULATION: Final = (100_000, 20_000, 5_000, 1_000)
 #: Nominal population of a place known only by its rank (OS names, overrides).
 NOMINAL_POPULATION: Final = {1: 200_000, 2: 40_000, 3: 10_000, 4: 2_000, 5: 500}
 #: The least important rank labelled at a map scale, by largest scale denominator.
-_RANK_BY_SCALE: Final = ((60_000, 5), (160_000, 4), (400_000, 3), (1_200_000, 2))
+_RANK_BY_SCALE: Final = ((80_000, 5), (250_000, 4), (600_000, 3), (1_500_000, 2))
 
 _LAYER_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "land": (KIND,),
@@ -164,7 +164,7 @@ def max_rank_for_scale(scale_denominator: float) -> int:
 
     Examples
     --------
-    >>> [max_rank_for_scale(s) for s in (25_000, 100_000, 250_000, 1_000_000, 5_000_000)]
+    >>> [max_rank_for_scale(s) for s in (25_000, 150_000, 400_000, 1_000_000, 5_000_000)]
     [5, 4, 3, 2, 1]
     """
     if not np.isfinite(scale_denominator) or scale_denominator <= 0:
