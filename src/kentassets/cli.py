@@ -113,7 +113,16 @@ def _add_rendering(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--offline",
         action="store_true",
-        help="self-contained HTML maps with no network requests and no tiles",
+        help="never request map tiles: HTML maps show only the built-in base map "
+        "(towns, coast, water) and make no network requests",
+    )
+    parser.add_argument(
+        "--basemap",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="your OS GeoPackage (OS Open Zoomstack, OpenMap Local or Open Roads): roads, "
+        "rail and names on every map; overrides the manifest's basemap",
     )
 
 
@@ -275,6 +284,7 @@ def _run(args: argparse.Namespace) -> int:
             n_assets=args.assets,
             options=_options(args),
             progress=progress,
+            basemap=args.basemap,
         )
         print(report)
         return EXIT_OK
@@ -286,6 +296,7 @@ def _run(args: argparse.Namespace) -> int:
             options=_options(args),
             progress=progress,
             allow_inputs_folder=args.allow_inputs_folder,
+            basemap=args.basemap,
         )
         print(report)
         return EXIT_OK

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
@@ -25,6 +25,10 @@ from ._progress import progress as progress_bar
 from .errors import ValidationError
 from .load import LoadResult
 from .safety import generalise_sensitive, safe_filename
+
+if TYPE_CHECKING:
+    from .context import MapContext
+    from .io.manifest import Manifest
 
 logger = logging.getLogger(__name__)
 
@@ -423,6 +427,7 @@ def write_outputs(
     *,
     options: BuildOptions | None = None,
     progress: bool = True,
+    context: MapContext | None = None,
 ) -> list[Path]:
     """Write every output of ``analysis`` into ``folder`` (which must exist).
 
@@ -436,23 +441,30 @@ def write_outputs(
         Rendering options (``offline``, ``paper``); defaults when ``None``.
     progress
         Show a progress bar over the districts.
+    context
+        The map context drawn under the assets (towns, coast, water, and an OS
+        base map's roads); default: the built-in context around the districts.
 
     Returns
     -------
     list of pathlib.Path
         The files written.
     """
+    from .io.context import study_context
+
     options = options or BuildOptions()
     folder = Path(folder)
     published = _Published(analysis)
+    context = study_context(analysis.districts, context)
     files = _write_tables(published, folder)
     maps, district_files = _write_district_maps(
-        published, folder, options=options, progress=progress
+        published, folder, options=options, progress=progress, context=context
     )
     files.extend(maps)
-    files.append(_write_atlas(published, folder / "atlas.pdf", options=options))
+    files.append(_write_atlas(published, folder / "atlas.pdf", options=options,
+                              context=context))
     files.append(_write_index(published, folder / "index.html", options=options,
-                              district_files=district_files))
+                              district_files=district_files, context=context))
     return files
 
 
@@ -523,6 +535,7 @@ def _write_district_maps(
     *,
     options: BuildOptions,
     progress: bool,
+    context: MapContext,
 ) -> tuple[list[Path], dict[str, dict[str, str]]]:
     """Each district's HTML map and PDF: the files written, and their names by district."""
     from .io import outputs
@@ -539,7 +552,7 @@ def _write_district_maps(
         stem = district_file_stem(code, names[code])
         fmap = webmap.district_map(
             pub_assets, a.districts, pub_opps, district_code=code, offline=options.offline,
-            **published.common,
+            context=context, **published.common,
         )
         html_path = folder / f"{stem}.html"
         files.append(outputs.write_text_atomic(html_path, webmap.map_html(fmap)))
@@ -550,6 +563,7 @@ def _write_district_maps(
             district_code=code,
             paper=options.paper,
             params_note=_params_note(a.params),
+            context=context,
             **published.common,
         )
         pdf_path = folder / f"{stem}.pdf"
@@ -558,7 +572,8 @@ def _write_district_maps(
     return files, district_files
 
 
-def _write_atlas(published: _Published, path: Path, *, options: BuildOptions) -> Path:
+def _write_atlas(published: _Published, path: Path, *, options: BuildOptions,
+                 context: MapContext) -> Path:
     """The county atlas PDF."""
     from .render import printmap
 
@@ -574,6 +589,7 @@ def _write_atlas(published: _Published, path: Path, *, options: BuildOptions) ->
         paper=options.paper,
         params_note=_params_note(a.params),
         eps_m=float(a.params["eps_m"]),
+        context=context,
         **published.common,
     )
     return path
@@ -585,6 +601,7 @@ def _write_index(
     *,
     options: BuildOptions,
     district_files: Mapping[str, Mapping[str, str]],
+    context: MapContext,
 ) -> Path:
     """The county index page linking every district's map and PDF."""
     from .io import outputs
@@ -599,6 +616,7 @@ def _write_index(
         params=a.params,
         district_files=district_files,
         offline=options.offline,
+        context=context,
         **published.common,
     )
     return outputs.write_text_atomic(path, html)
@@ -619,6 +637,7 @@ def build(
     options: BuildOptions | None = None,
     progress: bool = True,
     allow_inputs_folder: bool = False,
+    basemap: str | PathLike[str] | None = None,
     **overrides: Any,
 ) -> BuildReport:
     """Build every output for the registers listed in a manifest.
@@ -641,6 +660,11 @@ def build(
         Show progress bars.
     allow_inputs_folder
         Allow ``out_dir`` to be the folder that holds the registers.
+    basemap
+        An OS Open Zoomstack, OpenMap Local or Open Roads GeoPackage whose roads,
+        rail and names are drawn on every map; overrides the manifest's
+        ``basemap``. Without either, the built-in context (towns, coast, water,
+        built-up areas) is drawn.
 
     Returns
     -------
@@ -699,6 +723,7 @@ def build(
             boundaries if boundaries is not None else (spec.boundaries if spec else None)
         )
         districts = load_districts(boundary_path, codes=study_area, postcodes=postcodes)
+        context = _map_context(districts, basemap, spec)
         stages.start("Loading registers")
         if load is None:
             assert spec is not None
@@ -720,12 +745,24 @@ def build(
         )
         stages.start("Writing maps, atlas and tables")
         with atomic_output_dir(out_dir, inputs=inputs, allow_inputs=allow_inputs_folder) as tmp:
-            written = write_outputs(analysis, tmp, options=base, progress=progress)
+            written = write_outputs(
+                analysis, tmp, options=base, progress=progress, context=context
+            )
             names = [p.relative_to(tmp) for p in written]
     finally:
         stages.close()
     final = Path(out_dir)
     return BuildReport(out_dir=final, files=[final / n for n in names], analysis=analysis)
+
+
+def _map_context(
+    districts: gpd.GeoDataFrame, basemap: str | PathLike[str] | None, spec: Manifest | None
+) -> MapContext:
+    """The map context of the study area, read once per build (a bad basemap fails here)."""
+    from .io.context import study_context
+
+    path = basemap if basemap is not None else (spec.basemap if spec is not None else None)
+    return study_context(districts, basemap=path)
 
 
 def demo(
@@ -735,6 +772,7 @@ def demo(
     n_assets: int = 2400,
     options: BuildOptions | None = None,
     progress: bool = True,
+    basemap: str | PathLike[str] | None = None,
     **overrides: Any,
 ) -> BuildReport:
     """Generate the synthetic sample Kent estate and build every output from it.
@@ -747,7 +785,7 @@ def demo(
         Seed of the sample estate; the same seed gives the same estate.
     n_assets
         Number of assets in the sample estate.
-    options, overrides
+    options, overrides, basemap
         As for :func:`build`.
 
     Returns
@@ -775,4 +813,6 @@ def demo(
 
     with tempfile.TemporaryDirectory(prefix="kentassets-sample-") as tmp:
         manifest = write_sample_estate(Path(tmp) / "sample-estate", seed=seed, n_assets=n_assets)
-        return build(manifest, out_dir, options=options, progress=progress, **overrides)
+        return build(
+            manifest, out_dir, options=options, progress=progress, basemap=basemap, **overrides
+        )

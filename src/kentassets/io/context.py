@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import logging
+from dataclasses import replace
 from importlib import resources
 from os import PathLike
 from pathlib import Path
@@ -26,6 +27,7 @@ from ..context import (
     clip_context,
     combine_context,
     places_frame,
+    select_places,
 )
 from ..errors import ValidationError
 from ..schema import CRS
@@ -42,15 +44,9 @@ CONTEXT_FILES: Final = (
     "README.md",
 )
 #: Attribution of each built-in layer, as the maps print it.
-GEONAMES_ATTRIBUTION: Final = "Places: GeoNames (geonames.org), CC BY 4.0"
-GSHHG_ATTRIBUTION: Final = (
-    "Coast, lakes and rivers: GSHHG 2.3.6 (Wessel & Smith, SOEST/NOAA), LGPL-3.0"
-)
-ONSPD_ATTRIBUTION: Final = (
-    "Built-up areas derived from the ONS Postcode Directory: contains OS data © Crown "
-    "copyright and database right; Royal Mail data © Royal Mail copyright and database "
-    "right; National Statistics data © Crown copyright and database right (OGL v3.0)"
-)
+GEONAMES_ATTRIBUTION: Final = "Place names: GeoNames (geonames.org, CC BY 4.0)"
+GSHHG_ATTRIBUTION: Final = "Coast, lakes and rivers: GSHHG (Wessel & Smith, LGPL-3.0)"
+ONSPD_ATTRIBUTION: Final = "Built-up areas derived from the ONS Postcode Directory (OGL v3.0)"
 _SOURCES: Final = {
     "land": GSHHG_ATTRIBUTION,
     "water": GSHHG_ATTRIBUTION,
@@ -222,6 +218,29 @@ def load_map_context(
     return combine_context(context, read_basemap(basemap, box))
 
 
+def study_context(
+    districts: gpd.GeoDataFrame,
+    context: MapContext | None = None,
+    *,
+    basemap: str | PathLike[str] | None = None,
+) -> MapContext:
+    """The context the maps of a study area draw: only places inside its districts named.
+
+    Parameters
+    ----------
+    districts
+        The project's districts (EPSG:27700): places outside them are never named.
+    context
+        A context already read (the pipeline reads it once per build); ``None``
+        reads the built-in one around ``districts``, with ``basemap`` on top.
+    basemap
+        An OS GeoPackage, used when ``context`` is ``None``.
+    """
+    if context is None:
+        context = load_map_context(tuple(districts.total_bounds), basemap=basemap)
+    return replace(context, places=select_places(context.places, districts))
+
+
 __all__ = [
     "CONTEXT_FILES",
     "GEONAMES_ATTRIBUTION",
@@ -233,4 +252,5 @@ __all__ = [
     "read_place_overrides",
     "read_places",
     "shipped_place_overrides",
+    "study_context",
 ]

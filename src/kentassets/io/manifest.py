@@ -63,6 +63,7 @@ _TOP_KEYS = (
     "study_area",
     "boundaries",
     "postcodes",
+    "basemap",
     "register",
 )
 _REGISTER_KEYS = (
@@ -133,6 +134,7 @@ class Manifest:
     boundaries: Path | None = None
     postcodes: Path | None = None
     registers: tuple[RegisterSpec, ...] = ()
+    basemap: Path | None = None  # an OS GeoPackage drawn under the assets on every map
 
     @property
     def sensitive_agencies(self) -> frozenset[str]:
@@ -206,6 +208,7 @@ def parse_manifest(path: str | PathLike[str] | Manifest) -> Manifest:
     study_area = _study_area(data.get("study_area"), problems)
     boundaries = _optional_file(data, "boundaries", base, problems, "")
     postcodes = _optional_file(data, "postcodes", base, problems, "")
+    basemap = _optional_file(data, "basemap", base, problems, "")
 
     raw_registers = data.get("register", [])
     if not isinstance(raw_registers, list) or not raw_registers:
@@ -231,6 +234,7 @@ def parse_manifest(path: str | PathLike[str] | Manifest) -> Manifest:
         boundaries=boundaries,
         postcodes=postcodes,
         registers=tuple(registers),
+        basemap=basemap,
     )
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ... import schema
+from ...io.context import study_context
 from .cover import _draw_cover, _draw_load_summary
 from .layout import _boundary_source, _new_page, _paper_mm, _rc
 from .pages import _district_figure, _PageOptions
@@ -22,6 +23,8 @@ from .write import _figures_to_pdf, _metadata, _pdf_date, _with_outline, _write_
 if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.figure import Figure
+
+    from ...context import MapContext
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +73,8 @@ def write_atlas(
     boundary_source: str | None = None,
     max_insets: int = 2,
     creation_date: datetime | None = None,
+    context: MapContext | None = None,
+    basemap: str | os.PathLike[str] | None = None,
 ) -> None:
     """Write the county atlas PDF: cover, one page per district, load summary.
 
@@ -118,6 +123,9 @@ def write_atlas(
     creation_date
         Date for the PDF metadata (the pipeline may derive it from
         ``SOURCE_DATE_EPOCH``); default ``data_date``, else 2000-01-01.
+    context, basemap
+        Map context under the assets on the cover and the district pages, as for
+        :func:`district_pdf` (read once for the whole atlas).
 
     Returns
     -------
@@ -128,6 +136,8 @@ def write_atlas(
     ------
     ValidationError
         If ``paper`` is not A3/A4.
+    BasemapError
+        If ``basemap`` is not a usable OS GeoPackage.
 
     Examples
     --------
@@ -159,9 +169,10 @@ def write_atlas(
     common = _common(assets, opportunities, sensitive_agencies)
     n_pages = len(districts) + 2
     bookmarks: list[tuple[str, int]] = [("Cover: county summary", 0)]
+    study = study_context(districts, context, basemap=basemap)
     options = _PageOptions(title=title, data_date=data_date, synthetic=synthetic,
                            params_note=params_note, attribution_year=attribution_year,
-                           boundary_source=source, max_insets=max_insets)
+                           boundary_source=source, max_insets=max_insets, context=study)
 
     def pages() -> Iterable[Figure]:
         with _rc():
@@ -170,7 +181,7 @@ def write_atlas(
                         sweep=sweep, totals=totals or {}, title=title, data_date=data_date,
                         synthetic=synthetic, params_note=params_note,
                         attribution_year=attribution_year, boundary_source=source, eps_m=eps_m,
-                        page_label=f"Page 1 of {n_pages}")
+                        page_label=f"Page 1 of {n_pages}", context=study)
         yield page.fig
         yield from _district_pages(assets, districts, common, paper=paper, options=options,
                                    bookmarks=bookmarks, n_pages=n_pages)

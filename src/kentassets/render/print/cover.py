@@ -13,7 +13,9 @@ import pandas as pd
 
 from ... import schema
 from .. import style
+from .context import context_attribution, draw_overview_context, text_boxes_mm
 from .geometry import _add_geom, _view
+from .labels import _reserved_mm
 from .layers import _bng_frame, _north_arrow, _scalebar
 from .layout import (
     _MUTED,
@@ -35,10 +37,12 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.axes import Axes
 
+    from ...context import MapContext
+
 
 def _draw_county_map(ax: Axes, districts: gpd.GeoDataFrame, counts: Mapping[str, int],
                      points: np.ndarray, box_w_mm: float, box_h_mm: float,
-                     label_pt: float = 7.5) -> None:
+                     label_pt: float = 7.5, context: MapContext | None = None) -> None:
     from matplotlib import colormaps
 
     view = _view(districts.total_bounds, box_w_mm, box_h_mm, pad=0.03)
@@ -54,13 +58,23 @@ def _draw_county_map(ax: Axes, districts: gpd.GeoDataFrame, counts: Mapping[str,
     if len(points):
         ax.scatter(points[:, 0], points[:, 1], s=5, c=style.HULL_COLOUR, edgecolors="#5A2A00",
                    linewidths=0.2, zorder=2)
+    labels = []
     for _, r in districts.iterrows():
         p = r.geometry.representative_point()
         n = counts.get(str(r[schema.DISTRICT_CODE]), 0)
         name = "\n".join(_wrap(clean_text(r.get(schema.DISTRICT_NAME, ""), max_chars=40), 13, 2))
-        ax.text(p.x, p.y, f"{name}\n{n:,}", ha="center", va="center", fontsize=label_pt,
-                zorder=5, parse_math=False, color=_TEXT, linespacing=1.15,
-                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "alpha": 0.8, "ec": "none"})
+        labels.append(ax.text(
+            p.x, p.y, f"{name}\n{n:,}", ha="center", va="center", fontsize=label_pt,
+            zorder=5, parse_math=False, color=_TEXT, linespacing=1.15,
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "alpha": 0.8, "ec": "none"}))
+    if context is not None:
+        m_per_mm = (view[1] - view[0]) / box_w_mm
+        obstacles = np.vstack([
+            text_boxes_mm(labels, view, m_per_mm, pad_mm=1.5),
+            np.reshape(np.asarray(_reserved_mm(view, box_w_mm=box_w_mm, north=True, insets=()),
+                                  dtype=float), (-1, 4)),
+        ])
+        draw_overview_context(ax, context, view, box_w_mm=box_w_mm, obstacles_mm=obstacles)
     _bng_frame(ax, view, labels=True)
     _scalebar(ax, size_pt=7.5)
     _north_arrow(ax)
@@ -140,7 +154,8 @@ def _totals_lines(totals: Mapping[str, Any], n_colocs: int, n_short: int, n_asse
 
 
 def _draw_cover_map(page: _Page, districts: gpd.GeoDataFrame, opps: pd.DataFrame, *,
-                    top: float, bottom: float, col_w: float, big: bool) -> None:
+                    top: float, bottom: float, col_w: float, big: bool,
+                    context: MapContext | None = None) -> None:
     """The county map of co-location counts by district, left of the totals column."""
     codes = _str_col(opps, schema.DISTRICT_CODE)
     counts = {str(k): int(v) for k, v in codes.dropna().value_counts().items()}
@@ -157,7 +172,7 @@ def _draw_cover_map(page: _Page, districts: gpd.GeoDataFrame, opps: pd.DataFrame
     map_h = top - map_y - 6.0
     ax = page.fig.add_axes(page.rect(map_x, map_y, map_w, map_h))
     _draw_county_map(ax, districts, counts, pts, map_w, map_h,
-                     label_pt=7.5 if big else MIN_FONT_PT)
+                     label_pt=7.5 if big else MIN_FONT_PT, context=context)
     page.text(map_x, top - 1.0, "Multi-agency co-locations by district (dots: co-locations)",
               fontsize=9.5, fontweight="bold", va="top")
 
@@ -206,16 +221,18 @@ def _draw_cover(
     boundary_source: str,
     eps_m: float | None,
     page_label: str | None,
+    context: MapContext | None = None,
 ) -> None:
     big = page.width_mm > 350
     sub = _subtitle("Co-location opportunities atlas", _date_text(data_date), params_note,
                     style.SYNTHETIC_NOTE if synthetic else None)
     top = _header(page, title or "Public estate", sub)
-    bottom = _footer(page, _attribution(attribution_year, boundary_source, synthetic),
-                     page_label=page_label)
+    attribution = _attribution(attribution_year, boundary_source, synthetic)
+    bottom = _footer(page, context_attribution(attribution, context), page_label=page_label)
     opps = _colocation_rows(opportunities)
     col_w = 150.0 if big else 105.0
-    _draw_cover_map(page, districts, opps, top=top, bottom=bottom, col_w=col_w, big=big)
+    _draw_cover_map(page, districts, opps, top=top, bottom=bottom, col_w=col_w, big=big,
+                    context=context)
     col_x = page.width_mm - MARGIN_MM - col_w
     n_short = int(_bool_col(opps, "shortlisted", False).sum())
     lines = _totals_lines(totals, len(opps), n_short, len(assets))

@@ -13,7 +13,7 @@ import logging
 import math
 from collections.abc import Collection, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
@@ -27,6 +27,9 @@ from kentassets.render.web.links import safe_relative_href
 from kentassets.render.web.page import map_html
 from kentassets.render.web.values import DOT
 from kentassets.safety import escape_html, is_missing
+
+if TYPE_CHECKING:
+    from kentassets.context import MapContext
 
 __all__ = ["index_html"]
 
@@ -335,6 +338,7 @@ def index_html(
     ledger_href: str | None = "load_ledger.csv",
     assets: gpd.GeoDataFrame | None = None,
     sensitive_agencies: Collection[str] = frozenset(),
+    context: MapContext | None = None,
 ) -> str:
     """Return the county overview page as HTML.
 
@@ -363,7 +367,7 @@ def index_html(
     synthetic
         Say "synthetic sample data".
     offline
-        Inline the map libraries and draw no tiles: no network requests.
+        Draw no tiles on the county map: no network requests.
     attribution_year
         Copyright year in the attribution.
     boundary_source
@@ -377,6 +381,8 @@ def index_html(
     sensitive_agencies
         Accepted for symmetry with :func:`~kentassets.render.webmap.district_map`;
         the index shows counts only, never an asset's name, address or position.
+    context
+        The map context of the county map (default: the built-in one).
 
     Returns
     -------
@@ -400,6 +406,7 @@ def index_html(
         attribution_year=attribution_year,
         boundary_source=source,
         district_files=district_files,
+        context=context,
     )
     header = _page_header(
         title=title,
