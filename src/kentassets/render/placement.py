@@ -94,7 +94,7 @@ def place_labels(
     priority: np.ndarray | None = None,
     obstacles: np.ndarray | None = None,
     frame: tuple[float, float, float, float] | None = None,
-    offset: float = 0.0,
+    offset: float | Sequence[float] = 0.0,
     padding: float = 0.0,
     positions: Sequence[str] = DEFAULT_POSITIONS,
 ) -> pd.DataFrame:
@@ -113,7 +113,8 @@ def place_labels(
     frame
         ``(x0, y0, x1, y1)`` every label must stay inside.
     offset
-        Gap between the point and its label.
+        Gap between the point and its label; several gaps are tried in turn (every
+        position at the first gap, then at the next), for crowded maps.
     padding
         Extra clearance around each placed label.
     positions
@@ -154,13 +155,15 @@ def place_labels(
     unknown = [p for p in positions if p not in table]
     if unknown:
         raise ValidationError(f"unknown label positions {unknown}; choose from {list(table)}")
-    tried = [table[p] for p in positions]
+    gaps = [float(offset)] if isinstance(offset, int | float) else [float(g) for g in offset]
+    tried = [(*table[p][:3], table[p][3] * g, table[p][4] * g) for g in gaps for p in positions
+             if g == gaps[0] or p != "center"]
     rows: list[dict[str, object]] = [_unplaced() for _ in range(count)]
     for index in order:
         x, y = anchors[index]
         width, height = sizes[index]
         for name, ha, va, dx, dy in tried:
-            tx, ty = x + dx * offset, y + dy * offset
+            tx, ty = x + dx, y + dy
             box = _box(tx, ty, width, height, ha, va)
             if _clear(box + np.array([-padding, -padding, padding, padding]), taken, bounds):
                 taken = np.vstack([taken, box])

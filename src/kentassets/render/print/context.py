@@ -67,6 +67,9 @@ NAME_FONT: Final = {1: (8.5, True), 2: (7.5, True), 3: (7.0, False), 4: (6.5, Fa
 LAND_Z: Final = 0.5
 CONTEXT_Z: Final = 1.3
 NAME_Z: Final = 1.95
+#: Where a name may go: on its place, else around it, nearer first.
+NAME_POSITIONS: Final = ("center", "above", "below", "right", "left", "upper right",
+                         "lower right", "upper left", "lower left")
 #: The light box behind a name, so grid lines and roads do not cross it.
 NAME_BOX: Final = {"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.55}
 #: gid of the place names, so tests and tools can find them on a page.
@@ -169,18 +172,26 @@ def context_layer(context: MapContext) -> Any:
 
 def text_boxes_mm(texts: Sequence[Text], view: Sequence[float], m_per_mm: float,
                   pad_mm: float = 0.8) -> np.ndarray:
-    """Approximate boxes (mm from the map's lower left) of centred labels."""
+    """Approximate boxes (mm from the map's lower left) of labels in data coordinates.
+
+    Texts placed in axes coordinates (the north arrow) are skipped: the reserved
+    corners cover them.
+    """
     xmin, _, ymin, _ = view
     boxes = []
     for t in texts:
+        if t.axes is None or t.get_transform() is not t.axes.transData or not t.get_text():
+            continue
         x, y = t.get_position()
         size = float(t.get_fontsize())
         bold = str(t.get_fontweight()) in ("bold", "700")
         lines = t.get_text().split("\n")
-        half_w = max(_text_width_mm(line, size, bold=bold) for line in lines) / 2 + pad_mm
-        half_h = len(lines) * size * _PT_MM * 0.6 + pad_mm
-        cx, cy = (x - xmin) / m_per_mm, (y - ymin) / m_per_mm
-        boxes.append((cx - half_w, cy - half_h, cx + half_w, cy + half_h))
+        w = max(_text_width_mm(line, size, bold=bold) for line in lines) + 2 * pad_mm
+        h = len(lines) * size * _PT_MM * 1.2 + 2 * pad_mm
+        ha, va = t.get_horizontalalignment(), t.get_verticalalignment()
+        x0 = (x - xmin) / m_per_mm - {"left": 0.0, "right": w}.get(ha, w / 2)
+        y0 = (y - ymin) / m_per_mm - {"bottom": 0.0, "top": h}.get(va, h / 2)
+        boxes.append((x0, y0, x0 + w, y0 + h))
     return np.asarray(boxes, dtype=float).reshape(-1, 4)
 
 
@@ -234,8 +245,8 @@ def draw_place_names(
                                (places.geometry.y.to_numpy() - ymin) / m_per_mm])
     box_h_mm = (ymax - ymin) / m_per_mm
     placed = place_labels(anchors, sizes, obstacles=obstacles_mm,
-                          frame=(0.8, 0.8, box_w_mm - 0.8, box_h_mm - 0.8), offset=1.0,
-                          positions=("center", "above", "below", "right", "left"))
+                          frame=(0.8, 0.8, box_w_mm - 0.8, box_h_mm - 0.8),
+                          offset=(1.0, 3.5, 7.0), positions=NAME_POSITIONS)
     texts: list[Text] = []
     for i in np.flatnonzero(placed["placed"].to_numpy()):
         row = placed.iloc[i]

@@ -250,7 +250,8 @@ def _draw_map(
     if context is not None:
         reserved = _reserved_mm(canvas.view, box_w_mm=box_w_mm, north=map_style.north,
                                 insets=insets)
-        obstacles = np.vstack([text_boxes_mm(texts, canvas.view, (xmax - xmin) / box_w_mm),
+        # every label already on the map: co-location ids, neighbour names, inset letters
+        obstacles = np.vstack([text_boxes_mm(ax.texts, canvas.view, (xmax - xmin) / box_w_mm),
                                np.reshape(np.asarray(reserved, dtype=float), (-1, 4))])
         draw_place_names(ax, context, canvas.view, box_w_mm=box_w_mm, obstacles_mm=obstacles,
                          scale=map_style.name_scale)
