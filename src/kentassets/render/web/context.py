@@ -81,6 +81,7 @@ def context_payload(
     districts: gpd.GeoDataFrame | None = None,
     tolerance_m: float = 25.0,
     max_rank: int = 5,
+    min_builtup_m2: float = 0.0,
 ) -> dict[str, Any]:
     """The context of one map as JSON-ready data.
 
@@ -97,6 +98,8 @@ def context_payload(
         Simplification of lines and polygons, metres.
     max_rank
         Least important place rank included.
+    min_builtup_m2
+        Leave out built-up areas smaller than this (for overview maps).
 
     Returns
     -------
@@ -106,6 +109,7 @@ def context_payload(
         rows, most important first), ``style`` and ``attribution`` (text).
     """
     view = simplify_context(clip_context(context, bounds_m), tolerance_m)
+    builtup = view.builtup[view.builtup.geometry.area >= min_builtup_m2]
     water = view.water
     rivers = water[water[KIND] == "river"] if len(water) else water
     areas = water[water[KIND] != "river"] if len(water) else water
@@ -117,7 +121,7 @@ def context_payload(
     points = gpd.GeoSeries(places.geometry.to_numpy(), crs=CRS).to_crs(CRS_WGS84)
     return {
         "sea": _geometry(_sea(view.land, bounds_m)),
-        "builtup": _geometry(view.builtup.geometry.to_numpy()),
+        "builtup": _geometry(builtup.geometry.to_numpy()),
         "water": _geometry(areas.geometry.to_numpy()),
         "rivers": _geometry(rivers.geometry.to_numpy()),
         "rail": _geometry(view.rail.geometry.to_numpy()),

@@ -294,6 +294,7 @@ def county_map(
             _padded(tuple(districts.total_bounds), 10_000.0),
             tolerance_m=100.0,
             max_rank=3,
+            min_builtup_m2=1_000_000.0,
         ),
     }
     return map_page(
