@@ -35,9 +35,6 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.text import Text
 
-    from .layers import _MapCanvas
-    from .prepare import _DistrictData
-
 __all__ = [
     "context_attribution",
     "context_layer",
@@ -162,9 +159,13 @@ def _view_box(view: Sequence[float]) -> tuple[float, float, float, float]:
 
 
 def context_layer(context: MapContext) -> Any:
-    """A map layer (for ``_draw_map``'s ``context_layers``) drawing ``context``."""
+    """A map layer (for ``_draw_map``'s ``context_layers``) drawing ``context``.
 
-    def draw(canvas: _MapCanvas, data: _DistrictData) -> None:
+    The layer takes ``(canvas, data)`` like the others; only the canvas's axes and
+    view are used (typed loosely so this module need not import ``.layers``).
+    """
+
+    def draw(canvas: Any, data: Any) -> None:
         _draw_context(canvas.ax, clip_context(context, _view_box(canvas.view)))
 
     return draw
