@@ -39,6 +39,7 @@ _EXPORTS: dict[str, str] = {
     "CoordinateSystemError": "errors",
     "BoundaryDataError": "errors",
     "OutputError": "errors",
+    "BasemapError": "errors",
     # load
     "LoadResult": "load",
     "read_register": "load",
@@ -65,6 +66,10 @@ _EXPORTS: dict[str, str] = {
     "benchmark_agencies": "opportunities",
     "surplus_assets": "opportunities",
     "county_totals": "opportunities",
+    # map context (towns, coast, water; an OS base map)
+    "MapContext": "context",
+    "load_map_context": "io.context",
+    "read_basemap": "io.basemap",
     # rendering
     "district_map": "render.webmap",
     "county_map": "render.webmap",
@@ -109,8 +114,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         plot_sweep,
         sweep_eps,
     )
+    from .context import MapContext
     from .districts import assign_districts, derive_districts, load_districts
     from .errors import (
+        BasemapError,
         BoundaryDataError,
         CoordinateSystemError,
         KentAssetsError,
@@ -119,7 +126,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         RegisterFormatError,
         ValidationError,
     )
+    from .io.basemap import read_basemap
     from .io.boundaries import download_boundaries
+    from .io.context import load_map_context
     from .io.manifest import parse_manifest
     from .io.postcodes import PostcodeDirectory
     from .load import LoadResult, assign_sites, combine_results, read_manifest, read_register
