@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from ...context import (
@@ -203,6 +204,7 @@ def draw_place_names(
     *,
     box_w_mm: float,
     obstacles_mm: np.ndarray,
+    symbols_mm: np.ndarray | None = None,
     scale: float = 1.0,
     max_rank: int | None = None,
 ) -> list[Text]:
@@ -221,6 +223,9 @@ def draw_place_names(
     obstacles_mm
         ``(n, 4)`` boxes (mm from the axes' lower left) no name may cover: the
         co-location labels, scale bar, north arrow, inset letters.
+    symbols_mm
+        ``(n, 2)`` asset symbols (mm): names keep clear of them where they can,
+        and sit under them (the symbols are drawn on top) where they cannot.
     scale
         Multiplies the font sizes.
     max_rank
@@ -245,9 +250,8 @@ def draw_place_names(
     anchors = np.column_stack([(places.geometry.x.to_numpy() - xmin) / m_per_mm,
                                (places.geometry.y.to_numpy() - ymin) / m_per_mm])
     box_h_mm = (ymax - ymin) / m_per_mm
-    placed = place_labels(anchors, sizes, obstacles=obstacles_mm,
-                          frame=(0.8, 0.8, box_w_mm - 0.8, box_h_mm - 0.8),
-                          offset=(1.0, 3.5, 7.0), positions=NAME_POSITIONS)
+    placed = _place_names(anchors, sizes, obstacles_mm, symbols_mm,
+                          (0.8, 0.8, box_w_mm - 0.8, box_h_mm - 0.8))
     texts: list[Text] = []
     for i in np.flatnonzero(placed["placed"].to_numpy()):
         row = placed.iloc[i]
@@ -261,6 +265,30 @@ def draw_place_names(
         text.set_gid(NAME_GID)
         texts.append(text)
     return texts
+
+
+def _place_names(anchors: np.ndarray, sizes: np.ndarray, obstacles: np.ndarray,
+                 symbols: np.ndarray | None, frame: tuple[float, float, float, float],
+                 ) -> pd.DataFrame:
+    """Names clear of the labels and, first, of the asset symbols too.
+
+    A name that finds no place clear of the symbols then tries again among them
+    (keeping clear of the labels and the names already placed).
+    """
+    hard = np.reshape(np.asarray(obstacles, dtype=float), (-1, 4))
+    soft = (np.column_stack([symbols - 0.9, symbols + 0.9]) if symbols is not None
+            and len(symbols) else np.zeros((0, 4)))
+    first = place_labels(anchors, sizes, obstacles=np.vstack([hard, soft]), frame=frame,
+                         offset=(1.0, 3.5, 7.0), positions=NAME_POSITIONS)
+    missing = ~first["placed"].to_numpy()
+    if not missing.any() or not len(soft):
+        return first
+    taken = first.loc[~missing, ["x0", "y0", "x1", "y1"]].to_numpy(dtype=float)
+    second = place_labels(anchors[missing], sizes[missing], obstacles=np.vstack([hard, taken]),
+                          frame=frame, offset=(1.0, 3.5, 7.0), positions=NAME_POSITIONS)
+    second.index = first.index[missing]
+    first.loc[missing] = second
+    return first
 
 
 def draw_overview_context(ax: Axes, context: MapContext, view: Sequence[float], *,

@@ -14,7 +14,7 @@ import pandas as pd
 from .. import style
 from .context import context_layer, draw_place_names, text_boxes_mm
 from .geometry import _add_geom, _clip, _geom_path, _intersects, _view_box
-from .labels import _draw_labels, _reserved_mm
+from .labels import _draw_labels, _in_view_mm, _reserved_mm
 from .layout import _MUTED, MIN_FONT_PT
 from .prepare import _DistrictData
 from .text import _text_width_mm
@@ -253,6 +253,7 @@ def _draw_map(
         # every label already on the map: co-location ids, neighbour names, inset letters
         obstacles = np.vstack([text_boxes_mm(ax.texts, canvas.view, (xmax - xmin) / box_w_mm),
                                np.reshape(np.asarray(reserved, dtype=float), (-1, 4))])
+        symbols = _in_view_mm(data.points, "x", "y", canvas.view, (xmax - xmin) / box_w_mm)
         draw_place_names(ax, context, canvas.view, box_w_mm=box_w_mm, obstacles_mm=obstacles,
-                         scale=map_style.name_scale)
+                         symbols_mm=symbols, scale=map_style.name_scale)
     return texts
