@@ -183,3 +183,17 @@ def test_cli_refuses_a_bad_basemap_in_one_line(
     assert code == EXIT_ERROR
     assert "layers found: parcels" in err and len(err.splitlines()) == 1
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.shared
+def test_basemap_roads_reach_the_html_map(estate: dict[str, Any], zoomstack: Path) -> None:
+    m = webmap.district_map(estate["assets"], estate["districts"], estate["opportunities"],
+                            district_code=SWALE, offline=True, basemap=zoomstack)
+    html = webmap.map_html(m)
+    payload = json.loads(re.search(r'id="kentassets-data-[^"]+">(.*?)</script>', html,
+                                   re.S).group(1))
+    context = payload["context"]
+    assert set(context["roads"]) == {"motorway", "a_road", "b_road"}
+    assert context["rail"]["type"] == "MultiLineString"
+    assert {row[2] for row in context["places"]} == {"Faversham", "Testbury Magna"}
+    assert "OS Open Zoomstack" in context["attribution"]
