@@ -69,6 +69,7 @@ __all__ = [
     "IdCarry",
     "carry_ids",
     "first_register",
+    "id_sort_key",
     "link_colocations",
     "relabel",
 ]
@@ -102,7 +103,8 @@ def _split_id(value: str) -> tuple[str, int]:
     return match["prefix"], int(match["number"])
 
 
-def _id_sort_key(value: str) -> tuple[str, int, str]:
+def id_sort_key(value: str) -> tuple[str, int, str]:
+    """Sort key of a co-location id: prefix, then number (``MAI-9`` before ``MAI-10``)."""
     prefix, number = _split_id(value)
     return prefix, number, value
 
@@ -144,7 +146,7 @@ def _sorted_register(frame: pd.DataFrame) -> pd.DataFrame:
     for col in (schema.COLOCATION_ID, schema.DISTRICT_CODE, "status", "merged_into",
                 "split_from"):
         out[col] = out[col].astype("string")
-    keys = out[schema.COLOCATION_ID].astype(str).map(_id_sort_key)
+    keys = out[schema.COLOCATION_ID].astype(str).map(id_sort_key)
     order = sorted(range(len(out)), key=lambda i: keys.iloc[i])
     return out.iloc[order].reset_index(drop=True)
 
@@ -277,7 +279,7 @@ def _register_from_assets(assets: pd.DataFrame) -> pd.DataFrame:
     code = members.groupby("cid")["code"].agg(
         lambda s: s.value_counts().sort_index().idxmax() if s.notna().any() else pd.NA
     )
-    ids = sorted(code.index, key=_id_sort_key)
+    ids = sorted(code.index, key=id_sort_key)
     return first_register(pd.Series(ids, dtype=object), code.reindex(ids).reset_index(drop=True))
 
 
@@ -359,7 +361,7 @@ def _number(ids: pd.Series, links: pd.DataFrame, register: pd.DataFrame) -> dict
     for value in register[schema.COLOCATION_ID].astype(str):
         prefix, number = _split_id(value)
         highest[prefix] = max(highest.get(prefix, 0), number)
-    for fresh in sorted((i for i in ids if i not in mapping), key=_id_sort_key):
+    for fresh in sorted((i for i in ids if i not in mapping), key=id_sort_key):
         prefix, _ = _split_id(fresh)
         highest[prefix] = highest.get(prefix, 0) + 1
         mapping[fresh] = f"{prefix}-{highest[prefix]:02d}"
@@ -437,7 +439,7 @@ def relabel(result: ColocationResult, mapping: dict[str, str]) -> ColocationResu
     is_col = clusters[schema.IS_COLOCATION].to_numpy(dtype=bool)
     new_ids = [mapping.get(i, i) if c else i for i, c in zip(ids, is_col, strict=True)]
     clusters[schema.COLOCATION_ID] = pd.array(new_ids, dtype="string")
-    keys = [(0 if c else 1, *_id_sort_key(i)) for i, c in zip(new_ids, is_col, strict=True)]
+    keys = [(0 if c else 1, *id_sort_key(i)) for i, c in zip(new_ids, is_col, strict=True)]
     order = sorted(range(len(clusters)), key=lambda k: keys[k])
     old_labels = clusters[schema.CLUSTER_LABEL].to_numpy(dtype=np.int64)
     position = np.empty(len(clusters), dtype=np.int64)
