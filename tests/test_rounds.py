@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import geopandas as gpd
-import pandas as pd
 import pytest
 from shapely.geometry import Point
 
@@ -95,7 +94,7 @@ def test_grew_by_one_keeps_id() -> None:
 
 def test_lost_one_keeps_id() -> None:
     middle3 = [*BASE, ("N2", "NHS", 575_020, 158_030)]
-    carry, assets = round_two(middle3, BASE)
+    _carry, assets = round_two(middle3, BASE)
     assert ids_of(assets)["P2"] == "MAI-02"
 
 
@@ -103,7 +102,7 @@ def test_moved_by_regeocoding_and_renamed_id_keeps_id() -> None:
     # The council's asset moved 20 m (a re-geocoded postcode) and its id became
     # C2/BLDG: matched through its reference, the co-location keeps its id.
     moved = [r if r[0] != "C2" else ("C2/BLDG", "Council", 575_070, 158_010) for r in BASE]
-    carry, assets = round_two(BASE, moved)
+    _carry, assets = round_two(BASE, moved)
     assert ids_of(assets)["C2/BLDG"] == "MAI-02"
 
 

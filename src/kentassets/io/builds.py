@@ -23,7 +23,7 @@ from .. import schema
 from ..errors import BuildFolderError
 from .outputs import MARKER, write_csv
 
-__all__ = ["BuildData", "REGISTER_FILE", "read_build", "read_register", "write_register"]
+__all__ = ["REGISTER_FILE", "BuildData", "read_build", "read_register", "write_register"]
 
 #: File name of the id register in an output folder.
 REGISTER_FILE = "colocation_ids.csv"

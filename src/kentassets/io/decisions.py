@@ -18,7 +18,7 @@ from ..decisions import STATUSES, Decisions, check_decisions
 from ..errors import DecisionsError
 from .outputs import write_bytes_atomic, write_csv
 
-__all__ = ["read_decisions", "read_decision_rows", "write_decisions_template"]
+__all__ = ["read_decision_rows", "read_decisions", "write_decisions_template"]
 
 _EXCEL = (".xlsx", ".xlsm")
 _TEXT = (".csv", ".txt")
