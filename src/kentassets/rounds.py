@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import geopandas as gpd
 import numpy as np
@@ -61,6 +61,9 @@ from . import schema
 from .colocation import ColocationResult
 from .errors import ValidationError
 
+if TYPE_CHECKING:
+    from .io.builds import BuildData
+
 __all__ = [
     "ACTIVE",
     "LINK_COLUMNS",
@@ -68,6 +71,7 @@ __all__ = [
     "RETIRED",
     "IdCarry",
     "carry_ids",
+    "carry_round",
     "first_register",
     "id_sort_key",
     "link_colocations",
@@ -195,9 +199,9 @@ def link_colocations(
     if not 0.0 < float(min_jaccard) <= 1.0:
         raise ValidationError(f"min_jaccard must be above 0 and at most 1, got {min_jaccard}.")
     # New assets are keyed by the previous round's index label they match, if any.
-    to_old = pd.Series(matches["old"].to_numpy(), index=matches["new"].to_numpy())
+    to_old = dict(zip(matches["new"].tolist(), matches["old"].tolist(), strict=True))
     new_key = pd.Series(
-        [("old", to_old[i]) if i in to_old.index else ("new", i) for i in new_assets.index],
+        [("old", to_old[i]) if i in to_old else ("new", i) for i in new_assets.index.tolist()],
         index=new_assets.index, dtype=object,
     )
     old_key = pd.Series([("old", i) for i in old_assets.index], index=old_assets.index,
@@ -413,6 +417,46 @@ def _split_parent(fresh: str, links: pd.DataFrame, mapping: dict[str, str]) -> o
     kept = set(mapping.values())
     parents = [old for old in mine["old_id"] if old in kept]
     return parents[0] if parents else pd.NA
+
+
+def carry_round(
+    result: ColocationResult,
+    assets: pd.DataFrame,
+    previous: BuildData | None = None,
+    *,
+    min_jaccard: float = MIN_JACCARD,
+) -> tuple[ColocationResult, IdCarry]:
+    """Give this round's co-locations the ids of the previous round's: one call.
+
+    :func:`carry_ids` then :func:`relabel`. Without ``previous`` the ids stay as
+    numbered and the register starts at round 1.
+
+    Parameters
+    ----------
+    result
+        This round's :func:`kentassets.find_colocations` result.
+    assets
+        This round's assets (the index of ``result.labels``).
+    previous
+        The previous round's build (:func:`kentassets.io.builds.read_build`), or ``None``.
+    min_jaccard
+        See :func:`link_colocations`.
+
+    Returns
+    -------
+    tuple
+        The relabelled :class:`~kentassets.colocation.ColocationResult` and the
+        :class:`IdCarry` (register, links, round number).
+    """
+    labelled = result.label_assets(assets)
+    carry = carry_ids(
+        result.colocations,
+        labelled,
+        previous_assets=None if previous is None else previous.assets,
+        previous_register=None if previous is None else previous.register,
+        min_jaccard=min_jaccard,
+    )
+    return relabel(result, carry.mapping), carry
 
 
 def relabel(result: ColocationResult, mapping: dict[str, str]) -> ColocationResult:
