@@ -59,6 +59,7 @@ __all__ = [
     "Decisions",
     "apply_decisions",
     "check_decisions",
+    "decisions_from_opportunities",
     "decisions_template",
     "parse_date",
     "progress",
@@ -85,6 +86,7 @@ DECISION_STATUS: Final = "decision_status"
 DECISION_LEAD: Final = "decision_lead_agency"
 DECISION_DATE: Final = "decision_decided_on"
 DECISION_NOTE: Final = "decision_note"
+DECISION_SAVING: Final = "decision_saving_realised_gbp"
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y",
                  "%Y/%m/%d")
@@ -345,10 +347,11 @@ def apply_decisions(opportunities: pd.DataFrame, decisions: Decisions | None) ->
     """Carry the decisions into the scored opportunities and re-draw the shortlist.
 
     Adds :data:`DECISION_STATUS` (``proposed`` where no decision),
-    ``decision_lead_agency``, ``decision_decided_on`` and ``decision_note``
-    to the co-locations. ``rejected`` co-locations leave the shortlist and the
-    district's list is drawn again without them, so the next best takes the
-    slot; :data:`KEEP_ON_SHORTLIST` statuses are shortlisted whatever their
+    ``decision_lead_agency``, ``decision_decided_on``, ``decision_note`` and
+    ``decision_saving_realised_gbp`` to the co-locations. ``rejected``
+    co-locations leave the shortlist and the district's list is drawn again
+    without them, so the next best takes the slot; :data:`KEEP_ON_SHORTLIST`
+    statuses are shortlisted whatever their
     score.
 
     Parameters
@@ -377,6 +380,7 @@ def apply_decisions(opportunities: pd.DataFrame, decisions: Decisions | None) ->
     out[DECISION_DATE] = ids.map(by_id["decided_on"]).map(
         lambda d: d.isoformat() if isinstance(d, dt.date) else pd.NA).astype("string")
     out[DECISION_NOTE] = ids.map(by_id["note"]).astype("string")
+    out[DECISION_SAVING] = ids.map(by_id["saving_realised_gbp"]).astype("float64")
     if len(out) == 0 or table.empty:
         return out
     rejected = out[DECISION_STATUS].eq("rejected").fillna(False).to_numpy(dtype=bool)
@@ -465,6 +469,37 @@ def progress(
             "estimated_gbp": round(estimated, 2),
         }
     return out
+
+
+def decisions_from_opportunities(opportunities: pd.DataFrame) -> Decisions | None:
+    """The decisions a build carried (its ``decision_*`` columns), or ``None``.
+
+    Used to pre-fill the next round's template from an output folder.
+    """
+    if DECISION_STATUS not in opportunities.columns:
+        return None
+    opps = opportunities[opportunities[DECISION_STATUS].notna()]
+    table = pd.DataFrame({
+        schema.COLOCATION_ID: opps[schema.COLOCATION_ID].astype(str).to_numpy(),
+        "status": opps[DECISION_STATUS].astype(str).to_numpy(),
+        "lead_agency": opps.get(DECISION_LEAD, pd.Series(pd.NA, index=opps.index)).map(
+            _text).to_numpy(),
+        "decided_on": opps.get(DECISION_DATE, pd.Series(pd.NA, index=opps.index)).map(
+            _safe_date).to_numpy(),
+        "saving_realised_gbp": pd.to_numeric(
+            opps.get(DECISION_SAVING, pd.Series(pd.NA, index=opps.index)), errors="coerce"
+        ).to_numpy(dtype=float),
+        "note": opps.get(DECISION_NOTE, pd.Series(pd.NA, index=opps.index)).map(
+            _text).to_numpy(),
+    })
+    return Decisions(table)
+
+
+def _safe_date(value: Any) -> dt.date | None:
+    try:
+        return parse_date(value)
+    except ValueError:
+        return None
 
 
 def decisions_template(opportunities: pd.DataFrame, decisions: Decisions | None = None
