@@ -195,3 +195,19 @@ def test_real_register_vintages(shared_data: Path, tmp_path: Path) -> None:
     assert "check: same id but another UPRN" in table.loc["09/00141/Land", "detail"]
     # Uses were re-classified (2 values in 2021, 25 in 2023), so not compared.
     assert report.not_compared["field"].tolist() == ["use"]
+
+
+def test_changes_never_replace_files_kentassets_did_not_write(tmp_path: Path) -> None:
+    from kentassets.errors import OutputError
+
+    report = compare(build(OLD), build(NEW))
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "changes.csv").write_text("my own notes")
+    with pytest.raises(OutputError, match="kentassets did not write"):
+        write_changes(report, mine)
+    assert (mine / "changes.csv").read_text() == "my own notes"
+    out = tmp_path / "diff"
+    write_changes(report, out)
+    write_changes(report, out)  # its own files: replaced
+    assert (out / ".kentassets-output").is_file()

@@ -72,18 +72,40 @@ def write_changes(report: ChangeReport, folder: str | os.PathLike[str]) -> list[
     """Write ``changes.csv`` and ``changes.html`` into ``folder`` (atomically each).
 
     The CSV is guarded against formula injection; the page is self-contained
-    and escaped.
+    and escaped. A new or empty folder is marked as a kentassets output; in a
+    folder of someone else's files, ``changes.csv`` and ``changes.html`` are
+    written only if they are not there already.
 
     Returns
     -------
     list of pathlib.Path
         The two files written.
+
+    Raises
+    ------
+    OutputError
+        When ``folder`` is a file, or holds a ``changes.csv`` or
+        ``changes.html`` that kentassets did not write.
     """
-    from .io.outputs import write_csv, write_text_atomic
+    from .errors import OutputError
+    from .io.outputs import MARKER, write_csv, write_text_atomic
     from .render.changes import changes_html
 
     base = Path(folder)
+    if base.exists() and not base.is_dir():
+        raise OutputError(f"{folder}: is a file, not a folder. Choose a folder for the changes.")
+    fresh = not base.exists() or not any(base.iterdir())
+    ours = fresh or (base / MARKER).is_file()
+    clash = [n for n in (CHANGES_CSV, CHANGES_HTML) if (base / n).exists()]
+    if clash and not ours:
+        raise OutputError(
+            f"{folder}: already holds {' and '.join(clash)}, which kentassets did not write. "
+            "Choose another folder for the changes; kentassets never replaces files it did "
+            "not write."
+        )
     base.mkdir(parents=True, exist_ok=True)
+    if fresh:
+        write_text_atomic(base / MARKER, "This folder was written by kentassets.\n")
     return [
         write_csv(report.table, base / CHANGES_CSV),
         write_text_atomic(base / CHANGES_HTML, changes_html(report)),
