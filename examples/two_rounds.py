@@ -69,13 +69,13 @@ def assets_to_drop(assets: gpd.GeoDataFrame) -> list[str]:
 
 
 def corrected_postcode(assets: gpd.GeoDataFrame) -> tuple[str, str]:
-    """An NHS asset in a co-location and a corrected postcode 30 to 200 m away."""
+    """An NHS asset in a co-location and a corrected postcode 60 to 200 m away."""
     members = colocated(assets)
     nhs = members[members["agency"] == NHS_AGENCY]
     by_postcode = assets[assets["location_method"] == "postcode"].drop_duplicates("postcode")
     for _, row in nhs.sort_values("asset_id").iterrows():
         far = by_postcode.geometry.distance(row.geometry)
-        near = by_postcode[(far > 30) & (far < 200) & (by_postcode["postcode"] != row["postcode"])]
+        near = by_postcode[(far > 60) & (far < 200) & (by_postcode["postcode"] != row["postcode"])]
         if len(near):
             return str(row["asset_id"]), str(near["postcode"].iloc[0])
     raise SystemExit("no postcode to correct in this sample estate")
@@ -139,7 +139,8 @@ def next_round(registers: Path, round_1: Path, out: Path) -> Path:
 
 
 def workshop(round_1: Path, path: Path) -> pd.DataFrame:
-    """Fill in the decisions template as a workshop might."""
+    """Fill in the decisions template as a workshop might; one decision is on the
+    co-location that ends in round 2, so that it comes back for review."""
     ka.write_decisions_template(round_1, path)
     decisions = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     opps = pd.read_csv(round_1 / "opportunities.csv", encoding="utf-8-sig")
@@ -151,6 +152,9 @@ def workshop(round_1: Path, path: Path) -> pd.DataFrame:
         ranked[2]: ("rejected", "", ""),
         low.iloc[-1]: ("pursue", "Medway Council", ""),
     }
+    assets = gpd.read_file(round_1 / "assets.gpkg")
+    ending = assets.loc[assets["asset_id"] == assets_to_drop(assets)[0], "colocation_id"]
+    choices.setdefault(str(ending.iloc[0]), ("on_hold", "Kent County Council", ""))
     for cid, (status, lead, saving) in choices.items():
         row = decisions["colocation_id"] == cid
         decisions.loc[row, ["status", "lead_agency", "decided_on", "saving_realised_gbp"]] = [
