@@ -56,6 +56,7 @@ __all__ = [
     "DECISION_COLUMNS",
     "KEEP_ON_SHORTLIST",
     "STATUSES",
+    "DecisionRows",
     "Decisions",
     "apply_decisions",
     "check_decisions",
@@ -142,6 +143,25 @@ def _money(value: Any) -> float | None:
     if not math.isfinite(number) or number < 0:
         raise ValueError(value)
     return number
+
+
+@dataclass(frozen=True)
+class DecisionRows:
+    """A decisions file's rows as read, before they are checked.
+
+    Parameters
+    ----------
+    rows
+        The rows with the file's column names (text, or Excel values).
+    source
+        The file, as the user named it (for the messages).
+    sheet
+        The worksheet read, for Excel files.
+    """
+
+    rows: pd.DataFrame
+    source: str
+    sheet: str | None = None
 
 
 @dataclass

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..decisions import STATUSES, Decisions, check_decisions
+from ..decisions import STATUSES, DecisionRows, Decisions, check_decisions
 from ..errors import DecisionsError
 from .outputs import write_bytes_atomic, write_csv
 
@@ -24,8 +24,8 @@ _EXCEL = (".xlsx", ".xlsm")
 _TEXT = (".csv", ".txt")
 
 
-def read_decision_rows(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, str | None]:
-    """The rows of a decisions file as text (CSV) or Excel values, and the sheet read.
+def read_decision_rows(path: str | os.PathLike[str]) -> DecisionRows:
+    """The rows of a decisions file as text (CSV) or Excel values, unchecked.
 
     Raises
     ------
@@ -50,7 +50,7 @@ def read_decision_rows(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, str 
             import openpyxl
 
             sheet = openpyxl.load_workbook(file, read_only=True).sheetnames[0]
-            return book, sheet
+            return DecisionRows(book, str(path), sheet)
         raw = file.read_bytes()
         try:
             text = raw.decode("utf-8-sig")
@@ -58,7 +58,7 @@ def read_decision_rows(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, str 
             text = raw.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
                             skip_blank_lines=False)
-        return frame.replace("", pd.NA), None
+        return DecisionRows(frame.replace("", pd.NA), str(path))
     except (ValueError, OSError, KeyError, pd.errors.ParserError) as exc:
         raise DecisionsError(
             f"{path}: cannot read the decisions file ({exc}). Open it in Excel and save it "
@@ -91,9 +91,9 @@ def read_decisions(
     DecisionsError
         As :func:`read_decision_rows` and :func:`~kentassets.decisions.check_decisions`.
     """
-    rows, sheet = read_decision_rows(path)
-    return check_decisions(rows, current_ids=current_ids, register=register, source=str(path),
-                           sheet=sheet, lenient=lenient)
+    read = read_decision_rows(path)
+    return check_decisions(read.rows, current_ids=current_ids, register=register,
+                           source=read.source, sheet=read.sheet, lenient=lenient)
 
 
 def write_decisions_template(

@@ -63,6 +63,8 @@ _TOP_KEYS = (
     "study_area",
     "boundaries",
     "postcodes",
+    "previous",
+    "decisions",
     "register",
 )
 _REGISTER_KEYS = (
@@ -133,6 +135,10 @@ class Manifest:
     boundaries: Path | None = None
     postcodes: Path | None = None
     registers: tuple[RegisterSpec, ...] = ()
+    #: The previous round's output folder (need not exist yet: a first round).
+    previous: Path | None = None
+    #: The workshop decisions file (.csv or .xlsx).
+    decisions: Path | None = None
 
     @property
     def sensitive_agencies(self) -> frozenset[str]:
@@ -206,6 +212,8 @@ def parse_manifest(path: str | PathLike[str] | Manifest) -> Manifest:
     study_area = _study_area(data.get("study_area"), problems)
     boundaries = _optional_file(data, "boundaries", base, problems, "")
     postcodes = _optional_file(data, "postcodes", base, problems, "")
+    decisions = _optional_file(data, "decisions", base, problems, "")
+    previous = _optional_folder(data, "previous", base, problems)
 
     raw_registers = data.get("register", [])
     if not isinstance(raw_registers, list) or not raw_registers:
@@ -231,6 +239,8 @@ def parse_manifest(path: str | PathLike[str] | Manifest) -> Manifest:
         boundaries=boundaries,
         postcodes=postcodes,
         registers=tuple(registers),
+        previous=previous,
+        decisions=decisions,
     )
 
 
@@ -303,6 +313,19 @@ def _optional_file(
         )
         return None
     return resolved
+
+
+def _optional_folder(
+    table: Mapping[str, Any], key: str, base: Path, problems: list[str]
+) -> Path | None:
+    """A folder path relative to the manifest; it need not exist yet."""
+    value = table.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        problems.append(f"{key} must be a folder path (text), not {value!r}")
+        return None
+    return (base / value).resolve()
 
 
 def _register(
