@@ -996,7 +996,6 @@ def county_totals(
     *,
     savings_target_gbp: float = 10_000_000.0,
     target_years: int = 4,
-    decisions: Any = None,
 ) -> dict[str, Any]:
     """County figures for the index page and the atlas cover.
 
@@ -1012,9 +1011,6 @@ def county_totals(
         The partnership's target over ``target_years``, pounds.
     target_years
         Length of the target period, years.
-    decisions
-        Workshop decisions (:class:`kentassets.decisions.Decisions`), for the
-        realised savings of the progress figures.
 
     Returns
     -------
@@ -1023,9 +1019,7 @@ def county_totals(
         ``annual_saving_gbp``, ``annual_saving_short_gbp`` (short horizon only),
         ``saving_over_target_period_gbp``, ``savings_target_gbp``, ``target_years``,
         ``share_of_target`` (0-1, may exceed 1), ``n_short``, ``n_medium``, ``n_long``
-        (shortlisted opportunities per horizon); and ``progress`` toward the
-        target (:func:`kentassets.decisions.progress`: realised, committed,
-        pipeline) when decisions are given or were applied to ``opportunities``.
+        (shortlisted opportunities per horizon).
 
     Raises
     ------
@@ -1070,7 +1064,7 @@ def county_totals(
         if len(chosen)
         else pd.Series(0, index=list(HORIZONS))
     )
-    totals: dict[str, Any] = {
+    return {
         "n_colocations": int(is_col.sum()),
         "n_shortlisted": len(chosen),
         "n_districts": int(chosen[schema.DISTRICT_CODE].nunique()) if len(chosen) else 0,
@@ -1082,11 +1076,4 @@ def county_totals(
         "share_of_target": period / savings_target_gbp,
         **{f"n_{k}": int(v) for k, v in horizons.items()},
     }
-    if decisions is not None or "decision_status" in opportunities.columns:
-        from .decisions import progress
-
-        totals["progress"] = progress(opportunities, decisions,
-                                      savings_target_gbp=savings_target_gbp,
-                                      target_years=target_years)
-    return totals
 

@@ -354,6 +354,7 @@ def analyse(
     False
     """
     from .colocation import find_colocations, sweep_eps
+    from .decisions import progress
     from .opportunities import (
         benchmark_agencies,
         county_totals,
@@ -395,8 +396,10 @@ def analyse(
         opportunities,
         savings_target_gbp=options.savings_target_gbp,
         target_years=options.target_years,
-        decisions=decided,
     )
+    totals["progress"] = progress(opportunities, decided,
+                                  savings_target_gbp=options.savings_target_gbp,
+                                  target_years=options.target_years)
     analysis = Analysis(
         assets=assets,
         ledger=load.ledger,
@@ -638,6 +641,7 @@ def _write_atlas(published: _Published, path: Path, *, options: BuildOptions) ->
         paper=options.paper,
         params_note=_params_note(a.params),
         eps_m=float(a.params["eps_m"]),
+        decisions_to_review=None if a.programme is None else a.programme.to_review,
         **published.common,
     )
     return path
@@ -663,6 +667,7 @@ def _write_index(
         params=a.params,
         district_files=district_files,
         offline=options.offline,
+        decisions_to_review=None if a.programme is None else a.programme.to_review,
         **published.common,
     )
     return outputs.write_text_atomic(path, html)

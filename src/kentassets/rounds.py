@@ -60,6 +60,7 @@ import pandas as pd
 from . import schema
 from .colocation import ColocationResult
 from .errors import ValidationError
+from .io.builds import REGISTER_COLUMNS
 
 if TYPE_CHECKING:
     from .io.builds import BuildData
@@ -82,16 +83,6 @@ ACTIVE: Final = "active"
 RETIRED: Final = "retired"
 #: Default smallest Jaccard overlap of members for an id to pass on.
 MIN_JACCARD: Final = 0.5
-#: Columns of the id register (``colocation_ids.csv``), in order.
-REGISTER_COLUMNS: Final = (
-    schema.COLOCATION_ID,
-    schema.DISTRICT_CODE,
-    "first_round",
-    "last_round",
-    "status",
-    "merged_into",
-    "split_from",
-)
 #: Columns of :func:`link_colocations`.
 LINK_COLUMNS: Final = (
     "old_id", "new_id", "n_shared", "n_old", "n_new", "jaccard", "share_of_old", "share_of_new",

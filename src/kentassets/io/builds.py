@@ -27,6 +27,16 @@ __all__ = ["REGISTER_FILE", "BuildData", "read_build", "read_register", "write_r
 
 #: File name of the id register in an output folder.
 REGISTER_FILE = "colocation_ids.csv"
+#: Columns of the id register, in order (described in :mod:`kentassets.rounds`).
+REGISTER_COLUMNS = (
+    schema.COLOCATION_ID,
+    schema.DISTRICT_CODE,
+    "first_round",
+    "last_round",
+    "status",
+    "merged_into",
+    "split_from",
+)
 _NEEDED = ("assets.gpkg", "colocations.csv", "parameters.json")
 
 
@@ -85,8 +95,6 @@ def read_register(path: str | os.PathLike[str]) -> pd.DataFrame:
     BuildFolderError
         When the file lacks the register's columns.
     """
-    from ..rounds import REGISTER_COLUMNS
-
     frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
     missing = [c for c in REGISTER_COLUMNS if c not in frame.columns]
     if missing:

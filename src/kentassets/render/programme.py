@@ -18,8 +18,11 @@ from ._format import format_money
 __all__ = [
     "STAGE_LABELS",
     "STATUS_LABELS",
+    "decision_text",
+    "decisions_html",
     "progress_html",
     "progress_lines",
+    "progress_pairs",
     "review_html",
     "review_rows",
     "status_label",
@@ -162,3 +165,85 @@ def review_html(to_review: pd.DataFrame | None) -> str:
         "<th>Status</th><th>Decided on</th><th>What to do</th></tr></thead><tbody>"
         + body + "</tbody></table></section>"
     )
+
+
+def decision_text(row: Mapping[str, Any]) -> str:
+    """A co-location's decision in words, e.g. ``Business case (lead: Kent Police,
+    decided 2026-11-20)``; '' when the row carries no decision columns.
+
+    Examples
+    --------
+    >>> decision_text({"decision_status": "pursue", "decision_lead_agency": "KCC"})
+    'Pursue (lead: KCC)'
+    >>> decision_text({})
+    ''
+    """
+    from ..decisions import DECISION_DATE, DECISION_LEAD, DECISION_NOTE, DECISION_STATUS
+
+    status = row.get(DECISION_STATUS)
+    if is_missing(status):
+        return ""
+    extra = []
+    if not is_missing(row.get(DECISION_LEAD)):
+        extra.append(f"lead: {row.get(DECISION_LEAD)}")
+    if not is_missing(row.get(DECISION_DATE)):
+        extra.append(f"decided {row.get(DECISION_DATE)}")
+    if not is_missing(row.get(DECISION_NOTE)):
+        extra.append(str(row.get(DECISION_NOTE)))
+    return status_label(status) + (f" ({'; '.join(extra)})" if extra else "")
+
+
+def decisions_html(opportunities: pd.DataFrame) -> str:
+    """The co-locations with a workshop decision, as an HTML section ('' when none).
+
+    One row per co-location whose status is not ``proposed``: id, district,
+    place, status, lead agency, date and estimated saving; and the number of
+    co-locations per status.
+    """
+    from ..decisions import DECISION_DATE, DECISION_LEAD, DECISION_STATUS
+
+    if DECISION_STATUS not in opportunities.columns:
+        return ""
+    is_col = opportunities["is_colocation"].fillna(False).to_numpy(dtype=bool)
+    opps = opportunities[is_col]
+    counts = opps[DECISION_STATUS].fillna("proposed").value_counts()
+    summary = "; ".join(f"{escape_html(status_label(s))}: {int(counts[s])}"
+                        for s in STATUS_LABELS if s in counts.index)
+    decided = opps[opps[DECISION_STATUS].fillna("proposed") != "proposed"]
+    rows = []
+    for rec in decided.sort_values("colocation_id").to_dict("records"):
+        cells = [rec.get("colocation_id"), rec.get("district_name"), rec.get("largest_name"),
+                 status_label(rec.get(DECISION_STATUS)), rec.get(DECISION_LEAD),
+                 rec.get(DECISION_DATE)]
+        rows.append("<tr>" + "".join(f"<td>{escape_html(c)}</td>" for c in cells)
+                    + f"<td class=\"num\">{escape_html(format_money(rec.get('saving_gbp')))}"
+                    + "</td></tr>")
+    table = (
+        "<table><thead><tr><th>Id</th><th>District</th><th>Place</th><th>Status</th>"
+        "<th>Lead agency</th><th>Decided on</th><th>Estimated saving a year</th></tr>"
+        f"</thead><tbody>{''.join(rows)}</tbody></table>" if rows else
+        "<p>No decisions recorded yet: every co-location is proposed.</p>"
+    )
+    return (f"<section class=\"decisions\"><h2>Workshop decisions</h2><p>{summary}</p>{table}"
+            "</section>")
+
+
+def progress_pairs(progress: Mapping[str, Any] | None) -> list[tuple[str, str]]:
+    """Progress as (label, value) pairs for a narrow column such as the atlas cover.
+
+    Examples
+    --------
+    >>> progress_pairs({"target_years": 4, "pipeline": {"n": 3, "annual_gbp": 5e4,
+    ...     "share_of_target": 0.02, "estimated_gbp": 5e4}})
+    [('Pipeline (pursue, shortlisted proposals): 3', '£50,000 a year (est.), 2.0%')]
+    """
+    if not progress:
+        return []
+    years = int(progress.get("target_years", 4))
+    pairs = []
+    for key, label in STAGE_LABELS.items():
+        if key in progress:
+            n, annual, mark, _, share = _stage_cells(progress[key], years)
+            est = " (est.)" if mark == " (estimate)" else (" (part est.)" if mark else "")
+            pairs.append((f"{label}: {n}", f"{annual} a year{est}, {share}"))
+    return pairs
