@@ -186,3 +186,12 @@ def test_read_errors_name_the_file(tmp_path: Path) -> None:
     odd.write_text("{}")
     with pytest.raises(DecisionsError, match=r"must be \.csv or \.xlsx"):
         read_decisions(odd, current_ids=IDS)
+
+
+def test_untouched_template_row_on_a_retired_id_is_no_decision() -> None:
+    register = pd.DataFrame({"colocation_id": ["MAI-07"], "district_code": "E07000110",
+                             "first_round": 1, "last_round": 1, "status": "retired",
+                             "merged_into": None, "split_from": None})
+    got = check_decisions(rows(colocation_id=["MAI-07"], status=["proposed"]),
+                          current_ids=IDS, register=register)
+    assert got.to_review.empty

@@ -103,15 +103,22 @@ class ChangeReport:
         got = self.table.loc[self.table["level"] == level, "change"].value_counts()
         return {name: int(got.get(name, 0)) for name in names}
 
-    def __repr__(self) -> str:
+    def summary(self) -> tuple[str, str]:
+        """Two sentences: what happened to the assets, and to the co-locations."""
         a, c = self.counts("asset"), self.counts("colocation")
         persisted = a["moved"] + a["changed"] + a["unchanged"]
         return (
-            f"<ChangeReport {self.old_label} -> {self.new_label}: assets {persisted} persisted "
-            f"({a['moved']} moved, {a['changed']} changed), {a['added']} added, "
-            f"{a['removed']} removed; co-locations {c['appeared']} appeared, {c['retired']} "
-            f"retired, {c['merged']} merged, {c['split']} split, {c['changed']} changed>"
+            f"{persisted:,} found in both rounds ({a['unchanged']:,} unchanged, "
+            f"{a['moved']:,} moved, {a['changed']:,} changed), {a['added']:,} added, "
+            f"{a['removed']:,} removed.",
+            f"{c['unchanged']:,} unchanged, {c['changed']:,} changed, {c['appeared']:,} "
+            f"appeared, {c['retired']:,} retired, {c['merged']:,} merged, {c['split']:,} split.",
         )
+
+    def __repr__(self) -> str:
+        assets, colocations = self.summary()
+        return (f"<ChangeReport {self.old_label} -> {self.new_label}: assets {assets} "
+                f"Co-locations {colocations}>")
 
 
 def _value(series: pd.Series, col: str) -> pd.Series:
@@ -286,9 +293,27 @@ def _coloc_row(change: str, info: dict[str, Any], old_id: Any, new_id: Any, matc
                detail: str) -> dict[str, Any]:
     return {"level": "colocation", "change": change,
             "district_code": info.get(schema.DISTRICT_CODE),
-            "district_name": info.get(schema.DISTRICT_NAME), "agency": info.get("agencies"),
+            "district_name": info.get(schema.DISTRICT_NAME),
+            "agency": str(info.get("agencies") or "").replace(";", "; ") or pd.NA,
             "old_id": old_id, "new_id": new_id, "name": info.get("largest_name"),
             "matched_by": matched, "detail": detail}
+
+
+def _unpaired(cid: str, info: dict[str, Any], links: pd.DataFrame, *, old: bool
+              ) -> dict[str, Any]:
+    """A co-location that passed on or took no id: merged or retired (previous round),
+    split or appeared (new round)."""
+    key, other, flag = ("old_id", "new_id", "merge") if old else ("new_id", "old_id", "split")
+    hit = links[(links[key] == cid) & links[flag].astype(bool)] if len(links) else links
+    if len(hit):
+        partner = str(hit[other].iloc[0])
+        if old:
+            return _coloc_row("merged", info, cid, partner, "members", f"merged into {partner}")
+        return _coloc_row("split", info, partner, cid, "members", f"split from {partner}")
+    if old:
+        return _coloc_row("retired", info, cid, pd.NA, "",
+                          "no longer a co-location (members gone, apart or single-agency)")
+    return _coloc_row("appeared", info, pd.NA, cid, "", "new co-location")
 
 
 def _colocation_rows(old: BuildData, new: BuildData, links: pd.DataFrame) -> pd.DataFrame:
@@ -304,25 +329,9 @@ def _colocation_rows(old: BuildData, new: BuildData, links: pd.DataFrame) -> pd.
                                detail))
     used_old = set(kept.get("old_id", []))
     used_new = set(kept.get("new_id", []))
-    for oid in sorted(set(o_info) - used_old):
-        merge = links[(links["old_id"] == oid) & links["merge"].astype(bool)] if len(
-            links) else links
-        if len(merge):
-            into = str(merge["new_id"].iloc[0])
-            rows.append(_coloc_row("merged", o_info[oid], oid, into, "members",
-                                   f"merged into {into}"))
-        else:
-            rows.append(_coloc_row("retired", o_info[oid], oid, pd.NA, "", "no longer a "
-                                   "co-location (members gone, apart or single-agency)"))
-    for nid in sorted(set(n_info) - used_new):
-        split = links[(links["new_id"] == nid) & links["split"].astype(bool)] if len(
-            links) else links
-        if len(split):
-            parent = str(split["old_id"].iloc[0])
-            rows.append(_coloc_row("split", n_info[nid], parent, nid, "members",
-                                   f"split from {parent}"))
-        else:
-            rows.append(_coloc_row("appeared", n_info[nid], pd.NA, nid, "", "new co-location"))
+    rows += [_unpaired(oid, o_info[oid], links, old=True) for oid in sorted(set(o_info) - used_old)]
+    rows += [_unpaired(nid, n_info[nid], links, old=False)
+             for nid in sorted(set(n_info) - used_new)]
     return pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
 
 
@@ -393,8 +402,8 @@ def compare(
         table=table.reset_index(drop=True),
         districts=_district_table(table),
         not_compared=skipped,
-        old_label=old.label,
-        new_label=new.label,
+        old_label=old.label if old.label != new.label else f"{old.folder.name} ({old.label})",
+        new_label=new.label if old.label != new.label else f"{new.folder.name} ({new.label})",
         params={"moved_m": float(moved_m), "place_m": float(place_m),
                 "min_jaccard": float(min_jaccard)},
     )

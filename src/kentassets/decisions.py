@@ -59,6 +59,7 @@ __all__ = [
     "DecisionRows",
     "Decisions",
     "apply_decisions",
+    "check_columns",
     "check_decisions",
     "decisions_from_opportunities",
     "decisions_template",
@@ -193,7 +194,8 @@ class Decisions:
         return dict(zip(self.table[schema.COLOCATION_ID], self.table["status"], strict=True))
 
 
-def _check_columns(columns: Sequence[str], source: str) -> None:
+def check_columns(columns: Sequence[str], source: str) -> None:
+    """Raise :class:`DecisionsError` for unknown columns or no ``colocation_id`` column."""
     allowed = set(DECISION_COLUMNS) | set(TEMPLATE_INFO_COLUMNS)
     unknown = [c for c in columns if str(c).strip() not in allowed]
     if unknown:
@@ -305,7 +307,7 @@ def check_decisions(
     >>> check_decisions(rows, current_ids=["MAI-01", "MAI-02"], lenient=True).status_of()
     {'MAI-01': 'business_case'}
     """
-    _check_columns(list(rows.columns), source)
+    check_columns(list(rows.columns), source)
     frame = rows.rename(columns=lambda c: str(c).strip())
     known = {str(i) for i in current_ids}
     reg = register if register is not None else pd.DataFrame(columns=["colocation_id"])
@@ -337,7 +339,10 @@ def check_decisions(
     table = pd.DataFrame(good, columns=list(DECISION_COLUMNS))
     table["saving_realised_gbp"] = table["saving_realised_gbp"].astype("float64")
     current = table[schema.COLOCATION_ID].isin(known).to_numpy(dtype=bool)
-    review = _review(table[~current], reg)
+    # A template row left as it was (proposed, nothing else) is no decision to review.
+    blank = (table["status"].eq("proposed") & table[["lead_agency", "decided_on",
+             "saving_realised_gbp", "note"]].isna().all(axis=1)).to_numpy(dtype=bool)
+    review = _review(table[~current & ~blank], reg)
     ignored = [f"{m} (row ignored)" for m in messages]
     return Decisions(table[current].reset_index(drop=True), review, ignored, source)
 

@@ -16,7 +16,7 @@ The result travels as a :class:`Programme` on the
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,6 @@ class Programme:
     carry: IdCarry
     decisions: Decisions | None = None
     changes: ChangeReport | None = None
-    warnings: list[str] = field(default_factory=list)
 
     @property
     def register(self) -> pd.DataFrame:

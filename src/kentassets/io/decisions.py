@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..decisions import STATUSES, DecisionRows, Decisions, check_decisions
+from ..decisions import STATUSES, DecisionRows, Decisions, check_columns, check_decisions
 from ..errors import DecisionsError
 from .outputs import write_bytes_atomic, write_csv
 
@@ -25,13 +25,24 @@ _TEXT = (".csv", ".txt")
 
 
 def read_decision_rows(path: str | os.PathLike[str]) -> DecisionRows:
-    """The rows of a decisions file as text (CSV) or Excel values, unchecked.
+    """The rows of a decisions file as text (CSV) or Excel values.
+
+    The columns are checked at once (so that a build stops before any work);
+    the rows are checked against the ids later, by
+    :func:`kentassets.decisions.check_decisions`.
 
     Raises
     ------
     DecisionsError
-        When the file is missing, of another kind, or cannot be read.
+        When the file is missing, of another kind, cannot be read, or has
+        unknown columns or no ``colocation_id`` column.
     """
+    read = _read_rows(path)
+    check_columns(list(read.rows.columns), read.source)
+    return read
+
+
+def _read_rows(path: str | os.PathLike[str]) -> DecisionRows:
     file = Path(path)
     suffix = file.suffix.lower()
     if not file.is_file():

@@ -66,15 +66,9 @@ def html_table(
 
 
 def _summary(report: ChangeReport) -> str:
-    a, c = report.counts("asset"), report.counts("colocation")
-    persisted = a["moved"] + a["changed"] + a["unchanged"]
-    return (
-        f"<p><b>Assets:</b> {persisted:,} found in both rounds ({a['unchanged']:,} unchanged, "
-        f"{a['moved']:,} moved, {a['changed']:,} changed), {a['added']:,} added, "
-        f"{a['removed']:,} removed.<br><b>Co-locations:</b> {c['unchanged']:,} unchanged, "
-        f"{c['changed']:,} changed, {c['appeared']:,} appeared, {c['retired']:,} retired, "
-        f"{c['merged']:,} merged, {c['split']:,} split.</p>"
-    )
+    assets, colocations = report.summary()
+    return (f"<p><b>Assets:</b> {escape_html(assets)}<br><b>Co-locations:</b> "
+            f"{escape_html(colocations)}</p>")
 
 
 def _section(report: ChangeReport, level: str, change: str) -> str:

@@ -209,7 +209,7 @@ def _draw_progress(page: _Page, progress: Any, col_x: float, col_w: float, y: fl
         y -= size * _PT_MM * 1.7
     page.text(col_x, y, "est.: the model's estimate, not a realised saving.",
               fontsize=MIN_FONT_PT, va="top", color=_MUTED)
-    return y - 8.0
+    return y - 14.0
 
 
 def _draw_review(
