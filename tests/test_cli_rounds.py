@@ -90,3 +90,34 @@ def test_help_of_every_new_command(capsys: pytest.CaptureFixture[str]) -> None:
     text = capsys.readouterr().out
     for word in ("OLD_DIR", "MANIFEST_OR_OUT_DIR", "--previous", "--decisions", "--lenient"):
         assert word in text
+
+
+def test_previous_may_be_the_output_folder(tmp_path: Path) -> None:
+    from kentassets.io.manifest import parse_manifest
+    from kentassets.pipeline import _round_inputs
+
+    out = tmp_path / "outputs"
+    register = tmp_path / "reg.csv"
+    register.write_text("id,name,postcode\n1,Hall,ME14 1XQ\n")
+    manifest = tmp_path / "manifest.toml"
+    manifest.write_text('previous = "outputs"\n[[register]]\npath = "reg.csv"\nagency = "KCC"\n')
+    spec = parse_manifest(manifest)
+    assert spec.previous == out.resolve() and spec.decisions is None
+    # First round: the output folder does not exist yet.
+    assert _round_inputs(spec, out, None, None) == {"previous": None, "decisions": None}
+    # Later rounds: it is read (before the build replaces it).
+    fake_build(out, OLD)
+    got = _round_inputs(spec, out, None, None)["previous"]
+    assert sorted(got.assets["asset_id"]) == ["C1", "C2", "P1"]
+
+
+def test_manifest_decisions_file_must_exist(tmp_path: Path) -> None:
+    from kentassets.errors import ManifestError
+    from kentassets.io.manifest import parse_manifest
+
+    (tmp_path / "reg.csv").write_text("id\n1\n")
+    manifest = tmp_path / "manifest.toml"
+    manifest.write_text('decisions = "decisions.xlsx"\n[[register]]\npath = "reg.csv"\n'
+                        'agency = "KCC"\n')
+    with pytest.raises(ManifestError, match="decisions names a file that does not exist"):
+        parse_manifest(manifest)
