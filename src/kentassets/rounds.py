@@ -467,14 +467,19 @@ def relabel(result: ColocationResult, mapping: dict[str, str]) -> ColocationResu
     Returns
     -------
     ColocationResult
-        A new result; ``result`` is not changed.
+        A new result (``result`` itself when no id changes); ``result`` is not
+        changed.
     """
+    if all(k == v for k, v in mapping.items()):
+        return result  # a first round, or nothing renumbered: exactly as clustered
     clusters = result.clusters.copy()
     ids = clusters[schema.COLOCATION_ID].astype(str)
     is_col = clusters[schema.IS_COLOCATION].to_numpy(dtype=bool)
     new_ids = [mapping.get(i, i) if c else i for i, c in zip(ids, is_col, strict=True)]
     clusters[schema.COLOCATION_ID] = pd.array(new_ids, dtype="string")
-    keys = [(0 if c else 1, *id_sort_key(i)) for i, c in zip(new_ids, is_col, strict=True)]
+    # Co-locations by id; single-agency clusters keep their order, after them.
+    keys = [(0, *id_sort_key(i)) if c else (1, "", k, "")
+            for k, (i, c) in enumerate(zip(new_ids, is_col, strict=True))]
     order = sorted(range(len(clusters)), key=lambda k: keys[k])
     old_labels = clusters[schema.CLUSTER_LABEL].to_numpy(dtype=np.int64)
     position = np.empty(len(clusters), dtype=np.int64)
