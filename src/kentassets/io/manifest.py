@@ -213,7 +213,7 @@ def parse_manifest(path: str | PathLike[str] | Manifest) -> Manifest:
     boundaries = _optional_file(data, "boundaries", base, problems, "")
     postcodes = _optional_file(data, "postcodes", base, problems, "")
     decisions = _optional_file(data, "decisions", base, problems, "")
-    previous = _optional_folder(data, "previous", base, problems)
+    previous = _optional_file(data, "previous", base, problems, "", must_exist=False)
 
     raw_registers = data.get("register", [])
     if not isinstance(raw_registers, list) or not raw_registers:
@@ -297,8 +297,11 @@ def _study_area(value: Any, problems: list[str]) -> tuple[str, ...]:
 
 
 def _optional_file(
-    table: Mapping[str, Any], key: str, base: Path, problems: list[str], prefix: str
+    table: Mapping[str, Any], key: str, base: Path, problems: list[str], prefix: str,
+    *, must_exist: bool = True,
 ) -> Path | None:
+    """A path relative to the manifest; reported when it does not exist (unless
+    ``must_exist`` is false: a previous round's folder may not exist yet)."""
     value = table.get(key)
     if value is None:
         return None
@@ -306,26 +309,13 @@ def _optional_file(
         problems.append(f"{prefix}{key} must be a path (text), not {value!r}")
         return None
     resolved = (base / value).resolve()
-    if not resolved.exists():
+    if must_exist and not resolved.exists():
         problems.append(
             f"{prefix}{key} names a file that does not exist: {value!r} (looked for "
             f"{resolved}); paths are relative to the manifest"
         )
         return None
     return resolved
-
-
-def _optional_folder(
-    table: Mapping[str, Any], key: str, base: Path, problems: list[str]
-) -> Path | None:
-    """A folder path relative to the manifest; it need not exist yet."""
-    value = table.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        problems.append(f"{key} must be a folder path (text), not {value!r}")
-        return None
-    return (base / value).resolve()
 
 
 def _register(
