@@ -361,7 +361,7 @@ def analyse(
         score_opportunities,
         surplus_assets,
     )
-    from .programme import Programme, compare_with_previous, decide
+    from .programme import Programme, decide
     from .rounds import carry_round
 
     options = options or BuildOptions()
@@ -377,14 +377,9 @@ def analyse(
     coloc, carry = carry_round(coloc, assets, previous)
     assets[schema.CLUSTER_LABEL] = coloc.labels
     assets[schema.COLOCATION_ID] = coloc.colocation_ids
-    scoring: dict[str, Any] = {}
-    if options.space_standard_m2_per_fte is not None:
-        scoring["space_standard_m2_per_fte"] = options.space_standard_m2_per_fte
-    if data_date is not None:
-        # Lease horizons are judged at the data date, so outputs do not change by day.
-        scoring["as_of_date"] = data_date
     opportunities, decided = decide(
-        score_opportunities(coloc, assets, **scoring), carry, decisions, lenient=lenient
+        score_opportunities(coloc, assets, **_scoring(options, data_date)), carry, decisions,
+        lenient=lenient,
     )
     sweep = sweep_eps(
         assets,
@@ -392,14 +387,10 @@ def analyse(
         min_assets=options.min_assets,
         min_agencies=options.min_agencies,
     )
-    totals = county_totals(
-        opportunities,
-        savings_target_gbp=options.savings_target_gbp,
-        target_years=options.target_years,
-    )
-    totals["progress"] = progress(opportunities, decided,
-                                  savings_target_gbp=options.savings_target_gbp,
-                                  target_years=options.target_years)
+    target, years = options.savings_target_gbp, options.target_years
+    totals = county_totals(opportunities, savings_target_gbp=target, target_years=years)
+    totals["progress"] = progress(opportunities, decided, savings_target_gbp=target,
+                                  target_years=years)
     analysis = Analysis(
         assets=assets,
         ledger=load.ledger,
@@ -418,12 +409,30 @@ def analyse(
         sensitive_agencies=sensitive,
         programme=Programme(carry, decided),
     )
+    return _with_changes(analysis, previous)
+
+
+def _with_changes(analysis: Analysis, previous: BuildData | None) -> Analysis:
+    """``analysis`` with what changed since the ``previous`` round (as published)."""
+    from .programme import compare_with_previous
+
     if previous is not None:
         analysis.programme.changes = compare_with_previous(
             previous, analysis.published_assets(), analysis.published_opportunities(),
-            analysis.params, totals,
+            analysis.params, analysis.totals,
         )
     return analysis
+
+
+def _scoring(options: BuildOptions, data_date: dt.date | None) -> dict[str, Any]:
+    """The scoring keywords the build options and the data date give."""
+    scoring: dict[str, Any] = {}
+    if options.space_standard_m2_per_fte is not None:
+        scoring["space_standard_m2_per_fte"] = options.space_standard_m2_per_fte
+    if data_date is not None:
+        # Lease horizons are judged at the data date, so outputs do not change by day.
+        scoring["as_of_date"] = data_date
+    return scoring
 
 
 def _mark_sensitive(assets: gpd.GeoDataFrame, sensitive: frozenset[str]) -> gpd.GeoDataFrame:
