@@ -39,6 +39,8 @@ _EXPORTS: dict[str, str] = {
     "CoordinateSystemError": "errors",
     "BoundaryDataError": "errors",
     "OutputError": "errors",
+    "DecisionsError": "errors",
+    "BuildFolderError": "errors",
     "BasemapError": "errors",
     # load
     "LoadResult": "load",
@@ -76,6 +78,10 @@ _EXPORTS: dict[str, str] = {
     "district_pdf": "render.printmap",
     "write_atlas": "render.printmap",
     "agency_styles": "render.style",
+    # rounds of the programme
+    "compare_builds": "compare",
+    "write_changes": "compare",
+    "write_decisions_template": "workshop",
     # pipeline
     "BuildOptions": "pipeline",
     "Analysis": "pipeline",
@@ -114,12 +120,15 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         plot_sweep,
         sweep_eps,
     )
+    from .compare import compare_builds, write_changes
     from .context import MapContext
     from .districts import assign_districts, derive_districts, load_districts
     from .errors import (
         BasemapError,
         BoundaryDataError,
+        BuildFolderError,
         CoordinateSystemError,
+        DecisionsError,
         KentAssetsError,
         ManifestError,
         OutputError,
@@ -146,3 +155,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .render.webmap import county_map, district_map
     from .safety import generalise_sensitive
     from .sample import sample_estate, write_sample_estate
+    from .workshop import write_decisions_template

@@ -28,6 +28,8 @@ from .safety import generalise_sensitive, safe_filename
 
 if TYPE_CHECKING:
     from .context import MapContext
+    from .decisions import DecisionRows
+    from .io.builds import BuildData
     from .io.manifest import Manifest
 
 logger = logging.getLogger(__name__)
@@ -162,6 +164,9 @@ class Analysis:
         Shown on every output.
     sensitive_agencies
         Agencies generalised on published outputs.
+    programme
+        The round, the co-location id register, the workshop decisions and what
+        changed since the previous round (:class:`kentassets.programme.Programme`).
 
     Examples
     --------
@@ -191,6 +196,7 @@ class Analysis:
     data_date: dt.date | None
     synthetic: bool
     sensitive_agencies: frozenset[str] = field(default_factory=frozenset)
+    programme: Any = None
 
     @property
     def boundary_source(self) -> str:
@@ -262,10 +268,24 @@ class BuildReport:
             f"{int(ledger.get(schema.EXCLUDED, 0))} excluded, "
             f"{int(ledger.get(schema.REJECTED, 0))} rejected (see load_ledger.csv)",
             f"  co-locations at {a.params.get('eps_m'):g} m: {n_coloc}",
+            *_round_lines(a, self.out_dir),
             f"  open {self.out_dir / 'index.html'} in a web browser; "
             f"print {self.out_dir / 'atlas.pdf'} for workshops",
         ]
         return "\n".join(lines)
+
+
+def _round_lines(analysis: Analysis, out_dir: Path) -> list[str]:
+    """The summary lines about the round: ids kept, decisions to review, changes."""
+    programme = analysis.programme
+    if programme is None or programme.round_number == 1:
+        return []
+    lines = [f"  round {programme.round_number}: {programme.carry.share_kept():.0%} of the "
+             f"previous round's co-location ids kept; what changed: {out_dir / 'changes.html'}"]
+    if len(programme.to_review):
+        lines.append(f"  {len(programme.to_review)} decisions to review (ids merged or "
+                     "retired): see index.html")
+    return lines
 
 
 def analyse(
@@ -277,6 +297,9 @@ def analyse(
     data_date: dt.date | None = None,
     synthetic: bool = False,
     sensitive_agencies: Iterable[str] = (),
+    previous: BuildData | None = None,
+    decisions: DecisionRows | None = None,
+    lenient: bool = False,
 ) -> Analysis:
     """Run co-location and scoring on loaded assets. Pure: no files are touched.
 
@@ -292,12 +315,23 @@ def analyse(
         Shown on every output.
     sensitive_agencies
         Agencies whose assets are generalised on published outputs.
+    previous
+        The previous round's build (:func:`kentassets.io.builds.read_build`):
+        co-locations keep its ids (:mod:`kentassets.rounds`) and the analysis
+        says what changed since (:mod:`kentassets.changes`).
+    decisions
+        Workshop decisions as read (:func:`kentassets.io.decisions.read_decision_rows`),
+        checked against this round's ids and carried into the opportunities.
+    lenient
+        Warn about bad decision rows and ignore them instead of raising.
 
     Returns
     -------
     Analysis
         Assets labelled with their clusters, co-locations, scored opportunities,
-        sweep, totals, benchmark, surplus assets and the parameters used.
+        sweep, totals, benchmark, surplus assets, the parameters used and the
+        :class:`~kentassets.programme.Programme` (round, id register,
+        decisions, changes).
 
     Raises
     ------
@@ -322,12 +356,15 @@ def analyse(
     False
     """
     from .colocation import find_colocations, sweep_eps
+    from .decisions import progress
     from .opportunities import (
         benchmark_agencies,
         county_totals,
         score_opportunities,
         surplus_assets,
     )
+    from .programme import Programme, decide
+    from .rounds import carry_round
 
     options = options or BuildOptions()
     sensitive = frozenset(sensitive_agencies)
@@ -339,27 +376,24 @@ def analyse(
         min_agencies=options.min_agencies,
         method=options.method,
     )
+    coloc, carry = carry_round(coloc, assets, previous)
     assets[schema.CLUSTER_LABEL] = coloc.labels
     assets[schema.COLOCATION_ID] = coloc.colocation_ids
-    scoring: dict[str, Any] = {}
-    if options.space_standard_m2_per_fte is not None:
-        scoring["space_standard_m2_per_fte"] = options.space_standard_m2_per_fte
-    if data_date is not None:
-        # Lease horizons are judged at the data date, so outputs do not change by day.
-        scoring["as_of_date"] = data_date
-    opportunities = score_opportunities(coloc, assets, **scoring)
+    opportunities, decided = decide(
+        score_opportunities(coloc, assets, **_scoring(options, data_date)), carry, decisions,
+        lenient=lenient,
+    )
     sweep = sweep_eps(
         assets,
         eps_values=options.sweep_eps_m,
         min_assets=options.min_assets,
         min_agencies=options.min_agencies,
     )
-    totals = county_totals(
-        opportunities,
-        savings_target_gbp=options.savings_target_gbp,
-        target_years=options.target_years,
-    )
-    return Analysis(
+    target, years = options.savings_target_gbp, options.target_years
+    totals = county_totals(opportunities, savings_target_gbp=target, target_years=years)
+    totals["progress"] = progress(opportunities, decided, savings_target_gbp=target,
+                                  target_years=years)
+    analysis = Analysis(
         assets=assets,
         ledger=load.ledger,
         load_summary=load.summary(),
@@ -375,7 +409,32 @@ def analyse(
         data_date=data_date,
         synthetic=synthetic,
         sensitive_agencies=sensitive,
+        programme=Programme(carry, decided),
     )
+    return _with_changes(analysis, previous)
+
+
+def _with_changes(analysis: Analysis, previous: BuildData | None) -> Analysis:
+    """``analysis`` with what changed since the ``previous`` round (as published)."""
+    from .programme import compare_with_previous
+
+    if previous is not None:
+        analysis.programme.changes = compare_with_previous(
+            previous, analysis.published_assets(), analysis.published_opportunities(),
+            analysis.params, analysis.totals,
+        )
+    return analysis
+
+
+def _scoring(options: BuildOptions, data_date: dt.date | None) -> dict[str, Any]:
+    """The scoring keywords the build options and the data date give."""
+    scoring: dict[str, Any] = {}
+    if options.space_standard_m2_per_fte is not None:
+        scoring["space_standard_m2_per_fte"] = options.space_standard_m2_per_fte
+    if data_date is not None:
+        # Lease horizons are judged at the data date, so outputs do not change by day.
+        scoring["as_of_date"] = data_date
+    return scoring
 
 
 def _mark_sensitive(assets: gpd.GeoDataFrame, sensitive: frozenset[str]) -> gpd.GeoDataFrame:
@@ -465,6 +524,21 @@ def write_outputs(
                               context=context))
     files.append(_write_index(published, folder / "index.html", options=options,
                               district_files=district_files, context=context))
+    files.extend(_write_programme(analysis, folder))
+    return files
+
+
+def _write_programme(analysis: Analysis, folder: Path) -> list[Path]:
+    """The co-location id register and, after a previous round, what changed."""
+    from .compare import write_changes
+    from .io.builds import write_register
+
+    programme = analysis.programme
+    if programme is None:
+        return []
+    files = [write_register(programme.register, folder)]
+    if programme.changes is not None:
+        files.extend(write_changes(programme.changes, folder))
     return files
 
 
@@ -590,6 +664,7 @@ def _write_atlas(published: _Published, path: Path, *, options: BuildOptions,
         params_note=_params_note(a.params),
         eps_m=float(a.params["eps_m"]),
         context=context,
+        decisions_to_review=None if a.programme is None else a.programme.to_review,
         **published.common,
     )
     return path
@@ -617,6 +692,7 @@ def _write_index(
         district_files=district_files,
         offline=options.offline,
         context=context,
+        decisions_to_review=None if a.programme is None else a.programme.to_review,
         **published.common,
     )
     return outputs.write_text_atomic(path, html)
@@ -638,6 +714,9 @@ def build(
     progress: bool = True,
     allow_inputs_folder: bool = False,
     basemap: str | PathLike[str] | None = None,
+    previous: str | PathLike[str] | None = None,
+    decisions: str | PathLike[str] | None = None,
+    lenient: bool = False,
     **overrides: Any,
 ) -> BuildReport:
     """Build every output for the registers listed in a manifest.
@@ -660,6 +739,19 @@ def build(
         Show progress bars.
     allow_inputs_folder
         Allow ``out_dir`` to be the folder that holds the registers.
+    previous
+        The previous round's output folder (overrides the manifest's
+        ``previous``); it may be ``out_dir`` itself, which is read before it is
+        replaced (and, while it does not exist yet, means a first round).
+        Co-locations keep its ids; ``changes.csv`` and ``changes.html`` say
+        what changed. See ``docs/rounds.md``.
+    decisions
+        Workshop decisions file, .csv or .xlsx (overrides the manifest's
+        ``decisions``), carried into every output.
+    lenient
+        Warn about bad rows of the decisions file and ignore them instead of raising.
+
+
     basemap
         An OS Open Zoomstack, OpenMap Local or Open Roads GeoPackage whose roads,
         rail and names are drawn on every map; overrides the manifest's
@@ -677,8 +769,10 @@ def build(
         With a message saying what to fix, for any problem with the inputs:
         :class:`~kentassets.ManifestError`, :class:`~kentassets.RegisterFormatError`,
         :class:`~kentassets.BoundaryDataError`, :class:`~kentassets.OutputError`
-        (an unsafe ``out_dir``) or :class:`~kentassets.ValidationError` (an
-        option out of range) in particular.
+        (an unsafe ``out_dir``), :class:`~kentassets.ValidationError` (an
+        option out of range), :class:`~kentassets.BuildFolderError` (a
+        ``previous`` folder that is not a kentassets output) or
+        :class:`~kentassets.DecisionsError` (a decisions file to fix) in particular.
 
     Examples
     --------
@@ -714,6 +808,7 @@ def build(
         spec = parse_manifest(manifest)
     inputs = [r.path for r in spec.registers] if spec is not None else []
     check_output_dir(Path(out_dir), inputs=inputs, allow_inputs=allow_inputs_folder)
+    rounds = _round_inputs(spec, out_dir, previous, decisions)
     study_area = spec.study_area if spec is not None else schema.DEFAULT_STUDY_AREA
     stages = Stages(4, enabled=progress)
     try:
@@ -742,12 +837,12 @@ def build(
             data_date=spec.data_date if spec else None,
             synthetic=spec.synthetic if spec else False,
             sensitive_agencies=spec.sensitive_agencies if spec else (),
+            lenient=lenient,
+            **rounds,
         )
         stages.start("Writing maps, atlas and tables")
         with atomic_output_dir(out_dir, inputs=inputs, allow_inputs=allow_inputs_folder) as tmp:
-            written = write_outputs(
-                analysis, tmp, options=base, progress=progress, context=context
-            )
+            written = write_outputs(analysis, tmp, options=base, progress=progress, context=context)
             names = [p.relative_to(tmp) for p in written]
     finally:
         stages.close()
@@ -763,6 +858,36 @@ def _map_context(
 
     path = basemap if basemap is not None else (spec.basemap if spec is not None else None)
     return study_context(districts, basemap=path)
+
+
+def _round_inputs(
+    spec: Any,
+    out_dir: str | PathLike[str],
+    previous: str | PathLike[str] | None,
+    decisions: str | PathLike[str] | None,
+) -> dict[str, Any]:
+    """Read the previous round and the decisions file, before anything is written.
+
+    The arguments win over the manifest. A previous folder that does not exist
+    yet is a first round when it is the output folder itself (the same command
+    can then be run every round); otherwise it is an error.
+    """
+    from .io.builds import read_build
+    from .io.decisions import read_decision_rows
+
+    previous = previous if previous is not None else getattr(spec, "previous", None)
+    decisions = decisions if decisions is not None else getattr(spec, "decisions", None)
+    first_round = (
+        previous is not None
+        and not Path(previous).exists()
+        and Path(previous).resolve() == Path(out_dir).resolve()
+    )
+    if first_round:
+        logger.info("%s does not exist yet: this is the first round", previous)
+    return {
+        "previous": None if previous is None or first_round else read_build(previous),
+        "decisions": None if decisions is None else read_decision_rows(decisions),
+    }
 
 
 def demo(

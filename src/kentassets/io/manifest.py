@@ -63,6 +63,8 @@ _TOP_KEYS = (
     "study_area",
     "boundaries",
     "postcodes",
+    "previous",
+    "decisions",
     "basemap",
     "register",
 )
@@ -134,6 +136,10 @@ class Manifest:
     boundaries: Path | None = None
     postcodes: Path | None = None
     registers: tuple[RegisterSpec, ...] = ()
+    #: The previous round's output folder (need not exist yet: a first round).
+    previous: Path | None = None
+    #: The workshop decisions file (.csv or .xlsx).
+    decisions: Path | None = None
     basemap: Path | None = None  # an OS GeoPackage drawn under the assets on every map
 
     @property
@@ -208,6 +214,8 @@ def parse_manifest(path: str | PathLike[str] | Manifest) -> Manifest:
     study_area = _study_area(data.get("study_area"), problems)
     boundaries = _optional_file(data, "boundaries", base, problems, "")
     postcodes = _optional_file(data, "postcodes", base, problems, "")
+    decisions = _optional_file(data, "decisions", base, problems, "")
+    previous = _optional_file(data, "previous", base, problems, "", must_exist=False)
     basemap = _optional_file(data, "basemap", base, problems, "")
 
     raw_registers = data.get("register", [])
@@ -234,6 +242,8 @@ def parse_manifest(path: str | PathLike[str] | Manifest) -> Manifest:
         boundaries=boundaries,
         postcodes=postcodes,
         registers=tuple(registers),
+        previous=previous,
+        decisions=decisions,
         basemap=basemap,
     )
 
@@ -291,8 +301,11 @@ def _study_area(value: Any, problems: list[str]) -> tuple[str, ...]:
 
 
 def _optional_file(
-    table: Mapping[str, Any], key: str, base: Path, problems: list[str], prefix: str
+    table: Mapping[str, Any], key: str, base: Path, problems: list[str], prefix: str,
+    *, must_exist: bool = True,
 ) -> Path | None:
+    """A path relative to the manifest; reported when it does not exist (unless
+    ``must_exist`` is false: a previous round's folder may not exist yet)."""
     value = table.get(key)
     if value is None:
         return None
@@ -300,7 +313,7 @@ def _optional_file(
         problems.append(f"{prefix}{key} must be a path (text), not {value!r}")
         return None
     resolved = (base / value).resolve()
-    if not resolved.exists():
+    if must_exist and not resolved.exists():
         problems.append(
             f"{prefix}{key} names a file that does not exist: {value!r} (looked for "
             f"{resolved}); paths are relative to the manifest"

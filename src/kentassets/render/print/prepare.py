@@ -15,6 +15,7 @@ import pandas as pd
 from ... import schema
 from ...errors import ValidationError
 from .. import style
+from ..programme import status_label
 from .text import _abbreviations, clean_text
 
 if TYPE_CHECKING:
@@ -237,7 +238,7 @@ def _outline(r: Mapping[str, Any], raw_id: str, members: _Members) -> Any:
 
 _COLOCATION_COLUMNS = [
     "colocation_id", "cx", "cy", "geom", "shortlisted", "district_rank", "rank",
-    "place", "agencies", "gia_m2", "staff_fte", "annual_cost_gbp", "saving_gbp",
+    "place", "agencies", "gia_m2", "staff_fte", "annual_cost_gbp", "saving_gbp", "status",
 ]
 
 
@@ -265,6 +266,7 @@ def _colocation_record(r: Mapping[str, Any], members: _Members,
         "staff_fte": r.get(schema.STAFF_FTE),
         "annual_cost_gbp": r.get(schema.ANNUAL_COST_GBP),
         "saving_gbp": r.get("saving_gbp"),
+        "status": status_label(r.get("decision_status")),
     }
 
 

@@ -174,6 +174,7 @@ _SHORTLIST_COLUMNS = (
     _Column("Running cost /yr", align="right"),
     _Column("Saving /yr (est.)", align="right"),
     _Column("Rank", align="right"),
+    _Column("Status"),
 )
 
 
@@ -187,6 +188,6 @@ def _shortlist_rows(shortlist: pd.DataFrame) -> list[list[str]]:
         rows.append([
             s["colocation_id"], s["place"], s["agencies"], _fmt_number(s["gia_m2"]),
             _fmt_number(s["staff_fte"]), _fmt_money(s["annual_cost_gbp"]),
-            _fmt_money(s["saving_gbp"]), rank,
+            _fmt_money(s["saving_gbp"]), rank, s.get("status", ""),
         ])
     return rows

@@ -17,6 +17,7 @@ import pandas as pd
 
 from kentassets import schema
 from kentassets.render._format import format_money, format_number
+from kentassets.render.programme import decision_text
 from kentassets.render.web.links import safe_relative_href
 from kentassets.render.web.sensitive import sensitive_label
 from kentassets.render.web.values import (
@@ -128,8 +129,9 @@ def _members_table(row: Mapping[str, Any], members: list[Member]) -> str:
 
 
 def _record_rows(row: Mapping[str, Any], members: list[Member]) -> list[str]:
-    """Saving, staff, vacant and surplus space, and the sensitive-sites note."""
-    extra: list[str] = []
+    """Decision, saving, staff, vacant and surplus space, and the sensitive-sites note."""
+    decision = decision_text(row)
+    extra = [f"<tr><th>Decision</th><td>{escape_html(decision)}</td></tr>"] if decision else []
     for key, label, text in (
         (SAVING, "Estimated saving", lambda v: f"{_money(v)} a year"),
         (schema.STAFF_FTE, "Staff", lambda v: f"{_num(v, 1)} FTE"),
