@@ -64,13 +64,43 @@ def reference_savings(assets: gpd.GeoDataFrame, labels: pd.Series) -> dict[int, 
     return out
 
 
+def _by_label(opps: pd.DataFrame, col: str) -> dict[int, float]:
+    scored = opps[opps[schema.IS_COLOCATION]]
+    return dict(zip(scored[schema.CLUSTER_LABEL].astype(int), scored[col].astype(float),
+                    strict=True))
+
+
 def test_savings_equal_todays_formula_when_everything_is_given(full_estate) -> None:
     colocs = ka.find_colocations(full_estate)
-    opps = ka.score_opportunities(colocs, full_estate, as_of_date=AS_OF)
     expected = reference_savings(full_estate, colocs.labels)
-    scored = opps[opps[schema.IS_COLOCATION]]
-    assert len(scored) > 20
-    got = dict(zip(scored[schema.CLUSTER_LABEL].astype(int),
-                   scored["saving_gbp"].astype(float), strict=True))
+    # without the shared-service saving (issue 14's addition), saving_gbp is today's formula
+    plain = ka.score_opportunities(colocs, full_estate, as_of_date=AS_OF, shared_services=False)
+    got = _by_label(plain, "saving_gbp")
+    assert len(got) > 20 and sum(got.values()) > 0
     assert got == pytest.approx({k: expected[k] for k in got})
-    assert sum(got.values()) > 0
+    # with it, the consolidation part is still exactly today's formula, and every
+    # saving rests on given figures; only the shared-service share (0.2-0.8) makes a range
+    opps = ka.score_opportunities(colocs, full_estate, as_of_date=AS_OF)
+    assert _by_label(opps, "saving_consolidation_gbp") == pytest.approx(got)
+    scored = opps[opps[schema.IS_COLOCATION]]
+    alone = scored[scored["saving_shared_services_gbp"] == 0]
+    assert len(alone) and (alone["saving_low_gbp"] == alone["saving_gbp"]).all()
+    assert (alone["saving_high_gbp"] == alone["saving_gbp"]).all()
+    shared = scored[scored["saving_shared_services_gbp"] > 0]
+    assert len(shared) and (shared["saving_low_gbp"] < shared["saving_gbp"]).all()
+    assert (scored["given_share"] == 1.0).all()
+    paid = scored[scored["saving_gbp"] > 0]
+    assert (paid["saving_given_share"] == 1.0).all()
+    assert (scored["saving_gbp"] == scored["saving_consolidation_gbp"]
+            + scored["saving_shared_services_gbp"]).all()
+
+
+def test_estimates_never_touch_given_values(full_estate) -> None:
+    from kentassets.estimates import estimate_assets
+
+    out = estimate_assets(full_estate)
+    for col in (schema.GIA_M2, schema.STAFF_FTE, schema.ANNUAL_COST_GBP):
+        pd.testing.assert_series_equal(out[col], full_estate[col].astype("float64"))
+        assert (out[f"{col}_source"] == "given").all()
+        assert out[f"{col}_low"].equals(out[col]) and out[f"{col}_high"].equals(out[col])
+    assert out.index.equals(full_estate.index)

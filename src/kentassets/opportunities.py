@@ -2,43 +2,68 @@
 
 :func:`score_opportunities` adds to the cluster table of
 :func:`kentassets.colocation.find_colocations` an office-space balance, an
-estimated annual saving, a score, ranks, a horizon and a shortlist flag.
-Every assumption is a field of :class:`ScoringParams`, with its default and the
-source of that default; :func:`parameters_table` turns the parameters into a
-table that CSV outputs carry, so that every figure can be traced back.
+estimated annual saving as a range, a score with each component's points,
+ranks, a horizon and a shortlist flag. Every assumption is a field of
+:class:`ScoringParams` (with its default's source) or a row of the benchmark
+table (:mod:`kentassets.benchmarks`); :func:`parameters_table` lists the
+parameters for the CSV outputs, so that every figure can be traced back.
 
-The formula, per co-location (its member assets are those with its cluster label):
+Where a register is silent, the assets are first completed by
+:func:`kentassets.estimates.estimate_assets` (floor area, staff, running cost
+from footprints or benchmarks, each marked ``given``/``footprint``/``benchmark``);
+given figures are never changed. The formula, per co-location:
 
 * **Office pool.** Members whose ``use`` is one of ``office_uses``, with a
-  known ``gia_m2`` and a known ``staff_fte`` (a vacant or surplus office counts
-  with 0 staff). Offices lacking either figure stay as they are and are counted
-  in ``n_offices_unknown``.
-* ``office_gia_m2`` = sum of the pool's GIA; ``office_staff_fte`` = sum of its staff.
+  known ``gia_m2`` and ``staff_fte`` (a vacant or surplus office counts with 0
+  staff). Offices lacking either figure are counted in ``n_offices_unknown``.
 * ``office_need_m2`` = ``office_staff_fte x space_standard_m2_per_fte /
-  net_to_gross_ratio``: the standard is net internal area (NIA) per FTE, the
-  registers hold gross internal area (GIA); set ``net_to_gross_ratio=1`` for
-  the plain ``staff x standard``.
-* ``surplus_office_m2`` = ``max(0, office_gia_m2 - office_need_m2)``.
+  net_to_gross_ratio``; ``surplus_office_m2`` = ``max(0, office_gia_m2 - need)``.
 * **Consolidation.** Staff move into the fewest held office buildings whose GIA
-  reaches ``office_need_m2 x (1 + headroom_share)``, taking the largest first
-  (largest-first gives the fewest buildings). The other pool offices are
-  released. If the pool cannot hold the staff, nothing is released.
-  Vacant and surplus members outside the pool are released too.
-* ``saving_gbp`` (a year) = ``saving_share x`` the running cost of the released
-  buildings; a missing ``annual_cost_gbp`` is estimated as ``gia_m2 x
-  cost_per_m2_gbp``.
-* ``score`` (0-100) = weighted mean of three parts, each capped at 1:
-  ``saving_gbp / saving_full_marks_gbp``, ``spare_gia_m2 / space_full_marks_m2``
-  (spare = surplus office area + vacant/surplus area outside the pool) and
-  ``(n_agencies - 1) / (agencies_full_marks - 1)``; weights ``weight_saving``,
-  ``weight_space``, ``weight_agencies``. It depends on the co-location alone.
-* ``rank``: county rank by score, then saving, then id (1 = best);
-  ``district_rank`` the same within the majority district.
-* ``horizon``: ``"short"`` when the office pool can take all its staff with
-  ``headroom_share`` room to spare; otherwise ``"medium"`` when a member's
-  lease ends within ``lease_horizon_years`` of ``as_of_date`` (or has ended);
-  otherwise ``"long"`` (new or remodelled space is needed). ``horizon_reason``
-  says which figures decided.
+  reaches ``need x (1 + headroom_share)``, the largest first; the other pool
+  offices are released, and so are vacant and surplus members outside the pool.
+  ``saving_consolidation_gbp`` = ``saving_share x`` their running cost (the
+  formula of kentassets 0.1, unchanged).
+* **Shared services.** Where public-facing services (``public_facing_uses``:
+  library, GP/health, council front desk, police front counter) of different
+  agencies stand together, those of another use than the largest move into it:
+  ``saving_shared_services_gbp`` = the benchmark table's
+  ``shared_service_saving_share`` x their running cost (off with
+  ``shared_services=False``).
+* ``saving_gbp`` = the sum, central; ``saving_low_gbp`` / ``saving_high_gbp``
+  rerun both with the low and high figures (smallest floor areas and costs with
+  the most staff, and the reverse; the benchmark's low and high shares);
+  ``saving_given_share`` is the share of the central saving resting on given
+  figures; ``given_share`` the share of all members' inputs that were given;
+  ``saving_note`` says why a saving is 0 or rests on estimates.
+* **Score** (0-100) = ``100 x sum(weight x part) / sum(weights)``, each part
+  from 0 to 1, shown as ``points_*`` columns (they add up to the score):
+
+  ============== =============================================================
+  saving         saving, given part in full and estimated part x
+                 ``estimated_saving_credit``, over ``saving_full_marks_gbp``
+  agencies       ``(n_agencies - 1) / (agencies_full_marks - 1)``
+  sectors        ``(n_sectors - 1) / (sectors_full_marks - 1)`` (council,
+                 police, nhs, fire_and_rescue, voluntary_community,
+                 central_government)
+  closeness      1 when the members share one site or stand within
+                 ``same_site_m`` of their centre on average, falling to 0 at
+                 ``closeness_zero_m``
+  public_facing  ``(distinct public-facing uses - 1) / (public_facing_full_marks - 1)``
+  space          the larger of spare area / ``space_full_marks_m2`` and vacant,
+                 surplus or part-vacant members / 2
+  leases         leases ending within ``lease_horizon_years`` / ``leases_full_marks``
+  tenure         mean over members: leasehold or licence 1 (easy to leave),
+                 freehold ``freehold_tenure_credit`` (frees a receipt), else 0
+  ============== =============================================================
+* ``rank``: county rank (1 = best) by score, then ``given_share``, then
+  ``n_agencies``, then ``saving_gbp`` (each descending), then ``colocation_id``;
+  ``district_rank`` the same within the majority district. Never row order.
+* ``horizon``: ``"short"`` when the office pool takes its staff with
+  ``headroom_share`` to spare, or vacant/surplus members can be released now;
+  else ``"medium"`` when a member's lease ends within ``lease_horizon_years``
+  of ``as_of_date`` (or has ended); else ``"long"`` when held offices are too
+  small (new or remodelled space needed); else ``"unknown"`` (reason: "no lease
+  or space data").
 * ``shortlisted``: per district, the ``shortlist_min_per_district`` best, and
   up to ``shortlist_max_per_district`` while the score is at least
   ``shortlist_min_score``. Clusters outside every district are never shortlisted.
@@ -57,6 +82,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema
+from .benchmarks import BenchmarkTable
 from .colocation import (
     N_AGENCIES,
     VACANT_STATUSES,
@@ -67,11 +93,15 @@ from .colocation import (
     _xy,
 )
 from .errors import ValidationError
+from .estimates import estimate_assets, given_share, source_column
+from .sectors import SECTOR, assign_sectors
+from .surplus import housing_capacity, surplus_assets
 
 __all__ = [
     "ScoringParams",
     "benchmark_agencies",
     "county_totals",
+    "housing_capacity",
     "parameters_table",
     "score_opportunities",
     "shortlist",
@@ -91,14 +121,34 @@ N_RELEASED: Final = "n_released"
 RELEASED_GIA_M2: Final = "released_gia_m2"
 RELEASED_COST_GBP: Final = "released_cost_gbp"
 RELEASED_ASSETS: Final = "released_assets"
+N_SHARED_MOVES: Final = "n_shared_moves"
+SHARED_HOST: Final = "shared_host"
+SAVING_CONSOLIDATION_GBP: Final = "saving_consolidation_gbp"
+SAVING_SHARED_SERVICES_GBP: Final = "saving_shared_services_gbp"
 SAVING_GBP: Final = "saving_gbp"
+SAVING_LOW_GBP: Final = "saving_low_gbp"
+SAVING_HIGH_GBP: Final = "saving_high_gbp"
+SAVING_GIVEN_SHARE: Final = "saving_given_share"
+GIVEN_SHARE: Final = "given_share"
+SAVING_NOTE: Final = "saving_note"
+SECTORS_COL: Final = "sectors"
+N_SECTORS: Final = "n_sectors"
+SPREAD_M: Final = "spread_m"
+PUBLIC_FACING_USES: Final = "public_facing_uses"
+N_LEASES_ENDING: Final = "n_leases_ending"
 SCORE: Final = "score"
 RANK: Final = "rank"
 DISTRICT_RANK: Final = "district_rank"
 HORIZON: Final = "horizon"
 HORIZON_REASON: Final = "horizon_reason"
 SHORTLISTED: Final = "shortlisted"
-HORIZONS: Final = ("short", "medium", "long")
+HORIZONS: Final = ("short", "medium", "long", "unknown")
+NO_DATA_REASON: Final = "no lease or space data"
+#: Score components, in the order of the ``points_*`` columns.
+COMPONENTS: Final = ("saving", "agencies", "sectors", "closeness", "public_facing", "space",
+                     "leases", "tenure")
+#: The points column of each component.
+POINTS: Final = {c: f"points_{c}" for c in COMPONENTS}
 
 #: Columns :func:`score_opportunities` adds to the cluster table, in order.
 OPPORTUNITY_COLUMNS: Final = (
@@ -114,7 +164,22 @@ OPPORTUNITY_COLUMNS: Final = (
     RELEASED_GIA_M2,
     RELEASED_COST_GBP,
     RELEASED_ASSETS,
+    N_SHARED_MOVES,
+    SHARED_HOST,
+    SAVING_CONSOLIDATION_GBP,
+    SAVING_SHARED_SERVICES_GBP,
     SAVING_GBP,
+    SAVING_LOW_GBP,
+    SAVING_HIGH_GBP,
+    SAVING_GIVEN_SHARE,
+    GIVEN_SHARE,
+    SAVING_NOTE,
+    SECTORS_COL,
+    N_SECTORS,
+    SPREAD_M,
+    PUBLIC_FACING_USES,
+    N_LEASES_ENDING,
+    *POINTS.values(),
     SCORE,
     RANK,
     DISTRICT_RANK,
@@ -128,10 +193,16 @@ _SPACE_SOURCE = (
     "equivalent (Government Property Unit / Office of Government Property, Government "
     "Estate Strategy; reported against in the Cabinet Office 'State of the Estate' reports)"
 )
+_JUDGEMENT = "Judgement, not a published figure: change it to weigh the parts differently"
 
 
 def _meta(unit: str, source: str, low: float | None = None, high: float | None = None) -> Any:
     return {"unit": unit, "source": source, "range": (low, high)}
+
+
+def _weight(what: str, default: float) -> Any:
+    return field(default=default, metadata=_meta("weight", f"Score weight of {what}. "
+                                                 + _JUDGEMENT, 0.0, 1.0))
 
 
 @dataclass(frozen=True)
@@ -140,7 +211,9 @@ class ScoringParams:
 
     Each numeric field is checked against the range in its metadata when the
     object is made; the error message states the range. Use
-    :func:`parameters_table` to list the values, units and sources.
+    :func:`parameters_table` to list the values, units and sources. Benchmark
+    figures (typical floor areas, costs, the shared-service saving share) are
+    not here: they are rows of the benchmark table.
 
     Parameters
     ----------
@@ -151,8 +224,9 @@ class ScoringParams:
     office_uses
         Canonical uses whose staff are consolidated (``("office",)``).
     cost_per_m2_gbp
-        Running cost per m² GIA a year where ``annual_cost_gbp`` is missing
-        (0 to 5,000; 200).
+        Last resort: running cost per m² GIA a year for an asset whose floor area
+        is known but whose cost neither the register nor the benchmark table
+        gives (0 to 5,000; 200).
     saving_share
         Share of a released building's running cost actually saved (0 to 1; 0.8).
     headroom_share
@@ -162,10 +236,26 @@ class ScoringParams:
         A lease ending within this many years makes the horizon "medium" (0 to 25; 3).
     as_of_date
         Date the lease horizon is counted from; ``None`` means today.
-    weight_saving, weight_space, weight_agencies
-        Score weights (each 0 to 1, not all 0; 0.5, 0.25, 0.25).
-    saving_full_marks_gbp, space_full_marks_m2, agencies_full_marks
-        Saving, spare area and agencies that earn the full part of the score.
+    public_facing_uses
+        Uses that serve the public at a front door and belong together
+        (``("library", "health", "customer_service", "police")``).
+    shared_services
+        Count the saving of public-facing services moving in together (True).
+    weight_saving, weight_agencies, weight_sectors, weight_closeness, \
+    weight_public_facing, weight_space, weight_leases, weight_tenure
+        Score weights (each 0 to 1, not all 0; 0.30, 0.15, 0.15, 0.10, 0.10,
+        0.10, 0.05, 0.05: money first, then who meets and how closely).
+    saving_full_marks_gbp, space_full_marks_m2, agencies_full_marks, \
+    sectors_full_marks, public_facing_full_marks, leases_full_marks
+        What earns a full part (£250k a year, 2,000 m², 4 agencies, 3 sectors,
+        3 public-facing uses, 2 leases).
+    estimated_saving_credit
+        Share of the estimated part of a saving that counts in the score (0 to 1; 0.5).
+    same_site_m, closeness_zero_m
+        Mean distance from the members' centre that counts as one site (25 m)
+        and that earns no closeness (250 m, the default co-location distance).
+    freehold_tenure_credit
+        Tenure part of a freehold member (0 to 1; 0.5); leasehold and licence earn 1.
     shortlist_min_per_district, shortlist_max_per_district, shortlist_min_score
         Shortlist size per district and the score needed beyond the minimum
         (5, 10 and 40).
@@ -184,6 +274,8 @@ class ScoringParams:
     8.0
     >>> ScoringParams(space_standard_m2_per_fte=10).office_gia_per_fte_m2
     12.5
+    >>> round(sum(ScoringParams().weights.values()), 6)
+    1.0
 
     A stricter space standard, on the sample estate:
 
@@ -221,9 +313,8 @@ class ScoringParams:
         default=200.0,
         metadata=_meta(
             "GBP per m2 GIA a year",
-            "Assumption: order of magnitude of a regional office's running cost (rent, "
-            "rates, energy, FM); used only where annual_cost_gbp is missing. Replace with "
-            "the partnership's own figure",
+            "Assumption, last resort: used only where the floor area is known and neither "
+            "the register nor the benchmark table gives a running cost for the use",
             0.0,
             5000.0,
         ),
@@ -262,18 +353,33 @@ class ScoringParams:
             "reproducible outputs",
         ),
     )
-    weight_saving: float = field(
-        default=0.5, metadata=_meta("weight", "Score weight of the saving", 0.0, 1.0)
+    public_facing_uses: tuple[str, ...] = field(
+        default=("library", "health", "customer_service", "police"),
+        metadata=_meta("use", "Front-door services that belong together: library, GP/health, "
+                       "council front desk, police front counter (One Public Estate hubs)"),
     )
-    weight_space: float = field(
-        default=0.25, metadata=_meta("weight", "Score weight of the spare floor area", 0.0, 1.0)
+    shared_services: bool = field(
+        default=True,
+        metadata=_meta("flag", "Count the saving of public-facing services moving in "
+                       "together (benchmark shared_service_saving_share)"),
     )
-    weight_agencies: float = field(
-        default=0.25, metadata=_meta("weight", "Score weight of the agencies involved", 0.0, 1.0)
-    )
+    weight_saving: float = _weight("the estimated saving", 0.30)
+    weight_agencies: float = _weight("the agencies meeting", 0.15)
+    weight_sectors: float = _weight("the sectors meeting", 0.15)
+    weight_closeness: float = _weight("how close the members stand", 0.10)
+    weight_public_facing: float = _weight("public-facing uses that belong together", 0.10)
+    weight_space: float = _weight("spare floor area and vacant members", 0.10)
+    weight_leases: float = _weight("leases ending within the horizon", 0.05)
+    weight_tenure: float = _weight("tenure (leasehold easy to leave; freehold frees a receipt)",
+                                   0.05)
     saving_full_marks_gbp: float = field(
         default=250_000.0,
         metadata=_meta("GBP a year", "Saving that earns the full saving part", 1.0, 1e9),
+    )
+    estimated_saving_credit: float = field(
+        default=0.5,
+        metadata=_meta("share", "Share of the estimated part of a saving that counts in the "
+                       "score. " + _JUDGEMENT, 0.0, 1.0),
     )
     space_full_marks_m2: float = field(
         default=2_000.0,
@@ -281,6 +387,31 @@ class ScoringParams:
     )
     agencies_full_marks: int = field(
         default=4, metadata=_meta("agencies", "Agencies that earn the full agency part", 2, 100)
+    )
+    sectors_full_marks: int = field(
+        default=3, metadata=_meta("sectors", "Sectors that earn the full sector part", 2, 6)
+    )
+    public_facing_full_marks: int = field(
+        default=3,
+        metadata=_meta("uses", "Distinct public-facing uses that earn the full part", 2, 10),
+    )
+    leases_full_marks: int = field(
+        default=2, metadata=_meta("leases", "Leases ending that earn the full part", 1, 100)
+    )
+    same_site_m: float = field(
+        default=25.0,
+        metadata=_meta("m", "Mean distance from the members' centre counted as one site",
+                       0.0, 1000.0),
+    )
+    closeness_zero_m: float = field(
+        default=250.0,
+        metadata=_meta("m", "Mean distance from the centre that earns no closeness (the "
+                       "default co-location distance)", 1.0, 10_000.0),
+    )
+    freehold_tenure_credit: float = field(
+        default=0.5,
+        metadata=_meta("share", "Tenure part of a freehold member (leasehold and licence "
+                       "earn 1). " + _JUDGEMENT, 0.0, 1.0),
     )
     shortlist_min_per_district: int = field(
         default=5,
@@ -303,6 +434,13 @@ class ScoringParams:
     )
 
     def __post_init__(self) -> None:
+        problems = self._range_problems()
+        problems += self._other_problems(numbers_ok=not problems)
+        if problems:
+            raise ValidationError("; ".join(problems))
+
+    def _range_problems(self) -> list[str]:
+        """Check every numeric field against its range; store ints and floats as such."""
         problems = []
         for f in fields(self):
             low, high = f.metadata.get("range", (None, None))
@@ -321,28 +459,44 @@ class ScoringParams:
                 problems.append(f"{f.name} must be between {low:g} and {high:g}, got {value!r}")
             else:
                 object.__setattr__(self, f.name, int(value) if integer else float(value))
-        if isinstance(self.office_uses, str) or not all(
-            isinstance(u, str) for u in self.office_uses
-        ):
-            problems.append(f"office_uses must be a tuple of use names, got {self.office_uses!r}")
-        else:
-            object.__setattr__(self, "office_uses", tuple(self.office_uses))
-        if not problems and self.shortlist_min_per_district > self.shortlist_max_per_district:
+        return problems
+
+    def _other_problems(self, *, numbers_ok: bool) -> list[str]:
+        problems: list[str] = []
+        for name in ("office_uses", "public_facing_uses"):
+            value = getattr(self, name)
+            if isinstance(value, str) or not all(isinstance(u, str) for u in value):
+                problems.append(f"{name} must be a tuple of use names, got {value!r}")
+            else:
+                object.__setattr__(self, name, tuple(value))
+        if not isinstance(self.shared_services, bool):
+            problems.append(f"shared_services must be True or False, got "
+                            f"{self.shared_services!r}")
+        if self.as_of_date is not None and not isinstance(self.as_of_date, dt.date):
+            problems.append(f"as_of_date must be a date or None, got {self.as_of_date!r}")
+        if not numbers_ok:
+            return problems
+        if self.shortlist_min_per_district > self.shortlist_max_per_district:
             problems.append(
                 "shortlist_min_per_district must not exceed shortlist_max_per_district, got "
                 f"{self.shortlist_min_per_district} > {self.shortlist_max_per_district}"
             )
-        if not problems and self.weight_saving + self.weight_space + self.weight_agencies <= 0:
+        if self.same_site_m >= self.closeness_zero_m:
+            problems.append(f"same_site_m must be below closeness_zero_m, got "
+                            f"{self.same_site_m} >= {self.closeness_zero_m}")
+        if sum(self.weights.values()) <= 0:
             problems.append("the score weights must not all be 0")
-        if self.as_of_date is not None and not isinstance(self.as_of_date, dt.date):
-            problems.append(f"as_of_date must be a date or None, got {self.as_of_date!r}")
-        if problems:
-            raise ValidationError("; ".join(problems))
+        return problems
 
     @property
     def office_gia_per_fte_m2(self) -> float:
         """Gross floor area needed per FTE: the standard divided by the net-to-gross ratio."""
         return self.space_standard_m2_per_fte / self.net_to_gross_ratio
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """The score weight of each component, in :data:`COMPONENTS` order."""
+        return {c: float(getattr(self, f"weight_{c}")) for c in COMPONENTS}
 
     def to_dict(self) -> dict[str, Any]:
         """The parameters as a plain dict."""
@@ -359,7 +513,6 @@ def _resolve(params: ScoringParams | None, overrides: Mapping[str, Any]) -> Scor
             f"known parameters: {', '.join(sorted(known))}"
         )
     return replace(base, **overrides) if overrides else base
-
 
 def parameters_table(*params: Any) -> pd.DataFrame:
     """The parameters used, one row each, for CSV outputs and the atlas (traceability).
@@ -403,6 +556,8 @@ def parameters_table(*params: Any) -> pd.DataFrame:
     )
 
 
+
+
 # --- helpers ---------------------------------------------------------------------------
 
 
@@ -418,11 +573,6 @@ def _txt(frame: pd.DataFrame, col: str) -> pd.Series:
     return frame[col].astype("string")
 
 
-def _coords(assets: gpd.GeoDataFrame, rows: Any) -> tuple[Any, Any]:
-    x, y = _xy(assets)
-    return x[rows], y[rows]
-
-
 def _as_of(params: ScoringParams) -> dt.date:
     return params.as_of_date if params.as_of_date is not None else dt.date.today()
 
@@ -431,7 +581,544 @@ def _fmt(value: float) -> str:
     return f"{value:,.0f}"
 
 
+def _money(value: float) -> str:
+    return f"£{value / 1000:,.0f}k" if value >= 1000 else f"£{value:,.0f}"
+
+
+# --- members of each co-location ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Members:
+    """Member rows of the co-locations: ``m`` asset positions, ``s`` their slot (0..k-1)."""
+
+    k: int
+    col_rows: np.ndarray
+    m: np.ndarray
+    s: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+
+    def per(self, weights: Any) -> np.ndarray:
+        """Sum per co-location."""
+        return np.bincount(self.s, weights=weights, minlength=self.k).astype(np.float64)
+
+    def count(self, mask: Any) -> np.ndarray:
+        """Members per co-location where ``mask``."""
+        return np.bincount(self.s[mask], minlength=self.k).astype(np.int64)
+
+    def distinct(self, codes: np.ndarray) -> np.ndarray:
+        """Distinct non-negative codes per co-location."""
+        ok = codes >= 0
+        pairs = np.unique(np.column_stack([self.s[ok], codes[ok]]), axis=0)
+        return np.bincount(pairs[:, 0], minlength=self.k).astype(np.int64) if len(pairs) else (
+            np.zeros(self.k, dtype=np.int64))
+
+
+def _labels(colocations: ColocationResult | gpd.GeoDataFrame, assets: gpd.GeoDataFrame
+            ) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    if isinstance(colocations, ColocationResult):
+        labels = colocations.labels.reindex(assets.index).fillna(-1).astype("int64")
+        return colocations.clusters, labels.to_numpy(dtype=np.int64)
+    if schema.CLUSTER_LABEL not in assets.columns:
+        raise ValidationError(
+            "assets have no 'cluster_label' column; pass the ColocationResult itself, or "
+            "assets labelled with ColocationResult.label_assets(assets)"
+        )
+    labels = pd.to_numeric(assets[schema.CLUSTER_LABEL], errors="coerce").fillna(-1)
+    return colocations, labels.astype("int64").to_numpy(dtype=np.int64)
+
+
+def _members(clusters: gpd.GeoDataFrame, asset_labels: np.ndarray,
+             assets: gpd.GeoDataFrame) -> _Members:
+    is_col = (clusters[schema.IS_COLOCATION].to_numpy(dtype=bool) if len(clusters)
+              else np.zeros(0, bool))
+    col_rows = np.flatnonzero(is_col)
+    k = len(col_rows)
+    table_labels = clusters[schema.CLUSTER_LABEL].to_numpy(dtype=np.int64)
+    top = int(max(table_labels.max(initial=-1), asset_labels.max(initial=-1))) + 1
+    slot_of_label = np.full(top + 1, -1, dtype=np.int64)
+    slot_of_label[table_labels[col_rows]] = np.arange(k)
+    slot_all = np.where(asset_labels >= 0, slot_of_label[np.maximum(asset_labels, 0)], -1)
+    m = np.flatnonzero(slot_all >= 0)
+    x, y = _xy(assets)
+    return _Members(k=k, col_rows=col_rows, m=m, s=slot_all[m], x=x[m], y=y[m])
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """Per-member figures: scenario arrays are (low, central, high)."""
+
+    vacant: np.ndarray
+    part_vacant: np.ndarray
+    office: np.ndarray
+    public: np.ndarray
+    gia: tuple[np.ndarray, np.ndarray, np.ndarray]
+    staff: tuple[np.ndarray, np.ndarray, np.ndarray]
+    cost: tuple[np.ndarray, np.ndarray, np.ndarray]
+    given: np.ndarray
+    n_inputs: np.ndarray
+    agency: np.ndarray
+    sector: np.ndarray
+    use: np.ndarray
+    site: np.ndarray
+    tenure: pd.Series
+    lease: np.ndarray
+
+
+def _codes(series: pd.Series) -> np.ndarray:
+    codes, _ = pd.factorize(series.astype("string"), sort=True, use_na_sentinel=True)
+    return codes.astype(np.int64)
+
+
+def _scenario(assets: gpd.GeoDataFrame, col: str, m: np.ndarray) -> tuple[np.ndarray, ...]:
+    central = _num(assets, col).to_numpy()[m]
+    low = _num(assets, f"{col}_low").to_numpy()[m] if f"{col}_low" in assets else central
+    high = _num(assets, f"{col}_high").to_numpy()[m] if f"{col}_high" in assets else central
+    return (np.where(np.isfinite(low), low, central), central,
+            np.where(np.isfinite(high), high, central))
+
+
+def _inputs(assets: gpd.GeoDataFrame, mem: _Members, p: ScoringParams) -> _Inputs:
+    m = mem.m
+    vacant = _flag(assets, schema.STATUS, VACANT_STATUSES)[m]
+    office = _flag(assets, schema.USE, p.office_uses)[m]
+    gia = _scenario(assets, schema.GIA_M2, m)
+    lo, mid, hi = _scenario(assets, schema.STAFF_FTE, m)
+    staff = tuple(np.where(vacant & np.isnan(v), 0.0, v) for v in (hi, mid, lo))  # low saving
+    cost = tuple(np.where(np.isfinite(c), c, np.where(np.isfinite(g), g * p.cost_per_m2_gbp, 0.0))
+                 for c, g in zip(_scenario(assets, schema.ANNUAL_COST_GBP, m), gia, strict=True))
+    lease = (pd.to_datetime(assets[schema.LEASE_END], errors="coerce")
+             .to_numpy(dtype="datetime64[ns]")[m] if schema.LEASE_END in assets.columns
+             else np.full(len(m), np.datetime64("NaT"), dtype="datetime64[ns]"))
+    return _Inputs(
+        vacant=vacant,
+        part_vacant=_flag(assets, schema.STATUS, ("part_vacant",))[m],
+        office=office,
+        public=_flag(assets, schema.USE, p.public_facing_uses)[m] & ~vacant,
+        gia=gia, staff=staff, cost=cost,  # type: ignore[arg-type]
+        given=given_share(assets, staff_uses=p.office_uses).to_numpy()[m],
+        n_inputs=np.where(office, 3.0, 2.0),
+        agency=_codes(_txt(assets, schema.AGENCY))[m],
+        sector=_codes(_txt(assets, SECTOR))[m],
+        use=_codes(_txt(assets, schema.USE))[m],
+        site=_codes(_txt(assets, schema.SITE_ID))[m],
+        tenure=_txt(assets, schema.TENURE).iloc[m].reset_index(drop=True),
+        lease=lease,
+    )
+
+
+# --- savings ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Consolidation:
+    """Office consolidation and vacancy release of one scenario, per co-location."""
+
+    office_gia: np.ndarray
+    staff: np.ndarray
+    need: np.ndarray
+    target: np.ndarray
+    fits: np.ndarray
+    kept: np.ndarray
+    n_pool: np.ndarray
+    released: np.ndarray  # per member
+    released_cost: np.ndarray
+    released_gia: np.ndarray
+    spare: np.ndarray
+    surplus: np.ndarray
+    saving: np.ndarray
+
+
+def _consolidate(mem: _Members, inp: _Inputs, scenario: int, p: ScoringParams) -> _Consolidation:
+    """Today's formula: keep the largest pool offices that take the staff, release the rest.
+
+    ``scenario`` 0, 1, 2 picks the low-saving, central and high-saving figures.
+    """
+    s, k = mem.s, mem.k
+    gia, staff, cost = inp.gia[scenario], inp.staff[scenario], inp.cost[scenario]
+    pool = inp.office & np.isfinite(gia) & np.isfinite(staff)
+    gia0 = np.where(np.isfinite(gia), gia, 0.0)
+    office_gia = np.round(mem.per(np.where(pool, gia, 0.0)), 2)
+    staff_tot = np.round(mem.per(np.where(pool, staff, 0.0)), 2)
+    n_pool = mem.count(pool)
+    need = np.round(staff_tot * p.office_gia_per_fte_m2, 2)
+    target = need * (1.0 + p.headroom_share)
+    fits = (n_pool > 0) & (office_gia >= target)
+    pr = np.flatnonzero(pool)
+    pr = pr[np.lexsort((mem.y[pr], mem.x[pr], cost[pr], -gia[pr], s[pr]))]
+    ps = s[pr]
+    before = pd.Series(gia[pr]).groupby(ps).cumsum().to_numpy() - gia[pr]
+    released_pool = fits[ps] & (before >= target[ps] - 1e-9)
+    released = inp.vacant & ~pool
+    released[pr[released_pool]] = True
+    released_cost = np.round(mem.per(np.where(released, cost, 0.0)), 2)
+    surplus = np.round(np.maximum(0.0, office_gia - need), 2)
+    return _Consolidation(
+        office_gia=office_gia, staff=staff_tot, need=need, target=target, fits=fits,
+        kept=n_pool - np.bincount(ps[released_pool], minlength=k), n_pool=n_pool,
+        released=released, released_cost=released_cost,
+        released_gia=np.round(mem.per(np.where(released, gia0, 0.0)), 2),
+        spare=np.round(surplus + mem.per(np.where(inp.vacant & ~pool, gia0, 0.0)), 2),
+        surplus=surplus, saving=np.round(p.saving_share * released_cost, 2),
+    )
+
+
+def _first_per_site(mem: _Members, inp: _Inputs, mask: np.ndarray, gia: np.ndarray
+                    ) -> np.ndarray:
+    """Within ``mask``, one member per (co-location, site): records of one building count once."""
+    rows = np.flatnonzero(mask & (inp.site >= 0))
+    rows = rows[np.lexsort((mem.y[rows], mem.x[rows], -gia[rows], inp.site[rows], mem.s[rows]))]
+    keep = np.ones(len(mem.m), dtype=bool)
+    if len(rows):
+        pair = np.column_stack([mem.s[rows], inp.site[rows]])
+        repeat = np.r_[False, (pair[1:] == pair[:-1]).all(axis=1)]
+        keep[rows[repeat]] = False
+    return keep
+
+
+def _shared_moves(mem: _Members, inp: _Inputs, released: np.ndarray) -> tuple[np.ndarray,
+                                                                              np.ndarray]:
+    """The host of each co-location's shared services and the members that move in.
+
+    The host is the largest public-facing member not released (central floor
+    area; ties by position); public-facing members not released, of another
+    agency and with another use than the host, move in (a library, a GP surgery
+    and a police front counter share one front door; two records of one use at
+    one place are more often one building listed twice than two services).
+    Members on the host's site are in it already; several on one site count once.
+    Returns ``host`` (member position or -1, per co-location) and a per-member
+    ``moves`` mask.
+    """
+    cand = np.flatnonzero(inp.public & ~released)
+    gia = np.where(np.isfinite(inp.gia[1]), inp.gia[1], 0.0)
+    cand = cand[np.lexsort((mem.y[cand], mem.x[cand], -gia[cand], mem.s[cand]))]
+    host = np.full(mem.k, -1, dtype=np.int64)
+    slots, starts, _ = _runs(mem.s[cand])
+    host[slots] = cand[starts]
+    moves = np.zeros(len(mem.m), dtype=bool)
+    has_host = host[mem.s] >= 0
+    host_of = np.maximum(host[mem.s], 0)
+    moves[cand] = True
+    moves &= has_host & (inp.agency != inp.agency[host_of]) & (inp.use != inp.use[host_of])
+    moves &= ~((inp.site >= 0) & (inp.site == inp.site[host_of]))  # already in the host
+    moves &= _first_per_site(mem, inp, moves, gia)
+    host[mem.count(moves) == 0] = -1
+    return host, moves
+
+
+@dataclass(frozen=True)
+class _Savings:
+    central: _Consolidation
+    consolidation: np.ndarray
+    shared: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    given: np.ndarray
+    host: np.ndarray
+    moves: np.ndarray
+    n_moves: np.ndarray
+
+
+def _savings(mem: _Members, inp: _Inputs, p: ScoringParams, share: tuple[float, ...]
+             ) -> _Savings:
+    """Both savings in the three scenarios, and the share of the central one that is given."""
+    runs = [_consolidate(mem, inp, i, p) for i in range(3)]
+    host, moves = _shared_moves(mem, inp, runs[1].released)
+    if not p.shared_services:
+        host, moves = np.full(mem.k, -1, dtype=np.int64), np.zeros(len(mem.m), dtype=bool)
+    shared = [np.round(share[i] * mem.per(np.where(moves, inp.cost[i], 0.0)), 2)
+              for i in range(3)]
+    totals = np.vstack([runs[i].saving + shared[i] for i in range(3)])
+    contribution = (np.where(runs[1].released, p.saving_share * inp.cost[1], 0.0)
+                    + np.where(moves, share[1] * inp.cost[1], 0.0))
+    weight = mem.per(contribution)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        given = np.where(weight > 0, mem.per(contribution * inp.given) / weight, np.nan)
+    return _Savings(
+        central=runs[1], consolidation=runs[1].saving, shared=shared[1],
+        low=np.round(totals.min(axis=0), 2), high=np.round(totals.max(axis=0), 2),
+        given=np.round(given, 3), host=host, moves=moves, n_moves=mem.count(moves),
+    )
+
+
+# --- score components --------------------------------------------------------------------
+
+
+def _spread(mem: _Members, inp: _Inputs) -> np.ndarray:
+    """Mean distance of the members from their centre, m; 0 when they share one site."""
+    n = np.maximum(mem.count(np.ones(len(mem.m), dtype=bool)), 1)
+    cx, cy = mem.per(mem.x) / n, mem.per(mem.y) / n
+    dist = np.hypot(mem.x - cx[mem.s], mem.y - cy[mem.s])
+    spread = np.round(mem.per(dist) / n, 1)
+    one_site = (mem.distinct(inp.site) == 1) & (mem.count(inp.site < 0) == 0)
+    return np.where(one_site, 0.0, spread)
+
+
+def _tenure_credit(inp: _Inputs, p: ScoringParams) -> np.ndarray:
+    credit = {"leasehold": 1.0, "licence": 1.0, "freehold": p.freehold_tenure_credit}
+    return inp.tenure.map(credit).astype("float64").fillna(0.0).to_numpy()
+
+
+def _components(mem: _Members, inp: _Inputs, sav: _Savings, lease_soon: np.ndarray,
+                n_agencies: np.ndarray, p: ScoringParams) -> dict[str, np.ndarray]:
+    """Each component's part (0 to 1) per co-location; see the module docstring."""
+    n = np.maximum(mem.count(np.ones(len(mem.m), dtype=bool)), 1)
+    given = np.where(np.isnan(sav.given), 1.0, sav.given)
+    credited = (sav.consolidation + sav.shared) * (
+        given + (1.0 - given) * p.estimated_saving_credit)
+    spread = _spread(mem, inp)
+    closeness = np.clip(1.0 - (spread - p.same_site_m) / (p.closeness_zero_m - p.same_site_m),
+                        0.0, 1.0)
+    n_empty = mem.count(inp.vacant) + 0.5 * mem.count(inp.part_vacant)
+    public_uses = mem.distinct(np.where(inp.public, inp.use, -1))
+    return {
+        "saving": np.minimum(1.0, credited / p.saving_full_marks_gbp),
+        "agencies": np.clip((n_agencies - 1.0) / (p.agencies_full_marks - 1.0), 0.0, 1.0),
+        "sectors": np.clip((mem.distinct(inp.sector) - 1.0) / (p.sectors_full_marks - 1.0),
+                           0.0, 1.0),
+        "closeness": closeness,
+        "public_facing": np.clip((public_uses - 1.0) / (p.public_facing_full_marks - 1.0),
+                                 0.0, 1.0),
+        "space": np.maximum(np.minimum(1.0, sav.central.spare / p.space_full_marks_m2),
+                            np.minimum(1.0, n_empty / 2.0)),
+        "leases": np.minimum(1.0, mem.count(lease_soon) / p.leases_full_marks),
+        "tenure": mem.per(_tenure_credit(inp, p)) / n,
+    }
+
+
+def _points(parts: Mapping[str, np.ndarray], p: ScoringParams) -> tuple[dict[str, np.ndarray],
+                                                                         np.ndarray]:
+    """Points per component (they add up to the score) and the score, 0 to 100."""
+    weights = p.weights
+    total = sum(weights.values())
+    raw = {c: 100.0 * weights[c] * parts[c] / total for c in COMPONENTS}
+    score = np.round(sum(raw.values()), 1) if raw else np.zeros(0)
+    return {c: np.round(v, 1) for c, v in raw.items()}, np.asarray(score, dtype=np.float64)
+
+
+# --- horizons and notes ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Leases:
+    soon: np.ndarray  # per member: lease ends within the horizon (or has ended)
+    slot: np.ndarray  # per co-location: index into the lists below, or -1
+    agency: list[str]
+    asset: list[str]
+    date: np.ndarray
+
+
+def _leases(assets: gpd.GeoDataFrame, mem: _Members, inp: _Inputs, p: ScoringParams
+            ) -> _Leases:
+    """The earliest lease per co-location ending within ``lease_horizon_years``."""
+    limit = pd.Timestamp(p.as_of_date) + pd.DateOffset(months=round(p.lease_horizon_years * 12))
+    soon_mask = ~np.isnat(inp.lease) & (inp.lease <= limit.to_datetime64())
+    soon = np.flatnonzero(soon_mask)
+    soon = soon[np.lexsort((mem.y[soon], mem.x[soon], inp.lease[soon], mem.s[soon]))]
+    _, starts, _ = _runs(mem.s[soon])
+    first = soon[starts]
+    slot = np.full(mem.k, -1, dtype=np.int64)
+    slot[mem.s[first]] = np.arange(len(first))
+    return _Leases(
+        soon=soon_mask, slot=slot,
+        agency=_texts(assets, schema.AGENCY, mem.m[first]).fillna("?").tolist(),
+        asset=_texts(assets, schema.ASSET_ID, mem.m[first]).fillna("?").tolist(),
+        date=inp.lease[first],
+    )
+
+
+def _estimated_pool(mem: _Members, inp: _Inputs) -> np.ndarray:
+    """Per co-location, whether an office in the pool rests on an estimated figure."""
+    return mem.count(inp.office & (inp.given < 1.0)) > 0
+
+
+def _horizons(mem: _Members, inp: _Inputs, sav: _Savings, leases: _Leases, p: ScoringParams
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Horizon and its reason per co-location, from what is known (module docstring)."""
+    c = sav.central
+    as_of = pd.Timestamp(p.as_of_date)
+    n_vacant = mem.count(inp.vacant)
+    estimated = _estimated_pool(mem, inp)
+    horizon = np.empty(mem.k, dtype=object)
+    reason = np.empty(mem.k, dtype=object)
+    for i in range(mem.k):
+        if c.fits[i]:
+            horizon[i] = "short"
+            reason[i] = (
+                f"{_fmt(c.staff[i])} office FTE need {_fmt(c.need[i])} m2 (at "
+                f"{p.space_standard_m2_per_fte:g} m2 NIA/FTE); they fit into {c.kept[i]} of "
+                f"{c.n_pool[i]} held office buildings with {_fmt(c.office_gia[i] - c.need[i])} m2"
+                " of held office space to spare"
+                + (" (floor area or staff estimated)" if estimated[i] else "")
+            )
+        elif n_vacant[i] > 0:
+            horizon[i] = "short"
+            reason[i] = f"{n_vacant[i]} vacant or surplus member(s) can be released now"
+        elif leases.slot[i] >= 0:
+            j = leases.slot[i]
+            when = pd.Timestamp(leases.date[j])
+            horizon[i] = "medium"
+            reason[i] = (
+                f"lease of {leases.agency[j]} asset {leases.asset[j]} "
+                f"{'ended' if when < as_of else 'ends'} {when.date().isoformat()}, within "
+                f"{p.lease_horizon_years:g} years of {p.as_of_date}"
+            )
+        elif c.n_pool[i] > 0:
+            horizon[i] = "long"
+            reason[i] = (f"held office space {_fmt(c.office_gia[i])} m2 is short of the "
+                         f"{_fmt(c.target[i])} m2 needed with {p.headroom_share:.0%} headroom; "
+                         "needs new or remodelled space")
+        else:
+            horizon[i] = "unknown"
+            reason[i] = NO_DATA_REASON
+    return horizon, reason
+
+
+def _saving_notes(mem: _Members, inp: _Inputs, sav: _Savings, p: ScoringParams) -> np.ndarray:
+    """Why a saving is 0, or how much of it rests on estimates."""
+    n_public = mem.count(inp.public)
+    notes = np.empty(mem.k, dtype=object)
+    for i in range(mem.k):
+        total = sav.consolidation[i] + sav.shared[i]
+        if total > 0:
+            share = sav.given[i]
+            notes[i] = ("all figures given" if share >= 1.0 else
+                        f"estimated: {1 - share:.0%} of it rests on benchmark or footprint "
+                        f"figures (range {_money(sav.low[i])} to {_money(sav.high[i])})")
+        elif sav.central.n_pool[i] > 0 and not sav.central.fits[i]:
+            notes[i] = "£0: the held offices cannot take the staff at the space standard"
+        elif sav.central.n_pool[i] > 0:
+            notes[i] = "£0: the offices are all needed to hold the staff at the standard"
+        elif n_public[i] > 1 and p.shared_services:
+            notes[i] = ("£0: the public-facing members share one use, agency or site, so "
+                        "none moves in with another; no offices or vacant members")
+        else:
+            notes[i] = ("£0: no office staff to consolidate, no vacant or surplus members and "
+                        "no public-facing services of different agencies to bring together")
+    return notes
+
+
+def _released_text(assets: gpd.GeoDataFrame, mem: _Members, released: np.ndarray
+                   ) -> np.ndarray:
+    rel = np.flatnonzero(released)
+    rel = rel[np.lexsort((mem.y[rel], mem.x[rel], mem.s[rel]))]
+    text = (_texts(assets, schema.AGENCY, mem.m[rel]).fillna("?") + ":"
+            + _texts(assets, schema.ASSET_ID, mem.m[rel]).fillna("?")).tolist()
+    out = np.full(mem.k, "", dtype=object)
+    slots, starts, counts = _runs(mem.s[rel])
+    for slot, a, n in zip(slots.tolist(), starts.tolist(), counts.tolist(), strict=True):
+        out[slot] = ";".join(text[a:a + n])
+    return out
+
+
+def _host_text(assets: gpd.GeoDataFrame, mem: _Members, host: np.ndarray) -> np.ndarray:
+    out = np.full(mem.k, "", dtype=object)
+    has = np.flatnonzero(host >= 0)
+    if len(has):
+        names = (_texts(assets, schema.AGENCY, mem.m[host[has]]).fillna("?") + ":"
+                 + _texts(assets, schema.NAME, mem.m[host[has]]).fillna("?")).tolist()
+        out[has] = names
+    return out
+
+
+def _sector_text(assets: gpd.GeoDataFrame, mem: _Members) -> np.ndarray:
+    sectors = _texts(assets, SECTOR, mem.m)
+    frame = pd.DataFrame({"s": mem.s, "sector": sectors}).dropna().drop_duplicates()
+    joined = frame.sort_values(["s", "sector"]).groupby("s")["sector"].agg(";".join)
+    out = np.full(mem.k, "", dtype=object)
+    out[joined.index.to_numpy(dtype=np.int64)] = joined.to_numpy()
+    return out
+
+
+def _public_text(assets: gpd.GeoDataFrame, mem: _Members, inp: _Inputs) -> np.ndarray:
+    uses = _texts(assets, schema.USE, mem.m)
+    frame = pd.DataFrame({"s": mem.s[inp.public], "use": uses[inp.public].to_numpy()})
+    joined = frame.drop_duplicates().sort_values(["s", "use"]).groupby("s")["use"].agg(";".join)
+    out = np.full(mem.k, "", dtype=object)
+    out[joined.index.to_numpy(dtype=np.int64)] = joined.to_numpy()
+    return out
+
+
 # --- scoring ---------------------------------------------------------------------------
+
+
+def _prepare_assets(assets: gpd.GeoDataFrame, benchmarks: BenchmarkTable | None
+                    ) -> gpd.GeoDataFrame:
+    """Assets with estimates (unless already made) and sectors."""
+    if source_column(schema.GIA_M2) not in assets.columns or benchmarks is not None:
+        assets = estimate_assets(assets, benchmarks=benchmarks)
+    if SECTOR not in assets.columns or assets[SECTOR].isna().any():
+        assets = assets.copy()
+        assets[SECTOR] = assign_sectors(assets)
+    return assets
+
+
+def _share_triple(benchmarks: BenchmarkTable | None) -> tuple[float, float, float]:
+    if benchmarks is None:
+        from .io.benchmarks import default_benchmarks
+
+        benchmarks = default_benchmarks()
+    row = benchmarks.general("shared_service_saving_share")
+    return float(row.low or 0.0), float(row.central or 0.0), float(row.high or 0.0)
+
+
+def _columns(assets: gpd.GeoDataFrame, mem: _Members, inp: _Inputs, sav: _Savings,
+             leases: _Leases, n_agencies: np.ndarray, p: ScoringParams
+             ) -> list[tuple[str, Any, str]]:
+    """Every scored column: (name, values per co-location, dtype)."""
+    c = sav.central
+    points, score = _points(_components(mem, inp, sav, leases.soon, n_agencies, p), p)
+    horizon, reason = _horizons(mem, inp, sav, leases, p)
+    given = mem.per(inp.given * inp.n_inputs) / np.maximum(mem.per(inp.n_inputs), 1.0)
+    floats = [(OFFICE_GIA_M2, c.office_gia), (OFFICE_STAFF_FTE, c.staff),
+              (OFFICE_NEED_M2, c.need), (SURPLUS_OFFICE_M2, c.surplus), (SPARE_GIA_M2, c.spare)]
+    ints = [(N_OFFICES, mem.count(inp.office)), (N_OFFICES_UNKNOWN, mem.count(inp.office)
+                                                   - c.n_pool),
+            (N_VACANT_ASSETS, mem.count(inp.vacant)), (N_RELEASED, mem.count(c.released))]
+    return [
+        *((name, v, "Float64") for name, v in floats),
+        *((name, v, "Int64") for name, v in ints),
+        (RELEASED_GIA_M2, c.released_gia, "Float64"),
+        (RELEASED_COST_GBP, c.released_cost, "Float64"),
+        (RELEASED_ASSETS, _released_text(assets, mem, c.released), "string"),
+        (N_SHARED_MOVES, sav.n_moves, "Int64"),
+        (SHARED_HOST, _host_text(assets, mem, sav.host), "string"),
+        (SAVING_CONSOLIDATION_GBP, sav.consolidation, "Float64"),
+        (SAVING_SHARED_SERVICES_GBP, sav.shared, "Float64"),
+        (SAVING_GBP, np.round(sav.consolidation + sav.shared, 2), "Float64"),
+        (SAVING_LOW_GBP, sav.low, "Float64"),
+        (SAVING_HIGH_GBP, sav.high, "Float64"),
+        (SAVING_GIVEN_SHARE, sav.given, "Float64"),
+        (GIVEN_SHARE, np.round(given, 3), "Float64"),
+        (SAVING_NOTE, _saving_notes(mem, inp, sav, p), "string"),
+        (SECTORS_COL, _sector_text(assets, mem), "string"),
+        (N_SECTORS, mem.distinct(inp.sector), "Int64"),
+        (SPREAD_M, _spread(mem, inp), "Float64"),
+        (PUBLIC_FACING_USES, _public_text(assets, mem, inp), "string"),
+        (N_LEASES_ENDING, mem.count(leases.soon), "Int64"),
+        *((POINTS[name], v, "Float64") for name, v in points.items()),
+        (SCORE, score, "Float64"),
+        (HORIZON, horizon, "string"),
+        (HORIZON_REASON, reason, "string"),
+    ]
+
+
+def _put(out: gpd.GeoDataFrame, col_rows: np.ndarray, col: str, values: Any, dtype: str) -> None:
+    full = pd.array([None] * len(out), dtype=dtype)
+    if len(col_rows):
+        full[col_rows] = pd.array(values, dtype=dtype)
+    out[col] = pd.Series(full, index=out.index)
+
+
+def _plain_params(p: ScoringParams) -> dict[str, Any]:
+    """The parameters as plain values, for the CSV outputs' parameter columns."""
+    def plain(value: Any) -> Any:
+        if isinstance(value, tuple):
+            return ";".join(value)
+        return str(value) if isinstance(value, dt.date) else value
+
+    return {f.name: plain(getattr(p, f.name)) for f in fields(p)}
 
 
 def score_opportunities(
@@ -439,6 +1126,7 @@ def score_opportunities(
     assets: gpd.GeoDataFrame,
     *,
     params: ScoringParams | None = None,
+    benchmarks: BenchmarkTable | None = None,
     **overrides: Any,
 ) -> gpd.GeoDataFrame:
     """Judge every co-location as an opportunity; rank and shortlist them.
@@ -449,9 +1137,14 @@ def score_opportunities(
         A :class:`~kentassets.colocation.ColocationResult`, or its cluster table;
         with a table, ``assets`` must carry the ``cluster_label`` column.
     assets
-        The canonical assets that were clustered.
+        The canonical assets that were clustered. Unless they already carry the
+        ``*_source`` columns of :func:`~kentassets.estimates.estimate_assets`,
+        they are estimated here (given figures are never changed).
     params
         A :class:`ScoringParams`; defaults when omitted.
+    benchmarks
+        The benchmark table (:func:`kentassets.io.benchmarks.read_benchmarks`);
+        ``None`` uses the shipped one. Given, it re-estimates the assets.
     **overrides
         Any :class:`ScoringParams` field, e.g. ``space_standard_m2_per_fte=10``.
 
@@ -478,11 +1171,13 @@ def score_opportunities(
     ...                               as_of_date=estate.manifest.data_date)
     >>> opps.index.equals(colocs.clusters.index)
     True
-    >>> {"score", "saving_gbp", "horizon", "rank", "shortlisted"} <= set(opps.columns)
+    >>> {"score", "saving_gbp", "saving_low_gbp", "points_sectors"} <= set(opps.columns)
     True
     >>> scored = opps[opps["is_colocation"]]  # single-agency clusters are not scored
     >>> bool(scored["shortlisted"].any()), bool(scored["score"].between(0, 100).all())
     (True, True)
+    >>> bool((scored["saving_low_gbp"] <= scored["saving_high_gbp"]).all())
+    True
 
     Two offices 100 m apart: the Police staff move into the Council's building:
 
@@ -496,175 +1191,24 @@ def score_opportunities(
     ...      "annual_cost_gbp": [150000.0, 60000.0], "district_code": ["E07000110"] * 2},
     ...     geometry=[Point(575000, 155000), Point(575100, 155000)], crs="EPSG:27700"))
     >>> opp = score_opportunities(find_colocations(assets), assets, as_of_date=None)
-    >>> opp[["office_need_m2", "saving_gbp", "horizon"]].values.tolist()
-    [[600.0, 48000.0, 'short']]
+    >>> opp[["office_need_m2", "saving_gbp", "saving_given_share", "horizon"]].values.tolist()
+    [[600.0, 48000.0, 1.0, 'short']]
     """
     p = _resolve(params, overrides)
     p = replace(p, as_of_date=_as_of(p))
-    if isinstance(colocations, ColocationResult):
-        clusters = colocations.clusters
-        labels = colocations.labels.reindex(assets.index).fillna(-1).astype("int64")
-    else:
-        clusters = colocations
-        if schema.CLUSTER_LABEL not in assets.columns:
-            raise ValidationError(
-                "assets have no 'cluster_label' column; pass the ColocationResult itself, or "
-                "assets labelled with ColocationResult.label_assets(assets)"
-            )
-        labels = pd.to_numeric(assets[schema.CLUSTER_LABEL], errors="coerce").fillna(-1)
-        labels = labels.astype("int64")
+    clusters, labels = _labels(colocations, assets)
+    assets = _prepare_assets(assets, benchmarks)
     out = clusters.copy()
-    is_col = out[schema.IS_COLOCATION].to_numpy(dtype=bool) if len(out) else np.zeros(0, bool)
-    col_rows = np.flatnonzero(is_col)
-    k = len(col_rows)
-    table_labels = out[schema.CLUSTER_LABEL].to_numpy(dtype=np.int64)
-    asset_labels = labels.to_numpy(dtype=np.int64)
-    top = int(max(table_labels.max(initial=-1), asset_labels.max(initial=-1))) + 1
-    slot_of_label = np.full(top + 1, -1, dtype=np.int64)
-    slot_of_label[table_labels[col_rows]] = np.arange(k)
-    slot_all = np.where(asset_labels >= 0, slot_of_label[np.maximum(asset_labels, 0)], -1)
-    m = np.flatnonzero(slot_all >= 0)  # member rows of co-locations
-    s = slot_all[m]
-
-    def per(weights: Any) -> Any:
-        return np.bincount(s, weights=weights, minlength=k).astype(np.float64)
-
-    def count(mask: Any) -> Any:
-        return np.bincount(s[mask], minlength=k).astype(np.int64)
-
-    x, y = _coords(assets, m)
-    vacant = _flag(assets, schema.STATUS, VACANT_STATUSES)[m]
-    office = _flag(assets, schema.USE, p.office_uses)[m]
-    gia = _num(assets, schema.GIA_M2).to_numpy()[m]
-    staff = _num(assets, schema.STAFF_FTE).to_numpy()[m]
-    staff = np.where(vacant & np.isnan(staff), 0.0, staff)
-    pool = office & np.isfinite(gia) & np.isfinite(staff)
-    cost = _num(assets, schema.ANNUAL_COST_GBP).to_numpy()[m]
-    cost = np.where(np.isfinite(cost), cost,
-                    np.where(np.isfinite(gia), gia * p.cost_per_m2_gbp, 0.0))
-    gia0 = np.where(np.isfinite(gia), gia, 0.0)
-
-    office_gia = np.round(per(np.where(pool, gia, 0.0)), 2)
-    staff_tot = np.round(per(np.where(pool, staff, 0.0)), 2)
-    n_pool, n_office, n_vacant = count(pool), count(office), count(vacant)
-    need = np.round(staff_tot * p.office_gia_per_fte_m2, 2)
-    target = need * (1.0 + p.headroom_share)
-    fits = (n_pool > 0) & (office_gia >= target)
-
-    # consolidation: keep the largest pool offices until the target is reached
-    pr = np.flatnonzero(pool)
-    pr = pr[np.lexsort((y[pr], x[pr], cost[pr], -gia[pr], s[pr]))]
-    ps = s[pr]
-    before = pd.Series(gia[pr]).groupby(ps).cumsum().to_numpy() - gia[pr]
-    released_pool = fits[ps] & (before >= target[ps] - 1e-9)
-    released = vacant & ~pool
-    released[pr[released_pool]] = True
-    kept = n_pool - np.bincount(ps[released_pool], minlength=k)
-    released_cost = np.round(per(np.where(released, cost, 0.0)), 2)
-    released_gia = np.round(per(np.where(released, gia0, 0.0)), 2)
-    n_released = count(released)
-    spare = np.round(np.maximum(0.0, office_gia - need) + per(np.where(vacant & ~pool, gia0,
-                                                                        0.0)), 2)
-    surplus = np.round(np.maximum(0.0, office_gia - need), 2)
-    saving = np.round(p.saving_share * released_cost, 2)
-
-    rel = np.flatnonzero(released)
-    rel = rel[np.lexsort((y[rel], x[rel], s[rel]))]
-    rel_text = (
-        _texts(assets, schema.AGENCY, m[rel]).fillna("?") + ":"
-        + _texts(assets, schema.ASSET_ID, m[rel]).fillna("?")
-    ).tolist()
-    released_assets = np.full(k, "", dtype=object)
-    rel_slot, rstarts, rcounts = _runs(s[rel])
-    for slot, a_, n_ in zip(rel_slot.tolist(), rstarts.tolist(), rcounts.tolist(), strict=True):
-        released_assets[slot] = ";".join(rel_text[a_:a_ + n_])
-
-    # lease horizon: the earliest lease among the members ending before the limit
-    as_of = pd.Timestamp(p.as_of_date)
-    limit = as_of + pd.DateOffset(months=round(p.lease_horizon_years * 12))
-    lease = (
-        pd.to_datetime(assets[schema.LEASE_END], errors="coerce").to_numpy(
-            dtype="datetime64[ns]")[m]
-        if schema.LEASE_END in assets.columns
-        else np.full(len(m), np.datetime64("NaT"), dtype="datetime64[ns]")
-    )
-    soon = np.flatnonzero(~np.isnat(lease) & (lease <= limit.to_datetime64()))
-    soon = soon[np.lexsort((y[soon], x[soon], lease[soon], s[soon]))]
-    _, lstarts, _ = _runs(s[soon])
-    first_lease = soon[lstarts]
-    lease_slot = np.full(k, -1, dtype=np.int64)
-    lease_slot[s[first_lease]] = np.arange(len(first_lease))
-    lease_agency = _texts(assets, schema.AGENCY, m[first_lease]).fillna("?").tolist()
-    lease_asset = _texts(assets, schema.ASSET_ID, m[first_lease]).fillna("?").tolist()
-    lease_date = lease[first_lease]
-
-    n_agencies = out[N_AGENCIES].to_numpy()[col_rows].astype(float)
-    weights = np.array([p.weight_saving, p.weight_space, p.weight_agencies])
-    parts = np.column_stack(
-        [
-            np.minimum(1.0, saving / p.saving_full_marks_gbp),
-            np.minimum(1.0, spare / p.space_full_marks_m2),
-            np.clip((n_agencies - 1.0) / (p.agencies_full_marks - 1.0), 0.0, 1.0),
-        ]
-    )
-    score = np.round(100.0 * (parts @ weights) / weights.sum(), 1)
-
-    horizon = np.empty(k, dtype=object)
-    reason = np.empty(k, dtype=object)
-    for i in range(k):
-        if fits[i]:
-            horizon[i] = "short"
-            reason[i] = (
-                f"{_fmt(staff_tot[i])} office FTE need {_fmt(need[i])} m2 (at "
-                f"{p.space_standard_m2_per_fte:g} m2 NIA/FTE); they fit into {kept[i]} of "
-                f"{n_pool[i]} held office buildings with {_fmt(office_gia[i] - need[i])} m2 "
-                "of held office space to spare"
-            )
-        elif lease_slot[i] >= 0:
-            j_ = lease_slot[i]
-            when = pd.Timestamp(lease_date[j_])
-            verb = "ended" if when < as_of else "ends"
-            horizon[i] = "medium"
-            reason[i] = (
-                f"lease of {lease_agency[j_]} asset {lease_asset[j_]} {verb} "
-                f"{when.date().isoformat()}, within {p.lease_horizon_years:g} years of "
-                f"{p.as_of_date}"
-            )
-        else:
-            horizon[i] = "long"
-            reason[i] = (
-                "no held office space to consolidate into"
-                if n_pool[i] == 0
-                else f"held office space {_fmt(office_gia[i])} m2 is short of the "
-                f"{_fmt(target[i])} m2 needed with {p.headroom_share:.0%} headroom"
-            ) + "; needs new or remodelled space"
-
-    def put(col: str, values: Any, dtype: str) -> None:
-        full = pd.array([None] * len(out), dtype=dtype)
-        if k:
-            full[col_rows] = pd.array(values, dtype=dtype)
-        out[col] = pd.Series(full, index=out.index)
-
-    for col, values in (
-        (OFFICE_GIA_M2, office_gia), (OFFICE_STAFF_FTE, staff_tot), (OFFICE_NEED_M2, need),
-        (SURPLUS_OFFICE_M2, surplus), (SPARE_GIA_M2, spare),
-    ):
-        put(col, values, "Float64")
-    for col, values in (
-        (N_OFFICES, n_office), (N_OFFICES_UNKNOWN, n_office - n_pool),
-        (N_VACANT_ASSETS, n_vacant), (N_RELEASED, n_released),
-    ):
-        put(col, values, "Int64")
-    put(RELEASED_GIA_M2, released_gia, "Float64")
-    put(RELEASED_COST_GBP, released_cost, "Float64")
-    put(RELEASED_ASSETS, released_assets, "string")
-    put(SAVING_GBP, saving, "Float64")
-    put(SCORE, score, "Float64")
-    put(HORIZON, horizon, "string")
-    put(HORIZON_REASON, reason, "string")
-    for col in (OFFICE_GIA_M2, OFFICE_STAFF_FTE, OFFICE_NEED_M2, SURPLUS_OFFICE_M2,
-                SPARE_GIA_M2, RELEASED_GIA_M2, RELEASED_COST_GBP, SAVING_GBP, SCORE):
-        out[col] = out[col].astype("float64")
+    mem = _members(clusters, labels, assets)
+    inp = _inputs(assets, mem, p)
+    sav = _savings(mem, inp, p, _share_triple(benchmarks))
+    leases = _leases(assets, mem, inp, p)
+    n_agencies = out[N_AGENCIES].to_numpy()[mem.col_rows].astype(float)
+    for col, values, dtype in _columns(assets, mem, inp, sav, leases, n_agencies, p):
+        _put(out, mem.col_rows, col, values, dtype)
+    for col in OPPORTUNITY_COLUMNS:
+        if col in out.columns and out[col].dtype == "Float64":
+            out[col] = out[col].astype("float64")
     _rank(out)
     out[SHORTLISTED] = _shortlist_mask(
         out,
@@ -673,20 +1217,19 @@ def score_opportunities(
         min_score=p.shortlist_min_score,
     )
     out.attrs["scoring_params"] = p
-    # plain values, for the CSV outputs' parameter columns (traceability)
-    out.attrs["params"] = {
-        f.name: (";".join(getattr(p, f.name)) if isinstance(getattr(p, f.name), tuple)
-                 else str(getattr(p, f.name)) if isinstance(getattr(p, f.name), dt.date)
-                 else getattr(p, f.name))
-        for f in fields(p)
-    }
+    out.attrs["params"] = _plain_params(p)
     geometry = out.geometry.name
     ordered = [c for c in out.columns if c != geometry] + [geometry]
     return out[ordered]
 
 
+#: The tie-break rule of the ranks, in order (see the module docstring).
+RANK_ORDER: Final = ((SCORE, False), (GIVEN_SHARE, False), (N_AGENCIES, False),
+                     (SAVING_GBP, False), (schema.COLOCATION_ID, True))
+
+
 def _rank(out: pd.DataFrame) -> None:
-    """Add ``rank`` and ``district_rank`` (nullable ints) in place."""
+    """Add ``rank`` and ``district_rank`` (nullable ints) in place, by :data:`RANK_ORDER`."""
     out[RANK] = pd.array([None] * len(out), dtype="Int64")
     out[DISTRICT_RANK] = pd.array([None] * len(out), dtype="Int64")
     if len(out) == 0:
@@ -695,9 +1238,8 @@ def _rank(out: pd.DataFrame) -> None:
     if scored.empty:
         return
     order = scored.sort_values(
-        [SCORE, SAVING_GBP, schema.COLOCATION_ID],
-        ascending=[False, False, True],
-        kind="stable",
+        [c for c, _ in RANK_ORDER], ascending=[a for _, a in RANK_ORDER], kind="stable",
+        na_position="last",
     )
     out.loc[order.index, RANK] = np.arange(1, len(order) + 1)
     district = order[schema.DISTRICT_CODE].astype("string").fillna("")
@@ -800,6 +1342,15 @@ def shortlist(
 # --- estate-wide views -------------------------------------------------------------------
 
 
+def _given_only(assets: pd.DataFrame, col: str) -> pd.Series:
+    """A figure where the register gave it (estimates are not practice to compare)."""
+    values = _num(assets, col)
+    source = source_column(col)
+    if source in assets.columns:
+        values = values.where(assets[source].astype("string").eq("given").fillna(False))
+    return values
+
+
 def benchmark_agencies(
     assets: gpd.GeoDataFrame,
     *,
@@ -808,6 +1359,9 @@ def benchmark_agencies(
     office_uses: Sequence[str] = ("office",),
 ) -> pd.DataFrame:
     """Compare agencies' practice: office space per FTE, cost per m², vacant share.
+
+    Only given figures count: where the assets carry ``*_source`` columns,
+    estimated values are left out (an estimate says nothing about practice).
 
     Parameters
     ----------
@@ -863,9 +1417,8 @@ def benchmark_agencies(
         net_to_gross_ratio=net_to_gross_ratio,
         office_uses=tuple(office_uses),
     )
-    gia = _num(assets, schema.GIA_M2)
-    staff = _num(assets, schema.STAFF_FTE)
-    cost = _num(assets, schema.ANNUAL_COST_GBP)
+    gia, staff, cost = (_given_only(assets, c) for c in (schema.GIA_M2, schema.STAFF_FTE,
+                                                           schema.ANNUAL_COST_GBP))
     office = _txt(assets, schema.USE).isin(params.office_uses).fillna(False).astype(bool)
     vacant = _txt(assets, schema.STATUS).isin(VACANT_STATUSES).fillna(False).astype(bool)
     both = office & gia.notna() & staff.notna() & (staff > 0)
@@ -901,94 +1454,17 @@ def benchmark_agencies(
     return out.reset_index()
 
 
-def surplus_assets(
-    assets: gpd.GeoDataFrame,
-    *,
-    space_standard_m2_per_fte: float = 8.0,
-    net_to_gross_ratio: float = 0.8,
-    underused_factor: float = 2.0,
-    part_vacant_share: float = 0.5,
-    office_uses: Sequence[str] = ("office",),
-) -> gpd.GeoDataFrame:
-    """Vacant, surplus and under-used assets that could be pooled for regeneration.
+def _shortlisted(opportunities: pd.DataFrame) -> pd.DataFrame:
+    if len(opportunities) == 0:
+        return opportunities
+    return opportunities[opportunities[SHORTLISTED].to_numpy(dtype=bool)]
 
-    Reasons, first that applies: ``"surplus"`` and ``"vacant"`` (status; the
-    whole GIA is spare), ``"part_vacant"`` (status; ``part_vacant_share`` of
-    the GIA is spare), ``"under_used"`` (an occupied office with more than
-    ``underused_factor`` times the standard gross area per FTE; spare = GIA
-    minus the need at the standard).
 
-    Parameters
-    ----------
-    assets
-        Canonical assets.
-    space_standard_m2_per_fte, net_to_gross_ratio, office_uses
-        As :class:`ScoringParams`.
-    underused_factor
-        How many times the standard an office must exceed to be under-used (1 to 10).
-    part_vacant_share
-        Assumed spare share of a part-vacant asset (0 to 1).
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        The selected assets (same index, all columns) plus ``surplus_reason``
-        and ``spare_gia_m2``, sorted by spare area (largest first), then index.
-
-    Raises
-    ------
-    ValidationError
-        For an out-of-range parameter.
-
-    Examples
-    --------
-    >>> import kentassets as ka
-    >>> estate = ka.sample_estate()
-    >>> spare = ka.surplus_assets(estate.assets)
-    >>> len(spare) > 0, set(spare["surplus_reason"]) <= {
-    ...     "surplus", "vacant", "part_vacant", "under_used"}
-    (True, True)
-    >>> bool(spare["spare_gia_m2"].fillna(0).is_monotonic_decreasing)
-    True
-    """
-    params = ScoringParams(
-        space_standard_m2_per_fte=space_standard_m2_per_fte,
-        net_to_gross_ratio=net_to_gross_ratio,
-        office_uses=tuple(office_uses),
-    )
-    if not (1.0 <= underused_factor <= 10.0):
-        raise ValidationError(f"underused_factor must be between 1 and 10, got {underused_factor}")
-    if not (0.0 <= part_vacant_share <= 1.0):
-        raise ValidationError(
-            f"part_vacant_share must be between 0 and 1, got {part_vacant_share}"
-        )
-    gia = _num(assets, schema.GIA_M2)
-    staff = _num(assets, schema.STAFF_FTE)
-    status = _txt(assets, schema.STATUS)
-    office = _txt(assets, schema.USE).isin(params.office_uses).fillna(False).astype(bool)
-    need = staff * params.office_gia_per_fte_m2
-    under = (
-        office
-        & status.isin(("occupied",)).fillna(False).astype(bool)
-        & gia.notna()
-        & staff.notna()
-        & (gia > underused_factor * need)
-    )
-    reason = pd.Series(pd.NA, index=assets.index, dtype="string")
-    spare = pd.Series(np.nan, index=assets.index, dtype="float64")
-    for value, share in (("surplus", 1.0), ("vacant", 1.0), ("part_vacant", part_vacant_share)):
-        hit = status.eq(value).fillna(False).astype(bool) & reason.isna()
-        reason[hit] = value
-        spare[hit] = gia[hit] * share
-    hit = under & reason.isna()
-    reason[hit] = "under_used"
-    spare[hit] = gia[hit] - need[hit]
-    out = assets[reason.notna().to_numpy()].copy()
-    out["surplus_reason"] = reason[out.index]
-    out["spare_gia_m2"] = spare[out.index]
-    key = out["spare_gia_m2"].fillna(-1.0).to_numpy()
-    order = np.lexsort((np.arange(len(out)), -key))
-    return out.iloc[order]
+def _sum(frame: pd.DataFrame, col: str, fallback: str = SAVING_GBP) -> float:
+    if len(frame) == 0:
+        return 0.0
+    column = col if col in frame.columns else fallback
+    return float(pd.to_numeric(frame[column], errors="coerce").fillna(0.0).sum())
 
 
 def county_totals(
@@ -997,11 +1473,13 @@ def county_totals(
     savings_target_gbp: float = 10_000_000.0,
     target_years: int = 4,
 ) -> dict[str, Any]:
-    """County figures for the index page and the atlas cover.
+    """County figures for the index page and the atlas cover, as a range toward the target.
 
-    The annual saving of the shortlisted opportunities is multiplied by
-    ``target_years`` (as if every saving ran for the whole period, an upper
-    bound: medium and long horizons start later) and compared with the target.
+    The annual saving of the shortlisted opportunities (low, central, high) is
+    multiplied by ``target_years`` (as if every saving ran for the whole period,
+    an upper bound: medium and long horizons start later) and compared with the
+    target. ``saving_given_share`` says how much of the central saving rests on
+    figures the registers gave (the rest on benchmarks and footprints).
 
     Parameters
     ----------
@@ -1016,10 +1494,14 @@ def county_totals(
     -------
     dict
         ``n_colocations``, ``n_shortlisted``, ``n_districts`` (with a shortlist),
-        ``annual_saving_gbp``, ``annual_saving_short_gbp`` (short horizon only),
-        ``saving_over_target_period_gbp``, ``savings_target_gbp``, ``target_years``,
-        ``share_of_target`` (0-1, may exceed 1), ``n_short``, ``n_medium``, ``n_long``
-        (shortlisted opportunities per horizon).
+        ``annual_saving_gbp`` (central), ``annual_saving_low_gbp``,
+        ``annual_saving_high_gbp``, ``annual_saving_short_gbp`` (short horizon
+        only), ``saving_over_target_period_gbp`` and its ``_low_gbp``/``_high_gbp``,
+        ``savings_target_gbp``, ``target_years``, ``share_of_target`` and its
+        ``_low``/``_high`` (0-1, may exceed 1), ``saving_given_share`` (0-1, or
+        ``None`` without a saving), ``n_zero_saving`` (shortlisted with £0; each
+        says why in ``saving_note``) and ``n_short``, ``n_medium``, ``n_long``,
+        ``n_unknown`` (shortlisted opportunities per horizon).
 
     Raises
     ------
@@ -1035,45 +1517,47 @@ def county_totals(
     >>> totals = ka.county_totals(opps, savings_target_gbp=5_000_000, target_years=4)
     >>> totals["n_shortlisted"] == int(opps["shortlisted"].sum())
     True
-    >>> totals["n_short"] + totals["n_medium"] + totals["n_long"] == totals["n_shortlisted"]
+    >>> sum(totals[f"n_{h}"] for h in ("short", "medium", "long", "unknown")) == (
+    ...     totals["n_shortlisted"])
     True
     >>> totals["saving_over_target_period_gbp"] == 4 * totals["annual_saving_gbp"]
+    True
+    >>> totals["annual_saving_low_gbp"] <= totals["annual_saving_gbp"] <= (
+    ...     totals["annual_saving_high_gbp"])
     True
     """
     if not (savings_target_gbp > 0 and math.isfinite(savings_target_gbp)):
         raise ValidationError(f"savings_target_gbp must be above 0, got {savings_target_gbp}")
     if isinstance(target_years, bool) or not (1 <= target_years <= 50):
         raise ValidationError(f"target_years must be between 1 and 50, got {target_years}")
-    is_col = (
-        opportunities[schema.IS_COLOCATION].to_numpy(dtype=bool)
-        if len(opportunities)
-        else np.zeros(0, bool)
-    )
-    chosen = opportunities[opportunities[SHORTLISTED].to_numpy(dtype=bool)] if len(
-        opportunities) else opportunities
-    saving = float(chosen[SAVING_GBP].fillna(0.0).sum()) if len(chosen) else 0.0
-    short = (
-        float(chosen.loc[chosen[HORIZON].eq("short").fillna(False).to_numpy(dtype=bool),
-                         SAVING_GBP].sum())
-        if len(chosen)
-        else 0.0
-    )
-    period = saving * target_years
-    horizons = (
-        chosen[HORIZON].value_counts().reindex(list(HORIZONS), fill_value=0)
-        if len(chosen)
-        else pd.Series(0, index=list(HORIZONS))
-    )
+    is_col = (opportunities[schema.IS_COLOCATION].to_numpy(dtype=bool) if len(opportunities)
+              else np.zeros(0, bool))
+    chosen = _shortlisted(opportunities)
+    saving = _sum(chosen, SAVING_GBP)
+    ranges = {k: _sum(chosen, col) for k, col in (("low", SAVING_LOW_GBP),
+                                                   ("high", SAVING_HIGH_GBP))}
+    short = _sum(chosen[chosen[HORIZON].eq("short").fillna(False).to_numpy(dtype=bool)]
+                 if len(chosen) else chosen, SAVING_GBP)
+    given = (chosen[SAVING_GIVEN_SHARE].astype("float64").fillna(0.0)
+             * chosen[SAVING_GBP].astype("float64").fillna(0.0)).sum() if (
+        len(chosen) and SAVING_GIVEN_SHARE in chosen.columns) else 0.0
+    horizons = (chosen[HORIZON].value_counts().reindex(list(HORIZONS), fill_value=0)
+                if len(chosen) else pd.Series(0, index=list(HORIZONS)))
+    period = {"": saving * target_years,
+              **{f"_{k}": v * target_years for k, v in ranges.items()}}
     return {
         "n_colocations": int(is_col.sum()),
         "n_shortlisted": len(chosen),
         "n_districts": int(chosen[schema.DISTRICT_CODE].nunique()) if len(chosen) else 0,
         "annual_saving_gbp": saving,
+        "annual_saving_low_gbp": ranges["low"],
+        "annual_saving_high_gbp": ranges["high"],
         "annual_saving_short_gbp": short,
-        "saving_over_target_period_gbp": period,
+        **{f"saving_over_target_period{k}_gbp": v for k, v in period.items()},
         "savings_target_gbp": float(savings_target_gbp),
         "target_years": int(target_years),
-        "share_of_target": period / savings_target_gbp,
+        **{f"share_of_target{k}": v / savings_target_gbp for k, v in period.items()},
+        "saving_given_share": float(given / saving) if saving > 0 else None,
+        "n_zero_saving": int((chosen[SAVING_GBP].fillna(0.0) <= 0).sum()) if len(chosen) else 0,
         **{f"n_{k}": int(v) for k, v in horizons.items()},
     }
-

@@ -1,0 +1,63 @@
+"""Issue 14 on the real public lists in ../shared/data: estimates marked, places told apart."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+
+import kentassets as ka
+from kentassets.estimates import SOURCES, estimate_assets
+from kentassets.load import read_manifest
+
+pytestmark = [pytest.mark.shared, pytest.mark.slow]
+MANIFEST = Path(__file__).parent / "data" / "shared_manifest.toml"
+
+
+@pytest.fixture(scope="module")
+def real(shared_data: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    lad = gpd.read_file(shared_data / "boundaries" / "lad_may2024_bsc_kent_medway.geojson")
+    lad = lad.rename(columns={"LAD24CD": "district_code", "LAD24NM": "district_name"})
+    districts = lad[["district_code", "district_name", "geometry"]].to_crs(27700)
+    assets = read_manifest(MANIFEST, districts=districts, progress=False).assets
+    kent = assets[assets["district_code"].isin(ka.schema.KENT_AND_MEDWAY)]
+    estimated = estimate_assets(kent)
+    opps = ka.score_opportunities(ka.find_colocations(estimated), estimated,
+                                  as_of_date=dt.date(2025, 10, 1))
+    return estimated, opps
+
+
+def test_every_estimate_is_marked(real) -> None:
+    assets, _ = real
+    for field in ("gia_m2", "staff_fte", "annual_cost_gbp"):
+        present = assets[field].notna()
+        assert (assets.loc[present, f"{field}_source"].isin(SOURCES)).all()
+        assert assets.loc[~present, f"{field}_source"].isna().all()
+    # the real lists give no floor areas or costs: every one shown is an estimate
+    assert (assets["gia_m2_source"].dropna() != "given").all()
+    assert assets["gia_m2"].notna().mean() > 0.9
+
+
+def test_no_shortlisted_zero_without_a_reason(real) -> None:
+    _, opps = real
+    short = ka.shortlist(opps)
+    assert len(short) >= 5 * 13 - 5
+    zero = short[short["saving_gbp"] == 0]
+    assert zero["saving_note"].str.startswith("£0: ").all()
+    paid = short[short["saving_gbp"] > 0]
+    assert len(paid) > 0
+    assert paid["saving_note"].str.contains("estimated").all()
+    assert (paid["saving_low_gbp"] < paid["saving_high_gbp"]).all()
+    assert (short["horizon"] == "unknown").all()
+    assert (short["horizon_reason"] == "no lease or space data").all()
+
+
+def test_scores_in_each_districts_shortlist_are_not_all_equal(real) -> None:
+    _, opps = real
+    short = ka.shortlist(opps)
+    for code, group in short.groupby("district_code"):
+        assert group["score"].nunique() > 1, code
+        assert group["district_rank"].is_unique
+    assert opps.loc[opps["is_colocation"], "score"].nunique() > 20
