@@ -39,6 +39,7 @@ _EXPORTS: dict[str, str] = {
     "CoordinateSystemError": "errors",
     "BoundaryDataError": "errors",
     "OutputError": "errors",
+    "BenchmarkError": "errors",
     # load
     "LoadResult": "load",
     "read_register": "load",
@@ -58,6 +59,11 @@ _EXPORTS: dict[str, str] = {
     "find_colocations": "colocation",
     "sweep_eps": "colocation",
     "plot_sweep": "colocation",
+    # estimates (issue 14)
+    "BenchmarkTable": "benchmarks",
+    "read_benchmarks": "io.benchmarks",
+    "estimate_assets": "estimates",
+    "assign_sectors": "sectors",
     # opportunities
     "ScoringParams": "opportunities",
     "score_opportunities": "opportunities",
@@ -65,6 +71,7 @@ _EXPORTS: dict[str, str] = {
     "benchmark_agencies": "opportunities",
     "surplus_assets": "opportunities",
     "county_totals": "opportunities",
+    "housing_capacity": "opportunities",
     # rendering
     "district_map": "render.webmap",
     "county_map": "render.webmap",
@@ -102,6 +109,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
+    from .benchmarks import BenchmarkTable
     from .colocation import (
         ClusterParams,
         ColocationResult,
@@ -111,6 +119,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     )
     from .districts import assign_districts, derive_districts, load_districts
     from .errors import (
+        BenchmarkError,
         BoundaryDataError,
         CoordinateSystemError,
         KentAssetsError,
@@ -119,6 +128,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         RegisterFormatError,
         ValidationError,
     )
+    from .estimates import estimate_assets
+    from .io.benchmarks import read_benchmarks
     from .io.boundaries import download_boundaries
     from .io.manifest import parse_manifest
     from .io.postcodes import PostcodeDirectory
@@ -127,6 +138,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         ScoringParams,
         benchmark_agencies,
         county_totals,
+        housing_capacity,
         score_opportunities,
         shortlist,
         surplus_assets,
@@ -137,3 +149,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .render.webmap import county_map, district_map
     from .safety import generalise_sensitive
     from .sample import sample_estate, write_sample_estate
+    from .sectors import assign_sectors
