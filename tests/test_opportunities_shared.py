@@ -9,6 +9,7 @@ import geopandas as gpd
 import pytest
 
 import kentassets as ka
+from kentassets import schema
 from kentassets.estimates import SOURCES, estimate_assets
 from kentassets.load import read_manifest
 
@@ -22,7 +23,7 @@ def real(shared_data: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     lad = lad.rename(columns={"LAD24CD": "district_code", "LAD24NM": "district_name"})
     districts = lad[["district_code", "district_name", "geometry"]].to_crs(27700)
     assets = read_manifest(MANIFEST, districts=districts, progress=False).assets
-    kent = assets[assets["district_code"].isin(ka.schema.KENT_AND_MEDWAY)]
+    kent = assets[assets["district_code"].isin(schema.KENT_AND_MEDWAY)]
     estimated = estimate_assets(kent)
     opps = ka.score_opportunities(ka.find_colocations(estimated), estimated,
                                   as_of_date=dt.date(2025, 10, 1))

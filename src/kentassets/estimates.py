@@ -13,7 +13,9 @@ where they are missing and says where every figure came from:
   net-to-gross ratio over the space per FTE).
 
 Each figure also gets ``*_low`` and ``*_high`` columns (equal to the value where
-given), so that every saving built on them can be a range. Pure: same index in
+given), so that every saving built on them can be a range. A figure made of
+several uncertain factors (a cost = floor area x cost per m²) combines their
+ranges with :func:`combine_ranges`, not by setting each at its extreme. Pure: same index in
 and out, the input is not changed.
 """
 
@@ -33,6 +35,7 @@ __all__ = [
     "ESTIMATE_COLUMNS",
     "FOOTPRINT_M2",
     "SOURCES",
+    "combine_ranges",
     "estimate_assets",
     "given_share",
     "source_column",
@@ -63,15 +66,47 @@ ESTIMATE_COLUMNS: Final = tuple(
 
 
 @dataclass(frozen=True)
-class _Triple:
-    """A figure's low, central and high values per asset."""
+class Range:
+    """Low, central and high values of a figure, one per asset (numpy arrays)."""
 
     low: np.ndarray
     central: np.ndarray
     high: np.ndarray
 
 
-def _per_use(assets: pd.DataFrame, table: BenchmarkTable, figure: str) -> _Triple:
+def combine_ranges(central: np.ndarray, factors: list[Range]) -> Range:
+    """The range of a product of independently uncertain factors.
+
+    Setting every factor at its extreme at once gives a range nobody believes
+    (three factors each within x2 would give x8). Here the log ratios of the
+    factors' own ranges are added in quadrature (root sum of squares):
+    ``low = central x exp(-sqrt(sum(ln(c_i / low_i)^2)))`` and likewise for
+    ``high``. A factor without a range (a given figure) adds nothing.
+
+    Examples
+    --------
+    >>> area = Range(np.array([150.0]), np.array([300.0]), np.array([600.0]))
+    >>> rate = Range(np.array([100.0]), np.array([100.0]), np.array([100.0]))
+    >>> r = combine_ranges(np.array([30000.0]), [area, rate])
+    >>> float(r.low[0]), float(r.high[0])
+    (15000.0, 60000.0)
+    >>> rate = Range(np.array([50.0]), np.array([100.0]), np.array([200.0]))
+    >>> r = combine_ranges(np.array([30000.0]), [area, rate])  # x2 and x2: x2^1.41 = x2.67
+    >>> round(float(r.low[0])), round(float(r.high[0]))
+    (11256, 79954)
+    """
+    down = np.zeros_like(central, dtype=np.float64)
+    up = np.zeros_like(central, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for f in factors:
+            lo = np.log(f.central / f.low)
+            hi = np.log(f.high / f.central)
+            down += np.where(np.isfinite(lo), lo, 0.0) ** 2
+            up += np.where(np.isfinite(hi), hi, 0.0) ** 2
+    return Range(central * np.exp(-np.sqrt(down)), central, central * np.exp(np.sqrt(up)))
+
+
+def _per_use(assets: pd.DataFrame, table: BenchmarkTable, figure: str) -> Range:
     """The table's figure for each asset's use (NaN where the table has none)."""
     use = assets[schema.USE].astype("string").fillna("other") if schema.USE in assets else (
         pd.Series("other", index=assets.index, dtype="string"))
@@ -81,7 +116,7 @@ def _per_use(assets: pd.DataFrame, table: BenchmarkTable, figure: str) -> _Tripl
             values[row.use] = (float(row.low or 0), float(row.central or 0), float(row.high or 0))
     parts = [use.map({u: v[i] for u, v in values.items()}).astype("float64").to_numpy()
              for i in range(3)]
-    return _Triple(*parts)
+    return Range(*parts)
 
 
 def _given(assets: pd.DataFrame, col: str) -> np.ndarray:
@@ -92,7 +127,7 @@ def _given(assets: pd.DataFrame, col: str) -> np.ndarray:
     return np.where(np.isfinite(values), values, np.nan)
 
 
-def _fill(given: np.ndarray, layers: list[tuple[str, _Triple]]) -> tuple[_Triple, np.ndarray]:
+def _fill(given: np.ndarray, layers: list[tuple[str, Range]]) -> tuple[Range, np.ndarray]:
     """Given values first, then each estimate layer in turn where still missing."""
     low, central, high = given.copy(), given.copy(), given.copy()
     source = np.full(len(given), None, dtype=object)
@@ -102,21 +137,21 @@ def _fill(given: np.ndarray, layers: list[tuple[str, _Triple]]) -> tuple[_Triple
         low[take], central[take], high[take] = layer.low[take], layer.central[take], \
             layer.high[take]
         source[take] = name
-    return _Triple(low, central, high), source
+    return Range(low, central, high), source
 
 
-def _floor_area(assets: pd.DataFrame, table: BenchmarkTable) -> tuple[_Triple, np.ndarray]:
+def _floor_area(assets: pd.DataFrame, table: BenchmarkTable) -> tuple[Range, np.ndarray]:
     storeys = table.general("storeys")
     footprint = _given(assets, FOOTPRINT_M2)
     footprint = np.where(footprint > 0, footprint, np.nan)
-    from_footprint = _Triple(footprint * float(storeys.low or 0),
+    from_footprint = Range(footprint * float(storeys.low or 0),
                              footprint * float(storeys.central or 0),
                              footprint * float(storeys.high or 0))
     return _fill(_given(assets, schema.GIA_M2),
                  [(FOOTPRINT, from_footprint), (BENCHMARK, _per_use(assets, table, "gia_m2"))])
 
 
-def _staff(assets: pd.DataFrame, table: BenchmarkTable, gia: _Triple) -> tuple[_Triple,
+def _staff(assets: pd.DataFrame, table: BenchmarkTable, gia: Range) -> tuple[Range,
                                                                                np.ndarray]:
     ntg = float(table.general("net_to_gross").central or 0)
     space = _per_use(assets, table, "nia_m2_per_fte")
@@ -124,19 +159,18 @@ def _staff(assets: pd.DataFrame, table: BenchmarkTable, gia: _Triple) -> tuple[_
         pd.Series(pd.NA, index=assets.index, dtype="string"))
     occupied = ~status.isin(_EMPTY_STATUSES).to_numpy(dtype=bool, na_value=False)
     with np.errstate(divide="ignore", invalid="ignore"):
-        layer = _Triple(np.where(occupied, gia.low * ntg / space.high, np.nan),
-                        np.where(occupied, gia.central * ntg / space.central, np.nan),
-                        np.where(occupied, gia.high * ntg / space.low, np.nan))
-    layer = _Triple(*(np.round(v, 1) for v in (layer.low, layer.central, layer.high)))
+        central = np.where(occupied, gia.central * ntg / space.central, np.nan)
+        per_m2 = Range(1.0 / space.high, 1.0 / space.central, 1.0 / space.low)
+    layer = combine_ranges(central, [gia, per_m2])
+    layer = Range(*(np.round(v, 1) for v in (layer.low, layer.central, layer.high)))
     return _fill(_given(assets, schema.STAFF_FTE), [(BENCHMARK, layer)])
 
 
-def _cost(assets: pd.DataFrame, table: BenchmarkTable, gia: _Triple) -> tuple[_Triple,
+def _cost(assets: pd.DataFrame, table: BenchmarkTable, gia: Range) -> tuple[Range,
                                                                               np.ndarray]:
     rate = _per_use(assets, table, "cost_per_m2_gbp")
-    layer = _Triple(*(np.round(g * r, 0) for g, r in ((gia.low, rate.low),
-                                                       (gia.central, rate.central),
-                                                       (gia.high, rate.high))))
+    layer = combine_ranges(gia.central * rate.central, [gia, rate])
+    layer = Range(*(np.round(v, 0) for v in (layer.low, layer.central, layer.high)))
     return _fill(_given(assets, schema.ANNUAL_COST_GBP), [(BENCHMARK, layer)])
 
 

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..colocation import _runs
+from ..estimates import Range, combine_ranges
 from .members import _Inputs, _Members
 from .params import ScoringParams
 
@@ -121,23 +122,42 @@ class _Savings:
     n_moves: np.ndarray
 
 
+def _shared_range(mem: _Members, inp: _Inputs, moves: np.ndarray,
+                  share: tuple[float, ...]) -> Range:
+    """Shared-service saving per co-location: share x cost of the movers, as a range.
+
+    Each mover's cost range and the share's range are combined in quadrature
+    (:func:`~kentassets.estimates.combine_ranges`), then summed per co-location.
+    """
+    n = len(mem.m)
+    cost = Range(inp.cost[0], inp.cost[1], inp.cost[2])
+    rate = Range(np.full(n, share[0]), np.full(n, share[1]), np.full(n, share[2]))
+    each = combine_ranges(np.where(moves, share[1] * inp.cost[1], 0.0), [cost, rate])
+    return Range(*(np.round(mem.per(np.where(moves, v, 0.0)), 2)
+                   for v in (each.low, each.central, each.high)))
+
+
 def _savings(mem: _Members, inp: _Inputs, p: ScoringParams, share: tuple[float, ...]
              ) -> _Savings:
-    """Both savings in the three scenarios, and the share of the central one that is given."""
+    """Both savings as ranges, and the share of the central one that rests on given figures.
+
+    The consolidation's low and high are the smallest and largest of its three
+    scenario runs; the shared-service range is :func:`_shared_range`.
+    """
     runs = [_consolidate(mem, inp, i, p) for i in range(3)]
     host, moves = _shared_moves(mem, inp, runs[1].released)
     if not p.shared_services:
         host, moves = np.full(mem.k, -1, dtype=np.int64), np.zeros(len(mem.m), dtype=bool)
-    shared = [np.round(share[i] * mem.per(np.where(moves, inp.cost[i], 0.0)), 2)
-              for i in range(3)]
-    totals = np.vstack([runs[i].saving + shared[i] for i in range(3)])
+    shared = _shared_range(mem, inp, moves, share)
+    cons = np.vstack([r.saving for r in runs])
     contribution = (np.where(runs[1].released, p.saving_share * inp.cost[1], 0.0)
                     + np.where(moves, share[1] * inp.cost[1], 0.0))
     weight = mem.per(contribution)
     with np.errstate(invalid="ignore", divide="ignore"):
         given = np.where(weight > 0, mem.per(contribution * inp.given) / weight, np.nan)
     return _Savings(
-        central=runs[1], consolidation=runs[1].saving, shared=shared[1],
-        low=np.round(totals.min(axis=0), 2), high=np.round(totals.max(axis=0), 2),
+        central=runs[1], consolidation=runs[1].saving, shared=shared.central,
+        low=np.round(cons.min(axis=0) + shared.low, 2),
+        high=np.round(cons.max(axis=0) + shared.high, 2),
         given=np.round(given, 3), host=host, moves=moves, n_moves=mem.count(moves),
     )
