@@ -254,3 +254,29 @@ def test_numbers_are_finite_in_the_shipped_table() -> None:
         for value in (row.low, row.central, row.high):
             assert value is None or np.isfinite(value)
     assert set(FIGURES) == {"gia_m2", "cost_per_m2_gbp", "nia_m2_per_fte"}
+
+
+def test_estimating_twice_changes_nothing_and_an_override_replaces_estimates() -> None:
+    assets = assets_of([{"agency": "KCC", "use": "library"},
+                        {"agency": "KCC", "use": "library", "gia_m2": 700.0}])
+    once = estimate_assets(assets)
+    twice = estimate_assets(once)
+    pd.testing.assert_frame_equal(pd.DataFrame(once), pd.DataFrame(twice))
+    table = benchmarks_from_mapping({"library": {"gia_m2": {"value": 500, "source": "us"}}},
+                                    origin="us.toml", base=default_benchmarks())
+    again = estimate_assets(once, benchmarks=table)
+    assert again["gia_m2"].tolist() == [500.0, 700.0]  # the estimate is replaced, given kept
+    assert again["gia_m2_source"].tolist() == ["benchmark", "given"]
+
+
+def test_agencies_are_compared_on_given_figures_only() -> None:
+    from kentassets.opportunities import benchmark_agencies
+
+    assets = assets_of([
+        {"agency": "A", "use": "office", "gia_m2": 1500.0, "staff_fte": 100.0},
+        {"agency": "A", "use": "office"},  # estimated: 1,000 m2, 80.8 FTE
+    ])
+    raw = benchmark_agencies(assets).set_index("agency")
+    est = benchmark_agencies(estimate_assets(assets)).set_index("agency")
+    assert est.loc["A", "office_m2_per_fte"] == raw.loc["A", "office_m2_per_fte"] == 15.0
+    assert est.loc["A", "gia_m2"] == 1500.0

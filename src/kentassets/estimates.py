@@ -120,10 +120,17 @@ def _per_use(assets: pd.DataFrame, table: BenchmarkTable, figure: str) -> Range:
 
 
 def _given(assets: pd.DataFrame, col: str) -> np.ndarray:
+    """The register's own values of ``col``: earlier estimates (a ``*_source`` other
+    than ``given``) do not count, so estimating twice gives the same result."""
     if col not in assets.columns:
         return np.full(len(assets), np.nan)
     values = pd.to_numeric(assets[col], errors="coerce").to_numpy(dtype="float64",
                                                                  na_value=np.nan)
+    source = source_column(col)
+    if source in assets.columns:
+        earlier = assets[source].astype("string").ne(GIVEN).to_numpy(dtype=bool,
+                                                                       na_value=True)
+        values = np.where(earlier, np.nan, values)
     return np.where(np.isfinite(values), values, np.nan)
 
 
