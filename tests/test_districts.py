@@ -9,16 +9,17 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from shapely.geometry import Point, box
 
 from kentassets.districts import (
+    DERIVED_BOUNDARY_NOTE,
     assign_districts,
     derive_districts,
     load_districts,
 )
 from kentassets.errors import BoundaryDataError, CoordinateSystemError, ValidationError
 from kentassets.io import boundaries as bio
-from kentassets.render.style import DERIVED_BOUNDARY_NOTE
 from kentassets.schema import (
     CRS,
     DEFAULT_STUDY_AREA,
@@ -385,6 +386,26 @@ def test_load_districts_derives_and_caches(
     # another study area (another key) is not served from that cache
     with pytest.raises(AssertionError, match="cache should"):
         load_districts(codes=SQUARE_CODES[:2], cache_dir=tmp_path, postcodes=postcodes)
+
+
+def test_load_districts_first_and_cached_runs_are_identical(tmp_path: Path) -> None:
+    """A cold cache and a warm one give byte-identical boundaries (outputs must not differ)."""
+    grid = _synthetic_postcodes()
+    rng = np.random.default_rng(7)
+    xs, ys = np.meshgrid(np.arange(562_050, 563_000, 100), np.arange(150_050, 151_000, 100))
+    xy = np.column_stack([xs.ravel(), ys.ravel()]) + rng.uniform(-25, 25, (xs.size, 2))
+    island = pd.DataFrame(  # a detached part: the last district is a MultiPolygon
+        {"easting": xy[:, 0].round(), "northing": xy[:, 1].round(),
+         "district_code": SQUARE_CODES[2]},
+        index=pd.Index([f"IS{i}" for i in range(len(xy))], name="postcode_key"),
+    )
+    postcodes = pd.concat([grid, island])
+    first = load_districts(codes=SQUARE_CODES, cache_dir=tmp_path, postcodes=postcodes)
+    second = load_districts(codes=SQUARE_CODES, cache_dir=tmp_path, postcodes=postcodes)
+    assert first.geometry.iloc[2].geom_type == "MultiPolygon"
+    assert shapely.to_wkb(first.geometry.to_numpy()).tolist() == shapely.to_wkb(
+        second.geometry.to_numpy()
+    ).tolist()
 
 
 # --- real data: official ONS boundaries and the packaged postcode directory ----------

@@ -300,7 +300,7 @@ def test_generated_ids_and_uprn_as_text(load) -> None:
 
 def test_grid_district_lookup_agrees_with_the_spatial_join(districts) -> None:
     from kentassets import districts as district_module
-    from kentassets.load import _assign_districts
+    from kentassets.load.place import _assign_districts
 
     rng = np.random.default_rng(3)
     n = 30_000
@@ -476,20 +476,51 @@ def test_summary_and_html(load) -> None:
     assert "<script>" not in page and "&lt;script&gt;" in page
 
 
-def test_read_manifest_synthetic(tmp_path: Path, districts, postcodes) -> None:
-    (tmp_path / "kcc.csv").write_text("Ref,Easting,Northing\nA1,575900,155800\n")
-    (tmp_path / "police.csv").write_text("Name,Postcode\nStation,CT1 2NH\n")
-    manifest = tmp_path / "estate.toml"
+def _two_register_manifest(folder: Path) -> Path:
+    """A manifest of a council register with coordinates and a sensitive police
+    register with a postcode."""
+    (folder / "kcc.csv").write_text("Ref,Easting,Northing\nA1,575900,155800\n")
+    (folder / "police.csv").write_text("Name,Postcode\nStation,CT1 2NH\n")
+    manifest = folder / "estate.toml"
     manifest.write_text(
         '[[register]]\npath = "kcc.csv"\nagency = "KCC"\n'
         '[[register]]\npath = "police.csv"\nagency = "Kent Police"\nsensitive = true\n'
     )
+    return manifest
+
+
+def test_read_manifest_synthetic(tmp_path: Path, districts, postcodes) -> None:
+    manifest = _two_register_manifest(tmp_path)
     result = read_manifest(manifest, postcodes=postcodes, districts=districts, progress=False)
     check_invariants(result, rows=2)
     assert result.manifest is not None and result.manifest.sensitive_agencies == {"Kent Police"}
     assert result.assets["sensitive"].tolist() == [False, True]
     assert set(result.column_map) == {"kcc.csv", "police.csv"}
 
+
+
+def test_read_manifest_takes_a_parsed_manifest_and_does_not_parse_it_again(
+    tmp_path: Path, districts, postcodes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kentassets.io.manifest import parse_manifest
+    from kentassets.load import read as load_read
+
+    path = _two_register_manifest(tmp_path)
+    from_path = read_manifest(path, postcodes=postcodes, districts=districts, progress=False)
+    parsed = parse_manifest(path)
+
+    def parse_again(_path: object) -> None:
+        raise AssertionError("read_manifest parsed a manifest it was given parsed")
+
+    monkeypatch.setattr(load_read, "parse_manifest", parse_again)
+    result = read_manifest(parsed, postcodes=postcodes, districts=districts, progress=False)
+    assert result.manifest is parsed
+    pd.testing.assert_frame_equal(result.ledger, from_path.ledger)
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(result.assets.drop(columns="geometry")),
+        pd.DataFrame(from_path.assets.drop(columns="geometry")),
+    )
+    assert result.assets.geometry.equals(from_path.assets.geometry)
 
 def test_xlsx_register_with_title_rows(tmp_path: Path, districts, postcodes) -> None:
     import openpyxl
@@ -691,7 +722,7 @@ def test_loading_restores_the_collector_and_the_arrow_memory_pool(tmp_path: Path
 
 
 def test_first_of_group_packed_and_fallback_paths_agree() -> None:
-    from kentassets.load import _first_of_group
+    from kentassets.load.sites import _first_of_group
 
     rng = np.random.default_rng(5)
     keys = rng.integers(0, 300, 5_000)
@@ -707,7 +738,7 @@ def test_first_of_group_packed_and_fallback_paths_agree() -> None:
 
 
 def test_component_labels_are_numbered_in_order_of_appearance() -> None:
-    from kentassets.load import _in_order_of_appearance
+    from kentassets.load.sites import _in_order_of_appearance
 
     assert _in_order_of_appearance(np.array([0, 1, 1, 0, 2])).tolist() == [0, 1, 1, 0, 2]
     assert _in_order_of_appearance(np.array([2, 2, 0, 1, 0])).tolist() == [0, 0, 1, 2, 1]

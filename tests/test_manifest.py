@@ -164,3 +164,10 @@ def test_manifest_is_not_modified(folder: Path) -> None:
     before = path.read_bytes()
     parse_manifest(path)
     assert path.read_bytes() == before
+
+
+def test_parsed_manifest_is_handed_back(folder: Path) -> None:
+    path = write(folder, FULL)
+    manifest = parse_manifest(path)
+    path.unlink()  # not read again
+    assert parse_manifest(manifest) is manifest

@@ -142,3 +142,30 @@ def test_build_options_validate_ranges() -> None:
         BuildOptions(eps_m=0.5)
     with pytest.raises(ValidationError, match="A3, A4"):
         BuildOptions(paper="Letter")
+
+
+def test_build_parses_the_manifest_and_loads_boundaries_once(
+    sample_manifest: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The flow hands the parsed manifest and the districts down: each is read once."""
+    import tomllib
+
+    from kentassets import districts as districts_stage
+    from kentassets import pipeline
+
+    parses: list[str] = []
+    real_loads = tomllib.loads
+    monkeypatch.setattr(tomllib, "loads", lambda text: parses.append(text) or real_loads(text))
+    boundary_loads: list[object] = []
+    real_load_districts = districts_stage.load_districts
+
+    def counting_load_districts(*args: object, **kwargs: object) -> gpd.GeoDataFrame:
+        boundary_loads.append(args)
+        return real_load_districts(*args, **kwargs)
+
+    monkeypatch.setattr(districts_stage, "load_districts", counting_load_districts)
+    monkeypatch.setattr(pipeline, "write_outputs", lambda *args, **kwargs: [])
+    report = pipeline.build(sample_manifest, tmp_path / "out", progress=False)
+    assert len(parses) == 1
+    assert len(boundary_loads) == 1
+    assert len(report.analysis.assets) > 0

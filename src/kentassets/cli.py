@@ -35,6 +35,14 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_analysis(parser: argparse.ArgumentParser) -> None:
+    """The options of a build: output folder, clustering, scoring and rendering."""
+    _add_output(parser)
+    _add_clustering(parser)
+    _add_scoring(parser)
+    _add_rendering(parser)
+
+
+def _add_output(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out",
         required=True,
@@ -42,6 +50,9 @@ def _add_analysis(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="output folder (replaced atomically; never the folder of the inputs)",
     )
+
+
+def _add_clustering(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--eps-m",
         type=float,
@@ -69,6 +80,9 @@ def _add_analysis(parser: argparse.ArgumentParser) -> None:
         default="dbscan",
         help="clustering method (default dbscan)",
     )
+
+
+def _add_scoring(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--space-standard",
         type=float,
@@ -90,6 +104,9 @@ def _add_analysis(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="length of the savings target period in years (default 4)",
     )
+
+
+def _add_rendering(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--paper", choices=("A3", "A4"), default="A3", help="PDF paper size (default A3)"
     )
@@ -110,6 +127,19 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kentassets {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    for add_command in (
+        _add_demo_command,
+        _add_build_command,
+        _add_validate_command,
+        _add_sample_command,
+        _add_boundaries_command,
+    ):
+        add_command(sub)
+    return parser
+
+
+def _add_demo_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``kentassets demo``: the sample estate, end to end."""
     demo = sub.add_parser(
         "demo",
         help="build every output from the synthetic sample Kent estate",
@@ -123,6 +153,9 @@ def make_parser() -> argparse.ArgumentParser:
     )
     _add_common(demo)
 
+
+def _add_build_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``kentassets build MANIFEST``: every output from the user's registers."""
     build = sub.add_parser(
         "build",
         help="build every output from your own registers",
@@ -145,6 +178,9 @@ def make_parser() -> argparse.ArgumentParser:
     _add_analysis(build)
     _add_common(build)
 
+
+def _add_validate_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``kentassets validate MANIFEST``: the load ledger only."""
     validate = sub.add_parser(
         "validate",
         help="check registers and write the load ledger",
@@ -169,6 +205,9 @@ def make_parser() -> argparse.ArgumentParser:
     validate.add_argument("--strict", action="store_true", help="exit 1 when any row was rejected")
     _add_common(validate)
 
+
+def _add_sample_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``kentassets sample``: write the sample estate's raw files."""
     sample = sub.add_parser(
         "sample",
         help="write the synthetic sample estate (raw files + manifest)",
@@ -180,6 +219,9 @@ def make_parser() -> argparse.ArgumentParser:
     sample.add_argument("--assets", type=int, default=2400, metavar="N", help="number of assets")
     _add_common(sample)
 
+
+def _add_boundaries_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``kentassets boundaries download``: cache the official boundaries."""
     bnd = sub.add_parser(
         "boundaries",
         help="official district boundaries",
@@ -204,7 +246,6 @@ def make_parser() -> argparse.ArgumentParser:
         "--cache-dir", type=Path, default=None, help="cache folder (default: user cache)"
     )
     _add_common(dl)
-    return parser
 
 
 def _options(args: argparse.Namespace) -> BuildOptions:
@@ -288,7 +329,11 @@ def _validate(args: argparse.Namespace, *, progress: bool) -> int:
     districts = (
         load_districts(args.boundaries, codes=spec.study_area) if args.boundaries else None
     )
-    result = read_manifest(args.manifest, districts=districts, progress=progress)
+    result = read_manifest(
+        spec,  # parsed once, above
+        districts=districts,
+        progress=progress,
+    )
     summary = result.summary()
     print(summary.to_string(index=False))
     write_csv(result.ledger, ledger_path)

@@ -30,7 +30,6 @@ import shapely
 from .errors import BoundaryDataError, CoordinateSystemError, ValidationError
 from .io import boundaries as _boundaries
 from .io.postcodes import PC_DISTRICT, PC_EASTING, PC_NORTHING, PostcodeDirectory
-from .render.style import DERIVED_BOUNDARY_NOTE
 from .schema import (
     CRS,
     DEFAULT_STUDY_AREA,
@@ -49,6 +48,8 @@ DERIVATION_VERSION: Final = "voronoi-alpha-1"
 
 BOUNDARY_SOURCE_OFFICIAL: Final = "official"
 BOUNDARY_SOURCE_DERIVED: Final = "derived"
+#: Shown wherever derived boundaries are used (maps, atlas, index, attribution).
+DERIVED_BOUNDARY_NOTE: Final = "approximate district boundaries derived from postcode centroids"
 
 
 # --- loading -----------------------------------------------------------------
@@ -169,6 +170,11 @@ def load_districts(
                 logger.info("Cached derived district boundaries in %s", derived_path)
             except OSError as exc:
                 logger.warning("Could not cache derived boundaries in %s: %s", folder, exc)
+            # Served as read back from the cache, so that the first build and every later
+            # one draw byte-identical boundaries (reading re-unions the parts).
+            cached = _boundaries.read_boundaries_cache(derived_path, codes=codes)
+            if cached is not None:
+                districts = cached
     return _with_source(districts, BOUNDARY_SOURCE_DERIVED, DERIVED_BOUNDARY_NOTE)
 
 
@@ -299,31 +305,11 @@ def assign_districts(
     >>> out["district_code"].tolist()
     ['A', 'A', 'B', <NA>]
     """
-    if not (np.isfinite(tolerance_m) and tolerance_m >= 0):
-        raise ValidationError(f"tolerance_m must be a distance ≥ 0 metres, got {tolerance_m!r}")
-    if not (np.isfinite(nearest_max_m) and nearest_max_m >= 0):
-        raise ValidationError(
-            f"nearest_max_m must be a distance ≥ 0 metres, got {nearest_max_m!r}"
-        )
-    missing = [c for c in (DISTRICT_CODE, DISTRICT_NAME) if c not in districts.columns]
-    if missing:
-        raise ValidationError(
-            f"districts lacks column(s) {', '.join(missing)}; use load_districts() to "
-            "read boundaries into the expected frame"
-        )
+    _check_assign_options(districts, tolerance_m=tolerance_m, nearest_max_m=nearest_max_m)
     points_frame = _as_bng(assets, "assets")
     district_frame = _as_bng(districts, "districts")
     n = len(points_frame)
-
-    geoms = points_frame.geometry.to_numpy()
-    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-    is_point = shapely.get_type_id(geoms) == 0
-    points = np.array(geoms, dtype=object)
-    points[~present] = None
-    other = present & ~is_point
-    if other.any():
-        points[other] = shapely.point_on_surface(geoms[other])
-
+    present, points = _asset_points(points_frame)
     polygons = district_frame.geometry.to_numpy()
     codes = district_frame[DISTRICT_CODE].astype("string").to_numpy(dtype=object)
     names = district_frame[DISTRICT_NAME].astype("string").to_numpy(dtype=object)
@@ -343,16 +329,7 @@ def assign_districts(
         _seg, close = tree.query(segments, predicate="dwithin", distance=tolerance_m)
         near[close] = True
 
-    if postcode_districts is not None:
-        if not postcode_districts.index.equals(points_frame.index):
-            raise ValidationError(
-                "postcode_districts must have the same index as assets; build it with "
-                "PostcodeDirectory().lookup(assets['postcode'])['district_code']"
-            )
-        pc_codes = postcode_districts.astype("string").str.strip().str.upper()
-        pc_row = pc_codes.map(row_of_code).to_numpy(dtype="float64", na_value=np.nan)
-    else:
-        pc_row = np.full(n, np.nan)
+    pc_row = _postcode_rows(postcode_districts, points_frame.index, row_of_code)
     pc_known = ~np.isnan(pc_row)
     pc_row_int = np.where(pc_known, pc_row, -1).astype(np.int64)
 
@@ -381,6 +358,51 @@ def assign_districts(
     counts = pd.Series(method).value_counts().to_dict()
     logger.info("Assigned %d assets to districts: %s", n, counts)
     return out
+
+
+def _check_assign_options(
+    districts: gpd.GeoDataFrame, *, tolerance_m: float, nearest_max_m: float
+) -> None:
+    if not (np.isfinite(tolerance_m) and tolerance_m >= 0):
+        raise ValidationError(f"tolerance_m must be a distance ≥ 0 metres, got {tolerance_m!r}")
+    if not (np.isfinite(nearest_max_m) and nearest_max_m >= 0):
+        raise ValidationError(
+            f"nearest_max_m must be a distance ≥ 0 metres, got {nearest_max_m!r}"
+        )
+    missing = [c for c in (DISTRICT_CODE, DISTRICT_NAME) if c not in districts.columns]
+    if missing:
+        raise ValidationError(
+            f"districts lacks column(s) {', '.join(missing)}; use load_districts() to "
+            "read boundaries into the expected frame"
+        )
+
+
+def _asset_points(frame: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Which assets have a geometry, and a point for each (a point on a polygon's surface)."""
+    geoms = frame.geometry.to_numpy()
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    is_point = shapely.get_type_id(geoms) == 0
+    points = np.array(geoms, dtype=object)
+    points[~present] = None
+    other = present & ~is_point
+    if other.any():
+        points[other] = shapely.point_on_surface(geoms[other])
+    return present, points
+
+
+def _postcode_rows(
+    postcode_districts: pd.Series | None, index: pd.Index, row_of_code: dict[str, int]
+) -> np.ndarray:
+    """Per asset, the row of its postcode's district in the districts frame (NaN unknown)."""
+    if postcode_districts is None:
+        return np.full(len(index), np.nan)
+    if not postcode_districts.index.equals(index):
+        raise ValidationError(
+            "postcode_districts must have the same index as assets; build it with "
+            "PostcodeDirectory().lookup(assets['postcode'])['district_code']"
+        )
+    pc_codes = postcode_districts.astype("string").str.strip().str.upper()
+    return np.asarray(pc_codes.map(row_of_code).to_numpy(dtype="float64", na_value=np.nan))
 
 
 # --- derivation ----------------------------------------------------------------
@@ -463,7 +485,7 @@ def derive_districts(
     the median district intersection-over-union is about 0.90 and the lowest (Medway,
     whose marshes and estuary have no postcodes) about 0.83; see
     ``data/boundaries/README.md``. Maps drawn on these boundaries must say so
-    (:data:`kentassets.render.style.DERIVED_BOUNDARY_NOTE`).
+    (:data:`DERIVED_BOUNDARY_NOTE`).
 
     Parameters
     ----------
@@ -515,8 +537,6 @@ def derive_districts(
     >>> bool(rough.geometry.is_valid.all())
     True
     """
-    from scipy.spatial import Delaunay, cKDTree
-
     codes = _check_codes(codes)
     for label, value in (
         ("alpha_edge_m", alpha_edge_m),
@@ -527,7 +547,29 @@ def derive_districts(
     ):
         if not (np.isfinite(value) and value >= 0):
             raise ValidationError(f"{label} must be a number ≥ 0, got {value!r}")
-    points = _postcode_points(postcodes, codes, margin_m)
+    xy, labels, cells = _voronoi_cells(_postcode_points(postcodes, codes, margin_m), codes,
+                                       margin_m)
+    land = _land_outline(xy, alpha_edge_m=alpha_edge_m, coast_buffer_m=coast_buffer_m,
+                         sparse_reach=sparse_reach, max_reach_m=max_reach_m)
+    geometries = []
+    for code in codes:
+        district = shapely.coverage_union_all(cells[labels == code])
+        geometries.append(_polygonal(shapely.intersection(district, land)))
+    out = gpd.GeoDataFrame(
+        {
+            DISTRICT_CODE: pd.array(codes, dtype="string"),
+            DISTRICT_NAME: pd.array([KENT_AND_MEDWAY.get(c, c) for c in codes], dtype="string"),
+        },
+        geometry=gpd.GeoSeries(geometries, crs=CRS),
+        crs=CRS,
+    )
+    return _with_source(out, BOUNDARY_SOURCE_DERIVED, DERIVED_BOUNDARY_NOTE)
+
+
+def _voronoi_cells(
+    points: pd.DataFrame, codes: list[str], margin_m: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct postcode sites, their district codes, and their Voronoi cells (in order)."""
     in_study = points["code"].isin(codes).to_numpy()
     present = set(np.unique(points["code"].to_numpy()[in_study]))
     absent = [c for c in codes if c not in present]
@@ -557,11 +599,27 @@ def derive_districts(
         "Deriving %d district boundaries from %d postcode locations (%d in the study area)",
         len(codes), len(xy), int((~points["other"]).sum()),
     )
-
     frame_box = shapely.box(x0 - margin_m, y0 - margin_m, x1 + margin_m, y1 + margin_m)
     cells = shapely.get_parts(
         shapely.voronoi_polygons(shapely.multipoints(xy), extend_to=frame_box, ordered=True)
     )
+    return xy, labels, cells
+
+
+def _land_outline(
+    xy: np.ndarray,
+    *,
+    alpha_edge_m: float,
+    coast_buffer_m: float,
+    sparse_reach: float,
+    max_reach_m: float,
+) -> shapely.Geometry:
+    """Land derived from the postcode sites, prepared for intersections.
+
+    The Delaunay triangles with no edge over ``alpha_edge_m``, buffered by
+    ``coast_buffer_m``, plus a reach around isolated sites.
+    """
+    from scipy.spatial import Delaunay, cKDTree
 
     triangles = Delaunay(xy).simplices
     corners = xy[triangles]  # (n, 3, 2)
@@ -579,20 +637,7 @@ def derive_districts(
         )
     land = shapely.union_all(land_parts)
     shapely.prepare(land)
-
-    geometries = []
-    for code in codes:
-        district = shapely.coverage_union_all(cells[labels == code])
-        geometries.append(_polygonal(shapely.intersection(district, land)))
-    out = gpd.GeoDataFrame(
-        {
-            DISTRICT_CODE: pd.array(codes, dtype="string"),
-            DISTRICT_NAME: pd.array([KENT_AND_MEDWAY.get(c, c) for c in codes], dtype="string"),
-        },
-        geometry=gpd.GeoSeries(geometries, crs=CRS),
-        crs=CRS,
-    )
-    return _with_source(out, BOUNDARY_SOURCE_DERIVED, DERIVED_BOUNDARY_NOTE)
+    return land
 
 
 def _union_triangles(corners: np.ndarray) -> shapely.Geometry:

@@ -326,12 +326,8 @@ def analyse(
     )
 
     options = options or BuildOptions()
-    assets = load.assets.copy()
     sensitive = frozenset(sensitive_agencies)
-    if sensitive:
-        assets[schema.SENSITIVE] = assets[schema.SENSITIVE].fillna(False).astype(bool) | assets[
-            schema.AGENCY
-        ].isin(sensitive)
+    assets = _mark_sensitive(load.assets, sensitive)
     coloc = find_colocations(
         assets,
         eps_m=options.eps_m,
@@ -359,12 +355,6 @@ def analyse(
         savings_target_gbp=options.savings_target_gbp,
         target_years=options.target_years,
     )
-    params: dict[str, Any] = {
-        k: v for k, v in asdict(options).items() if k not in ("offline", "paper")
-    }
-    params["sweep_eps_m"] = list(options.sweep_eps_m)
-    params.update(_scoring_params(opportunities))
-    params["boundary_source"] = str(districts.attrs.get("boundary_source", "official"))
     return Analysis(
         assets=assets,
         ledger=load.ledger,
@@ -376,12 +366,35 @@ def analyse(
         totals=totals,
         benchmark=benchmark_agencies(assets),
         surplus=surplus_assets(assets),
-        params=params,
+        params=_analysis_params(options, opportunities, districts),
         title=title or "Public estate co-location opportunities",
         data_date=data_date,
         synthetic=synthetic,
         sensitive_agencies=sensitive,
     )
+
+
+def _mark_sensitive(assets: gpd.GeoDataFrame, sensitive: frozenset[str]) -> gpd.GeoDataFrame:
+    """A copy of ``assets`` with the assets of the ``sensitive`` agencies marked sensitive."""
+    assets = assets.copy()
+    if sensitive:
+        assets[schema.SENSITIVE] = assets[schema.SENSITIVE].fillna(False).astype(bool) | assets[
+            schema.AGENCY
+        ].isin(sensitive)
+    return assets
+
+
+def _analysis_params(
+    options: BuildOptions, opportunities: pd.DataFrame, districts: gpd.GeoDataFrame
+) -> dict[str, Any]:
+    """Every parameter behind the outputs: the build's, the scoring's and the boundaries'."""
+    params: dict[str, Any] = {
+        k: v for k, v in asdict(options).items() if k not in ("offline", "paper")
+    }
+    params["sweep_eps_m"] = list(options.sweep_eps_m)
+    params.update(_scoring_params(opportunities))
+    params["boundary_source"] = str(districts.attrs.get("boundary_source", "official"))
+    return params
 
 
 def _scoring_params(opportunities: pd.DataFrame) -> dict[str, Any]:
@@ -429,28 +442,51 @@ def write_outputs(
     list of pathlib.Path
         The files written.
     """
-    from .io import outputs
-    from .render import index as index_render
-    from .render import printmap, webmap
-
     options = options or BuildOptions()
     folder = Path(folder)
-    files: list[Path] = []
-    a = analysis
-    pub_assets = a.published_assets()
-    pub_opps = a.published_opportunities()
-    year = (a.data_date or dt.date.today()).year
-    common: dict[str, Any] = {
-        "title": a.title,
-        "data_date": a.data_date,
-        "synthetic": a.synthetic,
-        "sensitive_agencies": a.sensitive_agencies,
-        "boundary_source": a.boundary_source,
-        "attribution_year": year,
-    }
+    published = _Published(analysis)
+    files = _write_tables(published, folder)
+    maps, district_files = _write_district_maps(
+        published, folder, options=options, progress=progress
+    )
+    files.extend(maps)
+    files.append(_write_atlas(published, folder / "atlas.pdf", options=options))
+    files.append(_write_index(published, folder / "index.html", options=options,
+                              district_files=district_files))
+    return files
 
-    # Tables and data files.
-    files.append(outputs.write_csv(a.ledger, folder / "load_ledger.csv"))
+
+@dataclass(frozen=True)
+class _Published:
+    """An analysis as it may be published, with what every rendered output shows."""
+
+    analysis: Analysis
+    assets: gpd.GeoDataFrame = field(init=False)
+    opportunities: gpd.GeoDataFrame = field(init=False)
+    common: dict[str, Any] = field(init=False)
+
+    def __post_init__(self) -> None:
+        a = self.analysis
+        object.__setattr__(self, "assets", a.published_assets())
+        object.__setattr__(self, "opportunities", a.published_opportunities())
+        year = (a.data_date or dt.date.today()).year
+        common: dict[str, Any] = {
+            "title": a.title,
+            "data_date": a.data_date,
+            "synthetic": a.synthetic,
+            "sensitive_agencies": a.sensitive_agencies,
+            "boundary_source": a.boundary_source,
+            "attribution_year": year,
+        }
+        object.__setattr__(self, "common", common)
+
+
+def _write_tables(published: _Published, folder: Path) -> list[Path]:
+    """The tables and data files: ledger, assets, co-locations, opportunities, sweep..."""
+    from .io import outputs
+
+    a, pub_assets, pub_opps = published.analysis, published.assets, published.opportunities
+    files = [outputs.write_csv(a.ledger, folder / "load_ledger.csv")]
     gpkg_assets = pub_assets.drop(columns=[schema.LEASE_END]).assign(
         **{schema.LEASE_END: pub_assets[schema.LEASE_END].dt.strftime("%Y-%m-%d")}
     )
@@ -478,17 +514,32 @@ def write_outputs(
     files.append(
         outputs.write_json({"parameters": a.params, "totals": a.totals}, folder / "parameters.json")
     )
+    return files
 
-    # Per-district maps.
+
+def _write_district_maps(
+    published: _Published,
+    folder: Path,
+    *,
+    options: BuildOptions,
+    progress: bool,
+) -> tuple[list[Path], dict[str, dict[str, str]]]:
+    """Each district's HTML map and PDF: the files written, and their names by district."""
+    from .io import outputs
+    from .render import printmap, webmap
+
+    a, pub_assets, pub_opps = published.analysis, published.assets, published.opportunities
     names = dict(
         zip(a.districts[schema.DISTRICT_CODE], a.districts[schema.DISTRICT_NAME], strict=True)
     )
+    files: list[Path] = []
     district_files: dict[str, dict[str, str]] = {}
     codes = a.district_codes()
     for code in progress_bar(codes, enabled=progress, desc="Rendering districts", unit="district"):
         stem = district_file_stem(code, names[code])
         fmap = webmap.district_map(
-            pub_assets, a.districts, pub_opps, district_code=code, offline=options.offline, **common
+            pub_assets, a.districts, pub_opps, district_code=code, offline=options.offline,
+            **published.common,
         )
         html_path = folder / f"{stem}.html"
         files.append(outputs.write_text_atomic(html_path, webmap.map_html(fmap)))
@@ -499,39 +550,58 @@ def write_outputs(
             district_code=code,
             paper=options.paper,
             params_note=_params_note(a.params),
-            **common,
+            **published.common,
         )
         pdf_path = folder / f"{stem}.pdf"
         files.append(printmap.write_figure_pdf(fig, pdf_path))
         district_files[code] = {"html": html_path.name, "pdf": pdf_path.name}
+    return files, district_files
 
-    atlas = folder / "atlas.pdf"
+
+def _write_atlas(published: _Published, path: Path, *, options: BuildOptions) -> Path:
+    """The county atlas PDF."""
+    from .render import printmap
+
+    a = published.analysis
     printmap.write_atlas(
-        atlas,
-        assets=pub_assets,
+        path,
+        assets=published.assets,
         districts=a.districts,
-        opportunities=pub_opps,
+        opportunities=published.opportunities,
         sweep=a.sweep,
         totals=a.totals,
         load_summary=a.load_summary,
         paper=options.paper,
         params_note=_params_note(a.params),
         eps_m=float(a.params["eps_m"]),
-        **common,
+        **published.common,
     )
-    files.append(atlas)
+    return path
+
+
+def _write_index(
+    published: _Published,
+    path: Path,
+    *,
+    options: BuildOptions,
+    district_files: Mapping[str, Mapping[str, str]],
+) -> Path:
+    """The county index page linking every district's map and PDF."""
+    from .io import outputs
+    from .render import index as index_render
+
+    a = published.analysis
     html = index_render.index_html(
         districts=a.districts,
-        opportunities=pub_opps,
+        opportunities=published.opportunities,
         load_summary=a.load_summary,
         totals=a.totals,
         params=a.params,
         district_files=district_files,
         offline=options.offline,
-        **common,
+        **published.common,
     )
-    files.append(outputs.write_text_atomic(folder / "index.html", html))
-    return files
+    return outputs.write_text_atomic(path, html)
 
 
 def _params_note(params: Mapping[str, Any]) -> str:
@@ -610,13 +680,13 @@ def build(
     base = options or BuildOptions()
     if overrides:
         base = BuildOptions(**{**asdict(base), **overrides})
-    manifest_path: str | PathLike[str] | None = None
+    # The manifest is parsed once, here; the postcodes and districts are read once below,
+    # and all three are handed down to the loader.
     if isinstance(manifest, LoadResult):
         load: LoadResult | None = manifest
         spec = manifest.manifest
     else:
         load = None
-        manifest_path = manifest
         spec = parse_manifest(manifest)
     inputs = [r.path for r in spec.registers] if spec is not None else []
     check_output_dir(Path(out_dir), inputs=inputs, allow_inputs=allow_inputs_folder)
@@ -631,9 +701,12 @@ def build(
         districts = load_districts(boundary_path, codes=study_area, postcodes=postcodes)
         stages.start("Loading registers")
         if load is None:
-            assert manifest_path is not None
+            assert spec is not None
             load = read_manifest(
-                manifest_path, postcodes=postcodes, districts=districts, progress=progress
+                spec,  # a parsed Manifest
+                postcodes=postcodes,
+                districts=districts,
+                progress=progress,
             )
         stages.start("Finding and scoring co-locations")
         analysis = analyse(

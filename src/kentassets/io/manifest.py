@@ -140,7 +140,7 @@ class Manifest:
         return frozenset(spec.agency for spec in self.registers if spec.sensitive)
 
 
-def parse_manifest(path: str | PathLike[str]) -> Manifest:
+def parse_manifest(path: str | PathLike[str] | Manifest) -> Manifest:
     """Read and check a TOML manifest.
 
     Every problem found is gathered and reported in one :class:`ManifestError`.
@@ -148,7 +148,8 @@ def parse_manifest(path: str | PathLike[str]) -> Manifest:
     Parameters
     ----------
     path
-        The manifest file.
+        The manifest file, or a :class:`Manifest` already parsed, returned as it
+        is (so that a build parses its manifest once and hands it down).
 
     Returns
     -------
@@ -178,21 +179,13 @@ def parse_manifest(path: str | PathLike[str]) -> Manifest:
     (True, 10, 13)
     >>> manifest.registers[0].agency
     'Kent County Council'
+    >>> parse_manifest(manifest) is manifest  # already parsed: handed back as it is
+    True
     """
+    if isinstance(path, Manifest):
+        return path
     path = Path(path)
-    if not path.is_file():
-        raise ManifestError(
-            f"{path}: manifest not found. Check the path, or run `kentassets demo` to see "
-            "an example manifest."
-        )
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise ManifestError(
-            f"{path}: manifest is not UTF-8 text ({exc}). Save it as UTF-8."
-        ) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ManifestError(f"{path}: not valid TOML: {exc}. Fix the syntax.") from exc
+    data = _read_toml(path)
     base = path.resolve().parent
     problems: list[str] = []
 
@@ -239,6 +232,23 @@ def parse_manifest(path: str | PathLike[str]) -> Manifest:
         postcodes=postcodes,
         registers=tuple(registers),
     )
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """The manifest file's TOML tables, or a :class:`ManifestError` saying what to fix."""
+    if not path.is_file():
+        raise ManifestError(
+            f"{path}: manifest not found. Check the path, or run `kentassets demo` to see "
+            "an example manifest."
+        )
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ManifestError(
+            f"{path}: manifest is not UTF-8 text ({exc}). Save it as UTF-8."
+        ) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ManifestError(f"{path}: not valid TOML: {exc}. Fix the syntax.") from exc
 
 
 def _typed(

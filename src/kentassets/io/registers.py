@@ -399,6 +399,40 @@ def _read_delimited(
 ) -> RawTable:
     detected, quoted = _scan_text(path, shown, detect=encoding is None)
     enc = encoding or detected
+    sample = _read_sample(path, shown, enc)
+    complete = len(sample) < _SAMPLE_BYTES
+    sep = delimiter or _sniff_delimiter(sample, complete=complete)
+    head_records, line_after = _head_records(sample, sep, shown)
+    header_index, column_names, original, headerless = _resolve_header(
+        head_records,
+        max((len(r) for r in head_records), default=0),
+        names=names,
+        header_row=header_row,
+        where_text=shown,
+        scope="read to find the header",
+    )
+    skip_lines = line_after[header_index] if header_index >= 0 else 0
+    header_number = header_index + 1 if header_index >= 0 and not headerless else None
+
+    frame = _read_records(path, shown, enc, sep, skip_lines, column_names, quoted=quoted)
+    first_number = (header_index + 2) if header_index >= 0 else 1
+    rows = np.arange(first_number, first_number + len(frame), dtype=np.int64)
+    frame, rows = _drop_blank_rows(frame, rows)
+    return RawTable(
+        frame=frame,
+        rows=rows,
+        path=path,
+        header_row=header_number,
+        headerless=headerless,
+        encoding=enc,
+        delimiter=sep,
+        original_names=original,
+        format="delimited",
+    )
+
+
+def _read_sample(path: Path, shown: str, enc: str) -> str:
+    """The first ``_SAMPLE_BYTES`` characters, to sniff the delimiter and find the header."""
     try:
         with path.open("r", encoding=enc, errors="strict", newline="") as handle:
             sample = handle.read(_SAMPLE_BYTES)
@@ -409,9 +443,11 @@ def _read_delimited(
         ) from exc
     if not sample.strip():
         raise RegisterFormatError(f"{shown}: the file holds only blank lines. Export it again.")
-    complete = len(sample) < _SAMPLE_BYTES
-    sep = delimiter or _sniff_delimiter(sample, complete=complete)
-    # Records in the sample, for header detection; keep line counts to skip exactly.
+    return sample
+
+
+def _head_records(sample: str, sep: str, shown: str) -> tuple[list[list[str]], list[int]]:
+    """Records in the sample, for header detection, and the line after each (to skip exactly)."""
     reader = csv.reader(io.StringIO(sample), delimiter=sep)
     head_records: list[list[str]] = []
     line_after: list[int] = []
@@ -429,18 +465,20 @@ def _read_delimited(
                 f"{shown}: cannot split the first row into columns ({exc}). Check the "
                 "delimiter and quoting."
             ) from exc
+    return head_records, line_after
 
-    header_index, column_names, original, headerless = _resolve_header(
-        head_records,
-        max((len(r) for r in head_records), default=0),
-        names=names,
-        header_row=header_row,
-        where_text=shown,
-        scope="read to find the header",
-    )
-    skip_lines = line_after[header_index] if header_index >= 0 else 0
-    header_number = header_index + 1 if header_index >= 0 and not headerless else None
 
+def _read_records(
+    path: Path,
+    shown: str,
+    enc: str,
+    sep: str,
+    skip_lines: int,
+    column_names: list[str],
+    *,
+    quoted: bool,
+) -> pd.DataFrame:
+    """Every record after the header, as text (pyarrow when it can, else pandas)."""
     python_engine = len(sep) != 1 or ord(sep) > 127
     frame = None
     if not python_engine and not enc.lower().replace("_", "-").startswith("utf-16"):
@@ -450,7 +488,7 @@ def _read_delimited(
     try:
         if frame is None:
             frame = pd.read_csv(
-            path,
+                path,
                 sep=sep,
                 encoding=enc,
                 header=None,
@@ -476,20 +514,7 @@ def _read_delimited(
         ) from exc
     except pd.errors.EmptyDataError as exc:
         raise RegisterFormatError(f"{shown}: no data rows after the header.") from exc
-    first_number = (header_index + 2) if header_index >= 0 else 1
-    rows = np.arange(first_number, first_number + len(frame), dtype=np.int64)
-    frame, rows = _drop_blank_rows(frame, rows)
-    return RawTable(
-        frame=frame,
-        rows=rows,
-        path=path,
-        header_row=header_number,
-        headerless=headerless,
-        encoding=enc,
-        delimiter=sep,
-        original_names=original,
-        format="delimited",
-    )
+    return frame
 
 
 def _read_with_pyarrow(
@@ -806,47 +831,8 @@ def _table_from_grid(
 def _read_vector(
     path: Path, shown: str, *, sheet: str | None, crs: str | None, parquet: bool
 ) -> RawTable:
-    try:
-        if parquet:
-            data = gpd.read_parquet(path)
-        else:
-            import pyogrio
-
-            layers = [str(row[0]) for row in pyogrio.list_layers(path)]
-            if sheet is not None and sheet not in layers:
-                listed = ", ".join(f'"{name}"' for name in layers)
-                raise RegisterFormatError(
-                    f'{shown}: there is no layer "{sheet}". The layers are {listed}. Give '
-                    "one of them as sheet in the manifest."
-                )
-            data = gpd.read_file(path, layer=sheet, engine="pyogrio")
-    except RegisterFormatError:
-        raise
-    except Exception as exc:
-        raise RegisterFormatError(
-            f"{shown}: cannot be read as a GIS file ({type(exc).__name__}: {exc}). Check the "
-            "file is complete, or export it as GeoJSON or GeoPackage."
-        ) from exc
-    if not isinstance(data, gpd.GeoDataFrame) or data.geometry.name not in data.columns:
-        frame = pd.DataFrame(data)
-        geometry = None
-    else:
-        if data.crs is None:
-            if crs is None:
-                raise CoordinateSystemError(
-                    f"{shown}: the file does not say which coordinate system its geometry "
-                    'uses. Give crs in the manifest (for example crs = "EPSG:27700").'
-                )
-            data = data.set_crs(crs)
-        elif crs is not None:
-            logger.info("%s: declares %s; crs=%s ignored", shown, data.crs, crs)
-        try:
-            geometry = data.geometry.to_crs(CRS)
-        except Exception as exc:
-            raise CoordinateSystemError(
-                f"{shown}: cannot reproject from {data.crs} to {CRS}: {exc}."
-            ) from exc
-        frame = pd.DataFrame(data.drop(columns=data.geometry.name))
+    data = _read_gis(path, shown, sheet=sheet, parquet=parquet)
+    frame, geometry = _split_geometry(data, shown, crs=crs)
     original = tuple(str(c) for c in frame.columns)
     names = _unique_names(original)
     frame.columns = pd.Index(names)
@@ -868,6 +854,61 @@ def _read_vector(
         original_names=original,
         format="parquet" if parquet else "vector",
     )
+
+
+def _read_gis(
+    path: Path, shown: str, *, sheet: str | None, parquet: bool
+) -> pd.DataFrame:
+    """The GIS file (or GeoParquet) as read, its layer checked against ``sheet``."""
+    try:
+        if parquet:
+            data = gpd.read_parquet(path)
+        else:
+            import pyogrio
+
+            layers = [str(row[0]) for row in pyogrio.list_layers(path)]
+            if sheet is not None and sheet not in layers:
+                listed = ", ".join(f'"{name}"' for name in layers)
+                raise RegisterFormatError(
+                    f'{shown}: there is no layer "{sheet}". The layers are {listed}. Give '
+                    "one of them as sheet in the manifest."
+                )
+            data = gpd.read_file(path, layer=sheet, engine="pyogrio")
+    except RegisterFormatError:
+        raise
+    except Exception as exc:
+        raise RegisterFormatError(
+            f"{shown}: cannot be read as a GIS file ({type(exc).__name__}: {exc}). Check the "
+            "file is complete, or export it as GeoJSON or GeoPackage."
+        ) from exc
+    return data
+
+
+def _split_geometry(
+    data: pd.DataFrame, shown: str, *, crs: str | None
+) -> tuple[pd.DataFrame, gpd.GeoSeries | None]:
+    """The attribute columns, and the geometry in British National Grid (None without)."""
+    if not isinstance(data, gpd.GeoDataFrame) or data.geometry.name not in data.columns:
+        frame = pd.DataFrame(data)
+        geometry = None
+    else:
+        if data.crs is None:
+            if crs is None:
+                raise CoordinateSystemError(
+                    f"{shown}: the file does not say which coordinate system its geometry "
+                    'uses. Give crs in the manifest (for example crs = "EPSG:27700").'
+                )
+            data = data.set_crs(crs)
+        elif crs is not None:
+            logger.info("%s: declares %s; crs=%s ignored", shown, data.crs, crs)
+        try:
+            geometry = data.geometry.to_crs(CRS)
+        except Exception as exc:
+            raise CoordinateSystemError(
+                f"{shown}: cannot reproject from {data.crs} to {CRS}: {exc}."
+            ) from exc
+        frame = pd.DataFrame(data.drop(columns=data.geometry.name))
+    return frame, geometry
 
 
 def _series_text(series: pd.Series) -> pd.Series:

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..districts import DERIVED_BOUNDARY_NOTE
+
 #: Paul Tol "muted" palette (colour-blind safe), then two extra dark tones.
 PALETTE: tuple[str, ...] = (
     "#332288",  # indigo
@@ -45,7 +47,6 @@ DISTRICT_EDGE = "#222222"
 NEIGHBOUR_EDGE = "#9A9A9A"
 
 SYNTHETIC_NOTE = "synthetic sample data"
-DERIVED_BOUNDARY_NOTE = "approximate district boundaries derived from postcode centroids"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,286 @@
+"""The atlas's summary pages: the cover (county map, totals against the savings
+target, eps sensitivity) and the load summary by agency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ... import schema
+from .. import style
+from .geometry import _add_geom, _view
+from .layers import _bng_frame, _north_arrow, _scalebar
+from .layout import (
+    _MUTED,
+    _TEXT,
+    MARGIN_MM,
+    MIN_FONT_PT,
+    _attribution,
+    _date_text,
+    _footer,
+    _header,
+    _Page,
+    _subtitle,
+)
+from .prepare import _bool_col, _colocation_rows, _num_col, _str_col
+from .tables import _Column, _draw_table
+from .text import _PT_MM, _fmt_money, _fmt_number, _wrap, clean_text
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from matplotlib.axes import Axes
+
+
+def _draw_county_map(ax: Axes, districts: gpd.GeoDataFrame, counts: Mapping[str, int],
+                     points: np.ndarray, box_w_mm: float, box_h_mm: float,
+                     label_pt: float = 7.5) -> None:
+    from matplotlib import colormaps
+
+    view = _view(districts.total_bounds, box_w_mm, box_h_mm, pad=0.03)
+    ax.set_xlim(view[0], view[1])
+    ax.set_ylim(view[2], view[3])
+    ax.set_aspect("equal", adjustable="box")
+    cmap = colormaps["Oranges"]
+    top = max(max(counts.values(), default=0), 1)
+    for _, r in districts.iterrows():
+        n = counts.get(str(r[schema.DISTRICT_CODE]), 0)
+        _add_geom(ax, r.geometry, facecolor=cmap(0.08 + 0.5 * n / top), edgecolor="#444444",
+                  lw=0.7, zorder=1)
+    if len(points):
+        ax.scatter(points[:, 0], points[:, 1], s=5, c=style.HULL_COLOUR, edgecolors="#5A2A00",
+                   linewidths=0.2, zorder=2)
+    for _, r in districts.iterrows():
+        p = r.geometry.representative_point()
+        n = counts.get(str(r[schema.DISTRICT_CODE]), 0)
+        name = "\n".join(_wrap(clean_text(r.get(schema.DISTRICT_NAME, ""), max_chars=40), 13, 2))
+        ax.text(p.x, p.y, f"{name}\n{n:,}", ha="center", va="center", fontsize=label_pt,
+                zorder=5, parse_math=False, color=_TEXT, linespacing=1.15,
+                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "alpha": 0.8, "ec": "none"})
+    _bng_frame(ax, view, labels=True)
+    _scalebar(ax, size_pt=7.5)
+    _north_arrow(ax)
+
+
+def _draw_sweep(ax: Axes, sweep: pd.DataFrame | None, eps_m: float | None) -> None:
+    ax.set_title("Sensitivity to the co-location distance (eps)", fontsize=9.5,
+                 fontweight="bold", loc="left")
+    if sweep is None or len(sweep) == 0 or "eps_m" not in sweep.columns:
+        ax.text(0.5, 0.5, "No sweep available", ha="center", va="center",
+                transform=ax.transAxes, fontsize=8, color=_MUTED)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        return
+    s = sweep.sort_values("eps_m")
+    x = pd.to_numeric(s["eps_m"], errors="coerce").to_numpy(dtype=float)
+    ax.plot(x, _num_col(s, "n_colocations").to_numpy(), marker="o", color=style.HULL_COLOUR,
+            lw=1.4, ms=4, label="co-locations")
+    ax.set_ylabel("Co-locations", fontsize=7.5, color=style.HULL_COLOUR)
+    ax.set_xlabel("eps, metres (largest distance between neighbouring assets)", fontsize=7.5)
+    ax.tick_params(labelsize=7)
+    if np.nanmin(x) > 0 and np.nanmax(x) / np.nanmin(x) > 8:
+        ax.set_xscale("log")
+    ax.set_xticks(x)
+    ax.set_xticklabels([f"{v:,.0f}" for v in x])
+    ax.minorticks_off()
+    ax.grid(True, color="#DDDDDD", lw=0.5)
+    if "n_assets" in s.columns:
+        ax2 = ax.twinx()
+        ax2.plot(x, _num_col(s, "n_assets").to_numpy(), marker="s", color=style.PALETTE[0],
+                 lw=1.2, ms=3.5, ls="--")
+        ax2.set_ylabel("Assets in co-locations", fontsize=7.5, color=style.PALETTE[0])
+        ax2.tick_params(labelsize=7)
+        ax2.minorticks_off()
+    if eps_m is not None:
+        ax.axvline(float(eps_m), color="#333333", lw=0.8, ls=":")
+        ax.text(float(eps_m), 0.02, f" used: {float(eps_m):,.0f} m",
+                transform=ax.get_xaxis_transform(), fontsize=7, ha="left", va="bottom",
+                color="#333333")
+
+
+def _totals_lines(totals: Mapping[str, Any], n_colocs: int, n_short: int, n_assets: int) -> list[
+    tuple[str, str]
+]:
+    def num(key: str) -> float | None:
+        try:
+            v = float(totals.get(key))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return None
+        return v if np.isfinite(v) else None
+
+    annual = num("annual_saving_gbp")
+    target = num("target_gbp")
+    if target is None:
+        target = num("savings_target_gbp")
+    years = num("target_years")
+    over = num("saving_over_target_period_gbp")
+    if over is None and annual is not None and years is not None:
+        over = annual * years
+    share = num("share_of_target")
+    if share is None and over is not None and target:
+        share = over / target
+    lines = [
+        ("Assets mapped", f"{n_assets:,}"),
+        ("Multi-agency co-locations", f"{n_colocs:,}"),
+        ("Shortlisted", f"{n_short:,}"),
+        ("Estimated saving a year", _fmt_money(annual)),
+    ]
+    if years is not None:
+        lines.append((f"Saving over {years:,.0f} years", _fmt_money(over)))
+    if target is not None:
+        lines.append(("Savings target" + (f" ({years:,.0f} years)" if years else ""),
+                      _fmt_money(target)))
+    if share is not None:
+        lines.append(("Share of target", f"{share:.0%}"))
+    return lines
+
+
+def _draw_cover_map(page: _Page, districts: gpd.GeoDataFrame, opps: pd.DataFrame, *,
+                    top: float, bottom: float, col_w: float, big: bool) -> None:
+    """The county map of co-location counts by district, left of the totals column."""
+    codes = _str_col(opps, schema.DISTRICT_CODE)
+    counts = {str(k): int(v) for k, v in codes.dropna().value_counts().items()}
+    pts = np.empty((0, 2))
+    if len(opps) and "geometry" in opps.columns:
+        cent = opps.geometry.centroid
+        pts = np.column_stack([cent.x.to_numpy(), cent.y.to_numpy()])
+    # generalise co-location dots that contain sensitive members? centroids are
+    # averages of several sites, drawn small at county scale: no single site is shown.
+    tick_pad = 5.0
+    map_x = MARGIN_MM + tick_pad
+    map_w = page.width_mm - 2 * MARGIN_MM - col_w - 8.0 - tick_pad
+    map_y = bottom + tick_pad + 2.0
+    map_h = top - map_y - 6.0
+    ax = page.fig.add_axes(page.rect(map_x, map_y, map_w, map_h))
+    _draw_county_map(ax, districts, counts, pts, map_w, map_h,
+                     label_pt=7.5 if big else MIN_FONT_PT)
+    page.text(map_x, top - 1.0, "Multi-agency co-locations by district (dots: co-locations)",
+              fontsize=9.5, fontweight="bold", va="top")
+
+
+def _draw_target_bar(page: _Page, totals: Mapping[str, Any], col_x: float, col_w: float,
+                     y: float) -> float:
+    """The savings against the target as a bar, when known; return the y below it."""
+    from matplotlib.patches import Rectangle
+
+    share = None
+    try:
+        share = float(totals.get("share_of_target"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        share = None
+    if share is not None and np.isfinite(share):
+        y -= 2.0
+        bar = page.fig.add_axes(page.rect(col_x, y - 6.0, col_w, 6.0))
+        bar.set_xlim(0, max(1.0, share))
+        bar.set_ylim(0, 1)
+        bar.axis("off")
+        bar.add_patch(Rectangle((0, 0), 1.0, 1, fc="#EEEEEE", ec="#555555", lw=0.6))
+        bar.add_patch(Rectangle((0, 0.15), share, 0.7, fc=style.HULL_COLOUR, ec="none"))
+        bar.plot([1.0, 1.0], [-0.25, 1.25], color="#222222", lw=1.2, clip_on=False)
+        bar.text(1.0, -0.35, "target", ha="center", va="top", fontsize=MIN_FONT_PT,
+                 color=_TEXT, parse_math=False)
+        y -= 6.0 + 5.0
+        page.text(col_x, y, f"Estimated savings over the target period: {share:.0%} of the "
+                  "target (black line).", fontsize=7.5, va="top", color=_MUTED)
+        y -= 16.0
+    return y
+
+
+def _draw_cover(
+    page: _Page,
+    *,
+    districts: gpd.GeoDataFrame,
+    opportunities: gpd.GeoDataFrame,
+    assets: gpd.GeoDataFrame,
+    sweep: pd.DataFrame | None,
+    totals: Mapping[str, Any],
+    title: str,
+    data_date: date | datetime | str | None,
+    synthetic: bool,
+    params_note: str | None,
+    attribution_year: int,
+    boundary_source: str,
+    eps_m: float | None,
+    page_label: str | None,
+) -> None:
+    big = page.width_mm > 350
+    sub = _subtitle("Co-location opportunities atlas", _date_text(data_date), params_note,
+                    style.SYNTHETIC_NOTE if synthetic else None)
+    top = _header(page, title or "Public estate", sub)
+    bottom = _footer(page, _attribution(attribution_year, boundary_source, synthetic),
+                     page_label=page_label)
+    opps = _colocation_rows(opportunities)
+    col_w = 150.0 if big else 105.0
+    _draw_cover_map(page, districts, opps, top=top, bottom=bottom, col_w=col_w, big=big)
+    col_x = page.width_mm - MARGIN_MM - col_w
+    n_short = int(_bool_col(opps, "shortlisted", False).sum())
+    lines = _totals_lines(totals, len(opps), n_short, len(assets))
+    page.text(col_x, top - 1.0, "County totals", fontsize=11, fontweight="bold", va="top")
+    y = top - 9.0
+    size = 10.0 if big else 8.5
+    for label, value in lines:
+        page.text(col_x, y, label, fontsize=size, va="top")
+        page.text(col_x + col_w, y, value, fontsize=size, va="top", ha="right",
+                  fontweight="bold")
+        y -= size * _PT_MM * 1.7
+    y = _draw_target_bar(page, totals, col_x, col_w, y)
+    sweep_h = min(y - bottom - 14.0, 135.0 if big else 80.0)
+    if sweep_h > 30:
+        sx = page.fig.add_axes(page.rect(col_x + 11.0, y - sweep_h, col_w - 24.0, sweep_h))
+        _draw_sweep(sx, sweep, eps_m)
+
+
+def _draw_load_summary(
+    page: _Page,
+    load_summary: pd.DataFrame | None,
+    *,
+    title: str,
+    data_date: date | datetime | str | None,
+    synthetic: bool,
+    attribution_year: int,
+    boundary_source: str,
+    page_label: str | None,
+) -> None:
+    sub = _subtitle(title, _date_text(data_date), style.SYNTHETIC_NOTE if synthetic else None,
+                    "every input row is listed in the ledger, with the reason and what to fix")
+    top = _header(page, "Load summary by agency", sub)
+    bottom = _footer(page, _attribution(attribution_year, boundary_source, synthetic),
+                     page_label=page_label)
+    frame = load_summary if load_summary is not None else pd.DataFrame()
+    cols = (
+        _Column("Agency", 2.0),
+        _Column("Rows", align="right"),
+        _Column("Loaded", align="right"),
+        _Column("Excluded", align="right"),
+        _Column("Rejected", align="right"),
+        _Column("", 0.3),
+        _Column("Top reasons", 4.0),
+    )
+    rows: list[list[str]] = []
+    sums = {k: 0.0 for k in ("rows", "loaded", "excluded", "rejected")}
+    for _, r in frame.iterrows():
+        reasons = r.get("top_reasons", "")
+        if isinstance(reasons, Mapping):
+            reasons = "; ".join(f"{k} ({v})" for k, v in reasons.items())
+        elif isinstance(reasons, list | tuple):
+            reasons = "; ".join(str(x) for x in reasons)
+        row = [clean_text(r.get("agency", ""))]
+        for key in sums:
+            row.append(_fmt_number(r.get(key)))
+            value = pd.to_numeric(r.get(key), errors="coerce")
+            if pd.notna(value):
+                sums[key] += float(value)
+        row += ["", clean_text(reasons)]
+        rows.append(row)
+    has_total = bool(rows) and rows[-1][0].strip().lower() in {"all", "total", "all agencies"}
+    if rows and not has_total:
+        rows.append(["All agencies", *(_fmt_number(v) for v in sums.values()), "", ""])
+    else:
+        rows.append(["(no load summary given)", "", "", "", "", "", ""])
+    width = page.width_mm - 2 * MARGIN_MM
+    _draw_table(page, (MARGIN_MM, bottom + 2.0, width, top - bottom - 4.0), cols, rows,
+                size_pt=8.5 if page.width_mm > 350 else 7.0, max_lines=3, bold_last=True)

@@ -1,0 +1,157 @@
+"""Page layout: paper sizes, margins, the scoped matplotlib settings, a page in
+millimetres, and the header and footer every page shares.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from ...errors import ValidationError
+from .. import style
+from .text import _PT_MM, _wrap_mm, clean_text
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+
+#: Landscape paper sizes, millimetres (width, height).
+PAPER_SIZES_MM: dict[str, tuple[float, float]] = {"A3": (420.0, 297.0), "A4": (297.0, 210.0)}
+#: Margin kept clear on every side: office printers cannot print the outer ~5 mm.
+MARGIN_MM = 12.0
+#: Smallest type size used anywhere on a page, points at print size.
+MIN_FONT_PT = 6.5
+_MM = 1.0 / 25.4  # inches per millimetre
+_RC: dict[str, Any] = {
+    "pdf.fonttype": 42,
+    "ps.fonttype": 42,
+    "text.usetex": False,
+    "text.parse_math": False,
+    "font.family": "DejaVu Sans",
+    "axes.unicode_minus": True,
+    "pdf.compression": 6,
+    "path.simplify": True,
+    "hatch.linewidth": 0.5,
+}
+
+
+_TEXT = "#222222"
+_MUTED = "#555555"
+
+
+@dataclass
+class _Page:
+    """A landscape page and helpers to place things on it in millimetres."""
+
+    fig: Figure
+    width_mm: float
+    height_mm: float
+
+    def rect(
+        self, x_mm: float, y_mm: float, w_mm: float, h_mm: float
+    ) -> tuple[float, float, float, float]:
+        """Figure-fraction rectangle for a box given in mm from the lower-left corner."""
+        return (
+            x_mm / self.width_mm,
+            y_mm / self.height_mm,
+            w_mm / self.width_mm,
+            h_mm / self.height_mm,
+        )
+
+    def text(self, x_mm: float, y_mm: float, s: str, **kw: Any) -> Text:
+        """Draw plain text at a page position in mm."""
+        kw.setdefault("color", _TEXT)
+        return self.fig.text(
+            x_mm / self.width_mm,
+            y_mm / self.height_mm,
+            s,
+            parse_math=False,
+            usetex=False,
+            **kw,
+        )
+
+
+def _rc() -> AbstractContextManager[None]:
+    """Matplotlib settings for print pages, scoped (never mutates global rcParams)."""
+    from matplotlib import rc_context
+
+    return rc_context(_RC)  # type: ignore[arg-type]
+
+
+def _paper_mm(paper: str) -> tuple[float, float]:
+    key = str(paper).upper()
+    if key not in PAPER_SIZES_MM:
+        raise ValidationError(
+            f"paper must be one of {', '.join(PAPER_SIZES_MM)} (landscape); got {paper!r}. "
+            "Pass paper='A3' or paper='A4'."
+        )
+    return PAPER_SIZES_MM[key]
+
+
+def _new_page(paper: str) -> _Page:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    width_mm, height_mm = _paper_mm(paper)
+    fig = Figure(figsize=(width_mm * _MM, height_mm * _MM), dpi=100, facecolor="white")
+    FigureCanvasAgg(fig)
+    return _Page(fig, width_mm, height_mm)
+
+
+def _header(page: _Page, heading: str, subtitle: str) -> float:
+    """Draw the title block; return the y (mm) of its lower edge."""
+    top = page.height_mm - MARGIN_MM
+    size = 20.0 if page.width_mm > 350 else 16.0
+    page.text(MARGIN_MM, top, clean_text(heading, max_chars=90), fontsize=size,
+              fontweight="bold", va="top", ha="left")
+    sub_size = 9.5 if page.width_mm > 350 else 8.0
+    lines = _wrap_mm(subtitle, page.width_mm - 2 * MARGIN_MM, sub_size, 2)
+    y = top - size * _PT_MM * 1.35
+    page.text(MARGIN_MM, y, "\n".join(lines), fontsize=sub_size, va="top", ha="left",
+              color=_MUTED, linespacing=1.3)
+    return y - len(lines) * sub_size * _PT_MM * 1.3 - 3.0
+
+
+def _footer(page: _Page, text: str, *, page_label: str | None = None) -> float:
+    """Draw the attribution; return the y (mm) of its upper edge."""
+    size = MIN_FONT_PT
+    width = page.width_mm - 2 * MARGIN_MM - (30.0 if page_label else 0.0)
+    lines = _wrap_mm(text, width, size, 4)
+    page.text(MARGIN_MM, MARGIN_MM, "\n".join(lines), fontsize=size, va="bottom",
+              ha="left", color=_MUTED, linespacing=1.25)
+    if page_label:
+        page.text(page.width_mm - MARGIN_MM, MARGIN_MM, page_label, fontsize=7.5,
+                  va="bottom", ha="right", color=_MUTED)
+    return MARGIN_MM + len(lines) * size * _PT_MM * 1.25 + 2.5
+
+
+def _subtitle(*parts: str | None) -> str:
+    return "  ·  ".join(p for p in (clean_text(x) for x in parts) if p)
+
+
+def _date_text(value: date | datetime | str | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return f"data as at {value.date().isoformat()}"
+    if isinstance(value, date):
+        return f"data as at {value.isoformat()}"
+    text = clean_text(value, max_chars=40)
+    return f"data as at {text}" if text else None
+
+
+def _boundary_source(districts: gpd.GeoDataFrame, explicit: str | None) -> str:
+    if explicit is not None:
+        return str(explicit)
+    return str(getattr(districts, "attrs", {}).get("boundary_source", "official"))
+
+
+def _attribution(year: int, boundary_source: str, synthetic: bool) -> str:
+    text = style.attribution(year, derived_boundaries=boundary_source == "derived")
+    if synthetic:
+        text += f". Locations and figures are {style.SYNTHETIC_NOTE}"
+    return text + "."

@@ -1,0 +1,345 @@
+"""The district page: legend, insets, main map and shortlist composed on one
+landscape page (:func:`district_pdf`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from .. import style
+from .geometry import _view
+from .insets import _find_insets, _place_name
+from .layers import _draw_map, _MapStyle, _north_arrow, _scalebar
+from .layout import (
+    _MUTED,
+    MARGIN_MM,
+    MIN_FONT_PT,
+    _attribution,
+    _boundary_source,
+    _date_text,
+    _footer,
+    _header,
+    _new_page,
+    _Page,
+    _paper_mm,
+    _rc,
+    _subtitle,
+)
+from .prepare import _common, _DistrictData, _prepare_district
+from .tables import _SHORTLIST_COLUMNS, _draw_table, _shortlist_rows, _table_height_mm
+from .text import _PT_MM, _chars_for, _wrap_mm, clean_text
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from matplotlib.figure import Figure
+
+
+def _legend(page: _Page, x0: float, top: float, w: float, data: _DistrictData) -> float:
+    """Draw the legend with its top-left corner at (x0, top) mm; return its height in mm."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    h = _legend_height_mm(data)
+    ax = page.fig.add_axes(page.rect(x0, top - h, w, h))
+    ax.axis("off")
+    size = 7.5
+    chars = _chars_for(w - 9.0, size)
+    handles: list[Any] = []
+    labels: list[str] = []
+    for agency in sorted(data.counts):
+        st = data.styles.get(agency) or style.agency_styles([agency])[agency]
+        sens = agency in data.sensitive
+        handles.append(Line2D([], [], ls="none", marker=st.marker, markersize=6,
+                              markerfacecolor="white" if sens else st.colour,
+                              markeredgecolor=st.colour if sens else "#1A1A1A",
+                              markeredgewidth=1.1 if sens else 0.4))
+        suffix = f" ({data.abbr.get(agency, '')}): {data.counts[agency]:,}"
+        if sens:
+            suffix += " *"
+        labels.append(clean_text(agency, max_chars=max(chars - len(suffix), 8)) + suffix)
+    n_colocs = len(data.colocations)
+    handles.append(Patch(fc=style.HULL_COLOUR + "29", ec=style.HULL_COLOUR, lw=0.9))
+    labels.append(f"Co-location outline: {n_colocs:,} in district")
+    handles.append(Patch(fc="white", ec=style.HULL_COLOUR, lw=1.2))
+    labels.append(f"Label bold = shortlisted ({len(data.shortlist):,})")
+    leg = ax.legend(handles, labels, loc="upper left", frameon=False, fontsize=size,
+                    title="Agencies (assets in district)", title_fontproperties={
+                        "size": size + 1, "weight": "bold"}, alignment="left",
+                    borderaxespad=0.0, handletextpad=0.6, labelspacing=0.45, handlelength=1.6)
+    for t in [*leg.get_texts(), leg.get_title()]:
+        t.set_parse_math(False)
+    extent = leg.get_window_extent(page.fig.canvas.get_renderer())  # type: ignore[attr-defined]
+    used = extent.height / page.fig.dpi * 25.4 + 1.5
+    if data.sensitive & set(data.counts):
+        note = ("* sensitive: each site is shown only at the centre of its 1 km grid square, "
+                "without name or address")
+        lines = _wrap_mm(note, w, MIN_FONT_PT, 3)
+        page.text(x0, top - used, "\n".join(lines), fontsize=MIN_FONT_PT, va="top",
+                  ha="left", color=_MUTED, linespacing=1.25)
+        used += len(lines) * MIN_FONT_PT * _PT_MM * 1.3 + 1.0
+    return used
+
+
+def _legend_height_mm(data: _DistrictData) -> float:
+    n = len(data.counts) + 2
+    h = (n + 1.4) * 7.5 * _PT_MM * 1.62 + 2
+    if data.sensitive & set(data.counts):
+        h += 2 * MIN_FONT_PT * _PT_MM * 1.3 + 1
+    return h
+
+
+@dataclass(frozen=True)
+class _PageOptions:
+    """The settings every district page of one output shares."""
+
+    title: str | None
+    data_date: date | datetime | str | None
+    synthetic: bool
+    params_note: str | None
+    attribution_year: int
+    boundary_source: str
+    max_insets: int
+
+
+@dataclass(frozen=True)
+class _DistrictLayout:
+    """Where things go on a district page, in mm from the lower-left corner."""
+
+    big: bool  # A3 rather than A4
+    top: float  # lower edge of the header
+    bottom: float  # upper edge of the footer
+    map_box: tuple[float, float, float, float]  # x, y, w, h of the main map
+    col_x: float  # the right-hand column: legend, insets, shortlist
+    col_w: float
+    view: tuple[float, float, float, float]  # window of the main map, metres
+
+
+def _district_layout(page: _Page, data: _DistrictData, options: _PageOptions,
+                     page_label: str | None) -> _DistrictLayout:
+    """Draw the header and footer; return the layout of the rest of the page."""
+    big = page.width_mm > 350
+    heading = f"{data.name}: co-location opportunities"
+    sub = _subtitle(options.title, _date_text(options.data_date), options.params_note,
+                    style.SYNTHETIC_NOTE if options.synthetic else None,
+                    f"district {data.code}")
+    top = _header(page, heading, sub)
+    bottom = _footer(page, _attribution(options.attribution_year, options.boundary_source,
+                                        options.synthetic), page_label=page_label)
+    gap = 7.0
+    col_w = 140.0 if big else 112.0
+    tick_pad = 5.0
+    map_x = MARGIN_MM + tick_pad
+    map_w = page.width_mm - 2 * MARGIN_MM - col_w - gap - tick_pad
+    map_y = bottom + tick_pad + 3.0
+    map_h = top - map_y - 1.0
+    return _DistrictLayout(big, top, bottom, (map_x, map_y, map_w, map_h),
+                           page.width_mm - MARGIN_MM - col_w, col_w,
+                           _view(data.geom.bounds, map_w, map_h))
+
+
+def _choose_insets(data: _DistrictData, lay: _DistrictLayout, room: float,
+                   max_insets: int) -> tuple[list[tuple[str, tuple[float, float, float, float]]],
+                                             float, float]:
+    """Inset windows where labels would crowd the main map, and the inset size (mm).
+
+    ``room`` is the height left in the column once the shortlist is placed: the
+    shortlist comes first (every id must be on the page), so no inset without room.
+    """
+    n_side = 2 if lay.big else 1
+    inset_w = (lay.col_w - 4.0) / 2 if (n_side == 2 and max_insets >= 2) else lay.col_w
+    inset_h = min(inset_w * 0.95, 78.0 if lay.big else 55.0)
+    if room < inset_h + 10.0:
+        max_insets = 0
+    map_w = lay.map_box[2]
+    windows = _find_insets(data.colocations, lay.view, map_w,
+                           max_insets=min(max_insets, n_side),
+                           inset_w_mm=inset_w, aspect=inset_w / inset_h)
+    if len(windows) == 1:
+        inset_w = lay.col_w
+        inset_h = min(70.0 if lay.big else 55.0, max(room - 10.0, inset_h))
+        windows = _find_insets(data.colocations, lay.view, map_w, max_insets=1,
+                               inset_w_mm=inset_w, aspect=inset_w / inset_h)
+    return windows, inset_w, inset_h
+
+
+def _draw_insets(page: _Page, data: _DistrictData, lay: _DistrictLayout, y: float,
+                 windows: Sequence[tuple[str, tuple[float, float, float, float]]],
+                 inset_w: float, inset_h: float) -> set[str]:
+    """Draw the inset maps side by side below ``y``; return the ids they label."""
+    inset_style = _MapStyle(marker_pt=5.0 if lay.big else 4.0, label_pt=MIN_FONT_PT + 0.5,
+                            neighbour_names=False, north=False)
+    covered: set[str] = set()
+    for i, (letter, window) in enumerate(windows):
+        ix = lay.col_x + i * (inset_w + 4.0)
+        iy = y - inset_h - 4.0
+        ax_in = page.fig.add_axes(page.rect(ix, iy, inset_w, inset_h))
+        c = data.colocations
+        inside = c.loc[(c["cx"] > window[0]) & (c["cx"] < window[1]) & (c["cy"] > window[2])
+                       & (c["cy"] < window[3])]
+        covered.update(inside["colocation_id"])
+        _draw_map(ax_in, data, window, box_w_mm=inset_w, label_ids=list(inside["colocation_id"]),
+                  map_style=inset_style, frame_labels=False)
+        _scalebar(ax_in, size_pt=MIN_FONT_PT)
+        place = _place_name(data, window)
+        page.text(ix, iy + inset_h + 0.8, f"Inset {letter}" + (f": {place}" if place else ""),
+                  fontsize=7.5, fontweight="bold", va="bottom", ha="left")
+    return covered
+
+
+def _draw_main_map(page: _Page, data: _DistrictData, lay: _DistrictLayout,
+                   windows: Sequence[tuple[str, Sequence[float]]], covered: set[str]) -> None:
+    """The district map with grid, scale bar, north arrow and inset frames."""
+    map_style = _MapStyle(marker_pt=4.2 if lay.big else 3.4,
+                          label_pt=7.0 if lay.big else MIN_FONT_PT,
+                          neighbour_names=True, north=True)
+    map_w = lay.map_box[2]
+    ax = page.fig.add_axes(page.rect(*lay.map_box))
+    main_ids = [i for i in data.colocations["colocation_id"] if i not in covered]
+    _draw_map(ax, data, lay.view, box_w_mm=map_w, label_ids=main_ids, map_style=map_style,
+              frame_labels=True, insets=windows)
+    _scalebar(ax, size_pt=7.5)
+    _north_arrow(ax)
+    ax.set_xlabel("Easting, km (British National Grid)", fontsize=MIN_FONT_PT, color=_MUTED,
+                  labelpad=1.5)
+    ax.set_ylabel("Northing, km", fontsize=MIN_FONT_PT, color=_MUTED, labelpad=1.5)
+
+
+def _draw_shortlist(page: _Page, data: _DistrictData, lay: _DistrictLayout, y: float,
+                    rows: Sequence[Sequence[str]], table_pt: float) -> None:
+    """The shortlist table between ``y`` and the footer, or a line saying there is none."""
+    if rows:
+        _draw_table(page, (lay.col_x, lay.bottom + 1.0, lay.col_w, y - lay.bottom - 1.0),
+                    _SHORTLIST_COLUMNS, rows, size_pt=table_pt,
+                    title=f"Shortlist: {len(rows)} co-location{'s' if len(rows) != 1 else ''}",
+                    more_note="Rank: in district (in county). Costs and savings £ a year.",
+                    max_lines=3)
+    else:
+        page.text(lay.col_x, y, "Shortlist", fontsize=9.5, fontweight="bold", va="top")
+        msg = ("No shortlisted co-location in this district." if len(data.colocations)
+               else "No multi-agency co-location found in this district.")
+        page.text(lay.col_x, y - 6.0, msg, fontsize=7.5, va="top", color=_MUTED)
+
+
+def _draw_district_page(page: _Page, data: _DistrictData, options: _PageOptions, *,
+                        page_label: str | None = None) -> None:
+    """Compose a district page: header, legend, insets, main map, shortlist, footer."""
+    lay = _district_layout(page, data, options, page_label)
+    y = lay.top - _legend(page, lay.col_x, lay.top, lay.col_w, data) - 3.0
+    table_pt = 7.0 if lay.big else MIN_FONT_PT
+    rows = _shortlist_rows(data.shortlist)
+    table_need = _table_height_mm(_SHORTLIST_COLUMNS, rows, lay.col_w, table_pt, 3) + 12.0
+    windows, inset_w, inset_h = _choose_insets(data, lay, y - lay.bottom - table_need,
+                                               options.max_insets)
+    covered = _draw_insets(page, data, lay, y, windows, inset_w, inset_h)
+    if windows:
+        y -= inset_h + 4.0 + 6.0
+    _draw_main_map(page, data, lay, windows, covered)
+    _draw_shortlist(page, data, lay, y, rows, table_pt)
+
+
+def _district_figure(data: _DistrictData, *, paper: str, options: _PageOptions,
+                     page_label: str | None = None) -> Figure:
+    """Draw one district page on a new Figure; writing it is the caller's business.
+
+    The district PDF and the atlas both draw their district pages here.
+    """
+    with _rc():
+        page = _new_page(paper)
+        _draw_district_page(page, data, options, page_label=page_label)
+    return page.fig
+
+
+def district_pdf(
+    assets: gpd.GeoDataFrame,
+    districts: gpd.GeoDataFrame,
+    opportunities: gpd.GeoDataFrame,
+    *,
+    district_code: str,
+    paper: str = "A3",
+    title: str | None = None,
+    data_date: date | datetime | str | None = None,
+    synthetic: bool = False,
+    params_note: str | None = None,
+    attribution_year: int = 2025,
+    sensitive_agencies: Iterable[str] = frozenset(),
+    boundary_source: str | None = None,
+    max_insets: int = 2,
+) -> Figure:
+    """Draw one printable landscape page for a district.
+
+    The page holds the district map (boundary, faint neighbours, assets coloured
+    and shaped by agency, co-location outlines labelled with their ids, scale bar,
+    north arrow, British National Grid ticks in km), a legend with counts, inset
+    maps of the places where co-locations crowd each other, the district's
+    shortlist table (ids match the map labels), and the attribution.
+
+    Parameters
+    ----------
+    assets
+        Canonical assets (EPSG:27700) with ``colocation_id``; all districts.
+    districts
+        ``district_code``, ``district_name``, geometry (EPSG:27700).
+    opportunities
+        ``score_opportunities`` output (hull polygons in EPSG:27700).
+    district_code
+        ONS code of the district to draw.
+    paper
+        ``"A3"`` (default) or ``"A4"``, landscape.
+    title
+        Title of the estate, shown in the subtitle.
+    data_date
+        Date the registers describe.
+    synthetic
+        True to say "synthetic sample data" on the page.
+    params_note
+        Short text about the analysis parameters, e.g. ``"eps 250 m"``.
+    attribution_year
+        Copyright year of the OS / ONS / Royal Mail data.
+    sensitive_agencies
+        Agencies drawn only generalised to 1 km squares (in addition to rows
+        whose ``sensitive`` column is True).
+    boundary_source
+        ``"official"`` or ``"derived"``; default ``districts.attrs["boundary_source"]``.
+    max_insets
+        Most inset maps to draw for crowded town centres (0 for none).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The page (Agg canvas attached). Save it with :func:`write_figure_pdf`
+        to get embedded TrueType fonts and fixed metadata.
+
+    Raises
+    ------
+    ValidationError
+        If ``paper`` is not A3/A4 or ``district_code`` is not in ``districts``.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import kentassets as ka
+    >>> estate = ka.sample_estate()
+    >>> colocs = ka.find_colocations(estate.assets, eps_m=250)
+    >>> assets = colocs.label_assets(estate.assets)
+    >>> opps = ka.score_opportunities(colocs, assets)
+    >>> fig = ka.district_pdf(assets, ka.load_districts(), opps, district_code="E07000110",
+    ...                       paper="A4", synthetic=True)
+    >>> type(fig).__name__, [round(inches * 25.4) for inches in fig.get_size_inches()]  # mm
+    ('Figure', [297, 210])
+    >>> plt.close(fig)
+
+    Save it with :func:`write_figure_pdf` (into a folder of your choice), e.g.
+    ``write_figure_pdf(fig, "maidstone.pdf")``.
+    """
+    _paper_mm(paper)
+    assets = style.with_districts(assets, districts)
+    data = _prepare_district(assets, districts, district_code,
+                             _common(assets, opportunities, sensitive_agencies))
+    options = _PageOptions(title=title, data_date=data_date, synthetic=synthetic,
+                           params_note=params_note, attribution_year=attribution_year,
+                           boundary_source=_boundary_source(districts, boundary_source),
+                           max_insets=max_insets)
+    return _district_figure(data, paper=paper, options=options)

@@ -1,0 +1,185 @@
+"""Text on a print page: cleaning untrusted strings, measuring and wrapping them,
+and the number, money and agency-name formats.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import textwrap
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from ...safety import is_missing
+
+_PT_MM = 25.4 / 72.0  # millimetres per point
+_CHAR_EM = 0.6  # conservative average glyph width of DejaVu Sans, in em
+
+
+def clean_text(value: Any, *, max_chars: int | None = None) -> str:
+    """Return ``value`` as one line of plain text that is safe to draw.
+
+    Missing values become ``""``; control, format (including bidirectional
+    overrides) and private-use characters become spaces; runs of white space
+    collapse to one space; text longer than ``max_chars`` ends with an ellipsis.
+    The result is meant for ``Text`` objects with ``parse_math=False``.
+
+    Parameters
+    ----------
+    value
+        Anything; usually a string read from an input file.
+    max_chars
+        Longest result, in characters, or None for no limit.
+
+    Returns
+    -------
+    str
+        The cleaned text.
+
+    Examples
+    --------
+    >>> clean_text("Cost $5 \\u202e\\nof x_1^2")
+    'Cost $5 of x_1^2'
+    >>> clean_text("A very long name indeed", max_chars=10)
+    'A very lo…'
+    >>> clean_text(None)
+    ''
+    """
+    if is_missing(value):
+        return ""
+    text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in str(value))
+    text = " ".join(text.split())
+    if max_chars is not None and len(text) > max_chars:
+        text = text[: max(max_chars - 1, 0)].rstrip() + "…"
+    return text
+
+
+def _wrap(text: str, width_chars: int, max_lines: int) -> list[str]:
+    """Wrap ``text`` to at most ``max_lines`` lines of ``width_chars``; ellipsis on overflow."""
+    width_chars = max(width_chars, 3)
+    lines = textwrap.wrap(text, width=width_chars, break_long_words=True) or [""]
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        last = lines[-1]
+        lines[-1] = (last[: width_chars - 1].rstrip() if len(last) >= width_chars else last) + "…"
+    return lines
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_width_mm(text: str, size_pt: float, *, bold: bool = False) -> float:
+    """Width of one line of DejaVu Sans text at ``size_pt``, millimetres (measured)."""
+    from matplotlib.font_manager import FontProperties
+
+    prop = FontProperties(family="DejaVu Sans", size=size_pt,
+                          weight="bold" if bold else "normal")
+    width_pt, _, _ = _text_to_path().get_text_width_height_descent(text, prop, ismath=False)
+    return float(width_pt) * _PT_MM
+
+
+@functools.lru_cache(maxsize=1)
+def _text_to_path() -> Any:
+    """One matplotlib TextToPath measurer (it caches the loaded fonts)."""
+    from matplotlib.textpath import TextToPath
+
+    return TextToPath()
+
+
+def _wrap_mm(text: str, width_mm: float, size_pt: float, max_lines: int, *,
+             bold: bool = False) -> list[str]:
+    """Wrap ``text`` into lines no wider than ``width_mm``; ellipsis when it overflows."""
+    def fits(line: str) -> bool:
+        return _text_width_mm(line, size_pt, bold=bold) <= width_mm + 0.05
+
+    lines: list[str] = []
+    current = ""
+    words = text.split()
+    i = 0
+    while i < len(words):
+        word = words[i]
+        trial = f"{current} {word}" if current else word
+        if fits(trial):
+            current = trial
+            i += 1
+            continue
+        if current:
+            lines.append(current)
+            current = ""
+            continue
+        # a single word wider than the line: break it
+        cut = len(word)
+        while cut > 1 and not fits(word[:cut]):
+            cut -= 1
+        lines.append(word[:cut])
+        words[i] = word[cut:]
+    if current or not lines:
+        lines.append(current)
+    if len(lines) > max_lines:
+        last = lines[max_lines - 1]
+        while last and not fits(last + "…"):
+            last = last[:-1]
+        lines = [*lines[: max_lines - 1], last.rstrip() + "…"]
+    return lines
+
+
+def _chars_for(width_mm: float, size_pt: float) -> int:
+    """How many characters of DejaVu Sans at ``size_pt`` fit in ``width_mm``."""
+    return max(int(width_mm / (size_pt * _CHAR_EM * _PT_MM)), 1)
+
+
+def _finite(value: Any) -> float | None:
+    """``value`` as a finite number, or None (missing, text, infinite)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if np.isfinite(number) else None
+
+
+def _fmt_number(value: Any) -> str:
+    """Format a whole number with thousands separators; missing values as an en dash."""
+    number = _finite(value)
+    return "–" if number is None else f"{number:,.0f}"
+
+
+def _fmt_money(value: Any) -> str:
+    """Format pounds compactly: £950, £12.3k, £4.56m."""
+    number = _finite(value)
+    if number is None:
+        return "–"
+    size = abs(number)
+    if size >= 1e6:
+        return f"£{number / 1e6:,.2f}m"
+    if size >= 1e4:
+        return f"£{number / 1e3:,.0f}k"
+    if size >= 1e3:
+        return f"£{number / 1e3:,.1f}k"
+    return f"£{number:,.0f}"
+
+
+def _abbreviations(agencies: Iterable[str]) -> dict[str, str]:
+    """Short, unique abbreviations for agency names (``Kent County Council`` -> ``KCC``)."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    small = {"and", "of", "the", "for", "in", "&"}
+    for name in sorted({str(a) for a in agencies}):
+        words = re.findall(r"[^\W_]+", clean_text(name))
+        parts = []
+        for word in words:
+            if word.lower() in small:
+                continue
+            if len(word) > 1 and word.isupper():
+                parts.append(word)
+            else:
+                parts.append(word[0].upper())
+        abbr = "".join(parts)[:6]
+        if len(abbr) < 2:
+            abbr = ("".join(words)[:3].upper() or "AG")
+        candidate, n = abbr, 2
+        while candidate in used:
+            candidate, n = f"{abbr}{n}", n + 1
+        used.add(candidate)
+        out[name] = candidate
+    return out
