@@ -29,6 +29,7 @@ import shapely
 
 from .errors import BoundaryDataError, CoordinateSystemError, ValidationError
 from .io import boundaries as _boundaries
+from .io.authorities import district_names
 from .io.postcodes import PC_DISTRICT, PC_EASTING, PC_NORTHING, PostcodeDirectory
 from .schema import (
     CRS,
@@ -37,7 +38,6 @@ from .schema import (
     DISTRICT_METHOD,
     DISTRICT_METHODS,
     DISTRICT_NAME,
-    KENT_AND_MEDWAY,
 )
 
 logger = logging.getLogger(__name__)
@@ -555,10 +555,11 @@ def derive_districts(
     for code in codes:
         district = shapely.coverage_union_all(cells[labels == code])
         geometries.append(_polygonal(shapely.intersection(district, land)))
+    names = district_names(codes)
     out = gpd.GeoDataFrame(
         {
             DISTRICT_CODE: pd.array(codes, dtype="string"),
-            DISTRICT_NAME: pd.array([KENT_AND_MEDWAY.get(c, c) for c in codes], dtype="string"),
+            DISTRICT_NAME: pd.array([names[c] for c in codes], dtype="string"),
         },
         geometry=gpd.GeoSeries(geometries, crs=CRS),
         crs=CRS,

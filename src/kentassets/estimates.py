@@ -21,6 +21,7 @@ and out, the input is not changed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -36,6 +37,7 @@ __all__ = [
     "FOOTPRINT_M2",
     "SOURCES",
     "combine_ranges",
+    "complete_assets",
     "estimate_assets",
     "given_share",
     "source_column",
@@ -270,3 +272,40 @@ def given_share(assets: pd.DataFrame, *, staff_uses: tuple[str, ...] = ("office"
         given += counted & is_given
         total += counted
     return pd.Series(given / np.maximum(total, 1), index=assets.index, dtype="float64")
+
+
+def complete_assets(
+    assets: gpd.GeoDataFrame,
+    *,
+    benchmarks: BenchmarkTable | None = None,
+    sectors: Mapping[str, str] | None = None,
+) -> gpd.GeoDataFrame:
+    """Assets ready to score: estimates made and marked, and each agency's sector.
+
+    Parameters
+    ----------
+    assets
+        Canonical assets.
+    benchmarks
+        The benchmark table in force; ``None`` uses the shipped one.
+    sectors
+        Agency -> sector from the manifest; other agencies get the sector their
+        name suggests (:func:`kentassets.sectors.default_sector`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        :func:`estimate_assets` plus a ``sector`` column; same index.
+
+    Examples
+    --------
+    >>> import kentassets as ka
+    >>> done = complete_assets(ka.sample_estate().assets)
+    >>> sorted(done["sector"].dropna().unique())[:3]
+    ['council', 'fire_and_rescue', 'nhs']
+    """
+    from .sectors import SECTOR, assign_sectors
+
+    out = estimate_assets(assets, benchmarks=benchmarks)
+    out[SECTOR] = assign_sectors(out, sectors=sectors)
+    return out

@@ -57,6 +57,10 @@ class BuildOptions:
         Write self-contained HTML maps that make no network request.
     paper
         ``"A3"`` or ``"A4"`` for the PDF maps.
+    benchmarks
+        A TOML file overriding rows of the shipped benchmark table (typical floor
+        areas, costs; see ``kentassets benchmarks template``); it wins over the
+        manifest's ``benchmarks``. ``None``: the manifest's, else the shipped table.
 
     Raises
     ------
@@ -91,6 +95,7 @@ class BuildOptions:
     space_standard_m2_per_fte: float | None = None
     offline: bool = False
     paper: str = "A3"
+    benchmarks: str | None = None
 
     def __post_init__(self) -> None:
         from .colocation import ClusterParams
@@ -158,6 +163,11 @@ class Analysis:
         Shown on every output.
     sensitive_agencies
         Agencies generalised on published outputs.
+    benchmarks
+        The :class:`~kentassets.BenchmarkTable` the estimates used.
+    housing
+        Indicative homes on the surplus pool per district and in all
+        (:func:`~kentassets.housing_capacity`).
 
     Examples
     --------
@@ -187,6 +197,8 @@ class Analysis:
     data_date: dt.date | None
     synthetic: bool
     sensitive_agencies: frozenset[str] = field(default_factory=frozenset)
+    benchmarks: Any = None
+    housing: pd.DataFrame | None = None
 
     @property
     def boundary_source(self) -> str:
@@ -273,6 +285,8 @@ def analyse(
     data_date: dt.date | None = None,
     synthetic: bool = False,
     sensitive_agencies: Iterable[str] = (),
+    benchmarks: Any = None,
+    sectors: Mapping[str, str] | None = None,
 ) -> Analysis:
     """Run co-location and scoring on loaded assets. Pure: no files are touched.
 
@@ -288,12 +302,19 @@ def analyse(
         Shown on every output.
     sensitive_agencies
         Agencies whose assets are generalised on published outputs.
+    benchmarks
+        The :class:`~kentassets.BenchmarkTable` for the estimates (from
+        :func:`~kentassets.read_benchmarks`); ``None``: the shipped table.
+    sectors
+        Agency -> sector from the manifest (others are recognised by name).
 
     Returns
     -------
     Analysis
-        Assets labelled with their clusters, co-locations, scored opportunities,
-        sweep, totals, benchmark, surplus assets and the parameters used.
+        Assets labelled with their clusters (and completed by
+        :func:`~kentassets.estimates.complete_assets`: estimates marked in
+        ``*_source``), co-locations, scored opportunities, sweep, totals,
+        benchmark, surplus assets, housing capacity and the parameters used.
 
     Raises
     ------
@@ -318,9 +339,12 @@ def analyse(
     False
     """
     from .colocation import find_colocations, sweep_eps
+    from .estimates import complete_assets
+    from .io.benchmarks import default_benchmarks
     from .opportunities import (
         benchmark_agencies,
         county_totals,
+        housing_capacity,
         score_opportunities,
         surplus_assets,
     )
@@ -337,13 +361,11 @@ def analyse(
     )
     assets[schema.CLUSTER_LABEL] = coloc.labels
     assets[schema.COLOCATION_ID] = coloc.colocation_ids
-    scoring: dict[str, Any] = {}
-    if options.space_standard_m2_per_fte is not None:
-        scoring["space_standard_m2_per_fte"] = options.space_standard_m2_per_fte
-    if data_date is not None:
-        # Lease horizons are judged at the data date, so outputs do not change by day.
-        scoring["as_of_date"] = data_date
-    opportunities = score_opportunities(coloc, assets, **scoring)
+    table = benchmarks if benchmarks is not None else default_benchmarks()
+    assets = complete_assets(assets, benchmarks=table, sectors=sectors)
+    opportunities = score_opportunities(coloc, assets, benchmarks=table,
+                                        **_scoring_overrides(options, data_date))
+    surplus = surplus_assets(assets, benchmarks=table)
     sweep = sweep_eps(
         assets,
         eps_values=options.sweep_eps_m,
@@ -365,13 +387,27 @@ def analyse(
         sweep=sweep,
         totals=totals,
         benchmark=benchmark_agencies(assets),
-        surplus=surplus_assets(assets),
-        params=_analysis_params(options, opportunities, districts),
+        surplus=surplus,
+        params={**_analysis_params(options, opportunities, districts),
+                "benchmarks": ", ".join(table.origins)},
         title=title or "Public estate co-location opportunities",
         data_date=data_date,
         synthetic=synthetic,
         sensitive_agencies=sensitive,
+        benchmarks=table,
+        housing=housing_capacity(surplus),
     )
+
+
+def _scoring_overrides(options: BuildOptions, data_date: dt.date | None) -> dict[str, Any]:
+    """The scoring parameters a build sets: the space standard and the data date."""
+    scoring: dict[str, Any] = {}
+    if options.space_standard_m2_per_fte is not None:
+        scoring["space_standard_m2_per_fte"] = options.space_standard_m2_per_fte
+    if data_date is not None:
+        # Lease horizons are judged at the data date, so outputs do not change by day.
+        scoring["as_of_date"] = data_date
+    return scoring
 
 
 def _mark_sensitive(assets: gpd.GeoDataFrame, sensitive: frozenset[str]) -> gpd.GeoDataFrame:
@@ -389,7 +425,7 @@ def _analysis_params(
 ) -> dict[str, Any]:
     """Every parameter behind the outputs: the build's, the scoring's and the boundaries'."""
     params: dict[str, Any] = {
-        k: v for k, v in asdict(options).items() if k not in ("offline", "paper")
+        k: v for k, v in asdict(options).items() if k not in ("offline", "paper", "benchmarks")
     }
     params["sweep_eps_m"] = list(options.sweep_eps_m)
     params.update(_scoring_params(opportunities))
@@ -511,6 +547,10 @@ def _write_tables(published: _Published, folder: Path) -> list[Path]:
     files.append(outputs.write_csv(a.benchmark, folder / "agency_benchmark.csv"))
     surplus = generalise_sensitive(a.surplus) if len(a.surplus) else a.surplus
     files.append(outputs.write_csv(pd.DataFrame(surplus), folder / "surplus_assets.csv"))
+    if a.housing is not None:
+        files.append(outputs.write_csv(a.housing, folder / "housing_capacity.csv"))
+    if a.benchmarks is not None:
+        files.append(outputs.write_csv(a.benchmarks.to_frame(), folder / "benchmarks.csv"))
     files.append(
         outputs.write_json({"parameters": a.params, "totals": a.totals}, folder / "parameters.json")
     )
@@ -672,6 +712,7 @@ def build(
     >>> report = ka.build(ka.sample_estate(), "outputs")  # doctest: +SKIP
     """
     from .districts import load_districts
+    from .io.benchmarks import read_benchmarks
     from .io.manifest import parse_manifest
     from .io.outputs import atomic_output_dir, check_output_dir
     from .io.postcodes import PostcodeDirectory
@@ -691,6 +732,7 @@ def build(
     inputs = [r.path for r in spec.registers] if spec is not None else []
     check_output_dir(Path(out_dir), inputs=inputs, allow_inputs=allow_inputs_folder)
     study_area = spec.study_area if spec is not None else schema.DEFAULT_STUDY_AREA
+    table = read_benchmarks(base.benchmarks or (spec.benchmarks if spec else None))
     stages = Stages(4, enabled=progress)
     try:
         stages.start("District boundaries (derived ones are made once, then cached)")
@@ -717,6 +759,8 @@ def build(
             data_date=spec.data_date if spec else None,
             synthetic=spec.synthetic if spec else False,
             sensitive_agencies=spec.sensitive_agencies if spec else (),
+            benchmarks=table,
+            sectors=spec.sectors if spec else None,
         )
         stages.start("Writing maps, atlas and tables")
         with atomic_output_dir(out_dir, inputs=inputs, allow_inputs=allow_inputs_folder) as tmp:

@@ -20,15 +20,8 @@ __all__ = ["SECTOR", "SECTORS", "assign_sectors", "default_sector"]
 
 #: Asset column holding the sector.
 SECTOR: Final = "sector"
-#: The sectors, in the order outputs list them.
-SECTORS: Final = (
-    "council",
-    "police",
-    "nhs",
-    "fire_and_rescue",
-    "voluntary_community",
-    "central_government",
-)
+#: The sectors, in the order outputs list them (defined with the other categories).
+SECTORS: Final = schema.SECTORS
 #: Agency-name patterns, first match wins (fire before "Home Office", NHS before "Council").
 _RULES: Final = (
     ("fire_and_rescue", r"\bfire\b|\bFRS\b|\bKFRS\b|fire (and|&) rescue"),

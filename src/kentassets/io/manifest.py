@@ -33,7 +33,8 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import ManifestError
-from ..schema import DEFAULT_STUDY_AREA
+from ..schema import DEFAULT_STUDY_AREA, SECTORS
+from .paths import public_source_name
 
 #: Fields a register's ``[register.columns]`` table may map, besides the
 #: canonical ones: location sources and the agency's own site reference.
@@ -63,12 +64,14 @@ _TOP_KEYS = (
     "study_area",
     "boundaries",
     "postcodes",
+    "benchmarks",
     "register",
 )
 _REGISTER_KEYS = (
     "path",
     "agency",
     "sensitive",
+    "sector",
     "crs",
     "sheet",
     "header_row",
@@ -105,7 +108,13 @@ class RegisterSpec:
     sensitive
         Published outputs generalise this agency's assets.
     source_name
-        The path as written in the manifest, used in messages and the ledger.
+        The name the file goes by in messages, the ledger and every output: the path
+        as written when it stays below the manifest, else the file name (never a
+        local absolute path; :func:`kentassets.io.paths.public_source_name`).
+    sector
+        The agency's sector (``council``, ``police``, ``nhs``, ``fire_and_rescue``,
+        ``voluntary_community``, ``central_government``); ``None``: recognised
+        from the agency's name where it can be.
     """
 
     path: Path
@@ -119,6 +128,7 @@ class RegisterSpec:
     names: tuple[str, ...] | None = None
     sensitive: bool = False
     source_name: str = ""
+    sector: str | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +143,12 @@ class Manifest:
     boundaries: Path | None = None
     postcodes: Path | None = None
     registers: tuple[RegisterSpec, ...] = ()
+    benchmarks: Path | None = None
+
+    @property
+    def sectors(self) -> dict[str, str]:
+        """Agency -> sector, for the registers whose ``sector`` the manifest gives."""
+        return {spec.agency: spec.sector for spec in self.registers if spec.sector}
 
     @property
     def sensitive_agencies(self) -> frozenset[str]:
@@ -206,6 +222,7 @@ def parse_manifest(path: str | PathLike[str] | Manifest) -> Manifest:
     study_area = _study_area(data.get("study_area"), problems)
     boundaries = _optional_file(data, "boundaries", base, problems, "")
     postcodes = _optional_file(data, "postcodes", base, problems, "")
+    benchmarks = _optional_file(data, "benchmarks", base, problems, "")
 
     raw_registers = data.get("register", [])
     if not isinstance(raw_registers, list) or not raw_registers:
@@ -231,6 +248,7 @@ def parse_manifest(path: str | PathLike[str] | Manifest) -> Manifest:
         boundaries=boundaries,
         postcodes=postcodes,
         registers=tuple(registers),
+        benchmarks=benchmarks,
     )
 
 
@@ -345,6 +363,9 @@ def _register(
     if delimiter in ("\\t", "tab"):
         delimiter = "\t"
     sensitive = _typed(raw, "sensitive", bool, False, problems, prefix)
+    sector = _typed(raw, "sector", str, None, problems, prefix)
+    if sector is not None and sector not in SECTORS:
+        problems.append(f"{prefix}sector {sector!r} is not one of {', '.join(SECTORS)}")
     names_raw = raw.get("names")
     names: tuple[str, ...] | None = None
     if names_raw is not None:
@@ -366,7 +387,8 @@ def _register(
         delimiter=delimiter,
         names=names,
         sensitive=sensitive,
-        source_name=str(source),
+        source_name=public_source_name(str(source), base=base),
+        sector=sector,
     )
 
 
