@@ -187,6 +187,6 @@ def _shortlist_rows(shortlist: pd.DataFrame) -> list[list[str]]:
         rows.append([
             s["colocation_id"], s["place"], s["agencies"], _fmt_number(s["gia_m2"]),
             _fmt_number(s["staff_fte"]), _fmt_money(s["annual_cost_gbp"]),
-            _fmt_money(s["saving_gbp"]), rank,
+            str(s.get("saving_text") or _fmt_money(s["saving_gbp"])), rank,
         ])
     return rows
