@@ -190,8 +190,22 @@ def _check_codes(codes: Sequence[str]) -> list[str]:
     return cleaned
 
 
+def _named(districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Districts named by their ONS names where a file or cache gave only the code."""
+    codes = districts[DISTRICT_CODE].astype("string")
+    names = districts[DISTRICT_NAME].astype("string") if DISTRICT_NAME in districts.columns \
+        else pd.Series(pd.NA, index=districts.index, dtype="string")
+    bare = (names.isna() | names.str.strip().eq("") | names.eq(codes)).to_numpy(dtype=bool)
+    if not bare.any():
+        return districts
+    ons = district_names(codes[bare].tolist())
+    out = districts.copy()
+    out.loc[bare, DISTRICT_NAME] = [ons[c] for c in codes[bare].tolist()]
+    return out
+
+
 def _with_source(districts: gpd.GeoDataFrame, source: str, note: str) -> gpd.GeoDataFrame:
-    districts = districts.reset_index(drop=True)
+    districts = _named(districts.reset_index(drop=True))
     districts.attrs["boundary_source"] = source
     districts.attrs["source_note"] = note
     return districts
