@@ -10,7 +10,8 @@ import pytest
 
 import kentassets as ka
 from kentassets import schema
-from kentassets.estimates import SOURCES, estimate_assets
+from kentassets.estimates import SOURCES, complete_assets
+from kentassets.io.manifest import parse_manifest
 from kentassets.load import read_manifest
 
 pytestmark = [pytest.mark.shared, pytest.mark.slow]
@@ -22,9 +23,10 @@ def real(shared_data: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     lad = gpd.read_file(shared_data / "boundaries" / "lad_may2024_bsc_kent_medway.geojson")
     lad = lad.rename(columns={"LAD24CD": "district_code", "LAD24NM": "district_name"})
     districts = lad[["district_code", "district_name", "geometry"]].to_crs(27700)
-    assets = read_manifest(MANIFEST, districts=districts, progress=False).assets
+    manifest = parse_manifest(MANIFEST)
+    assets = read_manifest(manifest, districts=districts, progress=False).assets
     kent = assets[assets["district_code"].isin(schema.KENT_AND_MEDWAY)]
-    estimated = estimate_assets(kent)
+    estimated = complete_assets(kent, sectors=manifest.sectors)
     opps = ka.score_opportunities(ka.find_colocations(estimated), estimated,
                                   as_of_date=dt.date(2025, 10, 1))
     return estimated, opps
@@ -62,3 +64,15 @@ def test_scores_in_each_districts_shortlist_are_not_all_equal(real) -> None:
         assert group["score"].nunique() > 1, code
         assert group["district_rank"].is_unique
     assert opps.loc[opps["is_colocation"], "score"].nunique() > 20
+
+
+def test_town_centre_hubs_outrank_one_service_on_one_site(real) -> None:
+    """A library, GP surgery and police front counter together rank above any cluster of
+    health records alone (e.g. GP practices listed at one hospital)."""
+    _, opps = real
+    scored = opps[opps["is_colocation"]]
+    hubs = scored[scored["public_facing_uses"].fillna("").str.count(";") >= 2]
+    health_only = scored[(scored["public_facing_uses"] == "health") & (scored["n_sectors"] == 1)]
+    assert len(hubs) >= 1 and len(health_only) >= 10
+    assert hubs["rank"].max() < health_only["rank"].min()
+    assert (hubs["district_rank"] == 1).all()

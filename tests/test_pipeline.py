@@ -180,7 +180,8 @@ def test_demo_marks_estimates_and_shows_ranges(demo_out: Path) -> None:
         present = assets[field].notna()
         assert assets.loc[present, f"{field}_source"].isin(
             ["given", "footprint", "benchmark"]).all()
-    assert (assets["gia_m2_source"] == "benchmark").any()
+    assert (assets["gia_m2_source"] == "given").any()
+    assert assets.loc[assets["gia_m2"].isna(), "gia_m2_source"].isna().all()
     assert not assets["source_file"].str.startswith("/").any()
     opps = pd.read_csv(demo_out / "opportunities.csv")
     points = [c for c in opps.columns if c.startswith("points_")]
