@@ -142,7 +142,9 @@ def _members_table(row: Mapping[str, Any], members: list[Member]) -> str:
         '<th class="num">Running cost \u00a3/yr</th><th>Status</th></tr></thead>'
         f"<tbody>{''.join(body)}</tbody>"
         f'<tfoot><tr><td colspan="3">Total: {_num(n_assets)} assets</td>'
-        f'<td class="num">{_num(gia)}</td><td class="num">{_money(cost)}</td><td></td></tr>'
+        f'<td class="num">{_approx(_num(gia), any(m.gia_estimated for m in members))}</td>'
+        f'<td class="num">{_approx(_money(cost), any(m.cost_estimated for m in members))}</td>'
+        "<td></td></tr>'
         "</tfoot></table></div>"
     )
 
