@@ -144,7 +144,7 @@ def _members_table(row: Mapping[str, Any], members: list[Member]) -> str:
         f'<tfoot><tr><td colspan="3">Total: {_num(n_assets)} assets</td>'
         f'<td class="num">{_approx(_num(gia), any(m.gia_estimated for m in members))}</td>'
         f'<td class="num">{_approx(_money(cost), any(m.cost_estimated for m in members))}</td>'
-        "<td></td></tr>'
+        "<td></td></tr>"
         "</tfoot></table></div>"
     )
 
