@@ -15,19 +15,12 @@ from ..colocation import VACANT_STATUSES, ColocationResult, _flag, _xy
 from ..errors import ValidationError
 from ..estimates import given_share
 from ..sectors import SECTOR
+from ..surplus import _numbers, _status
 from .params import ScoringParams
 
-
-def _num(frame: pd.DataFrame, col: str) -> pd.Series:
-    if col not in frame.columns:
-        return pd.Series(np.nan, index=frame.index, dtype="float64")
-    return pd.to_numeric(frame[col], errors="coerce").astype("float64")
-
-
-def _txt(frame: pd.DataFrame, col: str) -> pd.Series:
-    if col not in frame.columns:
-        return pd.Series(pd.NA, index=frame.index, dtype="string")
-    return frame[col].astype("string")
+#: A numeric column as floats, and a text column as strings (missing when absent).
+_num = _numbers
+_txt = _status
 
 
 def _as_of(params: ScoringParams) -> dt.date:
