@@ -444,3 +444,12 @@ def test_housing_capacity_on_the_surplus_pool() -> None:
     assert table.loc[MAI, "homes_central"] == 38 and table.loc["(all)", "n_assets"] == 3
     assert table.loc[ASH, "note"].startswith("unknown")
     assert "1 site(s) without a site area" in table.loc["(all)", "note"]
+
+
+def test_a_sensitive_host_is_not_named() -> None:
+    rows = town_centre(X0)
+    rows[1]["sensitive"] = True  # the GP surgery hosts (largest by benchmark)
+    rows[1]["name"] = "Secret Surgery"
+    row = score(rows).iloc[0]
+    assert "Secret Surgery" not in row["shared_host"]
+    assert row["shared_host"] == "NHS Kent and Medway ICB:sensitive site (withheld)"

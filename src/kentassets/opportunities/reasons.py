@@ -132,12 +132,16 @@ def _released_text(assets: gpd.GeoDataFrame, mem: _Members, released: np.ndarray
 
 
 def _host_text(assets: gpd.GeoDataFrame, mem: _Members, host: np.ndarray) -> np.ndarray:
+    """``agency:name`` of each shared-services host; a sensitive host's name is withheld."""
     out = np.full(mem.k, "", dtype=object)
     has = np.flatnonzero(host >= 0)
     if len(has):
-        names = (_texts(assets, schema.AGENCY, mem.m[host[has]]).fillna("?") + ":"
-                 + _texts(assets, schema.NAME, mem.m[host[has]]).fillna("?")).tolist()
-        out[has] = names
+        rows = mem.m[host[has]]
+        secret = (assets[schema.SENSITIVE].fillna(False).astype(bool).to_numpy(dtype=bool)
+                  if schema.SENSITIVE in assets.columns else np.zeros(len(assets), dtype=bool))
+        names = _texts(assets, schema.NAME, rows).fillna("?").where(
+            ~pd.Series(secret[rows]), "sensitive site (withheld)")
+        out[has] = (_texts(assets, schema.AGENCY, rows).fillna("?") + ":" + names).tolist()
     return out
 
 
