@@ -40,6 +40,8 @@ _EXPORTS: dict[str, str] = {
     "BoundaryDataError": "errors",
     "OutputError": "errors",
     "BenchmarkError": "errors",
+    "DecisionsError": "errors",
+    "BuildFolderError": "errors",
     # load
     "LoadResult": "load",
     "read_register": "load",
@@ -78,6 +80,10 @@ _EXPORTS: dict[str, str] = {
     "district_pdf": "render.printmap",
     "write_atlas": "render.printmap",
     "agency_styles": "render.style",
+    # rounds of the programme
+    "compare_builds": "compare",
+    "write_changes": "compare",
+    "write_decisions_template": "workshop",
     # pipeline
     "BuildOptions": "pipeline",
     "Analysis": "pipeline",
@@ -117,11 +123,14 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         plot_sweep,
         sweep_eps,
     )
+    from .compare import compare_builds, write_changes
     from .districts import assign_districts, derive_districts, load_districts
     from .errors import (
         BenchmarkError,
         BoundaryDataError,
+        BuildFolderError,
         CoordinateSystemError,
+        DecisionsError,
         KentAssetsError,
         ManifestError,
         OutputError,
@@ -150,3 +159,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .safety import generalise_sensitive
     from .sample import sample_estate, write_sample_estate
     from .sectors import assign_sectors
+    from .workshop import write_decisions_template

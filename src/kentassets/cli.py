@@ -1,7 +1,8 @@
 """Command-line interface: argument parsing only; the work is in :mod:`kentassets.pipeline`.
 
-``kentassets demo``, ``build``, ``validate``, ``sample``, ``boundaries download`` and
-``benchmarks show``/``benchmarks template``.
+``kentassets demo``, ``build``, ``validate``, ``sample``, ``boundaries download``,
+``benchmarks show``/``benchmarks template``, and the rounds' ``decisions template``
+and ``diff`` (:mod:`kentassets.cli_rounds`).
 A :class:`~kentassets.errors.KentAssetsError` is printed as one line and the exit
 code is 2; ``--verbose`` shows the traceback.
 """
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
+from . import __version__, cli_rounds
 from .errors import KentAssetsError
 
 if TYPE_CHECKING:
@@ -186,6 +187,7 @@ def _add_build_command(sub: argparse._SubParsersAction[argparse.ArgumentParser])
         help="allow --out to be the folder that holds the registers",
     )
     _add_analysis(build)
+    cli_rounds.add_build_options(build)
     _add_common(build)
 
 
@@ -232,6 +234,8 @@ def _add_sample_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
 
 def _add_boundaries_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``kentassets boundaries download``: cache the official boundaries."""
+    cli_rounds.add_commands(sub, _add_common)
+
     bnd = sub.add_parser(
         "boundaries",
         help="official district boundaries",
@@ -331,6 +335,7 @@ def _run(args: argparse.Namespace) -> int:
             options=_options(args),
             progress=progress,
             allow_inputs_folder=args.allow_inputs_folder,
+            **cli_rounds.build_keywords(args),
         )
         print(report)
         return EXIT_OK
@@ -338,6 +343,9 @@ def _run(args: argparse.Namespace) -> int:
         return _validate(args, progress=progress)
     if args.command == "benchmarks":
         return _benchmarks(args)
+    rounds = cli_rounds.run(args)
+    if rounds is not None:
+        return rounds
     if args.command == "sample":
         from .sample import write_sample_estate
 

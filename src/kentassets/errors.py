@@ -151,6 +151,47 @@ class OutputError(KentAssetsError):
     """
 
 
+class DecisionsError(KentAssetsError):
+    """A workshop decisions file has unknown columns or rows that cannot be read.
+
+    Every problem of the file is listed at once: the file, the row as seen in
+    Excel, the column and how to fix it.
+
+    Parameters
+    ----------
+    message
+        The file and every problem found in it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kentassets.decisions import check_decisions
+    >>> check_decisions(pd.DataFrame({"colocation_id": ["MAI-01"], "staus": ["done"]}),
+    ...                 current_ids=["MAI-01"], source="decisions.csv")
+    Traceback (most recent call last):
+    ...
+    kentassets.errors.DecisionsError: decisions.csv: unknown column(s) 'staus'...
+    """
+
+
+class BuildFolderError(KentAssetsError):
+    """A folder given as a previous round (or to compare) is not a kentassets output.
+
+    Parameters
+    ----------
+    message
+        The folder, what is missing and which folder to give instead.
+
+    Examples
+    --------
+    >>> import kentassets as ka
+    >>> ka.compare_builds("no-such-folder", "no-such-folder")  # doctest: +SKIP
+    Traceback (most recent call last):
+    ...
+    kentassets.errors.BuildFolderError: no-such-folder: not a kentassets output folder...
+    """
+
+
 class BenchmarkError(KentAssetsError):
     """A benchmark table (the shipped one or a user's override) is malformed.
 

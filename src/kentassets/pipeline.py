@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
@@ -25,6 +25,10 @@ from ._progress import progress as progress_bar
 from .errors import ValidationError
 from .load import LoadResult
 from .safety import generalise_sensitive, safe_filename
+
+if TYPE_CHECKING:
+    from .decisions import DecisionRows
+    from .io.builds import BuildData
 
 logger = logging.getLogger(__name__)
 
@@ -168,6 +172,9 @@ class Analysis:
     housing
         Indicative homes on the surplus pool per district and in all
         (:func:`~kentassets.housing_capacity`).
+    programme
+        The round, the co-location id register, the workshop decisions and what
+        changed since the previous round (:class:`kentassets.programme.Programme`).
 
     Examples
     --------
@@ -199,6 +206,7 @@ class Analysis:
     sensitive_agencies: frozenset[str] = field(default_factory=frozenset)
     benchmarks: Any = None
     housing: pd.DataFrame | None = None
+    programme: Any = None
 
     @property
     def boundary_source(self) -> str:
@@ -270,10 +278,24 @@ class BuildReport:
             f"{int(ledger.get(schema.EXCLUDED, 0))} excluded, "
             f"{int(ledger.get(schema.REJECTED, 0))} rejected (see load_ledger.csv)",
             f"  co-locations at {a.params.get('eps_m'):g} m: {n_coloc}",
+            *_round_lines(a, self.out_dir),
             f"  open {self.out_dir / 'index.html'} in a web browser; "
             f"print {self.out_dir / 'atlas.pdf'} for workshops",
         ]
         return "\n".join(lines)
+
+
+def _round_lines(analysis: Analysis, out_dir: Path) -> list[str]:
+    """The summary lines about the round: ids kept, decisions to review, changes."""
+    programme = analysis.programme
+    if programme is None or programme.round_number == 1:
+        return []
+    lines = [f"  round {programme.round_number}: {programme.carry.share_kept():.0%} of the "
+             f"previous round's co-location ids kept; what changed: {out_dir / 'changes.html'}"]
+    if len(programme.to_review):
+        lines.append(f"  {len(programme.to_review)} decisions to review (ids merged or "
+                     "retired): see index.html")
+    return lines
 
 
 def analyse(
@@ -287,6 +309,9 @@ def analyse(
     sensitive_agencies: Iterable[str] = (),
     benchmarks: Any = None,
     sectors: Mapping[str, str] | None = None,
+    previous: BuildData | None = None,
+    decisions: DecisionRows | None = None,
+    lenient: bool = False,
 ) -> Analysis:
     """Run co-location and scoring on loaded assets. Pure: no files are touched.
 
@@ -307,6 +332,15 @@ def analyse(
         :func:`~kentassets.read_benchmarks`); ``None``: the shipped table.
     sectors
         Agency -> sector from the manifest (others are recognised by name).
+    previous
+        The previous round's build (:func:`kentassets.io.builds.read_build`):
+        co-locations keep its ids (:mod:`kentassets.rounds`) and the analysis
+        says what changed since (:mod:`kentassets.changes`).
+    decisions
+        Workshop decisions as read (:func:`kentassets.io.decisions.read_decision_rows`),
+        checked against this round's ids and carried into the opportunities.
+    lenient
+        Warn about bad decision rows and ignore them instead of raising.
 
     Returns
     -------
@@ -314,7 +348,9 @@ def analyse(
         Assets labelled with their clusters (and completed by
         :func:`~kentassets.estimates.complete_assets`: estimates marked in
         ``*_source``), co-locations, scored opportunities, sweep, totals,
-        benchmark, surplus assets, housing capacity and the parameters used.
+        benchmark, surplus assets, housing capacity, the parameters used and the
+        :class:`~kentassets.programme.Programme` (round, id register,
+        decisions, changes).
 
     Raises
     ------
@@ -339,15 +375,10 @@ def analyse(
     False
     """
     from .colocation import find_colocations, sweep_eps
-    from .estimates import complete_assets
-    from .io.benchmarks import default_benchmarks
-    from .opportunities import (
-        benchmark_agencies,
-        county_totals,
-        housing_capacity,
-        score_opportunities,
-        surplus_assets,
-    )
+    from .decisions import progress
+    from .opportunities import benchmark_agencies, county_totals, housing_capacity, surplus_assets
+    from .programme import Programme
+    from .rounds import carry_round
 
     options = options or BuildOptions()
     sensitive = frozenset(sensitive_agencies)
@@ -359,25 +390,20 @@ def analyse(
         min_agencies=options.min_agencies,
         method=options.method,
     )
+    coloc, carry = carry_round(coloc, assets, previous)
     assets[schema.CLUSTER_LABEL] = coloc.labels
     assets[schema.COLOCATION_ID] = coloc.colocation_ids
-    table = benchmarks if benchmarks is not None else default_benchmarks()
-    assets = complete_assets(assets, benchmarks=table, sectors=sectors)
-    opportunities = score_opportunities(coloc, assets, benchmarks=table,
-                                        **_scoring_overrides(options, data_date))
+    assets, opportunities, decided, table = _estimate_and_score(
+        coloc, carry, assets, benchmarks=benchmarks, sectors=sectors, options=options,
+        data_date=data_date, decisions=decisions, lenient=lenient)
     surplus = surplus_assets(assets, benchmarks=table)
-    sweep = sweep_eps(
-        assets,
-        eps_values=options.sweep_eps_m,
-        min_assets=options.min_assets,
-        min_agencies=options.min_agencies,
-    )
-    totals = county_totals(
-        opportunities,
-        savings_target_gbp=options.savings_target_gbp,
-        target_years=options.target_years,
-    )
-    return Analysis(
+    sweep = sweep_eps(assets, eps_values=options.sweep_eps_m, min_assets=options.min_assets,
+                      min_agencies=options.min_agencies)
+    target, years = options.savings_target_gbp, options.target_years
+    totals = county_totals(opportunities, savings_target_gbp=target, target_years=years)
+    totals["progress"] = progress(opportunities, decided, savings_target_gbp=target,
+                                  target_years=years)
+    analysis = Analysis(
         assets=assets,
         ledger=load.ledger,
         load_summary=load.summary(),
@@ -396,11 +422,59 @@ def analyse(
         sensitive_agencies=sensitive,
         benchmarks=table,
         housing=housing_capacity(surplus),
+        programme=Programme(carry, decided),
     )
+    return _with_changes(analysis, previous)
 
 
-def _scoring_overrides(options: BuildOptions, data_date: dt.date | None) -> dict[str, Any]:
-    """The scoring parameters a build sets: the space standard and the data date."""
+def _estimate_and_score(
+    coloc: Any, carry: Any, assets: gpd.GeoDataFrame, *, benchmarks: Any,
+    sectors: Mapping[str, str] | None, options: BuildOptions, data_date: dt.date | None,
+    decisions: DecisionRows | None, lenient: bool,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, Any, Any]:
+    """Estimates made and marked (issue 14), then the scores with decisions applied.
+
+    Returns the completed assets, the opportunities, the decisions as applied and
+    the benchmark table used.
+    """
+    from .estimates import complete_assets
+    from .io.benchmarks import default_benchmarks
+    from .opportunities import score_opportunities
+    from .programme import decide
+
+    table = benchmarks if benchmarks is not None else default_benchmarks()
+    assets = complete_assets(assets, benchmarks=table, sectors=sectors)
+    opportunities, decided = decide(
+        score_opportunities(coloc, assets, benchmarks=table, **_scoring(options, data_date)),
+        carry, decisions, lenient=lenient,
+    )
+    return assets, opportunities, decided, table
+
+
+def _estimate_inputs(options: BuildOptions, spec: Any) -> dict[str, Any]:
+    """The benchmark table (``--benchmarks`` wins over the manifest's) and the manifest's
+    sectors, read before any work is done so that a bad table fails at once."""
+    from .io.benchmarks import read_benchmarks
+
+    path = options.benchmarks or (spec.benchmarks if spec is not None else None)
+    return {"benchmarks": read_benchmarks(path),
+            "sectors": spec.sectors if spec is not None else None}
+
+
+def _with_changes(analysis: Analysis, previous: BuildData | None) -> Analysis:
+    """``analysis`` with what changed since the ``previous`` round (as published)."""
+    from .programme import compare_with_previous
+
+    if previous is not None:
+        analysis.programme.changes = compare_with_previous(
+            previous, analysis.published_assets(), analysis.published_opportunities(),
+            analysis.params, analysis.totals,
+        )
+    return analysis
+
+
+def _scoring(options: BuildOptions, data_date: dt.date | None) -> dict[str, Any]:
+    """The scoring keywords the build options and the data date give."""
     scoring: dict[str, Any] = {}
     if options.space_standard_m2_per_fte is not None:
         scoring["space_standard_m2_per_fte"] = options.space_standard_m2_per_fte
@@ -489,6 +563,21 @@ def write_outputs(
     files.append(_write_atlas(published, folder / "atlas.pdf", options=options))
     files.append(_write_index(published, folder / "index.html", options=options,
                               district_files=district_files))
+    files.extend(_write_programme(analysis, folder))
+    return files
+
+
+def _write_programme(analysis: Analysis, folder: Path) -> list[Path]:
+    """The co-location id register and, after a previous round, what changed."""
+    from .compare import write_changes
+    from .io.builds import write_register
+
+    programme = analysis.programme
+    if programme is None:
+        return []
+    files = [write_register(programme.register, folder)]
+    if programme.changes is not None:
+        files.extend(write_changes(programme.changes, folder))
     return files
 
 
@@ -614,6 +703,7 @@ def _write_atlas(published: _Published, path: Path, *, options: BuildOptions) ->
         paper=options.paper,
         params_note=_params_note(a.params),
         eps_m=float(a.params["eps_m"]),
+        decisions_to_review=None if a.programme is None else a.programme.to_review,
         **published.common,
     )
     return path
@@ -639,6 +729,7 @@ def _write_index(
         params=a.params,
         district_files=district_files,
         offline=options.offline,
+        decisions_to_review=None if a.programme is None else a.programme.to_review,
         **published.common,
     )
     return outputs.write_text_atomic(path, html)
@@ -659,6 +750,9 @@ def build(
     options: BuildOptions | None = None,
     progress: bool = True,
     allow_inputs_folder: bool = False,
+    previous: str | PathLike[str] | None = None,
+    decisions: str | PathLike[str] | None = None,
+    lenient: bool = False,
     **overrides: Any,
 ) -> BuildReport:
     """Build every output for the registers listed in a manifest.
@@ -681,6 +775,17 @@ def build(
         Show progress bars.
     allow_inputs_folder
         Allow ``out_dir`` to be the folder that holds the registers.
+    previous
+        The previous round's output folder (overrides the manifest's
+        ``previous``); it may be ``out_dir`` itself, which is read before it is
+        replaced (and, while it does not exist yet, means a first round).
+        Co-locations keep its ids; ``changes.csv`` and ``changes.html`` say
+        what changed. See ``docs/rounds.md``.
+    decisions
+        Workshop decisions file, .csv or .xlsx (overrides the manifest's
+        ``decisions``), carried into every output.
+    lenient
+        Warn about bad rows of the decisions file and ignore them instead of raising.
 
     Returns
     -------
@@ -693,8 +798,10 @@ def build(
         With a message saying what to fix, for any problem with the inputs:
         :class:`~kentassets.ManifestError`, :class:`~kentassets.RegisterFormatError`,
         :class:`~kentassets.BoundaryDataError`, :class:`~kentassets.OutputError`
-        (an unsafe ``out_dir``) or :class:`~kentassets.ValidationError` (an
-        option out of range) in particular.
+        (an unsafe ``out_dir``), :class:`~kentassets.ValidationError` (an
+        option out of range), :class:`~kentassets.BuildFolderError` (a
+        ``previous`` folder that is not a kentassets output) or
+        :class:`~kentassets.DecisionsError` (a decisions file to fix) in particular.
 
     Examples
     --------
@@ -712,7 +819,6 @@ def build(
     >>> report = ka.build(ka.sample_estate(), "outputs")  # doctest: +SKIP
     """
     from .districts import load_districts
-    from .io.benchmarks import read_benchmarks
     from .io.manifest import parse_manifest
     from .io.outputs import atomic_output_dir, check_output_dir
     from .io.postcodes import PostcodeDirectory
@@ -731,8 +837,8 @@ def build(
         spec = parse_manifest(manifest)
     inputs = [r.path for r in spec.registers] if spec is not None else []
     check_output_dir(Path(out_dir), inputs=inputs, allow_inputs=allow_inputs_folder)
+    extra = {**_round_inputs(spec, out_dir, previous, decisions), **_estimate_inputs(base, spec)}
     study_area = spec.study_area if spec is not None else schema.DEFAULT_STUDY_AREA
-    table = read_benchmarks(base.benchmarks or (spec.benchmarks if spec else None))
     stages = Stages(4, enabled=progress)
     try:
         stages.start("District boundaries (derived ones are made once, then cached)")
@@ -759,8 +865,8 @@ def build(
             data_date=spec.data_date if spec else None,
             synthetic=spec.synthetic if spec else False,
             sensitive_agencies=spec.sensitive_agencies if spec else (),
-            benchmarks=table,
-            sectors=spec.sectors if spec else None,
+            lenient=lenient,
+            **extra,
         )
         stages.start("Writing maps, atlas and tables")
         with atomic_output_dir(out_dir, inputs=inputs, allow_inputs=allow_inputs_folder) as tmp:
@@ -770,6 +876,36 @@ def build(
         stages.close()
     final = Path(out_dir)
     return BuildReport(out_dir=final, files=[final / n for n in names], analysis=analysis)
+
+
+def _round_inputs(
+    spec: Any,
+    out_dir: str | PathLike[str],
+    previous: str | PathLike[str] | None,
+    decisions: str | PathLike[str] | None,
+) -> dict[str, Any]:
+    """Read the previous round and the decisions file, before anything is written.
+
+    The arguments win over the manifest. A previous folder that does not exist
+    yet is a first round when it is the output folder itself (the same command
+    can then be run every round); otherwise it is an error.
+    """
+    from .io.builds import read_build
+    from .io.decisions import read_decision_rows
+
+    previous = previous if previous is not None else getattr(spec, "previous", None)
+    decisions = decisions if decisions is not None else getattr(spec, "decisions", None)
+    first_round = (
+        previous is not None
+        and not Path(previous).exists()
+        and Path(previous).resolve() == Path(out_dir).resolve()
+    )
+    if first_round:
+        logger.info("%s does not exist yet: this is the first round", previous)
+    return {
+        "previous": None if previous is None or first_round else read_build(previous),
+        "decisions": None if decisions is None else read_decision_rows(decisions),
+    }
 
 
 def demo(

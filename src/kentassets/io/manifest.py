@@ -65,6 +65,8 @@ _TOP_KEYS = (
     "boundaries",
     "postcodes",
     "benchmarks",
+    "previous",
+    "decisions",
     "register",
 )
 _REGISTER_KEYS = (
@@ -143,7 +145,12 @@ class Manifest:
     boundaries: Path | None = None
     postcodes: Path | None = None
     registers: tuple[RegisterSpec, ...] = ()
+    #: A TOML file overriding rows of the benchmark table (issue 14).
     benchmarks: Path | None = None
+    #: The previous round's output folder (need not exist yet: a first round).
+    previous: Path | None = None
+    #: The workshop decisions file (.csv or .xlsx).
+    decisions: Path | None = None
 
     @property
     def sectors(self) -> dict[str, str]:
@@ -223,6 +230,8 @@ def parse_manifest(path: str | PathLike[str] | Manifest) -> Manifest:
     boundaries = _optional_file(data, "boundaries", base, problems, "")
     postcodes = _optional_file(data, "postcodes", base, problems, "")
     benchmarks = _optional_file(data, "benchmarks", base, problems, "")
+    decisions = _optional_file(data, "decisions", base, problems, "")
+    previous = _optional_file(data, "previous", base, problems, "", must_exist=False)
 
     raw_registers = data.get("register", [])
     if not isinstance(raw_registers, list) or not raw_registers:
@@ -249,6 +258,8 @@ def parse_manifest(path: str | PathLike[str] | Manifest) -> Manifest:
         postcodes=postcodes,
         registers=tuple(registers),
         benchmarks=benchmarks,
+        previous=previous,
+        decisions=decisions,
     )
 
 
@@ -305,8 +316,11 @@ def _study_area(value: Any, problems: list[str]) -> tuple[str, ...]:
 
 
 def _optional_file(
-    table: Mapping[str, Any], key: str, base: Path, problems: list[str], prefix: str
+    table: Mapping[str, Any], key: str, base: Path, problems: list[str], prefix: str,
+    *, must_exist: bool = True,
 ) -> Path | None:
+    """A path relative to the manifest; reported when it does not exist (unless
+    ``must_exist`` is false: a previous round's folder may not exist yet)."""
     value = table.get(key)
     if value is None:
         return None
@@ -314,7 +328,7 @@ def _optional_file(
         problems.append(f"{prefix}{key} must be a path (text), not {value!r}")
         return None
     resolved = (base / value).resolve()
-    if not resolved.exists():
+    if must_exist and not resolved.exists():
         problems.append(
             f"{prefix}{key} names a file that does not exist: {value!r} (looked for "
             f"{resolved}); paths are relative to the manifest"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ... import schema
-from .cover import _draw_cover, _draw_load_summary
+from .cover import _draw_cover, _draw_load_summary, _draw_review
 from .layout import _boundary_source, _new_page, _paper_mm, _rc
 from .pages import _district_figure, _PageOptions
 from .prepare import _Common, _common, _prepare_district
@@ -70,13 +70,16 @@ def write_atlas(
     boundary_source: str | None = None,
     max_insets: int = 2,
     creation_date: datetime | None = None,
+    decisions_to_review: pd.DataFrame | None = None,
 ) -> None:
     """Write the county atlas PDF: cover, one page per district, load summary.
 
     The cover holds the title, the data date, a county map of the districts with
-    their co-location counts, the county totals against the savings target and
-    the eps sensitivity plot. District pages are those of :func:`district_pdf`
-    (in the order of ``districts``). The PDF has a bookmark per page, embedded
+    their co-location counts, the county totals against the savings target, the
+    programme's progress (when ``totals`` has ``progress``) and the eps
+    sensitivity plot; a last page lists the decisions to review, when any.
+    District pages are those of :func:`district_pdf` (in the order of
+    ``districts``). The PDF has a bookmark per page, embedded
     TrueType fonts, fixed dates (byte-identical output for identical input) and
     is written atomically.
 
@@ -95,6 +98,9 @@ def write_atlas(
     load_summary
         Per agency: ``agency``, ``rows``, ``loaded``, ``excluded``, ``rejected``,
         ``top_reasons``.
+    decisions_to_review
+        Workshop decisions on ids merged or retired this round
+        (:attr:`kentassets.programme.Programme.to_review`).
     title
         Title of the estate, on the cover and in the PDF metadata.
     data_date
@@ -157,7 +163,8 @@ def write_atlas(
     _paper_mm(paper)
     source = _boundary_source(districts, boundary_source)
     common = _common(assets, opportunities, sensitive_agencies)
-    n_pages = len(districts) + 2
+    review = decisions_to_review if decisions_to_review is not None else pd.DataFrame()
+    n_pages = len(districts) + 2 + (1 if len(review) else 0)
     bookmarks: list[tuple[str, int]] = [("Cover: county summary", 0)]
     options = _PageOptions(title=title, data_date=data_date, synthetic=synthetic,
                            params_note=params_note, attribution_year=attribution_year,
@@ -178,9 +185,18 @@ def write_atlas(
             page = _new_page(paper)
             _draw_load_summary(page, load_summary, title=title, data_date=data_date,
                                synthetic=synthetic, attribution_year=attribution_year,
-                               boundary_source=source, page_label=f"Page {n_pages} of {n_pages}")
-        bookmarks.append(("Load summary by agency", n_pages - 1))
+                               boundary_source=source,
+                               page_label=f"Page {len(districts) + 2} of {n_pages}")
+        bookmarks.append(("Load summary by agency", len(districts) + 1))
         yield page.fig
+        if len(review):
+            with _rc():
+                page = _new_page(paper)
+                _draw_review(page, review, title=title, attribution_year=attribution_year,
+                             boundary_source=source, synthetic=synthetic,
+                             page_label=f"Page {n_pages} of {n_pages}")
+            bookmarks.append(("Decisions to review", n_pages - 1))
+            yield page.fig
 
     when = _pdf_date(creation_date, data_date)
     raw = _figures_to_pdf(pages(), _metadata(title or "Atlas", when,

@@ -1,5 +1,6 @@
 """The atlas's summary pages: the cover (county map, totals against the savings
-target, eps sensitivity) and the load summary by agency.
+target, programme progress, eps sensitivity), the load summary by agency and the
+workshop decisions to review.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from kentassets.render._ranges import compact_money
 
 from ... import schema
 from .. import style
+from ..programme import progress_pairs, review_rows
 from .geometry import _add_geom, _view
 from .layers import _bng_frame, _north_arrow, _scalebar
 from .layout import (
@@ -207,6 +209,49 @@ def _draw_target_bar(page: _Page, totals: Mapping[str, Any], col_x: float, col_w
     return y
 
 
+def _draw_progress(page: _Page, progress: Any, col_x: float, col_w: float, y: float,
+                   size: float) -> float:
+    """Progress toward the target by stage (estimates marked); return the y below it."""
+    pairs = progress_pairs(progress)
+    if not pairs:
+        return y
+    page.text(col_x, y, "Programme progress toward the target", fontsize=size + 1,
+              fontweight="bold", va="top")
+    y -= (size + 1) * _PT_MM * 1.8
+    for label, value in pairs:
+        page.text(col_x, y, label, fontsize=size, va="top")
+        y -= size * _PT_MM * 1.4
+        page.text(col_x + col_w, y, value, fontsize=size, va="top", ha="right",
+                  fontweight="bold")
+        y -= size * _PT_MM * 1.7
+    page.text(col_x, y, "est.: the model's estimate, not a realised saving.",
+              fontsize=MIN_FONT_PT, va="top", color=_MUTED)
+    return y - 14.0
+
+
+def _draw_review(
+    page: _Page,
+    to_review: pd.DataFrame,
+    *,
+    title: str,
+    attribution_year: int,
+    boundary_source: str,
+    synthetic: bool,
+    page_label: str | None,
+) -> None:
+    """The decisions on co-locations merged or retired this round, for the workshop."""
+    sub = _subtitle(title, "decisions on ids that were merged or are no longer co-locations; "
+                    "kept until the workshop moves or closes them")
+    top = _header(page, "Decisions to review", sub)
+    bottom = _footer(page, _attribution(attribution_year, boundary_source, synthetic),
+                     page_label=page_label)
+    cols = (_Column("Id"), _Column("Status"), _Column("Decided on"), _Column("What to do", 5.0))
+    rows = [[clean_text(c) for c in row] for row in review_rows(to_review)]
+    width = page.width_mm - 2 * MARGIN_MM
+    _draw_table(page, (MARGIN_MM, bottom + 2.0, width, top - bottom - 4.0), cols, rows,
+                size_pt=8.5 if page.width_mm > 350 else 7.0, max_lines=3)
+
+
 def _draw_cover(
     page: _Page,
     *,
@@ -245,6 +290,7 @@ def _draw_cover(
                   fontweight="bold")
         y -= size * _PT_MM * 1.7
     y = _draw_target_bar(page, totals, col_x, col_w, y)
+    y = _draw_progress(page, totals.get("progress"), col_x, col_w, y, size * 0.9)
     sweep_h = min(y - bottom - 14.0, 135.0 if big else 80.0)
     if sweep_h > 30:
         sx = page.fig.add_axes(page.rect(col_x + 11.0, y - sweep_h, col_w - 24.0, sweep_h))

@@ -17,6 +17,7 @@ from kentassets.render._ranges import is_estimated, saving_text
 from ... import schema
 from ...errors import ValidationError
 from .. import style
+from ..programme import status_label
 from .text import _abbreviations, clean_text
 
 if TYPE_CHECKING:
@@ -239,7 +240,7 @@ def _outline(r: Mapping[str, Any], raw_id: str, members: _Members) -> Any:
 
 _COLOCATION_COLUMNS = [
     "colocation_id", "cx", "cy", "geom", "shortlisted", "district_rank", "rank",
-    "place", "agencies", "gia_m2", "staff_fte", "annual_cost_gbp", "saving_gbp",
+    "place", "agencies", "gia_m2", "staff_fte", "annual_cost_gbp", "saving_gbp", "status",
     "saving_text", "saving_estimated",
 ]
 
@@ -270,6 +271,7 @@ def _colocation_record(r: Mapping[str, Any], members: _Members,
         "saving_gbp": r.get("saving_gbp"),
         "saving_text": saving_text(r),  # "≈ £40k–£90k" where it rests on estimates
         "saving_estimated": is_estimated(r),
+        "status": status_label(r.get("decision_status")),
     }
 
 

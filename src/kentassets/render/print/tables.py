@@ -175,6 +175,7 @@ _SHORTLIST_COLUMNS = (
     _Column("Running cost /yr", align="right"),
     _Column("Saving /yr (est.)", align="right"),
     _Column("Rank", align="right"),
+    _Column("Status"),
 )
 
 
@@ -189,5 +190,6 @@ def _shortlist_rows(shortlist: pd.DataFrame) -> list[list[str]]:
             s["colocation_id"], s["place"], s["agencies"], _fmt_number(s["gia_m2"]),
             _fmt_number(s["staff_fte"]), _fmt_money(s["annual_cost_gbp"]),
             str(s.get("saving_text") or _fmt_money(s["saving_gbp"])), rank,
+            s.get("status", ""),
         ])
     return rows

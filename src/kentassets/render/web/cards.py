@@ -18,6 +18,7 @@ import pandas as pd
 from kentassets import schema
 from kentassets.render._format import format_money, format_number
 from kentassets.render._ranges import ESTIMATE_FOOTNOTE, is_estimated, saving_text, score_parts
+from kentassets.render.programme import decision_text
 from kentassets.render.web.links import safe_relative_href
 from kentassets.render.web.sensitive import sensitive_label
 from kentassets.render.web.values import (
@@ -150,8 +151,10 @@ def _members_table(row: Mapping[str, Any], members: list[Member]) -> str:
 
 
 def _record_rows(row: Mapping[str, Any], members: list[Member]) -> list[str]:
-    """Saving, staff, vacant and surplus space, and the sensitive-sites note."""
-    extra = _saving_rows(row)
+    """Decision, saving, staff, vacant and surplus space, and the sensitive-sites note."""
+    decision = decision_text(row)
+    extra = [f"<tr><th>Decision</th><td>{escape_html(decision)}</td></tr>"] if decision else []
+    extra += _saving_rows(row)
     for key, label, text in (
         (schema.STAFF_FTE, "Staff", lambda v: f"{_num(v, 1)} FTE"),
         (VACANT_GIA, "Vacant floor area", lambda v: f"{_num(v)} m\u00b2"),

@@ -22,6 +22,7 @@ from kentassets import __version__, schema
 from kentassets.render import style
 from kentassets.render._format import format_date, format_money, format_number
 from kentassets.render._ranges import ESTIMATE_FOOTNOTE, compact_money, totals_range_text
+from kentassets.render.programme import decisions_html, progress_html, review_html
 from kentassets.render.web.county import county_map, district_summary
 from kentassets.render.web.libraries import index_css, index_script
 from kentassets.render.web.links import safe_relative_href
@@ -348,6 +349,7 @@ def index_html(
     ledger_href: str | None = "load_ledger.csv",
     assets: gpd.GeoDataFrame | None = None,
     sensitive_agencies: Collection[str] = frozenset(),
+    decisions_to_review: pd.DataFrame | None = None,
 ) -> str:
     """Return the county overview page as HTML.
 
@@ -390,6 +392,9 @@ def index_html(
     sensitive_agencies
         Accepted for symmetry with :func:`~kentassets.render.webmap.district_map`;
         the index shows counts only, never an asset's name, address or position.
+    decisions_to_review
+        Workshop decisions on ids merged or retired this round
+        (:attr:`kentassets.programme.Programme.to_review`), listed for review.
 
     Returns
     -------
@@ -428,6 +433,9 @@ def index_html(
 <h2 id="h-totals">County totals against the savings target</h2>
 {_totals_section(totals)}
 </section>
+{progress_html(totals.get("progress"))}
+{decisions_html(opportunities)}
+{review_html(decisions_to_review)}
 <section aria-labelledby="h-map">
 <h2 id="h-map">County map</h2>
 <iframe class="kent-map" title="County map of co-location opportunities"
