@@ -35,6 +35,7 @@ def run(script: str, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_every_example_is_tested_and_documented() -> None:
     scripts = sorted(p.name for p in EXAMPLES.glob("*.py"))
     assert scripts == [
+        "benchmarks_and_ranking.py",
         "bring_your_own_registers.py",
         "build_from_manifest.py",
         "choose_distance.py",
@@ -118,6 +119,22 @@ def test_build_from_manifest(tmp_path: Path) -> None:
         assert (out / name).is_file(), name
 
 
+def test_benchmarks_and_ranking(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = run("benchmarks_and_ranking.py", out, *SMALL)
+    assert "change rank when sectors weigh more" in proc.stdout
+    table = pd.read_csv(out / "benchmarks.csv")
+    assert table["source"].notna().all() and table["source"].str.strip().ne("").all()
+    assert {"published", "derived", "assumption", "none"} <= set(table["basis"])
+    sources = pd.read_csv(out / "estimate_sources.csv").set_index("field")
+    assert sources.loc["gia_m2", "benchmark"] > 0 and sources.loc["gia_m2", "given"] > 0
+    ranks = pd.read_csv(out / "ranking_change.csv")
+    for label in ("shipped", "override", "sectors"):
+        assert ranks[f"rank_{label}"].is_unique
+        assert (ranks[f"saving_low_gbp_{label}"] <= ranks[f"saving_high_gbp_{label}"]).all()
+    assert (ranks["moved_with_sector_weights"] != 0).any()
+    assert (ranks["saving_gbp_override"] != ranks["saving_gbp_shipped"]).any()
+    assert "[library.cost_per_m2_gbp]" in (out / "my_benchmarks.toml").read_text()
 @pytest.mark.slow
 def test_two_rounds(tmp_path: Path) -> None:
     """Issue 15's rounds on the sample estate: a GP surgery opens in the north of

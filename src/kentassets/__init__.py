@@ -39,6 +39,7 @@ _EXPORTS: dict[str, str] = {
     "CoordinateSystemError": "errors",
     "BoundaryDataError": "errors",
     "OutputError": "errors",
+    "BenchmarkError": "errors",
     "DecisionsError": "errors",
     "BuildFolderError": "errors",
     "BasemapError": "errors",
@@ -61,6 +62,11 @@ _EXPORTS: dict[str, str] = {
     "find_colocations": "colocation",
     "sweep_eps": "colocation",
     "plot_sweep": "colocation",
+    # estimates (issue 14)
+    "BenchmarkTable": "benchmarks",
+    "read_benchmarks": "io.benchmarks",
+    "estimate_assets": "estimates",
+    "assign_sectors": "sectors",
     # opportunities
     "ScoringParams": "opportunities",
     "score_opportunities": "opportunities",
@@ -72,6 +78,7 @@ _EXPORTS: dict[str, str] = {
     "MapContext": "context",
     "load_map_context": "io.context",
     "read_basemap": "io.basemap",
+    "housing_capacity": "opportunities",
     # rendering
     "district_map": "render.webmap",
     "county_map": "render.webmap",
@@ -113,6 +120,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
+    from .benchmarks import BenchmarkTable
     from .colocation import (
         ClusterParams,
         ColocationResult,
@@ -125,6 +133,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .districts import assign_districts, derive_districts, load_districts
     from .errors import (
         BasemapError,
+        BenchmarkError,
         BoundaryDataError,
         BuildFolderError,
         CoordinateSystemError,
@@ -135,7 +144,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         RegisterFormatError,
         ValidationError,
     )
+    from .estimates import estimate_assets
     from .io.basemap import read_basemap
+    from .io.benchmarks import read_benchmarks
     from .io.boundaries import download_boundaries
     from .io.context import load_map_context
     from .io.manifest import parse_manifest
@@ -145,6 +156,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         ScoringParams,
         benchmark_agencies,
         county_totals,
+        housing_capacity,
         score_opportunities,
         shortlist,
         surplus_assets,
@@ -155,4 +167,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .render.webmap import county_map, district_map
     from .safety import generalise_sensitive
     from .sample import sample_estate, write_sample_estate
+    from .sectors import assign_sectors
     from .workshop import write_decisions_template

@@ -1,7 +1,8 @@
 """Command-line interface: argument parsing only; the work is in :mod:`kentassets.pipeline`.
 
-``kentassets demo``, ``build``, ``validate``, ``sample``, ``boundaries download``, and
-the rounds' ``decisions template`` and ``diff`` (:mod:`kentassets.cli_rounds`).
+``kentassets demo``, ``build``, ``validate``, ``sample``, ``boundaries download``,
+``benchmarks show``/``benchmarks template``, and the rounds' ``decisions template``
+and ``diff`` (:mod:`kentassets.cli_rounds`).
 A :class:`~kentassets.errors.KentAssetsError` is printed as one line and the exit
 code is 2; ``--verbose`` shows the traceback.
 """
@@ -105,6 +106,14 @@ def _add_scoring(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="length of the savings target period in years (default 4)",
     )
+    parser.add_argument(
+        "--benchmarks",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="TOML overriding rows of the benchmark table used where registers give no floor "
+        "area, staff or cost (write one with: kentassets benchmarks template --out PATH)",
+    )
 
 
 def _add_rendering(parser: argparse.ArgumentParser) -> None:
@@ -143,6 +152,7 @@ def make_parser() -> argparse.ArgumentParser:
         _add_validate_command,
         _add_sample_command,
         _add_boundaries_command,
+        _add_benchmarks_command,
     ):
         add_command(sub)
     return parser
@@ -261,6 +271,40 @@ def _add_boundaries_command(sub: argparse._SubParsersAction[argparse.ArgumentPar
     _add_common(dl)
 
 
+def _add_benchmarks_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``kentassets benchmarks show`` and ``benchmarks template``: the table in force."""
+    bench = sub.add_parser(
+        "benchmarks",
+        help="the benchmark table behind the estimates",
+        description="Typical floor areas, running costs and space per person, with their "
+        "sources, used where a register gives no figure. Every estimate is marked in the "
+        "outputs.",
+    )
+    bsub = bench.add_subparsers(dest="action", required=True, metavar="ACTION")
+    show = bsub.add_parser("show", help="print the table in force, with sources")
+    template = bsub.add_parser("template", help="write the table as TOML, for editing")
+    template.add_argument("--out", type=Path, required=True, metavar="PATH",
+                          help="the TOML file to write (never overwritten)")
+    for parser in (show, template):
+        parser.add_argument("--benchmarks", type=Path, default=None, metavar="PATH",
+                            help="your override file, applied over the shipped table")
+        _add_common(parser)
+
+
+def _benchmarks(args: argparse.Namespace) -> int:
+    from .benchmarks import format_benchmarks
+    from .io.benchmarks import read_benchmarks, write_benchmarks_template
+
+    table = read_benchmarks(args.benchmarks)
+    if args.action == "show":
+        print(format_benchmarks(table), end="")
+    else:
+        path = write_benchmarks_template(args.out, table)
+        print(f"Wrote the benchmark table to {path}; edit it, then build with "
+              f"--benchmarks {path} (or benchmarks = \"{path.name}\" in the manifest)")
+    return EXIT_OK
+
+
 def _options(args: argparse.Namespace) -> BuildOptions:
     from .pipeline import BuildOptions
 
@@ -274,6 +318,7 @@ def _options(args: argparse.Namespace) -> BuildOptions:
         target_years=args.target_years,
         offline=args.offline,
         paper=args.paper,
+        benchmarks=str(args.benchmarks) if args.benchmarks else None,
     )
 
 
@@ -307,6 +352,8 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command == "validate":
         return _validate(args, progress=progress)
+    if args.command == "benchmarks":
+        return _benchmarks(args)
     rounds = cli_rounds.run(args)
     if rounds is not None:
         return rounds

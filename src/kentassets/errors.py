@@ -210,6 +210,25 @@ class BuildFolderError(KentAssetsError):
     """
 
 
+class BenchmarkError(KentAssetsError):
+    """A benchmark table (the shipped one or a user's override) is malformed.
+
+    Parameters
+    ----------
+    message
+        The file, the ``[use.figure]`` key at fault, what was found and how to fix it.
+
+    Examples
+    --------
+    >>> import kentassets as ka
+    >>> from kentassets.io.benchmarks import read_benchmarks
+    >>> read_benchmarks("no-such-benchmarks.toml")
+    Traceback (most recent call last):
+    ...
+    kentassets.errors.BenchmarkError: no-such-benchmarks.toml: benchmark file not found...
+    """
+
+
 def where(
     path: str | PathLike[str] | None = None,
     *,

@@ -63,6 +63,10 @@ class BuildOptions:
         Write self-contained HTML maps that make no network request.
     paper
         ``"A3"`` or ``"A4"`` for the PDF maps.
+    benchmarks
+        A TOML file overriding rows of the shipped benchmark table (typical floor
+        areas, costs; see ``kentassets benchmarks template``); it wins over the
+        manifest's ``benchmarks``. ``None``: the manifest's, else the shipped table.
 
     Raises
     ------
@@ -97,6 +101,7 @@ class BuildOptions:
     space_standard_m2_per_fte: float | None = None
     offline: bool = False
     paper: str = "A3"
+    benchmarks: str | None = None
 
     def __post_init__(self) -> None:
         from .colocation import ClusterParams
@@ -164,6 +169,11 @@ class Analysis:
         Shown on every output.
     sensitive_agencies
         Agencies generalised on published outputs.
+    benchmarks
+        The :class:`~kentassets.BenchmarkTable` the estimates used.
+    housing
+        Indicative homes on the surplus pool per district and in all
+        (:func:`~kentassets.housing_capacity`).
     programme
         The round, the co-location id register, the workshop decisions and what
         changed since the previous round (:class:`kentassets.programme.Programme`).
@@ -196,6 +206,8 @@ class Analysis:
     data_date: dt.date | None
     synthetic: bool
     sensitive_agencies: frozenset[str] = field(default_factory=frozenset)
+    benchmarks: Any = None
+    housing: pd.DataFrame | None = None
     programme: Any = None
 
     @property
@@ -297,6 +309,8 @@ def analyse(
     data_date: dt.date | None = None,
     synthetic: bool = False,
     sensitive_agencies: Iterable[str] = (),
+    benchmarks: Any = None,
+    sectors: Mapping[str, str] | None = None,
     previous: BuildData | None = None,
     decisions: DecisionRows | None = None,
     lenient: bool = False,
@@ -315,6 +329,11 @@ def analyse(
         Shown on every output.
     sensitive_agencies
         Agencies whose assets are generalised on published outputs.
+    benchmarks
+        The :class:`~kentassets.BenchmarkTable` for the estimates (from
+        :func:`~kentassets.read_benchmarks`); ``None``: the shipped table.
+    sectors
+        Agency -> sector from the manifest (others are recognised by name).
     previous
         The previous round's build (:func:`kentassets.io.builds.read_build`):
         co-locations keep its ids (:mod:`kentassets.rounds`) and the analysis
@@ -328,8 +347,10 @@ def analyse(
     Returns
     -------
     Analysis
-        Assets labelled with their clusters, co-locations, scored opportunities,
-        sweep, totals, benchmark, surplus assets, the parameters used and the
+        Assets labelled with their clusters (and completed by
+        :func:`~kentassets.estimates.complete_assets`: estimates marked in
+        ``*_source``), co-locations, scored opportunities, sweep, totals,
+        benchmark, surplus assets, housing capacity, the parameters used and the
         :class:`~kentassets.programme.Programme` (round, id register,
         decisions, changes).
 
@@ -357,13 +378,8 @@ def analyse(
     """
     from .colocation import find_colocations, sweep_eps
     from .decisions import progress
-    from .opportunities import (
-        benchmark_agencies,
-        county_totals,
-        score_opportunities,
-        surplus_assets,
-    )
-    from .programme import Programme, decide
+    from .opportunities import benchmark_agencies, county_totals, housing_capacity, surplus_assets
+    from .programme import Programme
     from .rounds import carry_round
 
     options = options or BuildOptions()
@@ -379,16 +395,12 @@ def analyse(
     coloc, carry = carry_round(coloc, assets, previous)
     assets[schema.CLUSTER_LABEL] = coloc.labels
     assets[schema.COLOCATION_ID] = coloc.colocation_ids
-    opportunities, decided = decide(
-        score_opportunities(coloc, assets, **_scoring(options, data_date)), carry, decisions,
-        lenient=lenient,
-    )
-    sweep = sweep_eps(
-        assets,
-        eps_values=options.sweep_eps_m,
-        min_assets=options.min_assets,
-        min_agencies=options.min_agencies,
-    )
+    assets, opportunities, decided, table = _estimate_and_score(
+        coloc, carry, assets, benchmarks=benchmarks, sectors=sectors, options=options,
+        data_date=data_date, decisions=decisions, lenient=lenient)
+    surplus = surplus_assets(assets, benchmarks=table)
+    sweep = sweep_eps(assets, eps_values=options.sweep_eps_m, min_assets=options.min_assets,
+                      min_agencies=options.min_agencies)
     target, years = options.savings_target_gbp, options.target_years
     totals = county_totals(opportunities, savings_target_gbp=target, target_years=years)
     totals["progress"] = progress(opportunities, decided, savings_target_gbp=target,
@@ -403,15 +415,52 @@ def analyse(
         sweep=sweep,
         totals=totals,
         benchmark=benchmark_agencies(assets),
-        surplus=surplus_assets(assets),
-        params=_analysis_params(options, opportunities, districts),
+        surplus=surplus,
+        params={**_analysis_params(options, opportunities, districts),
+                "benchmarks": ", ".join(table.origins)},
         title=title or "Public estate co-location opportunities",
         data_date=data_date,
         synthetic=synthetic,
         sensitive_agencies=sensitive,
+        benchmarks=table,
+        housing=housing_capacity(surplus),
         programme=Programme(carry, decided),
     )
     return _with_changes(analysis, previous)
+
+
+def _estimate_and_score(
+    coloc: Any, carry: Any, assets: gpd.GeoDataFrame, *, benchmarks: Any,
+    sectors: Mapping[str, str] | None, options: BuildOptions, data_date: dt.date | None,
+    decisions: DecisionRows | None, lenient: bool,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, Any, Any]:
+    """Estimates made and marked (issue 14), then the scores with decisions applied.
+
+    Returns the completed assets, the opportunities, the decisions as applied and
+    the benchmark table used.
+    """
+    from .estimates import complete_assets
+    from .io.benchmarks import default_benchmarks
+    from .opportunities import score_opportunities
+    from .programme import decide
+
+    table = benchmarks if benchmarks is not None else default_benchmarks()
+    assets = complete_assets(assets, benchmarks=table, sectors=sectors)
+    opportunities, decided = decide(
+        score_opportunities(coloc, assets, benchmarks=table, **_scoring(options, data_date)),
+        carry, decisions, lenient=lenient,
+    )
+    return assets, opportunities, decided, table
+
+
+def _estimate_inputs(options: BuildOptions, spec: Any) -> dict[str, Any]:
+    """The benchmark table (``--benchmarks`` wins over the manifest's) and the manifest's
+    sectors, read before any work is done so that a bad table fails at once."""
+    from .io.benchmarks import read_benchmarks
+
+    path = options.benchmarks or (spec.benchmarks if spec is not None else None)
+    return {"benchmarks": read_benchmarks(path),
+            "sectors": spec.sectors if spec is not None else None}
 
 
 def _with_changes(analysis: Analysis, previous: BuildData | None) -> Analysis:
@@ -452,7 +501,7 @@ def _analysis_params(
 ) -> dict[str, Any]:
     """Every parameter behind the outputs: the build's, the scoring's and the boundaries'."""
     params: dict[str, Any] = {
-        k: v for k, v in asdict(options).items() if k not in ("offline", "paper")
+        k: v for k, v in asdict(options).items() if k not in ("offline", "paper", "benchmarks")
     }
     params["sweep_eps_m"] = list(options.sweep_eps_m)
     params.update(_scoring_params(opportunities))
@@ -597,6 +646,10 @@ def _write_tables(published: _Published, folder: Path) -> list[Path]:
     files.append(outputs.write_csv(a.benchmark, folder / "agency_benchmark.csv"))
     surplus = generalise_sensitive(a.surplus) if len(a.surplus) else a.surplus
     files.append(outputs.write_csv(pd.DataFrame(surplus), folder / "surplus_assets.csv"))
+    if a.housing is not None:
+        files.append(outputs.write_csv(a.housing, folder / "housing_capacity.csv"))
+    if a.benchmarks is not None:
+        files.append(outputs.write_csv(a.benchmarks.to_frame(), folder / "benchmarks.csv"))
     files.append(
         outputs.write_json({"parameters": a.params, "totals": a.totals}, folder / "parameters.json")
     )
@@ -808,7 +861,7 @@ def build(
         spec = parse_manifest(manifest)
     inputs = [r.path for r in spec.registers] if spec is not None else []
     check_output_dir(Path(out_dir), inputs=inputs, allow_inputs=allow_inputs_folder)
-    rounds = _round_inputs(spec, out_dir, previous, decisions)
+    extra = {**_round_inputs(spec, out_dir, previous, decisions), **_estimate_inputs(base, spec)}
     study_area = spec.study_area if spec is not None else schema.DEFAULT_STUDY_AREA
     stages = Stages(4, enabled=progress)
     try:
@@ -838,7 +891,7 @@ def build(
             synthetic=spec.synthetic if spec else False,
             sensitive_agencies=spec.sensitive_agencies if spec else (),
             lenient=lenient,
-            **rounds,
+            **extra,
         )
         stages.start("Writing maps, atlas and tables")
         with atomic_output_dir(out_dir, inputs=inputs, allow_inputs=allow_inputs_folder) as tmp:

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from kentassets.render._ranges import compact_money
+
 from ... import schema
 from .. import style
 from ..programme import progress_pairs, review_rows
@@ -152,6 +154,21 @@ def _totals_lines(totals: Mapping[str, Any], n_colocs: int, n_short: int, n_asse
                       _fmt_money(target)))
     if share is not None:
         lines.append(("Share of target", f"{share:.0%}"))
+    return lines + _range_lines(num)
+
+
+def _range_lines(num: Any) -> list[tuple[str, str]]:
+    """The saving as a range toward the target, with the share resting on given figures."""
+    low, high = num("annual_saving_low_gbp"), num("annual_saving_high_gbp")
+    if low is None or high is None or low == high:
+        return []
+    lines = [("Saving a year, range (≈)", f"{compact_money(low)}–{compact_money(high)}")]
+    share_low, share_high = num("share_of_target_low"), num("share_of_target_high")
+    if share_low is not None and share_high is not None:
+        lines.append(("Share of target, range", f"{share_low:.0%}–{share_high:.0%}"))
+    given = num("saving_given_share")
+    if given is not None:
+        lines.append(("Resting on given figures", f"{given:.0%} (rest: benchmarks)"))
     return lines
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...io.context import study_context
 from .. import style
+from .._ranges import ESTIMATE_FOOTNOTE
 from .context import context_attribution
 from .geometry import _view
 from .insets import _find_insets, _place_name
@@ -217,6 +218,12 @@ def _draw_main_map(page: _Page, data: _DistrictData, lay: _DistrictLayout,
     ax.set_ylabel("Northing, km", fontsize=MIN_FONT_PT, color=_MUTED, labelpad=1.5)
 
 
+def _any_estimated(shortlist: Any) -> bool:
+    """Whether a shortlisted saving rests on estimates (its text reads ≈ ...)."""
+    return "saving_estimated" in shortlist.columns and bool(
+        shortlist["saving_estimated"].fillna(False).astype(bool).any())
+
+
 def _draw_shortlist(page: _Page, data: _DistrictData, lay: _DistrictLayout, y: float,
                     rows: Sequence[Sequence[str]], table_pt: float) -> None:
     """The shortlist table between ``y`` and the footer, or a line saying there is none."""
@@ -224,7 +231,8 @@ def _draw_shortlist(page: _Page, data: _DistrictData, lay: _DistrictLayout, y: f
         _draw_table(page, (lay.col_x, lay.bottom + 1.0, lay.col_w, y - lay.bottom - 1.0),
                     _SHORTLIST_COLUMNS, rows, size_pt=table_pt,
                     title=f"Shortlist: {len(rows)} co-location{'s' if len(rows) != 1 else ''}",
-                    more_note="Rank: in district (in county). Costs and savings £ a year.",
+                    more_note="Rank: in district (in county). Costs and savings £ a year."
+                    + (" " + ESTIMATE_FOOTNOTE if _any_estimated(data.shortlist) else ""),
                     max_lines=3)
     else:
         page.text(lay.col_x, y, "Shortlist", fontsize=9.5, fontweight="bold", va="top")

@@ -21,6 +21,7 @@ import pandas as pd
 from kentassets import __version__, schema
 from kentassets.render import style
 from kentassets.render._format import format_date, format_money, format_number
+from kentassets.render._ranges import ESTIMATE_FOOTNOTE, compact_money, totals_range_text
 from kentassets.render.programme import decisions_html, progress_html, review_html
 from kentassets.render.web.county import county_map, district_summary
 from kentassets.render.web.libraries import index_css, index_script
@@ -57,6 +58,9 @@ _OTHER_LABELS: dict[str, str] = {
     "n_short": "Shortlisted, short term (fit into buildings already held)",
     "n_medium": "Shortlisted, medium term (a lease ends within a few years)",
     "n_long": "Shortlisted, long term (needs new or remodelled space)",
+    "n_unknown": "Shortlisted, horizon unknown (no lease or space data)",
+    "n_zero_saving": "Shortlisted with no saving the data supports (each says why)",
+    "saving_given_share": "Share of the saving resting on given figures",
 }
 _TOTAL_LABELS: dict[str, str] = {
     "annual_saving_gbp": "Estimated saving a year",
@@ -136,7 +140,14 @@ def _totals_section(totals: Mapping[str, Any]) -> str:
             f'<div class="kent-value">{value}</div>{extra}</div>'
         )
 
-    card(_TOTAL_LABELS["annual_saving_gbp"], _money(saving))
+    low = _float(totals.get("annual_saving_low_gbp"))
+    high = _float(totals.get("annual_saving_high_gbp"))
+    ranged = low is not None and high is not None and low != high
+    card(_TOTAL_LABELS["annual_saving_gbp"],
+         escape_html(f"\u2248 {compact_money(low)}\u2013{compact_money(high)}") if ranged
+         else _money(saving),
+         f'<div class="kent-label">central {escape_html(compact_money(saving))}</div>'
+         if ranged else "")
     if target is not None:
         period = f" over {_num(years)} years" if years is not None else ""
         card(_TOTAL_LABELS["target_gbp"] + period, _money(target))
@@ -158,7 +169,9 @@ def _totals_section(totals: Mapping[str, Any]) -> str:
         and not isinstance(value, Mapping | list | tuple)
     ]
     extra = f'<table class="kent-small">{"".join(others)}</table>' if others else ""
-    return f'<div class="kent-cards">{"".join(cards)}</div>{extra}'
+    note = (f'<p class="kent-note">{escape_html(totals_range_text(totals))}. '
+            f'{escape_html(ESTIMATE_FOOTNOTE)}</p>' if ranged else "")
+    return f'<div class="kent-cards">{"".join(cards)}</div>{note}{extra}'
 
 
 def _map_links(code: str, files: Mapping[str, str]) -> list[str]:
