@@ -18,6 +18,8 @@ from kentassets.cli import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, main
         ["validate", "--help"],
         ["sample", "--help"],
         ["boundaries", "download", "--help"],
+        ["benchmarks", "show", "--help"],
+        ["benchmarks", "template", "--help"],
     ],
 )
 def test_help_on_every_command(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
@@ -108,3 +110,27 @@ def test_validate_with_official_boundaries(
     assert code == EXIT_OK
     assert "Kent Police" in capsys.readouterr().out
     assert ledger.read_text(encoding="utf-8-sig").count("outside_study_area") >= 2
+
+
+def test_benchmarks_show_and_template(
+    tmp_path: Path, sample_manifest: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["benchmarks", "show"]) == EXIT_OK
+    shown = capsys.readouterr().out
+    assert "library.cost_per_m2_gbp" in shown and "[assumption]" in shown
+    out = tmp_path / "mine.toml"
+    assert main(["benchmarks", "template", "--out", str(out)]) == EXIT_OK
+    assert "[office.cost_per_m2_gbp]" in out.read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["benchmarks", "template", "--out", str(out)]) == EXIT_ERROR
+    assert "already exists" in capsys.readouterr().err
+    out.write_text('[library.cost_per_m2_gbp]\nvalue = 99\nsource = "ours"\n')
+    assert main(["benchmarks", "show", "--benchmarks", str(out)]) == EXIT_OK
+    assert "[override]" in capsys.readouterr().out
+    out.write_text('[library.cost_per_m2_gbp]\nlow = 5\ncentral = 1\nhigh = 9\n')
+    capsys.readouterr()
+    assert main(["build", str(sample_manifest), "--out", str(tmp_path / "o"), "-q",
+                 "--benchmarks", str(out)]) == EXIT_ERROR
+    err = capsys.readouterr().err
+    assert "mine.toml, [library.cost_per_m2_gbp]: low 5, central 1, high 9" in err
+    assert not (tmp_path / "o").exists()

@@ -35,10 +35,12 @@ def run(script: str, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_every_example_is_tested_and_documented() -> None:
     scripts = sorted(p.name for p in EXAMPLES.glob("*.py"))
     assert scripts == [
+        "benchmarks_and_ranking.py",
         "bring_your_own_registers.py",
         "build_from_manifest.py",
         "choose_distance.py",
         "quick_start.py",
+        "two_rounds.py",
     ]
     for name in scripts:
         source = (EXAMPLES / name).read_text(encoding="utf-8")
@@ -115,3 +117,99 @@ def test_build_from_manifest(tmp_path: Path) -> None:
     for name in ("index.html", "atlas.pdf", "load_ledger.csv", "opportunities.csv",
                  "maidstone.html", "maidstone.pdf"):
         assert (out / name).is_file(), name
+
+
+def test_benchmarks_and_ranking(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = run("benchmarks_and_ranking.py", out, *SMALL)
+    assert "change rank when sectors weigh more" in proc.stdout
+    table = pd.read_csv(out / "benchmarks.csv")
+    assert table["source"].notna().all() and table["source"].str.strip().ne("").all()
+    assert {"published", "derived", "assumption", "none"} <= set(table["basis"])
+    sources = pd.read_csv(out / "estimate_sources.csv").set_index("field")
+    assert sources.loc["gia_m2", "benchmark"] > 0 and sources.loc["gia_m2", "given"] > 0
+    ranks = pd.read_csv(out / "ranking_change.csv")
+    for label in ("shipped", "override", "sectors"):
+        assert ranks[f"rank_{label}"].is_unique
+        assert (ranks[f"saving_low_gbp_{label}"] <= ranks[f"saving_high_gbp_{label}"]).all()
+    assert (ranks["moved_with_sector_weights"] != 0).any()
+    assert (ranks["saving_gbp_override"] != ranks["saving_gbp_shipped"]).any()
+    assert "[library.cost_per_m2_gbp]" in (out / "my_benchmarks.toml").read_text()
+@pytest.mark.slow
+def test_two_rounds(tmp_path: Path) -> None:
+    """Issue 15's rounds on the sample estate: a GP surgery opens in the north of
+    Maidstone, two county council assets go, a postcode is corrected and a new
+    agency (the ambulance service) joins; round 2 is built with round 1."""
+    import geopandas as gpd
+
+    out = tmp_path / "out"
+    proc = run("two_rounds.py", out, *SMALL)
+    one, two = out / "round-1", out / "round-2"
+    ids1 = pd.read_csv(one / "colocation_ids.csv", encoding="utf-8-sig")
+    ids2 = pd.read_csv(two / "colocation_ids.csv", encoding="utf-8-sig").set_index(
+        "colocation_id")
+    assert set(ids1["status"]) == {"active"} and set(ids1["first_round"]) == {1}
+    # Every co-location whose members did not change keeps its id.
+    a1, a2 = (gpd.read_file(d / "assets.gpkg") for d in (one, two))
+    members1 = a1.dropna(subset=["colocation_id"]).groupby("colocation_id")["asset_id"].agg(
+        frozenset)
+    members2 = a2.dropna(subset=["colocation_id"]).groupby("colocation_id")["asset_id"].agg(
+        frozenset)
+    same = {m: cid for cid, m in members2.items()}
+    unchanged = [(cid, same[m]) for cid, m in members1.items() if m in same]
+    assert len(unchanged) > 0.8 * len(members1)
+    assert all(old == new for old, new in unchanged)
+    # The GP surgery's co-location is new: the next free Maidstone number.
+    surgery = a2.loc[a2["asset_id"] == "KCHFT-9001", "colocation_id"].iloc[0]
+    highest = max(int(c.split("-")[1]) for c in ids1["colocation_id"] if c.startswith("MAI-"))
+    assert surgery == f"MAI-{highest + 1:02d}"
+    assert ids2.loc[surgery, "first_round"] == 2
+    # The ambulance post between two co-locations merges them: the larger keeps its id.
+    bridge = a2.loc[a2["asset_id"] == "SECAMB-01", "colocation_id"].iloc[0]
+    merged = ids2[ids2["merged_into"].notna()]
+    assert merged["merged_into"].tolist() == [bridge]
+    assert set(merged["status"]) == {"retired"}
+    smaller = merged.index[0]
+    assert len(members1[smaller]) <= len(members1[bridge])
+    assert members1[smaller] | members1[bridge] <= members2[bridge]
+    # No id is reused: new ids are above every number their prefix ever had.
+    assert ids2.index.is_unique
+    assert not set(ids2.index[ids2["first_round"] == 2]) & set(ids1["colocation_id"])
+    # Decisions carry over; the one on the co-location that ended is to review.
+    decisions = pd.read_csv(out / "decisions.csv", encoding="utf-8-sig").set_index(
+        "colocation_id")
+    opps = pd.read_csv(two / "opportunities.csv", encoding="utf-8-sig").set_index(
+        "colocation_id")
+    decided = decisions[decisions["status"] != "proposed"]
+    current = decided[decided.index.isin(opps.index)]
+    assert (opps.loc[current.index, "decision_status"] == current["status"]).all()
+    for cid, status in current["status"].items():
+        if status == "rejected":
+            assert not opps.loc[cid, "shortlisted"]
+        if status in ("pursue", "business_case", "in_delivery", "done"):
+            assert opps.loc[cid, "shortlisted"]
+    ended = decided[~decided.index.isin(opps.index)]
+    assert len(ended) == 1 and ids2.loc[ended.index[0], "status"] == "retired"
+    index = (two / "index.html").read_text(encoding="utf-8")
+    assert "Decisions to review" in index and ended.index[0] in index
+    assert "Progress toward" in index
+    # What changed.
+    changes = pd.read_csv(two / "changes.csv", encoding="utf-8-sig")
+    assets = changes[changes["level"] == "asset"]
+    assert set(assets.loc[assets["change"] == "added", "new_id"]) >= {"KCHFT-9001", "SECAMB-01"}
+    assert len(assets[assets["change"] == "removed"]) == 2
+    assert len(assets[assets["change"] == "moved"]) == 1
+    assert (two / "changes.html").is_file()
+    assert "Ids kept from round 1:" in proc.stdout
+    # Round 3, analysis only: without the ambulance post the merged co-location splits
+    # again; the larger part keeps the id, the other a new number (not the retired id).
+    import kentassets as ka
+    from kentassets.io.builds import read_build
+    from kentassets.rounds import carry_round
+
+    three = a2[a2["asset_id"] != "SECAMB-01"]
+    _, carry = carry_round(ka.find_colocations(three), three, read_build(two))
+    register = carry.register.set_index("colocation_id")
+    part = register[register["split_from"] == bridge]
+    assert len(part) == 1 and part["first_round"].iloc[0] == 3
+    assert part.index[0] != smaller and register.loc[bridge, "status"] == "active"

@@ -240,6 +240,24 @@ def test_crs_option_for_other_coordinates(load) -> None:
 # --- values ---------------------------------------------------------------------------------
 
 
+def test_uncategorised_status_keeps_its_raw_text_and_paths_stay_private(load, tmp_path) -> None:
+    # issue 14: a Transparency Code register whose TenureDetail is mapped to status
+    text = (
+        "AssetCode,PropertyName,GeoX,GeoY,TenureType,TenureDetail\n"
+        "A1,Town Hall,575900,155800,Freehold,Freehold - part let\n"
+        "A2,Depot,575950,155850,Leasehold,Vacant\n"
+    )
+    result = load(text, columns={"status": "TenureDetail", "tenure": "TenureType"})
+    a = result.assets.set_index("asset_id")
+    assert a.loc["A1", "status"] == "unknown"
+    assert a.loc["A1", "status_raw"] == "Freehold - part let"
+    assert a.loc["A2", "status"] == "vacant" and a.loc["A2", "status_raw"] == "Vacant"
+    # read by an absolute path: outputs name the file, never the folders above it
+    assert (tmp_path / "reg.csv").is_absolute()
+    assert set(result.assets["source_file"]) == {"reg.csv"}
+    assert str(tmp_path) not in result.ledger.to_csv()
+
+
 def test_numbers_categories_dates_and_extra(load) -> None:
     text = (
         "Property Ref,Property Name,GIA (m2),FTE,Running cost,Tenure,Primary Use,Occupancy,"

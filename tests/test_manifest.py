@@ -171,3 +171,26 @@ def test_parsed_manifest_is_handed_back(folder: Path) -> None:
     manifest = parse_manifest(path)
     path.unlink()  # not read again
     assert parse_manifest(manifest) is manifest
+
+
+def test_benchmarks_sector_and_private_source_names(folder: Path) -> None:
+    # issue 14: an override table, a sector per register, and no local absolute paths
+    (folder / "my_benchmarks.toml").write_text('[library.gia_m2]\nvalue = 400\nsource = "x"\n')
+    elsewhere = folder.parent / f"{folder.name}-elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "nhs sites.csv").write_text("Name\nA\n")
+    text = (
+        'benchmarks = "my_benchmarks.toml"\n'
+        f'[[register]]\npath = "{(folder / "kcc" / "property.csv").as_posix()}"\n'
+        'agency = "Kent County Council"\n'
+        f'[[register]]\npath = "{(elsewhere / "nhs sites.csv").as_posix()}"\n'
+        'agency = "Arts Council England libraries"\nsector = "council"\n'
+    )
+    manifest = parse_manifest(write(folder, text))
+    assert manifest.benchmarks == (folder / "my_benchmarks.toml").resolve()
+    assert [r.source_name for r in manifest.registers] == ["kcc/property.csv", "nhs sites.csv"]
+    assert manifest.sectors == {"Arts Council England libraries": "council"}
+    with pytest.raises(ManifestError, match="sector 'county' is not one of council, police"):
+        parse_manifest(write(folder, text.replace('sector = "council"', 'sector = "county"')))
+    with pytest.raises(ManifestError, match="benchmarks names a file that does not exist"):
+        parse_manifest(write(folder, text.replace("my_benchmarks", "nope")))

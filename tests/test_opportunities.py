@@ -73,8 +73,16 @@ def test_hand_computed_pair() -> None:
     assert row["released_assets"] == "Police:A1"
     assert row["released_gia_m2"] == 400.0
     assert row["saving_gbp"] == pytest.approx(0.8 * 60_000)
-    # score = 100 x (0.5 x 48k/250k + 0.25 x 800/2000 + 0.25 x 1/3)
-    assert row["score"] == pytest.approx(round(100 * (0.5 * 0.192 + 0.25 * 0.4 + 0.25 / 3), 1))
+    # issue 14: eight weighted parts; saving 48k/250k x 30, agencies 1/3 x 15,
+    # sectors (council, police) 1/2 x 15, closeness (50 m from the centre) 200/225 x 10,
+    # space 800/2000 x 10; no public-facing uses, leases or known tenure
+    parts = {"saving": 0.192 * 30, "agencies": 15 / 3, "sectors": 7.5,
+             "closeness": 10 * 200 / 225, "space": 4.0}
+    for name, points in parts.items():
+        assert row[f"points_{name}"] == pytest.approx(round(points, 1))
+    assert row["score"] == pytest.approx(round(sum(parts.values()), 1))
+    assert row["saving_low_gbp"] == row["saving_gbp"] == row["saving_high_gbp"]
+    assert row["saving_given_share"] == 1.0 and row["given_share"] == 1.0
     assert row["horizon"] == "short"
     assert "fit into 1 of 2 held office buildings" in row["horizon_reason"]
     assert row["rank"] == 1 and row["district_rank"] == 1
@@ -104,12 +112,31 @@ def test_overrides_change_the_formula() -> None:
 
 
 def test_missing_cost_is_estimated_from_area() -> None:
+    # issue 14: the office benchmark (GBP 133 / 467 / 558 per m2) replaces the flat GBP 200
     row = score(pair(police={"annual_cost_gbp": None})).iloc[0]
-    assert row["saving_gbp"] == pytest.approx(0.8 * 400 * 200.0)
+    assert row["saving_gbp"] == pytest.approx(0.8 * 400 * 467.0)
+    assert row["saving_low_gbp"] == pytest.approx(0.8 * 400 * 133.0)
+    assert row["saving_high_gbp"] == pytest.approx(0.8 * 400 * 558.0)
+    # the released police office's cost is 1 of its 3 inputs: 2/3 of the saving is given
+    assert row["saving_given_share"] == pytest.approx(0.667, abs=1e-3)
+    assert "estimated" in row["saving_note"]
+
+
+def test_missing_staff_is_estimated_for_offices() -> None:
+    # issue 14: 400 m2 x 0.8 / 9.9 m2 per FTE = 32.3 FTE (benchmark), so both offices pool
+    row = score(pair(police={"staff_fte": None})).iloc[0]
+    assert row["n_offices"] == 2 and row["n_offices_unknown"] == 0
+    assert row["office_staff_fte"] == pytest.approx(40 + 32.3)
 
 
 def test_offices_without_staff_stay_out_of_the_pool() -> None:
-    row = score(pair(police={"staff_fte": None})).iloc[0]
+    from kentassets.benchmarks import benchmarks_from_mapping
+    from kentassets.io.benchmarks import read_benchmarks
+
+    no_staff_rule = benchmarks_from_mapping(
+        {"office": {"nia_m2_per_fte": {"basis": "none", "source": "test"}}},
+        origin="test.toml", base=read_benchmarks())
+    row = score(pair(police={"staff_fte": None}), benchmarks=no_staff_rule).iloc[0]
     assert row["n_offices"] == 2 and row["n_offices_unknown"] == 1
     assert row["office_gia_m2"] == 1000.0
     assert row["n_released"] == 0 and row["saving_gbp"] == 0.0
@@ -210,7 +237,9 @@ def test_parameter_validation() -> None:
     with pytest.raises(ValidationError, match="must not exceed"):
         ScoringParams(shortlist_min_per_district=11)
     with pytest.raises(ValidationError, match="weights must not all be 0"):
-        ScoringParams(weight_saving=0, weight_space=0, weight_agencies=0)
+        ScoringParams(**{f"weight_{c}": 0 for c in (
+            "saving", "agencies", "sectors", "closeness", "public_facing", "space", "leases",
+            "tenure")})
 
 
 def test_parameters_table_traceability() -> None:
@@ -284,3 +313,143 @@ def test_scores_are_deterministic_under_row_order() -> None:
     assert a.to_csv() == b.to_csv()
     # every score is below 40 (about 28-33), so only the minimum 5 are shortlisted
     assert a["shortlisted"].sum() == 5
+
+
+# --- issue 14: a ranking that tells places apart -----------------------------------------
+
+
+def town_centre(x: float) -> list[dict]:
+    """Library, GP surgery and police front counter of three agencies, 40-80 m apart."""
+    return [
+        {"x": x, "y": Y0, "agency": "Kent County Council", "use": "library",
+         "tenure": "leasehold"},
+        {"x": x + 40, "y": Y0, "agency": "NHS Kent and Medway ICB", "use": "health",
+         "tenure": "leasehold"},
+        {"x": x, "y": Y0 + 80, "agency": "Kent Police", "use": "police", "tenure": "freehold"},
+    ]
+
+
+def two_gps_at_a_hospital(x: float) -> list[dict]:
+    site = {"y": Y0, "use": "health", "site_id": f"H{x:.0f}"}
+    return [{"x": x, "agency": "NHS hospitals", **site},
+            {"x": x + 5, "agency": "NHS GP practices", **site},
+            {"x": x + 10, "agency": "NHS GP practices", **site}]
+
+
+def test_town_centre_hub_outranks_gps_at_a_hospital() -> None:
+    opp = score(town_centre(X0) + two_gps_at_a_hospital(X0 + 5000)).set_index("colocation_id")
+    hub, hospital = opp.loc["MAI-01"], opp.loc["MAI-02"]
+    assert hub["public_facing_uses"] == "health;library;police"
+    assert hub["n_sectors"] == 3 and hospital["n_sectors"] == 1
+    assert hospital["spread_m"] == 0.0  # one site
+    assert hub["score"] > hospital["score"]
+    assert hub["rank"] == 1
+    # the GP surgery (1,000 m2 benchmark, the largest) hosts; library and police move in
+    assert hub["n_shared_moves"] == 2 and hub["saving_gbp"] > 0
+    assert hub["saving_low_gbp"] < hub["saving_gbp"] < hub["saving_high_gbp"]
+    assert hub["saving_given_share"] == 0.0 and "estimated" in hub["saving_note"]
+    # records of one use on one site are one building: nothing moves, and it says why
+    assert hospital["saving_gbp"] == 0.0 and hospital["saving_note"].startswith("£0:")
+    points = [c for c in opp.columns if c.startswith("points_")]
+    assert len(points) == 8
+    assert (opp[points].sum(axis=1) - opp["score"]).abs().max() < 0.5
+
+
+def test_horizon_unknown_without_lease_or_space_data() -> None:
+    row = score(town_centre(X0)).iloc[0]
+    assert row["horizon"] == "unknown"
+    assert row["horizon_reason"] == "no lease or space data"
+    ending = town_centre(X0)
+    ending[0]["lease_end"] = "2027-06-30"
+    row = score(ending).iloc[0]
+    assert row["horizon"] == "medium" and row["n_leases_ending"] == 1
+    assert row["points_leases"] > 0
+
+
+def test_vacant_member_makes_the_horizon_short() -> None:
+    rows = [*town_centre(X0), {"x": X0 + 20, "y": Y0 + 20, "agency": "Kent County Council",
+                               "use": "depot", "status": "surplus", "gia_m2": 500.0,
+                               "annual_cost_gbp": 20_000.0}]
+    row = score(rows).iloc[0]
+    assert row["horizon"] == "short" and "can be released now" in row["horizon_reason"]
+    assert row["points_space"] > 0
+
+
+def test_closeness_and_weights_are_parameters() -> None:
+    near = score(town_centre(X0)).iloc[0]
+    spread = [dict(r) for r in town_centre(X0)]
+    spread[2]["y"] = Y0 + 230
+    far = score(spread).iloc[0]
+    assert near["points_closeness"] > far["points_closeness"]
+    only_sectors = score(town_centre(X0), **{f"weight_{c}": 0.0 for c in (
+        "saving", "agencies", "closeness", "public_facing", "space", "leases", "tenure")})
+    assert only_sectors.iloc[0]["score"] == 100.0
+    with pytest.raises(ValidationError, match="same_site_m must be below closeness_zero_m"):
+        ScoringParams(same_site_m=300)
+    with pytest.raises(ValidationError, match="weight_sectors must be between 0 and 1"):
+        ScoringParams(weight_sectors=2)
+
+
+def test_ties_are_broken_by_the_documented_rule_not_row_order() -> None:
+    # two identical hubs: same score, given share, agencies and saving -> id order
+    rows = town_centre(X0 + 5000) + town_centre(X0)
+    opp = score(rows).set_index("colocation_id")
+    assert opp["score"].nunique() == 1
+    assert opp.loc["MAI-01", "rank"] == 1 and opp.loc["MAI-02", "rank"] == 2
+    # a given cost raises the given-data share, which breaks the tie
+    rows[3]["annual_cost_gbp"] = 39_600.0  # the library at X0, its benchmark cost given
+    rows[3]["gia_m2"] = 300.0
+    opp = score(rows)
+    by_x = opp.sort_values("centroid_x")
+    assert by_x.iloc[0]["given_share"] > by_x.iloc[1]["given_share"]
+    assert by_x.iloc[0]["score"] >= by_x.iloc[1]["score"]
+    assert by_x.iloc[0]["rank"] == 1
+
+
+def test_shared_services_can_be_switched_off() -> None:
+    assert score(town_centre(X0), shared_services=False).iloc[0]["saving_gbp"] == 0.0
+
+
+def test_county_totals_is_a_range_with_the_given_share() -> None:
+    opp = score(pair() + town_centre(X0 + 5000))
+    totals = county_totals(opp, savings_target_gbp=1_000_000, target_years=4)
+    assert totals["annual_saving_low_gbp"] < totals["annual_saving_gbp"] < totals[
+        "annual_saving_high_gbp"]
+    given = 48_000.0  # the office pair: all given
+    assert totals["saving_given_share"] == pytest.approx(given / totals["annual_saving_gbp"])
+    assert totals["share_of_target_low"] < totals["share_of_target"] < totals[
+        "share_of_target_high"]
+    assert totals["n_unknown"] == 1 and totals["n_short"] == 1
+
+
+def test_housing_capacity_on_the_surplus_pool() -> None:
+    from kentassets.opportunities import housing_capacity
+
+    rows = [
+        {"x": X0, "y": Y0, "agency": "A", "use": "depot", "status": "vacant",
+         "site_area_ha": 0.8},
+        {"x": X0, "y": Y0, "agency": "A", "use": "office", "status": "surplus",
+         "footprint_m2": 1500.0},
+        {"x": X0, "y": Y0, "agency": "B", "use": "land", "status": "surplus",
+         "district_code": ASH, "district_name": "Ashford"},
+    ]
+    spare = surplus_assets(make_assets(rows)).sort_index()
+    assert spare["homes_central"].tolist()[:2] == [32, 6]  # 0.8 ha x 40; 0.15 ha x 40
+    assert spare["homes_low"].tolist()[:2] == [24, 4]
+    assert spare["site_area_source"].tolist()[:2] == ["given", "footprint"]
+    assert "footprint" in spare.loc[1, "housing_note"]
+    assert pd.isna(spare.loc[2, "homes_central"])
+    assert spare.loc[2, "housing_note"].startswith("unknown: no site area")
+    table = housing_capacity(spare).set_index("district_code")
+    assert table.loc[MAI, "homes_central"] == 38 and table.loc["(all)", "n_assets"] == 3
+    assert table.loc[ASH, "note"].startswith("unknown")
+    assert "1 site(s) without a site area" in table.loc["(all)", "note"]
+
+
+def test_a_sensitive_host_is_not_named() -> None:
+    rows = town_centre(X0)
+    rows[1]["sensitive"] = True  # the GP surgery hosts (largest by benchmark)
+    rows[1]["name"] = "Secret Surgery"
+    row = score(rows).iloc[0]
+    assert "Secret Surgery" not in row["shared_host"]
+    assert row["shared_host"] == "NHS Kent and Medway ICB:sensitive site (withheld)"

@@ -166,6 +166,54 @@ def test_build_parses_the_manifest_and_loads_boundaries_once(
     monkeypatch.setattr(districts_stage, "load_districts", counting_load_districts)
     monkeypatch.setattr(pipeline, "write_outputs", lambda *args, **kwargs: [])
     report = pipeline.build(sample_manifest, tmp_path / "out", progress=False)
-    assert len(parses) == 1
+    # the manifest once (the benchmark table, another TOML file, is read once too)
+    assert len([text for text in parses if "[[register]]" in text]) == 1
+    assert len(parses) == 2
     assert len(boundary_loads) == 1
     assert len(report.analysis.assets) > 0
+
+
+def test_demo_marks_estimates_and_shows_ranges(demo_out: Path) -> None:
+    """Issue 14: every estimate marked in the outputs; savings as ranges with points."""
+    assets = gpd.read_file(demo_out / "assets.gpkg")
+    for field in ("gia_m2", "staff_fte", "annual_cost_gbp"):
+        present = assets[field].notna()
+        assert assets.loc[present, f"{field}_source"].isin(
+            ["given", "footprint", "benchmark"]).all()
+    assert (assets["gia_m2_source"] == "given").any()
+    assert assets.loc[assets["gia_m2"].isna(), "gia_m2_source"].isna().all()
+    assert not assets["source_file"].str.startswith("/").any()
+    opps = pd.read_csv(demo_out / "opportunities.csv")
+    points = [c for c in opps.columns if c.startswith("points_")]
+    assert len(points) == 8
+    scored = opps[opps["is_colocation"]]
+    assert ((scored[points].sum(axis=1) - scored["score"]).abs() < 0.5).all()
+    assert (scored["saving_low_gbp"] <= scored["saving_high_gbp"]).all()
+    assert {"benchmarks.csv", "housing_capacity.csv"} <= {p.name for p in demo_out.iterdir()}
+    housing = pd.read_csv(demo_out / "housing_capacity.csv")
+    assert housing["district_code"].iloc[-1] == "(all)"
+    index = (demo_out / "index.html").read_text(encoding="utf-8")
+    assert "rests on given figures" in index and "\u2248" in index
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_a_study_area_outside_kent_reads_by_its_name(shared_data: Path, tmp_path: Path) -> None:
+    """Issue 14: Cheltenham (E07000078) is named, not coded, with no boundary file given."""
+    register = (shared_data / "assets" / "council_land_assets_examples"
+                / "cheltenham_local_authority_land_and_assets_2023.csv")
+    manifest = tmp_path / "manifest.toml"
+    manifest.write_text(
+        'title = "Cheltenham"\nstudy_area = ["E07000078"]\n[[register]]\n'
+        f'path = "{register.as_posix()}"\nagency = "Cheltenham Borough Council"\n',
+        encoding="utf-8")
+    from kentassets import pipeline
+
+    report = pipeline.build(manifest, tmp_path / "out", progress=False)
+    page = tmp_path / "out" / "cheltenham.html"
+    assert page.exists() and not (tmp_path / "out" / "e07000078.html").exists()
+    assert "<title>Cheltenham" in page.read_text(encoding="utf-8")
+    assets = report.analysis.assets
+    assert set(assets["district_name"].dropna()) == {"Cheltenham"}
+    assert set(assets["source_file"]) == {register.name}  # not the absolute path
+    assert str(shared_data) not in (tmp_path / "out" / "load_ledger.csv").read_text("utf-8-sig")

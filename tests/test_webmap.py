@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -253,11 +254,25 @@ def test_offline_has_no_external_resources(offline_html: str) -> None:
     assert "L.markerClusterGroup" in offline_html  # markercluster inlined
 
 
-def test_online_uses_cdn_and_tiles(assets: Any, districts: Any, opportunities: Any) -> None:
+def test_online_inlines_the_library_and_adds_tiles(
+    assets: Any, districts: Any, opportunities: Any
+) -> None:
     html = render(assets, districts, opportunities, offline=False)
-    assert "cdn.jsdelivr.net/npm/leaflet@1.9.3" in html
-    assert "leaflet.markercluster@1.4.1" in html
+    assert not re.search(r"<script[^>]+src=", html)  # Leaflet inlined in every map
+    assert "cdn.jsdelivr" not in html and "L.markerClusterGroup" in html
     assert "basemaps.cartocdn.com" in html and "tile.openstreetmap.org" in html
+
+
+def test_every_map_carries_the_built_in_context(offline_html: str) -> None:
+    payload = json.loads(
+        re.search(r'<script type="application/json" id="kentassets-data-[^"]+">(.*?)</script>',
+                  offline_html, re.S).group(1)
+    )
+    context = payload["context"]
+    assert context["sea"] is not None and context["builtup"] is not None
+    names = {row[2] for row in context["places"]}
+    assert "Maidstone" in names
+    assert "GeoNames" in context["attribution"] and "GSHHG" in context["attribution"]
 
 
 def test_title_block(offline_html: str) -> None:
@@ -545,25 +560,10 @@ def test_browser_county_map(
 
 
 @pytest.mark.browser
-def test_browser_online_map_uses_only_cdn_and_tiles(
+def test_browser_online_map_requests_only_tiles(
     browser: Any, assets: Any, districts: Any, opportunities: Any, tmp_path: Path
 ) -> None:
-    """Online maps: CDN requests are answered from the xstatic files, tiles with a blank."""
-    from importlib import resources
-
-    files = {
-        "leaflet.js": ("xstatic.pkg.leaflet", "leaflet.js"),
-        "leaflet.css": ("xstatic.pkg.leaflet", "leaflet.css"),
-        "leaflet.markercluster.js": (
-            "xstatic.pkg.leaflet_markercluster",
-            "leaflet.markercluster.js",
-        ),
-        "MarkerCluster.css": ("xstatic.pkg.leaflet_markercluster", "MarkerCluster.css"),
-        "MarkerCluster.Default.css": (
-            "xstatic.pkg.leaflet_markercluster",
-            "MarkerCluster.Default.css",
-        ),
-    }
+    """Online maps: the library is inlined; the only requests are tiles (answered blank)."""
     hosts: set[str] = set()
     context = browser.new_context(viewport={"width": 1000, "height": 700})
     pg = context.new_page()
@@ -572,18 +572,11 @@ def test_browser_online_map_uses_only_cdn_and_tiles(
 
     def route(r: Any) -> None:
         url = r.request.url
-        if url.startswith("file://"):
+        if url.startswith(("file://", "data:")):
             r.continue_()
             return
         hosts.add(url.split("/")[2])
-        name = url.rsplit("/", 1)[-1]
-        if name in files:
-            package, fname = files[name]
-            body = resources.files(package).joinpath("data", fname).read_bytes()
-            kind = "text/css" if fname.endswith(".css") else "application/javascript"
-            r.fulfill(status=200, body=body, content_type=kind)
-        else:
-            r.fulfill(status=204, body=b"")
+        r.fulfill(status=204, body=b"")
 
     pg.route("**/*", route)
     path = tmp_path / "online.html"
@@ -594,10 +587,10 @@ def test_browser_online_map_uses_only_cdn_and_tiles(
     pg.locator(".leaflet-control-layers").hover()
     bases = pg.locator(".leaflet-control-layers-base").inner_text()
     assert "OpenStreetMap" in bases and "Positron" in bases and "No base map" in bases
+    assert "Built-in map" in pg.locator(".leaflet-control-layers-overlays").inner_text()
     assert "OpenStreetMap" in pg.locator(".leaflet-control-attribution").inner_text()
     assert errors == []
-    assert hosts <= {
-        "cdn.jsdelivr.net",
+    assert hosts and hosts <= {
         "a.basemaps.cartocdn.com",
         "b.basemaps.cartocdn.com",
         "c.basemaps.cartocdn.com",
@@ -633,22 +626,28 @@ def test_partial_asset_frames_are_placed_and_completed(districts: Any) -> None:
 
 
 @pytest.mark.browser
-def test_browser_online_map_without_internet_says_what_to_do(
+def test_browser_online_map_without_internet_still_shows_a_map(
     browser: Any, assets: Any, districts: Any, opportunities: Any, tmp_path: Path
 ) -> None:
-    """A locked-down network: the CDN is unreachable; the page explains, not blank."""
+    """A locked-down network: no tile loads, yet the assets and built-in context draw."""
     context = browser.new_context(viewport={"width": 1000, "height": 700})
     pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
     pg.route(
         "**/*",
-        lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort(),
+        lambda r: r.continue_() if r.request.url.startswith(("file://", "data:")) else r.abort(),
     )
     path = tmp_path / "online.html"
     path.write_text(render(assets, districts, opportunities, offline=False), encoding="utf-8")
     pg.goto(path.as_uri())
-    notice = pg.locator("#kentassets-no-library")
-    notice.wait_for(timeout=20_000)
-    assert "--offline" in notice.inner_text()
+    pg.wait_for_selector(".folium-map[data-ready=true]", timeout=20_000)
+    assert pg.evaluate("window.kentassets.markers") == 6
+    assert pg.locator("#kentassets-no-library").count() == 0
+    assert int(pg.locator(".folium-map").get_attribute("data-context-places")) > 0
+    assert pg.locator(".leaflet-kentContext-pane path").count() > 0  # sea, built-up areas
+    assert "Maidstone" in pg.locator(".kent-place").all_inner_texts()
+    assert errors == []
     context.close()
 
 

@@ -39,6 +39,10 @@ _EXPORTS: dict[str, str] = {
     "CoordinateSystemError": "errors",
     "BoundaryDataError": "errors",
     "OutputError": "errors",
+    "BenchmarkError": "errors",
+    "DecisionsError": "errors",
+    "BuildFolderError": "errors",
+    "BasemapError": "errors",
     # load
     "LoadResult": "load",
     "read_register": "load",
@@ -58,6 +62,11 @@ _EXPORTS: dict[str, str] = {
     "find_colocations": "colocation",
     "sweep_eps": "colocation",
     "plot_sweep": "colocation",
+    # estimates (issue 14)
+    "BenchmarkTable": "benchmarks",
+    "read_benchmarks": "io.benchmarks",
+    "estimate_assets": "estimates",
+    "assign_sectors": "sectors",
     # opportunities
     "ScoringParams": "opportunities",
     "score_opportunities": "opportunities",
@@ -65,12 +74,21 @@ _EXPORTS: dict[str, str] = {
     "benchmark_agencies": "opportunities",
     "surplus_assets": "opportunities",
     "county_totals": "opportunities",
+    # map context (towns, coast, water; an OS base map)
+    "MapContext": "context",
+    "load_map_context": "io.context",
+    "read_basemap": "io.basemap",
+    "housing_capacity": "opportunities",
     # rendering
     "district_map": "render.webmap",
     "county_map": "render.webmap",
     "district_pdf": "render.printmap",
     "write_atlas": "render.printmap",
     "agency_styles": "render.style",
+    # rounds of the programme
+    "compare_builds": "compare",
+    "write_changes": "compare",
+    "write_decisions_template": "workshop",
     # pipeline
     "BuildOptions": "pipeline",
     "Analysis": "pipeline",
@@ -102,6 +120,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
+    from .benchmarks import BenchmarkTable
     from .colocation import (
         ClusterParams,
         ColocationResult,
@@ -109,17 +128,27 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         plot_sweep,
         sweep_eps,
     )
+    from .compare import compare_builds, write_changes
+    from .context import MapContext
     from .districts import assign_districts, derive_districts, load_districts
     from .errors import (
+        BasemapError,
+        BenchmarkError,
         BoundaryDataError,
+        BuildFolderError,
         CoordinateSystemError,
+        DecisionsError,
         KentAssetsError,
         ManifestError,
         OutputError,
         RegisterFormatError,
         ValidationError,
     )
+    from .estimates import estimate_assets
+    from .io.basemap import read_basemap
+    from .io.benchmarks import read_benchmarks
     from .io.boundaries import download_boundaries
+    from .io.context import load_map_context
     from .io.manifest import parse_manifest
     from .io.postcodes import PostcodeDirectory
     from .load import LoadResult, assign_sites, combine_results, read_manifest, read_register
@@ -127,6 +156,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         ScoringParams,
         benchmark_agencies,
         county_totals,
+        housing_capacity,
         score_opportunities,
         shortlist,
         surplus_assets,
@@ -137,3 +167,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .render.webmap import county_map, district_map
     from .safety import generalise_sensitive
     from .sample import sample_estate, write_sample_estate
+    from .sectors import assign_sectors
+    from .workshop import write_decisions_template

@@ -1,6 +1,8 @@
 """Command-line interface: argument parsing only; the work is in :mod:`kentassets.pipeline`.
 
-``kentassets demo``, ``build``, ``validate``, ``sample`` and ``boundaries download``.
+``kentassets demo``, ``build``, ``validate``, ``sample``, ``boundaries download``,
+``benchmarks show``/``benchmarks template``, and the rounds' ``decisions template``
+and ``diff`` (:mod:`kentassets.cli_rounds`).
 A :class:`~kentassets.errors.KentAssetsError` is printed as one line and the exit
 code is 2; ``--verbose`` shows the traceback.
 """
@@ -14,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
+from . import __version__, cli_rounds
 from .errors import KentAssetsError
 
 if TYPE_CHECKING:
@@ -104,6 +106,14 @@ def _add_scoring(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="length of the savings target period in years (default 4)",
     )
+    parser.add_argument(
+        "--benchmarks",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="TOML overriding rows of the benchmark table used where registers give no floor "
+        "area, staff or cost (write one with: kentassets benchmarks template --out PATH)",
+    )
 
 
 def _add_rendering(parser: argparse.ArgumentParser) -> None:
@@ -113,7 +123,16 @@ def _add_rendering(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--offline",
         action="store_true",
-        help="self-contained HTML maps with no network requests and no tiles",
+        help="never request map tiles: HTML maps show only the built-in base map "
+        "(towns, coast, water) and make no network requests",
+    )
+    parser.add_argument(
+        "--basemap",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="your OS GeoPackage (OS Open Zoomstack, OpenMap Local or Open Roads): roads, "
+        "rail and names on every map; overrides the manifest's basemap",
     )
     parser.add_argument(
         "--jobs",
@@ -141,6 +160,7 @@ def make_parser() -> argparse.ArgumentParser:
         _add_validate_command,
         _add_sample_command,
         _add_boundaries_command,
+        _add_benchmarks_command,
     ):
         add_command(sub)
     return parser
@@ -184,6 +204,7 @@ def _add_build_command(sub: argparse._SubParsersAction[argparse.ArgumentParser])
         help="allow --out to be the folder that holds the registers",
     )
     _add_analysis(build)
+    cli_rounds.add_build_options(build)
     _add_common(build)
 
 
@@ -230,6 +251,8 @@ def _add_sample_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
 
 def _add_boundaries_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``kentassets boundaries download``: cache the official boundaries."""
+    cli_rounds.add_commands(sub, _add_common)
+
     bnd = sub.add_parser(
         "boundaries",
         help="official district boundaries",
@@ -256,6 +279,40 @@ def _add_boundaries_command(sub: argparse._SubParsersAction[argparse.ArgumentPar
     _add_common(dl)
 
 
+def _add_benchmarks_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``kentassets benchmarks show`` and ``benchmarks template``: the table in force."""
+    bench = sub.add_parser(
+        "benchmarks",
+        help="the benchmark table behind the estimates",
+        description="Typical floor areas, running costs and space per person, with their "
+        "sources, used where a register gives no figure. Every estimate is marked in the "
+        "outputs.",
+    )
+    bsub = bench.add_subparsers(dest="action", required=True, metavar="ACTION")
+    show = bsub.add_parser("show", help="print the table in force, with sources")
+    template = bsub.add_parser("template", help="write the table as TOML, for editing")
+    template.add_argument("--out", type=Path, required=True, metavar="PATH",
+                          help="the TOML file to write (never overwritten)")
+    for parser in (show, template):
+        parser.add_argument("--benchmarks", type=Path, default=None, metavar="PATH",
+                            help="your override file, applied over the shipped table")
+        _add_common(parser)
+
+
+def _benchmarks(args: argparse.Namespace) -> int:
+    from .benchmarks import format_benchmarks
+    from .io.benchmarks import read_benchmarks, write_benchmarks_template
+
+    table = read_benchmarks(args.benchmarks)
+    if args.action == "show":
+        print(format_benchmarks(table), end="")
+    else:
+        path = write_benchmarks_template(args.out, table)
+        print(f"Wrote the benchmark table to {path}; edit it, then build with "
+              f"--benchmarks {path} (or benchmarks = \"{path.name}\" in the manifest)")
+    return EXIT_OK
+
+
 def _options(args: argparse.Namespace) -> BuildOptions:
     from .pipeline import BuildOptions
 
@@ -269,6 +326,7 @@ def _options(args: argparse.Namespace) -> BuildOptions:
         target_years=args.target_years,
         offline=args.offline,
         paper=args.paper,
+        benchmarks=str(args.benchmarks) if args.benchmarks else None,
     )
 
 
@@ -284,6 +342,7 @@ def _run(args: argparse.Namespace) -> int:
             options=_options(args),
             progress=progress,
             jobs=args.jobs,
+            basemap=args.basemap,
         )
         print(report)
         return EXIT_OK
@@ -296,11 +355,18 @@ def _run(args: argparse.Namespace) -> int:
             progress=progress,
             allow_inputs_folder=args.allow_inputs_folder,
             jobs=args.jobs,
+            basemap=args.basemap,
+            **cli_rounds.build_keywords(args),
         )
         print(report)
         return EXIT_OK
     if args.command == "validate":
         return _validate(args, progress=progress)
+    if args.command == "benchmarks":
+        return _benchmarks(args)
+    rounds = cli_rounds.run(args)
+    if rounds is not None:
+        return rounds
     if args.command == "sample":
         from .sample import write_sample_estate
 

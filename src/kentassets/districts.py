@@ -30,6 +30,7 @@ import shapely
 
 from .errors import BoundaryDataError, CoordinateSystemError, ValidationError
 from .io import boundaries as _boundaries
+from .io.authorities import district_names
 from .io.postcodes import PC_DISTRICT, PC_EASTING, PC_NORTHING, PostcodeDirectory
 from .schema import (
     CRS,
@@ -38,7 +39,6 @@ from .schema import (
     DISTRICT_METHOD,
     DISTRICT_METHODS,
     DISTRICT_NAME,
-    KENT_AND_MEDWAY,
 )
 
 logger = logging.getLogger(__name__)
@@ -191,8 +191,22 @@ def _check_codes(codes: Sequence[str]) -> list[str]:
     return cleaned
 
 
+def _named(districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Districts named by their ONS names where a file or cache gave only the code."""
+    codes = districts[DISTRICT_CODE].astype("string")
+    names = districts[DISTRICT_NAME].astype("string") if DISTRICT_NAME in districts.columns \
+        else pd.Series(pd.NA, index=districts.index, dtype="string")
+    bare = (names.isna() | names.str.strip().eq("") | names.eq(codes)).to_numpy(dtype=bool)
+    if not bare.any():
+        return districts
+    ons = district_names(codes[bare].tolist())
+    out = districts.copy()
+    out.loc[bare, DISTRICT_NAME] = [ons[c] for c in codes[bare].tolist()]
+    return out
+
+
 def _with_source(districts: gpd.GeoDataFrame, source: str, note: str) -> gpd.GeoDataFrame:
-    districts = districts.reset_index(drop=True)
+    districts = _named(districts.reset_index(drop=True))
     districts.attrs["boundary_source"] = source
     districts.attrs["source_note"] = note
     return districts
@@ -555,10 +569,11 @@ def derive_districts(
     geometry_of: dict[str, shapely.Geometry] = {}
     for group in _district_groups(points, codes, margin_m=margin_m, max_points=max_points):
         geometry_of.update(_derive_group(_near(points, group, margin_m), group, shape))
+    names = district_names(codes)
     out = gpd.GeoDataFrame(
         {
             DISTRICT_CODE: pd.array(codes, dtype="string"),
-            DISTRICT_NAME: pd.array([KENT_AND_MEDWAY.get(c, c) for c in codes], dtype="string"),
+            DISTRICT_NAME: pd.array([names[c] for c in codes], dtype="string"),
         },
         # Canonical form, as the cache reader gives it back: cold and warm builds match.
         geometry=gpd.GeoSeries(

@@ -125,6 +125,24 @@ class BoundaryDataError(KentAssetsError):
     """
 
 
+class BasemapError(KentAssetsError):
+    """A base map file is missing, is not an OS product kentassets knows, or is empty here.
+
+    Parameters
+    ----------
+    message
+        The file, the layers found in it and which OS GeoPackages are accepted.
+
+    Examples
+    --------
+    >>> import kentassets.io.basemap as basemap
+    >>> basemap.read_basemap("no-such-basemap.gpkg", (0, 0, 1, 1))
+    Traceback (most recent call last):
+    ...
+    kentassets.errors.BasemapError: no-such-basemap.gpkg: base map file not found...
+    """
+
+
 class OutputError(KentAssetsError):
     """An output folder cannot be written safely.
 
@@ -148,6 +166,66 @@ class OutputError(KentAssetsError):
     ...     except ka.OutputError as exc:
     ...         print(type(exc).__name__, "my-notes.txt" in str(exc))
     SampleEstateError True
+    """
+
+
+class DecisionsError(KentAssetsError):
+    """A workshop decisions file has unknown columns or rows that cannot be read.
+
+    Every problem of the file is listed at once: the file, the row as seen in
+    Excel, the column and how to fix it.
+
+    Parameters
+    ----------
+    message
+        The file and every problem found in it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kentassets.decisions import check_decisions
+    >>> check_decisions(pd.DataFrame({"colocation_id": ["MAI-01"], "staus": ["done"]}),
+    ...                 current_ids=["MAI-01"], source="decisions.csv")
+    Traceback (most recent call last):
+    ...
+    kentassets.errors.DecisionsError: decisions.csv: unknown column(s) 'staus'...
+    """
+
+
+class BuildFolderError(KentAssetsError):
+    """A folder given as a previous round (or to compare) is not a kentassets output.
+
+    Parameters
+    ----------
+    message
+        The folder, what is missing and which folder to give instead.
+
+    Examples
+    --------
+    >>> import kentassets as ka
+    >>> ka.compare_builds("no-such-folder", "no-such-folder")  # doctest: +SKIP
+    Traceback (most recent call last):
+    ...
+    kentassets.errors.BuildFolderError: no-such-folder: not a kentassets output folder...
+    """
+
+
+class BenchmarkError(KentAssetsError):
+    """A benchmark table (the shipped one or a user's override) is malformed.
+
+    Parameters
+    ----------
+    message
+        The file, the ``[use.figure]`` key at fault, what was found and how to fix it.
+
+    Examples
+    --------
+    >>> import kentassets as ka
+    >>> from kentassets.io.benchmarks import read_benchmarks
+    >>> read_benchmarks("no-such-benchmarks.toml")
+    Traceback (most recent call last):
+    ...
+    kentassets.errors.BenchmarkError: no-such-benchmarks.toml: benchmark file not found...
     """
 
 

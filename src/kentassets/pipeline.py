@@ -17,7 +17,7 @@ from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
@@ -28,6 +28,12 @@ from ._progress import progress as progress_bar
 from .errors import ValidationError
 from .load import LoadResult
 from .safety import generalise_sensitive, safe_filename
+
+if TYPE_CHECKING:
+    from .context import MapContext
+    from .decisions import DecisionRows
+    from .io.builds import BuildData
+    from .io.manifest import Manifest
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +66,10 @@ class BuildOptions:
         Write self-contained HTML maps that make no network request.
     paper
         ``"A3"`` or ``"A4"`` for the PDF maps.
+    benchmarks
+        A TOML file overriding rows of the shipped benchmark table (typical floor
+        areas, costs; see ``kentassets benchmarks template``); it wins over the
+        manifest's ``benchmarks``. ``None``: the manifest's, else the shipped table.
 
     Raises
     ------
@@ -94,6 +104,7 @@ class BuildOptions:
     space_standard_m2_per_fte: float | None = None
     offline: bool = False
     paper: str = "A3"
+    benchmarks: str | None = None
 
     def __post_init__(self) -> None:
         from .colocation import ClusterParams
@@ -161,6 +172,14 @@ class Analysis:
         Shown on every output.
     sensitive_agencies
         Agencies generalised on published outputs.
+    benchmarks
+        The :class:`~kentassets.BenchmarkTable` the estimates used.
+    housing
+        Indicative homes on the surplus pool per district and in all
+        (:func:`~kentassets.housing_capacity`).
+    programme
+        The round, the co-location id register, the workshop decisions and what
+        changed since the previous round (:class:`kentassets.programme.Programme`).
 
     Examples
     --------
@@ -190,6 +209,9 @@ class Analysis:
     data_date: dt.date | None
     synthetic: bool
     sensitive_agencies: frozenset[str] = field(default_factory=frozenset)
+    benchmarks: Any = None
+    housing: pd.DataFrame | None = None
+    programme: Any = None
 
     @property
     def boundary_source(self) -> str:
@@ -261,10 +283,24 @@ class BuildReport:
             f"{int(ledger.get(schema.EXCLUDED, 0))} excluded, "
             f"{int(ledger.get(schema.REJECTED, 0))} rejected (see load_ledger.csv)",
             f"  co-locations at {a.params.get('eps_m'):g} m: {n_coloc}",
+            *_round_lines(a, self.out_dir),
             f"  open {self.out_dir / 'index.html'} in a web browser; "
             f"print {self.out_dir / 'atlas.pdf'} for workshops",
         ]
         return "\n".join(lines)
+
+
+def _round_lines(analysis: Analysis, out_dir: Path) -> list[str]:
+    """The summary lines about the round: ids kept, decisions to review, changes."""
+    programme = analysis.programme
+    if programme is None or programme.round_number == 1:
+        return []
+    lines = [f"  round {programme.round_number}: {programme.carry.share_kept():.0%} of the "
+             f"previous round's co-location ids kept; what changed: {out_dir / 'changes.html'}"]
+    if len(programme.to_review):
+        lines.append(f"  {len(programme.to_review)} decisions to review (ids merged or "
+                     "retired): see index.html")
+    return lines
 
 
 def analyse(
@@ -276,6 +312,11 @@ def analyse(
     data_date: dt.date | None = None,
     synthetic: bool = False,
     sensitive_agencies: Iterable[str] = (),
+    benchmarks: Any = None,
+    sectors: Mapping[str, str] | None = None,
+    previous: BuildData | None = None,
+    decisions: DecisionRows | None = None,
+    lenient: bool = False,
 ) -> Analysis:
     """Run co-location and scoring on loaded assets. Pure: no files are touched.
 
@@ -291,12 +332,30 @@ def analyse(
         Shown on every output.
     sensitive_agencies
         Agencies whose assets are generalised on published outputs.
+    benchmarks
+        The :class:`~kentassets.BenchmarkTable` for the estimates (from
+        :func:`~kentassets.read_benchmarks`); ``None``: the shipped table.
+    sectors
+        Agency -> sector from the manifest (others are recognised by name).
+    previous
+        The previous round's build (:func:`kentassets.io.builds.read_build`):
+        co-locations keep its ids (:mod:`kentassets.rounds`) and the analysis
+        says what changed since (:mod:`kentassets.changes`).
+    decisions
+        Workshop decisions as read (:func:`kentassets.io.decisions.read_decision_rows`),
+        checked against this round's ids and carried into the opportunities.
+    lenient
+        Warn about bad decision rows and ignore them instead of raising.
 
     Returns
     -------
     Analysis
-        Assets labelled with their clusters, co-locations, scored opportunities,
-        sweep, totals, benchmark, surplus assets and the parameters used.
+        Assets labelled with their clusters (and completed by
+        :func:`~kentassets.estimates.complete_assets`: estimates marked in
+        ``*_source``), co-locations, scored opportunities, sweep, totals,
+        benchmark, surplus assets, housing capacity, the parameters used and the
+        :class:`~kentassets.programme.Programme` (round, id register,
+        decisions, changes).
 
     Raises
     ------
@@ -321,12 +380,10 @@ def analyse(
     False
     """
     from .colocation import find_colocations, sweep_eps
-    from .opportunities import (
-        benchmark_agencies,
-        county_totals,
-        score_opportunities,
-        surplus_assets,
-    )
+    from .decisions import progress
+    from .opportunities import benchmark_agencies, county_totals, housing_capacity, surplus_assets
+    from .programme import Programme
+    from .rounds import carry_round
 
     options = options or BuildOptions()
     sensitive = frozenset(sensitive_agencies)
@@ -338,27 +395,20 @@ def analyse(
         min_agencies=options.min_agencies,
         method=options.method,
     )
+    coloc, carry = carry_round(coloc, assets, previous)
     assets[schema.CLUSTER_LABEL] = coloc.labels
     assets[schema.COLOCATION_ID] = coloc.colocation_ids
-    scoring: dict[str, Any] = {}
-    if options.space_standard_m2_per_fte is not None:
-        scoring["space_standard_m2_per_fte"] = options.space_standard_m2_per_fte
-    if data_date is not None:
-        # Lease horizons are judged at the data date, so outputs do not change by day.
-        scoring["as_of_date"] = data_date
-    opportunities = score_opportunities(coloc, assets, **scoring)
-    sweep = sweep_eps(
-        assets,
-        eps_values=options.sweep_eps_m,
-        min_assets=options.min_assets,
-        min_agencies=options.min_agencies,
-    )
-    totals = county_totals(
-        opportunities,
-        savings_target_gbp=options.savings_target_gbp,
-        target_years=options.target_years,
-    )
-    return Analysis(
+    assets, opportunities, decided, table = _estimate_and_score(
+        coloc, carry, assets, benchmarks=benchmarks, sectors=sectors, options=options,
+        data_date=data_date, decisions=decisions, lenient=lenient)
+    surplus = surplus_assets(assets, benchmarks=table)
+    sweep = sweep_eps(assets, eps_values=options.sweep_eps_m, min_assets=options.min_assets,
+                      min_agencies=options.min_agencies)
+    target, years = options.savings_target_gbp, options.target_years
+    totals = county_totals(opportunities, savings_target_gbp=target, target_years=years)
+    totals["progress"] = progress(opportunities, decided, savings_target_gbp=target,
+                                  target_years=years)
+    analysis = Analysis(
         assets=assets,
         ledger=load.ledger,
         load_summary=load.summary(),
@@ -368,13 +418,75 @@ def analyse(
         sweep=sweep,
         totals=totals,
         benchmark=benchmark_agencies(assets),
-        surplus=surplus_assets(assets),
-        params=_analysis_params(options, opportunities, districts),
+        surplus=surplus,
+        params={**_analysis_params(options, opportunities, districts),
+                "benchmarks": ", ".join(table.origins)},
         title=title or "Public estate co-location opportunities",
         data_date=data_date,
         synthetic=synthetic,
         sensitive_agencies=sensitive,
+        benchmarks=table,
+        housing=housing_capacity(surplus),
+        programme=Programme(carry, decided),
     )
+    return _with_changes(analysis, previous)
+
+
+def _estimate_and_score(
+    coloc: Any, carry: Any, assets: gpd.GeoDataFrame, *, benchmarks: Any,
+    sectors: Mapping[str, str] | None, options: BuildOptions, data_date: dt.date | None,
+    decisions: DecisionRows | None, lenient: bool,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, Any, Any]:
+    """Estimates made and marked (issue 14), then the scores with decisions applied.
+
+    Returns the completed assets, the opportunities, the decisions as applied and
+    the benchmark table used.
+    """
+    from .estimates import complete_assets
+    from .io.benchmarks import default_benchmarks
+    from .opportunities import score_opportunities
+    from .programme import decide
+
+    table = benchmarks if benchmarks is not None else default_benchmarks()
+    assets = complete_assets(assets, benchmarks=table, sectors=sectors)
+    opportunities, decided = decide(
+        score_opportunities(coloc, assets, benchmarks=table, **_scoring(options, data_date)),
+        carry, decisions, lenient=lenient,
+    )
+    return assets, opportunities, decided, table
+
+
+def _estimate_inputs(options: BuildOptions, spec: Any) -> dict[str, Any]:
+    """The benchmark table (``--benchmarks`` wins over the manifest's) and the manifest's
+    sectors, read before any work is done so that a bad table fails at once."""
+    from .io.benchmarks import read_benchmarks
+
+    path = options.benchmarks or (spec.benchmarks if spec is not None else None)
+    return {"benchmarks": read_benchmarks(path),
+            "sectors": spec.sectors if spec is not None else None}
+
+
+def _with_changes(analysis: Analysis, previous: BuildData | None) -> Analysis:
+    """``analysis`` with what changed since the ``previous`` round (as published)."""
+    from .programme import compare_with_previous
+
+    if previous is not None:
+        analysis.programme.changes = compare_with_previous(
+            previous, analysis.published_assets(), analysis.published_opportunities(),
+            analysis.params, analysis.totals,
+        )
+    return analysis
+
+
+def _scoring(options: BuildOptions, data_date: dt.date | None) -> dict[str, Any]:
+    """The scoring keywords the build options and the data date give."""
+    scoring: dict[str, Any] = {}
+    if options.space_standard_m2_per_fte is not None:
+        scoring["space_standard_m2_per_fte"] = options.space_standard_m2_per_fte
+    if data_date is not None:
+        # Lease horizons are judged at the data date, so outputs do not change by day.
+        scoring["as_of_date"] = data_date
+    return scoring
 
 
 def _mark_sensitive(assets: gpd.GeoDataFrame, sensitive: frozenset[str]) -> gpd.GeoDataFrame:
@@ -392,7 +504,7 @@ def _analysis_params(
 ) -> dict[str, Any]:
     """Every parameter behind the outputs: the build's, the scoring's and the boundaries'."""
     params: dict[str, Any] = {
-        k: v for k, v in asdict(options).items() if k not in ("offline", "paper")
+        k: v for k, v in asdict(options).items() if k not in ("offline", "paper", "benchmarks")
     }
     params["sweep_eps_m"] = list(options.sweep_eps_m)
     params.update(_scoring_params(opportunities))
@@ -426,6 +538,7 @@ def write_outputs(
     *,
     options: BuildOptions | None = None,
     progress: bool = True,
+    context: MapContext | None = None,
     executor: Executor | None = None,
 ) -> list[Path]:
     """Write every output of ``analysis`` into ``folder`` (which must exist).
@@ -440,6 +553,9 @@ def write_outputs(
         Rendering options (``offline``, ``paper``); defaults when ``None``.
     progress
         Show a progress bar over the districts.
+    context
+        The map context drawn under the assets (towns, coast, water, and an OS
+        base map's roads); default: the built-in context around the districts.
     executor
         Renders the districts (their HTML maps and PDF pages), e.g. a
         :class:`concurrent.futures.ProcessPoolExecutor` or a ``dask.distributed``
@@ -451,16 +567,18 @@ def write_outputs(
     list of pathlib.Path
         The files written.
     """
+    from .io.context import study_context
     from .render.jobs import render_districts
     from .render.print.atlas import assemble_atlas
 
     options = options or BuildOptions()
     folder = Path(folder)
     published = _Published(analysis)
-    # Submitted first: the districts render while the tables are written.
-    rendered = render_districts(_district_jobs(published, options), executor=executor)
+    context = study_context(analysis.districts, context)
+    # Submitted first: the districts render while the tables and the atlas frame are made.
+    rendered = render_districts(_district_jobs(published, options, context), executor=executor)
     files = _write_tables(published, folder)
-    frame = _atlas_frame(published, options=options)
+    frame = _atlas_frame(published, options=options, context=context)
     maps, district_files, pages = _write_district_maps(
         published, folder, rendered, progress=progress
     )
@@ -470,7 +588,22 @@ def write_outputs(
                    district_pages=[pages[str(c)] for c in analysis.districts[schema.DISTRICT_CODE]])
     files.append(atlas)
     files.append(_write_index(published, folder / "index.html", options=options,
-                              district_files=district_files))
+                              district_files=district_files, context=context))
+    files.extend(_write_programme(analysis, folder))
+    return files
+
+
+def _write_programme(analysis: Analysis, folder: Path) -> list[Path]:
+    """The co-location id register and, after a previous round, what changed."""
+    from .compare import write_changes
+    from .io.builds import write_register
+
+    programme = analysis.programme
+    if programme is None:
+        return []
+    files = [write_register(programme.register, folder)]
+    if programme.changes is not None:
+        files.extend(write_changes(programme.changes, folder))
     return files
 
 
@@ -529,13 +662,19 @@ def _write_tables(published: _Published, folder: Path) -> list[Path]:
     files.append(outputs.write_csv(a.benchmark, folder / "agency_benchmark.csv"))
     surplus = generalise_sensitive(a.surplus) if len(a.surplus) else a.surplus
     files.append(outputs.write_csv(pd.DataFrame(surplus), folder / "surplus_assets.csv"))
+    if a.housing is not None:
+        files.append(outputs.write_csv(a.housing, folder / "housing_capacity.csv"))
+    if a.benchmarks is not None:
+        files.append(outputs.write_csv(a.benchmarks.to_frame(), folder / "benchmarks.csv"))
     files.append(
         outputs.write_json({"parameters": a.params, "totals": a.totals}, folder / "parameters.json")
     )
     return files
 
 
-def _district_jobs(published: _Published, options: BuildOptions) -> Iterator[Any]:
+def _district_jobs(
+    published: _Published, options: BuildOptions, context: MapContext
+) -> Iterator[Any]:
     """One rendering job per district, in code order (:mod:`kentassets.render.jobs`)."""
     from .render.jobs import district_jobs
 
@@ -543,7 +682,7 @@ def _district_jobs(published: _Published, options: BuildOptions) -> Iterator[Any
     return district_jobs(
         published.assets, a.districts, published.opportunities, codes=a.district_codes(),
         paper=options.paper, offline=options.offline, params_note=_params_note(a.params),
-        common=published.common,
+        common=published.common, context=context,
     )
 
 
@@ -580,7 +719,8 @@ def _write_district_maps(
     return files, district_files, pages
 
 
-def _atlas_frame(published: _Published, *, options: BuildOptions) -> bytes:
+def _atlas_frame(published: _Published, *, options: BuildOptions,
+                 context: MapContext) -> bytes:
     """The atlas's cover, page numbers and load summary (drawn while districts render)."""
     from .render.print.atlas import atlas_frame
 
@@ -599,6 +739,8 @@ def _atlas_frame(published: _Published, *, options: BuildOptions) -> bytes:
         paper=options.paper,
         params_note=_params_note(a.params),
         eps_m=float(a.params["eps_m"]),
+        context=context,
+        decisions_to_review=None if a.programme is None else a.programme.to_review,
         **common,
     )
 
@@ -609,6 +751,7 @@ def _write_index(
     *,
     options: BuildOptions,
     district_files: Mapping[str, Mapping[str, str]],
+    context: MapContext,
 ) -> Path:
     """The county index page linking every district's map and PDF."""
     from .io import outputs
@@ -623,6 +766,8 @@ def _write_index(
         params=a.params,
         district_files=district_files,
         offline=options.offline,
+        context=context,
+        decisions_to_review=None if a.programme is None else a.programme.to_review,
         **published.common,
     )
     return outputs.write_text_atomic(path, html)
@@ -682,6 +827,10 @@ def build(
     options: BuildOptions | None = None,
     progress: bool = True,
     allow_inputs_folder: bool = False,
+    basemap: str | PathLike[str] | None = None,
+    previous: str | PathLike[str] | None = None,
+    decisions: str | PathLike[str] | None = None,
+    lenient: bool = False,
     jobs: int | None = None,
     executor: Executor | None = None,
     **overrides: Any,
@@ -706,19 +855,37 @@ def build(
         Show progress bars.
     allow_inputs_folder
         Allow ``out_dir`` to be the folder that holds the registers.
+    previous
+        The previous round's output folder (overrides the manifest's
+        ``previous``); it may be ``out_dir`` itself, which is read before it is
+        replaced (and, while it does not exist yet, means a first round).
+        Co-locations keep its ids; ``changes.csv`` and ``changes.html`` say
+        what changed. See ``docs/rounds.md``.
+    decisions
+        Workshop decisions file, .csv or .xlsx (overrides the manifest's
+        ``decisions``), carried into every output.
+    lenient
+        Warn about bad rows of the decisions file and ignore them instead of raising.
     jobs
         Processes that render the districts: ``None`` (default) one per core,
         ``1`` none (everything in this process). Ignored when ``executor`` is given.
     executor
         Any :class:`concurrent.futures.Executor` to render the districts on, e.g.
         a ``dask.distributed`` client's ``client.get_executor()`` to spread them
-        over a cluster. Loading and analysis stay in this process.
+        over a cluster. Loading and analysis stay in this process. The files are
+        byte-identical whatever ``jobs`` or ``executor``.
+
+
+    basemap
+        An OS Open Zoomstack, OpenMap Local or Open Roads GeoPackage whose roads,
+        rail and names are drawn on every map; overrides the manifest's
+        ``basemap``. Without either, the built-in context (towns, coast, water,
+        built-up areas) is drawn.
 
     Returns
     -------
     BuildReport
-        The files written and the :class:`Analysis` behind them; the files are
-        byte-identical whatever ``jobs`` or ``executor``.
+        The files written and the :class:`Analysis` behind them.
 
     Raises
     ------
@@ -726,8 +893,10 @@ def build(
         With a message saying what to fix, for any problem with the inputs:
         :class:`~kentassets.ManifestError`, :class:`~kentassets.RegisterFormatError`,
         :class:`~kentassets.BoundaryDataError`, :class:`~kentassets.OutputError`
-        (an unsafe ``out_dir``) or :class:`~kentassets.ValidationError` (an
-        option out of range) in particular.
+        (an unsafe ``out_dir``), :class:`~kentassets.ValidationError` (an
+        option out of range), :class:`~kentassets.BuildFolderError` (a
+        ``previous`` folder that is not a kentassets output) or
+        :class:`~kentassets.DecisionsError` (a decisions file to fix) in particular.
 
     Examples
     --------
@@ -763,6 +932,7 @@ def build(
         spec = parse_manifest(manifest)
     inputs = [r.path for r in spec.registers] if spec is not None else []
     check_output_dir(Path(out_dir), inputs=inputs, allow_inputs=allow_inputs_folder)
+    extra = {**_round_inputs(spec, out_dir, previous, decisions), **_estimate_inputs(base, spec)}
     study_area = spec.study_area if spec is not None else schema.DEFAULT_STUDY_AREA
     stages = Stages(4, enabled=progress)
     try:
@@ -772,6 +942,7 @@ def build(
             boundaries if boundaries is not None else (spec.boundaries if spec else None)
         )
         districts = load_districts(boundary_path, codes=study_area, postcodes=postcodes)
+        context = _map_context(districts, basemap, spec)
         stages.start("Loading registers")
         if load is None:
             assert spec is not None
@@ -790,6 +961,8 @@ def build(
             data_date=spec.data_date if spec else None,
             synthetic=spec.synthetic if spec else False,
             sensitive_agencies=spec.sensitive_agencies if spec else (),
+            lenient=lenient,
+            **extra,
         )
         stages.start("Writing maps, atlas and tables")
         with (
@@ -797,12 +970,52 @@ def build(
             _renderers(jobs, executor, n_districts=len(districts)) as pool,
         ):
             written = write_outputs(analysis, tmp, options=base, progress=progress,
-                                    executor=pool)
+                                    context=context, executor=pool)
             names = [p.relative_to(tmp) for p in written]
     finally:
         stages.close()
     final = Path(out_dir)
     return BuildReport(out_dir=final, files=[final / n for n in names], analysis=analysis)
+
+
+def _map_context(
+    districts: gpd.GeoDataFrame, basemap: str | PathLike[str] | None, spec: Manifest | None
+) -> MapContext:
+    """The map context of the study area, read once per build (a bad basemap fails here)."""
+    from .io.context import study_context
+
+    path = basemap if basemap is not None else (spec.basemap if spec is not None else None)
+    return study_context(districts, basemap=path)
+
+
+def _round_inputs(
+    spec: Any,
+    out_dir: str | PathLike[str],
+    previous: str | PathLike[str] | None,
+    decisions: str | PathLike[str] | None,
+) -> dict[str, Any]:
+    """Read the previous round and the decisions file, before anything is written.
+
+    The arguments win over the manifest. A previous folder that does not exist
+    yet is a first round when it is the output folder itself (the same command
+    can then be run every round); otherwise it is an error.
+    """
+    from .io.builds import read_build
+    from .io.decisions import read_decision_rows
+
+    previous = previous if previous is not None else getattr(spec, "previous", None)
+    decisions = decisions if decisions is not None else getattr(spec, "decisions", None)
+    first_round = (
+        previous is not None
+        and not Path(previous).exists()
+        and Path(previous).resolve() == Path(out_dir).resolve()
+    )
+    if first_round:
+        logger.info("%s does not exist yet: this is the first round", previous)
+    return {
+        "previous": None if previous is None or first_round else read_build(previous),
+        "decisions": None if decisions is None else read_decision_rows(decisions),
+    }
 
 
 def demo(
@@ -812,6 +1025,7 @@ def demo(
     n_assets: int = 2400,
     options: BuildOptions | None = None,
     progress: bool = True,
+    basemap: str | PathLike[str] | None = None,
     jobs: int | None = None,
     executor: Executor | None = None,
     **overrides: Any,
@@ -826,7 +1040,7 @@ def demo(
         Seed of the sample estate; the same seed gives the same estate.
     n_assets
         Number of assets in the sample estate.
-    options, jobs, executor, overrides
+    options, overrides, basemap, jobs, executor
         As for :func:`build`.
 
     Returns
@@ -854,5 +1068,7 @@ def demo(
 
     with tempfile.TemporaryDirectory(prefix="kentassets-sample-") as tmp:
         manifest = write_sample_estate(Path(tmp) / "sample-estate", seed=seed, n_assets=n_assets)
-        return build(manifest, out_dir, options=options, progress=progress, jobs=jobs,
-                     executor=executor, **overrides)
+        return build(
+            manifest, out_dir, options=options, progress=progress, basemap=basemap, jobs=jobs,
+            executor=executor, **overrides
+        )

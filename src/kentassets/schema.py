@@ -37,6 +37,7 @@ GIA_M2: Final = "gia_m2"
 STAFF_FTE: Final = "staff_fte"
 ANNUAL_COST_GBP: Final = "annual_cost_gbp"
 STATUS: Final = "status"
+STATUS_RAW: Final = "status_raw"
 LEASE_END: Final = "lease_end"
 LOCATION_METHOD: Final = "location_method"
 LOCATION_PRECISION_M: Final = "location_precision_m"
@@ -66,6 +67,7 @@ ASSET_DTYPES: Final[dict[str, str]] = {
     STAFF_FTE: "float64",
     ANNUAL_COST_GBP: "float64",
     STATUS: "string",
+    STATUS_RAW: "string",
     LEASE_END: "datetime64[ns]",
     LOCATION_METHOD: "string",
     LOCATION_PRECISION_M: "float64",
@@ -96,6 +98,8 @@ FIELD_DOCS: Final[dict[str, str]] = {
     STAFF_FTE: "Staff based at the asset, full-time equivalents.",
     ANNUAL_COST_GBP: "Annual running cost (rent, rates, energy, FM), pounds sterling a year.",
     STATUS: "Occupancy status, one of STATUSES.",
+    STATUS_RAW: "The status exactly as written in the source file (kept when it is not "
+    "one of STATUSES, e.g. 'Freehold - part let').",
     LEASE_END: "Date the lease ends (leaseholds), or missing.",
     LOCATION_METHOD: "How the point was found, one of LOCATION_METHODS.",
     LOCATION_PRECISION_M: "Radius in metres within which the point is believed to lie.",
@@ -124,6 +128,15 @@ USES: Final = (
     "residential",
     "land",
     "other",
+)
+#: Sectors of the public estate an agency belongs to (manifest ``sector``).
+SECTORS: Final = (
+    "council",
+    "police",
+    "nhs",
+    "fire_and_rescue",
+    "voluntary_community",
+    "central_government",
 )
 TENURES: Final = ("freehold", "leasehold", "licence", "other", "unknown")
 STATUSES: Final = ("occupied", "part_vacant", "vacant", "surplus", "unknown")

@@ -39,6 +39,7 @@ import shapely
 
 from ..errors import BoundaryDataError
 from ..schema import CRS, DEFAULT_STUDY_AREA, DISTRICT_CODE, DISTRICT_NAME, GEOMETRY
+from .authorities import district_names
 
 logger = logging.getLogger(__name__)
 
@@ -227,7 +228,12 @@ def read_boundaries(
     part_frame = gpd.GeoDataFrame(
         {DISTRICT_CODE: frame_codes[owners[polygonal]]}, geometry=parts[polygonal], crs=CRS
     )
-    names = frame[name_col] if name_col else frame[code_col]
+    # A file without a name column: the ONS names, offline (io.authorities)
+    if name_col:
+        names = frame[name_col]
+    else:
+        ons = district_names(frame_codes)
+        names = pd.Series([ons[str(c)] for c in frame_codes], index=frame.index)
     name_of = dict(zip(frame_codes, names.astype("string").str.strip(), strict=True))
     dissolved = part_frame.dissolve(by=DISTRICT_CODE, as_index=False)
     dissolved = dissolved.set_index(DISTRICT_CODE).reindex(codes)

@@ -33,7 +33,8 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import ManifestError
-from ..schema import DEFAULT_STUDY_AREA
+from ..schema import DEFAULT_STUDY_AREA, SECTORS
+from .paths import public_source_name
 
 #: Fields a register's ``[register.columns]`` table may map, besides the
 #: canonical ones: location sources and the agency's own site reference.
@@ -63,12 +64,17 @@ _TOP_KEYS = (
     "study_area",
     "boundaries",
     "postcodes",
+    "benchmarks",
+    "previous",
+    "decisions",
+    "basemap",
     "register",
 )
 _REGISTER_KEYS = (
     "path",
     "agency",
     "sensitive",
+    "sector",
     "crs",
     "sheet",
     "header_row",
@@ -105,7 +111,13 @@ class RegisterSpec:
     sensitive
         Published outputs generalise this agency's assets.
     source_name
-        The path as written in the manifest, used in messages and the ledger.
+        The name the file goes by in messages, the ledger and every output: the path
+        as written when it stays below the manifest, else the file name (never a
+        local absolute path; :func:`kentassets.io.paths.public_source_name`).
+    sector
+        The agency's sector (``council``, ``police``, ``nhs``, ``fire_and_rescue``,
+        ``voluntary_community``, ``central_government``); ``None``: recognised
+        from the agency's name where it can be.
     """
 
     path: Path
@@ -119,6 +131,7 @@ class RegisterSpec:
     names: tuple[str, ...] | None = None
     sensitive: bool = False
     source_name: str = ""
+    sector: str | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +146,18 @@ class Manifest:
     boundaries: Path | None = None
     postcodes: Path | None = None
     registers: tuple[RegisterSpec, ...] = ()
+    #: A TOML file overriding rows of the benchmark table (issue 14).
+    benchmarks: Path | None = None
+    #: The previous round's output folder (need not exist yet: a first round).
+    previous: Path | None = None
+    #: The workshop decisions file (.csv or .xlsx).
+    decisions: Path | None = None
+    basemap: Path | None = None  # an OS GeoPackage drawn under the assets on every map
+
+    @property
+    def sectors(self) -> dict[str, str]:
+        """Agency -> sector, for the registers whose ``sector`` the manifest gives."""
+        return {spec.agency: spec.sector for spec in self.registers if spec.sector}
 
     @property
     def sensitive_agencies(self) -> frozenset[str]:
@@ -206,6 +231,10 @@ def parse_manifest(path: str | PathLike[str] | Manifest) -> Manifest:
     study_area = _study_area(data.get("study_area"), problems)
     boundaries = _optional_file(data, "boundaries", base, problems, "")
     postcodes = _optional_file(data, "postcodes", base, problems, "")
+    benchmarks = _optional_file(data, "benchmarks", base, problems, "")
+    decisions = _optional_file(data, "decisions", base, problems, "")
+    previous = _optional_file(data, "previous", base, problems, "", must_exist=False)
+    basemap = _optional_file(data, "basemap", base, problems, "")
 
     raw_registers = data.get("register", [])
     if not isinstance(raw_registers, list) or not raw_registers:
@@ -231,6 +260,10 @@ def parse_manifest(path: str | PathLike[str] | Manifest) -> Manifest:
         boundaries=boundaries,
         postcodes=postcodes,
         registers=tuple(registers),
+        benchmarks=benchmarks,
+        previous=previous,
+        decisions=decisions,
+        basemap=basemap,
     )
 
 
@@ -287,8 +320,11 @@ def _study_area(value: Any, problems: list[str]) -> tuple[str, ...]:
 
 
 def _optional_file(
-    table: Mapping[str, Any], key: str, base: Path, problems: list[str], prefix: str
+    table: Mapping[str, Any], key: str, base: Path, problems: list[str], prefix: str,
+    *, must_exist: bool = True,
 ) -> Path | None:
+    """A path relative to the manifest; reported when it does not exist (unless
+    ``must_exist`` is false: a previous round's folder may not exist yet)."""
     value = table.get(key)
     if value is None:
         return None
@@ -296,7 +332,7 @@ def _optional_file(
         problems.append(f"{prefix}{key} must be a path (text), not {value!r}")
         return None
     resolved = (base / value).resolve()
-    if not resolved.exists():
+    if must_exist and not resolved.exists():
         problems.append(
             f"{prefix}{key} names a file that does not exist: {value!r} (looked for "
             f"{resolved}); paths are relative to the manifest"
@@ -345,6 +381,9 @@ def _register(
     if delimiter in ("\\t", "tab"):
         delimiter = "\t"
     sensitive = _typed(raw, "sensitive", bool, False, problems, prefix)
+    sector = _typed(raw, "sector", str, None, problems, prefix)
+    if sector is not None and sector not in SECTORS:
+        problems.append(f"{prefix}sector {sector!r} is not one of {', '.join(SECTORS)}")
     names_raw = raw.get("names")
     names: tuple[str, ...] | None = None
     if names_raw is not None:
@@ -366,7 +405,8 @@ def _register(
         delimiter=delimiter,
         names=names,
         sensitive=sensitive,
-        source_name=str(source),
+        source_name=public_source_name(str(source), base=base),
+        sector=sector,
     )
 
 

@@ -13,6 +13,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ..io.paths import public_source_name
 from ..io.postcodes import (
     PostcodeDirectory,
 )
@@ -86,7 +87,7 @@ def normalise_register(
     Python's cyclic garbage collector is paused while it runs, and Arrow
     allocates from the system allocator (see :func:`_bulk_work`).
     """
-    shown = source_name or str(raw.path)
+    shown = source_name or public_source_name(raw.path)  # never a local absolute path
     raw, mapping, profile = _recognise(raw, columns, shown)
     frame = raw.frame
     n = len(frame)

@@ -13,6 +13,7 @@ import geopandas as gpd
 from .._progress import progress as progress_bar
 from ..errors import ValidationError
 from ..io.manifest import Manifest, RegisterSpec, parse_manifest
+from ..io.paths import public_source_name
 from ..io.postcodes import (
     PostcodeDirectory,
 )
@@ -100,7 +101,7 @@ def read_register(
     """
     if not isinstance(agency, str) or not agency.strip():
         raise ValidationError("agency must be a non-empty name, e.g. agency=\"Kent Police\"")
-    shown = source_name or str(path)
+    shown = source_name or public_source_name(path)  # outputs: never a local absolute path
     # Arrow's allocator for the reading too; the collector is paused only while
     # normalising (spreadsheet readers make reference cycles worth collecting).
     with _system_arrow_memory():
@@ -112,7 +113,7 @@ def read_register(
             delimiter=delimiter,
             names=names,
             crs=crs,
-            display_name=shown,
+            display_name=source_name or str(path),  # errors: the path as the user gave it
         )
         return normalise_register(
             raw,

@@ -4,7 +4,7 @@ A build renders each district independently, so the districts can be spread
 over the cores of one machine or the workers of a cluster. :func:`district_jobs`
 cuts the published estate into one small, picklable :class:`DistrictJob` per
 district: the district's assets and the members of its co-locations, its
-co-locations, the district and the districts near it, and what every page
+co-locations, every district (for the neighbours), and what every page
 shares (agency styles, sensitive names). :func:`render_district` turns a job
 into a :class:`DistrictOutputs` (the HTML text and the PDF bytes), drawing the
 page once; :func:`render_districts` runs the jobs in order, serially or on any
@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, replace
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -34,6 +34,9 @@ from .print.pages import _PageOptions
 from .print.prepare import _Common, _common, _prepare_district
 from .web.layers import _in_district
 from .web.values import agency_list
+
+if TYPE_CHECKING:
+    from ..context import MapContext
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +56,8 @@ class DistrictJob:
         The district's published assets, and the members of its co-locations
         that lie in other districts.
     districts
-        The district and the districts near enough to show on its maps.
+        Every district of the study area (the maps show the neighbours; the
+        frame is small next to the assets).
     opportunities
         The co-locations in (or straddling) the district.
     print_common
@@ -88,34 +92,16 @@ class DistrictOutputs:
     pdf: bytes
 
 
-def _near(districts: gpd.GeoDataFrame, outline: Any) -> np.ndarray:
-    """Districts whose bounds meet a square twice the district's size around it.
-
-    A map's window is the district's bounds widened to the map's shape (never
-    as much as this), so every neighbour a map can show is kept.
-    """
-    x0, y0, x1, y1 = outline.bounds
-    half = max(x1 - x0, y1 - y0)
-    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    b = districts.geometry.bounds
-    return ((b["maxx"] >= cx - half) & (b["minx"] <= cx + half)
-            & (b["maxy"] >= cy - half) & (b["miny"] <= cy + half)).to_numpy()
-
-
 def _job_frames(
-    code: str, assets: gpd.GeoDataFrame, districts: gpd.GeoDataFrame,
-    opportunities: gpd.GeoDataFrame, asset_codes: np.ndarray, coloc_ids: pd.Series,
-) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """The job's assets, districts and co-locations (rows in the estate's order)."""
+    code: str, assets: gpd.GeoDataFrame, opportunities: gpd.GeoDataFrame,
+    asset_codes: np.ndarray, coloc_ids: pd.Series,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The job's assets and co-locations (rows in the estate's order)."""
     opps = opportunities[_in_district(opportunities, code).to_numpy()] if len(
         opportunities) else opportunities
     ids = set(opps[schema.COLOCATION_ID].dropna().astype(str)) if len(opps) else set()
     keep = (asset_codes == code) | coloc_ids.isin(ids).to_numpy()
-    codes = districts[schema.DISTRICT_CODE].astype(str).to_numpy()
-    own = codes == code
-    near = districts[own | _near(districts, districts.geometry[own].union_all())]
-    near.attrs = dict(districts.attrs)
-    return assets[keep], near, opps
+    return assets[keep], opps
 
 
 def district_jobs(
@@ -128,6 +114,7 @@ def district_jobs(
     offline: bool,
     params_note: str | None,
     common: Mapping[str, Any],
+    context: MapContext | None = None,
     max_insets: int = 2,
 ) -> Iterator[DistrictJob]:
     """One job per district code, in the order of ``codes``, each made when asked for.
@@ -145,6 +132,9 @@ def district_jobs(
     common
         ``title``, ``data_date``, ``synthetic``, ``sensitive_agencies``,
         ``boundary_source`` and ``attribution_year``.
+    context
+        The map context of the study area (``kentassets.io.context.study_context``);
+        ``None`` reads the built-in one, as the renderers do.
     max_insets
         Most inset maps on a print page.
 
@@ -152,12 +142,15 @@ def district_jobs(
     ------
     DistrictJob
     """
+    from ..io.context import study_context
+
+    context = study_context(districts, context)  # as district_pdf and district_map read it
     shared = _common(assets, opportunities, common["sensitive_agencies"])
     page = _PageOptions(
         title=common["title"], data_date=common["data_date"], synthetic=common["synthetic"],
         params_note=params_note, attribution_year=common["attribution_year"],
         boundary_source=_boundary_source(districts, common["boundary_source"]),
-        max_insets=max_insets)
+        max_insets=max_insets, context=context)
     estate_agencies = frozenset(agency_list(assets))
     asset_codes = assets[schema.DISTRICT_CODE].astype("string").fillna("").to_numpy(dtype=object)
     coloc_ids = (assets[schema.COLOCATION_ID].astype("string") if schema.COLOCATION_ID
@@ -165,14 +158,13 @@ def district_jobs(
     coloc_codes = shared.colocations[schema.DISTRICT_CODE].astype("string") if len(
         shared.colocations) else pd.Series([], dtype="string")
     for code in codes:
-        sub, near, opps = _job_frames(code, assets, districts, opportunities, asset_codes,
-                                      coloc_ids)
+        sub, opps = _job_frames(code, assets, opportunities, asset_codes, coloc_ids)
         mine = replace(shared, colocations=shared.colocations[
             coloc_codes.eq(code).fillna(False).to_numpy()])
         yield DistrictJob(
-            code=code, assets=sub, districts=near, opportunities=opps, print_common=mine,
-            estate_agencies=estate_agencies, web={"offline": offline, **common}, page=page,
-            paper=paper)
+            code=code, assets=sub, districts=districts, opportunities=opps, print_common=mine,
+            estate_agencies=estate_agencies,
+            web={"offline": offline, "context": context, **common}, page=page, paper=paper)
 
 
 def render_district(job: DistrictJob) -> DistrictOutputs:

@@ -9,7 +9,8 @@ package :mod:`kentassets.render.web`, one module per concern:
 - ``cards``: the escaped HTML cards of co-locations and districts;
 - ``furniture``: title block and legends; ``geometry``: GeoJSON in WGS 84;
 - ``sensitive``: how sensitive sites are generalised;
-- ``libraries``: which JavaScript and CSS a page carries, linked or inlined;
+- ``libraries``: the JavaScript and CSS a page carries, all inlined;
+- ``context``: the map context (towns, coast, water, roads) as one light layer;
 - ``page``: the folium page, stable ids and :func:`map_html`;
 - ``index``: the county index page (public face: :mod:`kentassets.render.index`);
 - ``values`` and ``links``: small shared helpers (columns as lists, safe links).
@@ -31,9 +32,11 @@ two ways only: as HTML that Python built with :func:`kentassets.safety.escape_ht
 inserts with ``textContent``. folium's ``GeoJsonPopup``/``GeoJsonTooltip`` are
 not used because they insert raw HTML.
 
-Offline maps (``offline=True``) inline Leaflet and Leaflet.markercluster from the
-``xstatic-leaflet`` packages and use no tile layer, so the page makes no network
-request and works from a ``file://`` URL.
+Every map inlines Leaflet and Leaflet.markercluster from the ``xstatic-leaflet``
+packages and draws the built-in map context (towns, coast, water, built-up areas;
+roads and rail from an OS base map) in a pane beneath the tiles, so it never comes
+up blank, even without internet. Offline maps (``offline=True``) add no tile
+layer: the page makes no network request and works from a ``file://`` URL.
 """
 
 from __future__ import annotations

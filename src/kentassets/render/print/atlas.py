@@ -1,6 +1,7 @@
 """The county atlas: cover, one page per district and the load summary, written as
-one PDF with bookmarks (:func:`write_atlas`; :func:`assemble_atlas` when the
-district pages were saved already, by :func:`district_page_pdf`).
+one PDF with bookmarks (:func:`write_atlas`; :func:`atlas_frame` and
+:func:`assemble_atlas` when the district pages were saved already, by
+:func:`district_page_pdf`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ... import schema
-from .cover import _draw_cover, _draw_load_summary
+from ...io.context import study_context
+from .cover import _draw_cover, _draw_load_summary, _draw_review
 from .layout import _boundary_source, _new_page, _page_label, _paper_mm, _rc
 from .pages import _district_figure, _PageOptions
 from .prepare import _common, _DistrictData, _prepare_district
@@ -31,6 +33,8 @@ from .write import (
 if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.figure import Figure
+
+    from ...context import MapContext
 
 logger = logging.getLogger(__name__)
 
@@ -73,16 +77,21 @@ def write_atlas(
     boundary_source: str | None = None,
     max_insets: int = 2,
     creation_date: datetime | None = None,
+    decisions_to_review: pd.DataFrame | None = None,
+    context: MapContext | None = None,
+    basemap: str | os.PathLike[str] | None = None,
 ) -> None:
     """Write the county atlas PDF: cover, one page per district, load summary.
 
     The cover holds the title, the data date, a county map of the districts with
-    their co-location counts, the county totals against the savings target and
-    the eps sensitivity plot. District pages are those of :func:`district_pdf`
-    (in the order of ``districts``), each drawn once and saved as its district PDF
-    is (:func:`district_page_pdf`), then stamped with its page number. The PDF
-    has a bookmark per page, embedded fonts, fixed dates (byte-identical output
-    for identical input) and is written atomically.
+    their co-location counts, the county totals against the savings target, the
+    programme's progress (when ``totals`` has ``progress``) and the eps
+    sensitivity plot; a last page lists the decisions to review, when any.
+    District pages are those of :func:`district_pdf` (in the order of
+    ``districts``), each drawn once and saved as its district PDF is
+    (:func:`district_page_pdf`), then stamped with its page number. The PDF has
+    a bookmark per page, embedded fonts, fixed dates (byte-identical output for
+    identical input) and is written atomically.
 
     Parameters
     ----------
@@ -99,6 +108,9 @@ def write_atlas(
     load_summary
         Per agency: ``agency``, ``rows``, ``loaded``, ``excluded``, ``rejected``,
         ``top_reasons``.
+    decisions_to_review
+        Workshop decisions on ids merged or retired this round
+        (:attr:`kentassets.programme.Programme.to_review`).
     title
         Title of the estate, on the cover and in the PDF metadata.
     data_date
@@ -122,6 +134,9 @@ def write_atlas(
     creation_date
         Date for the PDF metadata (the pipeline may derive it from
         ``SOURCE_DATE_EPOCH``); default ``data_date``, else 2000-01-01.
+    context, basemap
+        Map context under the assets on the cover and the district pages, as for
+        :func:`district_pdf` (read once for the whole atlas).
 
     Returns
     -------
@@ -132,6 +147,8 @@ def write_atlas(
     ------
     ValidationError
         If ``paper`` is not A3/A4.
+    BasemapError
+        If ``basemap`` is not a usable OS GeoPackage.
 
     Examples
     --------
@@ -161,9 +178,10 @@ def write_atlas(
     _paper_mm(paper)
     source = _boundary_source(districts, boundary_source)
     common = _common(assets, opportunities, sensitive_agencies)
+    study = study_context(districts, context, basemap=basemap)
     options = _PageOptions(title=title, data_date=data_date, synthetic=synthetic,
                            params_note=params_note, attribution_year=attribution_year,
-                           boundary_source=source, max_insets=max_insets)
+                           boundary_source=source, max_insets=max_insets, context=study)
     pages = []
     for code in (str(c) for c in districts[schema.DISTRICT_CODE]):
         data = _prepare_district(assets, districts, code, common)
@@ -173,7 +191,8 @@ def write_atlas(
                         load_summary=load_summary, title=title, data_date=data_date,
                         synthetic=synthetic, paper=paper, params_note=params_note,
                         eps_m=eps_m, attribution_year=attribution_year,
-                        boundary_source=source, creation_date=creation_date)
+                        boundary_source=source, creation_date=creation_date,
+                        decisions_to_review=decisions_to_review, context=study)
     assemble_atlas(path, frame=frame, district_pages=pages)
 
 
@@ -195,16 +214,20 @@ def atlas_frame(
     attribution_year: int,
     boundary_source: str,
     creation_date: datetime | None = None,
+    decisions_to_review: pd.DataFrame | None = None,
+    context: MapContext | None = None,
 ) -> bytes:
     """The atlas without its district pages, as PDF bytes.
 
     The cover, then for each of the ``n_districts`` district pages a
-    transparent page holding only its number, then the load summary; with the
-    atlas's metadata. :func:`assemble_atlas` puts the district pages in. It
-    needs no district page, so a build draws it while the districts render.
-    The parameters are those of :func:`write_atlas`.
+    transparent page holding only its number, then the load summary and, when
+    there are any, the decisions to review; with the atlas's metadata.
+    :func:`assemble_atlas` puts the district pages in. It needs no district
+    page, so a build draws it while the districts render. The parameters are
+    those of :func:`write_atlas` (``context`` as read by ``study_context``).
     """
-    n_pages = n_districts + 2
+    review = decisions_to_review if decisions_to_review is not None else pd.DataFrame()
+    n_pages = n_districts + 2 + (1 if len(review) else 0)
 
     def pages() -> Iterator[Figure]:
         with _rc():
@@ -213,21 +236,45 @@ def atlas_frame(
                         sweep=sweep, totals=totals or {}, title=title, data_date=data_date,
                         synthetic=synthetic, params_note=params_note,
                         attribution_year=attribution_year, boundary_source=boundary_source,
-                        eps_m=eps_m, page_label=f"Page 1 of {n_pages}")
+                        eps_m=eps_m, page_label=f"Page 1 of {n_pages}", context=context)
         yield page.fig
-        for i in range(2, n_pages):
+        for i in range(2, n_districts + 2):
             yield _label_page(paper, f"Page {i} of {n_pages}")
-        with _rc():
-            page = _new_page(paper)
-            _draw_load_summary(page, load_summary, title=title, data_date=data_date,
-                               synthetic=synthetic, attribution_year=attribution_year,
-                               boundary_source=boundary_source,
-                               page_label=f"Page {n_pages} of {n_pages}")
-        yield page.fig
+        yield from _closing_pages(paper, load_summary, review, title=title,
+                                  data_date=data_date, synthetic=synthetic,
+                                  attribution_year=attribution_year,
+                                  boundary_source=boundary_source, first=n_districts + 2,
+                                  n_pages=n_pages)
 
     when = _pdf_date(creation_date, data_date)
     return _figures_to_pdf(pages(), _metadata(title or "Atlas", when,
                                               "Co-location opportunities atlas"))
+
+
+def _closing_pages(
+    paper: str, load_summary: pd.DataFrame | None, review: pd.DataFrame, *, title: str,
+    data_date: date | datetime | str | None, synthetic: bool, attribution_year: int,
+    boundary_source: str, first: int, n_pages: int,
+) -> Iterator[Figure]:
+    """The load summary, then the decisions to review when there are any."""
+    with _rc():
+        page = _new_page(paper)
+        _draw_load_summary(page, load_summary, title=title, data_date=data_date,
+                           synthetic=synthetic, attribution_year=attribution_year,
+                           boundary_source=boundary_source,
+                           page_label=f"Page {first} of {n_pages}")
+    yield page.fig
+    if len(review):
+        with _rc():
+            page = _new_page(paper)
+            _draw_review(page, review, title=title, attribution_year=attribution_year,
+                         boundary_source=boundary_source, synthetic=synthetic,
+                         page_label=f"Page {n_pages} of {n_pages}")
+        yield page.fig
+
+
+#: Bookmarks of the pages after the district pages, in order.
+_CLOSING_BOOKMARKS = ("Load summary by agency", "Decisions to review")
 
 
 def assemble_atlas(
@@ -242,10 +289,19 @@ def assemble_atlas(
     page order) is stamped with its number, in the room the page keeps for it;
     the PDF gets one bookmark per page and is written atomically.
     """
-    n_pages = len(district_pages) + 2
     data = _assemble(frame, [pdf for _, pdf in district_pages], at=1)
     bookmarks = [("Cover: county summary", 0)]
     bookmarks += [(name, i) for i, (name, _) in enumerate(district_pages, start=1)]
-    bookmarks.append(("Load summary by agency", n_pages - 1))
+    n_pages = _page_count(data)
+    closing = range(len(district_pages) + 1, n_pages)
+    bookmarks += [(_CLOSING_BOOKMARKS[k], i) for k, i in enumerate(closing)]
     target = _write_bytes(path, _with_outline(data, bookmarks))
     logger.info("wrote %s (%d pages)", target, n_pages)
+
+
+def _page_count(data: bytes) -> int:
+    import io
+
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)

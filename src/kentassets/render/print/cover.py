@@ -1,5 +1,6 @@
 """The atlas's summary pages: the cover (county map, totals against the savings
-target, eps sensitivity) and the load summary by agency.
+target, programme progress, eps sensitivity), the load summary by agency and the
+workshop decisions to review.
 """
 
 from __future__ import annotations
@@ -11,9 +12,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from kentassets.render._ranges import compact_money
+
 from ... import schema
 from .. import style
+from ..programme import progress_pairs, review_rows
+from .context import context_attribution, draw_overview_context, text_boxes_mm
 from .geometry import _add_geom, _view
+from .labels import _reserved_mm
 from .layers import _bng_frame, _north_arrow, _scalebar
 from .layout import (
     _MUTED,
@@ -35,10 +41,12 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.axes import Axes
 
+    from ...context import MapContext
+
 
 def _draw_county_map(ax: Axes, districts: gpd.GeoDataFrame, counts: Mapping[str, int],
                      points: np.ndarray, box_w_mm: float, box_h_mm: float,
-                     label_pt: float = 7.5) -> None:
+                     label_pt: float = 7.5, context: MapContext | None = None) -> None:
     from matplotlib import colormaps
 
     view = _view(districts.total_bounds, box_w_mm, box_h_mm, pad=0.03)
@@ -54,13 +62,23 @@ def _draw_county_map(ax: Axes, districts: gpd.GeoDataFrame, counts: Mapping[str,
     if len(points):
         ax.scatter(points[:, 0], points[:, 1], s=5, c=style.HULL_COLOUR, edgecolors="#5A2A00",
                    linewidths=0.2, zorder=2)
+    labels = []
     for _, r in districts.iterrows():
         p = r.geometry.representative_point()
         n = counts.get(str(r[schema.DISTRICT_CODE]), 0)
         name = "\n".join(_wrap(clean_text(r.get(schema.DISTRICT_NAME, ""), max_chars=40), 13, 2))
-        ax.text(p.x, p.y, f"{name}\n{n:,}", ha="center", va="center", fontsize=label_pt,
-                zorder=5, parse_math=False, color=_TEXT, linespacing=1.15,
-                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "alpha": 0.8, "ec": "none"})
+        labels.append(ax.text(
+            p.x, p.y, f"{name}\n{n:,}", ha="center", va="center", fontsize=label_pt,
+            zorder=5, parse_math=False, color=_TEXT, linespacing=1.15,
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "alpha": 0.8, "ec": "none"}))
+    if context is not None:
+        m_per_mm = (view[1] - view[0]) / box_w_mm
+        obstacles = np.vstack([
+            text_boxes_mm(labels, view, m_per_mm, pad_mm=1.5),
+            np.reshape(np.asarray(_reserved_mm(view, box_w_mm=box_w_mm, north=True, insets=()),
+                                  dtype=float), (-1, 4)),
+        ])
+        draw_overview_context(ax, context, view, box_w_mm=box_w_mm, obstacles_mm=obstacles)
     _bng_frame(ax, view, labels=True)
     _scalebar(ax, size_pt=7.5)
     _north_arrow(ax)
@@ -136,11 +154,27 @@ def _totals_lines(totals: Mapping[str, Any], n_colocs: int, n_short: int, n_asse
                       _fmt_money(target)))
     if share is not None:
         lines.append(("Share of target", f"{share:.0%}"))
+    return lines + _range_lines(num)
+
+
+def _range_lines(num: Any) -> list[tuple[str, str]]:
+    """The saving as a range toward the target, with the share resting on given figures."""
+    low, high = num("annual_saving_low_gbp"), num("annual_saving_high_gbp")
+    if low is None or high is None or low == high:
+        return []
+    lines = [("Saving a year, range (≈)", f"{compact_money(low)}–{compact_money(high)}")]
+    share_low, share_high = num("share_of_target_low"), num("share_of_target_high")
+    if share_low is not None and share_high is not None:
+        lines.append(("Share of target, range", f"{share_low:.0%}–{share_high:.0%}"))
+    given = num("saving_given_share")
+    if given is not None:
+        lines.append(("Resting on given figures", f"{given:.0%} (rest: benchmarks)"))
     return lines
 
 
 def _draw_cover_map(page: _Page, districts: gpd.GeoDataFrame, opps: pd.DataFrame, *,
-                    top: float, bottom: float, col_w: float, big: bool) -> None:
+                    top: float, bottom: float, col_w: float, big: bool,
+                    context: MapContext | None = None) -> None:
     """The county map of co-location counts by district, left of the totals column."""
     codes = _str_col(opps, schema.DISTRICT_CODE)
     counts = {str(k): int(v) for k, v in codes.dropna().value_counts().items()}
@@ -157,7 +191,7 @@ def _draw_cover_map(page: _Page, districts: gpd.GeoDataFrame, opps: pd.DataFrame
     map_h = top - map_y - 6.0
     ax = page.fig.add_axes(page.rect(map_x, map_y, map_w, map_h))
     _draw_county_map(ax, districts, counts, pts, map_w, map_h,
-                     label_pt=7.5 if big else MIN_FONT_PT)
+                     label_pt=7.5 if big else MIN_FONT_PT, context=context)
     page.text(map_x, top - 1.0, "Multi-agency co-locations by district (dots: co-locations)",
               fontsize=9.5, fontweight="bold", va="top")
 
@@ -190,6 +224,49 @@ def _draw_target_bar(page: _Page, totals: Mapping[str, Any], col_x: float, col_w
     return y
 
 
+def _draw_progress(page: _Page, progress: Any, col_x: float, col_w: float, y: float,
+                   size: float) -> float:
+    """Progress toward the target by stage (estimates marked); return the y below it."""
+    pairs = progress_pairs(progress)
+    if not pairs:
+        return y
+    page.text(col_x, y, "Programme progress toward the target", fontsize=size + 1,
+              fontweight="bold", va="top")
+    y -= (size + 1) * _PT_MM * 1.8
+    for label, value in pairs:
+        page.text(col_x, y, label, fontsize=size, va="top")
+        y -= size * _PT_MM * 1.4
+        page.text(col_x + col_w, y, value, fontsize=size, va="top", ha="right",
+                  fontweight="bold")
+        y -= size * _PT_MM * 1.7
+    page.text(col_x, y, "est.: the model's estimate, not a realised saving.",
+              fontsize=MIN_FONT_PT, va="top", color=_MUTED)
+    return y - 14.0
+
+
+def _draw_review(
+    page: _Page,
+    to_review: pd.DataFrame,
+    *,
+    title: str,
+    attribution_year: int,
+    boundary_source: str,
+    synthetic: bool,
+    page_label: str | None,
+) -> None:
+    """The decisions on co-locations merged or retired this round, for the workshop."""
+    sub = _subtitle(title, "decisions on ids that were merged or are no longer co-locations; "
+                    "kept until the workshop moves or closes them")
+    top = _header(page, "Decisions to review", sub)
+    bottom = _footer(page, _attribution(attribution_year, boundary_source, synthetic),
+                     page_label=page_label)
+    cols = (_Column("Id"), _Column("Status"), _Column("Decided on"), _Column("What to do", 5.0))
+    rows = [[clean_text(c) for c in row] for row in review_rows(to_review)]
+    width = page.width_mm - 2 * MARGIN_MM
+    _draw_table(page, (MARGIN_MM, bottom + 2.0, width, top - bottom - 4.0), cols, rows,
+                size_pt=8.5 if page.width_mm > 350 else 7.0, max_lines=3)
+
+
 def _draw_cover(
     page: _Page,
     *,
@@ -206,16 +283,18 @@ def _draw_cover(
     boundary_source: str,
     eps_m: float | None,
     page_label: str | None,
+    context: MapContext | None = None,
 ) -> None:
     big = page.width_mm > 350
     sub = _subtitle("Co-location opportunities atlas", _date_text(data_date), params_note,
                     style.SYNTHETIC_NOTE if synthetic else None)
     top = _header(page, title or "Public estate", sub)
-    bottom = _footer(page, _attribution(attribution_year, boundary_source, synthetic),
-                     page_label=page_label)
+    attribution = _attribution(attribution_year, boundary_source, synthetic)
+    bottom = _footer(page, context_attribution(attribution, context), page_label=page_label)
     opps = _colocation_rows(opportunities)
     col_w = 150.0 if big else 105.0
-    _draw_cover_map(page, districts, opps, top=top, bottom=bottom, col_w=col_w, big=big)
+    _draw_cover_map(page, districts, opps, top=top, bottom=bottom, col_w=col_w, big=big,
+                    context=context)
     col_x = page.width_mm - MARGIN_MM - col_w
     n_short = int(_bool_col(opps, "shortlisted", False).sum())
     lines = _totals_lines(totals, len(opps), n_short, len(assets))
@@ -228,6 +307,7 @@ def _draw_cover(
                   fontweight="bold")
         y -= size * _PT_MM * 1.7
     y = _draw_target_bar(page, totals, col_x, col_w, y)
+    y = _draw_progress(page, totals.get("progress"), col_x, col_w, y, size * 0.9)
     sweep_h = min(y - bottom - 14.0, 135.0 if big else 80.0)
     if sweep_h > 30:
         sx = page.fig.add_axes(page.rect(col_x + 11.0, y - sweep_h, col_w - 24.0, sweep_h))

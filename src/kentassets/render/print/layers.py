@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 
 from .. import style
+from .context import context_layer, draw_place_names, text_boxes_mm
 from .geometry import _add_geom, _clip, _geom_path, _intersects, _view_box
-from .labels import _draw_labels
+from .labels import _draw_labels, _in_view_mm, _reserved_mm
 from .layout import _MUTED, MIN_FONT_PT
 from .prepare import _DistrictData
 from .text import _text_width_mm
@@ -21,6 +22,8 @@ from .text import _text_width_mm
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.text import Text
+
+    from ...context import MapContext
 
 
 _NEIGHBOUR_FILL = "#EFEFEF"
@@ -90,6 +93,7 @@ class _MapStyle:
     label_pt: float
     neighbour_names: bool
     north: bool
+    name_scale: float = 1.0  # size of the place names of the map context
 
 
 def _draw_hulls(ax: Axes, colocs: pd.DataFrame, view: Sequence[float]) -> None:
@@ -222,11 +226,13 @@ def _draw_map(
     frame_labels: bool,
     insets: Sequence[tuple[str, Sequence[float]]] = (),
     context_layers: Sequence[_Layer] = _CONTEXT_LAYERS,
+    context: MapContext | None = None,
 ) -> list[Text]:
     """Draw the district map into ``ax``; return the co-location label texts.
 
-    The layers are drawn in the order ``_BASE_LAYERS``, ``context_layers``,
-    ``_TOP_LAYERS``, then the inset frames and the labels.
+    The layers are drawn in the order ``_BASE_LAYERS``, ``context_layers`` (and
+    the ``context``: towns, coast, water, roads), ``_TOP_LAYERS``, then the inset
+    frames, the co-location labels and the place names, which avoid those labels.
     """
     xmin, xmax, ymin, ymax = view
     ax.set_xlim(xmin, xmax)
@@ -235,8 +241,19 @@ def _draw_map(
     ax.set_facecolor(_WATER)
     canvas = _MapCanvas(ax, (xmin, xmax, ymin, ymax), box_w_mm, map_style, frame_labels,
                         _clip(data.geom, view))
-    for layer in (*_BASE_LAYERS, *context_layers, *_TOP_LAYERS):
+    extra = (context_layer(context),) if context is not None else ()
+    for layer in (*_BASE_LAYERS, *context_layers, *extra, *_TOP_LAYERS):
         layer(canvas, data)
     _draw_inset_frames(ax, insets)
-    return _draw_labels(ax, data, canvas.view, box_w_mm=box_w_mm, label_ids=label_ids,
-                        label_pt=map_style.label_pt, north=map_style.north, insets=insets)
+    texts = _draw_labels(ax, data, canvas.view, box_w_mm=box_w_mm, label_ids=label_ids,
+                         label_pt=map_style.label_pt, north=map_style.north, insets=insets)
+    if context is not None:
+        reserved = _reserved_mm(canvas.view, box_w_mm=box_w_mm, north=map_style.north,
+                                insets=insets)
+        # every label already on the map: co-location ids, neighbour names, inset letters
+        obstacles = np.vstack([text_boxes_mm(ax.texts, canvas.view, (xmax - xmin) / box_w_mm),
+                               np.reshape(np.asarray(reserved, dtype=float), (-1, 4))])
+        symbols = _in_view_mm(data.points, "x", "y", canvas.view, (xmax - xmin) / box_w_mm)
+        draw_place_names(ax, context, canvas.view, box_w_mm=box_w_mm, obstacles_mm=obstacles,
+                         symbols_mm=symbols, scale=map_style.name_scale)
+    return texts

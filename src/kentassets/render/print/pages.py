@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from ...io.context import study_context
 from .. import style
+from .._ranges import ESTIMATE_FOOTNOTE
+from .context import context_attribution
 from .geometry import _view
 from .insets import _find_insets, _place_name
 from .layers import _draw_map, _MapStyle, _north_arrow, _scalebar
@@ -33,8 +36,12 @@ from .tables import _SHORTLIST_COLUMNS, _draw_table, _shortlist_rows, _table_hei
 from .text import _PT_MM, _chars_for, _wrap_mm, clean_text
 
 if TYPE_CHECKING:
+    from os import PathLike
+
     import geopandas as gpd
     from matplotlib.figure import Figure
+
+    from ...context import MapContext
 
 
 def _legend(page: _Page, x0: float, top: float, w: float, data: _DistrictData) -> float:
@@ -102,6 +109,7 @@ class _PageOptions:
     attribution_year: int
     boundary_source: str
     max_insets: int
+    context: MapContext | None = None  # towns, coast, water, roads under the assets
 
 
 @dataclass(frozen=True)
@@ -126,8 +134,10 @@ def _district_layout(page: _Page, data: _DistrictData, options: _PageOptions,
                     style.SYNTHETIC_NOTE if options.synthetic else None,
                     f"district {data.code}")
     top = _header(page, heading, sub)
-    bottom = _footer(page, _attribution(options.attribution_year, options.boundary_source,
-                                        options.synthetic), page_label=page_label)
+    attribution = _attribution(options.attribution_year, options.boundary_source,
+                               options.synthetic)
+    bottom = _footer(page, context_attribution(attribution, options.context),
+                     page_label=page_label)
     gap = 7.0
     col_w = 140.0 if big else 112.0
     tick_pad = 5.0
@@ -167,10 +177,10 @@ def _choose_insets(data: _DistrictData, lay: _DistrictLayout, room: float,
 
 def _draw_insets(page: _Page, data: _DistrictData, lay: _DistrictLayout, y: float,
                  windows: Sequence[tuple[str, tuple[float, float, float, float]]],
-                 inset_w: float, inset_h: float) -> set[str]:
+                 inset_w: float, inset_h: float, context: MapContext | None) -> set[str]:
     """Draw the inset maps side by side below ``y``; return the ids they label."""
     inset_style = _MapStyle(marker_pt=5.0 if lay.big else 4.0, label_pt=MIN_FONT_PT + 0.5,
-                            neighbour_names=False, north=False)
+                            neighbour_names=False, north=False, name_scale=0.9)
     covered: set[str] = set()
     for i, (letter, window) in enumerate(windows):
         ix = lay.col_x + i * (inset_w + 4.0)
@@ -181,7 +191,7 @@ def _draw_insets(page: _Page, data: _DistrictData, lay: _DistrictLayout, y: floa
                        & (c["cy"] < window[3])]
         covered.update(inside["colocation_id"])
         _draw_map(ax_in, data, window, box_w_mm=inset_w, label_ids=list(inside["colocation_id"]),
-                  map_style=inset_style, frame_labels=False)
+                  map_style=inset_style, frame_labels=False, context=context)
         _scalebar(ax_in, size_pt=MIN_FONT_PT)
         place = _place_name(data, window)
         page.text(ix, iy + inset_h + 0.8, f"Inset {letter}" + (f": {place}" if place else ""),
@@ -190,7 +200,8 @@ def _draw_insets(page: _Page, data: _DistrictData, lay: _DistrictLayout, y: floa
 
 
 def _draw_main_map(page: _Page, data: _DistrictData, lay: _DistrictLayout,
-                   windows: Sequence[tuple[str, Sequence[float]]], covered: set[str]) -> None:
+                   windows: Sequence[tuple[str, Sequence[float]]], covered: set[str],
+                   context: MapContext | None) -> None:
     """The district map with grid, scale bar, north arrow and inset frames."""
     map_style = _MapStyle(marker_pt=4.2 if lay.big else 3.4,
                           label_pt=7.0 if lay.big else MIN_FONT_PT,
@@ -199,12 +210,18 @@ def _draw_main_map(page: _Page, data: _DistrictData, lay: _DistrictLayout,
     ax = page.fig.add_axes(page.rect(*lay.map_box))
     main_ids = [i for i in data.colocations["colocation_id"] if i not in covered]
     _draw_map(ax, data, lay.view, box_w_mm=map_w, label_ids=main_ids, map_style=map_style,
-              frame_labels=True, insets=windows)
+              frame_labels=True, insets=windows, context=context)
     _scalebar(ax, size_pt=7.5)
     _north_arrow(ax)
     ax.set_xlabel("Easting, km (British National Grid)", fontsize=MIN_FONT_PT, color=_MUTED,
                   labelpad=1.5)
     ax.set_ylabel("Northing, km", fontsize=MIN_FONT_PT, color=_MUTED, labelpad=1.5)
+
+
+def _any_estimated(shortlist: Any) -> bool:
+    """Whether a shortlisted saving rests on estimates (its text reads ≈ ...)."""
+    return "saving_estimated" in shortlist.columns and bool(
+        shortlist["saving_estimated"].fillna(False).astype(bool).any())
 
 
 def _draw_shortlist(page: _Page, data: _DistrictData, lay: _DistrictLayout, y: float,
@@ -214,7 +231,8 @@ def _draw_shortlist(page: _Page, data: _DistrictData, lay: _DistrictLayout, y: f
         _draw_table(page, (lay.col_x, lay.bottom + 1.0, lay.col_w, y - lay.bottom - 1.0),
                     _SHORTLIST_COLUMNS, rows, size_pt=table_pt,
                     title=f"Shortlist: {len(rows)} co-location{'s' if len(rows) != 1 else ''}",
-                    more_note="Rank: in district (in county). Costs and savings £ a year.",
+                    more_note="Rank: in district (in county). Costs and savings £ a year."
+                    + (" " + ESTIMATE_FOOTNOTE if _any_estimated(data.shortlist) else ""),
                     max_lines=3)
     else:
         page.text(lay.col_x, y, "Shortlist", fontsize=9.5, fontweight="bold", va="top")
@@ -233,10 +251,10 @@ def _draw_district_page(page: _Page, data: _DistrictData, options: _PageOptions,
     table_need = _table_height_mm(_SHORTLIST_COLUMNS, rows, lay.col_w, table_pt, 3) + 12.0
     windows, inset_w, inset_h = _choose_insets(data, lay, y - lay.bottom - table_need,
                                                options.max_insets)
-    covered = _draw_insets(page, data, lay, y, windows, inset_w, inset_h)
+    covered = _draw_insets(page, data, lay, y, windows, inset_w, inset_h, options.context)
     if windows:
         y -= inset_h + 4.0 + 6.0
-    _draw_main_map(page, data, lay, windows, covered)
+    _draw_main_map(page, data, lay, windows, covered, options.context)
     _draw_shortlist(page, data, lay, y, rows, table_pt)
 
 
@@ -269,6 +287,8 @@ def district_pdf(
     sensitive_agencies: Iterable[str] = frozenset(),
     boundary_source: str | None = None,
     max_insets: int = 2,
+    context: MapContext | None = None,
+    basemap: str | PathLike[str] | None = None,
 ) -> Figure:
     """Draw one printable landscape page for a district.
 
@@ -307,6 +327,14 @@ def district_pdf(
         ``"official"`` or ``"derived"``; default ``districts.attrs["boundary_source"]``.
     max_insets
         Most inset maps to draw for crowded town centres (0 for none).
+    context
+        Towns, coast, water, built-up areas (and roads and rail from an OS base
+        map) drawn quietly under the assets; default: the built-in context of
+        England around ``districts`` (:func:`kentassets.io.context.load_map_context`).
+        ``MapContext.empty()`` draws none. Only places inside ``districts`` are named.
+    basemap
+        An OS Open Zoomstack, OpenMap Local or Open Roads GeoPackage put on the
+        built-in context when ``context`` is not given.
 
     Returns
     -------
@@ -318,6 +346,8 @@ def district_pdf(
     ------
     ValidationError
         If ``paper`` is not A3/A4 or ``district_code`` is not in ``districts``.
+    BasemapError
+        If ``basemap`` is not a usable OS GeoPackage.
 
     Examples
     --------
@@ -343,5 +373,6 @@ def district_pdf(
     options = _PageOptions(title=title, data_date=data_date, synthetic=synthetic,
                            params_note=params_note, attribution_year=attribution_year,
                            boundary_source=_boundary_source(districts, boundary_source),
-                           max_insets=max_insets)
+                           max_insets=max_insets,
+                           context=study_context(districts, context, basemap=basemap))
     return _district_figure(data, paper=paper, options=options)

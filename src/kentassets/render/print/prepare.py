@@ -12,9 +12,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from kentassets.render._ranges import is_estimated, saving_text
+
 from ... import schema
 from ...errors import ValidationError
 from .. import style
+from ..programme import status_label
 from .text import _abbreviations, clean_text
 
 if TYPE_CHECKING:
@@ -237,7 +240,8 @@ def _outline(r: Mapping[str, Any], raw_id: str, members: _Members) -> Any:
 
 _COLOCATION_COLUMNS = [
     "colocation_id", "cx", "cy", "geom", "shortlisted", "district_rank", "rank",
-    "place", "agencies", "gia_m2", "staff_fte", "annual_cost_gbp", "saving_gbp",
+    "place", "agencies", "gia_m2", "staff_fte", "annual_cost_gbp", "saving_gbp", "status",
+    "saving_text", "saving_estimated",
 ]
 
 
@@ -265,6 +269,9 @@ def _colocation_record(r: Mapping[str, Any], members: _Members,
         "staff_fte": r.get(schema.STAFF_FTE),
         "annual_cost_gbp": r.get(schema.ANNUAL_COST_GBP),
         "saving_gbp": r.get("saving_gbp"),
+        "saving_text": saving_text(r),  # "≈ £40k–£90k" where it rests on estimates
+        "saving_estimated": is_estimated(r),
+        "status": status_label(r.get("decision_status")),
     }
 
 

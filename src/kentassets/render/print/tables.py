@@ -160,8 +160,9 @@ def _draw_table(
     left = len(rows) - drawn
     if left > 0 or more_note:
         note = (f"+ {left} more not shown. " if left > 0 else "") + more_note
-        ax.text(0, y - 0.8, clean_text(note), fontsize=MIN_FONT_PT, va="top", ha="left",
-                color=_MUTED, parse_math=False)
+        lines = _wrap_mm(clean_text(note), w, MIN_FONT_PT, 3)  # a footnote may run long
+        ax.text(0, y - 0.8, "\n".join(lines), fontsize=MIN_FONT_PT, va="top", ha="left",
+                color=_MUTED, parse_math=False, linespacing=1.2)
     return drawn
 
 
@@ -174,6 +175,7 @@ _SHORTLIST_COLUMNS = (
     _Column("Running cost /yr", align="right"),
     _Column("Saving /yr (est.)", align="right"),
     _Column("Rank", align="right"),
+    _Column("Status"),
 )
 
 
@@ -187,6 +189,7 @@ def _shortlist_rows(shortlist: pd.DataFrame) -> list[list[str]]:
         rows.append([
             s["colocation_id"], s["place"], s["agencies"], _fmt_number(s["gia_m2"]),
             _fmt_number(s["staff_fte"]), _fmt_money(s["annual_cost_gbp"]),
-            _fmt_money(s["saving_gbp"]), rank,
+            str(s.get("saving_text") or _fmt_money(s["saving_gbp"])), rank,
+            s.get("status", ""),
         ])
     return rows

@@ -17,6 +17,8 @@ import pandas as pd
 
 from kentassets import schema
 from kentassets.render._format import format_money, format_number
+from kentassets.render._ranges import ESTIMATE_FOOTNOTE, is_estimated, saving_text, score_parts
+from kentassets.render.programme import decision_text
 from kentassets.render.web.links import safe_relative_href
 from kentassets.render.web.sensitive import sensitive_label
 from kentassets.render.web.values import (
@@ -52,6 +54,9 @@ class Member:
     cost_gbp: float | None
     status: str
     sensitive: bool
+    #: Floor area and cost taken from a footprint or the benchmark table (issue 14).
+    gia_estimated: bool = False
+    cost_estimated: bool = False
 
 
 def members_by_colocation(
@@ -73,12 +78,27 @@ def members_by_colocation(
     statuses = [u.replace("_", " ") for u in str_list(sub[schema.STATUS])]
     gia = float_list(sub[schema.GIA_M2], 0)
     cost = float_list(sub[schema.ANNUAL_COST_GBP], 0)
+    gia_est, cost_est = (_estimated(sub, f) for f in (schema.GIA_M2, schema.ANNUAL_COST_GBP))
     out: dict[str, list[Member]] = {}
     for i, cid in enumerate(ids):
         out.setdefault(cid, []).append(
-            Member(names[i], agencies[i], uses[i], gia[i], cost[i], statuses[i], sens[i])
+            Member(names[i], agencies[i], uses[i], gia[i], cost[i], statuses[i], sens[i],
+                   gia_est[i], cost_est[i])
         )
     return out
+
+
+def _estimated(assets: pd.DataFrame, field: str) -> list[bool]:
+    """Per asset, whether ``field`` is an estimate (its ``*_source`` is not ``given``)."""
+    col = f"{field}_source"
+    if col not in assets.columns:
+        return [False] * len(assets)
+    source = assets[col].astype("string")
+    return (source.notna() & source.ne("given")).to_numpy(dtype=bool, na_value=False).tolist()
+
+
+def _approx(text: str, estimated: bool) -> str:
+    return f"≈ {text}" if estimated and text else text
 
 
 def _meta_line(row: Mapping[str, Any]) -> list[str]:
@@ -103,7 +123,8 @@ def _members_table(row: Mapping[str, Any], members: list[Member]) -> str:
         "<tr>"
         f"<td>{escape_html(m.name)}</td><td>{escape_html(m.agency)}</td>"
         f"<td>{escape_html(m.use)}</td>"
-        f'<td class="num">{_num(m.gia_m2)}</td><td class="num">{_money(m.cost_gbp)}</td>'
+        f'<td class="num">{_approx(_num(m.gia_m2), m.gia_estimated)}</td>'
+        f'<td class="num">{_approx(_money(m.cost_gbp), m.cost_estimated)}</td>'
         f"<td>{escape_html(m.status)}</td></tr>"
         for m in members
     ]
@@ -122,16 +143,19 @@ def _members_table(row: Mapping[str, Any], members: list[Member]) -> str:
         '<th class="num">Running cost \u00a3/yr</th><th>Status</th></tr></thead>'
         f"<tbody>{''.join(body)}</tbody>"
         f'<tfoot><tr><td colspan="3">Total: {_num(n_assets)} assets</td>'
-        f'<td class="num">{_num(gia)}</td><td class="num">{_money(cost)}</td><td></td></tr>'
+        f'<td class="num">{_approx(_num(gia), any(m.gia_estimated for m in members))}</td>'
+        f'<td class="num">{_approx(_money(cost), any(m.cost_estimated for m in members))}</td>'
+        "<td></td></tr>"
         "</tfoot></table></div>"
     )
 
 
 def _record_rows(row: Mapping[str, Any], members: list[Member]) -> list[str]:
-    """Saving, staff, vacant and surplus space, and the sensitive-sites note."""
-    extra: list[str] = []
+    """Decision, saving, staff, vacant and surplus space, and the sensitive-sites note."""
+    decision = decision_text(row)
+    extra = [f"<tr><th>Decision</th><td>{escape_html(decision)}</td></tr>"] if decision else []
+    extra += _saving_rows(row)
     for key, label, text in (
-        (SAVING, "Estimated saving", lambda v: f"{_money(v)} a year"),
         (schema.STAFF_FTE, "Staff", lambda v: f"{_num(v, 1)} FTE"),
         (VACANT_GIA, "Vacant floor area", lambda v: f"{_num(v)} m\u00b2"),
         (SURPLUS_OFFICE, "Surplus office space", lambda v: f"{_num(v)} m\u00b2"),
@@ -144,6 +168,23 @@ def _record_rows(row: Mapping[str, Any], members: list[Member]) -> list[str]:
             "generalised.</td></tr>"
         )
     return extra
+
+
+def _saving_rows(row: Mapping[str, Any]) -> list[str]:
+    """The saving (a range marked ≈ where it rests on estimates), why, and the score's parts."""
+    rows: list[str] = []
+    if not _missing(row.get(SAVING)):
+        note = row.get("saving_note")
+        why = "" if _missing(note) else f'<br><span class="kent-note">{escape_html(note)}</span>'
+        rows.append(f"<tr><th>Estimated saving</th><td>{escape_html(saving_text(row))} a year"
+                    f"{why}</td></tr>")
+    parts = score_parts(row)
+    if parts:
+        shown = DOT.join(f"{escape_html(label)} {points:.1f}" for label, points in parts)
+        rows.append(f"<tr><th>Score points</th><td>{shown}</td></tr>")
+    if not _missing(row.get("horizon_reason")):
+        rows.append(f"<tr><th>Horizon</th><td>{escape_html(row.get('horizon_reason'))}</td></tr>")
+    return rows
 
 
 def colocation_card(row: Mapping[str, Any], members: list[Member], cid: str) -> str:
@@ -177,6 +218,8 @@ def colocation_card(row: Mapping[str, Any], members: list[Member], cid: str) -> 
     extra = _record_rows(row, members)
     if extra:
         parts.append(f'<table class="kent-record">{"".join(extra)}</table>')
+    if is_estimated(row) or any(m.gia_estimated or m.cost_estimated for m in members):
+        parts.append(f'<p class="kent-note">{escape_html(ESTIMATE_FOOTNOTE)}</p>')
     return "".join(parts)
 
 

@@ -18,16 +18,22 @@ import pandas as pd
 
 from kentassets import schema
 from kentassets.errors import ValidationError
+from kentassets.io.context import study_context
 from kentassets.render._format import format_money, format_number
 from kentassets.render.web import furniture, layers
 from kentassets.render.web.cards import district_card
+from kentassets.render.web.context import context_payload
 from kentassets.render.web.geometry import bounds_latlon, label_point, to_wgs84_geometry
 from kentassets.render.web.page import map_page
 from kentassets.render.web.values import SAVING, SHORTLISTED
 from kentassets.safety import escape_html
 
 if TYPE_CHECKING:
+    from os import PathLike
+
     import folium
+
+    from kentassets.context import MapContext
 
 __all__ = ["county_map", "district_summary"]
 
@@ -192,6 +198,13 @@ def _district_items(
     return items
 
 
+def _padded(
+    bounds: tuple[float, ...], margin_m: float
+) -> tuple[float, float, float, float]:
+    minx, miny, maxx, maxy = (float(v) for v in bounds)
+    return (minx - margin_m, miny - margin_m, maxx + margin_m, maxy + margin_m)
+
+
 def county_map(
     districts: gpd.GeoDataFrame,
     opportunities: gpd.GeoDataFrame,
@@ -205,6 +218,8 @@ def county_map(
     boundary_source: str | None = None,
     district_files: Mapping[str, Mapping[str, str]] | None = None,
     sensitive_agencies: Collection[str] = frozenset(),
+    context: MapContext | None = None,
+    basemap: str | PathLike[str] | None = None,
 ) -> folium.Map:
     """Return a county map with districts shaded by co-locations or saving.
 
@@ -217,7 +232,7 @@ def county_map(
     shade_by
         ``"n_colocations"`` or ``"saving_gbp"``.
     offline
-        Inline the libraries and draw no tiles (no network requests).
+        Draw no tiles (no network requests): the built-in context only.
     title, data_date, synthetic, attribution_year, boundary_source
         As for :func:`district_map`.
     district_files
@@ -226,6 +241,8 @@ def county_map(
     sensitive_agencies
         Accepted for symmetry with :func:`district_map`; the county map shows
         counts and savings per district only, never an asset.
+    context, basemap
+        The map context, as for :func:`district_map` (larger towns only here).
 
     Returns
     -------
@@ -272,7 +289,14 @@ def county_map(
         "bounds": bounds_latlon(tuple(districts.total_bounds), crs=districts.crs or schema.CRS),
         "title_html": title_html,
         "legend_html": _legend_html(edges, shade_by),
+        "context": context_payload(
+            study_context(districts, context, basemap=basemap),
+            _padded(tuple(districts.total_bounds), 10_000.0),
+            tolerance_m=100.0,
+            max_rank=3,
+            min_builtup_m2=1_000_000.0,
+        ),
     }
     return map_page(
-        entry="countyMap", payload=payload, offline=offline, page_title=title or "County overview"
+        entry="countyMap", payload=payload, page_title=title or "County overview"
     )

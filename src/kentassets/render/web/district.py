@@ -18,14 +18,20 @@ import pandas as pd
 
 from kentassets import schema
 from kentassets.errors import ValidationError
+from kentassets.io.context import study_context
 from kentassets.render import style
 from kentassets.render.web import furniture, layers
+from kentassets.render.web.context import context_payload
 from kentassets.render.web.geometry import bounds_latlon
 from kentassets.render.web.page import map_page
 from kentassets.render.web.sensitive import published_points, sensitive_mask
 
 if TYPE_CHECKING:
+    from os import PathLike
+
     import folium
+
+    from kentassets.context import MapContext
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +39,8 @@ __all__ = ["CLUSTER_THRESHOLD", "district_map"]
 
 #: Marker clustering is switched on above this many assets in a district.
 CLUSTER_THRESHOLD = 300
+#: The map context is cut this far around the district (metres).
+CONTEXT_MARGIN_M = 8_000.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -132,6 +140,8 @@ def district_map(
     attribution_year: int = 2025,
     sensitive_agencies: Collection[str] = frozenset(),
     boundary_source: str | None = None,
+    context: MapContext | None = None,
+    basemap: str | PathLike[str] | None = None,
     estate_agencies: Collection[str] | None = None,
 ) -> folium.Map:
     """Return an interactive map of one district's assets and co-locations.
@@ -150,8 +160,10 @@ def district_map(
     district_code
         ONS code of the district to map.
     offline
-        Inline Leaflet and its plugins and use no tile layer: the HTML makes no
-        network request.
+        Never request tiles: the map draws its built-in context (towns, coast,
+        water) beneath the data and makes no network request. Without it, tile
+        layers are added over the built-in context, which shows wherever tiles
+        cannot load. Leaflet is inlined in every map either way.
     title
         Title shown under the district name, for example the estate's name.
     data_date
@@ -166,6 +178,12 @@ def district_map(
         assets whose ``sensitive`` column is True.
     boundary_source
         ``"official"`` or ``"derived"``; defaults to ``districts.attrs["boundary_source"]``.
+    context
+        The map context (see :func:`kentassets.io.context.load_map_context`),
+        drawn as one light vector layer; default: the built-in context of England
+        around ``districts``. Only places inside ``districts`` are named.
+    basemap
+        An OS GeoPackage put on the built-in context when ``context`` is not given.
     estate_agencies
         Every agency of the estate, when ``assets`` holds only part of it (the
         district's assets and its co-locations' members, as a parallel build
@@ -238,8 +256,14 @@ def district_map(
         },
     }
     payload.update(layers.asset_layer(sel.sub, sel.sensitive, agency_index))
+    minx, miny, maxx, maxy = sel.outline.bounds
+    payload["context"] = context_payload(
+        study_context(districts, context, basemap=basemap),
+        (minx - CONTEXT_MARGIN_M, miny - CONTEXT_MARGIN_M,
+         maxx + CONTEXT_MARGIN_M, maxy + CONTEXT_MARGIN_M),
+    )
     page_title = f"{sel.name} \u2013 {title}" if title else f"{sel.name} \u2013 public assets"
-    m = map_page(entry="districtMap", payload=payload, offline=offline, page_title=page_title)
+    m = map_page(entry="districtMap", payload=payload, page_title=page_title)
     log.debug(
         "district map %s: %d assets, %d co-locations", district_code, len(sel.sub), len(hulls)
     )

@@ -13,7 +13,7 @@ import logging
 import math
 from collections.abc import Collection, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
@@ -21,12 +21,17 @@ import pandas as pd
 from kentassets import __version__, schema
 from kentassets.render import style
 from kentassets.render._format import format_date, format_money, format_number
+from kentassets.render._ranges import ESTIMATE_FOOTNOTE, compact_money, totals_range_text
+from kentassets.render.programme import decisions_html, progress_html, review_html
 from kentassets.render.web.county import county_map, district_summary
 from kentassets.render.web.libraries import index_css, index_script
 from kentassets.render.web.links import safe_relative_href
 from kentassets.render.web.page import map_html
 from kentassets.render.web.values import DOT
 from kentassets.safety import escape_html, is_missing
+
+if TYPE_CHECKING:
+    from kentassets.context import MapContext
 
 __all__ = ["index_html"]
 
@@ -53,6 +58,9 @@ _OTHER_LABELS: dict[str, str] = {
     "n_short": "Shortlisted, short term (fit into buildings already held)",
     "n_medium": "Shortlisted, medium term (a lease ends within a few years)",
     "n_long": "Shortlisted, long term (needs new or remodelled space)",
+    "n_unknown": "Shortlisted, horizon unknown (no lease or space data)",
+    "n_zero_saving": "Shortlisted with no saving the data supports (each says why)",
+    "saving_given_share": "Share of the saving resting on given figures",
 }
 _TOTAL_LABELS: dict[str, str] = {
     "annual_saving_gbp": "Estimated saving a year",
@@ -132,7 +140,14 @@ def _totals_section(totals: Mapping[str, Any]) -> str:
             f'<div class="kent-value">{value}</div>{extra}</div>'
         )
 
-    card(_TOTAL_LABELS["annual_saving_gbp"], _money(saving))
+    low = _float(totals.get("annual_saving_low_gbp"))
+    high = _float(totals.get("annual_saving_high_gbp"))
+    ranged = low is not None and high is not None and low != high
+    card(_TOTAL_LABELS["annual_saving_gbp"],
+         escape_html(f"\u2248 {compact_money(low)}\u2013{compact_money(high)}") if ranged
+         else _money(saving),
+         f'<div class="kent-label">central {escape_html(compact_money(saving))}</div>'
+         if ranged else "")
     if target is not None:
         period = f" over {_num(years)} years" if years is not None else ""
         card(_TOTAL_LABELS["target_gbp"] + period, _money(target))
@@ -154,7 +169,9 @@ def _totals_section(totals: Mapping[str, Any]) -> str:
         and not isinstance(value, Mapping | list | tuple)
     ]
     extra = f'<table class="kent-small">{"".join(others)}</table>' if others else ""
-    return f'<div class="kent-cards">{"".join(cards)}</div>{extra}'
+    note = (f'<p class="kent-note">{escape_html(totals_range_text(totals))}. '
+            f'{escape_html(ESTIMATE_FOOTNOTE)}</p>' if ranged else "")
+    return f'<div class="kent-cards">{"".join(cards)}</div>{note}{extra}'
 
 
 def _map_links(code: str, files: Mapping[str, str]) -> list[str]:
@@ -335,6 +352,8 @@ def index_html(
     ledger_href: str | None = "load_ledger.csv",
     assets: gpd.GeoDataFrame | None = None,
     sensitive_agencies: Collection[str] = frozenset(),
+    decisions_to_review: pd.DataFrame | None = None,
+    context: MapContext | None = None,
 ) -> str:
     """Return the county overview page as HTML.
 
@@ -363,7 +382,7 @@ def index_html(
     synthetic
         Say "synthetic sample data".
     offline
-        Inline the map libraries and draw no tiles: no network requests.
+        Draw no tiles on the county map: no network requests.
     attribution_year
         Copyright year in the attribution.
     boundary_source
@@ -377,6 +396,11 @@ def index_html(
     sensitive_agencies
         Accepted for symmetry with :func:`~kentassets.render.webmap.district_map`;
         the index shows counts only, never an asset's name, address or position.
+    decisions_to_review
+        Workshop decisions on ids merged or retired this round
+        (:attr:`kentassets.programme.Programme.to_review`), listed for review.
+    context
+        The map context of the county map (default: the built-in one).
 
     Returns
     -------
@@ -400,6 +424,7 @@ def index_html(
         attribution_year=attribution_year,
         boundary_source=source,
         district_files=district_files,
+        context=context,
     )
     header = _page_header(
         title=title,
@@ -415,6 +440,9 @@ def index_html(
 <h2 id="h-totals">County totals against the savings target</h2>
 {_totals_section(totals)}
 </section>
+{progress_html(totals.get("progress"))}
+{decisions_html(opportunities)}
+{review_html(decisions_to_review)}
 <section aria-labelledby="h-map">
 <h2 id="h-map">County map</h2>
 <iframe class="kent-map" title="County map of co-location opportunities"

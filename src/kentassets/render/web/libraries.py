@@ -1,11 +1,13 @@
-"""The pages' JavaScript and CSS: which map libraries, from a CDN or inlined, and ours.
+"""The pages' JavaScript and CSS: the map libraries and ours, always inlined.
 
-This is the one place where a page's scripts and stylesheets are chosen. Online
-maps link Leaflet and Leaflet.markercluster from a CDN (:func:`cdn_libraries`);
-offline maps inline them from the ``xstatic-leaflet`` packages, with Leaflet's
-images as data URIs, so the page makes no network request (:func:`head_html`).
-Our own code (``templates/webmap.js``, ``webmap.css``, ``index.js``, ``index.css``)
-is always inlined. Inlined text is checked so it cannot close its element early.
+This is the one place where a page's scripts and stylesheets are chosen. Every
+map inlines Leaflet and Leaflet.markercluster from the ``xstatic-leaflet``
+packages (about 200 KB), with Leaflet's images as data URIs, so no map ever
+depends on a CDN: opened without internet it still draws its assets and the
+built-in context (:func:`head_html`). Only tiles come from the network, and
+only when the maps were not built with ``--offline``. Our own code
+(``templates/webmap.js``, ``webmap.css``, ``index.js``, ``index.css``) is
+inlined too. Inlined text is checked so it cannot close its element early.
 """
 
 from __future__ import annotations
@@ -17,31 +19,10 @@ from importlib import resources
 from kentassets.errors import ValidationError
 
 __all__ = [
-    "NO_LIBRARY_NOTICE",
-    "cdn_libraries",
     "head_html",
     "index_css",
     "index_script",
 ]
-
-_LEAFLET_CDN_JS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"
-_LEAFLET_CDN_CSS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"
-_CLUSTER_CDN = "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.4.1/dist/"
-
-#: Shown by an online page whose map library could not be fetched.
-NO_LIBRARY_NOTICE = (
-    "<script>window.addEventListener('load', function () {"
-    " if (typeof L !== 'undefined') { return; }"
-    " var d = document.createElement('div'); d.id = 'kentassets-no-library';"
-    " d.setAttribute('role', 'alert');"
-    " d.style.cssText = 'position:fixed;inset:0;display:flex;align-items:center;"
-    "justify-content:center;background:#fff;color:#222;font:16px/1.5 sans-serif;"
-    "padding:2em;text-align:center;z-index:10000';"
-    " d.textContent = 'This map could not load its map library from the internet. "
-    "Open the offline version of the maps (made with: kentassets build --offline), "
-    "or try again with internet access.';"
-    " document.body.appendChild(d); });</script>"
-)
 
 
 def _template_text(name: str) -> str:
@@ -76,40 +57,21 @@ def _style(code: str) -> str:
     return f"<style>{code}</style>"
 
 
-def cdn_libraries(*, offline: bool) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Return folium's ``default_js`` and ``default_css``: CDN links, none when offline."""
-    if offline:
-        return [], []
-    js = [
-        ("leaflet", _LEAFLET_CDN_JS),
-        ("leaflet_markercluster", _CLUSTER_CDN + "leaflet.markercluster.js"),
-    ]
-    css = [
-        ("leaflet_css", _LEAFLET_CDN_CSS),
-        ("leaflet_markercluster_css", _CLUSTER_CDN + "MarkerCluster.css"),
-        ("leaflet_markercluster_default_css", _CLUSTER_CDN + "MarkerCluster.Default.css"),
-    ]
-    return js, css
-
-
-def head_html(*, offline: bool) -> str:
-    """Inline resources for a map page's head (libraries when offline, ours always)."""
-    parts: list[str] = []
-    if offline:
-        parts.append(_style(_leaflet_css_inline()))
-        parts.append(
-            _style(_xstatic_text("xstatic.pkg.leaflet_markercluster", "MarkerCluster.css"))
-        )
-        parts.append(
-            _style(_xstatic_text("xstatic.pkg.leaflet_markercluster", "MarkerCluster.Default.css"))
-        )
-        parts.append(_script(_xstatic_text("xstatic.pkg.leaflet", "leaflet.js")))
-        parts.append(
-            _script(_xstatic_text("xstatic.pkg.leaflet_markercluster", "leaflet.markercluster.js"))
-        )
-    parts.append(_style(_template_text("webmap.css")))
-    parts.append(_script(_template_text("webmap.js")))
-    return "\n".join(parts)
+def head_html() -> str:
+    """Inline resources for a map page's head: Leaflet, its cluster plugin and ours."""
+    return "\n".join(
+        [
+            _style(_leaflet_css_inline()),
+            _style(_xstatic_text("xstatic.pkg.leaflet_markercluster", "MarkerCluster.css")),
+            _style(
+                _xstatic_text("xstatic.pkg.leaflet_markercluster", "MarkerCluster.Default.css")
+            ),
+            _script(_xstatic_text("xstatic.pkg.leaflet", "leaflet.js")),
+            _script(_xstatic_text("xstatic.pkg.leaflet_markercluster", "leaflet.markercluster.js")),
+            _style(_template_text("webmap.css")),
+            _script(_template_text("webmap.js")),
+        ]
+    )
 
 
 def index_script() -> str:

@@ -21,19 +21,19 @@ if TYPE_CHECKING:
 __all__ = ["map_html", "map_page"]
 
 
-def _new_map(*, offline: bool, page_title: str) -> folium.Map:
+def _new_map(*, page_title: str) -> folium.Map:
     import folium
 
     m = folium.Map(location=[51.2, 0.7], zoom_start=10, tiles=None, zoom_control=False)
     m.options["max_zoom"] = 19
     m.options["zoom_snap"] = 0.5
     m.options["min_zoom"] = 6
-    m.default_js, m.default_css = libraries.cdn_libraries(offline=offline)
+    m.default_js, m.default_css = [], []  # the libraries are inlined (libraries.head_html)
     m.get_root().title = escape_html(page_title)  # type: ignore[attr-defined]
     return m
 
 
-def _attach(m: folium.Map, *, entry: str, payload: dict[str, Any], offline: bool) -> None:
+def _attach(m: folium.Map, *, entry: str, payload: dict[str, Any]) -> None:
     """Add the head resources and the payload + drawing call to ``m``.
 
     The text is added as raw elements: folium's ``MacroElement`` would compile the
@@ -66,7 +66,7 @@ def _attach(m: folium.Map, *, entry: str, payload: dict[str, Any], offline: bool
             if not re.fullmatch(r"map_[0-9a-f]+", map_name):
                 raise ValidationError(f"unexpected folium map name {map_name!r}")
             figure.header.add_child(
-                _Raw(libraries.head_html(offline=offline)), name=self.get_name()
+                _Raw(libraries.head_html()), name=self.get_name()
             )
             # Data in a JSON script element: JSON.parse is much faster than a JS literal.
             data_id = f"kentassets-data-{map_name}"
@@ -89,7 +89,7 @@ def _attach(m: folium.Map, *, entry: str, payload: dict[str, Any], offline: bool
     m.add_child(_KentAssetsLayer())
 
 
-def map_page(*, entry: str, payload: dict[str, Any], offline: bool, page_title: str) -> folium.Map:
+def map_page(*, entry: str, payload: dict[str, Any], page_title: str) -> folium.Map:
     """Return a folium map whose page draws ``payload`` with ``KentAssetsMaps.<entry>``.
 
     Parameters
@@ -98,8 +98,6 @@ def map_page(*, entry: str, payload: dict[str, Any], offline: bool, page_title: 
         The drawing function in ``templates/webmap.js``: ``districtMap`` or ``countyMap``.
     payload
         JSON-ready data for that function.
-    offline
-        Inline the map libraries instead of linking them from a CDN.
     page_title
         The page's ``<title>`` (escaped here).
 
@@ -108,8 +106,8 @@ def map_page(*, entry: str, payload: dict[str, Any], offline: bool, page_title: 
     folium.Map
         With element ids numbered in tree order, so the same input gives the same bytes.
     """
-    m = _new_map(offline=offline, page_title=page_title)
-    _attach(m, entry=entry, payload=payload, offline=offline)
+    m = _new_map(page_title=page_title)
+    _attach(m, entry=entry, payload=payload)
     _stable_ids(m.get_root())
     return m
 
@@ -125,18 +123,14 @@ def map_html(m: folium.Map) -> str:
     Returns
     -------
     str
-        The page, ready to be written as UTF-8. Offline maps are self-contained.
+        The page, ready to be written as UTF-8: self-contained apart from the tiles
+        of online maps.
     """
     root = m.get_root()
     if not getattr(root, "_kentassets_stable_ids", False):
         _stable_ids(root)
     html: str = root.render()
-    html = html.replace("<html>", '<html lang="en">', 1)
-    if re.search(r"<script[^>]+src=\"https?://", html):
-        # Online page: if the map library could not be fetched (no internet, a
-        # locked-down network), say so instead of showing a blank page.
-        html = html.replace("</body>", libraries.NO_LIBRARY_NOTICE + "\n</body>", 1)
-    return html
+    return html.replace("<html>", '<html lang="en">', 1)
 
 
 def _stable_ids(root: Any) -> None:

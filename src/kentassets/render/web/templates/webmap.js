@@ -381,6 +381,83 @@
     if (data.legend_html) { htmlControl("bottomleft", "kent-legend", data.legend_html).addTo(map); }
   }
 
+  /* ---- map context (towns, coast, water, roads) ------------------------------
+     Drawn in a pane beneath the tiles: hidden where tiles load, and the whole map
+     when they cannot (no internet) or are switched off, so a map never comes up
+     blank. Names are text nodes (never HTML). */
+  var CONTEXT_NAME = "Built-in map: towns, coast, water";
+  var CONTEXT_MIN_RANK_ZOOM = [0, 0, 9, 10, 11, 12];  /* rank r shows from this zoom */
+
+  function contextLayer(map, ctx) {
+    if (!ctx) { return null; }
+    var paneName = "kentContext";
+    if (!map.getPane(paneName)) {
+      var pane = map.createPane(paneName);
+      pane.style.zIndex = 150;
+      pane.style.pointerEvents = "none";
+    }
+    var st = ctx.style, group = L.layerGroup();
+    function area(geom, colour) {
+      if (!geom) { return; }
+      L.geoJSON(geom, {pane: paneName, interactive: false,
+        style: {stroke: false, fill: true, fillColor: colour, fillOpacity: 1}}).addTo(group);
+    }
+    function line(geom, colour, weight, dash) {
+      if (!geom) { return; }
+      L.geoJSON(geom, {pane: paneName, interactive: false,
+        style: {color: colour, weight: weight, opacity: 1, fill: false, dashArray: dash || null,
+          lineCap: "round", lineJoin: "round"}}).addTo(group);
+    }
+    area(ctx.sea, st.sea);
+    area(ctx.builtup, st.builtup);
+    area(ctx.water, st.water);
+    line(ctx.rivers, st.river, 1.2);
+    line(ctx.rail, st.rail, 1.2, "4 3");
+    var roads = ctx.roads || {};
+    line(roads.b_road, st.b_road, 1.5);
+    line(roads.a_road, st.a_road, 2.2);
+    line(roads.motorway, st.motorway, 3);
+    var names = [];
+    (ctx.places || []).forEach(function (p) {
+      var span = el("span", null, p[2]);
+      var mk = L.marker([p[0], p[1]], {pane: paneName, interactive: false, keyboard: false,
+        icon: L.divIcon({className: "kent-place kent-place-r" + p[3], html: span,
+          iconSize: null})});
+      mk.kentRank = p[3];
+      mk.kentText = p[2];
+      names.push(mk);
+      mk.addTo(group);
+    });
+    function declutter() {
+      var zoom = map.getZoom(), placed = [], view = map.getBounds().pad(0.1);
+      names.forEach(function (mk) {
+        var node = mk.getElement();
+        if (!node) { return; }
+        var minZoom = CONTEXT_MIN_RANK_ZOOM[mk.kentRank] || 12;
+        if (zoom < minZoom || !view.contains(mk.getLatLng())) {
+          node.style.display = "none";
+          return;
+        }
+        var pt = map.latLngToContainerPoint(mk.getLatLng());
+        var w = 7 * String(mk.kentText).length + 6;
+        var box = {x0: pt.x - w / 2, x1: pt.x + w / 2, y0: pt.y - 9, y1: pt.y + 9};
+        var clash = placed.some(function (b) {
+          return box.x0 < b.x1 && box.x1 > b.x0 && box.y0 < b.y1 && box.y1 > b.y0;
+        });
+        node.style.display = clash ? "none" : "";
+        if (!clash) { placed.push(box); }
+      });
+    }
+    group.kentDeclutter = declutter;
+    map.on("zoomend moveend", function () { if (map.hasLayer(group)) { declutter(); } });
+    group.on("add", function () { setTimeout(declutter, 0); });
+    group.addTo(map);
+    declutter();
+    if (ctx.attribution) { map.attributionControl.addAttribution(escapeText(ctx.attribution)); }
+    map.getContainer().setAttribute("data-context-places", String(names.length));
+    return group;
+  }
+
   /* ---- district map --------------------------------------------------------- */
 
   function districtMap(map, data) {
@@ -389,6 +466,8 @@
     fit(map, data);  /* before adding layers, so clusters are computed once */
 
     var overlays = {};
+    var context = contextLayer(map, data.context);
+    if (context) { overlays[CONTEXT_NAME] = context; }
     var neighbours = L.geoJSON(data.neighbours, {interactive: false,
       style: {color: data.style.neighbour_edge, weight: 1, dashArray: "4 3", fill: false}});
     /* neighbour names, faint, as text nodes */
@@ -609,7 +688,10 @@
       state.districts += 1;
     });
     layer.addTo(map);
-    layerControl(map, data, bases, {"Districts": layer});
+    var overlays = {"Districts": layer};
+    var context = contextLayer(map, data.context);
+    if (context) { overlays[CONTEXT_NAME] = context; }
+    layerControl(map, data, bases, overlays);
     var entries = data.districts.map(function (d) {
       return {key: d.name + " " + d.code, label: d.name, kind: d.code, d: d};
     });
