@@ -32,8 +32,7 @@ from .print.atlas import district_page_pdf
 from .print.layout import _boundary_source
 from .print.pages import _PageOptions
 from .print.prepare import _Common, _common, _prepare_district
-from .web.layers import _in_district
-from .web.values import agency_list
+from .web.values import DISTRICT_CODES, agency_list
 
 if TYPE_CHECKING:
     from ..context import MapContext
@@ -92,16 +91,53 @@ class DistrictOutputs:
     pdf: bytes
 
 
+def _positions(keys: pd.Series) -> dict[str, np.ndarray]:
+    """Row positions (ascending) of each non-empty key, from one grouping."""
+    text = keys.astype("string").fillna("").to_numpy(dtype=object)
+    groups = pd.Series(np.arange(len(text))).groupby(text).indices
+    return {str(k): np.asarray(v) for k, v in groups.items() if k != ""}
+
+
+def _opportunity_rows(opportunities: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Per district, the positions of the co-locations in (or straddling) it.
+
+    The rows ``web.layers._in_district`` selects, for every district in one pass
+    instead of one scan of the table per district.
+    """
+    if not len(opportunities):
+        return {}
+    own = opportunities[schema.DISTRICT_CODE].astype("string").fillna("")
+    lists = [[c] for c in own]
+    if DISTRICT_CODES in opportunities.columns:
+        extra = opportunities[DISTRICT_CODES].astype("string").fillna("").str.split(";")
+        lists = [first + [c.strip() for c in more] for first, more in zip(lists, extra,
+                                                                           strict=True)]
+    keep = np.ones(len(opportunities), dtype=bool)
+    if schema.IS_COLOCATION in opportunities.columns:
+        keep = opportunities[schema.IS_COLOCATION].fillna(False).astype(bool).to_numpy()
+    pairs = pd.DataFrame({"code": lists, "row": np.arange(len(lists))})[keep].explode("code")
+    pairs = pairs[pairs["code"].astype(str) != ""].drop_duplicates()
+    return {str(code): np.sort(rows.to_numpy(dtype=np.int64))
+            for code, rows in pairs.groupby("code")["row"]}
+
+
 def _job_frames(
     code: str, assets: gpd.GeoDataFrame, opportunities: gpd.GeoDataFrame,
-    asset_codes: np.ndarray, coloc_ids: pd.Series,
+    index: tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, np.ndarray]],
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """The job's assets and co-locations (rows in the estate's order)."""
-    opps = opportunities[_in_district(opportunities, code).to_numpy()] if len(
-        opportunities) else opportunities
-    ids = set(opps[schema.COLOCATION_ID].dropna().astype(str)) if len(opps) else set()
-    keep = (asset_codes == code) | coloc_ids.isin(ids).to_numpy()
-    return assets[keep], opps
+    """The job's assets and co-locations (rows in the estate's order).
+
+    ``index`` holds the asset positions by district and by co-location id and
+    the co-location rows by district, each made once for all the jobs.
+    """
+    by_district, by_colocation, opportunity_rows = index
+    none = np.empty(0, dtype=np.int64)
+    rows = opportunity_rows.get(code, none)
+    opps = opportunities.iloc[rows]
+    ids = opps[schema.COLOCATION_ID].dropna().astype(str) if len(opps) else []
+    members = [by_colocation.get(i, none) for i in ids]
+    keep = np.unique(np.concatenate([by_district.get(code, none), *members]))
+    return assets.iloc[keep], opps
 
 
 def district_jobs(
@@ -152,15 +188,16 @@ def district_jobs(
         boundary_source=_boundary_source(districts, common["boundary_source"]),
         max_insets=max_insets, context=context)
     estate_agencies = frozenset(agency_list(assets))
-    asset_codes = assets[schema.DISTRICT_CODE].astype("string").fillna("").to_numpy(dtype=object)
-    coloc_ids = (assets[schema.COLOCATION_ID].astype("string") if schema.COLOCATION_ID
-                 in assets.columns else pd.Series(pd.NA, index=assets.index, dtype="string"))
-    coloc_codes = shared.colocations[schema.DISTRICT_CODE].astype("string") if len(
-        shared.colocations) else pd.Series([], dtype="string")
+    coloc_ids = (assets[schema.COLOCATION_ID] if schema.COLOCATION_ID in assets.columns
+                 else pd.Series(pd.NA, index=assets.index, dtype="string"))
+    index = (_positions(assets[schema.DISTRICT_CODE]), _positions(coloc_ids),
+             _opportunity_rows(opportunities))
+    print_rows = _positions(shared.colocations[schema.DISTRICT_CODE]) if len(
+        shared.colocations) else {}
     for code in codes:
-        sub, opps = _job_frames(code, assets, opportunities, asset_codes, coloc_ids)
-        mine = replace(shared, colocations=shared.colocations[
-            coloc_codes.eq(code).fillna(False).to_numpy()])
+        sub, opps = _job_frames(code, assets, opportunities, index)
+        mine = replace(shared, colocations=shared.colocations.iloc[
+            print_rows.get(code, np.empty(0, dtype=np.int64))])
         yield DistrictJob(
             code=code, assets=sub, districts=districts, opportunities=opps, print_common=mine,
             estate_agencies=estate_agencies,
