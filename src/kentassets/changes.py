@@ -42,6 +42,7 @@ import pandas as pd
 
 from . import schema
 from .errors import ValidationError
+from .estimates import GIVEN, source_column
 from .io.builds import BuildData
 from .matching import PLACE_M, match_assets
 from .rounds import MIN_JACCARD, link_colocations
@@ -130,6 +131,17 @@ def _value(series: pd.Series, col: str) -> pd.Series:
     return series.astype("string")
 
 
+def _given_value(frame: pd.DataFrame, col: str) -> pd.Series:
+    """A field's comparable values, blank where the figure was estimated (its
+    ``*_source`` column says ``footprint`` or ``benchmark``): a change of benchmark
+    or of use is not a change of the asset."""
+    values = _value(frame[col], col)
+    source = source_column(col)
+    if source in frame.columns:
+        values = values.where(frame[source].astype("string").fillna(GIVEN).eq(GIVEN).to_numpy())
+    return values
+
+
 def _shown(value: Any) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "blank"
@@ -154,8 +166,8 @@ def _skipped(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
         o = old[old[schema.AGENCY] == agency]
         n = new[new[schema.AGENCY] == agency]
         for col in COMPARED_FIELDS:
-            o_has = col in o.columns and _value(o[col], col).notna().any()
-            n_has = col in n.columns and _value(n[col], col).notna().any()
+            o_has = col in o.columns and _given_value(o, col).notna().any()
+            n_has = col in n.columns and _given_value(n, col).notna().any()
             if o_has != n_has:
                 side = "previous" if not o_has else "new"
                 rows.append({"agency": agency, "field": col,
@@ -182,7 +194,7 @@ def _field_changes(
     for col in COMPARED_FIELDS:
         if col not in o.columns or col not in n.columns:
             continue
-        a, b = _value(o[col], col), _value(n[col], col)
+        a, b = _given_value(o, col), _given_value(n, col)
         if col in _TOLERANCE:
             both = a.notna() & b.notna()
             differs = (both & ((a - b).abs() > _TOLERANCE[col])) | (a.isna() != b.isna())

@@ -914,7 +914,6 @@ def build(
     >>> report = ka.build(ka.sample_estate(), "outputs")  # doctest: +SKIP
     """
     from .districts import load_districts
-    from .io.manifest import parse_manifest
     from .io.outputs import atomic_output_dir, check_output_dir
     from .io.postcodes import PostcodeDirectory
     from .load import read_manifest
@@ -924,12 +923,7 @@ def build(
         base = BuildOptions(**{**asdict(base), **overrides})
     # The manifest is parsed once, here; the postcodes and districts are read once below,
     # and all three are handed down to the loader.
-    if isinstance(manifest, LoadResult):
-        load: LoadResult | None = manifest
-        spec = manifest.manifest
-    else:
-        load = None
-        spec = parse_manifest(manifest)
+    load, spec = _loaded_or_parsed(manifest)
     inputs = [r.path for r in spec.registers] if spec is not None else []
     check_output_dir(Path(out_dir), inputs=inputs, allow_inputs=allow_inputs_folder)
     extra = {**_round_inputs(spec, out_dir, previous, decisions), **_estimate_inputs(base, spec)}
@@ -938,10 +932,11 @@ def build(
     try:
         stages.start("District boundaries (derived ones are made once, then cached)")
         postcodes = PostcodeDirectory(spec.postcodes if spec else None)
-        boundary_path = (
-            boundaries if boundaries is not None else (spec.boundaries if spec else None)
+        districts = load_districts(
+            boundaries if boundaries is not None else (spec.boundaries if spec else None),
+            codes=study_area,
+            postcodes=postcodes,
         )
-        districts = load_districts(boundary_path, codes=study_area, postcodes=postcodes)
         context = _map_context(districts, basemap, spec)
         stages.start("Loading registers")
         if load is None:
@@ -976,6 +971,17 @@ def build(
         stages.close()
     final = Path(out_dir)
     return BuildReport(out_dir=final, files=[final / n for n in names], analysis=analysis)
+
+
+def _loaded_or_parsed(
+    manifest: str | PathLike[str] | LoadResult,
+) -> tuple[LoadResult | None, Manifest | None]:
+    """An already loaded result and its manifest, or no result and the parsed manifest."""
+    from .io.manifest import parse_manifest
+
+    if isinstance(manifest, LoadResult):
+        return manifest, manifest.manifest
+    return None, parse_manifest(manifest)
 
 
 def _map_context(

@@ -192,6 +192,28 @@ def read_boundaries(
         some of ``codes``, or has no polygons for them.
     """
     path = Path(path)
+    frame, code_col, name_col = _read_lad_file(path)
+    codes = list(dict.fromkeys(str(c).strip() for c in codes))
+    frame = _study_area_rows(frame, path, code_col=code_col, codes=codes)
+    frame_codes = frame[code_col].astype("string").str.strip().str.upper().to_numpy()
+    name_of = _district_names(frame, frame_codes, name_col=name_col)
+    geometry = _dissolved_outlines(frame, frame_codes, path=path, codes=codes)
+    out = gpd.GeoDataFrame(
+        {
+            DISTRICT_CODE: pd.array(codes, dtype="string"),
+            DISTRICT_NAME: pd.array([name_of[c] for c in codes], dtype="string"),
+        },
+        geometry=gpd.GeoSeries(canonical_geometry(geometry), crs=CRS),
+        crs=CRS,
+    )
+    # "LAD24CD" names the vintage; a file already in kentassets' own columns has none.
+    out.attrs["vintage"] = code_col.upper() if code_col.upper() != DISTRICT_CODE.upper() else ""
+    logger.info("Read %d district boundaries (%s) from %s", len(out), code_col, path)
+    return out
+
+
+def _read_lad_file(path: Path) -> tuple[gpd.GeoDataFrame, str, str | None]:
+    """The boundary file's non-empty rows (with a CRS) and its code and name columns."""
     if not path.exists():
         raise BoundaryDataError(f"{path}: boundary file not found. " + _how_to_supply())
     layer = _pick_layer(path)
@@ -208,7 +230,13 @@ def read_boundaries(
     frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
     if frame.crs is None and len(frame):
         frame = frame.set_crs(_guess_crs(frame, path))
-    codes = list(dict.fromkeys(str(c).strip() for c in codes))
+    return frame, code_col, name_col
+
+
+def _study_area_rows(
+    frame: gpd.GeoDataFrame, path: Path, *, code_col: str, codes: list[str]
+) -> gpd.GeoDataFrame:
+    """The rows of the study area's districts in EPSG:27700; every code must be there."""
     found = frame[code_col].astype("string").str.strip().str.upper()
     frame = frame[found.isin(codes).fillna(False).to_numpy()]
     missing = [c for c in codes if c not in set(found.dropna())]
@@ -219,8 +247,25 @@ def read_boundaries(
             "Use a boundary file that covers the whole study area (a UK-wide ONS LAD file "
             "works), or correct the codes in the manifest's `study_area`."
         )
-    frame = frame.to_crs(CRS)
-    frame_codes = frame[code_col].astype("string").str.strip().str.upper().to_numpy()
+    return frame.to_crs(CRS)
+
+
+def _district_names(
+    frame: gpd.GeoDataFrame, frame_codes: np.ndarray, *, name_col: str | None
+) -> dict[str, str]:
+    """District code -> name: the file's name column, else the ONS names offline."""
+    if name_col:
+        names = frame[name_col]
+    else:
+        ons = district_names(frame_codes)
+        names = pd.Series([ons[str(c)] for c in frame_codes], index=frame.index)
+    return dict(zip(frame_codes, names.astype("string").str.strip(), strict=True))
+
+
+def _dissolved_outlines(
+    frame: gpd.GeoDataFrame, frame_codes: np.ndarray, *, path: Path, codes: list[str]
+) -> np.ndarray:
+    """One valid (multi)polygon per code, in the order of ``codes``; none may be empty."""
     parts, owners = shapely.get_parts(
         shapely.make_valid(frame.geometry.to_numpy()), return_index=True
     )
@@ -228,13 +273,6 @@ def read_boundaries(
     part_frame = gpd.GeoDataFrame(
         {DISTRICT_CODE: frame_codes[owners[polygonal]]}, geometry=parts[polygonal], crs=CRS
     )
-    # A file without a name column: the ONS names, offline (io.authorities)
-    if name_col:
-        names = frame[name_col]
-    else:
-        ons = district_names(frame_codes)
-        names = pd.Series([ons[str(c)] for c in frame_codes], index=frame.index)
-    name_of = dict(zip(frame_codes, names.astype("string").str.strip(), strict=True))
     dissolved = part_frame.dissolve(by=DISTRICT_CODE, as_index=False)
     dissolved = dissolved.set_index(DISTRICT_CODE).reindex(codes)
     no_polygon = dissolved[GEOMETRY].isna() | gpd.GeoSeries(dissolved[GEOMETRY]).is_empty
@@ -244,18 +282,7 @@ def read_boundaries(
             f"{path}: districts {', '.join(empty)} have no polygon geometry. "
             + _how_to_supply()
         )
-    out = gpd.GeoDataFrame(
-        {
-            DISTRICT_CODE: pd.array(codes, dtype="string"),
-            DISTRICT_NAME: pd.array([name_of[c] for c in codes], dtype="string"),
-        },
-        geometry=gpd.GeoSeries(canonical_geometry(dissolved[GEOMETRY].to_numpy()), crs=CRS),
-        crs=CRS,
-    )
-    # "LAD24CD" names the vintage; a file already in kentassets' own columns has none.
-    out.attrs["vintage"] = code_col.upper() if code_col.upper() != DISTRICT_CODE.upper() else ""
-    logger.info("Read %d district boundaries (%s) from %s", len(out), code_col, path)
-    return out
+    return np.asarray(dissolved[GEOMETRY].to_numpy())
 
 
 # --- cache ------------------------------------------------------------------

@@ -367,30 +367,13 @@ def _register(
     header_row = _typed(raw, "header_row", int, None, problems, prefix)
     if isinstance(header_row, int) and header_row < 1:
         problems.append(f"{prefix}header_row must be 1 or more (the row as seen in Excel)")
-    encoding = _typed(raw, "encoding", str, None, problems, prefix)
-    if encoding:
-        import codecs
-
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            problems.append(f"{prefix}encoding {encoding!r} is not known; try utf-8 or cp1252")
-    delimiter = _typed(raw, "delimiter", str, None, problems, prefix)
-    if delimiter is not None and len(delimiter) != 1 and delimiter not in ("\\t", "tab"):
-        problems.append(f"{prefix}delimiter must be one character, not {delimiter!r}")
-    if delimiter in ("\\t", "tab"):
-        delimiter = "\t"
+    encoding = _encoding(raw, problems, prefix)
+    delimiter = _delimiter(raw, problems, prefix)
     sensitive = _typed(raw, "sensitive", bool, False, problems, prefix)
     sector = _typed(raw, "sector", str, None, problems, prefix)
     if sector is not None and sector not in SECTORS:
         problems.append(f"{prefix}sector {sector!r} is not one of {', '.join(SECTORS)}")
-    names_raw = raw.get("names")
-    names: tuple[str, ...] | None = None
-    if names_raw is not None:
-        if not isinstance(names_raw, list) or not all(isinstance(n, str) for n in names_raw):
-            problems.append(f"{prefix}names must be a list of column names")
-        else:
-            names = tuple(names_raw)
+    names = _names(raw, problems, prefix)
     columns = _columns(raw.get("columns", {}), prefix, problems)
     if len(problems) > count or file_path is None:
         return None
@@ -408,6 +391,40 @@ def _register(
         source_name=public_source_name(str(source), base=base),
         sector=sector,
     )
+
+
+def _encoding(raw: dict[str, Any], problems: list[str], prefix: str) -> str | None:
+    """The register's ``encoding``, checked to be one Python knows."""
+    import codecs
+
+    encoding = _typed(raw, "encoding", str, None, problems, prefix)
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            problems.append(f"{prefix}encoding {encoding!r} is not known; try utf-8 or cp1252")
+    return encoding
+
+
+def _delimiter(raw: dict[str, Any], problems: list[str], prefix: str) -> str | None:
+    """The register's one-character ``delimiter`` (``"tab"`` or ``"\\t"`` for a tab)."""
+    delimiter = _typed(raw, "delimiter", str, None, problems, prefix)
+    if delimiter is not None and len(delimiter) != 1 and delimiter not in ("\\t", "tab"):
+        problems.append(f"{prefix}delimiter must be one character, not {delimiter!r}")
+    if delimiter in ("\\t", "tab"):
+        delimiter = "\t"
+    return delimiter
+
+
+def _names(raw: dict[str, Any], problems: list[str], prefix: str) -> tuple[str, ...] | None:
+    """The column ``names`` of a headerless file, or ``None``."""
+    names_raw = raw.get("names")
+    if names_raw is None:
+        return None
+    if not isinstance(names_raw, list) or not all(isinstance(n, str) for n in names_raw):
+        problems.append(f"{prefix}names must be a list of column names")
+        return None
+    return tuple(names_raw)
 
 
 def _columns(raw: Any, prefix: str, problems: list[str]) -> dict[str, str | list[str]]:
