@@ -241,7 +241,7 @@ def test_progress_is_plain_lines_when_not_a_terminal() -> None:
     stages.start("Scoring")
     stages.close()
     assert log.getvalue().splitlines() == [
-        "[1/3] District boundaries", "Loading registers (4 file)", "[2/3] Scoring",
+        "[1/3] District boundaries", "Loading registers (4 files)", "[2/3] Scoring",
         "[done] 2 stages"]
     assert "\r" not in log.getvalue()
     quiet = io.StringIO()

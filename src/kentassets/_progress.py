@@ -48,7 +48,8 @@ def _lines(iterable: Iterable[T], desc: str, total: int | None, unit: str,
            stream: IO[str]) -> Iterator[T]:
     if desc:
         count = total if total is not None else getattr(iterable, "__len__", lambda: None)()
-        size = f" ({count:,} {unit})" if count is not None else ""
+        plural = "" if count == 1 or unit.endswith("s") else "s"
+        size = f" ({count:,} {unit}{plural})" if count is not None else ""
         print(f"{desc}{size}", file=stream, flush=True)
     yield from iterable
 
@@ -88,7 +89,7 @@ def progress(
     >>> list(progress(range(3), desc="Reading", unit="file", stream=log))
     [0, 1, 2]
     >>> log.getvalue()
-    'Reading (3 file)\\n'
+    'Reading (3 files)\\n'
     """
     if not enabled:
         return iterable
