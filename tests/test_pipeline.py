@@ -164,7 +164,7 @@ def test_build_parses_the_manifest_and_loads_boundaries_once(
         return real_load_districts(*args, **kwargs)
 
     monkeypatch.setattr(districts_stage, "load_districts", counting_load_districts)
-    monkeypatch.setattr(pipeline, "write_outputs", lambda *args, **kwargs: [])
+    monkeypatch.setattr("kentassets.pipeline.run.write_outputs", lambda *args, **kwargs: [])
     report = pipeline.build(sample_manifest, tmp_path / "out", progress=False)
     # the manifest once (the benchmark table, another TOML file, is read once too)
     assert len([text for text in parses if "[[register]]" in text]) == 1

@@ -1,0 +1,38 @@
+"""The whole job in one call: load, place, cluster, score, render, write.
+
+:func:`analyse` is pure (frames in, an :class:`Analysis` out); :func:`write_outputs`
+writes an :class:`Analysis` into a folder; :func:`build` and :func:`demo` compose
+them with the readers and the atomic output folder. The CLI calls these.
+
+One module per concern: :mod:`~kentassets.pipeline.options` (:class:`BuildOptions`),
+:mod:`~kentassets.pipeline.analysis` (:class:`Analysis`, :func:`analyse`),
+:mod:`~kentassets.pipeline.report` (:class:`BuildReport`),
+:mod:`~kentassets.pipeline.write` (:func:`write_outputs`),
+:mod:`~kentassets.pipeline.pool` (the processes that render the districts) and
+:mod:`~kentassets.pipeline.run` (:func:`build`, :func:`demo`).
+"""
+
+from __future__ import annotations
+
+from .analysis import Analysis, analyse
+from .options import PAPERS, BuildOptions
+from .pool import _renderers as _renderers
+from .pool import default_jobs
+from .report import BuildReport
+from .run import _round_inputs as _round_inputs
+from .run import build, demo
+from .write import _Published as _Published
+from .write import district_file_stem, write_outputs
+
+__all__ = [
+    "PAPERS",
+    "Analysis",
+    "BuildOptions",
+    "BuildReport",
+    "analyse",
+    "build",
+    "default_jobs",
+    "demo",
+    "district_file_stem",
+    "write_outputs",
+]

@@ -1,0 +1,50 @@
+"""The executor that renders the districts: the caller's, a process pool, or none."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from concurrent.futures import Executor
+
+from ..errors import ValidationError
+
+
+def default_jobs() -> int:
+    """The cores this process may use (the default of ``jobs``)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@contextlib.contextmanager
+def _renderers(
+    jobs: int | None, executor: Executor | None, *, n_districts: int
+) -> Iterator[Executor | None]:
+    """The executor that renders the districts: the caller's, a process pool, or none.
+
+    A pool of ``jobs`` processes (default: one per core) is started when more
+    than one process and more than one district make it worth it, and shut down
+    after. On Linux the workers are forked, so they start with every module
+    this process has imported (matplotlib, folium...) instead of importing them
+    again; elsewhere they are spawned.
+    """
+    if executor is not None:
+        yield executor
+        return
+    n = default_jobs() if jobs is None else int(jobs)
+    if n < 1:
+        raise ValidationError(f"jobs={jobs}: give 1 (no worker processes) or more.")
+    n = min(n, n_districts)
+    if n <= 1:
+        yield None
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(max_workers=n, mp_context=context) as pool:
+        yield pool
+

@@ -1,0 +1,289 @@
+"""Writing an :class:`~kentassets.pipeline.Analysis` into a folder: the tables, the
+district maps and PDFs, the atlas, the index and the round's register and changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import pandas as pd
+
+from .. import schema
+from .._progress import progress as progress_bar
+from ..safety import generalise_sensitive, safe_filename
+from .analysis import Analysis
+from .options import BuildOptions
+
+if TYPE_CHECKING:
+    from ..context import MapContext
+
+
+def district_file_stem(code: str, name: str) -> str:
+    """File name stem for a district's outputs, e.g. ``maidstone``."""
+    return safe_filename(name, default=safe_filename(code))
+
+
+def write_outputs(
+    analysis: Analysis,
+    folder: str | PathLike[str],
+    *,
+    options: BuildOptions | None = None,
+    progress: bool = True,
+    context: MapContext | None = None,
+    executor: Executor | None = None,
+) -> list[Path]:
+    """Write every output of ``analysis`` into ``folder`` (which must exist).
+
+    Parameters
+    ----------
+    analysis
+        The result of :func:`analyse`.
+    folder
+        An existing folder; files in it with the same names are replaced.
+    options
+        Rendering options (``offline``, ``paper``); defaults when ``None``.
+    progress
+        Show a progress bar over the districts.
+    context
+        The map context drawn under the assets (towns, coast, water, and an OS
+        base map's roads); default: the built-in context around the districts.
+    executor
+        Renders the districts (their HTML maps and PDF pages), e.g. a
+        :class:`concurrent.futures.ProcessPoolExecutor` or a ``dask.distributed``
+        client's ``get_executor()``; ``None`` renders them here, one by one.
+        The files are byte-identical either way.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    from ..io.context import study_context
+    from ..render.jobs import render_districts
+    from ..render.print.atlas import assemble_atlas
+
+    options = options or BuildOptions()
+    folder = Path(folder)
+    published = _Published(analysis)
+    context = study_context(analysis.districts, context)
+    # Submitted first: the districts render while the tables and the atlas frame are made.
+    rendered = render_districts(_district_jobs(published, options, context), executor=executor)
+    files = _write_tables(published, folder)
+    frame = _atlas_frame(published, options=options, context=context)
+    maps, district_files, pages = _write_district_maps(
+        published, folder, rendered, progress=progress
+    )
+    files.extend(maps)
+    atlas = folder / "atlas.pdf"
+    assemble_atlas(atlas, frame=frame,
+                   district_pages=[pages[str(c)] for c in analysis.districts[schema.DISTRICT_CODE]])
+    files.append(atlas)
+    files.append(_write_index(published, folder / "index.html", options=options,
+                              district_files=district_files, context=context))
+    files.extend(_write_programme(analysis, folder))
+    return files
+
+
+def _write_programme(analysis: Analysis, folder: Path) -> list[Path]:
+    """The co-location id register and, after a previous round, what changed."""
+    from ..compare import write_changes
+    from ..io.builds import write_register
+
+    programme = analysis.programme
+    if programme is None:
+        return []
+    files = [write_register(programme.register, folder)]
+    if programme.changes is not None:
+        files.extend(write_changes(programme.changes, folder))
+    return files
+
+
+@dataclass(frozen=True)
+class _Published:
+    """An analysis as it may be published, with what every rendered output shows."""
+
+    analysis: Analysis
+    assets: gpd.GeoDataFrame = field(init=False)
+    opportunities: gpd.GeoDataFrame = field(init=False)
+    common: dict[str, Any] = field(init=False)
+
+    def __post_init__(self) -> None:
+        a = self.analysis
+        object.__setattr__(self, "assets", a.published_assets())
+        object.__setattr__(self, "opportunities", a.published_opportunities())
+        year = (a.data_date or dt.date.today()).year
+        common: dict[str, Any] = {
+            "title": a.title,
+            "data_date": a.data_date,
+            "synthetic": a.synthetic,
+            "sensitive_agencies": a.sensitive_agencies,
+            "boundary_source": a.boundary_source,
+            "attribution_year": year,
+        }
+        object.__setattr__(self, "common", common)
+
+
+def _write_tables(published: _Published, folder: Path) -> list[Path]:
+    """The tables and data files: ledger, assets, co-locations, opportunities, sweep..."""
+    from ..io import outputs
+
+    a, pub_assets, pub_opps = published.analysis, published.assets, published.opportunities
+    files = [outputs.write_csv(a.ledger, folder / "load_ledger.csv")]
+    gpkg_assets = pub_assets.drop(columns=[schema.LEASE_END]).assign(
+        **{schema.LEASE_END: pub_assets[schema.LEASE_END].dt.strftime("%Y-%m-%d")}
+    )
+    stamp = a.data_date or dt.date(2000, 1, 1)
+    files.append(
+        outputs.write_vector(gpkg_assets, folder / "assets.gpkg", layer="assets", timestamp=stamp)
+    )
+    colocs = pub_opps[pub_opps[schema.IS_COLOCATION].fillna(False).astype(bool)]
+    files.append(
+        outputs.write_vector(
+            colocs.to_crs(schema.CRS_WGS84),
+            folder / "colocations.geojson",
+            driver="GeoJSON",
+            layer="colocations",
+        )
+    )
+    table = pd.DataFrame(colocs.drop(columns=colocs.geometry.name))
+    files.append(outputs.write_csv(_with_params(table, a.params), folder / "colocations.csv"))
+    ranked = table.sort_values(["rank"], na_position="last") if "rank" in table else table
+    files.append(outputs.write_csv(_with_params(ranked, a.params), folder / "opportunities.csv"))
+    files.append(outputs.write_csv(a.sweep, folder / "eps_sweep.csv"))
+    files.append(outputs.write_csv(a.benchmark, folder / "agency_benchmark.csv"))
+    surplus = generalise_sensitive(a.surplus) if len(a.surplus) else a.surplus
+    files.append(outputs.write_csv(pd.DataFrame(surplus), folder / "surplus_assets.csv"))
+    if a.housing is not None:
+        files.append(outputs.write_csv(a.housing, folder / "housing_capacity.csv"))
+    if a.benchmarks is not None:
+        files.append(outputs.write_csv(a.benchmarks.to_frame(), folder / "benchmarks.csv"))
+    files.append(
+        outputs.write_json({"parameters": a.params, "totals": a.totals}, folder / "parameters.json")
+    )
+    return files
+
+
+def _with_params(frame: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
+    """Append the parameters as ``param_*`` columns, for traceable CSVs."""
+    out = pd.DataFrame(frame).copy()
+    for key, value in sorted(params.items()):
+        out[f"param_{key}"] = (
+            ";".join(map(str, value)) if isinstance(value, list | tuple) else value
+        )
+    return out
+
+
+def _district_jobs(
+    published: _Published, options: BuildOptions, context: MapContext
+) -> Iterator[Any]:
+    """One rendering job per district, in code order (:mod:`kentassets.render.jobs`)."""
+    from ..render.jobs import district_jobs
+
+    a = published.analysis
+    return district_jobs(
+        published.assets, a.districts, published.opportunities, codes=a.district_codes(),
+        paper=options.paper, offline=options.offline, params_note=_params_note(a.params),
+        common=published.common, context=context,
+    )
+
+
+def _write_district_maps(
+    published: _Published,
+    folder: Path,
+    rendered: Iterator[Any],
+    *,
+    progress: bool,
+) -> tuple[list[Path], dict[str, dict[str, str]], dict[str, tuple[str, bytes]]]:
+    """Write each district's HTML map and PDF as it is rendered.
+
+    Returns the files written, their names by district, and each district's
+    atlas bookmark and PDF bytes (the atlas takes the same page).
+    """
+    from ..io import outputs
+
+    a = published.analysis
+    names = dict(
+        zip(a.districts[schema.DISTRICT_CODE], a.districts[schema.DISTRICT_NAME], strict=True)
+    )
+    files: list[Path] = []
+    district_files: dict[str, dict[str, str]] = {}
+    pages: dict[str, tuple[str, bytes]] = {}
+    bar = progress_bar(rendered, enabled=progress, desc="Rendering districts",
+                       unit="district", total=len(names))
+    for result in bar:
+        stem = district_file_stem(result.code, names[result.code])
+        html_path, pdf_path = folder / f"{stem}.html", folder / f"{stem}.pdf"
+        files.append(outputs.write_text_atomic(html_path, result.html))
+        files.append(outputs.write_bytes_atomic(pdf_path, result.pdf))
+        district_files[result.code] = {"html": html_path.name, "pdf": pdf_path.name}
+        pages[result.code] = (result.name, result.pdf)
+    return files, district_files, pages
+
+
+def _atlas_frame(published: _Published, *, options: BuildOptions,
+                 context: MapContext) -> bytes:
+    """The atlas's cover, page numbers and load summary (drawn while districts render)."""
+    from ..render.print.atlas import atlas_frame
+
+    a = published.analysis
+    common = dict(published.common)
+    common.pop("sensitive_agencies")
+    common["boundary_source"] = a.boundary_source
+    return atlas_frame(
+        n_districts=len(a.districts),
+        assets=published.assets,
+        districts=a.districts,
+        opportunities=published.opportunities,
+        sweep=a.sweep,
+        totals=a.totals,
+        load_summary=a.load_summary,
+        paper=options.paper,
+        params_note=_params_note(a.params),
+        eps_m=float(a.params["eps_m"]),
+        context=context,
+        decisions_to_review=None if a.programme is None else a.programme.to_review,
+        **common,
+    )
+
+
+def _write_index(
+    published: _Published,
+    path: Path,
+    *,
+    options: BuildOptions,
+    district_files: Mapping[str, Mapping[str, str]],
+    context: MapContext,
+) -> Path:
+    """The county index page linking every district's map and PDF."""
+    from ..io import outputs
+    from ..render import index as index_render
+
+    a = published.analysis
+    html = index_render.index_html(
+        districts=a.districts,
+        opportunities=published.opportunities,
+        load_summary=a.load_summary,
+        totals=a.totals,
+        params=a.params,
+        district_files=district_files,
+        offline=options.offline,
+        context=context,
+        decisions_to_review=None if a.programme is None else a.programme.to_review,
+        **published.common,
+    )
+    return outputs.write_text_atomic(path, html)
+
+
+def _params_note(params: Mapping[str, Any]) -> str:
+    parts = [f"eps {params.get('eps_m'):g} m", f"min agencies {params.get('min_agencies')}"]
+    if params.get("space_standard_m2_per_fte") is not None:
+        parts.append(f"space standard {params['space_standard_m2_per_fte']:g} m\u00b2/FTE")
+    return ", ".join(parts)
+
