@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -71,6 +71,36 @@ def test_jobs_on_a_process_pool_match_serial(published: _Published) -> None:
     assert [o.code for o in pooled] == codes
     assert pooled == serial
     assert windowed == serial
+
+
+class _Recorder(Executor):
+    """Runs nothing: records the order of submission and answers with the job's code."""
+
+    def __init__(self) -> None:
+        self.submitted: list[str] = []
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        (job,) = args
+        self.submitted.append(job.code)
+        future: Future[str] = Future()
+        future.set_result(job.code)
+        return future
+
+
+def test_largest_districts_start_first_results_come_in_job_order(
+        published: _Published) -> None:
+    codes = published.analysis.district_codes()
+    jobs = _jobs(published, codes)
+    recorder = _Recorder()
+    results = list(render_districts(jobs, executor=recorder))
+    assert results == codes  # collected in job order
+    sizes = {job.code: len(job.assets) for job in jobs}
+    assert [sizes[c] for c in recorder.submitted] == sorted(sizes.values(), reverse=True)
+    assert recorder.submitted != codes  # the sample's districts are not in size order
+    windowed = _Recorder()
+    assert list(render_districts(iter(jobs), executor=windowed, in_flight=4)) == codes
+    first = sorted(codes[:4], key=lambda c: -sizes[c])
+    assert windowed.submitted == [*first, *codes[4:]]
 
 
 def _files(folder: Path) -> dict[str, bytes]:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -61,18 +62,20 @@ def built(sample_manifest: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 def test_forced_error_in_last_district_keeps_previous_output(
     built: Path, sample_manifest: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kentassets.render import printmap
+    # Each district page is drawn once, by render.jobs (in worker processes forked
+    # after the patch, so they fail too).
+    from kentassets.render import jobs
 
     before = _snapshot(built)
-    real = printmap.district_pdf
+    real = jobs.district_page_pdf
     last = max(schema.KENT_AND_MEDWAY)
 
-    def failing(*args: object, **kwargs: object) -> object:
-        if kwargs.get("district_code") == last:
+    def failing(data: Any, **kwargs: Any) -> bytes:
+        if data.code == last:
             raise RuntimeError("forced failure in the last district")
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+        return real(data, **kwargs)
 
-    monkeypatch.setattr(printmap, "district_pdf", failing)
+    monkeypatch.setattr(jobs, "district_page_pdf", failing)
     with pytest.raises(RuntimeError, match="forced failure"):
         build(sample_manifest, built, progress=False, offline=True)
     assert _snapshot(built) == before

@@ -43,8 +43,12 @@ def _renderers(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from ..render.jobs import import_renderers
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    if "fork" in methods:
+        import_renderers()  # the forked workers start with them
     with ProcessPoolExecutor(max_workers=n, mp_context=context) as pool:
         yield pool
 

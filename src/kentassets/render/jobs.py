@@ -39,8 +39,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["DistrictJob", "DistrictOutputs", "district_jobs", "render_district",
-           "render_districts"]
+__all__ = ["DistrictJob", "DistrictOutputs", "district_jobs", "import_renderers",
+           "render_district", "render_districts"]
 
 
 @dataclass(frozen=True)
@@ -204,6 +204,20 @@ def district_jobs(
             web={"offline": offline, "context": context, **common}, page=page, paper=paper)
 
 
+def import_renderers() -> None:
+    """Import the modules :func:`render_district` imports when it first runs.
+
+    Called before worker processes are forked, so that each starts with them
+    (the PDF backend, the font subsetter, the PDF merger) instead of paying for
+    the imports again; the build needs them in this process anyway.
+    """
+    import fontTools.subset  # noqa: F401
+    import matplotlib.backends.backend_pdf  # noqa: F401
+    import pypdf  # noqa: F401
+
+    from . import webmap  # noqa: F401
+
+
 def render_district(job: DistrictJob) -> DistrictOutputs:
     """Draw one district's HTML map and PDF page (once); return their text and bytes.
 
@@ -220,6 +234,21 @@ def render_district(job: DistrictJob) -> DistrictOutputs:
     data = _prepare_district(assets, job.districts, job.code, job.print_common)
     pdf = district_page_pdf(data, paper=job.paper, options=job.page)
     return DistrictOutputs(code=job.code, name=data.name, html=html, pdf=pdf)
+
+
+def _submit_largest_first(
+    executor: Executor, jobs: Sequence[DistrictJob]
+) -> list[Future[DistrictOutputs]]:
+    """Submit ``jobs`` most assets first; return their futures in the order of ``jobs``.
+
+    The largest districts start first, so the build does not end waiting on one
+    large district that started last while the other workers idle. The results
+    are still collected in job order, so the outputs do not depend on it.
+    """
+    futures: dict[int, Future[DistrictOutputs]] = {}
+    for i in sorted(range(len(jobs)), key=lambda i: (-len(jobs[i].assets), i)):
+        futures[i] = executor.submit(render_district, jobs[i])
+    return [futures[i] for i in range(len(jobs))]
 
 
 def render_districts(
@@ -245,9 +274,8 @@ def render_districts(
     if executor is None:
         return map(render_district, jobs)
     pending = iter(jobs)
-    window: deque[Future[DistrictOutputs]] = deque(
-        executor.submit(render_district, job) for job in islice(pending, max(1, in_flight))
-    )
+    window: deque[Future[DistrictOutputs]] = deque(_submit_largest_first(
+        executor, list(islice(pending, max(1, in_flight)))))
 
     def results() -> Iterator[DistrictOutputs]:
         while window:
