@@ -25,9 +25,10 @@ __all__ = [
 
 #: The footnote printed under every table or card that shows an estimated figure.
 ESTIMATE_FOOTNOTE: Final = (
-    "≈ estimated: part of the figure rests on typical floor areas and running costs from "
-    "the benchmark table (published sources, or stated assumptions), not on the registers. "
-    "The range runs from the low to the high benchmarks."
+    "≈ estimated: part of the figure rests on the benchmark table (typical floor areas and "
+    "running costs where a register gives none, and the published range of savings from "
+    "sharing services; published sources, or stated assumptions), not on the registers "
+    "alone. The range runs from the low to the high benchmarks."
 )
 #: Card and table labels of the score components, in the order of the points columns.
 POINT_LABELS: Final[dict[str, str]] = {

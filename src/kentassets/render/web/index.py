@@ -118,6 +118,8 @@ def _value(key: str, value: Any) -> str:
         return escape_html(value)
     if key.endswith("_gbp"):
         return _money(value)
+    if key.startswith("share_") or key.endswith("_share"):
+        return f"{_float(value):.0%}"
     number = _float(value)
     return _num(value, 0 if number is not None and number.is_integer() else 2)
 
