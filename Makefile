@@ -17,11 +17,11 @@ $(VENV)/.installed: pyproject.toml
 demo: $(VENV)/.installed
 	$(BIN)/kentassets demo --out $(OUT)
 
-## Run the whole test suite (about 6 minutes on 2 cores; browser tests need Debian's chromium)
+## Run the whole test suite (about 8 minutes on 2 cores; browser tests need Debian's chromium)
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
 
-## The quick loop while developing: slow tests left out (about 3 minutes)
+## The quick loop while developing: slow tests left out (about 4 minutes)
 test-fast: $(VENV)/.installed
 	$(BIN)/python -m pytest -m "not slow"
 
