@@ -1,4 +1,4 @@
-"""Number and date formatting shared by the HTML renderers (values are untrusted)."""
+"""Number and date formatting shared by the renderers (values are untrusted)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,21 @@ from datetime import date, datetime
 from typing import Any
 
 from ..safety import escape_html, is_missing
+
+
+def finite_number(value: Any) -> float | None:
+    """``value`` as a finite number, or ``None`` (missing, text, infinite).
+
+    Examples
+    --------
+    >>> finite_number("12.5"), finite_number(None), finite_number(float("inf"))
+    (12.5, None, None)
+    """
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def format_number(value: Any, digits: int = 0) -> str:

@@ -8,9 +8,10 @@ mistakes an estimate for a measured figure. Pure: text in, text out.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any, Final
+
+from ._format import finite_number
 
 __all__ = [
     "ESTIMATE_FOOTNOTE",
@@ -43,14 +44,6 @@ POINT_LABELS: Final[dict[str, str]] = {
 }
 
 
-def _number(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
 def compact_money(value: Any) -> str:
     """Pounds in a few characters: ``£950``, ``£48k``, ``£1.2m``.
 
@@ -59,7 +52,7 @@ def compact_money(value: Any) -> str:
     >>> compact_money(950), compact_money(48_200), compact_money(1_234_000), compact_money(None)
     ('£950', '£48k', '£1.2m', '')
     """
-    number = _number(value)
+    number = finite_number(value)
     if number is None:
         return ""
     size = abs(number)
@@ -80,7 +73,7 @@ def is_estimated(row: Mapping[str, Any]) -> bool:
     >>> is_estimated({"saving_gbp": 5.0, "saving_given_share": 1.0})
     False
     """
-    share = _number(row.get("saving_given_share"))
+    share = finite_number(row.get("saving_given_share"))
     return share is not None and share < 1.0
 
 
@@ -99,10 +92,10 @@ def saving_text(row: Mapping[str, Any]) -> str:
     >>> saving_text({})
     ''
     """
-    central = _number(row.get("saving_gbp"))
+    central = finite_number(row.get("saving_gbp"))
     if central is None:
         return ""
-    low, high = _number(row.get("saving_low_gbp")), _number(row.get("saving_high_gbp"))
+    low, high = finite_number(row.get("saving_low_gbp")), finite_number(row.get("saving_high_gbp"))
     if central > 0 and is_estimated(row) and low is not None and high is not None:
         return f"≈ {compact_money(low)}–{compact_money(high)}"
     return compact_money(central)
@@ -116,7 +109,7 @@ def score_parts(row: Mapping[str, Any]) -> list[tuple[str, float]]:
     >>> score_parts({"points_saving": 5.8, "points_sectors": 7.5, "points_tenure": 0.0})
     [('Sectors', 7.5), ('Saving', 5.8)]
     """
-    parts = [(label, _number(row.get(col))) for col, label in POINT_LABELS.items()]
+    parts = [(label, finite_number(row.get(col))) for col, label in POINT_LABELS.items()]
     shown = [(label, float(p)) for label, p in parts if p is not None and p > 0]
     return sorted(shown, key=lambda item: (-item[1], item[0]))
 
@@ -138,13 +131,13 @@ def totals_range_text(totals: Mapping[str, Any]) -> str:
     >>> totals_range_text({"annual_saving_gbp": 0.0})
     '£0 a year: no shortlisted co-location has a saving the data can support'
     """
-    central = _number(totals.get("annual_saving_gbp")) or 0.0
+    central = finite_number(totals.get("annual_saving_gbp")) or 0.0
     if central <= 0:
         return "£0 a year: no shortlisted co-location has a saving the data can support"
-    low = _number(totals.get("annual_saving_low_gbp"))
-    high = _number(totals.get("annual_saving_high_gbp"))
-    given = _number(totals.get("saving_given_share"))
-    years = int(_number(totals.get("target_years")) or 0)
+    low = finite_number(totals.get("annual_saving_low_gbp"))
+    high = finite_number(totals.get("annual_saving_high_gbp"))
+    given = finite_number(totals.get("saving_given_share"))
+    years = int(finite_number(totals.get("target_years")) or 0)
     head = (f"≈ {compact_money(low)}–{compact_money(high)} a year (central "
             f"{compact_money(central)})" if low is not None and high is not None
             and low != high else f"{compact_money(central)} a year")
@@ -159,7 +152,7 @@ def totals_range_text(totals: Mapping[str, Any]) -> str:
 
 
 def _pct(value: Any) -> str:
-    number = _number(value)
+    number = finite_number(value)
     return "" if number is None else f"{number:.0%}"
 
 
@@ -173,7 +166,7 @@ def housing_text(row: Mapping[str, Any]) -> str:
     >>> housing_text({"homes_low": None, "housing_note": "unknown: no site area"})
     'unknown: no site area'
     """
-    low, high = _number(row.get("homes_low")), _number(row.get("homes_high"))
+    low, high = finite_number(row.get("homes_low")), finite_number(row.get("homes_high"))
     if low is None or high is None:
         note = row.get("housing_note")
         return str(note) if isinstance(note, str) else ""

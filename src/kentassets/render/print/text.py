@@ -11,9 +11,8 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-import numpy as np
-
 from ...safety import is_missing
+from .._format import finite_number
 
 _PT_MM = 25.4 / 72.0  # millimetres per point
 _CHAR_EM = 0.6  # conservative average glyph width of DejaVu Sans, in em
@@ -129,24 +128,15 @@ def _chars_for(width_mm: float, size_pt: float) -> int:
     return max(int(width_mm / (size_pt * _CHAR_EM * _PT_MM)), 1)
 
 
-def _finite(value: Any) -> float | None:
-    """``value`` as a finite number, or None (missing, text, infinite)."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if np.isfinite(number) else None
-
-
 def _fmt_number(value: Any) -> str:
     """Format a whole number with thousands separators; missing values as an en dash."""
-    number = _finite(value)
+    number = finite_number(value)
     return "–" if number is None else f"{number:,.0f}"
 
 
 def _fmt_money(value: Any) -> str:
     """Format pounds compactly: £950, £12.3k, £4.56m."""
-    number = _finite(value)
+    number = finite_number(value)
     if number is None:
         return "–"
     size = abs(number)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import math
 from collections.abc import Collection, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -20,7 +19,7 @@ import pandas as pd
 
 from kentassets import __version__, schema
 from kentassets.render import style
-from kentassets.render._format import format_date, format_money, format_number
+from kentassets.render._format import finite_number, format_date, format_money, format_number
 from kentassets.render._ranges import ESTIMATE_FOOTNOTE, compact_money, totals_range_text
 from kentassets.render.programme import decisions_html, progress_html, review_html
 from kentassets.render.web.county import county_map, district_summary
@@ -79,14 +78,7 @@ def _money(value: Any) -> str:
     return format_money(value, missing="\u2013")
 
 
-def _float(value: Any) -> float | None:
-    if _missing(value):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
+_float = finite_number
 
 
 _date_text = format_date
