@@ -26,10 +26,9 @@ __all__ = [
 
 #: The footnote printed under every table or card that shows an estimated figure.
 ESTIMATE_FOOTNOTE: Final = (
-    "≈ estimated: part of the figure rests on the benchmark table (typical floor areas and "
-    "running costs where a register gives none, and the published range of savings from "
-    "sharing services; published sources, or stated assumptions), not on the registers "
-    "alone. The range runs from the low to the high benchmarks."
+    "≈ estimated: rests partly on the benchmark table (floor areas and costs a register "
+    "lacks; published shared-service saving rates), not on the registers. Ranges run from "
+    "the low to the high benchmarks."
 )
 #: Card and table labels of the score components, in the order of the points columns.
 POINT_LABELS: Final[dict[str, str]] = {
