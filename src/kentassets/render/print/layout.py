@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import ValidationError
 from .. import style
+from .fonts import PRINT_FONT_FAMILIES, register_print_fonts
 from .text import _PT_MM, _wrap_mm, clean_text
 
 if TYPE_CHECKING:
@@ -26,17 +27,14 @@ MARGIN_MM = 12.0
 #: Smallest type size used anywhere on a page, points at print size.
 MIN_FONT_PT = 6.5
 _MM = 1.0 / 25.4  # inches per millimetre
-#: TrueType (Type 42) fonts: embedded, vector, searchable. matplotlib subsets
-#: them once per PDF file, about 0.37 s each (Type 3 would take 0.02 s, but
-#: matplotlib 3.11's Type 3 writer fails on some text, e.g. a name ending in
-#: "…" after other glyphs: "bytes must be in range(0, 256)"), so each district
-#: page is saved once and the atlas reuses those bytes (see docs/scaling.md).
+#: Scoped matplotlib settings for print. TrueType (Type 42) fonts: embedded,
+#: vector, searchable; the families and why are in :mod:`.fonts`.
 _RC: dict[str, Any] = {
     "pdf.fonttype": 42,
     "ps.fonttype": 42,
     "text.usetex": False,
     "text.parse_math": False,
-    "font.family": "DejaVu Sans",
+    "font.family": list(PRINT_FONT_FAMILIES),
     "axes.unicode_minus": True,
     "pdf.compression": 6,
     "path.simplify": True,
@@ -84,6 +82,7 @@ def _rc() -> AbstractContextManager[None]:
     """Matplotlib settings for print pages, scoped (never mutates global rcParams)."""
     from matplotlib import rc_context
 
+    register_print_fonts()
     return rc_context(_RC)  # type: ignore[arg-type]
 
 

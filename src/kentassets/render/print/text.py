@@ -13,6 +13,7 @@ from typing import Any
 
 from ...safety import is_missing
 from .._format import finite_number
+from .fonts import PRINT_FONT_FAMILIES, register_print_fonts
 
 _PT_MM = 25.4 / 72.0  # millimetres per point
 _CHAR_EM = 0.6  # conservative average glyph width of DejaVu Sans, in em
@@ -69,10 +70,11 @@ def _wrap(text: str, width_chars: int, max_lines: int) -> list[str]:
 
 @functools.lru_cache(maxsize=4096)
 def _text_width_mm(text: str, size_pt: float, *, bold: bool = False) -> float:
-    """Width of one line of DejaVu Sans text at ``size_pt``, millimetres (measured)."""
+    """Width of one line of print text at ``size_pt``, millimetres (measured)."""
     from matplotlib.font_manager import FontProperties
 
-    prop = FontProperties(family="DejaVu Sans", size=size_pt,
+    register_print_fonts()
+    prop = FontProperties(family=list(PRINT_FONT_FAMILIES), size=size_pt,
                           weight="bold" if bold else "normal")
     width_pt, _, _ = _text_to_path().get_text_width_height_descent(text, prop, ismath=False)
     return float(width_pt) * _PT_MM
@@ -124,7 +126,7 @@ def _wrap_mm(text: str, width_mm: float, size_pt: float, max_lines: int, *,
 
 
 def _chars_for(width_mm: float, size_pt: float) -> int:
-    """How many characters of DejaVu Sans at ``size_pt`` fit in ``width_mm``."""
+    """How many characters of print text at ``size_pt`` fit in ``width_mm``."""
     return max(int(width_mm / (size_pt * _CHAR_EM * _PT_MM)), 1)
 
 
