@@ -11,8 +11,8 @@ Sans carries large OpenType layout tables (``GSUB``, ``GPOS``, ``GDEF``), a
 ``MATH`` table and hinting programs; fontTools decompiles them for every subset,
 about 0.12 s a time, and the ligatures in ``GSUB`` make matplotlib embed a
 second subset of the same face. The derived fonts keep DejaVu Sans's outlines,
-advance widths and pair kerning (the legacy ``kern`` table) for the scripts a
-register is written in, and drop the rest: a subset then takes about 0.01 s.
+advance widths and pair kerning (the legacy ``kern`` table) for Latin text and
+common symbols, and drop the rest: a subset then takes about 0.006 s.
 
 Source: ``DejaVuSans.ttf`` and ``DejaVuSans-Bold.ttf`` bundled with matplotlib
 (a runtime dependency), DejaVu Fonts licence (Bitstream Vera licence plus public
@@ -47,27 +47,21 @@ FACES = (
     ("DejaVuSans.ttf", "KentassetsSans.ttf", "Book"),
     ("DejaVuSans-Bold.ttf", "KentassetsSans-Bold.ttf", "Bold"),
 )
-#: Unicode blocks kept: Latin (with every European accent), Greek, Cyrillic,
-#: punctuation, currency, letter-like symbols, arrows, maths, shapes and dingbats.
+#: Unicode blocks kept: Latin with every European accent (Welsh ŵ ŷ included),
+#: punctuation, currency, letter-like symbols, arrows, maths and geometric
+#: shapes. Fewer glyphs make a cheaper subset (1,524 glyphs: 6 ms a subset;
+#: with Greek, Cyrillic and dingbats too, 2,845 glyphs: 13 ms); other scripts
+#: are drawn from DejaVu Sans by fallback.
 UNICODE_RANGES = (
     (0x0020, 0x007E),  # Basic Latin
     (0x00A0, 0x024F),  # Latin-1 Supplement, Latin Extended-A and -B
-    (0x0250, 0x02FF),  # IPA extensions, spacing modifier letters
-    (0x0300, 0x036F),  # combining diacritical marks
-    (0x0370, 0x04FF),  # Greek and Coptic, Cyrillic
-    (0x1E00, 0x1EFF),  # Latin Extended Additional (Welsh ŵ ŷ, Vietnamese)
+    (0x1E00, 0x1EFF),  # Latin Extended Additional
     (0x2000, 0x206F),  # general punctuation
-    (0x2070, 0x209F),  # superscripts and subscripts
     (0x20A0, 0x20CF),  # currency symbols
     (0x2100, 0x214F),  # letter-like symbols
-    (0x2150, 0x218F),  # number forms
     (0x2190, 0x21FF),  # arrows
     (0x2200, 0x22FF),  # mathematical operators
-    (0x2300, 0x23FF),  # miscellaneous technical
-    (0x2460, 0x24FF),  # enclosed alphanumerics
-    (0x2500, 0x25FF),  # box drawing, block elements, geometric shapes
-    (0x2600, 0x27BF),  # miscellaneous symbols, dingbats
-    (0xFB00, 0xFB06),  # Latin ligatures, should a register hold them
+    (0x25A0, 0x25FF),  # geometric shapes
     (0xFFFD, 0xFFFD),  # replacement character
 )
 #: Name records rewritten with the new family (1 family, 3 unique id, 4 full

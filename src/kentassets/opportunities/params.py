@@ -261,6 +261,11 @@ class ScoringParams:
         default=4, metadata=_meta("years", "Period of the savings target", 1, 50)
     )
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> ScoringParams:
+        """Itself: every field is immutable. pandas deep-copies a frame's ``attrs``
+        (which hold these) on every operation, so a real copy costs time for nothing."""
+        return self
+
     def __post_init__(self) -> None:
         problems = self._range_problems()
         problems += self._other_problems(numbers_ok=not problems)

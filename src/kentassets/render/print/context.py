@@ -118,8 +118,9 @@ def _fill(ax: Axes, frame: gpd.GeoDataFrame, colour: str, zorder: float,
 
     path = _polygon_path(frame.geometry.to_numpy()) if len(frame) else None
     if path is not None:
-        ax.add_patch(PathPatch(path, facecolor=colour, edgecolor="none", lw=0, alpha=alpha,
-                               zorder=zorder))
+        # add_artist: the view is set explicitly (add_patch would walk every vertex)
+        ax.add_artist(PathPatch(path, facecolor=colour, edgecolor="none", lw=0, alpha=alpha,
+                                zorder=zorder, transform=ax.transData))
 
 
 def _lines(ax: Axes, frame: gpd.GeoDataFrame, colour: str, width_pt: float, zorder: float,

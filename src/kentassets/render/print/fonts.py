@@ -6,9 +6,10 @@ font file, which for DejaVu Sans took about 0.2 s a subset, because its
 OpenType layout tables are decompiled every time and its ligatures add a second
 subset of the same face. "Kentassets Sans" (``data/fonts``, derived from
 matplotlib's DejaVu Sans by ``scripts/derive_print_fonts.py``) has the same
-outlines, advance widths and kerning for Latin, Greek and Cyrillic text and
-common symbols, without those tables, and subsets in about 0.01 s. A character
-it lacks is drawn in DejaVu Sans by matplotlib's per-glyph font fallback.
+outlines, advance widths and kerning for Latin text (every European accent)
+and common symbols, without those tables, and subsets in about 0.006 s. A
+character it lacks (Greek, Cyrillic...) is drawn in DejaVu Sans by matplotlib's
+per-glyph font fallback.
 """
 
 from __future__ import annotations

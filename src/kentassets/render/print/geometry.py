@@ -42,7 +42,9 @@ def _add_geom(ax: Axes, geom: Any, **kw: Any) -> None:
 
     path = _geom_path(geom)
     if path is not None:
-        ax.add_patch(PathPatch(path, **kw))
+        # add_artist, not add_patch: the view is set explicitly, and add_patch's
+        # data-limit update walks every Bézier segment of a long outline.
+        ax.add_artist(PathPatch(path, transform=ax.transData, **kw))
 
 
 def _view(bounds: Sequence[float], box_w_mm: float, box_h_mm: float, pad: float = 0.04) -> tuple[
