@@ -73,20 +73,22 @@ def write_outputs(
     folder = Path(folder)
     published = _Published(analysis)
     context = study_context(analysis.districts, context)
-    # Submitted first: the districts render while the tables and the atlas frame are made.
+    # Submitted first: the districts render while the tables, the atlas frame and the
+    # index (which needs only the districts' file names) are made here.
     rendered = render_districts(_district_jobs(published, options, context), executor=executor)
     files = _write_tables(published, folder)
     frame = _atlas_frame(published, options=options, context=context)
-    maps, district_files, pages = _write_district_maps(
-        published, folder, rendered, progress=progress
-    )
+    district_files = _district_file_names(analysis)
+    index = _write_index(published, folder / "index.html", options=options,
+                         district_files=district_files, context=context)
+    maps, pages = _write_district_maps(published, folder, rendered, district_files,
+                                       progress=progress)
     files.extend(maps)
     atlas = folder / "atlas.pdf"
     assemble_atlas(atlas, frame=frame,
                    district_pages=[pages[str(c)] for c in analysis.districts[schema.DISTRICT_CODE]])
     files.append(atlas)
-    files.append(_write_index(published, folder / "index.html", options=options,
-                              district_files=district_files, context=context))
+    files.append(index)
     files.extend(_write_programme(analysis, folder))
     return files
 
@@ -194,37 +196,39 @@ def _district_jobs(
     )
 
 
+def _district_file_names(analysis: Analysis) -> dict[str, dict[str, str]]:
+    """Each district's HTML map and PDF file names, by district code."""
+    names = dict(zip(analysis.districts[schema.DISTRICT_CODE],
+                     analysis.districts[schema.DISTRICT_NAME], strict=True))
+    stems = {str(code): district_file_stem(str(code), name) for code, name in names.items()}
+    return {code: {"html": f"{stem}.html", "pdf": f"{stem}.pdf"} for code, stem in stems.items()}
+
+
 def _write_district_maps(
     published: _Published,
     folder: Path,
     rendered: Iterator[Any],
+    district_files: Mapping[str, Mapping[str, str]],
     *,
     progress: bool,
-) -> tuple[list[Path], dict[str, dict[str, str]], dict[str, tuple[str, bytes]]]:
+) -> tuple[list[Path], dict[str, tuple[str, bytes]]]:
     """Write each district's HTML map and PDF as it is rendered.
 
-    Returns the files written, their names by district, and each district's
-    atlas bookmark and PDF bytes (the atlas takes the same page).
+    Returns the files written and each district's atlas bookmark and PDF bytes
+    (the atlas takes the same page).
     """
     from ..io import outputs
 
-    a = published.analysis
-    names = dict(
-        zip(a.districts[schema.DISTRICT_CODE], a.districts[schema.DISTRICT_NAME], strict=True)
-    )
     files: list[Path] = []
-    district_files: dict[str, dict[str, str]] = {}
     pages: dict[str, tuple[str, bytes]] = {}
     bar = progress_bar(rendered, enabled=progress, desc="Rendering districts",
-                       unit="district", total=len(names))
+                       unit="district", total=len(district_files))
     for result in bar:
-        stem = district_file_stem(result.code, names[result.code])
-        html_path, pdf_path = folder / f"{stem}.html", folder / f"{stem}.pdf"
-        files.append(outputs.write_text_atomic(html_path, result.html))
-        files.append(outputs.write_bytes_atomic(pdf_path, result.pdf))
-        district_files[result.code] = {"html": html_path.name, "pdf": pdf_path.name}
+        names = district_files[result.code]
+        files.append(outputs.write_text_atomic(folder / names["html"], result.html))
+        files.append(outputs.write_bytes_atomic(folder / names["pdf"], result.pdf))
         pages[result.code] = (result.name, result.pdf)
-    return files, district_files, pages
+    return files, pages
 
 
 def _atlas_frame(published: _Published, *, options: BuildOptions,
