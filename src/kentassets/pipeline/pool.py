@@ -26,9 +26,11 @@ def _renderers(
 
     A pool of ``jobs`` processes (default: one per core) is started when more
     than one process and more than one district make it worth it, and shut down
-    after. On Linux the workers are forked, so they start with every module
-    this process has imported (matplotlib, folium...) instead of importing them
-    again; elsewhere they are spawned.
+    after. The workers start at once (on Linux they are forked, so they begin
+    with every module this process has imported; elsewhere they are spawned),
+    and each pays its one-off rendering costs
+    (:func:`kentassets.render.jobs.warm_up_renderer`) while this process goes on
+    loading the registers: open this before the loading.
     """
     if executor is not None:
         yield executor
@@ -43,12 +45,12 @@ def _renderers(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from ..render.jobs import import_renderers
+    from ..render.jobs import warm_up_renderer
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    if "fork" in methods:
-        import_renderers()  # the forked workers start with them
-    with ProcessPoolExecutor(max_workers=n, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=n, mp_context=context,
+                             initializer=warm_up_renderer) as pool:
+        for _ in range(n):  # starts the workers (and their warm-up) now
+            pool.submit(int)
         yield pool
-

@@ -146,47 +146,39 @@ def build(
     extra = {**_round_inputs(spec, out_dir, previous, decisions), **_estimate_inputs(base, spec)}
     study_area = spec.study_area if spec is not None else schema.DEFAULT_STUDY_AREA
     stages = Stages(4, enabled=progress)
-    try:
-        stages.start("District boundaries (derived ones are made once, then cached)")
-        if postcodes is None:
-            postcodes = PostcodeDirectory(spec.postcodes if spec else None)
-        districts = load_districts(
-            boundaries if boundaries is not None else (spec.boundaries if spec else None),
-            codes=study_area,
-            postcodes=postcodes,
-        )
-        context = _map_context(districts, basemap, spec)
-        stages.start("Loading registers")
-        if load is None:
-            assert spec is not None
-            load = read_manifest(
-                spec,  # a parsed Manifest
+    # The rendering workers start now and warm up while the registers load.
+    with _renderers(jobs, executor, n_districts=len(study_area)) as pool:
+        try:
+            stages.start("District boundaries (derived ones are made once, then cached)")
+            if postcodes is None:
+                postcodes = PostcodeDirectory(spec.postcodes if spec else None)
+            districts = load_districts(
+                boundaries if boundaries is not None else (spec.boundaries if spec else None),
+                codes=study_area,
                 postcodes=postcodes,
-                districts=districts,
-                progress=progress,
             )
-        stages.start("Finding and scoring co-locations")
-        analysis = analyse(
-            load,
-            districts,
-            options=base,
-            title=spec.title if spec else None,
-            data_date=spec.data_date if spec else None,
-            synthetic=spec.synthetic if spec else False,
-            sensitive_agencies=spec.sensitive_agencies if spec else (),
-            lenient=lenient,
-            **extra,
-        )
-        stages.start("Writing maps, atlas and tables")
-        with (
-            atomic_output_dir(out_dir, inputs=inputs, allow_inputs=allow_inputs_folder) as tmp,
-            _renderers(jobs, executor, n_districts=len(districts)) as pool,
-        ):
-            written = write_outputs(analysis, tmp, options=base, progress=progress,
-                                    context=context, executor=pool)
-            names = [p.relative_to(tmp) for p in written]
-    finally:
-        stages.close()
+            context = _map_context(districts, basemap, spec)
+            stages.start("Loading registers")
+            if load is None:
+                assert spec is not None
+                load = read_manifest(spec, postcodes=postcodes, districts=districts,
+                                     progress=progress)
+            stages.start("Finding and scoring co-locations")
+            analysis = analyse(
+                load, districts, options=base, title=spec.title if spec else None,
+                data_date=spec.data_date if spec else None,
+                synthetic=spec.synthetic if spec else False,
+                sensitive_agencies=spec.sensitive_agencies if spec else (),
+                lenient=lenient, **extra,
+            )
+            stages.start("Writing maps, atlas and tables")
+            with atomic_output_dir(out_dir, inputs=inputs,
+                                   allow_inputs=allow_inputs_folder) as tmp:
+                written = write_outputs(analysis, tmp, options=base, progress=progress,
+                                        context=context, executor=pool)
+                names = [p.relative_to(tmp) for p in written]
+        finally:
+            stages.close()
     final = Path(out_dir)
     return BuildReport(out_dir=final, files=[final / n for n in names], analysis=analysis)
 
@@ -302,13 +294,16 @@ def demo(
     from ..sample import write_sample_estate
 
     # One postcode directory: the areas the sample is drawn from are read once,
-    # and the loader finds them already read.
+    # and the loader finds them already read. The rendering workers start first
+    # and warm up while the sample is written and loaded.
     postcodes = PostcodeDirectory()
-    with tempfile.TemporaryDirectory(prefix="kentassets-sample-") as tmp:
+    with (
+        _renderers(jobs, executor, n_districts=len(schema.DEFAULT_STUDY_AREA)) as pool,
+        tempfile.TemporaryDirectory(prefix="kentassets-sample-") as tmp,
+    ):
         manifest = write_sample_estate(Path(tmp) / "sample-estate", seed=seed, n_assets=n_assets,
                                        postcodes=postcodes)
         return build(
-            manifest, out_dir, options=options, progress=progress, basemap=basemap, jobs=jobs,
-            executor=executor, postcodes=postcodes, **overrides
+            manifest, out_dir, options=options, progress=progress, basemap=basemap, jobs=1,
+            executor=pool, postcodes=postcodes, **overrides
         )
-

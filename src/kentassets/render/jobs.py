@@ -39,8 +39,15 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["DistrictJob", "DistrictOutputs", "district_jobs", "import_renderers",
-           "render_district", "render_districts"]
+__all__ = [
+    "DistrictJob",
+    "DistrictOutputs",
+    "district_jobs",
+    "import_renderers",
+    "render_district",
+    "render_districts",
+    "warm_up_renderer",
+]
 
 
 @dataclass(frozen=True)
@@ -205,17 +212,49 @@ def district_jobs(
 
 
 def import_renderers() -> None:
-    """Import the modules :func:`render_district` imports when it first runs.
+    """Import every module :func:`render_district` imports when it first runs.
 
-    Called before worker processes are forked, so that each starts with them
-    (the PDF backend, the font subsetter, the PDF merger) instead of paying for
-    the imports again; the build needs them in this process anyway.
+    The renderers import matplotlib's PDF backend, the font subsetter, folium,
+    branca, the offline Leaflet packages and the scale bar lazily, so that
+    analysis alone never pays for them; a process that renders imports them
+    here, once.
     """
+    import branca.colormap  # noqa: F401
+    import folium  # noqa: F401
     import fontTools.subset  # noqa: F401
     import matplotlib.backends.backend_pdf  # noqa: F401
+    import matplotlib_scalebar.scalebar  # noqa: F401
     import pypdf  # noqa: F401
+    import xstatic.pkg.leaflet
+    import xstatic.pkg.leaflet_markercluster  # noqa: F401
 
     from . import webmap  # noqa: F401
+
+
+def warm_up_renderer() -> None:
+    """Pay a rendering process's one-off costs: imports, fonts, page and map templates.
+
+    The first district a fresh process renders takes about 0.5 s longer than
+    the next (imports, font loading, folium's templates compiled). A worker
+    pool started ahead of the rendering runs this in each worker
+    (:func:`kentassets.pipeline.pool._renderers`), on the cores that are idle
+    while the registers load, so no district pays it.
+    """
+    import folium
+
+    from .print.layout import _new_page, _rc
+    from .print.write import figure_pdf_bytes
+
+    import_renderers()
+    with _rc():
+        page = _new_page("A4")
+        page.text(10, 10, "Warm-up 0123456789 £ – ≈ …", fontsize=8)
+        page.text(10, 20, "Warm-up", fontsize=8, fontweight="bold")
+        figure_pdf_bytes(page.fig)
+    fmap = folium.Map(location=(51.2, 0.7), zoom_start=9, tiles=None)
+    folium.GeoJson({"type": "Point", "coordinates": [0.7, 51.2]}).add_to(fmap)
+    folium.LayerControl().add_to(fmap)
+    fmap.get_root().render()
 
 
 def render_district(job: DistrictJob) -> DistrictOutputs:
