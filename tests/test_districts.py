@@ -561,3 +561,17 @@ def test_assignment_agrees_with_postcodes_derived(
     print(f"derived boundaries: {figures}")
     assert figures["with_postcode_hint"] >= 0.98, figures
     assert figures["geometry_only"] >= 0.98, figures
+
+
+def test_every_english_district_of_the_postcode_directory_has_an_offline_name() -> None:
+    """A national study area shows names, not codes (2023 unitaries and 2024 re-codings)."""
+    from kentassets.io.authorities import district_names
+    from kentassets.io.postcodes import PC_DISTRICT, PostcodeDirectory
+
+    frames = PostcodeDirectory()._all_frames()
+    codes = set().union(*(set(f[PC_DISTRICT].dropna().unique()) for f in frames))
+    english = sorted(c for c in codes if c[:3] in ("E06", "E07", "E08", "E09"))
+    names = district_names(english)
+    assert len(english) >= 290
+    assert [c for c in english if names[c] == c] == []
+    assert names["E08000038"] == "Barnsley" and names["E08000039"] == "Sheffield"

