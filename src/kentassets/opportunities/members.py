@@ -60,9 +60,13 @@ class _Members:
     def distinct(self, codes: np.ndarray) -> np.ndarray:
         """Distinct non-negative codes per co-location."""
         ok = codes >= 0
-        pairs = np.unique(np.column_stack([self.s[ok], codes[ok]]), axis=0)
-        return np.bincount(pairs[:, 0], minlength=self.k).astype(np.int64) if len(pairs) else (
-            np.zeros(self.k, dtype=np.int64))
+        if not ok.any():
+            return np.zeros(self.k, dtype=np.int64)
+        # one int64 key per (co-location, code) pair: np.unique on a 1-D array is
+        # several times faster than on rows (axis=0)
+        base = int(codes[ok].max()) + 1
+        pairs = np.unique(self.s[ok].astype(np.int64) * base + codes[ok])
+        return np.bincount(pairs // base, minlength=self.k).astype(np.int64)
 
 
 def _labels(colocations: ColocationResult | gpd.GeoDataFrame, assets: gpd.GeoDataFrame
