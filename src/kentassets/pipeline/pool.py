@@ -45,12 +45,30 @@ def _renderers(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from ..render.jobs import warm_up_renderer
-
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(max_workers=n, mp_context=context,
-                             initializer=warm_up_renderer) as pool:
+                             initializer=_start_worker) as pool:
         for _ in range(n):  # starts the workers (and their warm-up) now
             pool.submit(int)
         yield pool
+
+
+#: How much lower the rendering workers' scheduling priority is than the build's.
+WORKER_NICENESS = 5
+
+
+def _start_worker() -> None:
+    """A rendering worker's start: a lower priority, then the warm-up.
+
+    The build process keeps the upper hand on a busy core: while the workers
+    warm up it is loading the registers, and what it does later (the atlas
+    frame, the index, the assembly) is what the build waits on last. The
+    workers still get every core the build leaves idle.
+    """
+    from ..render.jobs import warm_up_renderer
+
+    if hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(WORKER_NICENESS)
+    warm_up_renderer()
