@@ -144,7 +144,11 @@ def _job_frames(
     ids = opps[schema.COLOCATION_ID].dropna().astype(str) if len(opps) else []
     members = [by_colocation.get(i, none) for i in ids]
     keep = np.unique(np.concatenate([by_district.get(code, none), *members]))
-    return assets.iloc[keep], opps
+    sub = assets.iloc[keep]
+    # The renderers read no attrs of these (only the districts'), and pandas
+    # deep-copies attrs on every operation: a job carries none.
+    sub.attrs, opps.attrs = {}, {}
+    return sub, opps
 
 
 def district_jobs(
