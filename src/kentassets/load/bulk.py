@@ -1,11 +1,15 @@
 """Conditions for building large frames quickly: the cyclic garbage collector
-paused and Arrow allocating from the C library's allocator.
+paused and Arrow allocating from the C library's allocator, whose freed pages
+are handed back to the operating system when the work is done.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 
@@ -55,9 +59,43 @@ def _system_arrow_memory() -> Iterator[None]:
             pa.set_memory_pool(before)
 
 
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None on a C library without it (macOS, Windows, musl)."""
+    name = ctypes.util.find_library("c")
+    try:
+        function = ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):
+        return None
+    if function is not None:
+        function.argtypes = [ctypes.c_size_t]
+        function.restype = ctypes.c_int
+    return function
+
+
+def release_freed_memory() -> None:
+    """Hand the memory the C allocator holds free back to the operating system.
+
+    glibc keeps freed pages (in several arenas: Arrow's kernels allocate from
+    threads) for reuse. Loading a register frees far more than it keeps (the
+    raw table, the parsed columns, the district placement), and without this
+    each register's leftovers stayed in the process: loading a national estate
+    of eight 15 MB registers peaked at 2.9 GB, with it 2.5 GB (and 1.5 GB held
+    after the load instead of 2.4 GB). It takes milliseconds; where the C
+    library has no ``malloc_trim`` it does nothing.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
 @contextmanager
 def _bulk_work() -> Iterator[None]:
     """Conditions for building large frames quickly (see :func:`_gc_paused` and
-    :func:`_system_arrow_memory`); everything is restored on leaving."""
-    with _gc_paused(), _system_arrow_memory():
-        yield
+    :func:`_system_arrow_memory`); everything is restored on leaving, and the
+    memory freed meanwhile is handed back (:func:`release_freed_memory`)."""
+    try:
+        with _gc_paused(), _system_arrow_memory():
+            yield
+    finally:
+        release_freed_memory()

@@ -148,11 +148,11 @@ def combine_results(results: Sequence[LoadResult]) -> LoadResult:
     schemas: dict[str, str] = {}
     offset = 0
     for result in results:
-        ledger = result.ledger.copy()
-        positions = ledger.index.get_indexer(result.assets.index)
-        ledger.index = pd.RangeIndex(offset, offset + len(ledger))
-        assets = result.assets.copy()
-        assets.index = pd.Index(positions + offset, dtype="int64")
+        # set_axis, not copy(): pandas copies on write, so the columns are shared
+        # until changed (a national load no longer holds every register twice)
+        positions = result.ledger.index.get_indexer(result.assets.index)
+        ledger = result.ledger.set_axis(pd.RangeIndex(offset, offset + len(result.ledger)))
+        assets = result.assets.set_axis(pd.Index(positions + offset, dtype="int64"))
         ledgers.append(ledger)
         asset_frames.append(assets)
         column_map.update(result.column_map)
@@ -190,6 +190,5 @@ def combine_results(results: Sequence[LoadResult]) -> LoadResult:
                 "id, or remove the repeated record."
             )
             assets = assets.loc[~dup.to_numpy()]
-        assets = assets.copy()
-        assets[SITE_ID] = assign_sites(assets)
+        assets = assets.assign(**{SITE_ID: assign_sites(assets)})
     return LoadResult(coerce_assets(assets), ledger, column_map, None, schemas)
