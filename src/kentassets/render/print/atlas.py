@@ -21,11 +21,12 @@ from .layout import _boundary_source, _new_page, _page_label, _paper_mm, _rc
 from .pages import _district_figure, _PageOptions
 from .prepare import _common, _DistrictData, _prepare_district
 from .write import (
+    _add_outline,
     _assemble,
     _figures_to_pdf,
     _metadata,
+    _pdf_bytes,
     _pdf_date,
-    _with_outline,
     _write_bytes,
     figure_pdf_bytes,
 )
@@ -289,19 +290,12 @@ def assemble_atlas(
     page order) is stamped with its number, in the room the page keeps for it;
     the PDF gets one bookmark per page and is written atomically.
     """
-    data = _assemble(frame, [pdf for _, pdf in district_pages], at=1)
+    writer = _assemble(frame, [pdf for _, pdf in district_pages], at=1)
     bookmarks = [("Cover: county summary", 0)]
     bookmarks += [(name, i) for i, (name, _) in enumerate(district_pages, start=1)]
-    n_pages = _page_count(data)
+    n_pages = len(writer.pages)
     closing = range(len(district_pages) + 1, n_pages)
     bookmarks += [(_CLOSING_BOOKMARKS[k], i) for k, i in enumerate(closing)]
-    target = _write_bytes(path, _with_outline(data, bookmarks))
+    _add_outline(writer, bookmarks)
+    target = _write_bytes(path, _pdf_bytes(writer))
     logger.info("wrote %s (%d pages)", target, n_pages)
-
-
-def _page_count(data: bytes) -> int:
-    import io
-
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(data)).pages)

@@ -68,14 +68,15 @@ def _figures_to_pdf(figures: Iterable[Figure], metadata: Mapping[str, Any]) -> b
     return buf.getvalue()
 
 
-def _with_outline(data: bytes, bookmarks: Sequence[tuple[str, int]]) -> bytes:
-    """Add a PDF outline (bookmarks) with pypdf; deterministic (no /ID is added)."""
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+def _add_outline(writer: Any, bookmarks: Sequence[tuple[str, int]]) -> None:
+    """Give ``writer``'s PDF an outline (bookmarks) shown when it opens."""
     for label, index in bookmarks:
         writer.add_outline_item(title=clean_text(label, max_chars=120), page_number=index)
     writer.page_mode = "/UseOutlines"
+
+
+def _pdf_bytes(writer: Any) -> bytes:
+    """What a pypdf writer writes; deterministic (pypdf adds no /ID)."""
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -141,12 +142,15 @@ def figure_pdf_bytes(
                                             "Co-location opportunities, district map"))
 
 
-def _assemble(frame: bytes, inserts: Sequence[bytes], *, at: int) -> bytes:
-    """``frame``'s pages with the stamped ``inserts`` in place of pages ``at`` onwards.
+def _assemble(frame: bytes, inserts: Sequence[bytes], *, at: int) -> Any:
+    """A pypdf writer holding ``frame``'s pages with the stamped ``inserts`` in place
+    of pages ``at`` onwards.
 
     ``frame`` holds every page of the document; its pages ``at`` to
     ``at + len(inserts) - 1`` carry only what is stamped over the inserts (page
-    numbers). Its metadata is kept; the result is deterministic (no /ID).
+    numbers). Its metadata is kept. The caller adds the outline and writes it
+    (:func:`_add_outline`, :func:`_pdf_bytes`): the document is parsed and
+    written once.
     """
     from pypdf import PdfReader, PdfWriter
 
@@ -162,6 +166,4 @@ def _assemble(frame: bytes, inserts: Sequence[bytes], *, at: int) -> bytes:
         added.compress_content_streams()
     if reader.metadata is not None:
         writer.add_metadata(dict(reader.metadata))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return writer
