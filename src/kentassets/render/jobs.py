@@ -15,6 +15,8 @@ every job carries everything its pages show.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -270,13 +272,37 @@ def render_district(job: DistrictJob) -> DistrictOutputs:
     from . import style
     from .webmap import district_map, map_html
 
-    fmap = district_map(job.assets, job.districts, job.opportunities, district_code=job.code,
-                        estate_agencies=job.estate_agencies, **job.web)
-    html = map_html(fmap)
-    assets = style.with_districts(job.assets, job.districts)
-    data = _prepare_district(assets, job.districts, job.code, job.print_common)
-    pdf = district_page_pdf(data, paper=job.paper, options=job.page)
+    with _fewer_collections():
+        fmap = district_map(job.assets, job.districts, job.opportunities,
+                            district_code=job.code, estate_agencies=job.estate_agencies,
+                            **job.web)
+        html = map_html(fmap)
+        assets = style.with_districts(job.assets, job.districts)
+        data = _prepare_district(assets, job.districts, job.code, job.print_common)
+        pdf = district_page_pdf(data, paper=job.paper, options=job.page)
     return DistrictOutputs(code=job.code, name=data.name, html=html, pdf=pdf)
+
+
+#: Cyclic garbage collector thresholds while a district renders (Python's: 700, 10, 10).
+RENDER_GC_THRESHOLDS = (20_000, 20, 20)
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Collect cyclic garbage less often while a page is drawn; restored on leaving.
+
+    Drawing a page makes tens of thousands of short-lived matplotlib and folium
+    objects, and with Python's default thresholds the collector walks the young
+    ones every 700 allocations: about a tenth of the rendering's CPU (13 Kent
+    districts: 5.9 s, 5.2 s with these thresholds). The garbage is still
+    collected, in fewer, larger passes.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(*RENDER_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _submit_largest_first(
