@@ -129,15 +129,18 @@ def test_build_identical_whatever_runs_it(tmp_path: Path) -> None:
         assert [n for n in serial if files[n] != serial[n]] == [], other
 
 
-def test_rendering_collects_garbage_less_often_and_restores_the_thresholds() -> None:
+def test_builds_collect_garbage_less_often_and_restore_the_thresholds() -> None:
     import gc
 
-    from kentassets.render.jobs import RENDER_GC_THRESHOLDS, _fewer_collections
+    from kentassets._gc import BUILD_GC_THRESHOLDS, fewer_collections
 
     before = gc.get_threshold()
-    with _fewer_collections():
-        assert gc.get_threshold() == RENDER_GC_THRESHOLDS
+    with fewer_collections():
+        assert gc.get_threshold() == BUILD_GC_THRESHOLDS
+        with fewer_collections():  # nested: still the build's
+            pass
+        assert gc.get_threshold() == BUILD_GC_THRESHOLDS
     assert gc.get_threshold() == before
-    with pytest.raises(RuntimeError), _fewer_collections():
+    with pytest.raises(RuntimeError), fewer_collections():
         raise RuntimeError("a page failed")
     assert gc.get_threshold() == before

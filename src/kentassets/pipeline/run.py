@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 
 from .. import schema
+from .._gc import fewer_collections
 from .._progress import Stages
 from ..load import LoadResult
 from .analysis import analyse
@@ -147,7 +148,7 @@ def build(
     study_area = spec.study_area if spec is not None else schema.DEFAULT_STUDY_AREA
     stages = Stages(4, enabled=progress)
     # The rendering workers start now and warm up while the registers load.
-    with _renderers(jobs, executor, n_districts=len(study_area)) as pool:
+    with fewer_collections(), _renderers(jobs, executor, n_districts=len(study_area)) as pool:
         try:
             stages.start("District boundaries (derived ones are made once, then cached)")
             if postcodes is None:
@@ -298,6 +299,7 @@ def demo(
     # and warm up while the sample is written and loaded.
     postcodes = PostcodeDirectory()
     with (
+        fewer_collections(),
         _renderers(jobs, executor, n_districts=len(schema.DEFAULT_STUDY_AREA)) as pool,
         tempfile.TemporaryDirectory(prefix="kentassets-sample-") as tmp,
     ):

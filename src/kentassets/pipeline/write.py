@@ -66,7 +66,7 @@ def write_outputs(
         The files written.
     """
     from ..io.context import study_context
-    from ..render.jobs import _fewer_collections, render_districts
+    from ..render.jobs import render_districts
     from ..render.print.atlas import assemble_atlas
 
     options = options or BuildOptions()
@@ -78,10 +78,9 @@ def write_outputs(
     rendered = render_districts(_district_jobs(published, options, context), executor=executor)
     files = _write_tables(published, folder)
     district_files = _district_file_names(analysis)
-    with _fewer_collections():  # as the districts are drawn
-        frame = _atlas_frame(published, options=options, context=context)
-        index = _write_index(published, folder / "index.html", options=options,
-                             district_files=district_files, context=context)
+    frame = _atlas_frame(published, options=options, context=context)
+    index = _write_index(published, folder / "index.html", options=options,
+                         district_files=district_files, context=context)
     maps, pages = _write_district_maps(published, folder, rendered, district_files,
                                        progress=progress)
     files.extend(maps)

@@ -15,8 +15,6 @@ every job carries everything its pages show.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import logging
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -30,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
+from .._gc import fewer_collections
 from .print.atlas import district_page_pdf
 from .print.layout import _boundary_source
 from .print.pages import _PageOptions
@@ -272,7 +271,7 @@ def render_district(job: DistrictJob) -> DistrictOutputs:
     from . import style
     from .webmap import district_map, map_html
 
-    with _fewer_collections():
+    with fewer_collections():  # also where an executor runs it elsewhere
         fmap = district_map(job.assets, job.districts, job.opportunities,
                             district_code=job.code, estate_agencies=job.estate_agencies,
                             **job.web)
@@ -281,28 +280,6 @@ def render_district(job: DistrictJob) -> DistrictOutputs:
         data = _prepare_district(assets, job.districts, job.code, job.print_common)
         pdf = district_page_pdf(data, paper=job.paper, options=job.page)
     return DistrictOutputs(code=job.code, name=data.name, html=html, pdf=pdf)
-
-
-#: Cyclic garbage collector thresholds while a district renders (Python's: 700, 10, 10).
-RENDER_GC_THRESHOLDS = (20_000, 20, 20)
-
-
-@contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Collect cyclic garbage less often while a page is drawn; restored on leaving.
-
-    Drawing a page makes tens of thousands of short-lived matplotlib and folium
-    objects, and with Python's default thresholds the collector walks the young
-    ones every 700 allocations: about a tenth of the rendering's CPU (13 Kent
-    districts: 5.9 s, 5.2 s with these thresholds). The garbage is still
-    collected, in fewer, larger passes.
-    """
-    before = gc.get_threshold()
-    gc.set_threshold(*RENDER_GC_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def _submit_largest_first(
