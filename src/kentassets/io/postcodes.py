@@ -15,6 +15,7 @@ index join, never a per-row Python loop.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterable
@@ -183,11 +184,11 @@ class PostcodeDirectory:
         """One letter of the packaged directory, from the cache when it holds it."""
         from .postcode_cache import cached_frame, default_postcode_cache_dir, letter_cache_path
 
-        resource = resources.files(_ONSPD_PACKAGE) / f"postcodes_{letter}.msgpack.br"
-        if not resource.is_file():
+        resource = _letter_resource(letter)
+        if resource is None:
             return None
         if not self.cache:
-            return _read_packaged_letter(letter)
+            return _decode_letter(resource.read_bytes())
         folder = Path(self.cache_dir) if self.cache_dir else default_postcode_cache_dir()
         path = letter_cache_path(folder, _package_version(), letter, _size(resource))
         return cached_frame(path, PC_KEY, lambda: _decode_letter(resource.read_bytes()))
@@ -327,6 +328,7 @@ def _packaged_letters() -> list[str]:
     )
 
 
+@functools.cache
 def _package_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -344,11 +346,16 @@ def _size(resource: Any) -> int:
         return len(resource.read_bytes())
 
 
-def _read_packaged_letter(letter: str) -> pd.DataFrame | None:
+def _letter_resource(letter: str) -> Any:
+    """The packaged file of one postcode area letter, or None when there is none."""
     resource = resources.files(_ONSPD_PACKAGE) / f"postcodes_{letter}.msgpack.br"
-    if not resource.is_file():
-        return None
-    return _decode_letter(resource.read_bytes())
+    return resource if resource.is_file() else None
+
+
+def _read_packaged_letter(letter: str) -> pd.DataFrame | None:
+    """One letter of the packaged directory, decoded (no cache)."""
+    resource = _letter_resource(letter)
+    return None if resource is None else _decode_letter(resource.read_bytes())
 
 
 def _decode_letter(compressed: bytes) -> pd.DataFrame:

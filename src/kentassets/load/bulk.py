@@ -63,13 +63,14 @@ def _system_arrow_memory() -> Iterator[None]:
 def _malloc_trim() -> Callable[[int], int] | None:
     """glibc's ``malloc_trim``, or None on a C library without it (macOS, Windows, musl)."""
     name = ctypes.util.find_library("c")
+    if name is None:
+        return None
     try:
-        function = ctypes.CDLL(name).malloc_trim if name else None
+        function = ctypes.CDLL(name).malloc_trim
     except (OSError, AttributeError):
         return None
-    if function is not None:
-        function.argtypes = [ctypes.c_size_t]
-        function.restype = ctypes.c_int
+    function.argtypes = [ctypes.c_size_t]
+    function.restype = ctypes.c_int
     return function
 
 

@@ -306,6 +306,6 @@ def demo(
         manifest = write_sample_estate(Path(tmp) / "sample-estate", seed=seed, n_assets=n_assets,
                                        postcodes=postcodes)
         return build(
-            manifest, out_dir, options=options, progress=progress, basemap=basemap, jobs=1,
+            manifest, out_dir, options=options, progress=progress, basemap=basemap, jobs=jobs,
             executor=pool, postcodes=postcodes, **overrides
         )
