@@ -25,9 +25,9 @@ from .report import BuildReport
 from .write import write_outputs
 
 if TYPE_CHECKING:
-    from ..context import MapContext
     from ..io.manifest import Manifest
     from ..io.postcodes import PostcodeDirectory
+    from ..reference.context import MapContext
 
 logger = logging.getLogger(__name__)
 

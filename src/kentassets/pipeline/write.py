@@ -22,7 +22,7 @@ from .analysis import Analysis
 from .options import BuildOptions
 
 if TYPE_CHECKING:
-    from ..context import MapContext
+    from ..reference.context import MapContext
 
 
 def district_file_stem(code: str, name: str) -> str:
@@ -95,8 +95,8 @@ def write_outputs(
 
 def _write_programme(analysis: Analysis, folder: Path) -> list[Path]:
     """The co-location id register and, after a previous round, what changed."""
-    from ..compare import write_changes
     from ..io.builds import write_register
+    from .compare import write_changes
 
     programme = analysis.programme
     if programme is None:
@@ -267,7 +267,7 @@ def _write_index(
 ) -> Path:
     """The county index page linking every district's map and PDF."""
     from ..io import outputs
-    from ..render import index as index_render
+    from ..render.web import index as index_render
 
     a = published.analysis
     html = index_render.index_html(

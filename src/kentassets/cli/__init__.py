@@ -2,7 +2,7 @@
 
 ``kentassets demo``, ``build``, ``validate``, ``sample``, ``boundaries download``,
 ``benchmarks show``/``benchmarks template``, and the rounds' ``decisions template``
-and ``diff`` (:mod:`kentassets.cli_rounds`).
+and ``diff`` (:mod:`kentassets.cli.rounds`).
 A :class:`~kentassets.errors.KentAssetsError` is printed as one line and the exit
 code is 2; ``--verbose`` shows the traceback.
 """
@@ -16,11 +16,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, cli_rounds
-from .errors import KentAssetsError
+from .._version import __version__
+from ..errors import KentAssetsError
+from . import rounds as cli_rounds
 
 if TYPE_CHECKING:
-    from .pipeline import BuildOptions
+    from ..pipeline import BuildOptions
 
 logger = logging.getLogger("kentassets")
 
@@ -300,8 +301,8 @@ def _add_benchmarks_command(sub: argparse._SubParsersAction[argparse.ArgumentPar
 
 
 def _benchmarks(args: argparse.Namespace) -> int:
-    from .benchmarks import format_benchmarks
-    from .io.benchmarks import read_benchmarks, write_benchmarks_template
+    from ..io.benchmarks import read_benchmarks, write_benchmarks_template
+    from ..reference.benchmarks import format_benchmarks
 
     table = read_benchmarks(args.benchmarks)
     if args.action == "show":
@@ -314,7 +315,7 @@ def _benchmarks(args: argparse.Namespace) -> int:
 
 
 def _options(args: argparse.Namespace) -> BuildOptions:
-    from .pipeline import BuildOptions
+    from ..pipeline import BuildOptions
 
     return BuildOptions(
         eps_m=args.eps_m,
@@ -344,7 +345,7 @@ def _freeze_imports() -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from . import pipeline
+    from .. import pipeline
 
     _freeze_imports()
     progress = not args.quiet
@@ -382,7 +383,7 @@ def _run(args: argparse.Namespace) -> int:
     if rounds is not None:
         return rounds
     if args.command == "sample":
-        from .sample import write_sample_estate
+        from ..sample import write_sample_estate
 
         manifest = write_sample_estate(args.out, seed=args.seed, n_assets=args.assets)
         print(
@@ -391,8 +392,8 @@ def _run(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     if args.command == "boundaries":
-        from .io.boundaries import ONS_LAD_SERVICE_URL, download_boundaries
-        from .schema import DEFAULT_STUDY_AREA
+        from ..io.boundaries import ONS_LAD_SERVICE_URL, download_boundaries
+        from ..schema import DEFAULT_STUDY_AREA
 
         path = download_boundaries(
             codes=tuple(args.codes or DEFAULT_STUDY_AREA),
@@ -405,11 +406,11 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace, *, progress: bool) -> int:
-    from .districts import load_districts
-    from .io.manifest import parse_manifest
-    from .io.outputs import write_csv
-    from .load import read_manifest
-    from .schema import LEDGER_STATUS, REJECTED
+    from ..districts import load_districts
+    from ..io.manifest import parse_manifest
+    from ..io.outputs import write_csv
+    from ..load import read_manifest
+    from ..schema import LEDGER_STATUS, REJECTED
 
     spec = parse_manifest(args.manifest)
     ledger_path = Path(args.ledger)
