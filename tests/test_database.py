@@ -105,6 +105,17 @@ def test_database_from_environment_variable(monkeypatch: pytest.MonkeyPatch) -> 
         database_from(env="KA_TEST_DB")
 
 
+@pytest.mark.parametrize("module", ["psycopg", "sqlalchemy"])
+def test_missing_drivers_name_the_extra(module: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from kentassets.io.database import check_schema
+
+    monkeypatch.setitem(sys.modules, module, None)  # as if not installed
+    with pytest.raises(DatabaseError, match=r"pip install 'kentassets\[postgis\]'"):
+        check_schema(Database("postgresql://kent@db/estate"), "kentassets")
+
+
 def _manifest(tmp_path: Path, body: str) -> Path:
     path = tmp_path / "manifest.toml"
     path.write_text(textwrap.dedent(body))
@@ -442,4 +453,18 @@ def test_cli_build_writes_and_replaces_the_tables(
                  "--offline", "--to-database", postgis.url, "--db-schema", "kent_build"])
     assert code == 0
     assert _count(postgis, "kent_build.load_ledger") == 6
+    # A write that fails (a user's view depends on a table) changes neither the tables
+    # nor the output folder.
+    postgis.execute("CREATE VIEW kent_build.mine AS SELECT * FROM kent_build.assets")
     postgis.execute("INSERT INTO estate.council VALUES ('C4', 'Hut', NULL, NULL, NULL)")
+    before = (out_dir / "load_ledger.csv").read_bytes()
+    capsys.readouterr()
+    code = main(["build", str(manifest), "--out", str(out_dir), "-q", "--jobs", "1",
+                 "--offline", "-v"])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert "writing the tables failed, and nothing was changed" in err.splitlines()[-1]
+    _assert_no_password(out, err)
+    assert (out_dir / "load_ledger.csv").read_bytes() == before
+    assert _count(postgis, "kent_build.load_ledger") == 6
+    postgis.execute("DROP VIEW kent_build.mine")
