@@ -23,13 +23,16 @@ from .._reach import (
     COUNTY_CODE,
     COVERED_SHARE,
     CURRENT_SHARE,
+    CURRENT_SITES,
     DEMAND,
     DEMAND_ESTIMATE_NOTE,
+    KEEPS_CURRENT,
     MEAN_DISTANCE_M,
-    OPTIMAL_COLUMNS,
     P90_DISTANCE_M,
     SERVICE,
     SITES,
+    SOLVE_STATUS,
+    SOLVED_OPTIMAL,
     THRESHOLD_M,
     DistrictReach,
     K,
@@ -94,17 +97,19 @@ def _today_rows(table: pd.DataFrame, thresholds_m: Sequence[int]) -> list[list[s
     return rows
 
 
-_EFFECT_COLUMNS = (
-    _Column("Id"),
-    _Column("Place (largest member)", 2.0),
-    _Column("People farther", align="right"),
-    _Column("Mean extra", align="right"),
-    _Column("What it does to reach", 4.0),
-)
+def _effect_columns(headline_m: int | None) -> tuple[_Column, ...]:
+    beyond = f"Stranded ({distance_text(headline_m)})" if headline_m else "Stranded"
+    return (
+        _Column("Id"),
+        _Column("Place (largest member)", 2.0),
+        _Column("People farther", align="right"),
+        _Column(beyond, align="right"),
+        _Column("What it does to reach", 4.0),
+    )
 
 
-def _effect_rows(shortlist: pd.DataFrame) -> list[list[str]]:
-    """Per shortlisted co-location with reach figures: people farther, extra, sentences."""
+def _effect_rows(shortlist: pd.DataFrame, headline_m: int | None) -> list[list[str]]:
+    """Per shortlisted co-location with reach figures: people farther, stranded, sentences."""
     rows: list[list[str]] = []
     if "reach" not in shortlist.columns:
         return rows
@@ -112,10 +117,10 @@ def _effect_rows(shortlist: pd.DataFrame) -> list[list[str]]:
         effect = s["reach"]
         if effect is None:
             continue
-        lines = reach_effect_lines(effect)
+        stranded = effect.losing.get(headline_m) if headline_m is not None else None
         rows.append([
             str(s["colocation_id"]), str(s["place"]), _fmt_number(effect.farther),
-            distance_text(effect.mean_extra_m) or "–", clean_text(" ".join(lines)),
+            _fmt_number(stranded), clean_text(" ".join(reach_effect_lines(effect))),
         ])
     return rows
 
@@ -143,13 +148,14 @@ def _curves(options: pd.DataFrame) -> list[_Curve]:
         k = pd.to_numeric(rows[K], errors="coerce").to_numpy(dtype=float)
         share = pd.to_numeric(rows[COVERED_SHARE], errors="coerce").to_numpy(dtype=float)
         current = float(pd.to_numeric(rows[CURRENT_SHARE], errors="coerce").max())
-        enough = k[share >= current - 1e-9]
-        optimal = True
-        for col in OPTIMAL_COLUMNS:
-            if col in rows.columns:
-                optimal = bool(rows[col].fillna(True).astype(bool).all())
-        out.append(_Curve(_service_label(service), k, share, int(np.nanmax(k)), current,
-                          int(enough.min()) if len(enough) else None, optimal))
+        keeps = (rows[KEEPS_CURRENT].fillna(False).astype(bool).to_numpy()
+                 if KEEPS_CURRENT in rows.columns else share >= current - 1e-9)
+        today = (pd.to_numeric(rows[CURRENT_SITES], errors="coerce").max()
+                 if CURRENT_SITES in rows.columns else np.nanmax(k))
+        optimal = (rows[SOLVE_STATUS].astype("string").fillna(SOLVED_OPTIMAL).eq(
+            SOLVED_OPTIMAL).all() if SOLVE_STATUS in rows.columns else True)
+        out.append(_Curve(_service_label(service), k, share, int(today), current,
+                          int(k[keeps].min()) if keeps.any() else None, bool(optimal)))
     return out
 
 
@@ -224,15 +230,16 @@ def _draw_today(page: _Page, reach: DistrictReach, box: tuple[float, float, floa
 
 
 def _draw_effects(page: _Page, data: _DistrictData, box: tuple[float, float, float, float],
-                  size_pt: float) -> None:
+                  size_pt: float, headline_m: int | None) -> None:
     """What each shortlisted co-location does to reach, in ``box`` (or a line saying none)."""
     x, y0, w, h = box
-    rows = _effect_rows(data.shortlist)
+    rows = _effect_rows(data.shortlist, headline_m)
     if rows:
-        _draw_table(page, (x, y0, w, h), _EFFECT_COLUMNS, rows, size_pt=size_pt,
+        _draw_table(page, (x, y0, w, h), _effect_columns(headline_m), rows, size_pt=size_pt,
                     title="What the shortlist does to reach", max_lines=4,
-                    more_note="People farther: whose nearest site of a service the proposal "
-                    "moves or closes. Strands: people left with no site within the distance.")
+                    more_note="People farther: whose nearest site of a service gets farther "
+                    "when the proposal moves or closes it. Stranded: left with no site within "
+                    "the distance.")
         return
     page.text(x, y0 + h, "What the shortlist does to reach", fontsize=size_pt + 2.5,
               fontweight="bold", va="top")
@@ -253,7 +260,8 @@ def _draw_reach_page(page: _Page, data: _DistrictData, reach: DistrictReach,
     gap = 12.0
     left_w = (page.width_mm - 2 * MARGIN_MM - gap) * 0.56
     y = _draw_today(page, reach, (MARGIN_MM, top, left_w, 0.0), size)
-    _draw_effects(page, data, (MARGIN_MM, bottom + 2.0, left_w, y - bottom - 2.0), size)
+    _draw_effects(page, data, (MARGIN_MM, bottom + 2.0, left_w, y - bottom - 2.0), size,
+                  reach.headline_m)
     right_x = MARGIN_MM + left_w + gap
     right_w = page.width_mm - MARGIN_MM - right_x
     curves = _curves(reach.options)
