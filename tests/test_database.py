@@ -305,6 +305,24 @@ def test_write_replace_and_spatial_indexes(postgis: PostgisServer) -> None:
     assert _count(postgis, "written.assets") == 5 and _count(postgis, "written.load_ledger") == 5
 
 
+def test_write_tables_without_geometry_values_and_in_other_systems(
+    postgis: PostgisServer
+) -> None:
+    empty = gpd.GeoDataFrame({"colocation_id": pd.Series([], dtype="string")},
+                             geometry=gpd.GeoSeries([], crs="EPSG:27700"))
+    wgs84 = gpd.GeoDataFrame({"a": ["x"]}, geometry=[Point(0.5227, 51.2720)], crs="EPSG:4326")
+    write_database({"colocations": empty, "wgs84": wgs84}, postgis.url, schema="odd",
+                   create_schema=True)
+    kinds = postgis.execute("SELECT f_table_name, type, srid FROM geometry_columns "
+                            "WHERE f_table_schema = 'odd' ORDER BY 1")
+    assert kinds == [("colocations", "GEOMETRY", 27700), ("wgs84", "POINT", 27700)]
+    indexes = postgis.execute("SELECT tablename FROM pg_indexes WHERE schemaname = 'odd' "
+                              "AND indexdef LIKE '%USING gist%' ORDER BY 1")
+    assert indexes == [("colocations",), ("wgs84",)]
+    x, y = postgis.execute("SELECT ST_X(geometry), ST_Y(geometry) FROM odd.wgs84")[0]
+    assert abs(float(x) - 576069) < 2 and abs(float(y) - 155561) < 2  # type: ignore[arg-type]
+
+
 def test_failed_write_leaves_the_previous_tables(postgis: PostgisServer) -> None:
     write_database(_tables(3), postgis.url, schema="failing", create_schema=True)
     broken = {**_tables(7), "extra": pd.DataFrame({"ok": [1]}),

@@ -710,10 +710,25 @@ def _replace_table(conn: Any, name: str, frame: pd.DataFrame, schema: str) -> in
     from sqlalchemy.schema import DropTable
 
     conn.execute(DropTable(Table(name, MetaData(), schema=schema), if_exists=True))
-    if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns:
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
+        pd.DataFrame(frame).to_sql(name, conn, schema=schema, if_exists="fail", index=False)
+    elif frame.geometry.notna().any():
         if frame.crs is not None and not frame.crs.equals(CRS):
             frame = frame.to_crs(CRS)
         frame.to_postgis(name, conn, schema=schema, if_exists="fail", index=False)
-    else:
-        pd.DataFrame(frame).to_sql(name, conn, schema=schema, if_exists="fail", index=False)
+    else:  # no geometry to infer a type from (no co-locations): a generic geometry column
+        _empty_geometry_table(conn, name, frame, schema)
     return len(frame)
+
+
+def _empty_geometry_table(conn: Any, name: str, frame: Any, schema: str) -> None:
+    """A table whose geometry column is all NULL (or has no rows), typed
+    ``geometry(Geometry, 27700)`` with its spatial index, like the others."""
+    from geoalchemy2 import Geometry
+
+    column = frame.geometry.name
+    plain = pd.DataFrame(frame).assign(**{column: pd.Series(None, index=frame.index,
+                                                            dtype=object)})
+    srid = CRS.split(":")[-1]
+    plain.to_sql(name, conn, schema=schema, if_exists="fail", index=False,
+                 dtype={column: Geometry(geometry_type="GEOMETRY", srid=int(srid))})
