@@ -67,9 +67,9 @@ def __dir__() -> list[str]:
     return sorted([*globals(), *__all__])
 
 
-# The public API, one stage at a time (the only list of it: see the module docstring).
+
+# The public API (the only list of it: see the module docstring), sorted by module.
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
-    # co-location
     from .colocation import (
         ClusterParams,
         ColocationResult,
@@ -77,8 +77,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         plot_sweep,
         sweep_eps,
     )
-
-    # districts
     from .districts import assign_districts, derive_districts, load_districts
     from .errors import (
         BasemapError,
@@ -86,6 +84,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         BoundaryDataError,
         BuildFolderError,
         CoordinateSystemError,
+        DatabaseError,
         DecisionsError,
         KentAssetsError,
         ManifestError,
@@ -99,11 +98,14 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .io.context import load_map_context
     from .io.manifest import parse_manifest
     from .io.postcodes import PostcodeDirectory
-
-    # load
-    from .load import LoadResult, assign_sites, combine_results, read_manifest, read_register
-
-    # opportunities
+    from .load import (
+        LoadResult,
+        assign_sites,
+        combine_results,
+        read_database_register,
+        read_manifest,
+        read_register,
+    )
     from .opportunities import (
         ScoringParams,
         benchmark_agencies,
@@ -115,27 +117,22 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     )
     from .opportunities.estimates import estimate_assets
     from .opportunities.sectors import assign_sectors
-
-    # pipeline
-    from .pipeline import Analysis, BuildOptions, BuildReport, analyse, build, demo
-
-    # rounds of the programme
+    from .pipeline import (
+        Analysis,
+        BuildOptions,
+        BuildReport,
+        analyse,
+        build,
+        database_tables,
+        demo,
+        write_database,
+    )
     from .pipeline.compare import compare_builds, write_changes
     from .pipeline.workshop import write_decisions_template
-
-    # estimates and the benchmark table
     from .reference.benchmarks import BenchmarkTable
-
-    # map context (towns, coast, water; an OS base map)
     from .reference.context import MapContext
     from .render.print import district_pdf, write_atlas
     from .render.style import agency_styles
-
-    # rendering
     from .render.web import county_map, district_map
-
-    # safety
     from .safety import generalise_sensitive
-
-    # sample estate
     from .sample import sample_estate, write_sample_estate
