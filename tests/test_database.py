@@ -60,6 +60,7 @@ _ESTATE_SQL = (
     "('C2', 'Depot', NULL, NULL, 'ME14 1XQ'),"
     "('C3', 'Shed', 'abc', '155800', NULL),"
     "('C4', 'Hut', NULL, NULL, NULL)",
+    "CREATE SEQUENCE estate.counter",
 )
 
 
@@ -242,6 +243,7 @@ def test_read_query_ledger_matches_the_same_rows_in_a_file(
         ("WITH gone AS (DELETE FROM estate.council RETURNING *) SELECT * FROM gone",
          "data-modifying"),
         ("SELECT * FROM estate.no_such_table", 'relation "estate.no_such_table" does not exist'),
+        ("SELECT nextval('estate.counter') AS ref", "read-only transaction"),
     ],
 )
 def test_query_is_read_only_and_alone(postgis: PostgisServer, query: str, expected: str) -> None:
