@@ -74,6 +74,12 @@ _EXPORTS: dict[str, str] = {
     "benchmark_agencies": "opportunities",
     "surplus_assets": "opportunities",
     "county_totals": "opportunities",
+    # service reach (issue 23)
+    "service_reach": "reach",
+    "reach_options": "reach",
+    "default_demand": "reach",
+    "reach_change": "reach",
+    "read_demand": "load",
     # map context (towns, coast, water; an OS base map)
     "MapContext": "context",
     "load_map_context": "io.context",
@@ -161,6 +167,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         shortlist,
         surplus_assets,
     )
+    from .reach import default_demand, reach_change, reach_options, service_reach
     from .pipeline import Analysis, BuildOptions, BuildReport, analyse, build, demo
     from .render.printmap import district_pdf, write_atlas
     from .render.style import agency_styles

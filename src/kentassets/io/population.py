@@ -1,0 +1,40 @@
+"""The district population table shipped with the package (Census 2021, ONS, OGL).
+
+See ``data/population/README.md`` for its source and derivation.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from importlib import resources
+
+import pandas as pd
+
+#: Where the table lives inside the package.
+_FILE = "data/population/district_population.csv"
+#: The citation every output resting on the table carries.
+POPULATION_SOURCE = (
+    "Census 2021 usual resident population per district (Office for National Statistics, "
+    "Open Government Licence v3.0), shared equally between each district's postcodes"
+)
+
+
+@lru_cache(maxsize=1)
+def _table() -> pd.DataFrame:
+    text = resources.files("kentassets").joinpath(_FILE).read_text(encoding="utf-8")
+    return pd.read_csv(io.StringIO(text), dtype={"district_code": str})
+
+
+def read_district_population() -> dict[str, float]:
+    """District code -> Census 2021 usual resident population (296 English districts).
+
+    Examples
+    --------
+    >>> population = read_district_population()
+    >>> population["E07000110"], len(population)
+    (175500.0, 296)
+    """
+    table = _table()
+    return dict(zip(table["district_code"], table["population_2021"].astype(float),
+                    strict=True))
