@@ -167,8 +167,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         shortlist,
         surplus_assets,
     )
-    from .reach import default_demand, reach_change, reach_options, service_reach
     from .pipeline import Analysis, BuildOptions, BuildReport, analyse, build, demo
+    from .reach import default_demand, reach_change, reach_options, service_reach
     from .render.printmap import district_pdf, write_atlas
     from .render.style import agency_styles
     from .render.webmap import county_map, district_map

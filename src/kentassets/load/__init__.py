@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from .categories import categorise, categorise_use
 from .columns import ALIASES, ODS_COLUMNS, PROFILES, resolve_columns
+from .demand import DEMAND_REASONS, DemandLoad, normalise_demand, read_demand
 from .ledger import (
     REASON_CLOSED,
     REASON_COORDINATES_INVALID,
@@ -63,6 +64,7 @@ from .vectors import Factorized
 
 __all__ = [
     "ALIASES",
+    "DEMAND_REASONS",
     "ODS_COLUMNS",
     "PROFILES",
     "REASONS",
@@ -80,6 +82,7 @@ __all__ = [
     "WARN_NUMBER",
     "WARN_POSTCODE",
     "WARN_SWAPPED",
+    "DemandLoad",
     "Factorized",
     "LoadResult",
     "Message",
@@ -87,10 +90,12 @@ __all__ = [
     "categorise",
     "categorise_use",
     "combine_results",
+    "normalise_demand",
     "normalise_register",
     "parse_dates",
     "parse_grid_references",
     "parse_numbers",
+    "read_demand",
     "read_manifest",
     "read_register",
     "resolve_columns",

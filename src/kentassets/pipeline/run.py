@@ -21,6 +21,7 @@ from ..load import LoadResult
 from .analysis import analyse
 from .options import BuildOptions
 from .pool import _renderers
+from .reach import reach_inputs
 from .report import BuildReport
 from .write import write_outputs
 
@@ -159,6 +160,8 @@ def build(
                 postcodes=postcodes,
             )
             context = _map_context(districts, basemap, spec)
+            reach = reach_inputs(base, spec, study_area=study_area, districts=districts,
+                                 postcodes=postcodes, basemap=basemap)
             stages.start("Loading registers")
             if load is None:
                 assert spec is not None
@@ -170,7 +173,7 @@ def build(
                 data_date=spec.data_date if spec else None,
                 synthetic=spec.synthetic if spec else False,
                 sensitive_agencies=spec.sensitive_agencies if spec else (),
-                lenient=lenient, **extra,
+                lenient=lenient, reach=reach, **extra,
             )
             stages.start("Writing maps, atlas and tables")
             with atomic_output_dir(out_dir, inputs=inputs,

@@ -166,6 +166,10 @@ def _write_tables(published: _Published, folder: Path) -> list[Path]:
         files.append(outputs.write_csv(a.housing, folder / "housing_capacity.csv"))
     if a.benchmarks is not None:
         files.append(outputs.write_csv(a.benchmarks.to_frame(), folder / "benchmarks.csv"))
+    if a.service_reach is not None:
+        files.append(outputs.write_csv(a.service_reach, folder / "service_reach.csv"))
+    if a.reach_options is not None:
+        files.append(outputs.write_csv(a.reach_options, folder / "reach_options.csv"))
     files.append(
         outputs.write_json({"parameters": a.params, "totals": a.totals}, folder / "parameters.json")
     )

@@ -21,12 +21,12 @@ DISTANCE_METHODS: Final = (STRAIGHT, NETWORK)
 #: Statuses whose assets serve no one (a vacant library is not a library).
 NOT_SERVING: Final = ("vacant", "surplus")
 
-# --- demand points (Analysis.reach_demand) ------------------------------------------------
-DEMAND: Final = "demand"
-DEMAND_SERVICE: Final = "service"  # a table for one service, or missing: every service
-DEMAND_SOURCE: Final = "demand_source"
-DEMAND_ESTIMATE: Final = "demand_estimate"
-ALL_SERVICES: Final = "all"
+# --- demand points (Analysis.reach_demand): shared with the loader, in schema ----------------
+DEMAND: Final = schema.DEMAND
+DEMAND_SERVICE: Final = schema.DEMAND_SERVICE
+DEMAND_SOURCE: Final = schema.DEMAND_SOURCE
+DEMAND_ESTIMATE: Final = schema.DEMAND_ESTIMATE
+ALL_SERVICES: Final = schema.ALL_SERVICES
 
 
 def distance_column(service: str) -> str:

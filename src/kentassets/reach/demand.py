@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
+from ..load.demand import demand_frame
 from .columns import ALL_SERVICES, DEMAND, DEMAND_ESTIMATE, DEMAND_SERVICE, DEMAND_SOURCE
 
 #: People per postcode where the population table lacks a district: England's
@@ -28,24 +29,6 @@ DEFAULT_DEMAND_SOURCE: Final = "estimate: Census 2021 district population shared
 #: Columns of a demand frame, in order (geometry last).
 DEMAND_COLUMNS: Final = (schema.DISTRICT_CODE, schema.DISTRICT_NAME, DEMAND, DEMAND_SERVICE,
                          DEMAND_SOURCE, DEMAND_ESTIMATE)
-
-
-def demand_frame(
-    x: np.ndarray, y: np.ndarray, weight: np.ndarray, district: np.ndarray, *,
-    names: Mapping[str, str] | None = None, service: str = ALL_SERVICES,
-    source: str = "", estimate: bool = False,
-) -> gpd.GeoDataFrame:
-    """A demand frame from arrays (columns :data:`DEMAND_COLUMNS`, EPSG:27700 points)."""
-    codes = pd.Series(np.asarray(district, dtype=object), dtype="string")
-    frame = pd.DataFrame({
-        schema.DISTRICT_CODE: codes,
-        schema.DISTRICT_NAME: codes.map(dict(names or {})).astype("string"),
-        DEMAND: np.asarray(weight, dtype=np.float64),
-        DEMAND_SERVICE: pd.Series([service] * len(codes), dtype="string"),
-        DEMAND_SOURCE: pd.Series([source] * len(codes), dtype="string"),
-        DEMAND_ESTIMATE: np.full(len(codes), bool(estimate)),
-    })
-    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(x, y), crs=schema.CRS)
 
 
 def demand_from_postcodes(

@@ -22,7 +22,10 @@ from .columns import STRAIGHT
 class DistanceEngine(Protocol):
     """What the reach stage asks of a distance: see the module docstring."""
 
-    method: str
+    @property
+    def method(self) -> str:
+        """``"straight"`` or ``"network"``."""
+        ...
 
     def nearest(self, px: np.ndarray, py: np.ndarray, sx: np.ndarray, sy: np.ndarray
                 ) -> tuple[np.ndarray, np.ndarray]:

@@ -55,12 +55,15 @@ class ReachEffect:
         Demand-weighted sum of the extra distance, person-metres.
     max_extra_m
         The largest extra distance of any point, metres.
+    stranded
+        Demand that falls outside at least one threshold it was within.
     """
 
     people_farther: float = 0.0
     losing: Mapping[float, float] = field(default_factory=dict)
     extra_m: float = 0.0
     max_extra_m: float = 0.0
+    stranded: float = 0.0
 
     @property
     def mean_extra_m(self) -> float:
@@ -73,6 +76,7 @@ class ReachEffect:
             self.people_farther + other.people_farther,
             {t: self.losing.get(t, 0.0) + other.losing.get(t, 0.0) for t in keys},
             self.extra_m + other.extra_m, max(self.max_extra_m, other.max_extra_m),
+            self.stranded + other.stranded,
         )
 
 
@@ -158,12 +162,16 @@ def change_effect(before_m: np.ndarray, after_m: np.ndarray, weight: np.ndarray,
     """
     farther = after_m > before_m + 1e-6
     extra = np.where(farther, np.minimum(after_m, 1e12) - before_m, 0.0)
+    crossed = np.zeros(len(before_m), dtype=bool)
+    for t in thresholds_m:
+        crossed |= (before_m <= t) & (after_m > t)
     return ReachEffect(
         people_farther=float(weight[farther].sum()),
         losing={float(t): float(weight[(before_m <= t) & (after_m > t)].sum())
                 for t in thresholds_m},
         extra_m=float((weight * extra).sum()),
         max_extra_m=float(extra.max()) if len(extra) else 0.0,
+        stranded=float(weight[crossed].sum()),
     )
 
 
