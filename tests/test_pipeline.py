@@ -185,7 +185,7 @@ def test_demo_marks_estimates_and_shows_ranges(demo_out: Path) -> None:
     assert not assets["source_file"].str.startswith("/").any()
     opps = pd.read_csv(demo_out / "opportunities.csv")
     points = [c for c in opps.columns if c.startswith("points_")]
-    assert len(points) == 8
+    assert len(points) == 9  # eight parts and service reach
     scored = opps[opps["is_colocation"]]
     assert ((scored[points].sum(axis=1) - scored["score"]).abs() < 0.5).all()
     assert (scored["saving_low_gbp"] <= scored["saving_high_gbp"]).all()

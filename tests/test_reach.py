@@ -159,6 +159,7 @@ def brute_force(cover: np.ndarray, weight: np.ndarray, k: int) -> float:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_options_equal_brute_force(seed: int) -> None:
+    pytest.importorskip("spopt")
     rng = np.random.default_rng(seed)
     n_sites = 6
     sx, sy = rng.uniform(0, 6000, n_sites), rng.uniform(0, 6000, n_sites)
@@ -178,6 +179,7 @@ def test_options_equal_brute_force(seed: int) -> None:
 
 
 def test_options_table_for_a_district() -> None:
+    pytest.importorskip("spopt")
     libraries = assets_at([("KCC", "L1", "library", 0, 0, A), ("KCC", "L2", "library", 5000, 0, A),
                            ("KCC", "L3", "library", 5200, 0, A),
                            ("KCC", "B1", "library", 0, 9000, B)])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -154,6 +155,7 @@ def analyse(
     decisions: DecisionRows | None = None,
     lenient: bool = False,
     reach: ReachInputs | None = None,
+    executor: Executor | None = None,
 ) -> Analysis:
     """Run co-location and scoring on loaded assets. Pure: no files are touched.
 
@@ -186,6 +188,8 @@ def analyse(
     reach
         The reach stage's inputs (:func:`kentassets.pipeline.reach.reach_inputs`:
         demand, distance, services); ``None`` skips the stage.
+    executor
+        Where the reach options are solved (a build's rendering pool); ``None``: here.
 
     Returns
     -------
@@ -242,7 +246,7 @@ def analyse(
     assets, opportunities, decided, table = _estimate_and_score(
         coloc, carry, assets, benchmarks=benchmarks, sectors=sectors, options=options,
         data_date=data_date, decisions=decisions, lenient=lenient, reach=model)
-    reached = (analyse_reach(model, reach, districts)
+    reached = (analyse_reach(model, reach, districts, executor=executor)
                if reach is not None and model is not None else None)
     surplus = surplus_assets(assets, benchmarks=table)
     sweep = sweep_eps(assets, eps_values=options.sweep_eps_m, min_assets=options.min_assets,

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
+from functools import partial
 from os import PathLike
 from typing import TYPE_CHECKING, Any
 
@@ -149,10 +151,14 @@ def reach_stage_model(assets: gpd.GeoDataFrame, inputs: ReachInputs) -> ReachMod
                        thresholds_m=inputs.thresholds_m, engine=inputs.engine)
 
 
-def analyse_reach(model: ReachModel, inputs: ReachInputs, districts: gpd.GeoDataFrame
-                  ) -> ReachResult:
-    """The reach table, the options (when spopt is installed) and the demand (pure)."""
-    from ..reach.options import SolverUnavailableError, reach_options_table
+def analyse_reach(model: ReachModel, inputs: ReachInputs, districts: gpd.GeoDataFrame, *,
+                  executor: Executor | None = None) -> ReachResult:
+    """The reach table, the options (when spopt is installed) and the demand (pure).
+
+    The options are solved on ``executor`` when given (a rendering worker, which
+    imported spopt while the registers loaded), else here.
+    """
+    from ..reach.options import SolverUnavailableError, option_problems, solve_options
     from ..reach.table import reach_table
 
     codes = sorted(districts[schema.DISTRICT_CODE].astype(str))
@@ -160,8 +166,10 @@ def analyse_reach(model: ReachModel, inputs: ReachInputs, districts: gpd.GeoData
                      districts[schema.DISTRICT_NAME].astype(str), strict=True))
     table = reach_table(model, codes=codes, names=names, thresholds_m=model.thresholds_m)
     options: pd.DataFrame | None
+    problems = option_problems(model, codes=codes, threshold_m=inputs.options_m)
+    solve = partial(solve_options, problems, threshold_m=inputs.options_m, method=model.method)
     try:
-        options = reach_options_table(model, codes=codes, threshold_m=inputs.options_m)
+        options = executor.submit(solve).result() if executor is not None else solve()
     except SolverUnavailableError as exc:
         logger.warning("Reach options skipped: %s", exc)
         options = None

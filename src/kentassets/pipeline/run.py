@@ -173,7 +173,7 @@ def build(
                 data_date=spec.data_date if spec else None,
                 synthetic=spec.synthetic if spec else False,
                 sensitive_agencies=spec.sensitive_agencies if spec else (),
-                lenient=lenient, reach=reach, **extra,
+                lenient=lenient, reach=reach, executor=pool, **extra,
             )
             stages.start("Writing maps, atlas and tables")
             with atomic_output_dir(out_dir, inputs=inputs,

@@ -144,16 +144,39 @@ def _chosen(model: Any, m: int) -> np.ndarray:
                     dtype=np.int64)
 
 
+class MaxCover:
+    """Spopt's maximal covering model of ``c``, built once and solved for any k.
+
+    Building the PuLP model costs more than solving it, and the models for
+    different k differ only in the right-hand side of the facility count
+    constraint (sum of sites = k): it is changed in place between solves.
+    """
+
+    def __init__(self, c: Clients, *, time_limit_s: float) -> None:
+        import pulp
+        from spopt.locate import MCLP
+
+        self.c, self.time_limit_s = c, time_limit_s
+        with warnings.catch_warnings():  # PuLP 3.3 deprecations inside spopt 0.7
+            warnings.simplefilter("ignore", DeprecationWarning)
+            self.model = MCLP.from_cost_matrix(_cost(c), c.weight, service_radius=0.5,
+                                               p_facilities=1)
+            self.count = next(con for con in self.model.problem.constraints.values()
+                              if con.sense == pulp.LpConstraintEQ)
+
+    def solve(self, k: int) -> tuple[np.ndarray, str]:
+        """The ``k`` sites covering the most weight, and the solve status."""
+        self.count.constant = -float(k)
+        solver = _solver(self.time_limit_s)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            self.model.solve(solver, results=False)
+        return _chosen(self.model, self.c.cover.shape[1]), _status(self.model.problem)
+
+
 def max_cover(c: Clients, k: int, *, time_limit_s: float) -> tuple[np.ndarray, str]:
     """The ``k`` sites covering the most weight (spopt MCLP), and the solve status."""
-    from spopt.locate import MCLP
-
-    solver = _solver(time_limit_s)
-    with warnings.catch_warnings():  # PuLP 3.3 deprecations inside spopt 0.7
-        warnings.simplefilter("ignore", DeprecationWarning)
-        model = MCLP.from_cost_matrix(_cost(c), c.weight, service_radius=0.5, p_facilities=k)
-        model = model.solve(solver, results=False)
-    return _chosen(model, c.cover.shape[1]), _status(model.problem)
+    return MaxCover(c, time_limit_s=time_limit_s).solve(k)
 
 
 def set_cover(c: Clients, *, time_limit_s: float) -> tuple[np.ndarray, str]:
@@ -177,22 +200,35 @@ def coverage_curve(c: Clients, n_sites: int, *, time_limit_s: float = DEFAULT_TI
     k_all = max(len(cover_all), 1)
     today = float(c.weight.sum())
     out = []
+    model = MaxCover(c, time_limit_s=time_limit_s) if k_all > 1 and len(c.weight) else None
     for k in range(1, n_sites + 1):
-        if k >= k_all:
+        if k >= k_all or model is None:
             rest = [j for j in range(n_sites) if j not in set(cover_all.tolist())]
             kept = np.sort(np.r_[cover_all, rest[: k - len(cover_all)]].astype(np.int64))
             covered, status = today, status_all
         else:
-            kept, status = max_cover(c, k, time_limit_s=time_limit_s)
+            kept, status = model.solve(k)
             covered = float(c.weight[c.cover[:, kept].any(axis=1)].sum()) if len(kept) else 0.0
         out.append((k, kept, covered, status, k == k_all))
     return out
 
 
-def reach_options_table(model: ReachModel, *, codes: Sequence[str], threshold_m: float,
-                        time_limit_s: float = DEFAULT_TIME_LIMIT_S) -> pd.DataFrame:
-    """The options of every district in ``codes`` and service of ``model``."""
-    rows = []
+@dataclass(frozen=True)
+class OptionProblem:
+    """One district's service, ready to solve: its sites' keys and its clients."""
+
+    district_code: str
+    service: str
+    keys: np.ndarray
+    clients: Clients
+    estimate: bool
+
+
+def option_problems(model: ReachModel, *, codes: Sequence[str], threshold_m: float
+                    ) -> list[OptionProblem]:
+    """The districts and services with at least two sites of their own, as problems
+    (pure numpy: coverage within ``threshold_m`` aggregated into clients)."""
+    problems = []
     for service, reach in model.services.items():
         for code in codes:
             own = np.flatnonzero(reach.sites.district == code)
@@ -202,20 +238,52 @@ def reach_options_table(model: ReachModel, *, codes: Sequence[str], threshold_m:
             covering = model.engine.covering(reach.demand.x[here], reach.demand.y[here],
                                              reach.sites.x[own], reach.sites.y[own],
                                              threshold_m)
-            c = clients(covering, reach.demand.weight[here])
-            keys = reach.sites.keys[own]
-            current = float(c.weight.sum()) / c.total if c.total > 0 else float("nan")
-            for k, kept, covered, status, keeps in coverage_curve(
-                    c, len(own), time_limit_s=time_limit_s):
-                rows.append({
-                    schema.DISTRICT_CODE: code, SERVICE: service, THRESHOLD_M: threshold_m,
-                    K: k, COVERED_SHARE: round(covered / c.total, 4) if c.total > 0 else np.nan,
-                    KEPT_SITES: ";".join(sorted(keys[kept])), CURRENT_SITES: len(own),
-                    CURRENT_SHARE: round(current, 4), KEEPS_CURRENT: keeps,
-                    SOLVE_STATUS: status, DISTANCE_METHOD: model.method,
-                    DEMAND_ESTIMATE: reach.demand.estimate,
-                })
+            problems.append(OptionProblem(code, service, reach.sites.keys[own],
+                                          clients(covering, reach.demand.weight[here]),
+                                          reach.demand.estimate))
+    return problems
+
+
+def solve_options(problems: Sequence[OptionProblem], *, threshold_m: float, method: str,
+                  time_limit_s: float = DEFAULT_TIME_LIMIT_S) -> pd.DataFrame:
+    """Solve every problem for k = 1..its sites: the ``reach_options.csv`` table.
+
+    Runs where spopt is imported: the build hands it to a warmed-up worker.
+    """
+    rows = []
+    for problem in problems:
+        c, keys = problem.clients, problem.keys
+        current = float(c.weight.sum()) / c.total if c.total > 0 else float("nan")
+        for k, kept, covered, status, keeps in coverage_curve(c, len(keys),
+                                                              time_limit_s=time_limit_s):
+            rows.append({
+                schema.DISTRICT_CODE: problem.district_code, SERVICE: problem.service,
+                THRESHOLD_M: threshold_m, K: k,
+                COVERED_SHARE: round(covered / c.total, 4) if c.total > 0 else np.nan,
+                KEPT_SITES: ";".join(sorted(keys[kept])), CURRENT_SITES: len(keys),
+                CURRENT_SHARE: round(current, 4), KEEPS_CURRENT: keeps,
+                SOLVE_STATUS: status, DISTANCE_METHOD: method,
+                DEMAND_ESTIMATE: problem.estimate,
+            })
     return _typed(pd.DataFrame(rows, columns=list(OPTIONS_COLUMNS)))
+
+
+def reach_options_table(model: ReachModel, *, codes: Sequence[str], threshold_m: float,
+                        time_limit_s: float = DEFAULT_TIME_LIMIT_S) -> pd.DataFrame:
+    """The options of every district in ``codes`` and service of ``model``."""
+    problems = option_problems(model, codes=codes, threshold_m=threshold_m)
+    return solve_options(problems, threshold_m=threshold_m, method=model.method,
+                         time_limit_s=time_limit_s)
+
+
+def warm_up_solver() -> None:
+    """Import spopt and start HiGHS once (a worker's one-off costs, about 2 s); nothing
+    happens when they are not installed."""
+    try:
+        import spopt.locate  # noqa: F401
+    except ImportError:
+        return
+    _highs_ready()
 
 
 def _typed(table: pd.DataFrame) -> pd.DataFrame:
