@@ -7,7 +7,9 @@ Usage::
 Reads the ONS table (``lad_code, lad_name, region, population_2021, population_2011``;
 districts as of 2021) and writes ``src/kentassets/data/population/district_population.csv``
 with one row per English district code of the postcode directory shipped with the
-package: ``district_code, population_2021``. Districts merged since 2021 (the four 2023
+package: ``district_code, population_2021, postcode_letters`` (the first letters of the
+district's postcodes in that directory, ``;``-separated: only those letters of the
+directory are read for the default demand). Districts merged since 2021 (the four 2023
 unitaries) take the sum of their former districts; the two re-coded in 2024 (Barnsley,
 Sheffield) take their former code's figure. Only the 2021 figure is kept.
 
@@ -46,7 +48,20 @@ def derive(source: Path) -> pd.DataFrame:
         rows[code] = sum(figures[p] for p in parts)
     table = pd.DataFrame(sorted(rows.items()), columns=["district_code", "population_2021"])
     assert table["population_2021"].sum() == ons["population_2021"].sum()
+    table["postcode_letters"] = table["district_code"].map(_letters()).fillna("")
     return table
+
+
+def _letters() -> dict[str, str]:
+    """District code -> the first letters of its postcodes in the packaged directory."""
+    from kentassets.io.postcodes import PostcodeDirectory
+
+    directory = PostcodeDirectory(cache=False)
+    frame = pd.concat(directory._ensure_letters("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    first = frame.index.str[0]
+    pairs = pd.DataFrame({"code": frame["district_code"].to_numpy(), "letter": first})
+    pairs = pairs.dropna().drop_duplicates().sort_values(["code", "letter"])
+    return pairs.groupby("code")["letter"].agg(";".join).to_dict()
 
 
 if __name__ == "__main__":

@@ -23,7 +23,8 @@ POPULATION_SOURCE = (
 @lru_cache(maxsize=1)
 def _table() -> pd.DataFrame:
     text = resources.files("kentassets").joinpath(_FILE).read_text(encoding="utf-8")
-    return pd.read_csv(io.StringIO(text), dtype={"district_code": str})
+    return pd.read_csv(io.StringIO(text), dtype={"district_code": str, "postcode_letters": str},
+                       keep_default_na=False)
 
 
 def read_district_population() -> dict[str, float]:
@@ -38,3 +39,18 @@ def read_district_population() -> dict[str, float]:
     table = _table()
     return dict(zip(table["district_code"], table["population_2021"].astype(float),
                     strict=True))
+
+
+def postcode_letters(codes: list[str]) -> list[str] | None:
+    """The first letters of the packaged postcode directory's postcodes in ``codes``
+    (only those letters need reading), or ``None`` when a code is not in the table.
+
+    Examples
+    --------
+    >>> postcode_letters(["E07000111", "E06000035"])
+    ['B', 'D', 'M', 'T']
+    """
+    table = _table().set_index("district_code")["postcode_letters"]
+    if not set(codes) <= set(table.index):
+        return None
+    return sorted({letter for code in codes for letter in table[code].split(";") if letter})

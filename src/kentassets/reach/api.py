@@ -47,12 +47,14 @@ def default_demand(
     (175500, True)
     """
     from ..io.authorities import district_names
-    from ..io.population import read_district_population
+    from ..io.population import postcode_letters, read_district_population
 
     codes = list(study_area)
     directory = postcodes if postcodes is not None else PostcodeDirectory()
-    return demand_from_postcodes(directory.in_districts(codes), read_district_population(),
-                                 study_area=codes, names=district_names(codes))
+    # the packaged directory is read by first letter: only the study area's letters
+    points = directory.in_districts(codes, areas=postcode_letters(codes))
+    return demand_from_postcodes(points, read_district_population(), study_area=codes,
+                                 names=district_names(codes))
 
 
 def _thresholds(thresholds_m: Iterable[float]) -> tuple[float, ...]:

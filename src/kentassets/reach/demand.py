@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Final
 
 import geopandas as gpd
@@ -110,6 +111,25 @@ class DemandPoints:
     district: np.ndarray
     rows: np.ndarray  # positions in the demand frame
     estimate: bool
+
+    @cached_property
+    def by_district(self) -> dict[str, np.ndarray]:
+        """District code -> the positions of its points (one sort, not a scan per code)."""
+        return group_positions(self.district)
+
+
+def group_positions(labels: np.ndarray) -> dict[str, np.ndarray]:
+    """Label -> positions holding it, in order.
+
+    Examples
+    --------
+    >>> {k: v.tolist() for k, v in group_positions(np.array(["b", "a", "b"], object)).items()}
+    {'a': [1], 'b': [0, 2]}
+    """
+    codes, uniques = pd.factorize(pd.Series(labels, dtype=object), sort=True)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    return {str(u): order[bounds[i]:bounds[i + 1]] for i, u in enumerate(uniques)}
 
 
 def points_for(demand: gpd.GeoDataFrame, service: str) -> DemandPoints:

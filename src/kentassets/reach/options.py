@@ -52,6 +52,7 @@ from .columns import (
     TIME_LIMIT,
     K,
 )
+from .demand import group_positions
 from .model import ReachModel
 
 logger = logging.getLogger(__name__)
@@ -229,10 +230,12 @@ def option_problems(model: ReachModel, *, codes: Sequence[str], threshold_m: flo
     """The districts and services with at least two sites of their own, as problems
     (pure numpy: coverage within ``threshold_m`` aggregated into clients)."""
     problems = []
+    empty = np.zeros(0, dtype=np.int64)
     for service, reach in model.services.items():
+        sites_of = group_positions(reach.sites.district)
         for code in codes:
-            own = np.flatnonzero(reach.sites.district == code)
-            here = np.flatnonzero(reach.demand.district == code)
+            own = sites_of.get(code, empty)
+            here = reach.demand.by_district.get(code, empty)
             if len(own) < 2 or len(here) == 0:
                 continue
             covering = model.engine.covering(reach.demand.x[here], reach.demand.y[here],

@@ -72,17 +72,18 @@ def _figures(dist: np.ndarray, weight: np.ndarray, thresholds_m: Sequence[float]
 def _rows_of(service: str, reach: ServiceReach, codes: Sequence[str],
              names: Mapping[str, str], thresholds_m: Sequence[float]) -> list[dict[str, object]]:
     rows = []
-    district = reach.demand.district
+    groups = reach.demand.by_district
     sites_in = pd.Series(reach.sites.district).value_counts()
+    empty = np.zeros(0, dtype=np.int64)
     for code in codes:
-        here = district == code
+        here = groups.get(code, empty)
         rows.append({schema.DISTRICT_CODE: code, schema.DISTRICT_NAME: names.get(code, code),
                      SERVICE: service, SITES: int(sites_in.get(code, 0)),
                      **_figures(reach.distance_m[here], reach.demand.weight[here],
                                 thresholds_m)})
-    inside = np.isin(district, list(codes))
+    inside = np.concatenate([groups.get(code, empty) for code in codes]) if codes else empty
     rows.append({schema.DISTRICT_CODE: COUNTY, schema.DISTRICT_NAME: COUNTY_NAME,
-                 SERVICE: service, SITES: int(np.isin(reach.sites.district, list(codes)).sum()),
+                 SERVICE: service, SITES: int(sites_in.reindex(list(codes)).fillna(0).sum()),
                  **_figures(reach.distance_m[inside], reach.demand.weight[inside],
                             thresholds_m)})
     return rows
