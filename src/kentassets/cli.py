@@ -408,7 +408,7 @@ def _validate(args: argparse.Namespace, *, progress: bool) -> int:
     from .districts import load_districts
     from .io.manifest import parse_manifest
     from .io.outputs import write_csv
-    from .load import read_manifest
+    from .load import describe_mapping, read_manifest
     from .schema import LEDGER_STATUS, REJECTED
 
     spec = parse_manifest(args.manifest)
@@ -426,6 +426,10 @@ def _validate(args: argparse.Namespace, *, progress: bool) -> int:
     )
     summary = result.summary()
     print(summary.to_string(index=False))
+    mapping = describe_mapping(result.column_mapping)
+    if mapping:
+        print("\nColumns read (source header -> field):")
+        print("\n".join(mapping))
     write_csv(result.ledger, ledger_path)
     n_rejected = int((result.ledger[LEDGER_STATUS] == REJECTED).sum())
     print(

@@ -53,6 +53,8 @@ COLUMN_FIELDS = (
     "annual_cost_gbp",
     "status",
     "lease_end",
+    "fm_provider",
+    "fm_contract_end",
     "site_id",
     "closed",
     *LOCATION_FIELDS,

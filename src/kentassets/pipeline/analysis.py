@@ -36,6 +36,9 @@ class Analysis:
         ``sensitive`` set for ``sensitive_agencies``).
     ledger, load_summary
         The load ledger and its per-agency summary.
+    column_mapping
+        How each register's columns were read (``LoadResult.column_mapping``):
+        written as ``column_mapping.csv``; ``None`` when not known.
     districts
         District boundaries.
     colocations
@@ -96,6 +99,7 @@ class Analysis:
     benchmarks: Any = None
     housing: pd.DataFrame | None = None
     programme: Any = None
+    column_mapping: pd.DataFrame | None = None
 
     @property
     def boundary_source(self) -> str:
@@ -234,6 +238,7 @@ def analyse(
         assets=assets,
         ledger=load.ledger,
         load_summary=load.summary(),
+        column_mapping=load.column_mapping,
         districts=districts,
         colocations=coloc,
         opportunities=opportunities,
