@@ -78,6 +78,7 @@ def test_demo_writes_every_output(demo_out: Path) -> None:
         "colocations.csv",
         "opportunities.csv",
         "load_ledger.csv",
+        "column_mapping.csv",
     ):
         assert name in names, name
     html = sorted(p for p in demo_out.glob("*.html") if p.name != "index.html")
