@@ -19,8 +19,8 @@ from ..safety import generalise_sensitive
 from .options import BuildOptions
 
 if TYPE_CHECKING:
-    from ..decisions import DecisionRows
     from ..io.builds import BuildData
+    from ..rounds.decisions import DecisionRows
 
 
 @dataclass
@@ -66,7 +66,7 @@ class Analysis:
         (:func:`~kentassets.housing_capacity`).
     programme
         The round, the co-location id register, the workshop decisions and what
-        changed since the previous round (:class:`kentassets.programme.Programme`).
+        changed since the previous round (:class:`kentassets.rounds.programme.Programme`).
 
     Examples
     --------
@@ -166,7 +166,7 @@ def analyse(
     previous
         The previous round's build (:func:`kentassets.io.builds.read_build`):
         co-locations keep its ids (:mod:`kentassets.rounds`) and the analysis
-        says what changed since (:mod:`kentassets.changes`).
+        says what changed since (:mod:`kentassets.rounds.changes`).
     decisions
         Workshop decisions as read (:func:`kentassets.io.decisions.read_decision_rows`),
         checked against this round's ids and carried into the opportunities.
@@ -177,10 +177,10 @@ def analyse(
     -------
     Analysis
         Assets labelled with their clusters (and completed by
-        :func:`~kentassets.estimates.complete_assets`: estimates marked in
+        :func:`~kentassets.opportunities.estimates.complete_assets`: estimates marked in
         ``*_source``), co-locations, scored opportunities, sweep, totals,
         benchmark, surplus assets, housing capacity, the parameters used and the
-        :class:`~kentassets.programme.Programme` (round, id register,
+        :class:`~kentassets.rounds.programme.Programme` (round, id register,
         decisions, changes).
 
     Raises
@@ -206,10 +206,10 @@ def analyse(
     False
     """
     from ..colocation import find_colocations, sweep_eps
-    from ..decisions import progress
     from ..opportunities import benchmark_agencies, county_totals, housing_capacity, surplus_assets
-    from ..programme import Programme
-    from ..rounds import carry_round
+    from ..rounds.decisions import progress
+    from ..rounds.ids import carry_round
+    from ..rounds.programme import Programme
 
     options = options or BuildOptions()
     sensitive = frozenset(sensitive_agencies)
@@ -269,10 +269,10 @@ def _estimate_and_score(
     Returns the completed assets, the opportunities, the decisions as applied and
     the benchmark table used.
     """
-    from ..estimates import complete_assets
     from ..io.benchmarks import default_benchmarks
     from ..opportunities import score_opportunities
-    from ..programme import decide
+    from ..opportunities.estimates import complete_assets
+    from ..rounds.programme import decide
 
     table = benchmarks if benchmarks is not None else default_benchmarks()
     assets = complete_assets(assets, benchmarks=table, sectors=sectors)
@@ -285,7 +285,7 @@ def _estimate_and_score(
 
 def _with_changes(analysis: Analysis, previous: BuildData | None) -> Analysis:
     """``analysis`` with what changed since the ``previous`` round (as published)."""
-    from ..programme import compare_with_previous
+    from ..rounds.programme import compare_with_previous
 
     if previous is not None:
         analysis.programme.changes = compare_with_previous(
