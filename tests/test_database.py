@@ -460,7 +460,7 @@ def test_cli_build_writes_and_replaces_the_tables(
                      "--offline"])
     out, err = capsys.readouterr()
     assert code == 0, err
-    assert 'Wrote 4 tables to postgresql://kent:***@127.0.0.1' in out
+    assert 'Wrote 5 tables to postgresql://kent:***@127.0.0.1' in out  # with column_mapping
     written = [p for p in out_dir.rglob("*") if p.is_file()]
     _assert_no_password(out, err, caplog.text,
                         *(p.read_bytes().decode("latin-1") for p in written))

@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import box
 
+from kentassets import estimate_assets
 from kentassets.cli import EXIT_OK, main
-from kentassets.estimates import estimate_assets
 from kentassets.load import (
     WARN_CATEGORY,
     WARN_COLUMN_NOT_USED,
