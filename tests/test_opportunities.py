@@ -131,6 +131,7 @@ def test_missing_staff_is_estimated_for_offices() -> None:
 
 def test_offices_without_staff_stay_out_of_the_pool() -> None:
     from kentassets.benchmarks import benchmarks_from_mapping
+
     from kentassets.io.benchmarks import read_benchmarks
 
     no_staff_rule = benchmarks_from_mapping(

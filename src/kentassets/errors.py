@@ -183,7 +183,7 @@ class DecisionsError(KentAssetsError):
     Examples
     --------
     >>> import pandas as pd
-    >>> from kentassets.decisions import check_decisions
+    >>> from kentassets.rounds.decisions import check_decisions
     >>> check_decisions(pd.DataFrame({"colocation_id": ["MAI-01"], "staus": ["done"]}),
     ...                 current_ids=["MAI-01"], source="decisions.csv")
     Traceback (most recent call last):
@@ -226,6 +226,27 @@ class BenchmarkError(KentAssetsError):
     Traceback (most recent call last):
     ...
     kentassets.errors.BenchmarkError: no-such-benchmarks.toml: benchmark file not found...
+    """
+
+
+class DatabaseError(KentAssetsError):
+    """A PostgreSQL database cannot be read or written: the connection, a table, a schema.
+
+    The message names the database with its password masked
+    (``postgresql://kent:***@db.example/estate``), the table or schema at fault and
+    how to fix it; a driver's own message is carried over, masked the same way.
+
+    Parameters
+    ----------
+    message
+        The database (password masked), the table, query or schema, what went
+        wrong and how to fix it.
+
+    Examples
+    --------
+    >>> from kentassets.io.database import mask_conninfo
+    >>> mask_conninfo("postgresql://kent:s3cret@db.example/estate")
+    'postgresql://kent:***@db.example/estate'
     """
 
 

@@ -15,7 +15,7 @@ older OpenMap Local releases match too):
 
 Only the study area's box is read (pyogrio's ``bbox``: a GeoPackage's spatial
 index makes that fast even on the 12 GB Zoomstack file), and the layers are
-normalised into a :class:`~kentassets.context.MapContext`: roads with a class
+normalised into a :class:`~kentassets.reference.context.MapContext`: roads with a class
 (motorway, A, B, minor), rail, water, built-up areas and place names with a rank.
 """
 
@@ -36,15 +36,8 @@ import pyogrio
 import pyproj
 from pyproj import Transformer
 
-from ..context import (
-    KIND,
-    PLACE_NAME,
-    ROAD_CLASS,
-    MapContext,
-    empty_layer,
-    places_frame,
-)
 from ..errors import BasemapError
+from ..reference.context import KIND, PLACE_NAME, ROAD_CLASS, MapContext, empty_layer, places_frame
 from ..schema import CRS
 
 logger = logging.getLogger(__name__)
@@ -382,7 +375,7 @@ def read_basemap(
     -------
     MapContext
         The layers the product has; the others are empty, to be filled from the
-        built-in context by :func:`kentassets.context.combine_context`.
+        built-in context by :func:`kentassets.reference.context.combine_context`.
 
     Raises
     ------

@@ -108,7 +108,7 @@ def normalise_demand(
 
     This is :func:`read_demand` without the reading; see it for the parameters.
     """
-    shown = source_name or public_source_name(raw.path)
+    shown = source_name or public_source_name(raw.path or raw.format)
     mapping, _ = resolve_columns(list(raw.frame.columns), columns, shown=shown, sheet=raw.sheet)
     frame, rows = raw.frame, pd.Series(raw.rows, index=raw.frame.index)
     ctx = _Context(shown, raw.sheet, rows, len(frame))

@@ -11,12 +11,10 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..benchmarks import BenchmarkTable
 from ..colocation import N_AGENCIES, ColocationResult
 from ..errors import ValidationError
-from ..estimates import estimate_assets, source_column
 from ..reach import ReachModel
-from ..sectors import SECTOR, assign_sectors
+from ..reference.benchmarks import BenchmarkTable
 from .columns import (
     DISTRICT_RANK,
     GIVEN_SHARE,
@@ -55,6 +53,7 @@ from .columns import (
     SURPLUS_OFFICE_M2,
 )
 from .components import _components, _points, _spread
+from .estimates import estimate_assets, source_column
 from .members import _as_of, _Inputs, _inputs, _labels, _Members, _members
 from .params import ScoringParams, _resolve
 from .reach import reach_columns, reach_effects, reach_part
@@ -69,6 +68,7 @@ from .reasons import (
     _sector_text,
 )
 from .savings import _Savings, _savings
+from .sectors import SECTOR, assign_sectors
 
 
 def _prepare_assets(assets: gpd.GeoDataFrame, benchmarks: BenchmarkTable | None
@@ -172,7 +172,7 @@ def score_opportunities(
         with a table, ``assets`` must carry the ``cluster_label`` column.
     assets
         The canonical assets that were clustered. Unless they already carry the
-        ``*_source`` columns of :func:`~kentassets.estimates.estimate_assets`,
+        ``*_source`` columns of :func:`~kentassets.opportunities.estimates.estimate_assets`,
         they are estimated here (given figures are never changed).
     params
         A :class:`ScoringParams`; defaults when omitted.

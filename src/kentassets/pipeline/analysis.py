@@ -21,8 +21,8 @@ from .options import BuildOptions
 from .reach import ReachInputs, analyse_reach, reach_params, reach_stage_model
 
 if TYPE_CHECKING:
-    from ..decisions import DecisionRows
     from ..io.builds import BuildData
+    from ..rounds.decisions import DecisionRows
 
 
 @dataclass
@@ -38,6 +38,9 @@ class Analysis:
         ``sensitive`` set for ``sensitive_agencies``).
     ledger, load_summary
         The load ledger and its per-agency summary.
+    column_mapping
+        How each register's columns were read (``LoadResult.column_mapping``):
+        written as ``column_mapping.csv``; ``None`` when not known.
     districts
         District boundaries.
     colocations
@@ -65,7 +68,7 @@ class Analysis:
         (:func:`~kentassets.housing_capacity`).
     programme
         The round, the co-location id register, the workshop decisions and what
-        changed since the previous round (:class:`kentassets.programme.Programme`).
+        changed since the previous round (:class:`kentassets.rounds.programme.Programme`).
     service_reach
         Per district and service, how near the people are to a site
         (:func:`kentassets.service_reach`); ``None`` when the reach stage did not run.
@@ -111,6 +114,7 @@ class Analysis:
     service_reach: pd.DataFrame | None = None
     reach_options: pd.DataFrame | None = None
     reach_demand: gpd.GeoDataFrame | None = None
+    column_mapping: pd.DataFrame | None = None
 
     @property
     def boundary_source(self) -> str:
@@ -179,7 +183,7 @@ def analyse(
     previous
         The previous round's build (:func:`kentassets.io.builds.read_build`):
         co-locations keep its ids (:mod:`kentassets.rounds`) and the analysis
-        says what changed since (:mod:`kentassets.changes`).
+        says what changed since (:mod:`kentassets.rounds.changes`).
     decisions
         Workshop decisions as read (:func:`kentassets.io.decisions.read_decision_rows`),
         checked against this round's ids and carried into the opportunities.
@@ -195,10 +199,10 @@ def analyse(
     -------
     Analysis
         Assets labelled with their clusters (and completed by
-        :func:`~kentassets.estimates.complete_assets`: estimates marked in
+        :func:`~kentassets.opportunities.estimates.complete_assets`: estimates marked in
         ``*_source``), co-locations, scored opportunities, sweep, totals,
         benchmark, surplus assets, housing capacity, the parameters used and the
-        :class:`~kentassets.programme.Programme` (round, id register,
+        :class:`~kentassets.rounds.programme.Programme` (round, id register,
         decisions, changes).
 
     Raises
@@ -224,10 +228,10 @@ def analyse(
     False
     """
     from ..colocation import find_colocations, sweep_eps
-    from ..decisions import progress
     from ..opportunities import benchmark_agencies, county_totals, housing_capacity, surplus_assets
-    from ..programme import Programme
-    from ..rounds import carry_round
+    from ..rounds.decisions import progress
+    from ..rounds.ids import carry_round
+    from ..rounds.programme import Programme
 
     options = options or BuildOptions()
     sensitive = frozenset(sensitive_agencies)
@@ -259,6 +263,7 @@ def analyse(
         assets=assets,
         ledger=_with_demand_rows(load.ledger, reach),
         load_summary=load.summary(),
+        column_mapping=load.column_mapping,
         districts=districts,
         colocations=coloc,
         opportunities=opportunities,
@@ -299,10 +304,10 @@ def _estimate_and_score(
     Returns the completed assets, the opportunities, the decisions as applied and
     the benchmark table used.
     """
-    from ..estimates import complete_assets
     from ..io.benchmarks import default_benchmarks
     from ..opportunities import score_opportunities
-    from ..programme import decide
+    from ..opportunities.estimates import complete_assets
+    from ..rounds.programme import decide
 
     table = benchmarks if benchmarks is not None else default_benchmarks()
     assets = complete_assets(assets, benchmarks=table, sectors=sectors)
@@ -316,7 +321,7 @@ def _estimate_and_score(
 
 def _with_changes(analysis: Analysis, previous: BuildData | None) -> Analysis:
     """``analysis`` with what changed since the ``previous`` round (as published)."""
-    from ..programme import compare_with_previous
+    from ..rounds.programme import compare_with_previous
 
     if previous is not None:
         analysis.programme.changes = compare_with_previous(

@@ -22,7 +22,7 @@ from .analysis import Analysis
 from .options import BuildOptions
 
 if TYPE_CHECKING:
-    from ..context import MapContext
+    from ..reference.context import MapContext
 
 
 def district_file_stem(code: str, name: str) -> str:
@@ -68,6 +68,7 @@ def write_outputs(
     from ..io.context import study_context
     from ..render.jobs import render_districts
     from ..render.print.atlas import assemble_atlas
+    from ..render.print.reach import has_county_reach
 
     options = options or BuildOptions()
     folder = Path(folder)
@@ -86,7 +87,8 @@ def write_outputs(
     files.extend(maps)
     atlas = folder / "atlas.pdf"
     assemble_atlas(atlas, frame=frame,
-                   district_pages=[pages[str(c)] for c in analysis.districts[schema.DISTRICT_CODE]])
+                   district_pages=[pages[str(c)] for c in analysis.districts[schema.DISTRICT_CODE]],
+                   county_reach=has_county_reach(getattr(analysis, "service_reach", None)))
     files.append(atlas)
     files.append(index)
     files.extend(_write_programme(analysis, folder))
@@ -95,8 +97,8 @@ def write_outputs(
 
 def _write_programme(analysis: Analysis, folder: Path) -> list[Path]:
     """The co-location id register and, after a previous round, what changed."""
-    from ..compare import write_changes
     from ..io.builds import write_register
+    from .compare import write_changes
 
     programme = analysis.programme
     if programme is None:
@@ -138,8 +140,11 @@ def _write_tables(published: _Published, folder: Path) -> list[Path]:
 
     a, pub_assets, pub_opps = published.analysis, published.assets, published.opportunities
     files = [outputs.write_csv(a.ledger, folder / "load_ledger.csv")]
-    gpkg_assets = pub_assets.drop(columns=[schema.LEASE_END]).assign(
-        **{schema.LEASE_END: pub_assets[schema.LEASE_END].dt.strftime("%Y-%m-%d")}
+    if a.column_mapping is not None:
+        files.append(outputs.write_csv(a.column_mapping, folder / "column_mapping.csv"))
+    dates = [c for c in (schema.LEASE_END, schema.FM_CONTRACT_END) if c in pub_assets.columns]
+    gpkg_assets = pub_assets.drop(columns=dates).assign(
+        **{c: pub_assets[c].dt.strftime("%Y-%m-%d") for c in dates}
     )
     stamp = a.data_date or dt.date(2000, 1, 1)
     files.append(
@@ -196,8 +201,19 @@ def _district_jobs(
     return district_jobs(
         published.assets, a.districts, published.opportunities, codes=a.district_codes(),
         paper=options.paper, offline=options.offline, params_note=_params_note(a.params),
-        common=published.common, context=context,
+        common=published.common, context=context, reach=_reach_tables(a),
     )
+
+
+def _reach_tables(analysis: Analysis) -> Any:
+    """The reach stage's tables for the renderers, or ``None`` when it did not run."""
+    from ..render.jobs import ReachTables
+
+    service_reach = getattr(analysis, "service_reach", None)
+    if service_reach is None:
+        return None
+    return ReachTables(service_reach, getattr(analysis, "reach_options", None),
+                       getattr(analysis, "reach_demand", None))
 
 
 def _district_file_names(analysis: Analysis) -> dict[str, dict[str, str]]:
@@ -257,6 +273,7 @@ def _atlas_frame(published: _Published, *, options: BuildOptions,
         eps_m=float(a.params["eps_m"]),
         context=context,
         decisions_to_review=None if a.programme is None else a.programme.to_review,
+        service_reach=getattr(a, "service_reach", None),
         **common,
     )
 
@@ -271,7 +288,7 @@ def _write_index(
 ) -> Path:
     """The county index page linking every district's map and PDF."""
     from ..io import outputs
-    from ..render import index as index_render
+    from ..render.web import index as index_render
 
     a = published.analysis
     html = index_render.index_html(
@@ -284,6 +301,7 @@ def _write_index(
         offline=options.offline,
         context=context,
         decisions_to_review=None if a.programme is None else a.programme.to_review,
+        service_reach=getattr(a, "service_reach", None),
         **published.common,
     )
     return outputs.write_text_atomic(path, html)

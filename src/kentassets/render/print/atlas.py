@@ -20,6 +20,7 @@ from .cover import _draw_cover, _draw_load_summary, _draw_review
 from .layout import _boundary_source, _new_page, _page_label, _paper_mm, _rc
 from .pages import _district_figure, _PageOptions
 from .prepare import _common, _DistrictData, _prepare_district
+from .reach import county_reach_figure, has_county_reach, reach_figure
 from .write import (
     _add_outline,
     _assemble,
@@ -28,25 +29,32 @@ from .write import (
     _pdf_bytes,
     _pdf_date,
     _write_bytes,
-    figure_pdf_bytes,
+    pages_pdf_bytes,
 )
 
 if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.figure import Figure
 
-    from ...context import MapContext
+    from ...reference.context import MapContext
+    from .._reach import DistrictReach
 
 logger = logging.getLogger(__name__)
 
 
-def district_page_pdf(data: _DistrictData, *, paper: str, options: _PageOptions) -> bytes:
-    """Draw one district page and save it as a one-page PDF (bytes).
+def district_page_pdf(data: _DistrictData, *, paper: str, options: _PageOptions,
+                      reach: DistrictReach | None = None) -> bytes:
+    """Draw one district page (and its reach page) and save them as a PDF (bytes).
 
-    The page is drawn once: these bytes are the district's PDF file and, stamped
-    with its page number, its page of the atlas (:func:`assemble_atlas`).
+    The pages are drawn once: these bytes are the district's PDF file and,
+    stamped with their page numbers, its pages of the atlas (:func:`assemble_atlas`).
+    With ``reach`` (the reach stage ran) the map page is followed by the
+    district's reach page.
     """
-    return figure_pdf_bytes(_district_figure(data, paper=paper, options=options))
+    figures = [_district_figure(data, paper=paper, options=options)]
+    if reach is not None:
+        figures.append(reach_figure(data, reach, paper=paper, options=options))
+    return pages_pdf_bytes(figures)
 
 
 def _label_page(paper: str, label: str) -> Figure:
@@ -111,7 +119,7 @@ def write_atlas(
         ``top_reasons``.
     decisions_to_review
         Workshop decisions on ids merged or retired this round
-        (:attr:`kentassets.programme.Programme.to_review`).
+        (:attr:`kentassets.rounds.programme.Programme.to_review`).
     title
         Title of the estate, on the cover and in the PDF metadata.
     data_date
@@ -217,18 +225,24 @@ def atlas_frame(
     creation_date: datetime | None = None,
     decisions_to_review: pd.DataFrame | None = None,
     context: MapContext | None = None,
+    service_reach: pd.DataFrame | None = None,
 ) -> bytes:
     """The atlas without its district pages, as PDF bytes.
 
-    The cover, then for each of the ``n_districts`` district pages a
-    transparent page holding only its number, then the load summary and, when
-    there are any, the decisions to review; with the atlas's metadata.
-    :func:`assemble_atlas` puts the district pages in. It needs no district
-    page, so a build draws it while the districts render. The parameters are
-    those of :func:`write_atlas` (``context`` as read by ``study_context``).
+    The cover, the county reach page when ``service_reach`` has county rows
+    (the reach stage ran; each district then has a reach page after its map
+    page), then for each district page a transparent page holding only its
+    number, then the load summary and, when there are any, the decisions to
+    review; with the atlas's metadata. :func:`assemble_atlas` puts the district
+    pages in. It needs no district page, so a build draws it while the districts
+    render. The other parameters are those of :func:`write_atlas` (``context``
+    as read by ``study_context``).
     """
     review = decisions_to_review if decisions_to_review is not None else pd.DataFrame()
-    n_pages = n_districts + 2 + (1 if len(review) else 0)
+    county_reach = has_county_reach(service_reach)
+    before = 1 + int(county_reach)
+    n_district_pages = n_districts * (2 if service_reach is not None else 1)
+    n_pages = before + n_district_pages + 1 + (1 if len(review) else 0)
 
     def pages() -> Iterator[Figure]:
         with _rc():
@@ -239,13 +253,19 @@ def atlas_frame(
                         attribution_year=attribution_year, boundary_source=boundary_source,
                         eps_m=eps_m, page_label=f"Page 1 of {n_pages}", context=context)
         yield page.fig
-        for i in range(2, n_districts + 2):
+        if county_reach:
+            yield county_reach_figure(service_reach, paper=paper, title=title,
+                                      data_date=data_date, synthetic=synthetic,
+                                      attribution_year=attribution_year,
+                                      boundary_source=boundary_source,
+                                      page_label=f"Page 2 of {n_pages}")
+        for i in range(before + 1, before + n_district_pages + 1):
             yield _label_page(paper, f"Page {i} of {n_pages}")
         yield from _closing_pages(paper, load_summary, review, title=title,
                                   data_date=data_date, synthetic=synthetic,
                                   attribution_year=attribution_year,
-                                  boundary_source=boundary_source, first=n_districts + 2,
-                                  n_pages=n_pages)
+                                  boundary_source=boundary_source,
+                                  first=before + n_district_pages + 1, n_pages=n_pages)
 
     when = _pdf_date(creation_date, data_date)
     return _figures_to_pdf(pages(), _metadata(title or "Atlas", when,
@@ -274,6 +294,8 @@ def _closing_pages(
         yield page.fig
 
 
+#: Bookmark of the county reach page, after the cover.
+COUNTY_REACH_BOOKMARK = "Service reach, county"
 #: Bookmarks of the pages after the district pages, in order.
 _CLOSING_BOOKMARKS = ("Load summary by agency", "Decisions to review")
 
@@ -283,18 +305,28 @@ def assemble_atlas(
     *,
     frame: bytes,
     district_pages: Sequence[tuple[str, bytes]],
+    county_reach: bool = False,
 ) -> None:
     """Write the atlas: ``frame`` (:func:`atlas_frame`) with the district pages in.
 
-    Each district page (:func:`district_page_pdf`, as ``(bookmark, bytes)`` in
-    page order) is stamped with its number, in the room the page keeps for it;
-    the PDF gets one bookmark per page and is written atomically.
+    Each district's pages (:func:`district_page_pdf`, as ``(bookmark, bytes)`` in
+    page order: its map page, and its reach page when reach ran) are stamped with
+    their numbers, in the room the pages keep for them; the PDF gets one bookmark
+    per page and is written atomically. ``county_reach``: the frame has the
+    county reach page after the cover (:func:`atlas_frame` with ``service_reach``).
     """
-    writer = _assemble(frame, [pdf for _, pdf in district_pages], at=1)
+    at = 2 if county_reach else 1
+    writer, counts = _assemble(frame, [pdf for _, pdf in district_pages], at=at)
     bookmarks = [("Cover: county summary", 0)]
-    bookmarks += [(name, i) for i, (name, _) in enumerate(district_pages, start=1)]
+    if county_reach:
+        bookmarks.append((COUNTY_REACH_BOOKMARK, 1))
+    first = at
+    for (name, _), count in zip(district_pages, counts, strict=True):
+        bookmarks.append((name, first))
+        bookmarks += [(f"{name}: service reach", first + k) for k in range(1, count)]
+        first += count
     n_pages = len(writer.pages)
-    closing = range(len(district_pages) + 1, n_pages)
+    closing = range(first, n_pages)
     bookmarks += [(_CLOSING_BOOKMARKS[k], i) for k, i in enumerate(closing)]
     _add_outline(writer, bookmarks)
     target = _write_bytes(path, _pdf_bytes(writer))

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import pandas as pd
 
-from kentassets import __version__, schema
+from kentassets import schema
+from kentassets._version import __version__
 from kentassets.render import style
 from kentassets.render._format import finite_number, format_date, format_money, format_number
 from kentassets.render._ranges import ESTIMATE_FOOTNOTE, compact_money, totals_range_text
@@ -26,11 +27,12 @@ from kentassets.render.web.county import county_map, district_summary
 from kentassets.render.web.libraries import index_css, index_script
 from kentassets.render.web.links import safe_relative_href
 from kentassets.render.web.page import map_html
+from kentassets.render.web.reach import county_reach_table_html
 from kentassets.render.web.values import DOT
 from kentassets.safety import escape_html, is_missing
 
 if TYPE_CHECKING:
-    from kentassets.context import MapContext
+    from kentassets.reference.context import MapContext
 
 __all__ = ["index_html"]
 
@@ -238,6 +240,17 @@ def _districts_section(
     )
 
 
+def _reach_section(service_reach: pd.DataFrame | None) -> str:
+    """The county table of service reach, or nothing when reach did not run."""
+    table = county_reach_table_html(service_reach)
+    if not table:
+        return ""
+    return ('<section aria-labelledby="h-reach">\n<h2 id="h-reach">Service reach, county</h2>\n'
+            "<p>How far people live from the nearest site of each public-facing service "
+            "today: the share within each distance, the mean distance, and the distance "
+            f"nine in ten people live within.</p>\n{table}\n</section>")
+
+
 def _load_section(load_summary: pd.DataFrame | None, ledger_href: str | None) -> str:
     link = ""
     href = safe_relative_href(ledger_href)
@@ -348,6 +361,7 @@ def index_html(
     sensitive_agencies: Collection[str] = frozenset(),
     decisions_to_review: pd.DataFrame | None = None,
     context: MapContext | None = None,
+    service_reach: pd.DataFrame | None = None,
 ) -> str:
     """Return the county overview page as HTML.
 
@@ -388,13 +402,17 @@ def index_html(
     assets
         Optional assets frame: adds an asset count per district.
     sensitive_agencies
-        Accepted for symmetry with :func:`~kentassets.render.webmap.district_map`;
+        Accepted for symmetry with :func:`~kentassets.render.web.district_map`;
         the index shows counts only, never an asset's name, address or position.
     decisions_to_review
         Workshop decisions on ids merged or retired this round
-        (:attr:`kentassets.programme.Programme.to_review`), listed for review.
+        (:attr:`kentassets.rounds.programme.Programme.to_review`), listed for review.
     context
         The map context of the county map (default: the built-in one).
+    service_reach
+        The reach stage's table (``Analysis.service_reach``): the page gets the
+        county table of service reach and each district's card on the county map
+        its shares within 2 km. ``None`` (reach did not run): nothing about reach.
 
     Returns
     -------
@@ -419,6 +437,7 @@ def index_html(
         boundary_source=source,
         district_files=district_files,
         context=context,
+        service_reach=service_reach,
     )
     header = _page_header(
         title=title,
@@ -448,6 +467,7 @@ page in a browser to use it, or see each district's PDF map.</p>
 <h2 id="h-districts">Districts</h2>
 {_districts_section(districts, opportunities, district_files, assets)}
 </section>
+{_reach_section(service_reach)}
 <section aria-labelledby="h-load">
 <h2 id="h-load">Data loaded, per agency</h2>
 {_load_section(load_summary, ledger_href)}

@@ -2,7 +2,7 @@
 
 ``kentassets demo``, ``build``, ``validate``, ``sample``, ``boundaries download``,
 ``benchmarks show``/``benchmarks template``, and the rounds' ``decisions template``
-and ``diff`` (:mod:`kentassets.cli_rounds`).
+and ``diff`` (:mod:`kentassets.cli.rounds`).
 A :class:`~kentassets.errors.KentAssetsError` is printed as one line and the exit
 code is 2; ``--verbose`` shows the traceback.
 """
@@ -16,11 +16,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, cli_rounds
-from .errors import KentAssetsError
+from .._version import __version__
+from ..errors import KentAssetsError
+from . import rounds as cli_rounds
 
 if TYPE_CHECKING:
-    from .pipeline import BuildOptions
+    from ..io.database import DatabaseOutput
+    from ..pipeline import BuildOptions
 
 logger = logging.getLogger("kentassets")
 
@@ -222,7 +224,31 @@ def _add_build_command(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     )
     _add_analysis(build)
     cli_rounds.add_build_options(build)
+    _add_database_output(build)
     _add_common(build)
+
+
+def _add_database_output(parser: argparse.ArgumentParser) -> None:
+    """``--to-database URL [--db-schema NAME] [--create-schema]``."""
+    group = parser.add_argument_group(
+        "database", "also write the build's tables to PostgreSQL/PostGIS "
+        "(needs pip install 'kentassets[postgis]')")
+    group.add_argument(
+        "--to-database", default=None, metavar="URL",
+        help="write assets, colocations, opportunities and load_ledger (and the reach and "
+        "plan tables) into a PostGIS database, in one transaction; a libpq URL such as "
+        "postgresql://user@host/dbname (give the password with PGPASSWORD or ~/.pgpass); "
+        "overrides the manifest's [output]",
+    )
+    group.add_argument(
+        "--db-schema", default=None, metavar="NAME",
+        help="schema the tables go to (default kentassets); it must exist unless "
+        "--create-schema",
+    )
+    group.add_argument(
+        "--create-schema", action="store_true",
+        help="create the --db-schema when it does not exist",
+    )
 
 
 def _add_validate_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -317,8 +343,8 @@ def _add_benchmarks_command(sub: argparse._SubParsersAction[argparse.ArgumentPar
 
 
 def _benchmarks(args: argparse.Namespace) -> int:
-    from .benchmarks import format_benchmarks
-    from .io.benchmarks import read_benchmarks, write_benchmarks_template
+    from ..io.benchmarks import read_benchmarks, write_benchmarks_template
+    from ..reference.benchmarks import format_benchmarks
 
     table = read_benchmarks(args.benchmarks)
     if args.action == "show":
@@ -331,7 +357,7 @@ def _benchmarks(args: argparse.Namespace) -> int:
 
 
 def _options(args: argparse.Namespace) -> BuildOptions:
-    from .pipeline import BuildOptions
+    from ..pipeline import BuildOptions
 
     return BuildOptions(
         eps_m=args.eps_m,
@@ -349,6 +375,21 @@ def _options(args: argparse.Namespace) -> BuildOptions:
     )
 
 
+def _database_output(args: argparse.Namespace) -> DatabaseOutput | None:
+    """``--to-database`` with ``--db-schema`` and ``--create-schema``, or ``None``."""
+    if args.to_database is None:
+        if args.db_schema is not None or args.create_schema:
+            raise KentAssetsError(
+                "--db-schema and --create-schema need --to-database URL (the manifest's "
+                "[output] table has its own schema and create_schema)"
+            )
+        return None
+    from ..pipeline import database_output
+
+    return database_output(args.to_database, schema=args.db_schema,
+                           create_schema=args.create_schema or None)
+
+
 def _freeze_imports() -> None:
     """Exempt what is imported by now from cyclic garbage collection, for good.
 
@@ -363,7 +404,7 @@ def _freeze_imports() -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from . import pipeline
+    from .. import pipeline
 
     _freeze_imports()
     progress = not args.quiet
@@ -389,6 +430,7 @@ def _run(args: argparse.Namespace) -> int:
             allow_inputs_folder=args.allow_inputs_folder,
             jobs=args.jobs,
             basemap=args.basemap,
+            to_database=_database_output(args),
             **cli_rounds.build_keywords(args),
         )
         print(report)
@@ -401,7 +443,7 @@ def _run(args: argparse.Namespace) -> int:
     if rounds is not None:
         return rounds
     if args.command == "sample":
-        from .sample import write_sample_estate
+        from ..sample import write_sample_estate
 
         manifest = write_sample_estate(args.out, seed=args.seed, n_assets=args.assets)
         print(
@@ -410,8 +452,8 @@ def _run(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     if args.command == "boundaries":
-        from .io.boundaries import ONS_LAD_SERVICE_URL, download_boundaries
-        from .schema import DEFAULT_STUDY_AREA
+        from ..io.boundaries import ONS_LAD_SERVICE_URL, download_boundaries
+        from ..schema import DEFAULT_STUDY_AREA
 
         path = download_boundaries(
             codes=tuple(args.codes or DEFAULT_STUDY_AREA),
@@ -424,15 +466,15 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace, *, progress: bool) -> int:
-    from .districts import load_districts
-    from .io.manifest import parse_manifest
-    from .io.outputs import write_csv
-    from .load import read_manifest
-    from .schema import LEDGER_STATUS, REJECTED
+    from ..districts import load_districts
+    from ..io.manifest import parse_manifest
+    from ..io.outputs import write_csv
+    from ..load import describe_mapping, read_manifest
+    from ..schema import LEDGER_STATUS, REJECTED
 
     spec = parse_manifest(args.manifest)
     ledger_path = Path(args.ledger)
-    if ledger_path.resolve() in {r.path.resolve() for r in spec.registers}:
+    if ledger_path.resolve() in {r.path.resolve() for r in spec.registers if r.path}:
         raise KentAssetsError(f"{ledger_path}: is an input register; choose another --ledger path.")
     # The manifest names its own boundaries and postcodes; --boundaries overrides the former.
     districts = (
@@ -445,6 +487,10 @@ def _validate(args: argparse.Namespace, *, progress: bool) -> int:
     )
     summary = result.summary()
     print(summary.to_string(index=False))
+    mapping = describe_mapping(result.column_mapping)
+    if mapping:
+        print("\nColumns read (source header -> field):")
+        print("\n".join(mapping))
     write_csv(result.ledger, ledger_path)
     n_rejected = int((result.ledger[LEDGER_STATUS] == REJECTED).sum())
     print(
