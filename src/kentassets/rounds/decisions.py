@@ -45,6 +45,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 
 from .. import schema
@@ -354,7 +355,8 @@ def apply_decisions(opportunities: pd.DataFrame, decisions: Decisions | None) ->
     from ..opportunities import DISTRICT_RANK, RANK, SHORTLISTED, shortlist
 
     out = opportunities.copy()
-    is_col = out[schema.IS_COLOCATION].fillna(False).to_numpy(dtype=bool) if len(out) else []
+    is_col = (out[schema.IS_COLOCATION].fillna(False).to_numpy(dtype=bool) if len(out)
+              else np.zeros(0, dtype=bool))
     table = decisions.table if decisions is not None else pd.DataFrame(columns=DECISION_COLUMNS)
     by_id = table.set_index(schema.COLOCATION_ID)
     ids = out[schema.COLOCATION_ID].astype("string")
