@@ -52,7 +52,7 @@ import psutil
 
 import kentassets as ka
 from kentassets.io.postcodes import PC_DISTRICT, PC_EASTING, PC_NORTHING, PostcodeDirectory
-from kentassets.pipeline import _renderers, write_outputs
+from kentassets.pipeline import renderers, write_outputs
 
 #: English local authority districts: unitary (E06), non-metropolitan (E07),
 #: metropolitan (E08) and London boroughs (E09, with the City of London).
@@ -339,7 +339,7 @@ def run(args: argparse.Namespace, work: Path) -> list[Stage]:
             out.mkdir()
             with (
                 monitor.stage("render") as st,
-                _renderers(args.jobs, None, n_districts=len(districts)) as pool,
+                renderers(args.jobs, None, n_districts=len(districts)) as pool,
             ):
                 files = write_outputs(analysis, out, progress=False, executor=pool)
                 size = sum(p.stat().st_size for p in files)

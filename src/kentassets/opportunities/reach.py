@@ -22,12 +22,12 @@ from ..reach.columns import (
     REACH_PEOPLE_FARTHER,
     losing_column,
 )
-from .members import _fmt, _Members
+from .members import Members, fmt
 from .params import ScoringParams
-from .savings import _Savings
+from .savings import Savings
 
 
-def _changes(assets: gpd.GeoDataFrame, mem: _Members, sav: _Savings, model: ReachModel,
+def _changes(assets: gpd.GeoDataFrame, mem: Members, sav: Savings, model: ReachModel,
              slot: int, rows: np.ndarray) -> ReachEffect:
     """The summed effect of one co-location's closures and moves (member ``rows``)."""
     use = assets[schema.USE].astype("string").fillna("").to_numpy(dtype=object)
@@ -46,7 +46,7 @@ def _changes(assets: gpd.GeoDataFrame, mem: _Members, sav: _Savings, model: Reac
     return effect
 
 
-def reach_effects(assets: gpd.GeoDataFrame, mem: _Members, sav: _Savings,
+def reach_effects(assets: gpd.GeoDataFrame, mem: Members, sav: Savings,
                   model: ReachModel) -> list[ReachEffect]:
     """The reach effect of each co-location's proposal (in slot order)."""
     changed = sav.central.released | sav.moves
@@ -80,13 +80,13 @@ def reach_note(effect: ReachEffect, *, estimate: bool) -> str:
     if effect.people_farther < 0.5:
         return "No one gets farther from a public-facing service."
     about = "about " if estimate else ""
-    far = (f"{_fmt(effect.people_farther)} people travel {_fmt(effect.mean_extra_m)} m "
+    far = (f"{fmt(effect.people_farther)} people travel {fmt(effect.mean_extra_m)} m "
            "farther on average.")
     lost = [(t, n) for t, n in sorted(effect.losing.items()) if n >= 0.5]
     if not lost:
         return "Keeps everyone within reach: " + far
     t, n = lost[0]
-    return f"Strands {about}{_fmt(n)} people beyond {_km(t)} of their nearest site; " + far
+    return f"Strands {about}{fmt(n)} people beyond {_km(t)} of their nearest site; " + far
 
 
 def reach_columns(effects: list[ReachEffect], model: ReachModel
