@@ -48,6 +48,7 @@ from .._reach import (
     service_label,
     share_text,
     thresholds_of,
+    withheld_note,
     within_column,
 )
 from .geometry import _add_geom, _geom_path, _view
@@ -304,10 +305,12 @@ def _draw_options(page: _Page, reach: DistrictReach, box: tuple[float, float, fl
     threshold = _options_threshold(reach)
     if not curves:
         page.text(x, top, "Options", fontsize=size + 2.5, fontweight="bold", va="top")
-        page.text(x, top - 7.0, "\n".join(_wrap_mm(
-            "No service has two or more sites of its own in this district: there are no "
-            "options of which sites to keep.", w, size, 3)), fontsize=size, va="top",
-                  color=_MUTED, linespacing=1.3)
+        why = ("No service has two or more sites of its own in this district: there are "
+               "no options of which sites to keep." if reach.options_run else
+               "The options were not computed: the solver they need is not installed "
+               "(pip install 'kentassets[reach]').")
+        page.text(x, top - 7.0, "\n".join(_wrap_mm(why, w, size, 3)), fontsize=size,
+                  va="top", color=_MUTED, linespacing=1.3)
         return
     notes = _curve_notes(curves, threshold)
     note_lines = [line for n in notes for line in _wrap_mm(n, w, size, 3)]
@@ -343,7 +346,7 @@ def _draw_reach_maps(page: _Page, data: _DistrictData, reach: DistrictReach,
     from matplotlib.patches import PathPatch
 
     x0, y0, w, h = box
-    services = reach.services[:4]
+    services = reach.mapped_services[:4]
     cells = hex_cells(reach, cell_m=PRINT_CELL_M)
     if not services or not len(cells):
         return
@@ -389,9 +392,13 @@ def _draw_band_legend(page: _Page, reach: DistrictReach, x: float, y: float,
         page.text(x + 4.0, y, label, fontsize=size - 0.5, va="center", ha="left")
         x += _text_width_mm(label, size - 0.5) + 10.0
     people = "estimated people" if reach.estimate else "people"
-    page.text(x, y, f"Hexagons {distance_text(PRINT_CELL_M)} across, averaged over their "
-              f"{people}; blank: no one lives there.", fontsize=size - 0.5, va="center",
-              ha="left", color=_MUTED)
+    note = (f"Hexagons {distance_text(PRINT_CELL_M)} across, averaged over their {people}; "
+            "blank: no one lives there.")
+    withheld = [service_label(s) for s in reach.services if s in reach.withheld]
+    if withheld:
+        note += " " + withheld_note(withheld)
+    page.text(x, y, clean_text(note), fontsize=size - 0.5, va="center", ha="left",
+              color=_MUTED)
 
 
 def _options_threshold(reach: DistrictReach) -> int | None:
