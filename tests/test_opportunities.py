@@ -352,7 +352,7 @@ def test_town_centre_hub_outranks_gps_at_a_hospital() -> None:
     # records of one use on one site are one building: nothing moves, and it says why
     assert hospital["saving_gbp"] == 0.0 and hospital["saving_note"].startswith("£0:")
     points = [c for c in opp.columns if c.startswith("points_")]
-    assert len(points) == 8
+    assert len(points) == 9  # eight parts and reach (0 here: no reach model given)
     assert (opp[points].sum(axis=1) - opp["score"]).abs().max() < 0.5
 
 

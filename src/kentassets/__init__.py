@@ -103,6 +103,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         assign_sites,
         combine_results,
         read_database_register,
+        read_demand,
         read_manifest,
         read_register,
     )
@@ -129,6 +130,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     )
     from .pipeline.compare import compare_builds, write_changes
     from .pipeline.workshop import write_decisions_template
+    from .reach import default_demand, reach_change, reach_options, service_reach
     from .reference.benchmarks import BenchmarkTable
     from .reference.context import MapContext
     from .render.print import district_pdf, write_atlas

@@ -214,6 +214,17 @@ CLUSTER_LABEL: Final = "cluster_label"
 COLOCATION_ID: Final = "colocation_id"
 IS_COLOCATION: Final = "is_colocation"
 
+# --- demand points (the service reach stage, issue 23) ---------------------------
+#: People (or members, visits...) a demand point stands for.
+DEMAND: Final = "demand"
+#: The service a demand table stands for, or :data:`ALL_SERVICES`.
+DEMAND_SERVICE: Final = "service"
+ALL_SERVICES: Final = "all"
+#: Where the demand comes from: the file, or the default estimate.
+DEMAND_SOURCE: Final = "demand_source"
+#: True where the demand is an estimate (the default: population shared by postcode).
+DEMAND_ESTIMATE: Final = "demand_estimate"
+
 # --- study area ----------------------------------------------------------------
 #: Kent's 12 districts and Medway: ONS code -> name.
 KENT_AND_MEDWAY: Final[dict[str, str]] = {

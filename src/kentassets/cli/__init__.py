@@ -43,6 +43,7 @@ def _add_analysis(parser: argparse.ArgumentParser) -> None:
     _add_output(parser)
     _add_clustering(parser)
     _add_scoring(parser)
+    _add_reach(parser)
     _add_rendering(parser)
 
 
@@ -115,6 +116,22 @@ def _add_scoring(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="TOML overriding rows of the benchmark table used where registers give no floor "
         "area, staff or cost (write one with: kentassets benchmarks template --out PATH)",
+    )
+
+
+def _add_reach(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-reach",
+        action="store_true",
+        help="skip the service reach stage (service_reach.csv, reach_options.csv and the "
+        "reach columns and score part of the opportunities)",
+    )
+    parser.add_argument(
+        "--reach-distance",
+        choices=("straight", "network"),
+        default=None,
+        help="distance to services: straight line (default) or along the roads of the "
+        "--basemap GeoPackage (network); overrides the manifest's reach_distance",
     )
 
 
@@ -353,6 +370,8 @@ def _options(args: argparse.Namespace) -> BuildOptions:
         offline=args.offline,
         paper=args.paper,
         benchmarks=str(args.benchmarks) if args.benchmarks else None,
+        reach=not args.no_reach,
+        reach_distance=args.reach_distance,
     )
 
 

@@ -424,3 +424,43 @@ def read_basemap(
         ", ".join(f"{len(f)} {n}" for n, f in layers.items()),
     )
     return MapContext(**merged, sources={name: line for name in layers})
+
+
+def read_road_lines(
+    path: str | PathLike[str], bounds_m: tuple[float, float, float, float]
+) -> gpd.GeoDataFrame:
+    """Every road of an OS GeoPackage in a box, minor ones included, for road distances.
+
+    Parameters
+    ----------
+    path
+        An OS Open Roads, OpenMap Local or Zoomstack GeoPackage.
+    bounds_m
+        ``(minx, miny, maxx, maxy)`` in BNG metres (the study area with a margin).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Line geometries in EPSG:27700 with ``road_class``.
+
+    Raises
+    ------
+    BasemapError
+        If the file is none of these products or has no roads in the box.
+    """
+    path = Path(path)
+    names = _list_layers(path)
+    detected = detect_product(names)
+    roads = None
+    if detected is not None:
+        product, actual = detected
+        present = [actual[key] for key in product.layers.get("roads", ()) if key in actual]
+        roads = _read_roads(path, present, bounds_m, include_minor_roads=True) if present else None
+    if roads is None or len(roads) == 0:
+        raise BasemapError(
+            f"{path}: no roads inside the study area (layers found: "
+            f"{', '.join(names) or '(none)'})."
+            " Road-network distance needs OS Open Roads, OpenMap Local or Zoomstack covering "
+            "the study area; or use straight-line distance (--reach-distance straight)."
+        )
+    return roads

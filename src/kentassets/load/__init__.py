@@ -48,6 +48,7 @@ from .columns import (
     read_columns,
     resolve_columns,
 )
+from .demand import DEMAND_REASONS, DemandLoad, normalise_demand, read_demand
 from .headers import HeaderMeaning, header_words, read_header
 from .ledger import (
     REASON_CLOSED,
@@ -79,6 +80,7 @@ from .vectors import Factorized
 
 __all__ = [
     "ALIASES",
+    "DEMAND_REASONS",
     "ODS_COLUMNS",
     "PROFILES",
     "REASONS",
@@ -100,6 +102,7 @@ __all__ = [
     "WARN_SWAPPED",
     "ColumnDoubt",
     "ColumnReading",
+    "DemandLoad",
     "Factorized",
     "HeaderMeaning",
     "LoadResult",
@@ -110,12 +113,14 @@ __all__ = [
     "combine_results",
     "describe_mapping",
     "header_words",
+    "normalise_demand",
     "normalise_register",
     "parse_dates",
     "parse_grid_references",
     "parse_numbers",
     "read_columns",
     "read_database_register",
+    "read_demand",
     "read_header",
     "read_manifest",
     "read_register",

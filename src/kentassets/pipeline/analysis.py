@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ import pandas as pd
 from .. import schema
 from ..safety import generalise_sensitive
 from .options import BuildOptions
+from .reach import ReachInputs, analyse_reach, reach_params, reach_stage_model
 
 if TYPE_CHECKING:
     from ..io.builds import BuildData
@@ -67,6 +69,16 @@ class Analysis:
     programme
         The round, the co-location id register, the workshop decisions and what
         changed since the previous round (:class:`kentassets.rounds.programme.Programme`).
+    service_reach
+        Per district and service, how near the people are to a site
+        (:func:`kentassets.service_reach`); ``None`` when the reach stage did not run.
+    reach_options
+        Which sites to keep (:func:`kentassets.reach_options`); ``None`` when the
+        stage did not run or spopt is not installed.
+    reach_demand
+        The demand points (``district_code``, ``demand`` people, points in
+        EPSG:27700, ``distance_<service>_m`` per service: missing where a point
+        does not stand for that service's demand); ``None`` without the stage.
 
     Examples
     --------
@@ -99,6 +111,9 @@ class Analysis:
     benchmarks: Any = None
     housing: pd.DataFrame | None = None
     programme: Any = None
+    service_reach: pd.DataFrame | None = None
+    reach_options: pd.DataFrame | None = None
+    reach_demand: gpd.GeoDataFrame | None = None
     column_mapping: pd.DataFrame | None = None
 
     @property
@@ -143,6 +158,8 @@ def analyse(
     previous: BuildData | None = None,
     decisions: DecisionRows | None = None,
     lenient: bool = False,
+    reach: ReachInputs | None = None,
+    executor: Executor | None = None,
 ) -> Analysis:
     """Run co-location and scoring on loaded assets. Pure: no files are touched.
 
@@ -172,6 +189,11 @@ def analyse(
         checked against this round's ids and carried into the opportunities.
     lenient
         Warn about bad decision rows and ignore them instead of raising.
+    reach
+        The reach stage's inputs (:func:`kentassets.pipeline.reach.reach_inputs`:
+        demand, distance, services); ``None`` skips the stage.
+    executor
+        Where the reach options are solved (a build's rendering pool); ``None``: here.
 
     Returns
     -------
@@ -224,9 +246,12 @@ def analyse(
     coloc, carry = carry_round(coloc, assets, previous)
     assets[schema.CLUSTER_LABEL] = coloc.labels
     assets[schema.COLOCATION_ID] = coloc.colocation_ids
+    model = reach_stage_model(assets, reach) if reach is not None else None
     assets, opportunities, decided, table = _estimate_and_score(
         coloc, carry, assets, benchmarks=benchmarks, sectors=sectors, options=options,
-        data_date=data_date, decisions=decisions, lenient=lenient)
+        data_date=data_date, decisions=decisions, lenient=lenient, reach=model)
+    reached = (analyse_reach(model, reach, districts, executor=executor)
+               if reach is not None and model is not None else None)
     surplus = surplus_assets(assets, benchmarks=table)
     sweep = sweep_eps(assets, eps_values=options.sweep_eps_m, min_assets=options.min_assets,
                       min_agencies=options.min_agencies)
@@ -236,7 +261,7 @@ def analyse(
                                   target_years=years)
     analysis = Analysis(
         assets=assets,
-        ledger=load.ledger,
+        ledger=_with_demand_rows(load.ledger, reach),
         load_summary=load.summary(),
         column_mapping=load.column_mapping,
         districts=districts,
@@ -247,7 +272,7 @@ def analyse(
         benchmark=benchmark_agencies(assets),
         surplus=surplus,
         params={**_analysis_params(options, opportunities, districts),
-                "benchmarks": ", ".join(table.origins)},
+                "benchmarks": ", ".join(table.origins), **reach_params(reach, model)},
         title=title or "Public estate co-location opportunities",
         data_date=data_date,
         synthetic=synthetic,
@@ -255,14 +280,24 @@ def analyse(
         benchmarks=table,
         housing=housing_capacity(surplus),
         programme=Programme(carry, decided),
+        service_reach=reached.service_reach if reached else None,
+        reach_options=reached.reach_options if reached else None,
+        reach_demand=reached.reach_demand if reached else None,
     )
     return _with_changes(analysis, previous)
+
+
+def _with_demand_rows(ledger: pd.DataFrame, reach: ReachInputs | None) -> pd.DataFrame:
+    """The load ledger followed by the demand tables' rows (each row accounted for)."""
+    if reach is None or len(reach.ledger) == 0:
+        return ledger
+    return pd.concat([ledger, reach.ledger], ignore_index=True)
 
 
 def _estimate_and_score(
     coloc: Any, carry: Any, assets: gpd.GeoDataFrame, *, benchmarks: Any,
     sectors: Mapping[str, str] | None, options: BuildOptions, data_date: dt.date | None,
-    decisions: DecisionRows | None, lenient: bool,
+    decisions: DecisionRows | None, lenient: bool, reach: Any = None,
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, Any, Any]:
     """Estimates made and marked (issue 14), then the scores with decisions applied.
 
@@ -277,7 +312,8 @@ def _estimate_and_score(
     table = benchmarks if benchmarks is not None else default_benchmarks()
     assets = complete_assets(assets, benchmarks=table, sectors=sectors)
     opportunities, decided = decide(
-        score_opportunities(coloc, assets, benchmarks=table, **_scoring(options, data_date)),
+        score_opportunities(coloc, assets, benchmarks=table, reach=reach,
+                            **_scoring(options, data_date)),
         carry, decisions, lenient=lenient,
     )
     return assets, opportunities, decided, table

@@ -88,7 +88,7 @@ def write_outputs(
     atlas = folder / "atlas.pdf"
     assemble_atlas(atlas, frame=frame,
                    district_pages=[pages[str(c)] for c in analysis.districts[schema.DISTRICT_CODE]],
-                   county_reach=has_county_reach(getattr(analysis, "service_reach", None)))
+                   county_reach=has_county_reach(analysis.service_reach))
     files.append(atlas)
     files.append(index)
     files.extend(_write_programme(analysis, folder))
@@ -171,6 +171,10 @@ def _write_tables(published: _Published, folder: Path) -> list[Path]:
         files.append(outputs.write_csv(a.housing, folder / "housing_capacity.csv"))
     if a.benchmarks is not None:
         files.append(outputs.write_csv(a.benchmarks.to_frame(), folder / "benchmarks.csv"))
+    if a.service_reach is not None:
+        files.append(outputs.write_csv(a.service_reach, folder / "service_reach.csv"))
+    if a.reach_options is not None:
+        files.append(outputs.write_csv(a.reach_options, folder / "reach_options.csv"))
     files.append(
         outputs.write_json({"parameters": a.params, "totals": a.totals}, folder / "parameters.json")
     )
@@ -205,11 +209,9 @@ def _reach_tables(analysis: Analysis) -> Any:
     """The reach stage's tables for the renderers, or ``None`` when it did not run."""
     from ..render.jobs import ReachTables
 
-    service_reach = getattr(analysis, "service_reach", None)
-    if service_reach is None:
+    if analysis.service_reach is None:
         return None
-    return ReachTables(service_reach, getattr(analysis, "reach_options", None),
-                       getattr(analysis, "reach_demand", None))
+    return ReachTables(analysis.service_reach, analysis.reach_options, analysis.reach_demand)
 
 
 def _district_file_names(analysis: Analysis) -> dict[str, dict[str, str]]:
@@ -269,7 +271,7 @@ def _atlas_frame(published: _Published, *, options: BuildOptions,
         eps_m=float(a.params["eps_m"]),
         context=context,
         decisions_to_review=None if a.programme is None else a.programme.to_review,
-        service_reach=getattr(a, "service_reach", None),
+        service_reach=a.service_reach,
         **common,
     )
 
@@ -297,7 +299,7 @@ def _write_index(
         offline=options.offline,
         context=context,
         decisions_to_review=None if a.programme is None else a.programme.to_review,
-        service_reach=getattr(a, "service_reach", None),
+        service_reach=a.service_reach,
         **published.common,
     )
     return outputs.write_text_atomic(path, html)
