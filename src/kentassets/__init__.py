@@ -79,6 +79,10 @@ _EXPORTS: dict[str, str] = {
     "load_map_context": "io.context",
     "read_basemap": "io.basemap",
     "housing_capacity": "opportunities",
+    # the implementation plan
+    "PlanParams": "plan",
+    "implementation_plan": "plan",
+    "plan_trajectory": "plan",
     # rendering
     "district_map": "render.webmap",
     "county_map": "render.webmap",
@@ -162,6 +166,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         surplus_assets,
     )
     from .pipeline import Analysis, BuildOptions, BuildReport, analyse, build, demo
+    from .plan import PlanParams, implementation_plan, plan_trajectory
     from .render.printmap import district_pdf, write_atlas
     from .render.style import agency_styles
     from .render.webmap import county_map, district_map

@@ -64,6 +64,10 @@ class Analysis:
     programme
         The round, the co-location id register, the workshop decisions and what
         changed since the previous round (:class:`kentassets.programme.Programme`).
+    plan
+        The implementation plan (:func:`kentassets.implementation_plan`): the
+        projects, their dates and their savings by plan year; its county
+        trajectory is ``totals["plan"]``.
 
     Examples
     --------
@@ -96,6 +100,7 @@ class Analysis:
     benchmarks: Any = None
     housing: pd.DataFrame | None = None
     programme: Any = None
+    plan: pd.DataFrame | None = None
 
     @property
     def boundary_source(self) -> str:
@@ -251,7 +256,17 @@ def analyse(
         housing=housing_capacity(surplus),
         programme=Programme(carry, decided),
     )
-    return _with_changes(analysis, previous)
+    return _with_plan(_with_changes(analysis, previous), options)
+
+
+def _with_plan(analysis: Analysis, options: BuildOptions) -> Analysis:
+    """``analysis`` with its implementation plan and the plan's county trajectory."""
+    from ..plan import plan_trajectory
+    from .plan import analysis_plan, trajectory_totals
+
+    analysis.plan = analysis_plan(analysis, options)
+    analysis.totals["plan"] = trajectory_totals(plan_trajectory(analysis.plan))
+    return analysis
 
 
 def _estimate_and_score(

@@ -90,6 +90,10 @@ def write_outputs(
     files.append(atlas)
     files.append(index)
     files.extend(_write_programme(analysis, folder))
+    if analysis.plan is not None:
+        from .plan import write_plan
+
+        files.extend(write_plan(analysis.plan, folder, title=analysis.title))
     return files
 
 
