@@ -76,11 +76,12 @@ from .columns import *  # noqa: F403  (the column names, for callers that name c
 from .params import ScoringParams, parameters_table
 from .score import RANK_ORDER as RANK_ORDER
 from .score import score_opportunities, shortlist
-from .views import benchmark_agencies, county_totals
+from .views import benchmark_agencies, benchmark_agency_uses, county_totals
 
 __all__ = [
     "ScoringParams",
     "benchmark_agencies",
+    "benchmark_agency_uses",
     "county_totals",
     "housing_capacity",
     "parameters_table",

@@ -64,6 +64,9 @@ class Analysis:
     programme
         The round, the co-location id register, the workshop decisions and what
         changed since the previous round (:class:`kentassets.programme.Programme`).
+    benchmark_by_use
+        Running cost per m² by agency and use, given or estimated, marked
+        (:func:`~kentassets.opportunities.benchmark_agency_uses`).
     plan
         The implementation plan (:func:`kentassets.implementation_plan`): the
         projects, their dates and their savings by plan year; its county
@@ -101,6 +104,7 @@ class Analysis:
     housing: pd.DataFrame | None = None
     programme: Any = None
     plan: pd.DataFrame | None = None
+    benchmark_by_use: pd.DataFrame | None = None
 
     @property
     def boundary_source(self) -> str:
@@ -208,7 +212,13 @@ def analyse(
     """
     from ..colocation import find_colocations, sweep_eps
     from ..decisions import progress
-    from ..opportunities import benchmark_agencies, county_totals, housing_capacity, surplus_assets
+    from ..opportunities import (
+        benchmark_agencies,
+        benchmark_agency_uses,
+        county_totals,
+        housing_capacity,
+        surplus_assets,
+    )
     from ..programme import Programme
     from ..rounds import carry_round
 
@@ -255,6 +265,7 @@ def analyse(
         benchmarks=table,
         housing=housing_capacity(surplus),
         programme=Programme(carry, decided),
+        benchmark_by_use=benchmark_agency_uses(assets),
     )
     return _with_plan(_with_changes(analysis, previous), options)
 

@@ -86,7 +86,8 @@ def write_outputs(
     files.extend(maps)
     atlas = folder / "atlas.pdf"
     assemble_atlas(atlas, frame=frame,
-                   district_pages=[pages[str(c)] for c in analysis.districts[schema.DISTRICT_CODE]])
+                   district_pages=[pages[str(c)] for c in analysis.districts[schema.DISTRICT_CODE]],
+                   plan_pages=analysis.plan is not None)
     files.append(atlas)
     files.append(index)
     files.extend(_write_programme(analysis, folder))
@@ -164,6 +165,9 @@ def _write_tables(published: _Published, folder: Path) -> list[Path]:
     files.append(outputs.write_csv(_with_params(ranked, a.params), folder / "opportunities.csv"))
     files.append(outputs.write_csv(a.sweep, folder / "eps_sweep.csv"))
     files.append(outputs.write_csv(a.benchmark, folder / "agency_benchmark.csv"))
+    if a.benchmark_by_use is not None:
+        files.append(outputs.write_csv(a.benchmark_by_use,
+                                       folder / "agency_benchmark_by_use.csv"))
     surplus = generalise_sensitive(a.surplus) if len(a.surplus) else a.surplus
     files.append(outputs.write_csv(pd.DataFrame(surplus), folder / "surplus_assets.csv"))
     if a.housing is not None:
@@ -257,6 +261,7 @@ def _atlas_frame(published: _Published, *, options: BuildOptions,
         eps_m=float(a.params["eps_m"]),
         context=context,
         decisions_to_review=None if a.programme is None else a.programme.to_review,
+        plan=a.plan,
         **common,
     )
 
@@ -284,6 +289,7 @@ def _write_index(
         offline=options.offline,
         context=context,
         decisions_to_review=None if a.programme is None else a.programme.to_review,
+        plan=a.plan,
         **published.common,
     )
     return outputs.write_text_atomic(path, html)

@@ -16,9 +16,11 @@ import pandas as pd
 
 from ... import schema
 from ...io.context import study_context
+from ...plan import plan_trajectory
 from .cover import _draw_cover, _draw_load_summary, _draw_review
-from .layout import _boundary_source, _new_page, _page_label, _paper_mm, _rc
+from .layout import _attribution, _boundary_source, _new_page, _page_label, _paper_mm, _rc
 from .pages import _district_figure, _PageOptions
+from .plan import draw_plan_page
 from .prepare import _common, _DistrictData, _prepare_district
 from .write import (
     _add_outline,
@@ -217,18 +219,24 @@ def atlas_frame(
     creation_date: datetime | None = None,
     decisions_to_review: pd.DataFrame | None = None,
     context: MapContext | None = None,
+    plan: pd.DataFrame | None = None,
 ) -> bytes:
     """The atlas without its district pages, as PDF bytes.
 
     The cover, then for each of the ``n_districts`` district pages a
-    transparent page holding only its number, then the load summary and, when
-    there are any, the decisions to review; with the atlas's metadata.
+    transparent page holding only its number (followed, with a ``plan``
+    (:func:`kentassets.implementation_plan`), by the district's "Implementation
+    plan" page), then the load summary and, when there are any, the decisions
+    to review; with the atlas's metadata.
     :func:`assemble_atlas` puts the district pages in. It needs no district
     page, so a build draws it while the districts render. The parameters are
     those of :func:`write_atlas` (``context`` as read by ``study_context``).
     """
     review = decisions_to_review if decisions_to_review is not None else pd.DataFrame()
-    n_pages = n_districts + 2 + (1 if len(review) else 0)
+    per_district = 2 if plan is not None else 1
+    n_pages = n_districts * per_district + 2 + (1 if len(review) else 0)
+    trajectory = plan_trajectory(plan) if plan is not None else None
+    footer = _attribution(attribution_year, boundary_source, synthetic)
 
     def pages() -> Iterator[Figure]:
         with _rc():
@@ -237,14 +245,26 @@ def atlas_frame(
                         sweep=sweep, totals=totals or {}, title=title, data_date=data_date,
                         synthetic=synthetic, params_note=params_note,
                         attribution_year=attribution_year, boundary_source=boundary_source,
-                        eps_m=eps_m, page_label=f"Page 1 of {n_pages}", context=context)
+                        eps_m=eps_m, page_label=f"Page 1 of {n_pages}", context=context,
+                        trajectory=trajectory)
         yield page.fig
-        for i in range(2, n_districts + 2):
-            yield _label_page(paper, f"Page {i} of {n_pages}")
+        names = list(zip(districts[schema.DISTRICT_CODE].astype(str),
+                         districts[schema.DISTRICT_NAME].astype(str), strict=True))
+        for i in range(n_districts):
+            number = 2 + i * per_district
+            yield _label_page(paper, f"Page {number} of {n_pages}")
+            if plan is not None and trajectory is not None and i < len(names):
+                with _rc():
+                    page = _new_page(paper)
+                    draw_plan_page(page, plan, trajectory, code=names[i][0], name=names[i][1],
+                                   title=title, footer=footer,
+                                   page_label=f"Page {number + 1} of {n_pages}")
+                yield page.fig
+        first = n_districts * per_district + 2
         yield from _closing_pages(paper, load_summary, review, title=title,
                                   data_date=data_date, synthetic=synthetic,
                                   attribution_year=attribution_year,
-                                  boundary_source=boundary_source, first=n_districts + 2,
+                                  boundary_source=boundary_source, first=first,
                                   n_pages=n_pages)
 
     when = _pdf_date(creation_date, data_date)
@@ -283,18 +303,26 @@ def assemble_atlas(
     *,
     frame: bytes,
     district_pages: Sequence[tuple[str, bytes]],
+    plan_pages: bool = False,
 ) -> None:
     """Write the atlas: ``frame`` (:func:`atlas_frame`) with the district pages in.
 
     Each district page (:func:`district_page_pdf`, as ``(bookmark, bytes)`` in
     page order) is stamped with its number, in the room the page keeps for it;
-    the PDF gets one bookmark per page and is written atomically.
+    with ``plan_pages`` (a frame drawn with a plan) each is followed by its
+    district's plan page. The PDF gets one bookmark per page and is written
+    atomically.
     """
-    writer = _assemble(frame, [pdf for _, pdf in district_pages], at=1)
+    step = 2 if plan_pages else 1
+    slots = [1 + i * step for i in range(len(district_pages))]
+    writer = _assemble(frame, [pdf for _, pdf in district_pages], at=slots)
     bookmarks = [("Cover: county summary", 0)]
-    bookmarks += [(name, i) for i, (name, _) in enumerate(district_pages, start=1)]
+    for (name, _), slot in zip(district_pages, slots, strict=True):
+        bookmarks.append((name, slot))
+        if plan_pages:
+            bookmarks.append((f"{name}: implementation plan", slot + 1))
     n_pages = len(writer.pages)
-    closing = range(len(district_pages) + 1, n_pages)
+    closing = range(len(district_pages) * step + 1, n_pages)
     bookmarks += [(_CLOSING_BOOKMARKS[k], i) for k, i in enumerate(closing)]
     _add_outline(writer, bookmarks)
     target = _write_bytes(path, _pdf_bytes(writer))

@@ -142,26 +142,28 @@ def figure_pdf_bytes(
                                             "Co-location opportunities, district map"))
 
 
-def _assemble(frame: bytes, inserts: Sequence[bytes], *, at: int) -> Any:
+def _assemble(frame: bytes, inserts: Sequence[bytes], *, at: int | Sequence[int]) -> Any:
     """A pypdf writer holding ``frame``'s pages with the stamped ``inserts`` in place
-    of pages ``at`` onwards.
+    of pages ``at`` onwards (or of the pages listed in ``at``, one per insert).
 
     ``frame`` holds every page of the document; its pages ``at`` to
-    ``at + len(inserts) - 1`` carry only what is stamped over the inserts (page
-    numbers). Its metadata is kept. The caller adds the outline and writes it
+    ``at + len(inserts) - 1`` (or those listed) carry only what is stamped over
+    the inserts (page numbers). Its metadata is kept. The caller adds the outline and writes it
     (:func:`_add_outline`, :func:`_pdf_bytes`): the document is parsed and
     written once.
     """
     from pypdf import PdfReader, PdfWriter
 
+    slots = ({at + k: k for k in range(len(inserts))} if isinstance(at, int)
+             else {page: k for k, page in enumerate(at)})
     reader = PdfReader(io.BytesIO(frame))
     writer = PdfWriter()
     for i, page in enumerate(reader.pages):
-        if not at <= i < at + len(inserts):
+        if i not in slots:
             writer.add_page(page)
             continue
         # Only the small stamp is parsed; the insert's content streams stay as they are.
-        added = writer.add_page(PdfReader(io.BytesIO(inserts[i - at])).pages[0])
+        added = writer.add_page(PdfReader(io.BytesIO(inserts[slots[i]])).pages[0])
         added.merge_page(page)
         added.compress_content_streams()
     if reader.metadata is not None:
