@@ -43,10 +43,12 @@ _EXPORTS: dict[str, str] = {
     "DecisionsError": "errors",
     "BuildFolderError": "errors",
     "BasemapError": "errors",
+    "DatabaseError": "errors",
     # load
     "LoadResult": "load",
     "read_register": "load",
     "read_manifest": "load",
+    "read_database_register": "load",
     "combine_results": "load",
     "assign_sites": "load",
     "PostcodeDirectory": "io.postcodes",
@@ -100,6 +102,8 @@ _EXPORTS: dict[str, str] = {
     "analyse": "pipeline",
     "build": "pipeline",
     "demo": "pipeline",
+    "write_database": "pipeline",
+    "database_tables": "pipeline",
     # sample estate
     "sample_estate": "sample",
     "write_sample_estate": "sample",
@@ -141,6 +145,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         BoundaryDataError,
         BuildFolderError,
         CoordinateSystemError,
+        DatabaseError,
         DecisionsError,
         KentAssetsError,
         ManifestError,
@@ -155,7 +160,14 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .io.context import load_map_context
     from .io.manifest import parse_manifest
     from .io.postcodes import PostcodeDirectory
-    from .load import LoadResult, assign_sites, combine_results, read_manifest, read_register
+    from .load import (
+        LoadResult,
+        assign_sites,
+        combine_results,
+        read_database_register,
+        read_manifest,
+        read_register,
+    )
     from .opportunities import (
         ScoringParams,
         benchmark_agencies,
@@ -165,7 +177,16 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         shortlist,
         surplus_assets,
     )
-    from .pipeline import Analysis, BuildOptions, BuildReport, analyse, build, demo
+    from .pipeline import (
+        Analysis,
+        BuildOptions,
+        BuildReport,
+        analyse,
+        build,
+        database_tables,
+        demo,
+        write_database,
+    )
     from .plan import PlanParams, implementation_plan, plan_trajectory
     from .render.printmap import district_pdf, write_atlas
     from .render.style import agency_styles

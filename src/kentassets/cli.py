@@ -20,6 +20,7 @@ from . import __version__, cli_rounds
 from .errors import KentAssetsError
 
 if TYPE_CHECKING:
+    from .io.database import DatabaseOutput
     from .pipeline import BuildOptions
 
 logger = logging.getLogger("kentassets")
@@ -205,7 +206,31 @@ def _add_build_command(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     )
     _add_analysis(build)
     cli_rounds.add_build_options(build)
+    _add_database_output(build)
     _add_common(build)
+
+
+def _add_database_output(parser: argparse.ArgumentParser) -> None:
+    """``--to-database URL [--db-schema NAME] [--create-schema]``."""
+    group = parser.add_argument_group(
+        "database", "also write the build's tables to PostgreSQL/PostGIS "
+        "(needs pip install 'kentassets[postgis]')")
+    group.add_argument(
+        "--to-database", default=None, metavar="URL",
+        help="write assets, colocations, opportunities and load_ledger (and the reach and "
+        "plan tables) into a PostGIS database, in one transaction; a libpq URL such as "
+        "postgresql://user@host/dbname (give the password with PGPASSWORD or ~/.pgpass); "
+        "overrides the manifest's [output]",
+    )
+    group.add_argument(
+        "--db-schema", default=None, metavar="NAME",
+        help="schema the tables go to (default kentassets); it must exist unless "
+        "--create-schema",
+    )
+    group.add_argument(
+        "--create-schema", action="store_true",
+        help="create the --db-schema when it does not exist",
+    )
 
 
 def _add_validate_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -330,6 +355,21 @@ def _options(args: argparse.Namespace) -> BuildOptions:
     )
 
 
+def _database_output(args: argparse.Namespace) -> DatabaseOutput | None:
+    """``--to-database`` with ``--db-schema`` and ``--create-schema``, or ``None``."""
+    if args.to_database is None:
+        if args.db_schema is not None or args.create_schema:
+            raise KentAssetsError(
+                "--db-schema and --create-schema need --to-database URL (the manifest's "
+                "[output] table has its own schema and create_schema)"
+            )
+        return None
+    from .pipeline import database_output
+
+    return database_output(args.to_database, schema=args.db_schema,
+                           create_schema=args.create_schema or None)
+
+
 def _freeze_imports() -> None:
     """Exempt what is imported by now from cyclic garbage collection, for good.
 
@@ -370,6 +410,7 @@ def _run(args: argparse.Namespace) -> int:
             allow_inputs_folder=args.allow_inputs_folder,
             jobs=args.jobs,
             basemap=args.basemap,
+            to_database=_database_output(args),
             **cli_rounds.build_keywords(args),
         )
         print(report)
@@ -413,7 +454,7 @@ def _validate(args: argparse.Namespace, *, progress: bool) -> int:
 
     spec = parse_manifest(args.manifest)
     ledger_path = Path(args.ledger)
-    if ledger_path.resolve() in {r.path.resolve() for r in spec.registers}:
+    if ledger_path.resolve() in {r.path.resolve() for r in spec.registers if r.path}:
         raise KentAssetsError(f"{ledger_path}: is an input register; choose another --ledger path.")
     # The manifest names its own boundaries and postcodes; --boundaries overrides the former.
     districts = (

@@ -229,6 +229,27 @@ class BenchmarkError(KentAssetsError):
     """
 
 
+class DatabaseError(KentAssetsError):
+    """A PostgreSQL database cannot be read or written: the connection, a table, a schema.
+
+    The message names the database with its password masked
+    (``postgresql://kent:***@db.example/estate``), the table or schema at fault and
+    how to fix it; a driver's own message is carried over, masked the same way.
+
+    Parameters
+    ----------
+    message
+        The database (password masked), the table, query or schema, what went
+        wrong and how to fix it.
+
+    Examples
+    --------
+    >>> from kentassets.io.database import mask_conninfo
+    >>> mask_conninfo("postgresql://kent:s3cret@db.example/estate")
+    'postgresql://kent:***@db.example/estate'
+    """
+
+
 def where(
     path: str | PathLike[str] | None = None,
     *,

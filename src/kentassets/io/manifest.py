@@ -18,6 +18,15 @@ Example manifest::
     [register.columns]
     asset_id = "Property Ref"
     address = ["Address 1", "Town"]
+
+    [[register]]                    # a table, a view or a query in PostgreSQL/PostGIS
+    database_env = "ESTATE_DB"      # or database = "postgresql://kent@gis.example/estate"
+    table = "estate.police_sites"   # or query = "SELECT ... FROM ..."
+    agency = "Kent Police"
+
+    [output]                        # also write the build's tables to a database
+    database_env = "ESTATE_DB"
+    schema = "kentassets"
 """
 
 from __future__ import annotations
@@ -32,8 +41,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from ..errors import ManifestError
+from ..errors import KentAssetsError, ManifestError
 from ..schema import DEFAULT_STUDY_AREA, SECTORS
+from .database import DEFAULT_SCHEMA, Database, DatabaseOutput, database_from
 from .paths import public_source_name
 
 #: Fields a register's ``[register.columns]`` table may map, besides the
@@ -69,9 +79,14 @@ _TOP_KEYS = (
     "decisions",
     "basemap",
     "register",
+    "output",
 )
 _REGISTER_KEYS = (
     "path",
+    "database",
+    "database_env",
+    "table",
+    "query",
     "agency",
     "sensitive",
     "sector",
@@ -83,6 +98,9 @@ _REGISTER_KEYS = (
     "names",
     "columns",
 )
+#: Register keys that only apply to files.
+_FILE_KEYS = ("sheet", "header_row", "encoding", "delimiter", "names")
+_OUTPUT_KEYS = ("database", "database_env", "schema", "create_schema")
 _DISTRICT_CODE = re.compile(r"^[EWSN]\d{8}$")
 
 
@@ -93,7 +111,8 @@ class RegisterSpec:
     Attributes
     ----------
     path
-        Absolute path of the file (resolved relative to the manifest).
+        Absolute path of the file (resolved relative to the manifest); ``None``
+        for a database register.
     agency
         Name of the agency that holds the assets.
     columns
@@ -118,9 +137,13 @@ class RegisterSpec:
         The agency's sector (``council``, ``police``, ``nhs``, ``fire_and_rescue``,
         ``voluntary_community``, ``central_government``); ``None``: recognised
         from the agency's name where it can be.
+    database
+        The PostgreSQL database of a database register (``None`` for a file).
+    table, query
+        A database register's ``schema.table`` (or view), or its ``SELECT``.
     """
 
-    path: Path
+    path: Path | None
     agency: str
     columns: Mapping[str, str | list[str]] = field(default_factory=dict)
     crs: str | None = None
@@ -132,6 +155,9 @@ class RegisterSpec:
     sensitive: bool = False
     source_name: str = ""
     sector: str | None = None
+    database: Database | None = None
+    table: str | None = None
+    query: str | None = None
 
 
 @dataclass(frozen=True)
@@ -153,6 +179,8 @@ class Manifest:
     #: The workshop decisions file (.csv or .xlsx).
     decisions: Path | None = None
     basemap: Path | None = None  # an OS GeoPackage drawn under the assets on every map
+    #: The ``[output]`` table: a database the build's tables are also written to.
+    output: DatabaseOutput | None = None
 
     @property
     def sectors(self) -> dict[str, str]:
@@ -235,6 +263,7 @@ def parse_manifest(path: str | PathLike[str] | Manifest) -> Manifest:
     decisions = _optional_file(data, "decisions", base, problems, "")
     previous = _optional_file(data, "previous", base, problems, "", must_exist=False)
     basemap = _optional_file(data, "basemap", base, problems, "")
+    output = _output(data.get("output"), problems)
 
     raw_registers = data.get("register", [])
     if not isinstance(raw_registers, list) or not raw_registers:
@@ -264,6 +293,7 @@ def parse_manifest(path: str | PathLike[str] | Manifest) -> Manifest:
         previous=previous,
         decisions=decisions,
         basemap=basemap,
+        output=output,
     )
 
 
@@ -348,20 +378,12 @@ def _register(
     if not isinstance(raw, dict):
         problems.append(f"{prefix}must be a [[register]] table")
         return None
-    unknown = sorted(set(raw) - set(_REGISTER_KEYS))
-    if unknown:
-        problems.append(
-            f"{prefix}unknown key(s) {', '.join(repr(k) for k in unknown)}; allowed: "
-            f"{', '.join(_REGISTER_KEYS)}"
-        )
+    _unknown_keys(raw, _REGISTER_KEYS, prefix, problems)
     count = len(problems)
-    source = raw.get("path")
     agency = raw.get("agency")
-    if not isinstance(source, str) or not source.strip():
-        problems.append(f"{prefix}path is required (the register file, relative to the manifest)")
     if not isinstance(agency, str) or not agency.strip():
         problems.append(f"{prefix}agency is required (the name of the agency)")
-    file_path = _optional_file(raw, "path", base, problems, prefix) if source else None
+    source = _register_source(raw, prefix, base, problems)
     crs = _typed(raw, "crs", str, None, problems, prefix)
     sheet = _typed(raw, "sheet", str, None, problems, prefix)
     header_row = _typed(raw, "header_row", int, None, problems, prefix)
@@ -375,10 +397,10 @@ def _register(
         problems.append(f"{prefix}sector {sector!r} is not one of {', '.join(SECTORS)}")
     names = _names(raw, problems, prefix)
     columns = _columns(raw.get("columns", {}), prefix, problems)
-    if len(problems) > count or file_path is None:
+    if len(problems) > count or source is None:
         return None
     return RegisterSpec(
-        path=file_path,
+        path=source.path,
         agency=str(agency).strip(),
         columns=MappingProxyType(columns),
         crs=crs,
@@ -388,9 +410,117 @@ def _register(
         delimiter=delimiter,
         names=names,
         sensitive=sensitive,
-        source_name=public_source_name(str(source), base=base),
+        source_name=source.name or f"query ({str(agency).strip()})",
         sector=sector,
+        database=source.database,
+        table=source.table,
+        query=source.query,
     )
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Where a register's rows come from: a file, or a database's table or query."""
+
+    name: str
+    path: Path | None = None
+    database: Database | None = None
+    table: str | None = None
+    query: str | None = None
+
+
+def _unknown_keys(
+    raw: Mapping[str, Any], allowed: tuple[str, ...], prefix: str, problems: list[str]
+) -> list[str]:
+    """The keys of a table that are not ``allowed``, reported once."""
+    unknown = sorted(set(raw) - set(allowed))
+    if unknown:
+        problems.append(
+            f"{prefix}unknown key(s) {', '.join(repr(k) for k in unknown)}; allowed: "
+            f"{', '.join(allowed)}"
+        )
+    return unknown
+
+
+def _register_source(
+    raw: dict[str, Any], prefix: str, base: Path, problems: list[str]
+) -> _Source | None:
+    """The register's file (``path``), or its database and ``table`` or ``query``."""
+    source = raw.get("path")
+    in_database = any(k in raw for k in ("database", "database_env", "table", "query"))
+    if not in_database:
+        if not isinstance(source, str) or not source.strip():
+            problems.append(
+                f"{prefix}path is required (the register file, relative to the manifest), "
+                "or database (or database_env) with table or query"
+            )
+            return None
+        file_path = _optional_file(raw, "path", base, problems, prefix)
+        if file_path is None:
+            return None
+        return _Source(public_source_name(str(source), base=base), path=file_path)
+    if source is not None:
+        problems.append(
+            f"{prefix}reads a file (path) or a database (database or database_env with "
+            "table or query), not both"
+        )
+        return None
+    for key in _FILE_KEYS:
+        if key in raw:
+            problems.append(f"{prefix}{key} applies to files only, not to a database register")
+    database = _database(raw, prefix, problems)
+    table = _typed(raw, "table", str, None, problems, prefix)
+    query = _typed(raw, "query", str, None, problems, prefix)
+    if (table is None) == (query is None):
+        problems.append(
+            f'{prefix}give exactly one of table (table = "schema.table", a view too) or '
+            'query (query = "SELECT ...")'
+        )
+        return None
+    if table is not None and not table.strip():
+        problems.append(f"{prefix}table is empty; write it as schema.table")
+        return None
+    if database is None:
+        return None
+    return _Source(table.strip() if table else "", database=database, table=table and
+                   table.strip(), query=query)
+
+
+def _database(raw: Mapping[str, Any], prefix: str, problems: list[str]) -> Database | None:
+    """The ``database`` connection string, or the one in the ``database_env`` variable."""
+    url = _typed(raw, "database", str, None, problems, prefix)
+    env = _typed(raw, "database_env", str, None, problems, prefix)
+    if url is None and env is None:
+        problems.append(
+            f'{prefix}database (database = "postgresql://user@host/dbname") or database_env '
+            '(the name of an environment variable holding it) is required'
+        )
+        return None
+    try:
+        return database_from(url, env=env)
+    except KentAssetsError as exc:
+        problems.append(f"{prefix}{exc}")
+        return None
+
+
+def _output(raw: Any, problems: list[str]) -> DatabaseOutput | None:
+    """The ``[output]`` table: the database and schema the build's tables go to."""
+    if raw is None:
+        return None
+    prefix = "output: "
+    if not isinstance(raw, dict):
+        problems.append("output must be a table: [output] with database and schema")
+        return None
+    unknown = _unknown_keys(raw, _OUTPUT_KEYS, prefix, problems)
+    database = _database(raw, prefix, problems)
+    schema = _typed(raw, "schema", str, DEFAULT_SCHEMA, problems, prefix)
+    create = _typed(raw, "create_schema", bool, False, problems, prefix)
+    if not str(schema).strip():
+        problems.append(f"{prefix}schema is empty; name the schema the tables go to")
+        return None
+    if database is None or unknown:
+        return None
+    return DatabaseOutput(database, schema=str(schema).strip(), create_schema=create)
 
 
 def _encoding(raw: dict[str, Any], problems: list[str], prefix: str) -> str | None:

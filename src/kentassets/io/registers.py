@@ -76,7 +76,7 @@ class RawTable:
     rows
         Row number of each data row as a person sees it (1-based), same length.
     path
-        The file.
+        The file (``None`` for a database register: :mod:`kentassets.io.database`).
     sheet
         Worksheet or layer name, where the format has them.
     header_row
@@ -93,7 +93,7 @@ class RawTable:
 
     frame: pd.DataFrame
     rows: np.ndarray
-    path: Path
+    path: Path | None
     sheet: str | None = None
     header_row: int | None = None
     headerless: bool = False

@@ -16,7 +16,8 @@ whole columns, and Python only over the *distinct* values of free-text columns.
 The loader's steps live in the modules of this package, in the order they run:
 
 ========================  ==========================================================
-:mod:`.read`              entry points: :func:`read_register`, :func:`read_manifest`
+:mod:`.read`              entry points: :func:`read_register`, :func:`read_manifest`,
+                          :func:`read_database_register` (PostgreSQL/PostGIS)
 :mod:`.normalise`         :func:`normalise_register`, the steps in order
 :mod:`.columns`           recognise columns and published schemas
 :mod:`.values`            parse numbers, dates and text
@@ -55,7 +56,7 @@ from .ledger import (
 )
 from .locate import parse_grid_references
 from .normalise import normalise_register
-from .read import read_manifest, read_register
+from .read import read_database_register, read_manifest, read_register
 from .result import LoadResult, combine_results
 from .sites import SITE_DISTANCE_M, assign_sites
 from .values import parse_dates, parse_numbers
@@ -91,6 +92,7 @@ __all__ = [
     "parse_dates",
     "parse_grid_references",
     "parse_numbers",
+    "read_database_register",
     "read_manifest",
     "read_register",
     "resolve_columns",

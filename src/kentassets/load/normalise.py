@@ -87,7 +87,8 @@ def normalise_register(
     Python's cyclic garbage collector is paused while it runs, and Arrow
     allocates from the system allocator (see :func:`_bulk_work`).
     """
-    shown = source_name or public_source_name(raw.path)  # never a local absolute path
+    # Never a local absolute path; a database register is always given its source name.
+    shown = source_name or public_source_name(raw.path or raw.format)
     raw, mapping, profile = _recognise(raw, columns, shown)
     frame = raw.frame
     n = len(frame)

@@ -1,4 +1,5 @@
-"""The loader's entry points: :func:`read_register` for one file and
+"""The loader's entry points: :func:`read_register` for one file,
+:func:`read_database_register` for a table, view or query in PostgreSQL/PostGIS, and
 :func:`read_manifest` for every register in a manifest.
 """
 
@@ -12,6 +13,7 @@ import geopandas as gpd
 
 from .._progress import progress as progress_bar
 from ..errors import ValidationError
+from ..io.database import Database, database_from, read_database_table
 from ..io.manifest import Manifest, RegisterSpec, parse_manifest
 from ..io.paths import public_source_name
 from ..io.postcodes import (
@@ -128,6 +130,89 @@ def read_register(
         )
 
 
+def read_database_register(
+    database: str | Database,
+    *,
+    agency: str,
+    table: str | None = None,
+    query: str | None = None,
+    columns: Mapping[str, str | Sequence[str]] | None = None,
+    crs: str | None = None,
+    sensitive: bool = False,
+    postcodes: PostcodeDirectory | None = None,
+    districts: gpd.GeoDataFrame | None = None,
+    study_area: Sequence[str] = DEFAULT_STUDY_AREA,
+    source_name: str | None = None,
+) -> LoadResult:
+    """Read one agency register from a PostgreSQL table, view or query.
+
+    The same recognition, location and ledger as :func:`read_register` apply:
+    the geometry column is used where there is one (any SRID, transformed to
+    EPSG:27700), otherwise postcodes, coordinates or grid references. A row's
+    number in the ledger is its position in the result (1 = first; a table is
+    read in primary-key order). Needs ``pip install 'kentassets[postgis]'``.
+
+    Parameters
+    ----------
+    database
+        A libpq URL or connection string (``postgresql://kent@gis.example/estate``;
+        ``PGPASSWORD``, ``~/.pgpass`` and the other ``PG*`` settings apply), or a
+        :class:`~kentassets.io.database.Database`.
+    agency
+        Name of the agency that holds the assets.
+    table, query
+        ``schema.table`` (a view too), or a ``SELECT`` run as given in a
+        read-only transaction. Give one.
+    columns, crs, sensitive, postcodes, districts, study_area
+        As for :func:`read_register`; ``crs`` applies to geometry whose SRID is 0.
+    source_name
+        Name of the register in the ledger and messages (default: the table, or
+        ``query (<agency>)``).
+
+    Returns
+    -------
+    LoadResult
+
+    Raises
+    ------
+    DatabaseError
+        If the connection fails, the table does not exist or the query fails
+        (the message masks the password).
+
+    Examples
+    --------
+    Needs a PostgreSQL server, so not run as a test:
+
+    >>> import kentassets as ka
+    >>> result = ka.read_database_register(  # doctest: +SKIP
+    ...     "postgresql://kent@gis.example/estate", table="estate.police_sites",
+    ...     agency="Kent Police")
+    """
+    if not isinstance(agency, str) or not agency.strip():
+        raise ValidationError("agency must be a non-empty name, e.g. agency=\"Kent Police\"")
+    db = database_from(database)
+    shown = source_name or (table.strip() if table else f"query ({agency.strip()})")
+    raw = read_database_table(db, table=table, query=query, crs=crs, display_name=shown,
+                              geometry_column=_mapped(columns, "geometry"))
+    return normalise_register(
+        raw,
+        agency=agency.strip(),
+        columns=columns,
+        crs=crs,
+        sensitive=sensitive,
+        postcodes=postcodes,
+        districts=districts,
+        study_area=study_area,
+        source_name=shown,
+    )
+
+
+def _mapped(columns: Mapping[str, str | Sequence[str]] | None, name: str) -> str | None:
+    """The source column mapped to field ``name``, if one is."""
+    value = (columns or {}).get(name)
+    return value if isinstance(value, str) else None
+
+
 def read_manifest(
     path: str | PathLike[str] | Manifest,
     *,
@@ -183,24 +268,39 @@ def read_manifest(
     if progress:
         iterator = progress_bar(specs, desc="Loading registers", unit="file")
     for spec in iterator:
-        results.append(
-            read_register(
-                spec.path,
-                agency=spec.agency,
-                columns=spec.columns,
-                crs=spec.crs,
-                sheet=spec.sheet,
-                header_row=spec.header_row,
-                encoding=spec.encoding,
-                delimiter=spec.delimiter,
-                names=spec.names,
-                sensitive=spec.sensitive,
-                postcodes=postcodes,
-                districts=districts,
-                study_area=manifest.study_area,
-                source_name=spec.source_name or spec.path.name,
-            )
-        )
+        results.append(_read_spec(spec, manifest, postcodes, districts))
     combined = combine_results(results)
     combined.manifest = manifest
     return combined
+
+
+def _read_spec(
+    spec: RegisterSpec,
+    manifest: Manifest,
+    postcodes: PostcodeDirectory,
+    districts: gpd.GeoDataFrame,
+) -> LoadResult:
+    """One register of a manifest: a file, or a database's table or query."""
+    common: dict[str, Any] = {
+        "agency": spec.agency,
+        "columns": spec.columns,
+        "crs": spec.crs,
+        "sensitive": spec.sensitive,
+        "postcodes": postcodes,
+        "districts": districts,
+        "study_area": manifest.study_area,
+    }
+    if spec.database is not None:
+        return read_database_register(spec.database, table=spec.table, query=spec.query,
+                                      source_name=spec.source_name, **common)
+    assert spec.path is not None
+    return read_register(
+        spec.path,
+        sheet=spec.sheet,
+        header_row=spec.header_row,
+        encoding=spec.encoding,
+        delimiter=spec.delimiter,
+        names=spec.names,
+        source_name=spec.source_name or spec.path.name,
+        **common,
+    )

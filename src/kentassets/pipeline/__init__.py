@@ -8,13 +8,21 @@ One module per concern: :mod:`~kentassets.pipeline.options` (:class:`BuildOption
 :mod:`~kentassets.pipeline.analysis` (:class:`Analysis`, :func:`analyse`),
 :mod:`~kentassets.pipeline.report` (:class:`BuildReport`),
 :mod:`~kentassets.pipeline.write` (:func:`write_outputs`),
-:mod:`~kentassets.pipeline.pool` (the processes that render the districts) and
+:mod:`~kentassets.pipeline.pool` (the processes that render the districts),
+:mod:`~kentassets.pipeline.database` (:func:`database_tables`, :func:`write_database`:
+a build's tables in PostgreSQL/PostGIS) and
 :mod:`~kentassets.pipeline.run` (:func:`build`, :func:`demo`).
 """
 
 from __future__ import annotations
 
 from .analysis import Analysis, analyse
+from .database import (
+    DatabaseReport,
+    database_output,
+    database_tables,
+    write_database,
+)
 from .options import PAPERS, BuildOptions
 from .pool import _renderers as _renderers
 from .pool import default_jobs
@@ -29,10 +37,14 @@ __all__ = [
     "Analysis",
     "BuildOptions",
     "BuildReport",
+    "DatabaseReport",
     "analyse",
     "build",
+    "database_output",
+    "database_tables",
     "default_jobs",
     "demo",
     "district_file_stem",
+    "write_database",
     "write_outputs",
 ]

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .. import schema
 from .analysis import Analysis
+
+if TYPE_CHECKING:
+    from .database import DatabaseReport
 
 
 @dataclass
@@ -26,6 +30,8 @@ class BuildReport:
         Every file written, inside ``out_dir``.
     analysis
         The :class:`Analysis` the files were made from.
+    database
+        What was written to a database (``to_database``), else ``None``.
 
     Examples
     --------
@@ -42,6 +48,7 @@ class BuildReport:
     out_dir: Path
     files: list[Path]
     analysis: Analysis
+    database: DatabaseReport | None = None
 
     def __str__(self) -> str:
         a = self.analysis
@@ -54,6 +61,7 @@ class BuildReport:
             f"{int(ledger.get(schema.REJECTED, 0))} rejected (see load_ledger.csv)",
             f"  co-locations at {a.params.get('eps_m'):g} m: {n_coloc}",
             *_round_lines(a, self.out_dir),
+            *([f"  {self.database}"] if self.database is not None else []),
             f"  open {self.out_dir / 'index.html'} in a web browser; "
             f"print {self.out_dir / 'atlas.pdf'} for workshops",
         ]

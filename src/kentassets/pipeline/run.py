@@ -19,6 +19,7 @@ from .._gc import fewer_collections
 from .._progress import Stages
 from ..load import LoadResult
 from .analysis import analyse
+from .database import check_database_output, database_output, write_database
 from .options import BuildOptions
 from .pool import _renderers
 from .report import BuildReport
@@ -26,6 +27,7 @@ from .write import write_outputs
 
 if TYPE_CHECKING:
     from ..context import MapContext
+    from ..io.database import DatabaseOutput
     from ..io.manifest import Manifest
     from ..io.postcodes import PostcodeDirectory
 
@@ -47,6 +49,7 @@ def build(
     jobs: int | None = None,
     executor: Executor | None = None,
     postcodes: PostcodeDirectory | None = None,
+    to_database: str | DatabaseOutput | None = None,
     **overrides: Any,
 ) -> BuildReport:
     """Build every output for the registers listed in a manifest.
@@ -99,6 +102,14 @@ def build(
         rail and names are drawn on every map; overrides the manifest's
         ``basemap``. Without either, the built-in context (towns, coast, water,
         built-up areas) is drawn.
+    to_database
+        Also write the build's tables (:func:`~kentassets.pipeline.database_tables`)
+        into a PostgreSQL/PostGIS schema: a libpq URL (schema ``kentassets``, which
+        must exist) or a :class:`~kentassets.io.database.DatabaseOutput`
+        (:func:`~kentassets.pipeline.database_output`); overrides the manifest's
+        ``[output]``. The connection and schema are checked before any work; the
+        tables are written in one transaction before the output folder is
+        replaced, so a failed write leaves both as they were.
 
     Returns
     -------
@@ -114,7 +125,8 @@ def build(
         (an unsafe ``out_dir``), :class:`~kentassets.ValidationError` (an
         option out of range), :class:`~kentassets.BuildFolderError` (a
         ``previous`` folder that is not a kentassets output) or
-        :class:`~kentassets.DecisionsError` (a decisions file to fix) in particular.
+        :class:`~kentassets.DecisionsError` (a decisions file to fix) and
+        :class:`~kentassets.DatabaseError` (``to_database``) in particular.
 
     Examples
     --------
@@ -142,8 +154,9 @@ def build(
     # The manifest is parsed once, here; the postcodes and districts are read once below,
     # and all three are handed down to the loader.
     load, spec = _loaded_or_parsed(manifest)
-    inputs = [r.path for r in spec.registers] if spec is not None else []
+    inputs = [r.path for r in spec.registers if r.path is not None] if spec is not None else []
     check_output_dir(Path(out_dir), inputs=inputs, allow_inputs=allow_inputs_folder)
+    target = _database_target(to_database, spec)
     extra = {**_round_inputs(spec, out_dir, previous, decisions), **_estimate_inputs(base, spec)}
     study_area = spec.study_area if spec is not None else schema.DEFAULT_STUDY_AREA
     stages = Stages(4, enabled=progress)
@@ -178,10 +191,25 @@ def build(
                 written = write_outputs(analysis, tmp, options=base, progress=progress,
                                         context=context, executor=pool)
                 names = [p.relative_to(tmp) for p in written]
+                database = write_database(analysis, target) if target is not None else None
         finally:
             stages.close()
     final = Path(out_dir)
-    return BuildReport(out_dir=final, files=[final / n for n in names], analysis=analysis)
+    return BuildReport(out_dir=final, files=[final / n for n in names], analysis=analysis,
+                       database=database)
+
+
+def _database_target(
+    to_database: str | DatabaseOutput | None, spec: Manifest | None
+) -> DatabaseOutput | None:
+    """The database the tables go to (the argument wins over the manifest's ``[output]``),
+    its connection and schema checked now, before any work is done."""
+    target = to_database if to_database is not None else getattr(spec, "output", None)
+    if target is None:
+        return None
+    target = database_output(target)
+    check_database_output(target)
+    return target
 
 
 def _loaded_or_parsed(

@@ -68,6 +68,7 @@ def write_outputs(
     from ..io.context import study_context
     from ..render.jobs import render_districts
     from ..render.print.atlas import assemble_atlas
+    from ..render.print.reach import has_county_reach
 
     options = options or BuildOptions()
     folder = Path(folder)
@@ -87,7 +88,8 @@ def write_outputs(
     atlas = folder / "atlas.pdf"
     assemble_atlas(atlas, frame=frame,
                    district_pages=[pages[str(c)] for c in analysis.districts[schema.DISTRICT_CODE]],
-                   plan_pages=analysis.plan is not None)
+                   plan_pages=analysis.plan is not None,
+                   county_reach=has_county_reach(getattr(analysis, "service_reach", None)))
     files.append(atlas)
     files.append(index)
     files.extend(_write_programme(analysis, folder))
@@ -200,8 +202,19 @@ def _district_jobs(
     return district_jobs(
         published.assets, a.districts, published.opportunities, codes=a.district_codes(),
         paper=options.paper, offline=options.offline, params_note=_params_note(a.params),
-        common=published.common, context=context,
+        common=published.common, context=context, reach=_reach_tables(a),
     )
+
+
+def _reach_tables(analysis: Analysis) -> Any:
+    """The reach stage's tables for the renderers, or ``None`` when it did not run."""
+    from ..render.jobs import ReachTables
+
+    service_reach = getattr(analysis, "service_reach", None)
+    if service_reach is None:
+        return None
+    return ReachTables(service_reach, getattr(analysis, "reach_options", None),
+                       getattr(analysis, "reach_demand", None))
 
 
 def _district_file_names(analysis: Analysis) -> dict[str, dict[str, str]]:
@@ -262,6 +275,7 @@ def _atlas_frame(published: _Published, *, options: BuildOptions,
         context=context,
         decisions_to_review=None if a.programme is None else a.programme.to_review,
         plan=a.plan,
+        service_reach=getattr(a, "service_reach", None),
         **common,
     )
 
@@ -290,6 +304,7 @@ def _write_index(
         context=context,
         decisions_to_review=None if a.programme is None else a.programme.to_review,
         plan=a.plan,
+        service_reach=getattr(a, "service_reach", None),
         **published.common,
     )
     return outputs.write_text_atomic(path, html)

@@ -29,6 +29,7 @@ import pandas as pd
 
 from .. import schema
 from .._gc import fewer_collections
+from ._reach import DistrictReach, district_reach, reach_positions
 from .print.atlas import district_page_pdf
 from .print.layout import _boundary_source
 from .print.pages import _PageOptions
@@ -43,6 +44,7 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "DistrictJob",
     "DistrictOutputs",
+    "ReachTables",
     "district_jobs",
     "import_renderers",
     "render_district",
@@ -76,6 +78,9 @@ class DistrictJob:
         Keyword arguments of :func:`kentassets.render.webmap.district_map`.
     page
         The print page's options, and ``paper`` in ``paper``.
+    reach
+        The district's service reach (its rows of the reach tables and its
+        demand points), or ``None`` when the reach stage did not run.
     """
 
     code: str
@@ -87,6 +92,16 @@ class DistrictJob:
     web: Mapping[str, Any]
     page: _PageOptions
     paper: str
+    reach: DistrictReach | None = None
+
+
+@dataclass(frozen=True)
+class ReachTables:
+    """The reach stage's tables (``Analysis.service_reach`` and so on), for the jobs."""
+
+    service_reach: pd.DataFrame
+    reach_options: pd.DataFrame | None
+    reach_demand: gpd.GeoDataFrame | None
 
 
 @dataclass(frozen=True)
@@ -164,6 +179,7 @@ def district_jobs(
     common: Mapping[str, Any],
     context: MapContext | None = None,
     max_insets: int = 2,
+    reach: ReachTables | None = None,
 ) -> Iterator[DistrictJob]:
     """One job per district code, in the order of ``codes``, each made when asked for.
 
@@ -185,6 +201,9 @@ def district_jobs(
         ``None`` reads the built-in one, as the renderers do.
     max_insets
         Most inset maps on a print page.
+    reach
+        The reach stage's tables; each job carries its district's cut of them.
+        ``None``: the stage did not run, and no page shows anything about reach.
 
     Yields
     ------
@@ -206,6 +225,7 @@ def district_jobs(
              _opportunity_rows(opportunities))
     print_rows = _positions(shared.colocations[schema.DISTRICT_CODE]) if len(
         shared.colocations) else {}
+    demand_rows = reach_positions(reach.reach_demand) if reach is not None else {}
     for code in codes:
         sub, opps = _job_frames(code, assets, opportunities, index)
         mine = replace(shared, colocations=shared.colocations.iloc[
@@ -213,7 +233,10 @@ def district_jobs(
         yield DistrictJob(
             code=code, assets=sub, districts=districts, opportunities=opps, print_common=mine,
             estate_agencies=estate_agencies,
-            web={"offline": offline, "context": context, **common}, page=page, paper=paper)
+            web={"offline": offline, "context": context, **common}, page=page, paper=paper,
+            reach=None if reach is None else district_reach(
+                reach.service_reach, reach.reach_options, reach.reach_demand, code=code,
+                demand_rows=demand_rows.get(code, np.empty(0, dtype=np.int64))))
 
 
 def import_renderers() -> None:
@@ -274,11 +297,11 @@ def render_district(job: DistrictJob) -> DistrictOutputs:
     with fewer_collections():  # also where an executor runs it elsewhere
         fmap = district_map(job.assets, job.districts, job.opportunities,
                             district_code=job.code, estate_agencies=job.estate_agencies,
-                            **job.web)
+                            reach=job.reach, **job.web)
         html = map_html(fmap)
         assets = style.with_districts(job.assets, job.districts)
         data = _prepare_district(assets, job.districts, job.code, job.print_common)
-        pdf = district_page_pdf(data, paper=job.paper, options=job.page)
+        pdf = district_page_pdf(data, paper=job.paper, options=job.page, reach=job.reach)
     return DistrictOutputs(code=job.code, name=data.name, html=html, pdf=pdf)
 
 

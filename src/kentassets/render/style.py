@@ -48,6 +48,31 @@ NEIGHBOUR_EDGE = "#9A9A9A"
 
 SYNTHETIC_NOTE = "synthetic sample data"
 
+#: Distance bands of service reach, near to far (ColorBrewer YlGnBu, colour-blind
+#: safe and readable in greyscale): dark is far from the nearest site.
+REACH_RAMP: tuple[str, ...] = ("#C7E9B4", "#7FCDBB", "#41B6C4", "#2C7FB8", "#253494",
+                               "#081D58")
+#: Cells with no distance (no site of the service reachable).
+REACH_NONE = "#BDBDBD"
+#: Line colours of the services on the options curve (Paul Tol "bright").
+SERVICE_COLOURS: tuple[str, ...] = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE",
+                                    "#AA3377", "#BBBBBB")
+
+
+def reach_band_colours(n_bands: int) -> list[str]:
+    """``n_bands`` colours of :data:`REACH_RAMP`, near to far, spread over the ramp.
+
+    Examples
+    --------
+    >>> reach_band_colours(4)
+    ['#C7E9B4', '#41B6C4', '#2C7FB8', '#081D58']
+    """
+    if n_bands <= 1:
+        return [REACH_RAMP[0]] * max(n_bands, 0)
+    last = len(REACH_RAMP) - 1
+    return [REACH_RAMP[min(last, int(k * last / (n_bands - 1) + 0.5))]
+            for k in range(n_bands)]
+
 
 @dataclass(frozen=True)
 class AgencyStyle:

@@ -16,12 +16,13 @@ import pandas as pd
 
 from ... import schema
 from ...io.context import study_context
-from ...plan import plan_trajectory
+from ...plan import Trajectory, plan_trajectory
 from .cover import _draw_cover, _draw_load_summary, _draw_review
 from .layout import _attribution, _boundary_source, _new_page, _page_label, _paper_mm, _rc
 from .pages import _district_figure, _PageOptions
 from .plan import draw_plan_page
 from .prepare import _common, _DistrictData, _prepare_district
+from .reach import county_reach_figure, has_county_reach, reach_figure
 from .write import (
     _add_outline,
     _assemble,
@@ -30,7 +31,7 @@ from .write import (
     _pdf_bytes,
     _pdf_date,
     _write_bytes,
-    figure_pdf_bytes,
+    pages_pdf_bytes,
 )
 
 if TYPE_CHECKING:
@@ -38,17 +39,24 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from ...context import MapContext
+    from .._reach import DistrictReach
 
 logger = logging.getLogger(__name__)
 
 
-def district_page_pdf(data: _DistrictData, *, paper: str, options: _PageOptions) -> bytes:
-    """Draw one district page and save it as a one-page PDF (bytes).
+def district_page_pdf(data: _DistrictData, *, paper: str, options: _PageOptions,
+                      reach: DistrictReach | None = None) -> bytes:
+    """Draw one district page (and its reach page) and save them as a PDF (bytes).
 
-    The page is drawn once: these bytes are the district's PDF file and, stamped
-    with its page number, its page of the atlas (:func:`assemble_atlas`).
+    The pages are drawn once: these bytes are the district's PDF file and,
+    stamped with their page numbers, its pages of the atlas (:func:`assemble_atlas`).
+    With ``reach`` (the reach stage ran) the map page is followed by the
+    district's reach page.
     """
-    return figure_pdf_bytes(_district_figure(data, paper=paper, options=options))
+    figures = [_district_figure(data, paper=paper, options=options)]
+    if reach is not None:
+        figures.append(reach_figure(data, reach, paper=paper, options=options))
+    return pages_pdf_bytes(figures)
 
 
 def _label_page(paper: str, label: str) -> Figure:
@@ -219,22 +227,27 @@ def atlas_frame(
     creation_date: datetime | None = None,
     decisions_to_review: pd.DataFrame | None = None,
     context: MapContext | None = None,
+    service_reach: pd.DataFrame | None = None,
     plan: pd.DataFrame | None = None,
 ) -> bytes:
     """The atlas without its district pages, as PDF bytes.
 
-    The cover, then for each of the ``n_districts`` district pages a
-    transparent page holding only its number (followed, with a ``plan``
-    (:func:`kentassets.implementation_plan`), by the district's "Implementation
-    plan" page), then the load summary and, when there are any, the decisions
-    to review; with the atlas's metadata.
+    The cover, the county reach page when ``service_reach`` has county rows
+    (the reach stage ran; each district then has a reach page after its map
+    page), then for each district page a transparent page holding only its
+    number, followed with a ``plan`` (:func:`kentassets.implementation_plan`)
+    by the district's "Implementation plan" page, then the load summary and,
+    when there are any, the decisions to review; with the atlas's metadata.
     :func:`assemble_atlas` puts the district pages in. It needs no district
-    page, so a build draws it while the districts render. The parameters are
-    those of :func:`write_atlas` (``context`` as read by ``study_context``).
+    page, so a build draws it while the districts render. The other parameters
+    are those of :func:`write_atlas` (``context`` as read by ``study_context``).
     """
     review = decisions_to_review if decisions_to_review is not None else pd.DataFrame()
-    per_district = 2 if plan is not None else 1
-    n_pages = n_districts * per_district + 2 + (1 if len(review) else 0)
+    county_reach = has_county_reach(service_reach)
+    before = 1 + int(county_reach)
+    per_map = 2 if service_reach is not None else 1
+    n_district_pages = n_districts * (per_map + int(plan is not None))
+    n_pages = before + n_district_pages + 1 + (1 if len(review) else 0)
     trajectory = plan_trajectory(plan) if plan is not None else None
     footer = _attribution(attribution_year, boundary_source, synthetic)
 
@@ -248,28 +261,48 @@ def atlas_frame(
                         eps_m=eps_m, page_label=f"Page 1 of {n_pages}", context=context,
                         trajectory=trajectory)
         yield page.fig
-        names = list(zip(districts[schema.DISTRICT_CODE].astype(str),
-                         districts[schema.DISTRICT_NAME].astype(str), strict=True))
-        for i in range(n_districts):
-            number = 2 + i * per_district
-            yield _label_page(paper, f"Page {number} of {n_pages}")
-            if plan is not None and trajectory is not None and i < len(names):
-                with _rc():
-                    page = _new_page(paper)
-                    draw_plan_page(page, plan, trajectory, code=names[i][0], name=names[i][1],
-                                   title=title, footer=footer,
-                                   page_label=f"Page {number + 1} of {n_pages}")
-                yield page.fig
-        first = n_districts * per_district + 2
+        if county_reach:
+            yield county_reach_figure(service_reach, paper=paper, title=title,
+                                      data_date=data_date, synthetic=synthetic,
+                                      attribution_year=attribution_year,
+                                      boundary_source=boundary_source,
+                                      page_label=f"Page 2 of {n_pages}")
+        yield from _district_frame_pages(
+            paper, districts, n_districts=n_districts, per_map=per_map, first=before + 1,
+            n_pages=n_pages, plan=plan, trajectory=trajectory, title=title, footer=footer)
         yield from _closing_pages(paper, load_summary, review, title=title,
                                   data_date=data_date, synthetic=synthetic,
                                   attribution_year=attribution_year,
-                                  boundary_source=boundary_source, first=first,
-                                  n_pages=n_pages)
+                                  boundary_source=boundary_source,
+                                  first=before + n_district_pages + 1, n_pages=n_pages)
 
     when = _pdf_date(creation_date, data_date)
     return _figures_to_pdf(pages(), _metadata(title or "Atlas", when,
                                               "Co-location opportunities atlas"))
+
+
+def _district_frame_pages(
+    paper: str, districts: gpd.GeoDataFrame, *, n_districts: int, per_map: int, first: int,
+    n_pages: int, plan: pd.DataFrame | None, trajectory: Trajectory | None, title: str,
+    footer: str,
+) -> Iterator[Figure]:
+    """Per district: the page numbers stamped over its map (and reach) pages, then its
+    plan page when there is a plan."""
+    codes = districts[schema.DISTRICT_CODE].astype(str).tolist()
+    names = districts[schema.DISTRICT_NAME].astype(str).tolist()
+    number = first
+    for i in range(n_districts):
+        for _ in range(per_map):
+            yield _label_page(paper, f"Page {number} of {n_pages}")
+            number += 1
+        if plan is not None and trajectory is not None:
+            with _rc():
+                page = _new_page(paper)
+                code, name = (codes[i], names[i]) if i < len(codes) else ("", "")
+                draw_plan_page(page, plan, trajectory, code=code, name=name, title=title,
+                               footer=footer, page_label=f"Page {number} of {n_pages}")
+            yield page.fig
+            number += 1
 
 
 def _closing_pages(
@@ -294,6 +327,8 @@ def _closing_pages(
         yield page.fig
 
 
+#: Bookmark of the county reach page, after the cover.
+COUNTY_REACH_BOOKMARK = "Service reach, county"
 #: Bookmarks of the pages after the district pages, in order.
 _CLOSING_BOOKMARKS = ("Load summary by agency", "Decisions to review")
 
@@ -303,26 +338,35 @@ def assemble_atlas(
     *,
     frame: bytes,
     district_pages: Sequence[tuple[str, bytes]],
+    county_reach: bool = False,
     plan_pages: bool = False,
 ) -> None:
     """Write the atlas: ``frame`` (:func:`atlas_frame`) with the district pages in.
 
-    Each district page (:func:`district_page_pdf`, as ``(bookmark, bytes)`` in
-    page order) is stamped with its number, in the room the page keeps for it;
-    with ``plan_pages`` (a frame drawn with a plan) each is followed by its
-    district's plan page. The PDF gets one bookmark per page and is written
-    atomically.
+    Each district's pages (:func:`district_page_pdf`, as ``(bookmark, bytes)`` in
+    page order: its map page, and its reach page when reach ran) are stamped with
+    their numbers, in the room the pages keep for them; the PDF gets one bookmark
+    per page and is written atomically. ``county_reach``: the frame has the
+    county reach page after the cover (:func:`atlas_frame` with ``service_reach``);
+    ``plan_pages``: each district's pages are followed by its plan page
+    (:func:`atlas_frame` with ``plan``).
     """
-    step = 2 if plan_pages else 1
-    slots = [1 + i * step for i in range(len(district_pages))]
-    writer = _assemble(frame, [pdf for _, pdf in district_pages], at=slots)
+    at = 2 if county_reach else 1
+    writer, counts = _assemble(frame, [pdf for _, pdf in district_pages], at=at,
+                               gap=int(plan_pages))
     bookmarks = [("Cover: county summary", 0)]
-    for (name, _), slot in zip(district_pages, slots, strict=True):
-        bookmarks.append((name, slot))
+    if county_reach:
+        bookmarks.append((COUNTY_REACH_BOOKMARK, 1))
+    first = at
+    for (name, _), count in zip(district_pages, counts, strict=True):
+        bookmarks.append((name, first))
+        bookmarks += [(f"{name}: service reach", first + k) for k in range(1, count)]
+        first += count
         if plan_pages:
-            bookmarks.append((f"{name}: implementation plan", slot + 1))
+            bookmarks.append((f"{name}: implementation plan", first))
+            first += 1
     n_pages = len(writer.pages)
-    closing = range(len(district_pages) * step + 1, n_pages)
+    closing = range(first, n_pages)
     bookmarks += [(_CLOSING_BOOKMARKS[k], i) for k, i in enumerate(closing)]
     _add_outline(writer, bookmarks)
     target = _write_bytes(path, _pdf_bytes(writer))

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from kentassets.render._ranges import is_estimated, saving_text
+from kentassets.render._reach import reach_effect
 
 from ... import schema
 from ...errors import ValidationError
@@ -241,7 +242,7 @@ def _outline(r: Mapping[str, Any], raw_id: str, members: _Members) -> Any:
 _COLOCATION_COLUMNS = [
     "colocation_id", "cx", "cy", "geom", "shortlisted", "district_rank", "rank",
     "place", "agencies", "gia_m2", "staff_fte", "annual_cost_gbp", "saving_gbp", "status",
-    "saving_text", "saving_estimated",
+    "saving_text", "saving_estimated", "reach",
 ]
 
 
@@ -272,6 +273,7 @@ def _colocation_record(r: Mapping[str, Any], members: _Members,
         "saving_text": saving_text(r),  # "≈ £40k–£90k" where it rests on estimates
         "saving_estimated": is_estimated(r),
         "status": status_label(r.get("decision_status")),
+        "reach": reach_effect(r),  # what the proposal does to reach (None without reach)
     }
 
 

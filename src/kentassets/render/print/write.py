@@ -137,35 +137,54 @@ def figure_pdf_bytes(
     A district page is saved once, and the same bytes make the district PDF and
     its page of the atlas (:func:`kentassets.render.print.atlas.assemble_atlas`).
     """
+    return pages_pdf_bytes([fig], title=title, creation_date=creation_date,
+                           data_date=data_date)
+
+
+def pages_pdf_bytes(
+    figures: Sequence[Figure],
+    *,
+    title: str | None = None,
+    creation_date: datetime | None = None,
+    data_date: date | datetime | str | None = None,
+) -> bytes:
+    """The bytes of a district's PDF: its map page, then its reach page when there is one."""
     when = _pdf_date(creation_date, data_date)
-    return _figures_to_pdf([fig], _metadata(title or "District map", when,
-                                            "Co-location opportunities, district map"))
+    return _figures_to_pdf(figures, _metadata(title or "District map", when,
+                                              "Co-location opportunities, district map"))
 
 
-def _assemble(frame: bytes, inserts: Sequence[bytes], *, at: int | Sequence[int]) -> Any:
-    """A pypdf writer holding ``frame``'s pages with the stamped ``inserts`` in place
-    of pages ``at`` onwards (or of the pages listed in ``at``, one per insert).
+def _assemble(frame: bytes, inserts: Sequence[bytes], *, at: int, gap: int = 0
+              ) -> tuple[Any, list[int]]:
+    """A pypdf writer holding ``frame``'s pages with the stamped pages of ``inserts``
+    in place of pages ``at`` onwards.
 
-    ``frame`` holds every page of the document; its pages ``at`` to
-    ``at + len(inserts) - 1`` (or those listed) carry only what is stamped over
-    the inserts (page numbers). Its metadata is kept. The caller adds the outline and writes it
-    (:func:`_add_outline`, :func:`_pdf_bytes`): the document is parsed and
-    written once.
+    ``frame`` holds every page of the document; its pages from ``at``, one for
+    each page of the inserts (a district's map page, and its reach page when it
+    has one), carry only what is stamped over them (page numbers); after each
+    insert, ``gap`` pages of the frame's own (a district's plan page) are kept.
+    Its metadata is kept. Returns the writer and the number of pages of each
+    insert. The caller adds the outline and writes it (:func:`_add_outline`,
+    :func:`_pdf_bytes`): the document is parsed and written once.
     """
     from pypdf import PdfReader, PdfWriter
 
-    slots = ({at + k: k for k in range(len(inserts))} if isinstance(at, int)
-             else {page: k for k, page in enumerate(at)})
     reader = PdfReader(io.BytesIO(frame))
     writer = PdfWriter()
+    readers = [PdfReader(io.BytesIO(pdf)) for pdf in inserts]
+    slots: dict[int, Any] = {}
+    first = at
+    for insert in readers:
+        slots.update({first + k: page for k, page in enumerate(insert.pages)})
+        first += len(insert.pages) + gap
     for i, page in enumerate(reader.pages):
         if i not in slots:
             writer.add_page(page)
             continue
         # Only the small stamp is parsed; the insert's content streams stay as they are.
-        added = writer.add_page(PdfReader(io.BytesIO(inserts[slots[i]])).pages[0])
+        added = writer.add_page(slots[i])
         added.merge_page(page)
         added.compress_content_streams()
     if reader.metadata is not None:
         writer.add_metadata(dict(reader.metadata))
-    return writer
+    return writer, [len(r.pages) for r in readers]

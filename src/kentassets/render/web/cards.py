@@ -9,7 +9,7 @@ drawn by the page's JavaScript from the JSON data, as text.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -20,6 +20,7 @@ from kentassets.render._format import format_money, format_number
 from kentassets.render._ranges import ESTIMATE_FOOTNOTE, is_estimated, saving_text, score_parts
 from kentassets.render.programme import decision_text
 from kentassets.render.web.links import safe_relative_href
+from kentassets.render.web.reach import reach_card_rows
 from kentassets.render.web.sensitive import sensitive_label
 from kentassets.render.web.values import (
     AGENCIES,
@@ -162,6 +163,7 @@ def _record_rows(row: Mapping[str, Any], members: list[Member]) -> list[str]:
     ):
         if not _missing(row.get(key)):
             extra.append(f"<tr><th>{label}</th><td>{text(row.get(key))}</td></tr>")
+    extra += reach_card_rows(row)
     if any(m.sensitive for m in members):
         extra.append(
             "<tr><th>Note</th><td>Includes sensitive sites: names withheld and the outline "
@@ -223,7 +225,8 @@ def colocation_card(row: Mapping[str, Any], members: list[Member], cid: str) -> 
     return "".join(parts)
 
 
-def district_card(summary_row: Mapping[str, Any], files: Mapping[str, str]) -> str:
+def district_card(summary_row: Mapping[str, Any], files: Mapping[str, str],
+                  reach_rows: Sequence[str] = ()) -> str:
     """Return the escaped HTML card of one district on the county map.
 
     Parameters
@@ -233,6 +236,9 @@ def district_card(summary_row: Mapping[str, Any], files: Mapping[str, str]) -> s
     files
         ``{"html": relpath, "pdf": relpath}`` of the district's maps; links that
         could leave the output folder are dropped.
+    reach_rows
+        Escaped table rows of the district's service reach
+        (:func:`kentassets.render.web.reach.district_reach_rows`), when reach ran.
     """
     links = []
     for kind, label in (("html", "Open the district map"), ("pdf", "PDF map")):
@@ -246,5 +252,5 @@ def district_card(summary_row: Mapping[str, Any], files: Mapping[str, str]) -> s
         f"<tr><th>Co-locations</th><td>{_num(summary_row['n_colocations'])}</td></tr>"
         f"<tr><th>Shortlisted</th><td>{_num(summary_row['n_shortlisted'])}</td></tr>"
         f"<tr><th>Estimated saving</th><td>{_money(summary_row[SAVING])} a year</td></tr>"
-        "</table>" + (f"<p>{DOT.join(links)}</p>" if links else "")
+        + "".join(reach_rows) + "</table>" + (f"<p>{DOT.join(links)}</p>" if links else "")
     )

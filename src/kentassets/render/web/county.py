@@ -25,6 +25,7 @@ from kentassets.render.web.cards import district_card
 from kentassets.render.web.context import context_payload
 from kentassets.render.web.geometry import bounds_latlon, label_point, to_wgs84_geometry
 from kentassets.render.web.page import map_page
+from kentassets.render.web.reach import district_reach_rows
 from kentassets.render.web.values import SAVING, SHORTLISTED
 from kentassets.safety import escape_html
 
@@ -173,6 +174,7 @@ def _district_items(
     shade_by: str,
     edges: list[float],
     files: Mapping[str, Mapping[str, str]],
+    service_reach: pd.DataFrame | None = None,
 ) -> list[dict[str, Any]]:
     """One shaded polygon per district with a geometry: value, colour, card, view."""
     crs = districts.crs or schema.CRS
@@ -190,7 +192,8 @@ def _district_items(
                 "value_text": _money(value) + " a year" if shade_by == SAVING else _num(value),
                 "colour": _class_colour(value, edges),
                 "geometry": to_wgs84_geometry(geom, crs=crs, tolerance_m=40.0),
-                "card_html": district_card(srow, files.get(code, {})),
+                "card_html": district_card(srow, files.get(code, {}),
+                                           district_reach_rows(service_reach, code)),
                 "label_point": label_point(geom, crs=crs),
                 "bounds": bounds_latlon(geom.bounds, crs),
             }
@@ -220,6 +223,7 @@ def county_map(
     sensitive_agencies: Collection[str] = frozenset(),
     context: MapContext | None = None,
     basemap: str | PathLike[str] | None = None,
+    service_reach: pd.DataFrame | None = None,
 ) -> folium.Map:
     """Return a county map with districts shaded by co-locations or saving.
 
@@ -243,6 +247,10 @@ def county_map(
         counts and savings per district only, never an asset.
     context, basemap
         The map context, as for :func:`district_map` (larger towns only here).
+    service_reach
+        The reach stage's table (``Analysis.service_reach``): each district's
+        card gives the share of its people within 2 km of each service. ``None``
+        (reach did not run): nothing about reach.
 
     Returns
     -------
@@ -284,7 +292,8 @@ def county_map(
     payload = {
         **layers.base_layers(offline=offline, minimap=False),
         "districts": _district_items(
-            districts, summary, shade_by=shade_by, edges=edges, files=district_files or {}
+            districts, summary, shade_by=shade_by, edges=edges, files=district_files or {},
+            service_reach=service_reach,
         ),
         "bounds": bounds_latlon(tuple(districts.total_bounds), crs=districts.crs or schema.CRS),
         "title_html": title_html,

@@ -24,6 +24,7 @@ from kentassets.render.web import furniture, layers
 from kentassets.render.web.context import context_payload
 from kentassets.render.web.geometry import bounds_latlon
 from kentassets.render.web.page import map_page
+from kentassets.render.web.reach import reach_payload
 from kentassets.render.web.sensitive import published_points, sensitive_mask
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     import folium
 
     from kentassets.context import MapContext
+    from kentassets.render._reach import DistrictReach
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +145,7 @@ def district_map(
     context: MapContext | None = None,
     basemap: str | PathLike[str] | None = None,
     estate_agencies: Collection[str] | None = None,
+    reach: DistrictReach | None = None,
 ) -> folium.Map:
     """Return an interactive map of one district's assets and co-locations.
 
@@ -189,6 +192,13 @@ def district_map(
         district's assets and its co-locations' members, as a parallel build
         sends them): agency colours and shapes come from the whole estate, so
         they match across maps. Default: the agencies in ``assets``.
+    reach
+        The district's service reach (``kentassets.render._reach.district_reach``
+        of the reach stage's tables): one "Service reach" layer per service,
+        switched off in the layer control, shades hexagons of the district's
+        people by the distance to the nearest site. ``None``: no reach layers.
+        The co-location cards show their reach figures whenever the
+        opportunities carry them.
 
     Returns
     -------
@@ -256,6 +266,7 @@ def district_map(
         },
     }
     payload.update(layers.asset_layer(sel.sub, sel.sensitive, agency_index))
+    payload["reach"] = reach_payload(reach, crs=crs)
     minx, miny, maxx, maxy = sel.outline.bounds
     payload["context"] = context_payload(
         study_context(districts, context, basemap=basemap),

@@ -27,6 +27,7 @@ from kentassets.render.web.libraries import index_css, index_script
 from kentassets.render.web.links import safe_relative_href
 from kentassets.render.web.page import map_html
 from kentassets.render.web.plan import plan_anchor, plan_html
+from kentassets.render.web.reach import county_reach_table_html
 from kentassets.render.web.values import DOT
 from kentassets.safety import escape_html, is_missing
 
@@ -242,6 +243,17 @@ def _districts_section(
     )
 
 
+def _reach_section(service_reach: pd.DataFrame | None) -> str:
+    """The county table of service reach, or nothing when reach did not run."""
+    table = county_reach_table_html(service_reach)
+    if not table:
+        return ""
+    return ('<section aria-labelledby="h-reach">\n<h2 id="h-reach">Service reach, county</h2>\n'
+            "<p>How far people live from the nearest site of each public-facing service "
+            "today: the share within each distance, the mean distance, and the distance "
+            f"nine in ten people live within.</p>\n{table}\n</section>")
+
+
 def _load_section(load_summary: pd.DataFrame | None, ledger_href: str | None) -> str:
     link = ""
     href = safe_relative_href(ledger_href)
@@ -353,6 +365,7 @@ def index_html(
     decisions_to_review: pd.DataFrame | None = None,
     context: MapContext | None = None,
     plan: pd.DataFrame | None = None,
+    service_reach: pd.DataFrame | None = None,
 ) -> str:
     """Return the county overview page as HTML.
 
@@ -404,6 +417,10 @@ def index_html(
         The implementation plan (:func:`kentassets.implementation_plan`): a
         section with the county trajectory and each district's projects,
         linked from the district table.
+    service_reach
+        The reach stage's table (``Analysis.service_reach``): the page gets the
+        county table of service reach and each district's card on the county map
+        its shares within 2 km. ``None`` (reach did not run): nothing about reach.
 
     Returns
     -------
@@ -428,6 +445,7 @@ def index_html(
         boundary_source=source,
         district_files=district_files,
         context=context,
+        service_reach=service_reach,
     )
     header = _page_header(
         title=title,
@@ -458,6 +476,7 @@ page in a browser to use it, or see each district's PDF map.</p>
 {_districts_section(districts, opportunities, district_files, assets, _planned(plan))}
 </section>
 {plan_html(plan)}
+{_reach_section(service_reach)}
 <section aria-labelledby="h-load">
 <h2 id="h-load">Data loaded, per agency</h2>
 {_load_section(load_summary, ledger_href)}

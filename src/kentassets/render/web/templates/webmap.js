@@ -458,6 +458,77 @@
     return group;
   }
 
+  /* ---- service reach ----------------------------------------------------------
+     One overlay per service, off by default: hexagons of the district's people
+     shaded by the distance to the nearest site. The cells are drawn when a layer
+     is first switched on; figures reach the page as text nodes only. */
+  function reachCellText(svc, r, i) {
+    var lines = ["Service reach: " + svc.label, svc.mean_m[i] === null ? "no site reachable" :
+      fmtDistance(svc.mean_m[i]) + " to the nearest site on average"];
+    if (svc.within[i] !== null) { lines.push(svc.within[i] + "% within " + r.headline); }
+    lines.push(fmtNumber((svc.people || r.people)[i]) + " people" +
+      (r.estimate ? " (estimate)" : ""));
+    return lines;
+  }
+  function fmtDistance(m) {
+    return m < 1000 ? fmtNumber(m) + " m" : fmtNumber(m / 1000, 1) + " km";
+  }
+  function reachColour(r, metres) {
+    if (metres === null) { return r.none_colour; }
+    var band = 0;
+    while (band < r.thresholds_m.length && metres > r.thresholds_m[band]) { band += 1; }
+    return r.bands[band].colour;
+  }
+  function reachLayers(map, r, overlays, state) {
+    if (!r || !r.services || !r.services.length) { return; }
+    if (!map.getPane("kentReach")) { map.createPane("kentReach").style.zIndex = 350; }
+    var legend = htmlControl("bottomright", "kent-legend kent-reach-legend", r.legend_html);
+    var shown = 0;
+    state.reachCells = r.lat.length;
+    r.services.forEach(function (svc) {
+      var group = L.featureGroup();
+      var drawn = false;
+      function draw() {
+        for (var i = 0; i < r.lat.length; i++) {
+          var ring = r.corners.map(function (c) { return [r.lat[i] + c[0], r.lon[i] + c[1]]; });
+          var colour = reachColour(r, svc.mean_m[i]);
+          var cell = L.polygon(ring, {pane: "kentReach", color: colour, weight: 0.5,
+            opacity: 0.9, fillColor: colour, fillOpacity: 0.6, className: "kent-reach-cell"});
+          cell.kentLines = reachCellText(svc, r, i);
+          group.addLayer(cell);
+        }
+        group.on("mouseover", function (e) {
+          var l = e.layer;
+          if (l && !l.getTooltip()) {
+            l.bindTooltip(el("span", null, l.kentLines.join(" \u00b7 ")), {sticky: true}).openTooltip();
+          }
+        });
+        group.on("click", function (e) {
+          var box = el("div", "kent-card kent-reach-card");
+          e.layer.kentLines.forEach(function (line, k) {
+            box.appendChild(el(k === 0 ? "strong" : "div", null, line));
+          });
+          L.popup({maxWidth: 320}).setLatLng(e.latlng).setContent(box).openOn(map);
+        });
+        drawn = true;
+      }
+      group.on("add", function () {
+        if (!drawn) { draw(); }
+        group.eachLayer(function (l) {
+          var path = l.getElement && l.getElement();
+          if (path) { path.setAttribute("data-service", svc.name); }
+        });
+        shown += 1;
+        if (shown === 1) { legend.addTo(map); }
+      });
+      group.on("remove", function () {
+        shown -= 1;
+        if (shown === 0) { map.removeControl(legend); }
+      });
+      overlays["Service reach: " + svc.label] = group;
+    });
+  }
+
   /* ---- district map --------------------------------------------------------- */
 
   function districtMap(map, data) {
@@ -614,6 +685,7 @@
       state.markers = holder.getLayers().length;
       map.getContainer().setAttribute("data-markers", String(state.markers));
     });
+    reachLayers(map, data.reach, overlays, state);
     layerControl(map, data, bases, overlays);
 
     /* search */

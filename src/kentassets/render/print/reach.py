@@ -1,0 +1,361 @@
+"""Service reach on paper: a district's reach page and the atlas's county reach page.
+
+The district page follows the district's map page (in its PDF and in the atlas):
+how many people live within 1, 2 and 5 km of each service today, the options
+curve (the largest share within 2 km that k of the district's own sites can
+reach, today's point marked), and what each shortlisted co-location does to
+reach. The county page holds the county table. Both are drawn only when the
+reach stage ran.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ... import schema
+from .. import style
+from .._reach import (
+    COUNTY_CODE,
+    COVERED_SHARE,
+    CURRENT_SHARE,
+    DEMAND,
+    DEMAND_ESTIMATE_NOTE,
+    MEAN_DISTANCE_M,
+    OPTIMAL_COLUMNS,
+    P90_DISTANCE_M,
+    SERVICE,
+    SITES,
+    THRESHOLD_M,
+    DistrictReach,
+    K,
+    distance_text,
+    headline_threshold,
+    reach_effect_lines,
+    reach_estimate,
+    reach_method,
+    service_label,
+    share_text,
+    thresholds_of,
+    within_column,
+)
+from .layout import (
+    _MUTED,
+    MARGIN_MM,
+    MIN_FONT_PT,
+    _attribution,
+    _date_text,
+    _footer,
+    _header,
+    _new_page,
+    _Page,
+    _rc,
+    _subtitle,
+)
+from .tables import _Column, _draw_table, _table_height_mm
+from .text import _PT_MM, _fmt_number, _wrap_mm, clean_text
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from .pages import _PageOptions
+    from .prepare import _DistrictData
+
+def _service_label(service: Any) -> str:
+    return clean_text(service_label(service), max_chars=40)
+
+
+def _today_columns(thresholds_m: Sequence[int], estimate: bool) -> tuple[_Column, ...]:
+    return (
+        _Column("Service", 1.0),
+        _Column("Sites", align="right"),
+        _Column("People (est.)" if estimate else "People", align="right"),
+        *(_Column(f"Within {distance_text(t)}", align="right") for t in thresholds_m),
+        _Column("Mean distance", align="right"),
+        _Column("90% within", align="right"),
+    )
+
+
+def _today_rows(table: pd.DataFrame, thresholds_m: Sequence[int]) -> list[list[str]]:
+    """One row per service: sites, people, shares within each threshold, mean and p90."""
+    rows = []
+    for _, r in table.iterrows():
+        rows.append([
+            _service_label(r[SERVICE]), _fmt_number(r.get(SITES)), _fmt_number(r.get(DEMAND)),
+            *(share_text(r.get(within_column(t))) or "–" for t in thresholds_m),
+            distance_text(r.get(MEAN_DISTANCE_M)) or "–",
+            distance_text(r.get(P90_DISTANCE_M)) or "–",
+        ])
+    return rows
+
+
+_EFFECT_COLUMNS = (
+    _Column("Id"),
+    _Column("Place (largest member)", 2.0),
+    _Column("People farther", align="right"),
+    _Column("Mean extra", align="right"),
+    _Column("What it does to reach", 4.0),
+)
+
+
+def _effect_rows(shortlist: pd.DataFrame) -> list[list[str]]:
+    """Per shortlisted co-location with reach figures: people farther, extra, sentences."""
+    rows: list[list[str]] = []
+    if "reach" not in shortlist.columns:
+        return rows
+    for _, s in shortlist.iterrows():
+        effect = s["reach"]
+        if effect is None:
+            continue
+        lines = reach_effect_lines(effect)
+        rows.append([
+            str(s["colocation_id"]), str(s["place"]), _fmt_number(effect.farther),
+            distance_text(effect.mean_extra_m) or "–", clean_text(" ".join(lines)),
+        ])
+    return rows
+
+
+@dataclass(frozen=True)
+class _Curve:
+    """One service's options curve."""
+
+    label: str
+    k: np.ndarray
+    share: np.ndarray
+    today_k: int
+    today_share: float
+    keeps_today: int | None  # fewest sites that keep today's share
+    optimal: bool
+
+
+def _curves(options: pd.DataFrame) -> list[_Curve]:
+    """The options per service, in the order the table first names them."""
+    if not len(options):
+        return []
+    out = []
+    for service in pd.unique(options[SERVICE].astype(str)):
+        rows = options[options[SERVICE].astype(str) == service].sort_values(K, kind="mergesort")
+        k = pd.to_numeric(rows[K], errors="coerce").to_numpy(dtype=float)
+        share = pd.to_numeric(rows[COVERED_SHARE], errors="coerce").to_numpy(dtype=float)
+        current = float(pd.to_numeric(rows[CURRENT_SHARE], errors="coerce").max())
+        enough = k[share >= current - 1e-9]
+        optimal = True
+        for col in OPTIMAL_COLUMNS:
+            if col in rows.columns:
+                optimal = bool(rows[col].fillna(True).astype(bool).all())
+        out.append(_Curve(_service_label(service), k, share, int(np.nanmax(k)), current,
+                          int(enough.min()) if len(enough) else None, optimal))
+    return out
+
+
+def _draw_curves(ax: Axes, curves: Sequence[_Curve], threshold_m: int | None,
+                 size_pt: float) -> None:
+    """Covered share against sites kept, one line per service, today's point a star."""
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+    within = distance_text(threshold_m) if threshold_m else "the threshold"
+    ax.set_title("Options: how many sites reach how many people", fontsize=size_pt + 2,
+                 fontweight="bold", loc="left")
+    for i, c in enumerate(curves):
+        colour = style.SERVICE_COLOURS[i % len(style.SERVICE_COLOURS)]
+        ax.plot(c.k, c.share * 100, marker="o", ms=3.5, lw=1.4, color=colour,
+                mfc=colour if c.optimal else "white", label=c.label)
+        ax.plot([c.today_k], [c.today_share * 100], marker="*", ms=11, color=colour,
+                mec="#222222", mew=0.6, ls="none", zorder=5)
+    ax.set_xlabel("Sites of its own the district keeps (k)", fontsize=size_pt)
+    ax.set_ylabel(f"Share of the district's people within {within}", fontsize=size_pt)
+    ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylim(0, 102)
+    ax.tick_params(labelsize=size_pt - 0.5)
+    ax.grid(True, color="#DDDDDD", lw=0.5)
+    handles, labels = ax.get_legend_handles_labels()
+    from matplotlib.lines import Line2D
+
+    handles.append(Line2D([], [], marker="*", ms=9, color="#888888", mec="#222222", mew=0.6,
+                          ls="none"))
+    labels.append("today's sites")
+    leg = ax.legend(handles, labels, fontsize=size_pt - 0.5, loc="best", frameon=True,
+                    framealpha=0.9)
+    for t in leg.get_texts():
+        t.set_parse_math(False)
+    for spine in ("top", "right"):
+        ax.spines[spine].set_visible(False)
+
+
+def _curve_notes(curves: Sequence[_Curve], threshold_m: int | None) -> list[str]:
+    """One sentence per service: how few sites keep today's share; the solver's caveat."""
+    within = distance_text(threshold_m) if threshold_m else "the threshold"
+    notes = []
+    for c in curves:
+        if c.keeps_today is not None:
+            notes.append(f"{c.label}: {c.keeps_today} of its {c.today_k} sites keep today's "
+                         f"{share_text(c.today_share)} within {within}.")
+    if any(not c.optimal for c in curves):
+        notes.append("Hollow points: the solver stopped at its time limit before proving "
+                     "the share the best possible; the best share may be higher.")
+    return notes
+
+
+def _reach_subtitle(reach: DistrictReach, options: _PageOptions, code: str) -> str:
+    return _subtitle(options.title, _date_text(options.data_date),
+                     f"distance {reach.method}, to the nearest site of each service "
+                     "(sites across the boundary count)",
+                     style.SYNTHETIC_NOTE if options.synthetic else None, f"district {code}")
+
+
+def _draw_today(page: _Page, reach: DistrictReach, box: tuple[float, float, float, float],
+                size_pt: float) -> float:
+    """The table of reach today at the top of ``box``; return the y below its notes."""
+    x, top, w, _ = box
+    columns = _today_columns(reach.thresholds_m, reach.estimate)
+    rows = _today_rows(reach.table, reach.thresholds_m)
+    h = _table_height_mm(columns, rows, w, size_pt, 2) + (size_pt + 2.5) * _PT_MM * 1.3 + 1.5
+    note = DEMAND_ESTIMATE_NOTE if reach.estimate else ""
+    h_note = 8.0 if note else 2.0
+    _draw_table(page, (x, top - h - h_note, w, h + h_note), columns, rows, size_pt=size_pt,
+                title="Reach today", more_note=note)
+    return top - h - h_note - 6.0
+
+
+def _draw_effects(page: _Page, data: _DistrictData, box: tuple[float, float, float, float],
+                  size_pt: float) -> None:
+    """What each shortlisted co-location does to reach, in ``box`` (or a line saying none)."""
+    x, y0, w, h = box
+    rows = _effect_rows(data.shortlist)
+    if rows:
+        _draw_table(page, (x, y0, w, h), _EFFECT_COLUMNS, rows, size_pt=size_pt,
+                    title="What the shortlist does to reach", max_lines=4,
+                    more_note="People farther: whose nearest site of a service the proposal "
+                    "moves or closes. Strands: people left with no site within the distance.")
+        return
+    page.text(x, y0 + h, "What the shortlist does to reach", fontsize=size_pt + 2.5,
+              fontweight="bold", va="top")
+    msg = ("No shortlisted co-location in this district." if not len(data.shortlist)
+           else "The shortlisted co-locations carry no reach figures.")
+    page.text(x, y0 + h - 7.0, msg, fontsize=size_pt, va="top", color=_MUTED)
+
+
+def _draw_reach_page(page: _Page, data: _DistrictData, reach: DistrictReach,
+                     options: _PageOptions, *, page_label: str | None) -> None:
+    """Compose a district's reach page: today's table, the shortlist's effect, the curve."""
+    big = page.width_mm > 350
+    size = 8.0 if big else MIN_FONT_PT
+    top = _header(page, f"{data.name}: service reach", _reach_subtitle(reach, options,
+                                                                         data.code))
+    bottom = _footer(page, _attribution(options.attribution_year, options.boundary_source,
+                                        options.synthetic), page_label=page_label)
+    gap = 12.0
+    left_w = (page.width_mm - 2 * MARGIN_MM - gap) * 0.56
+    y = _draw_today(page, reach, (MARGIN_MM, top, left_w, 0.0), size)
+    _draw_effects(page, data, (MARGIN_MM, bottom + 2.0, left_w, y - bottom - 2.0), size)
+    right_x = MARGIN_MM + left_w + gap
+    right_w = page.width_mm - MARGIN_MM - right_x
+    curves = _curves(reach.options)
+    threshold = _options_threshold(reach)
+    notes = _curve_notes(curves, threshold)
+    note_lines = [line for n in notes for line in _wrap_mm(n, right_w, size, 3)]
+    notes_h = len(note_lines) * size * _PT_MM * 1.35 + 4.0
+    plot_h = min(top - bottom - notes_h - 16.0, right_w * 0.8)
+    plot_top = top - 6.0
+    if not curves:
+        page.text(right_x, plot_top, "Options", fontsize=size + 2.5, fontweight="bold",
+                  va="top")
+        page.text(right_x, plot_top - 7.0, "\n".join(_wrap_mm(
+            "No service has two or more sites of its own in this district: there are no "
+            "options of which sites to keep.", right_w, size, 3)), fontsize=size, va="top",
+                  color=_MUTED, linespacing=1.3)
+        return
+    ax = page.fig.add_axes(page.rect(right_x + 12.0, plot_top - plot_h, right_w - 12.0,
+                                     plot_h))
+    _draw_curves(ax, curves, threshold, size)
+    page.text(right_x, plot_top - plot_h - 11.0, "\n".join(note_lines), fontsize=size,
+              va="top", color=_MUTED, linespacing=1.35)
+
+
+def _options_threshold(reach: DistrictReach) -> int | None:
+    if len(reach.options) and THRESHOLD_M in reach.options.columns:
+        values = pd.to_numeric(reach.options[THRESHOLD_M], errors="coerce").dropna()
+        if len(values):
+            return int(values.iloc[0])
+    return headline_threshold(reach.thresholds_m)
+
+
+def reach_figure(data: _DistrictData, reach: DistrictReach, *, paper: str,
+                 options: _PageOptions, page_label: str | None = "") -> Figure:
+    """Draw a district's reach page on a new Figure (it follows the district's map page)."""
+    with _rc():
+        page = _new_page(paper)
+        _draw_reach_page(page, data, reach, options, page_label=page_label)
+    return page.fig
+
+
+def has_county_reach(service_reach: pd.DataFrame | None) -> bool:
+    """Whether the reach table has county rows (the atlas then has a county reach page)."""
+    return service_reach is not None and bool(
+        service_reach[schema.DISTRICT_CODE].astype("string").eq(COUNTY_CODE).fillna(False).any())
+
+
+def _by_district(service_reach: pd.DataFrame, headline_m: int) -> tuple[
+    tuple[_Column, ...], list[list[str]]
+]:
+    """Each district's share within the headline distance, one column per service."""
+    codes = service_reach[schema.DISTRICT_CODE].astype("string")
+    rows = service_reach[codes.ne(COUNTY_CODE).fillna(False).to_numpy()]
+    services = list(pd.unique(service_reach[SERVICE].astype(str)))
+    table = rows.pivot_table(index=[schema.DISTRICT_NAME, schema.DISTRICT_CODE],
+                             columns=SERVICE, values=within_column(headline_m), sort=True,
+                             aggfunc="first")
+    columns = (_Column("District", 1.0), *(_Column(_service_label(s), align="right")
+                                           for s in services))
+    out = [[clean_text(name, max_chars=40),
+            *(share_text(table.loc[(name, code)].get(s)) or "–" for s in services)]
+           for name, code in table.index]
+    return columns, out
+
+
+def _draw_county_reach(page: _Page, service_reach: pd.DataFrame, *, top: float,
+                       bottom: float) -> None:
+    """The county table, then each district's share within 2 km per service."""
+    thresholds = thresholds_of(service_reach)
+    estimate = reach_estimate(service_reach)
+    big = page.width_mm > 350
+    size = 8.5 if big else 7.0
+    width = page.width_mm - 2 * MARGIN_MM
+    county = service_reach[service_reach[schema.DISTRICT_CODE].astype("string")
+                           .eq(COUNTY_CODE).fillna(False).to_numpy()]
+    columns = _today_columns(thresholds, estimate)
+    rows = _today_rows(county, thresholds)
+    h = _table_height_mm(columns, rows, width, size, 2) + (size + 2.5) * _PT_MM * 1.3 + 10.0
+    _draw_table(page, (MARGIN_MM, top - h, width, h), columns, rows, size_pt=size,
+                title="The county today", more_note=DEMAND_ESTIMATE_NOTE if estimate else "")
+    headline = headline_threshold(thresholds)
+    if headline is None:
+        return
+    columns, rows = _by_district(service_reach, headline)
+    y = top - h - 8.0
+    _draw_table(page, (MARGIN_MM, bottom + 2.0, width * 0.7, y - bottom - 2.0), columns, rows,
+                size_pt=size, title=f"People within {distance_text(headline)} of each "
+                "service, by district", max_lines=1)
+
+
+def county_reach_figure(service_reach: pd.DataFrame, *, paper: str, title: str,
+                        data_date: Any, synthetic: bool, attribution_year: int,
+                        boundary_source: str, page_label: str | None) -> Figure:
+    """The atlas's county reach page: the county table and the districts' shares."""
+    with _rc():
+        page = _new_page(paper)
+        sub = _subtitle(title, _date_text(data_date),
+                        f"distance {reach_method(service_reach)}, to the nearest site of "
+                        "each public-facing service (sites across a district boundary count)",
+                        style.SYNTHETIC_NOTE if synthetic else None)
+        top = _header(page, "Service reach, county", sub)
+        bottom = _footer(page, _attribution(attribution_year, boundary_source, synthetic),
+                         page_label=page_label)
+        _draw_county_reach(page, service_reach, top=top, bottom=bottom)
+    return page.fig
