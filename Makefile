@@ -28,6 +28,7 @@ test-fast: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests benchmarks examples
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 ## Benchmarks (run on demand; they print their figures)
 bench: $(VENV)/.installed

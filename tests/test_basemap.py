@@ -7,8 +7,8 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 import shapely
-
 from kentassets.context import PLACE_NAME, PLACE_RANK, ROAD_CLASS, combine_context
+
 from kentassets.errors import BasemapError, KentAssetsError
 from kentassets.io.basemap import detect_product, layer_key, read_basemap
 from kentassets.io.context import read_context

@@ -7,11 +7,11 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
+from kentassets.changes import compare
+from kentassets.compare import compare_builds, write_changes
 from shapely.geometry import Point
 
 from kentassets import schema
-from kentassets.changes import compare
-from kentassets.compare import compare_builds, write_changes
 from kentassets.errors import BuildFolderError
 from kentassets.io.builds import BuildData, read_build
 from kentassets.render.changes import changes_html

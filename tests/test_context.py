@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-
 from kentassets.context import (
     PLACE_NAME,
     PLACE_RANK,
@@ -26,6 +25,7 @@ from kentassets.context import (
     places_frame,
     select_places,
 )
+
 from kentassets.errors import ValidationError
 from kentassets.io.context import (
     CONTEXT_FILES,

@@ -16,11 +16,11 @@ import numpy as np
 import pypdf
 import pytest
 import shapely
+from kentassets.context import PLACE_NAME
 
 import kentassets as ka
 from kentassets import schema
 from kentassets.cli import EXIT_ERROR, main
-from kentassets.context import PLACE_NAME
 from kentassets.io.context import study_context
 from kentassets.render import printmap, webmap
 from kentassets.render.print.context import NAME_GID, ROADS

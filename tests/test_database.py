@@ -60,6 +60,7 @@ _ESTATE_SQL = (
     "('C2', 'Depot', NULL, NULL, 'ME14 1XQ'),"
     "('C3', 'Shed', 'abc', '155800', NULL),"
     "('C4', 'Hut', NULL, NULL, NULL)",
+    "CREATE SEQUENCE estate.counter",
 )
 
 
@@ -242,6 +243,7 @@ def test_read_query_ledger_matches_the_same_rows_in_a_file(
         ("WITH gone AS (DELETE FROM estate.council RETURNING *) SELECT * FROM gone",
          "data-modifying"),
         ("SELECT * FROM estate.no_such_table", 'relation "estate.no_such_table" does not exist'),
+        ("SELECT nextval('estate.counter') AS ref", "read-only transaction"),
     ],
 )
 def test_query_is_read_only_and_alone(postgis: PostgisServer, query: str, expected: str) -> None:
@@ -343,7 +345,8 @@ def test_unknown_schema_is_an_error_unless_created(postgis: PostgisServer) -> No
 def test_database_tables_of_an_analysis(postgis: PostgisServer) -> None:
     analysis = ka.analyse(ka.sample_estate(), ka.load_districts(), synthetic=True)
     tables = database_tables(analysis)
-    assert list(tables) == ["assets", "colocations", "opportunities", "load_ledger"]
+    assert list(tables) == ["assets", "colocations", "opportunities", "load_ledger",
+                            "column_mapping"]
     report = write_database(analysis, postgis.url, schema="sample", create_schema=True)
     assert report.tables["assets"] == len(analysis.assets)
     kinds = dict(postgis.execute("SELECT f_table_name, type FROM geometry_columns "
@@ -459,7 +462,7 @@ def test_cli_build_writes_and_replaces_the_tables(
                      "--offline"])
     out, err = capsys.readouterr()
     assert code == 0, err
-    assert 'Wrote 4 tables to postgresql://kent:***@127.0.0.1' in out
+    assert 'Wrote 5 tables to postgresql://kent:***@127.0.0.1' in out  # with column_mapping
     written = [p for p in out_dir.rglob("*") if p.is_file()]
     _assert_no_password(out, err, caplog.text,
                         *(p.read_bytes().decode("latin-1") for p in written))

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from kentassets.decisions import (
     Decisions,
     apply_decisions,
@@ -16,6 +15,7 @@ from kentassets.decisions import (
     parse_date,
     progress,
 )
+
 from kentassets.errors import DecisionsError
 from kentassets.io.decisions import read_decisions, write_decisions_template
 from kentassets.rounds import first_register

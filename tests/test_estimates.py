@@ -11,10 +11,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from shapely.geometry import Point
-
-from kentassets import schema
-from kentassets._progress import Stages, progress
 from kentassets.benchmarks import (
     BASES,
     FIGURES,
@@ -22,15 +18,19 @@ from kentassets.benchmarks import (
     benchmarks_to_toml,
     format_benchmarks,
 )
-from kentassets.errors import BenchmarkError, KentAssetsError
 from kentassets.estimates import ESTIMATE_COLUMNS, SOURCES, estimate_assets, given_share
+from kentassets.sectors import SECTORS, assign_sectors, default_sector
+from shapely.geometry import Point
+
+from kentassets import schema
+from kentassets._progress import Stages, progress
+from kentassets.errors import BenchmarkError, KentAssetsError
 from kentassets.io.authorities import district_name, district_names
 from kentassets.io.benchmarks import (
     default_benchmarks,
     read_benchmarks,
     write_benchmarks_template,
 )
-from kentassets.sectors import SECTORS, assign_sectors, default_sector
 
 
 def assets_of(rows: list[dict]) -> gpd.GeoDataFrame:

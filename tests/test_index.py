@@ -8,9 +8,9 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from kentassets.render.index import index_html
 
 from kentassets import schema
-from kentassets.render.index import index_html
 from test_webmap import (
     ARTIFACTS,
     ASH,

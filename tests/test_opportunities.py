@@ -131,6 +131,7 @@ def test_missing_staff_is_estimated_for_offices() -> None:
 
 def test_offices_without_staff_stay_out_of_the_pool() -> None:
     from kentassets.benchmarks import benchmarks_from_mapping
+
     from kentassets.io.benchmarks import read_benchmarks
 
     no_staff_rule = benchmarks_from_mapping(
@@ -351,7 +352,7 @@ def test_town_centre_hub_outranks_gps_at_a_hospital() -> None:
     # records of one use on one site are one building: nothing moves, and it says why
     assert hospital["saving_gbp"] == 0.0 and hospital["saving_note"].startswith("£0:")
     points = [c for c in opp.columns if c.startswith("points_")]
-    assert len(points) == 8
+    assert len(points) == 9  # eight parts and reach (0 here: no reach model given)
     assert (opp[points].sum(axis=1) - opp["score"]).abs().max() < 0.5
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
+from kentassets.estimates import SOURCES, complete_assets
 
 import kentassets as ka
 from kentassets import schema
-from kentassets.estimates import SOURCES, complete_assets
 from kentassets.io.manifest import parse_manifest
 from kentassets.load import read_manifest
 

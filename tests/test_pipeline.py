@@ -78,6 +78,7 @@ def test_demo_writes_every_output(demo_out: Path) -> None:
         "colocations.csv",
         "opportunities.csv",
         "load_ledger.csv",
+        "column_mapping.csv",
     ):
         assert name in names, name
     html = sorted(p for p in demo_out.glob("*.html") if p.name != "index.html")
@@ -104,8 +105,8 @@ def test_demo_html_parses_and_index_links_every_district(demo_out: Path) -> None
 def test_demo_pdfs_have_expected_pages(demo_out: Path) -> None:
     for pdf in demo_out.glob("*.pdf"):
         if pdf.name != "atlas.pdf":
-            assert _pdf_pages(pdf) == 1, pdf.name
-    assert _pdf_pages(demo_out / "atlas.pdf") >= N_DISTRICTS + 2
+            assert _pdf_pages(pdf) == 2, pdf.name  # the map and shortlist, then service reach
+    assert _pdf_pages(demo_out / "atlas.pdf") >= 2 * N_DISTRICTS + 2
 
 
 def test_demo_ledger_accounts_for_every_row(demo_out: Path, sample_manifest: Path) -> None:
@@ -185,7 +186,7 @@ def test_demo_marks_estimates_and_shows_ranges(demo_out: Path) -> None:
     assert not assets["source_file"].str.startswith("/").any()
     opps = pd.read_csv(demo_out / "opportunities.csv")
     points = [c for c in opps.columns if c.startswith("points_")]
-    assert len(points) == 8
+    assert len(points) == 9  # eight parts and service reach
     scored = opps[opps["is_colocation"]]
     assert ((scored[points].sum(axis=1) - scored["score"]).abs() < 0.5).all()
     assert (scored["saving_low_gbp"] <= scored["saving_high_gbp"]).all()

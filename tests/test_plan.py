@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 import kentassets as ka
-from kentassets.decisions import check_decisions
 from kentassets.errors import DecisionsError, ValidationError
 from kentassets.plan import (
     PlanParams,
@@ -19,6 +18,7 @@ from kentassets.plan import (
     plan_year,
     saving_by_year,
 )
+from kentassets.rounds.decisions import check_decisions
 
 AS_OF = dt.date(2026, 10, 31)
 
@@ -119,7 +119,7 @@ def test_hand_computed_district() -> None:
 
 
 def test_plan_reads_the_decision_columns_of_applied_opportunities() -> None:
-    from kentassets.decisions import Decisions, apply_decisions
+    from kentassets.rounds.decisions import Decisions, apply_decisions
 
     opps = _district()
     opps["rank"] = range(1, 8)
@@ -143,7 +143,7 @@ def test_decision_dates_are_checked() -> None:
 
 
 def test_template_has_empty_date_columns() -> None:
-    from kentassets.decisions import decisions_template
+    from kentassets.rounds.decisions import decisions_template
 
     table = decisions_template(_district())
     assert {"start", "complete_by"} <= set(table.columns)

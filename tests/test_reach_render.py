@@ -71,8 +71,9 @@ def _options(code: str, service: str, xy: np.ndarray, weights: np.ndarray,
         share = float(weights[covered[:, list(best)].any(axis=1)].sum() / total)
         rows.append({schema.DISTRICT_CODE: code, "service": service, "threshold_m": threshold_m,
                      "k": k, "covered_share": share,
-                     "kept_sites": ";".join(ids[i] for i in best), "current_share": current,
-                     "optimal": True})
+                     "kept_sites": ";".join(ids[i] for i in best), "current_sites": len(sites),
+                     "current_share": current, "keeps_current_coverage": share >= current,
+                     "solve_status": "optimal"})
     return rows
 
 
@@ -114,8 +115,8 @@ def make_reach(
         table.append({schema.DISTRICT_CODE: code,
                       schema.DISTRICT_NAME: names.get(code, "County"), "service": service,
                       "sites": len(own), "demand": float(weights.sum()),
-                      **_shares(dist, weights), "distance_method": "straight-line",
-                      "demand_estimated": True})
+                      **_shares(dist, weights), "distance_method": "straight",
+                      "demand_estimate": True})
         if code != "county" and len(own) >= 2:
             options += _options(code, service, xy[mask], weights,
                                 np.array([(x, y) for _, x, y in own]), [r[0] for r in own],
@@ -160,9 +161,9 @@ def with_reach_effects(opportunities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The opportunities with the reach stage's per-co-location columns."""
     out = opportunities.copy()
     effects = {  # id: farther, losing 1/2/5 km, mean extra, note, points
-        "MAI-01": (1240.0, 40.0, 310.0, 0.0, 420.0, f"library {HOSTILE_IMG} moves", 0.0),
-        "MAI-02": (0.0, 0.0, 0.0, 0.0, np.nan, pd.NA, 10.0),
-        "ASH-01": (15.0, 0.0, 0.0, 0.0, 90.0, pd.NA, 9.0),
+        "MAI-01": (1240.0, 40.0, 310.0, 0.0, 420.0, pd.NA, 0.0),
+        "MAI-02": (15.0, 0.0, 0.0, 0.0, 90.0, f"Keeps everyone {HOSTILE_IMG} within reach", 9.0),
+        "ASH-01": (0.0, 0.0, 0.0, 0.0, np.nan, pd.NA, 10.0),
     }
     columns = ["reach_people_farther", "reach_people_losing_1000m",
                "reach_people_losing_2000m", "reach_people_losing_5000m", "reach_mean_extra_m",
@@ -268,14 +269,18 @@ def test_district_map_carries_reach_layers(assets: Any, districts: Any, opportun
     assert next(b["label"] for b in data["bands"]) == "within 1 km"
     assert "estimated" in data["legend_html"]
     assert "<script>alert(9)" not in html and HOSTILE_IMG not in html
-    # A co-location that strands people says so, with its note escaped.
-    hull = next(h for h in _payload(html)["hulls"] if h["id"] == "MAI-01")
-    assert "Strands people: 310 people no longer have a site within 1 km" not in hull[
-        "card_html"]
-    assert "Strands people: 40 people no longer have a site within 1 km; 310 within 2 km" in (
-        hull["card_html"])
-    assert "1,240 people farther" in hull["card_html"]
-    assert "&lt;img src=x onerror=alert(1)&gt;" in hull["card_html"]
+    # A co-location that strands people says so plainly, in bold.
+    hulls = {h["id"]: h["card_html"] for h in _payload(html)["hulls"]}
+    assert ('<strong class="kent-strands">Strands people: 40 people no longer have a site '
+            "within 1 km; 310 within 2 km.</strong>") in hulls["MAI-01"]
+    assert "1,240 people farther from their nearest site (on average 420 m farther)" in (
+        hulls["MAI-01"])
+    # The stage's own sentence is shown as given, escaped.
+    assert "Keeps everyone &lt;img src=x onerror=alert(1)&gt; within reach" in hulls["MAI-02"]
+    from kentassets.render._ranges import POINT_LABELS
+
+    if "points_reach" in POINT_LABELS:  # the score part, once the reach stage names it
+        assert "Service reach 9.0" in hulls["MAI-02"]
 
 
 def test_nothing_about_reach_when_it_did_not_run(assets: Any, districts: Any) -> None:
@@ -430,6 +435,7 @@ def test_district_pdf_has_a_reach_page(reach_pdf: bytes) -> None:
     assert "Strands people: 40 people no longer have a site within 1 km" in text
     assert "1,240" in text and "420 m" in text
     assert "lib<script>alert(9)</script>rary" in text  # drawn as text, never interpreted
+    assert f"Keeps everyone {HOSTILE_IMG} within reach" in text
     assert "straight-line" in text
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import geopandas as gpd
 import pytest
+from kentassets.matching import generated_ids, match_assets
 from shapely.geometry import Point
 
 from kentassets import schema
 from kentassets.colocation import find_colocations
 from kentassets.errors import ValidationError
-from kentassets.matching import generated_ids, match_assets
 from kentassets.rounds import carry_ids, link_colocations, relabel
 
 MAI = "E07000110"

@@ -602,9 +602,10 @@ def test_browser_online_map_requests_only_tiles(
 
 def test_partial_asset_frames_are_placed_and_completed(districts: Any) -> None:
     """A frame with only agency, name and points still renders (HTML and PDF)."""
+    from kentassets.render.printmap import district_pdf
+
     from kentassets.colocation import find_colocations
     from kentassets.opportunities import score_opportunities
-    from kentassets.render.printmap import district_pdf
 
     frame = gpd.GeoDataFrame(
         {"agency": ["A", "B", "C"], "name": ["Hall", "Library", "Depot"]},

@@ -16,101 +16,41 @@ every step on; the docstring examples use it.
 
 Names are imported on first use, so ``import kentassets`` stays quick and the
 renderers' heavy dependencies (folium, matplotlib) load only when needed.
+
+The public API is listed once, as the ``if TYPE_CHECKING:`` imports at the end of
+this file: type checkers and IDEs read them, and at run time :func:`_exports`
+reads the same statements to know which module defines each name. Modules that
+moved into the stage packages keep their old import paths through
+:mod:`kentassets._compat`.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from . import _compat
+from ._version import __version__
 
 # The library logs; the application (the CLI, a notebook) decides what to show.
 logging.getLogger(__name__).addHandler(logging.NullHandler())
+_compat.install()
 
-#: Public name -> module that defines it.
-_EXPORTS: dict[str, str] = {
-    # errors
-    "KentAssetsError": "errors",
-    "RegisterFormatError": "errors",
-    "ManifestError": "errors",
-    "ValidationError": "errors",
-    "CoordinateSystemError": "errors",
-    "BoundaryDataError": "errors",
-    "OutputError": "errors",
-    "BenchmarkError": "errors",
-    "DecisionsError": "errors",
-    "BuildFolderError": "errors",
-    "BasemapError": "errors",
-    "DatabaseError": "errors",
-    # load
-    "LoadResult": "load",
-    "read_register": "load",
-    "read_manifest": "load",
-    "read_database_register": "load",
-    "combine_results": "load",
-    "assign_sites": "load",
-    "PostcodeDirectory": "io.postcodes",
-    "parse_manifest": "io.manifest",
-    # districts
-    "load_districts": "districts",
-    "derive_districts": "districts",
-    "assign_districts": "districts",
-    "download_boundaries": "io.boundaries",
-    # co-location
-    "ClusterParams": "colocation",
-    "ColocationResult": "colocation",
-    "find_colocations": "colocation",
-    "sweep_eps": "colocation",
-    "plot_sweep": "colocation",
-    # estimates (issue 14)
-    "BenchmarkTable": "benchmarks",
-    "read_benchmarks": "io.benchmarks",
-    "estimate_assets": "estimates",
-    "assign_sectors": "sectors",
-    # opportunities
-    "ScoringParams": "opportunities",
-    "score_opportunities": "opportunities",
-    "shortlist": "opportunities",
-    "benchmark_agencies": "opportunities",
-    "surplus_assets": "opportunities",
-    "county_totals": "opportunities",
-    # map context (towns, coast, water; an OS base map)
-    "MapContext": "context",
-    "load_map_context": "io.context",
-    "read_basemap": "io.basemap",
-    "housing_capacity": "opportunities",
-    # the implementation plan
-    "PlanParams": "plan",
-    "implementation_plan": "plan",
-    "plan_trajectory": "plan",
-    # rendering
-    "district_map": "render.webmap",
-    "county_map": "render.webmap",
-    "district_pdf": "render.printmap",
-    "write_atlas": "render.printmap",
-    "agency_styles": "render.style",
-    # rounds of the programme
-    "compare_builds": "compare",
-    "write_changes": "compare",
-    "write_decisions_template": "workshop",
-    # pipeline
-    "BuildOptions": "pipeline",
-    "Analysis": "pipeline",
-    "BuildReport": "pipeline",
-    "analyse": "pipeline",
-    "build": "pipeline",
-    "demo": "pipeline",
-    "write_database": "pipeline",
-    "database_tables": "pipeline",
-    # sample estate
-    "sample_estate": "sample",
-    "write_sample_estate": "sample",
-    # safety
-    "generalise_sensitive": "safety",
-}
 
+def _exports() -> dict[str, str]:
+    """Public name -> module that defines it, read from the ``TYPE_CHECKING`` block."""
+    tree = ast.parse(Path(__file__).read_text("utf-8"))
+    block = next(node for node in tree.body if isinstance(node, ast.If)
+                 and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING")
+    return {alias.asname or alias.name: "." * node.level + (node.module or "")
+            for node in block.body if isinstance(node, ast.ImportFrom)
+            for alias in node.names}
+
+
+_EXPORTS: dict[str, str] = _exports()
 __all__ = sorted(_EXPORTS)
 
 
@@ -118,7 +58,7 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'kentassets' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
 
@@ -127,8 +67,9 @@ def __dir__() -> list[str]:
     return sorted([*globals(), *__all__])
 
 
+
+# The public API (the only list of it: see the module docstring), sorted by module.
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
-    from .benchmarks import BenchmarkTable
     from .colocation import (
         ClusterParams,
         ColocationResult,
@@ -136,8 +77,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         plot_sweep,
         sweep_eps,
     )
-    from .compare import compare_builds, write_changes
-    from .context import MapContext
     from .districts import assign_districts, derive_districts, load_districts
     from .errors import (
         BasemapError,
@@ -153,7 +92,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         RegisterFormatError,
         ValidationError,
     )
-    from .estimates import estimate_assets
     from .io.basemap import read_basemap
     from .io.benchmarks import read_benchmarks
     from .io.boundaries import download_boundaries
@@ -165,6 +103,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         assign_sites,
         combine_results,
         read_database_register,
+        read_demand,
         read_manifest,
         read_register,
     )
@@ -177,6 +116,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         shortlist,
         surplus_assets,
     )
+    from .opportunities.estimates import estimate_assets
+    from .opportunities.sectors import assign_sectors
     from .pipeline import (
         Analysis,
         BuildOptions,
@@ -187,11 +128,14 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         demo,
         write_database,
     )
+    from .pipeline.compare import compare_builds, write_changes
+    from .pipeline.workshop import write_decisions_template
     from .plan import PlanParams, implementation_plan, plan_trajectory
-    from .render.printmap import district_pdf, write_atlas
+    from .reach import default_demand, reach_change, reach_options, service_reach
+    from .reference.benchmarks import BenchmarkTable
+    from .reference.context import MapContext
+    from .render.print import district_pdf, write_atlas
     from .render.style import agency_styles
-    from .render.webmap import county_map, district_map
+    from .render.web import county_map, district_map
     from .safety import generalise_sensitive
     from .sample import sample_estate, write_sample_estate
-    from .sectors import assign_sectors
-    from .workshop import write_decisions_template

@@ -183,7 +183,7 @@ class DecisionsError(KentAssetsError):
     Examples
     --------
     >>> import pandas as pd
-    >>> from kentassets.decisions import check_decisions
+    >>> from kentassets.rounds.decisions import check_decisions
     >>> check_decisions(pd.DataFrame({"colocation_id": ["MAI-01"], "staus": ["done"]}),
     ...                 current_ids=["MAI-01"], source="decisions.csv")
     Traceback (most recent call last):

@@ -39,6 +39,8 @@ ANNUAL_COST_GBP: Final = "annual_cost_gbp"
 STATUS: Final = "status"
 STATUS_RAW: Final = "status_raw"
 LEASE_END: Final = "lease_end"
+FM_PROVIDER: Final = "fm_provider"
+FM_CONTRACT_END: Final = "fm_contract_end"
 LOCATION_METHOD: Final = "location_method"
 LOCATION_PRECISION_M: Final = "location_precision_m"
 DISTRICT_CODE: Final = "district_code"
@@ -69,6 +71,8 @@ ASSET_DTYPES: Final[dict[str, str]] = {
     STATUS: "string",
     STATUS_RAW: "string",
     LEASE_END: "datetime64[ns]",
+    FM_PROVIDER: "string",
+    FM_CONTRACT_END: "datetime64[ns]",
     LOCATION_METHOD: "string",
     LOCATION_PRECISION_M: "float64",
     DISTRICT_CODE: "string",
@@ -101,6 +105,9 @@ FIELD_DOCS: Final[dict[str, str]] = {
     STATUS_RAW: "The status exactly as written in the source file (kept when it is not "
     "one of STATUSES, e.g. 'Freehold - part let').",
     LEASE_END: "Date the lease ends (leaseholds), or missing.",
+    FM_PROVIDER: "Facilities management provider (contractor) as written in the source, "
+    "or missing.",
+    FM_CONTRACT_END: "Date the facilities management contract ends, or missing.",
     LOCATION_METHOD: "How the point was found, one of LOCATION_METHODS.",
     LOCATION_PRECISION_M: "Radius in metres within which the point is believed to lie.",
     DISTRICT_CODE: "ONS code of the district the asset lies in (e.g. E07000110).",
@@ -173,6 +180,30 @@ LEDGER_FIELDS: Final = (
     LEDGER_COLUMNS,
     LEDGER_WARNINGS,
 )
+
+# --- column mapping (how each register's columns were read) --------------------------
+MAPPING_FILE: Final = "file"
+MAPPING_SHEET: Final = "sheet"
+MAPPING_AGENCY: Final = "agency"
+MAPPING_COLUMN: Final = "column"
+MAPPING_FIELD: Final = "field"
+MAPPING_READ_BY: Final = "read_by"
+MAPPING_CONVERSION: Final = "conversion"
+MAPPING_WARNING: Final = "warning"
+MAPPING_NOTE: Final = "note"
+#: Columns of the column mapping table: one row per source column of every register.
+MAPPING_FIELDS: Final = (
+    MAPPING_FILE,
+    MAPPING_SHEET,
+    MAPPING_AGENCY,
+    MAPPING_COLUMN,
+    MAPPING_FIELD,
+    MAPPING_READ_BY,
+    MAPPING_CONVERSION,
+    MAPPING_WARNING,
+    MAPPING_NOTE,
+)
+
 LOADED: Final = "loaded"
 EXCLUDED: Final = "excluded"
 REJECTED: Final = "rejected"
@@ -182,6 +213,17 @@ LEDGER_STATUSES: Final = (LOADED, EXCLUDED, REJECTED)
 CLUSTER_LABEL: Final = "cluster_label"
 COLOCATION_ID: Final = "colocation_id"
 IS_COLOCATION: Final = "is_colocation"
+
+# --- demand points (the service reach stage, issue 23) ---------------------------
+#: People (or members, visits...) a demand point stands for.
+DEMAND: Final = "demand"
+#: The service a demand table stands for, or :data:`ALL_SERVICES`.
+DEMAND_SERVICE: Final = "service"
+ALL_SERVICES: Final = "all"
+#: Where the demand comes from: the file, or the default estimate.
+DEMAND_SOURCE: Final = "demand_source"
+#: True where the demand is an estimate (the default: population shared by postcode).
+DEMAND_ESTIMATE: Final = "demand_estimate"
 
 # --- study area ----------------------------------------------------------------
 #: Kent's 12 districts and Medway: ONS code -> name.
@@ -284,6 +326,11 @@ def empty_ledger() -> pd.DataFrame:
             LEDGER_WARNINGS: pd.Series(dtype="string"),
         }
     )
+
+
+def empty_column_mapping() -> pd.DataFrame:
+    """Return an empty column mapping table (:data:`MAPPING_FIELDS`, all text)."""
+    return pd.DataFrame({col: pd.Series(dtype="string") for col in MAPPING_FIELDS})
 
 
 def coerce_assets(frame: pd.DataFrame) -> gpd.GeoDataFrame:

@@ -15,7 +15,7 @@ older OpenMap Local releases match too):
 
 Only the study area's box is read (pyogrio's ``bbox``: a GeoPackage's spatial
 index makes that fast even on the 12 GB Zoomstack file), and the layers are
-normalised into a :class:`~kentassets.context.MapContext`: roads with a class
+normalised into a :class:`~kentassets.reference.context.MapContext`: roads with a class
 (motorway, A, B, minor), rail, water, built-up areas and place names with a rank.
 """
 
@@ -36,15 +36,8 @@ import pyogrio
 import pyproj
 from pyproj import Transformer
 
-from ..context import (
-    KIND,
-    PLACE_NAME,
-    ROAD_CLASS,
-    MapContext,
-    empty_layer,
-    places_frame,
-)
 from ..errors import BasemapError
+from ..reference.context import KIND, PLACE_NAME, ROAD_CLASS, MapContext, empty_layer, places_frame
 from ..schema import CRS
 
 logger = logging.getLogger(__name__)
@@ -382,7 +375,7 @@ def read_basemap(
     -------
     MapContext
         The layers the product has; the others are empty, to be filled from the
-        built-in context by :func:`kentassets.context.combine_context`.
+        built-in context by :func:`kentassets.reference.context.combine_context`.
 
     Raises
     ------
@@ -431,3 +424,43 @@ def read_basemap(
         ", ".join(f"{len(f)} {n}" for n, f in layers.items()),
     )
     return MapContext(**merged, sources={name: line for name in layers})
+
+
+def read_road_lines(
+    path: str | PathLike[str], bounds_m: tuple[float, float, float, float]
+) -> gpd.GeoDataFrame:
+    """Every road of an OS GeoPackage in a box, minor ones included, for road distances.
+
+    Parameters
+    ----------
+    path
+        An OS Open Roads, OpenMap Local or Zoomstack GeoPackage.
+    bounds_m
+        ``(minx, miny, maxx, maxy)`` in BNG metres (the study area with a margin).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Line geometries in EPSG:27700 with ``road_class``.
+
+    Raises
+    ------
+    BasemapError
+        If the file is none of these products or has no roads in the box.
+    """
+    path = Path(path)
+    names = _list_layers(path)
+    detected = detect_product(names)
+    roads = None
+    if detected is not None:
+        product, actual = detected
+        present = [actual[key] for key in product.layers.get("roads", ()) if key in actual]
+        roads = _read_roads(path, present, bounds_m, include_minor_roads=True) if present else None
+    if roads is None or len(roads) == 0:
+        raise BasemapError(
+            f"{path}: no roads inside the study area (layers found: "
+            f"{', '.join(names) or '(none)'})."
+            " Road-network distance needs OS Open Roads, OpenMap Local or Zoomstack covering "
+            "the study area; or use straight-line distance (--reach-distance straight)."
+        )
+    return roads

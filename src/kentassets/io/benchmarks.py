@@ -7,8 +7,8 @@ from importlib import resources
 from os import PathLike
 from pathlib import Path
 
-from ..benchmarks import BenchmarkTable, benchmarks_from_mapping, benchmarks_to_toml
 from ..errors import BenchmarkError
+from ..reference.benchmarks import BenchmarkTable, benchmarks_from_mapping, benchmarks_to_toml
 from .outputs import write_text_atomic
 
 __all__ = ["default_benchmarks", "read_benchmarks", "write_benchmarks_template"]

@@ -21,7 +21,8 @@ from typing import Final
 import geopandas as gpd
 import pandas as pd
 
-from ..context import (
+from ..errors import ValidationError
+from ..reference.context import (
     MapContext,
     apply_place_overrides,
     clip_context,
@@ -29,7 +30,6 @@ from ..context import (
     places_frame,
     select_places,
 )
-from ..errors import ValidationError
 from ..schema import CRS
 
 logger = logging.getLogger(__name__)
@@ -135,7 +135,7 @@ def read_context(
     margin_m
         Also read this far beyond the box.
     place_overrides
-        A user's corrections (see :func:`kentassets.context.apply_place_overrides`),
+        A user's corrections (see :func:`kentassets.reference.context.apply_place_overrides`),
         applied after the shipped ones.
 
     Returns

@@ -1,7 +1,9 @@
 """Reading and writing workshop decisions files (CSV or Excel).
 
-The rules for what a decisions file holds are in :mod:`kentassets.decisions`;
-this module only moves it between disk and a table. An existing file is never
+The file's format is defined here (:data:`DECISION_COLUMNS`, :data:`STATUSES`,
+:func:`check_columns`); the rules for its rows, and what they change, are in
+:mod:`kentassets.rounds.decisions`. This module only moves the file between disk and a
+table. An existing file is never
 written over by the template writer unless asked.
 """
 
@@ -9,16 +11,86 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Final
 
 import pandas as pd
 
-from ..decisions import STATUSES, DecisionRows, Decisions, check_columns, check_decisions
+from .. import _compat, schema
 from ..errors import DecisionsError
 from .outputs import write_bytes_atomic, write_csv
 
-__all__ = ["read_decision_rows", "read_decisions", "write_decisions_template"]
+__all__ = [
+    "DATE_COLUMNS",
+    "DECISION_COLUMNS",
+    "STATUSES",
+    "TEMPLATE_INFO_COLUMNS",
+    "DecisionRows",
+    "check_columns",
+    "read_decision_rows",
+    "write_decisions_template",
+]
+
+#: Allowed statuses, in the order a co-location moves through them.
+STATUSES: Final = (
+    "proposed", "pursue", "business_case", "in_delivery", "done", "rejected", "on_hold",
+)
+#: The columns of a decisions file.
+DECISION_COLUMNS: Final = (
+    schema.COLOCATION_ID, "status", "lead_agency", "decided_on", "saving_realised_gbp", "note",
+    "start", "complete_by",
+)
+#: The date columns of a decisions file (``start`` and ``complete_by`` date the
+#: project in the implementation plan).
+DATE_COLUMNS: Final = ("decided_on", "start", "complete_by")
+#: Columns the template adds for the reader's information; ignored when read.
+TEMPLATE_INFO_COLUMNS: Final = (
+    "district", "place", "agencies", "estimated_saving_gbp", "shortlisted", "statuses_allowed",
+)
+
+@dataclass(frozen=True)
+class DecisionRows:
+    """A decisions file's rows as read, before they are checked.
+
+    Parameters
+    ----------
+    rows
+        The rows with the file's column names (text, or Excel values).
+    source
+        The file, as the user named it (for the messages).
+    sheet
+        The worksheet read, for Excel files.
+    """
+
+    rows: pd.DataFrame
+    source: str
+    sheet: str | None = None
+
+
+def check_columns(columns: Sequence[str], source: str) -> None:
+    """Raise :class:`DecisionsError` for unknown columns or no ``colocation_id`` column."""
+    allowed = set(DECISION_COLUMNS) | set(TEMPLATE_INFO_COLUMNS)
+    unknown = [c for c in columns if str(c).strip() not in allowed]
+    if unknown:
+        raise DecisionsError(
+            f"{source}: unknown column(s) {', '.join(repr(str(c)) for c in unknown)}. A decisions "
+            f"file has the columns {', '.join(DECISION_COLUMNS)}; rename or delete the others "
+            "(`kentassets decisions template` writes a file with the right columns)."
+        )
+    if schema.COLOCATION_ID not in [str(c).strip() for c in columns]:
+        raise DecisionsError(
+            f"{source}: no colocation_id column. Add a column named colocation_id holding the "
+            "ids shown on the maps (e.g. MAI-03)."
+        )
+
+
+
+def __getattr__(name: str) -> Any:
+    """``read_decisions`` moved to :mod:`kentassets.pipeline.workshop` (see ``_compat``)."""
+    return _compat.moved_name(__name__, name)
+
 
 _EXCEL = (".xlsx", ".xlsm")
 _TEXT = (".csv", ".txt")
@@ -29,7 +101,7 @@ def read_decision_rows(path: str | os.PathLike[str]) -> DecisionRows:
 
     The columns are checked at once (so that a build stops before any work);
     the rows are checked against the ids later, by
-    :func:`kentassets.decisions.check_decisions`.
+    :func:`kentassets.rounds.decisions.check_decisions`.
 
     Raises
     ------
@@ -77,40 +149,10 @@ def _read_rows(path: str | os.PathLike[str]) -> DecisionRows:
         ) from exc
 
 
-def read_decisions(
-    path: str | os.PathLike[str],
-    *,
-    current_ids: Iterable[str],
-    register: pd.DataFrame | None = None,
-    lenient: bool = False,
-) -> Decisions:
-    """Read and check a decisions file (:func:`kentassets.decisions.check_decisions`).
-
-    Parameters
-    ----------
-    path
-        ``decisions.csv`` or ``.xlsx`` (the first sheet).
-    current_ids
-        This build's co-location ids.
-    register
-        The id register, so that decisions on retired ids become decisions to review.
-    lenient
-        Warn about bad rows and ignore them instead of raising.
-
-    Raises
-    ------
-    DecisionsError
-        As :func:`read_decision_rows` and :func:`~kentassets.decisions.check_decisions`.
-    """
-    read = read_decision_rows(path)
-    return check_decisions(read.rows, current_ids=current_ids, register=register,
-                           source=read.source, sheet=read.sheet, lenient=lenient)
-
-
 def write_decisions_template(
     table: pd.DataFrame, path: str | os.PathLike[str], *, overwrite: bool = False
 ) -> Path:
-    """Write a decisions template (:func:`kentassets.decisions.decisions_template`).
+    """Write a decisions template (:func:`kentassets.rounds.decisions.decisions_template`).
 
     CSV files are UTF-8 with a byte-order mark (Excel opens them correctly) and
     guarded against formula injection. Excel workbooks get a drop-down list of

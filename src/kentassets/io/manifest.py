@@ -63,6 +63,8 @@ COLUMN_FIELDS = (
     "annual_cost_gbp",
     "status",
     "lease_end",
+    "fm_provider",
+    "fm_contract_end",
     "site_id",
     "closed",
     *LOCATION_FIELDS,
@@ -79,8 +81,17 @@ _TOP_KEYS = (
     "decisions",
     "basemap",
     "register",
+    "demand",
+    "reach",
+    "reach_distance",
+    "reach_services",
+    "reach_thresholds_m",
     "output",
 )
+_DEMAND_KEYS = ("path", "count", "service", "columns", "crs", "sheet", "header_row",
+                "encoding", "delimiter")
+#: Values of ``reach_distance``.
+REACH_DISTANCES = ("straight", "network")
 _REGISTER_KEYS = (
     "path",
     "database",
@@ -161,6 +172,38 @@ class RegisterSpec:
 
 
 @dataclass(frozen=True)
+class DemandSpec:
+    """One ``[[demand]]`` table: people (members, visits...) at points, for reach.
+
+    Attributes
+    ----------
+    path
+        Absolute path of the file.
+    count
+        The column of people (members, visits...) of each row.
+    service
+        The service it stands for (``library``...); ``None``: every service.
+    columns
+        Location fields -> source columns, when not recognised.
+    crs, sheet, header_row, encoding, delimiter
+        Reading options, as for registers.
+    source_name
+        The file's name in the ledger and outputs (never a local absolute path).
+    """
+
+    path: Path
+    count: str
+    service: str | None = None
+    columns: Mapping[str, str | list[str]] = field(default_factory=dict)
+    crs: str | None = None
+    sheet: str | None = None
+    header_row: int | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    source_name: str = ""
+
+
+@dataclass(frozen=True)
 class Manifest:
     """A parsed manifest: the estate's registers and shared settings."""
 
@@ -179,6 +222,13 @@ class Manifest:
     #: The workshop decisions file (.csv or .xlsx).
     decisions: Path | None = None
     basemap: Path | None = None  # an OS GeoPackage drawn under the assets on every map
+    #: Service reach (issue 23): the council's own demand tables, whether the stage
+    #: runs (``None``: the build's option decides), the distance and what is measured.
+    demand: tuple[DemandSpec, ...] = ()
+    reach: bool | None = None
+    reach_distance: str | None = None
+    reach_services: tuple[str, ...] | None = None
+    reach_thresholds_m: tuple[float, ...] | None = None
     #: The ``[output]`` table: a database the build's tables are also written to.
     output: DatabaseOutput | None = None
 
@@ -277,10 +327,16 @@ def parse_manifest(path: str | PathLike[str] | Manifest) -> Manifest:
         if spec is not None:
             registers.append(spec)
 
+    demand = tuple(table for number, raw in enumerate(_tables(data, "demand", problems), 1)
+                   if (table := _demand(raw, number, base, problems)) is not None)
+    reach = _reach_keys(data, problems)
+
     if problems:
         listed = "; ".join(problems)
         raise ManifestError(f"{path}: {len(problems)} problem(s): {listed}.")
     return Manifest(
+        demand=demand,
+        **reach,
         path=path,
         title=title,
         data_date=data_date,
@@ -584,3 +640,71 @@ def _columns(raw: Any, prefix: str, problems: list[str]) -> dict[str, str | list
             allowed = "a column name or a list of names" if key == "address" else "a column name"
             problems.append(f"{prefix}columns.{key} must be {allowed}, not {value!r}")
     return out
+
+
+def _tables(data: Mapping[str, Any], key: str, problems: list[str]) -> list[Any]:
+    """The ``[[key]]`` tables (an empty list when there are none)."""
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        problems.append(f"{key} must be written as [[{key}]] tables")
+        return []
+    return value
+
+
+def _demand(raw: Any, number: int, base: Path, problems: list[str]) -> DemandSpec | None:
+    """One ``[[demand]]`` table, checked."""
+    prefix = f"demand {number}: "
+    if not isinstance(raw, dict):
+        problems.append(f"{prefix}must be a [[demand]] table")
+        return None
+    unknown = sorted(set(raw) - set(_DEMAND_KEYS))
+    if unknown:
+        problems.append(f"{prefix}unknown key(s) {', '.join(repr(k) for k in unknown)}; "
+                        f"allowed: {', '.join(_DEMAND_KEYS)}")
+    count_before = len(problems)
+    source = raw.get("path")
+    if not isinstance(source, str) or not source.strip():
+        problems.append(f"{prefix}path is required (the demand file, relative to the manifest)")
+    count = raw.get("count")
+    if not isinstance(count, str) or not count.strip():
+        problems.append(f'{prefix}count is required: the column of people, e.g. count = '
+                        '"Population"')
+    file_path = _optional_file(raw, "path", base, problems, prefix) if source else None
+    service = _typed(raw, "service", str, None, problems, prefix)
+    header_row = _typed(raw, "header_row", int, None, problems, prefix)
+    spec_columns = _columns(raw.get("columns", {}), prefix, problems)
+    options = {key: _typed(raw, key, str, None, problems, prefix) for key in ("crs", "sheet")}
+    encoding = _encoding(raw, problems, prefix)
+    delimiter = _delimiter(raw, problems, prefix)
+    if len(problems) > count_before or file_path is None:
+        return None
+    return DemandSpec(path=file_path, count=str(count).strip(), service=service,
+                      columns=MappingProxyType(spec_columns), header_row=header_row,
+                      encoding=encoding, delimiter=delimiter,
+                      source_name=public_source_name(str(source), base=base), **options)
+
+
+def _reach_keys(data: Mapping[str, Any], problems: list[str]) -> dict[str, Any]:
+    """``reach``, ``reach_distance``, ``reach_services`` and ``reach_thresholds_m``."""
+    reach = _typed(data, "reach", bool, None, problems, "")
+    distance = _typed(data, "reach_distance", str, None, problems, "")
+    if distance is not None and distance not in REACH_DISTANCES:
+        problems.append(f"reach_distance {distance!r} is not one of "
+                        f"{', '.join(REACH_DISTANCES)}")
+        distance = None
+    services = data.get("reach_services")
+    if services is not None and (not isinstance(services, list) or not services
+                                 or not all(isinstance(v, str) for v in services)):
+        problems.append('reach_services must be a list of uses, e.g. ["library", "health"]')
+        services = None
+    thresholds = data.get("reach_thresholds_m")
+    if thresholds is not None and (
+            not isinstance(thresholds, list) or not thresholds
+            or not all(isinstance(v, int | float) and not isinstance(v, bool) and v > 0
+                       for v in thresholds)):
+        problems.append("reach_thresholds_m must be a list of distances in metres, e.g. "
+                        "[1000, 2000, 5000]")
+        thresholds = None
+    return {"reach": reach, "reach_distance": distance,
+            "reach_services": tuple(services) if services else None,
+            "reach_thresholds_m": tuple(float(t) for t in thresholds) if thresholds else None}

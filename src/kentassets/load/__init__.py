@@ -20,6 +20,9 @@ The loader's steps live in the modules of this package, in the order they run:
                           :func:`read_database_register` (PostgreSQL/PostGIS)
 :mod:`.normalise`         :func:`normalise_register`, the steps in order
 :mod:`.columns`           recognise columns and published schemas
+:mod:`.headers`           read a header by meaning (words, order, units)
+:mod:`.checks`            register-level warnings: unused look-alike columns, unknown words
+:mod:`.mapping`           the column mapping table (what was read) and its description
 :mod:`.values`            parse numbers, dates and text
 :mod:`.categories`        free text to use, tenure and status categories
 :mod:`.locate`            coordinates, grid references, geometry, postcodes to points
@@ -36,7 +39,17 @@ The loader's steps live in the modules of this package, in the order they run:
 from __future__ import annotations
 
 from .categories import categorise, categorise_use
-from .columns import ALIASES, ODS_COLUMNS, PROFILES, resolve_columns
+from .columns import (
+    ALIASES,
+    ODS_COLUMNS,
+    PROFILES,
+    ColumnDoubt,
+    ColumnReading,
+    read_columns,
+    resolve_columns,
+)
+from .demand import DEMAND_REASONS, DemandLoad, normalise_demand, read_demand
+from .headers import HeaderMeaning, header_words, read_header
 from .ledger import (
     REASON_CLOSED,
     REASON_COORDINATES_INVALID,
@@ -47,6 +60,8 @@ from .ledger import (
     REASON_POSTCODE_INVALID,
     REASON_POSTCODE_NOT_FOUND,
     REASONS,
+    WARN_CATEGORY,
+    WARN_COLUMN_NOT_USED,
     WARN_DATE,
     WARN_FALLBACK,
     WARN_NUMBER,
@@ -55,6 +70,7 @@ from .ledger import (
     Message,
 )
 from .locate import parse_grid_references
+from .mapping import describe_mapping
 from .normalise import normalise_register
 from .read import read_database_register, read_manifest, read_register
 from .result import LoadResult, combine_results
@@ -64,6 +80,7 @@ from .vectors import Factorized
 
 __all__ = [
     "ALIASES",
+    "DEMAND_REASONS",
     "ODS_COLUMNS",
     "PROFILES",
     "REASONS",
@@ -76,23 +93,35 @@ __all__ = [
     "REASON_POSTCODE_INVALID",
     "REASON_POSTCODE_NOT_FOUND",
     "SITE_DISTANCE_M",
+    "WARN_CATEGORY",
+    "WARN_COLUMN_NOT_USED",
     "WARN_DATE",
     "WARN_FALLBACK",
     "WARN_NUMBER",
     "WARN_POSTCODE",
     "WARN_SWAPPED",
+    "ColumnDoubt",
+    "ColumnReading",
+    "DemandLoad",
     "Factorized",
+    "HeaderMeaning",
     "LoadResult",
     "Message",
     "assign_sites",
     "categorise",
     "categorise_use",
     "combine_results",
+    "describe_mapping",
+    "header_words",
+    "normalise_demand",
     "normalise_register",
     "parse_dates",
     "parse_grid_references",
     "parse_numbers",
+    "read_columns",
     "read_database_register",
+    "read_demand",
+    "read_header",
     "read_manifest",
     "read_register",
     "resolve_columns",

@@ -6,7 +6,7 @@ the ``site_id``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
@@ -22,6 +22,8 @@ from ..schema import (
     CRS,
     DISTRICT_CODE,
     EXTRA,
+    FM_CONTRACT_END,
+    FM_PROVIDER,
     GIA_M2,
     LEASE_END,
     LOCATION_METHOD,
@@ -43,12 +45,20 @@ from ..schema import (
     coerce_assets,
 )
 from .categories import _STATUS_RULES, _SURPLUS_USE, _TENURE_RULES, categorise, categorise_use
-from .columns import _used_columns
+from .columns import used_columns
 from .locate import _Located
 from .place import _Placed
 from .sites import _assign_sites, _SiteHints
 from .values import _extra_json
-from .vectors import _constant_text, _factorize, _factorize_codes, _maybe, _spread_codes, _take
+from .vectors import (
+    Factorized,
+    _constant_text,
+    _factorize,
+    _factorize_codes,
+    _maybe,
+    _spread_codes,
+    _take,
+)
 
 
 @dataclass
@@ -58,9 +68,11 @@ class _Fields:
     mapping: Mapping[str, str | list[str]]
     text: Mapping[str, pd.Series]
     numbers: Mapping[str, pd.Series]
-    lease_end: pd.Series | None
+    dates: Mapping[str, pd.Series]
     asset_ids: pd.Series
     rows: pd.Series
+    #: Text fields factorized already (tenure, status), to categorise once.
+    factors: Mapping[str, Factorized] = field(default_factory=dict)
 
 
 def _build_assets(
@@ -78,7 +90,7 @@ def _build_assets(
     """The canonical assets of the ``keep`` rows (a mask), with their ``site_id``."""
     idx = frame.index[keep]
     text = fields.text
-    use, tenure, status = _categories(text, agency, default_use, frame.index)
+    use, tenure, status = _categories(fields, agency, default_use, frame.index)
     postcode_out, postcode_key_codes = _standard_postcodes(text.get(POSTCODE), frame.index)
     data = _asset_columns(
         idx, keep, fields, loc, placed, use=use, tenure=tenure, status=status,
@@ -104,10 +116,11 @@ def _build_assets(
 
 
 def _categories(
-    text: Mapping[str, pd.Series], agency: str, default_use: str | None, index: pd.Index
+    fields: _Fields, agency: str, default_use: str | None, index: pd.Index
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Use, tenure and status categories per row; a use such as "Buildings Declared
     Surplus" makes an unknown status ``surplus``."""
+    text = fields.text
     use_raw = text.get(USE)
     use_factors = None if use_raw is None else _factorize(use_raw)
     use = categorise_use(
@@ -118,8 +131,10 @@ def _categories(
         index=index,
         factorized=use_factors,
     )
-    tenure = categorise(text.get(TENURE), _TENURE_RULES, default="other", index=index)
-    status = categorise(text.get(STATUS), _STATUS_RULES, default="unknown", index=index)
+    tenure = categorise(text.get(TENURE), _TENURE_RULES, default="other", index=index,
+                        factorized=fields.factors.get(TENURE))
+    status = categorise(text.get(STATUS), _STATUS_RULES, default="unknown", index=index,
+                        factorized=fields.factors.get(STATUS))
     if use_factors is not None:  # "Buildings Declared Surplus" in a use column
         use_codes, use_values = use_factors
         surplus_value = np.array(
@@ -188,7 +203,9 @@ def _asset_columns(
         ANNUAL_COST_GBP: _maybe(numbers.get(ANNUAL_COST_GBP), idx, "float64"),
         STATUS: _take(status, idx),
         STATUS_RAW: _maybe(text.get(STATUS), idx),
-        LEASE_END: _maybe(fields.lease_end, idx, "datetime64[ns]"),
+        LEASE_END: _maybe(fields.dates.get(LEASE_END), idx, "datetime64[ns]"),
+        FM_PROVIDER: _maybe(text.get(FM_PROVIDER), idx),
+        FM_CONTRACT_END: _maybe(fields.dates.get(FM_CONTRACT_END), idx, "datetime64[ns]"),
         LOCATION_METHOD: loc.method_of(keep, idx),
         LOCATION_PRECISION_M: _take(loc.precision, idx),
         DISTRICT_CODE: placed.column(DISTRICT_CODE, keep, idx),
@@ -206,7 +223,7 @@ def _asset_columns(
 
 def _extra(frame: pd.DataFrame, mapping: Mapping[str, str | list[str]], idx: pd.Index) -> pd.Series:
     """The kept rows' columns that feed no field, as one JSON object per row."""
-    used = _used_columns(mapping)
+    used = used_columns(mapping)
     unmapped = [c for c in frame.columns if c not in used]
     if not unmapped:
         return _constant_text("{}", idx)

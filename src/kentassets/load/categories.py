@@ -119,6 +119,45 @@ def _category_codes(
     return np.where(codes >= 0, codes, len(uniques)), table
 
 
+def unrecognised_words(
+    factorized: Factorized,
+    rules: Sequence[tuple[str, str]],
+    *,
+    rows: np.ndarray | None = None,
+    limit: int = 8,
+) -> tuple[list[tuple[str, int]], int]:
+    """The distinct values that no rule matches, with their row counts, most
+    frequent first (at most ``limit``), and how many such values there are.
+    ``rows`` (a boolean mask) limits the rows counted.
+
+    Examples
+    --------
+    >>> from kentassets.load.vectors import _factorize
+    >>> unrecognised_words(_factorize(pd.Series(["Peppercorn", "Freehold", "Peppercorn"])),
+    ...                    _TENURE_RULES)
+    ([('Peppercorn', 2)], 1)
+    """
+    codes, uniques = factorized
+    plain = {"other", "others", "unknown", "not known", "n/a", "na", "none", "tbc", "-"}
+    if rows is not None:
+        codes = codes[rows]
+    compiled = [re.compile(pattern) for _, pattern in rules]
+    unknown = np.array(
+        [
+            (text := " ".join(str(v).lower().split())) not in plain
+            and not any(p.search(text) for p in compiled)
+            for v in uniques
+        ],
+        dtype=bool,
+    )
+    if not unknown.any():
+        return [], 0
+    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    found = [(str(uniques[i]), int(counts[i])) for i in np.flatnonzero(unknown & (counts > 0))]
+    found.sort(key=lambda item: (-item[1], item[0]))
+    return found[:limit], len(found)
+
+
 def categorise_use(
     raw: pd.Series | None,
     *,

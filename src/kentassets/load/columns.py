@@ -20,6 +20,8 @@ from ..schema import (
     ADDRESS,
     ANNUAL_COST_GBP,
     ASSET_ID,
+    FM_CONTRACT_END,
+    FM_PROVIDER,
     GIA_M2,
     LEASE_END,
     NAME,
@@ -31,6 +33,7 @@ from ..schema import (
     UPRN,
     USE,
 )
+from .headers import ADDRESS_PART, HeaderMeaning, header_scale, read_header
 
 _CLOSED = "closed"
 
@@ -176,6 +179,49 @@ def _profile_for(keys: set[str]) -> _Profile | None:
     return None
 
 
+@dataclass(frozen=True)
+class ColumnDoubt:
+    """A column that looks like a field but was not used, and why."""
+
+    column: str
+    field: str
+    reason: str
+    #: Report it only where the column's values are mostly numbers.
+    numeric: bool = False
+
+
+@dataclass
+class ColumnReading:
+    """How a register's columns were read (:func:`read_columns`).
+
+    Attributes
+    ----------
+    mapping
+        Field -> source column (``address``: a list of columns to join).
+    profile
+        The published schema recognised, or ``None``.
+    how
+        Field -> how its column was found: ``"manifest"``, ``"schema"`` (the
+        published schema's own column), ``"name"`` (a known column name) or
+        ``"meaning"`` (the words of the header).
+    doubts
+        Columns that look like a field but were not used.
+    """
+
+    mapping: dict[str, str | list[str]]
+    profile: _Profile | None
+    how: dict[str, str] = field(default_factory=dict)
+    doubts: list[ColumnDoubt] = field(default_factory=list)
+
+    def conversion(self, fld: str) -> tuple[float, str]:
+        """The scale the values of ``fld``'s column need and its text (``(1.0, "")``:
+        none), read from the column's header whichever way it was mapped."""
+        col = self.mapping.get(fld)
+        if not isinstance(col, str):
+            return 1.0, ""
+        return header_scale(col, fld)
+
+
 def resolve_columns(
     source_columns: Sequence[str],
     explicit: Mapping[str, str | Sequence[str]] | None = None,
@@ -186,7 +232,8 @@ def resolve_columns(
     """Decide which source column feeds which field.
 
     The explicit mapping wins; other fields are recognised from the column
-    names (known published schemas first, then generic names).
+    names (known published schemas first, then known names, then the words of
+    the header: see :func:`read_columns` for the whole reading).
 
     Parameters
     ----------
@@ -216,18 +263,57 @@ def resolve_columns(
     >>> mapping["asset_id"], mapping["easting"], profile.name
     ('AssetCode', 'GeoX', 'LGTC land and assets')
     """
+    reading = read_columns(source_columns, explicit, shown=shown, sheet=sheet)
+    return reading.mapping, reading.profile
+
+
+def read_columns(
+    source_columns: Sequence[str],
+    explicit: Mapping[str, str | Sequence[str]] | None = None,
+    *,
+    shown: str = "register",
+    sheet: str | None = None,
+) -> ColumnReading:
+    """Read a register's columns: which feeds which field, how each was found,
+    and the columns that look like a field but were not used.
+
+    In order: the manifest's mapping; a recognised published schema's own
+    columns; known column names (:data:`ALIASES`); then the words of each
+    remaining header (:func:`kentassets.load.headers.read_header`). Among
+    several headers for one field the surest is taken; two equally sure are
+    not guessed (both are reported). A ``Site ID``-like column is the asset id
+    where nothing else is.
+
+    Parameters and raised errors are those of :func:`resolve_columns`.
+
+    Examples
+    --------
+    >>> reading = read_columns(["Site ID", "GIFA (sq ft)", "Net Internal Area", "Cost (£k)"])
+    >>> reading.mapping["asset_id"], reading.how["gia_m2"], reading.conversion("annual_cost_gbp")
+    ('Site ID', 'meaning', (1000.0, '£k → £ (× 1,000)'))
+    >>> [(d.column, d.field) for d in reading.doubts]
+    [('Net Internal Area', 'gia_m2')]
+    """
     explicit = dict(explicit or {})
     by_key: dict[str, str] = {}
     for col in source_columns:
         by_key.setdefault(_key(col), str(col))
     mapping = _explicit_columns(source_columns, explicit, by_key, shown=shown, sheet=sheet)
+    how = {fld: "manifest" for fld in mapping}
     profile = _profile_for(set(by_key))
-    _Recognition(mapping, explicit, by_key).run(source_columns, profile)
-    _drop_lone_halves(mapping, explicit, shown=shown, sheet=sheet)
+    recognition = _Recognition(mapping, explicit, by_key, how=how)
+    recognition.run(source_columns, profile)
+    for fld, col, pair in _drop_lone_halves(mapping, explicit, shown=shown, sheet=sheet):
+        recognition.doubts.append(ColumnDoubt(
+            col, fld, f"it is one half of a coordinate pair and no {pair} column was found; "
+            f"map both (with {pair} = \"...\")"))
     explicit_blank = {k for k, v in explicit.items() if v == ""}
     for k in explicit_blank:
         mapping.pop(k, None)
-    return mapping, profile
+    for k in list(how):
+        if k not in mapping:
+            del how[k]
+    return ColumnReading(mapping, profile, how, recognition.doubts)
 
 
 def _explicit_columns(
@@ -277,37 +363,58 @@ _RECOGNITION_ORDER = (
     "geometry", NAME, USE, TENURE, STATUS, GIA_M2, STAFF_FTE, ANNUAL_COST_GBP, LEASE_END,
     SITE_ID, _CLOSED,
 )
+#: Fields the words of a header may give, in the order they are decided.
+_MEANING_ORDER = (
+    ASSET_ID, UPRN, POSTCODE, "easting", "northing", "latitude", "longitude", "grid_ref",
+    NAME, USE, TENURE, STATUS, GIA_M2, STAFF_FTE, ANNUAL_COST_GBP, LEASE_END, FM_PROVIDER,
+    FM_CONTRACT_END, SITE_ID, ADDRESS,
+)
 
 
 @dataclass
 class _Recognition:
-    """Fields not mapped explicitly take columns by name, each column once:
-    ``mapping`` grows in place; ``explicit`` learns the fields a recognised
-    schema lacks (as ``""``)."""
+    """Fields not mapped explicitly take columns by name, then by meaning, each
+    column once: ``mapping`` and ``how`` grow in place; ``explicit`` learns the
+    fields a recognised schema lacks (as ``""``); ``doubts`` gathers the columns
+    that look like a field but were not used."""
 
     mapping: dict[str, str | list[str]]
     explicit: dict[str, str | Sequence[str]]
     by_key: Mapping[str, str]
+    how: dict[str, str] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
+    doubts: list[ColumnDoubt] = field(default_factory=list)
 
     def run(self, source_columns: Sequence[str], profile: _Profile | None) -> None:
-        self.used = {c for v in self.mapping.values() for c in _as_list(v)}
+        self.used = {c for v in self.mapping.values() for c in as_list(v)}
         if profile is not None:
             self.profile_columns(profile)
         for fld in _RECOGNITION_ORDER:
             self.take(fld, ALIASES[fld])
+        readings = {str(c): read_header(str(c)) for c in source_columns}
         if ADDRESS not in self.mapping and ADDRESS not in self.explicit:
-            self.address(source_columns)
+            self.address(source_columns, readings)
+        self.by_meaning(readings)
+        self.site_as_asset_id()
+        self.report_doubts(readings)
 
-    def take(self, fld: str, candidates: Sequence[str]) -> None:
+    def open(self, fld: str) -> bool:
+        """``fld`` is neither mapped nor decided by the manifest or the schema."""
+        return fld not in self.mapping and fld not in self.explicit
+
+    def put(self, fld: str, col: str | list[str], how: str) -> None:
+        self.mapping[fld] = col
+        self.how[fld] = how
+        self.used.update(as_list(col))
+
+    def take(self, fld: str, candidates: Sequence[str], how: str = "name") -> None:
         """Give ``fld`` the first unused column among the ``candidates`` (keys)."""
-        if fld in self.mapping or fld in self.explicit:
+        if not self.open(fld):
             return
         for alias in candidates:
             col = self.by_key.get(alias)
             if col is not None and col not in self.used:
-                self.mapping[fld] = col
-                self.used.add(col)
+                self.put(fld, col, how)
                 return
 
     def profile_columns(self, profile: _Profile) -> None:
@@ -323,26 +430,88 @@ class _Recognition:
             if fld == ADDRESS:
                 cols = [by_key[a] for a in aliases if a in by_key and by_key[a] not in used]
                 if cols:
-                    mapping[ADDRESS] = cols
-                    used.update(cols)
+                    self.put(ADDRESS, cols, "schema")
             else:
-                self.take(fld, aliases)
+                self.take(fld, aliases, how="schema")
 
-    def address(self, source_columns: Sequence[str]) -> None:
-        """One address column, then address parts (lines, street, town...)."""
+    def address(self, source_columns: Sequence[str], readings: Mapping[str, HeaderMeaning]) -> None:
+        """One address column (a known name, else the surest by meaning), then
+        address parts (lines, street, town...), joined in the file's order."""
         by_key, used = self.by_key, self.used
         single = next(
             (by_key[a] for a in ALIASES[ADDRESS] if a in by_key and by_key[a] not in used), None
         )
+        how = "name"
+        if single is None:
+            single = self.surest(ADDRESS, readings)
+            how = "meaning"
         parts = [
             str(c)
             for c in source_columns
-            if _ADDRESS_PARTS.match(_key(c)) and str(c) not in used and str(c) != single
+            if str(c) not in used and str(c) != single
+            and (_ADDRESS_PARTS.match(_key(c)) or readings[str(c)].field == ADDRESS_PART)
         ]
         cols = ([single] if single else []) + parts
         if cols:
-            self.mapping[ADDRESS] = cols
-            used.update(cols)
+            self.put(ADDRESS, cols, how if single else "meaning")
+
+    def candidates(self, fld: str, readings: Mapping[str, HeaderMeaning]) -> list[tuple[int, str]]:
+        """Unused columns whose header gives ``fld``, with their ranks."""
+        return [
+            (m.rank, col) for col, m in readings.items()
+            if m.taken and m.field == fld and col not in self.used
+        ]
+
+    def surest(self, fld: str, readings: Mapping[str, HeaderMeaning]) -> str | None:
+        """The one surest unused column for ``fld``; a tie is reported, not guessed."""
+        found = self.candidates(fld, readings)
+        if not found:
+            return None
+        best = min(rank for rank, _ in found)
+        top = [col for rank, col in found if rank == best]
+        if len(top) == 1:
+            return top[0]
+        for col in top:
+            others = ", ".join(f"'{c}'" for c in top if c != col)
+            self.doubts.append(ColumnDoubt(
+                col, fld, f"{others} could give {fld} as well; neither is guessed"))
+            self.used.add(col)  # reported once
+        return None
+
+    def by_meaning(self, readings: Mapping[str, HeaderMeaning]) -> None:
+        """Open fields take the surest column whose header's words give them; the
+        other columns for a field already given are second candidates."""
+        for fld in _MEANING_ORDER:
+            if fld in self.explicit:
+                continue
+            if fld not in self.mapping:
+                col = self.surest(fld, readings)
+                if col is not None:
+                    self.put(fld, col, "meaning")
+            if fld in self.mapping and self.how.get(fld) != "manifest":
+                given = column_label(self.mapping[fld])
+                for _, col in self.candidates(fld, readings):
+                    self.doubts.append(ColumnDoubt(
+                        col, fld, f"{fld} is read from '{given}'; this is a second candidate"))
+                    self.used.add(col)
+
+    def site_as_asset_id(self) -> None:
+        """A ``Site ID``-like column is the asset id where the register has no other
+        (a bare ``Site`` column stays the site reference)."""
+        col = self.mapping.get(SITE_ID)
+        if (
+            self.open(ASSET_ID) and isinstance(col, str) and SITE_ID not in self.explicit
+            and read_header(col).field == SITE_ID
+        ):
+            del self.mapping[SITE_ID]
+            self.how.pop(SITE_ID, None)
+            self.put(ASSET_ID, col, "meaning")
+
+    def report_doubts(self, readings: Mapping[str, HeaderMeaning]) -> None:
+        """Unused columns that look like a field nothing else gives."""
+        for col, m in readings.items():
+            if m.doubt and m.field is not None and col not in self.used and self.open(m.field):
+                self.doubts.append(ColumnDoubt(col, m.field, m.doubt, m.numeric_doubt))
 
 
 def _drop_lone_halves(
@@ -351,9 +520,11 @@ def _drop_lone_halves(
     *,
     shown: str,
     sheet: str | None,
-) -> None:
+) -> list[tuple[str, str, str]]:
     """A lone half of a coordinate pair is no use: leave it in extra (an error
-    when the manifest mapped it)."""
+    when the manifest mapped it). Returns the halves left, as ``(field, column,
+    missing field)``."""
+    dropped: list[tuple[str, str, str]] = []
     for a, b in (("easting", "northing"), ("latitude", "longitude")):
         if (a in mapping) != (b in mapping):
             if a in explicit or b in explicit:
@@ -362,23 +533,21 @@ def _drop_lone_halves(
                     f"{where(shown, sheet=sheet)}: {have} is mapped but {b if have == a else a}"
                     " is not. Map both columns of the coordinate pair."
                 )
-            mapping.pop(a, None)
-            mapping.pop(b, None)
+            have = a if a in mapping else b
+            dropped.append((have, column_label(mapping.pop(have)), b if have == a else a))
+    return dropped
 
 
-def _as_list(value: str | Sequence[str] | None) -> list[str]:
+def as_list(value: str | Sequence[str] | None) -> list[str]:
     if value is None:
         return []
     return [value] if isinstance(value, str) else [str(v) for v in value]
 
 
-def _used_columns(mapping: Mapping[str, str | list[str]]) -> set[str]:
-    return {c for v in mapping.values() for c in _as_list(v)}
+def used_columns(mapping: Mapping[str, str | list[str]]) -> set[str]:
+    return {c for v in mapping.values() for c in as_list(v)}
 
 
-def _column_label(value: str | Sequence[str]) -> str:
+def column_label(value: str | Sequence[str]) -> str:
     return value if isinstance(value, str) else " + ".join(value)
 
-
-def _is_sqft_name(column: str) -> bool:
-    return bool(re.search(r"sq\.? ?f|ft2|ft²|square ?f", column.lower()))

@@ -60,6 +60,11 @@ WARN_SWAPPED = "coordinates_swapped"
 WARN_NUMBER = "number_unreadable"
 WARN_DATE = "date_unreadable"
 WARN_FALLBACK = "coordinates_unusable"
+#: Register-level warnings (once per register, on its first ledger row and in the
+#: column mapping): a column that looks like a field but was not used, and
+#: status or tenure words that match no category.
+WARN_COLUMN_NOT_USED = "column_not_used"
+WARN_CATEGORY = "category_unrecognised"
 #: A message: fixed text, one text per row, or a function of the row mask that
 #: builds the text for the masked rows only.
 Message: TypeAlias = "str | pd.Series | Callable[[pd.Series], pd.Series]"
@@ -86,6 +91,8 @@ class _Context:
         self.message = blank.copy(deep=False)
         self.columns = blank.copy(deep=False)
         self.warnings = blank.copy(deep=False)
+        #: Register-level warnings: (code, column, message), in the order found.
+        self.register_notes: list[tuple[str, str, str]] = []
 
     def open(self) -> pd.Series:
         """Rows not yet loaded, excluded or rejected."""
@@ -167,8 +174,17 @@ class _Context:
             examples,
         )
 
+    def warn_register(self, code: str, column: str, message: str) -> None:
+        """A warning about the whole register (a column, not a row): said once,
+        on the register's first ledger row."""
+        self.register_notes.append((code, column, f"{code}: {message}"))
+
     def ledger(self, agency: str, asset_ids: pd.Series) -> pd.DataFrame:
         index = self.rows.index
+        if self.register_notes and len(index):
+            first = pd.Series(False, index=index)
+            first.iloc[0] = True
+            self.warn(first, "; ".join(note for _, _, note in self.register_notes))
         return pd.DataFrame(
             {
                 LEDGER_FILE: _constant_text(self.shown, index, "str"),

@@ -31,7 +31,7 @@ from ..schema import (
     POSTCODE,
     REJECTED,
 )
-from .columns import _column_label
+from .columns import column_label
 from .ledger import (
     REASON_COORDINATES_INVALID,
     REASON_NO_LOCATION,
@@ -551,7 +551,7 @@ def _reject_unplaced(
         mask = with_problem & (problem_reason == reason)
         ctx.set_status(mask, REJECTED, str(reason), placing.problem, placing.problem_cols)
     location_cols = [
-        _column_label(v) for k, v in mapping.items() if k in (*_LOCATION_FIELDS, POSTCODE)
+        column_label(v) for k, v in mapping.items() if k in (*_LOCATION_FIELDS, POSTCODE)
     ]
     if raw.geometry is not None:
         location_cols.append("geometry")

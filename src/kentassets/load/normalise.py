@@ -24,6 +24,8 @@ from ..schema import (
     ASSET_ID,
     DEFAULT_STUDY_AREA,
     EXCLUDED,
+    FM_CONTRACT_END,
+    FM_PROVIDER,
     GIA_M2,
     LEASE_END,
     LEDGER_STATUS,
@@ -39,27 +41,31 @@ from ..schema import (
 )
 from .assets import _build_assets, _Fields
 from .bulk import _bulk_work
+from .checks import check_categories, check_columns
 from .columns import (
     _CLOSED,
-    _as_list,
-    _column_label,
+    ColumnDoubt,
+    ColumnReading,
     _is_ods_layout,
-    _is_sqft_name,
     _ods_names,
     _Profile,
-    resolve_columns,
+    as_list,
+    column_label,
+    read_columns,
 )
 from .ledger import (
     REASON_CLOSED,
     REASON_DUPLICATE_ID,
+    WARN_COLUMN_NOT_USED,
     WARN_DATE,
     WARN_NUMBER,
     _Context,
 )
 from .locate import _locate
+from .mapping import RegisterColumns, doubt_message, mapping_table
 from .place import _place_in_districts
 from .result import LoadResult
-from .values import _SQFT_TO_M2, _clean_text, _join_columns, parse_dates, parse_numbers
+from .values import _clean_text, _join_columns, parse_dates, parse_numbers
 from .vectors import (
     _factorize_codes,
     _fixed_width_ints,
@@ -89,16 +95,19 @@ def normalise_register(
     """
     # Never a local absolute path; a database register is always given its source name.
     shown = source_name or public_source_name(raw.path or raw.format)
-    raw, mapping, profile = _recognise(raw, columns, shown)
+    raw, reading = _recognise(raw, columns, shown)
+    mapping, profile = reading.mapping, reading.profile
     frame = raw.frame
     n = len(frame)
     rows = pd.Series(raw.rows, index=frame.index)
     ctx = _Context(shown, raw.sheet, rows, n)
 
+    check_columns(frame, reading, ctx)
     text = _read_text(frame, mapping)
     asset_ids = _asset_ids(text.get(ASSET_ID), rows, Path(shown).stem, ctx)
-    numbers, lease_end = _read_numbers(frame, mapping, ctx)
+    numbers, dates = _read_numbers(frame, reading, ctx)
     _exclude_closed(text, mapping, profile, ctx)
+    factors = check_categories(text, mapping, ctx)  # words of the records not closed
     loc = _locate(raw, frame, mapping, crs, ctx, text.get(POSTCODE), postcodes)
     if ASSET_ID in text:  # generated ids cannot repeat
         _reject_repeated_ids(asset_ids, text[ASSET_ID], str(mapping[ASSET_ID]), ctx)
@@ -111,7 +120,7 @@ def normalise_register(
     assets = _build_assets(
         frame,
         loaded.to_numpy(),
-        _Fields(mapping, text, numbers, lease_end, asset_ids, rows),
+        _Fields(mapping, text, numbers, dates, asset_ids, rows, factors),
         loc,
         placed,
         agency=agency,
@@ -120,40 +129,43 @@ def normalise_register(
         shown=shown,
     )
     ledger = ctx.ledger(agency, asset_ids)
-    column_map = {shown: {k: _column_label(v) for k, v in mapping.items()}}
+    column_map = {shown: {k: column_label(v) for k, v in mapping.items()}}
     schemas = {shown: profile.name} if profile is not None else {}
+    table = mapping_table(
+        RegisterColumns(shown, raw.sheet, agency, list(frame.columns), reading,
+                        ctx.register_notes)
+    )
     if logger.isEnabledFor(logging.INFO):
         counts = ledger[LEDGER_STATUS].value_counts().to_dict()
         logger.info("%s (%s): %d rows: %s", shown, agency, n, counts)
-    return LoadResult(assets, ledger, column_map, None, schemas)
+    return LoadResult(assets, ledger, column_map, None, schemas, table)
 
 
 def _recognise(
     raw: RawTable, columns: Mapping[str, str | Sequence[str]] | None, shown: str
-) -> tuple[RawTable, dict[str, str | list[str]], _Profile | None]:
+) -> tuple[RawTable, ColumnReading]:
     """Name the columns of a headerless NHS ODS file, then decide which column
-    feeds which field (:func:`resolve_columns`)."""
+    feeds which field (:func:`read_columns`)."""
     frame = raw.frame
     if raw.headerless and not columns and _is_ods_layout(frame):
         frame = frame.copy()
         frame.columns = pd.Index(_ods_names(frame.shape[1]))
         raw = RawTable(**{**raw.__dict__, "frame": frame, "headerless": False})
-    mapping, profile = resolve_columns(
-        list(frame.columns), columns, shown=shown, sheet=raw.sheet
-    )
-    return raw, mapping, profile
+    reading = read_columns(list(frame.columns), columns, shown=shown, sheet=raw.sheet)
+    return raw, reading
 
 
 def _read_text(frame: pd.DataFrame, mapping: Mapping[str, str | list[str]]) -> dict[str, pd.Series]:
     """The text fields, cleaned (blank read as missing); the address columns joined."""
     text: dict[str, pd.Series] = {}
-    for fld in (ASSET_ID, NAME, POSTCODE, UPRN, USE, TENURE, STATUS, SITE_ID, _CLOSED):
+    for fld in (ASSET_ID, NAME, POSTCODE, UPRN, USE, TENURE, STATUS, FM_PROVIDER, SITE_ID,
+                _CLOSED):
         col = mapping.get(fld)
         if isinstance(col, str):
             text[fld] = _clean_text(frame[col])
     address_cols = mapping.get(ADDRESS)
     if address_cols:
-        text[ADDRESS] = _join_columns(frame, _as_list(address_cols))
+        text[ADDRESS] = _join_columns(frame, as_list(address_cols))
     return text
 
 
@@ -182,24 +194,35 @@ def _asset_ids(ids: pd.Series | None, rows: pd.Series, stem: str, ctx: _Context)
 
 
 def _read_numbers(
-    frame: pd.DataFrame, mapping: Mapping[str, str | list[str]], ctx: _Context
-) -> tuple[dict[str, pd.Series], pd.Series | None]:
-    """The numeric fields (areas in square feet converted) and the lease end date;
-    unreadable values are warned about and read as missing."""
+    frame: pd.DataFrame, reading: ColumnReading, ctx: _Context
+) -> tuple[dict[str, pd.Series], dict[str, pd.Series]]:
+    """The numeric fields (units the header gives converted: square feet to m²,
+    £k to pounds) and the dates; unreadable values are warned about and read as
+    missing. A column found by its header's meaning whose values are none of
+    them numbers is not used (kept in extra, with a register warning)."""
+    mapping = reading.mapping
     numbers: dict[str, pd.Series] = {}
     for fld in (GIA_M2, STAFF_FTE, ANNUAL_COST_GBP):
         col = mapping.get(fld)
+        if not isinstance(col, str):
+            continue
+        scale, _ = reading.conversion(fld)
+        # a header in square feet says the unit once: values are not converted twice
+        values, bad = parse_numbers(frame[col], area=fld == GIA_M2 and scale == 1.0)
+        if reading.how.get(fld) == "meaning" and bool(bad.any()) and not values.notna().any():
+            del mapping[fld]
+            ctx.warn_register(WARN_COLUMN_NOT_USED, col, doubt_message(ColumnDoubt(
+                col, fld, "none of its values is a number")))
+            continue
+        numbers[fld] = values * scale if scale != 1.0 else values
+        ctx.warn_values(WARN_NUMBER, bad, frame[col], col, "read as missing")
+    dates: dict[str, pd.Series] = {}
+    for fld in (LEASE_END, FM_CONTRACT_END):
+        col = mapping.get(fld)
         if isinstance(col, str):
-            scale = _SQFT_TO_M2 if fld == GIA_M2 and _is_sqft_name(col) else 1.0
-            values, bad = parse_numbers(frame[col], area=fld == GIA_M2)
-            numbers[fld] = values * scale
-            ctx.warn_values(WARN_NUMBER, bad, frame[col], col, "read as missing")
-    lease_end = None
-    if isinstance(mapping.get(LEASE_END), str):
-        col = str(mapping[LEASE_END])
-        lease_end, bad = parse_dates(frame[col])
-        ctx.warn_values(WARN_DATE, bad, frame[col], col, "not a date, read as missing")
-    return numbers, lease_end
+            dates[fld], bad = parse_dates(frame[col])
+            ctx.warn_values(WARN_DATE, bad, frame[col], col, "not a date, read as missing")
+    return numbers, dates
 
 
 def _exclude_closed(

@@ -29,6 +29,7 @@ from ..schema import (
     SITE_ID,
     coerce_assets,
     empty_assets,
+    empty_column_mapping,
     empty_ledger,
 )
 from .ledger import REASON_DUPLICATE_ID
@@ -53,6 +54,13 @@ class LoadResult:
     schemas
         Source file -> name of the published schema recognised by its column
         names (for example ``"LGTC land and assets"``), where one was.
+    column_mapping
+        One row per source column of every register
+        (:data:`kentassets.schema.MAPPING_FIELDS`): the field it feeds (empty:
+        kept in ``extra``), how it was recognised (``manifest``, ``schema``,
+        ``name`` or ``meaning``), the unit conversion, and the register-level
+        warning about it (``column_not_used``, ``category_unrecognised``).
+        :func:`kentassets.load.describe_mapping` prints it.
     """
 
     assets: gpd.GeoDataFrame
@@ -60,6 +68,7 @@ class LoadResult:
     column_map: dict[str, dict[str, str]] = field(default_factory=dict)
     manifest: Manifest | None = None
     schemas: dict[str, str] = field(default_factory=dict)
+    column_mapping: pd.DataFrame = field(default_factory=empty_column_mapping)
 
     def summary(self) -> pd.DataFrame:
         """Per agency: rows read, loaded, excluded, rejected and the top reasons.
@@ -146,6 +155,7 @@ def combine_results(results: Sequence[LoadResult]) -> LoadResult:
     asset_frames: list[gpd.GeoDataFrame] = []
     column_map: dict[str, dict[str, str]] = {}
     schemas: dict[str, str] = {}
+    mappings: list[pd.DataFrame] = []
     offset = 0
     for result in results:
         # set_axis, not copy(): pandas copies on write, so the columns are shared
@@ -157,6 +167,7 @@ def combine_results(results: Sequence[LoadResult]) -> LoadResult:
         asset_frames.append(assets)
         column_map.update(result.column_map)
         schemas.update(result.schemas)
+        mappings.append(result.column_mapping)
         offset += len(ledger)
     if not ledgers:
         return LoadResult(empty_assets(), empty_ledger(), {}, None)
@@ -191,4 +202,9 @@ def combine_results(results: Sequence[LoadResult]) -> LoadResult:
             )
             assets = assets.loc[~dup.to_numpy()]
         assets = assets.assign(**{SITE_ID: assign_sites(assets)})
-    return LoadResult(coerce_assets(assets), ledger, column_map, None, schemas)
+    column_mapping = (
+        pd.concat(mappings, ignore_index=True) if len(mappings) > 1 else mappings[0]
+    )
+    return LoadResult(
+        coerce_assets(assets), ledger, column_map, None, schemas, column_mapping
+    )

@@ -5,11 +5,11 @@
 estimated annual saving as a range, a score with each component's points,
 ranks, a horizon and a shortlist flag. Every assumption is a field of
 :class:`ScoringParams` (with its default's source) or a row of the benchmark
-table (:mod:`kentassets.benchmarks`); :func:`parameters_table` lists the
+table (:mod:`kentassets.reference.benchmarks`); :func:`parameters_table` lists the
 parameters for the CSV outputs, so that every figure can be traced back.
 
 Where a register is silent, the assets are first completed by
-:func:`kentassets.estimates.estimate_assets` (floor area, staff, running cost
+:func:`kentassets.opportunities.estimates.estimate_assets` (floor area, staff, running cost
 from footprints or benchmarks, each marked ``given``/``footprint``/``benchmark``);
 given figures are never changed. The formula, per co-location:
 
@@ -71,11 +71,11 @@ given figures are never changed. The formula, per co-location:
 
 from __future__ import annotations
 
-from ..surplus import housing_capacity, surplus_assets
 from .columns import *  # noqa: F403  (the column names, for callers that name columns)
 from .params import ScoringParams, parameters_table
 from .score import RANK_ORDER as RANK_ORDER
 from .score import score_opportunities, shortlist
+from .surplus import housing_capacity, surplus_assets
 from .views import benchmark_agencies, benchmark_agency_uses, county_totals
 
 __all__ = [

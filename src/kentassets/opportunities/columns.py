@@ -82,7 +82,7 @@ HORIZONS: Final = ("short", "medium", "long", "unknown")
 NO_DATA_REASON: Final = "no lease or space data"
 #: Score components, in the order of the ``points_*`` columns.
 COMPONENTS: Final = ("saving", "agencies", "sectors", "closeness", "public_facing", "space",
-                     "leases", "tenure")
+                     "leases", "tenure", "reach")
 #: The points column of each component.
 POINTS: Final = {c: f"points_{c}" for c in COMPONENTS}
 

@@ -30,8 +30,11 @@ def _tenure_credit(inp: _Inputs, p: ScoringParams) -> np.ndarray:
 
 
 def _components(mem: _Members, inp: _Inputs, sav: _Savings, lease_soon: np.ndarray,
-                n_agencies: np.ndarray, p: ScoringParams) -> dict[str, np.ndarray]:
-    """Each component's part (0 to 1) per co-location; see the module docstring."""
+                n_agencies: np.ndarray, p: ScoringParams,
+                reach: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Each component's part (0 to 1) per co-location; see the module docstring.
+    ``reach`` is the reach part (:func:`~kentassets.opportunities.reach.reach_part`),
+    ``None`` when the reach stage did not run (the part is then 0 and not weighed)."""
     n = np.maximum(mem.count(np.ones(len(mem.m), dtype=bool)), 1)
     given = np.where(np.isnan(sav.given), 1.0, sav.given)
     credited = (sav.consolidation + sav.shared) * (
@@ -53,13 +56,17 @@ def _components(mem: _Members, inp: _Inputs, sav: _Savings, lease_soon: np.ndarr
                             np.minimum(1.0, n_empty / 2.0)),
         "leases": np.minimum(1.0, mem.count(lease_soon) / p.leases_full_marks),
         "tenure": mem.per(_tenure_credit(inp, p)) / n,
+        "reach": np.zeros(mem.k) if reach is None else reach,
     }
 
 
-def _points(parts: Mapping[str, np.ndarray], p: ScoringParams) -> tuple[dict[str, np.ndarray],
-                                                                         np.ndarray]:
-    """Points per component (they add up to the score) and the score, 0 to 100."""
-    weights = p.weights
+def _points(parts: Mapping[str, np.ndarray], p: ScoringParams, *, reach: bool = False
+            ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Points per component (they add up to the score) and the score, 0 to 100.
+    Without ``reach`` (the stage did not run) its weight is left out of the sum."""
+    weights = dict(p.weights)
+    if not reach:
+        weights["reach"] = 0.0
     total = sum(weights.values())
     raw = {c: 100.0 * weights[c] * parts[c] / total for c in COMPONENTS}
     score = np.round(sum(raw.values()), 1) if raw else np.zeros(0)

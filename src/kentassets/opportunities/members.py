@@ -13,10 +13,10 @@ import pandas as pd
 from .. import schema
 from ..colocation import VACANT_STATUSES, ColocationResult, _flag, _xy
 from ..errors import ValidationError
-from ..estimates import given_share
-from ..sectors import SECTOR
-from ..surplus import _numbers, _status
+from .estimates import given_share
 from .params import ScoringParams
+from .sectors import SECTOR
+from .surplus import _numbers, _status
 
 #: A numeric column as floats, and a text column as strings (missing when absent).
 _num = _numbers

@@ -70,9 +70,14 @@ class ScoringParams:
     shared_services
         Count the saving of public-facing services moving in together (True).
     weight_saving, weight_agencies, weight_sectors, weight_closeness, \
-    weight_public_facing, weight_space, weight_leases, weight_tenure
+    weight_public_facing, weight_space, weight_leases, weight_tenure, weight_reach
         Score weights (each 0 to 1, not all 0; 0.30, 0.15, 0.15, 0.10, 0.10,
-        0.10, 0.05, 0.05: money first, then who meets and how closely).
+        0.10, 0.05, 0.05: money first, then who meets and how closely; and 0.10
+        for service reach, counted only when the reach stage ran: without it the
+        score divides by the other weights alone, 1.0).
+    reach_zero_people
+        People stranded (outside a reach threshold they were within) that earn
+        no reach part (1,000); none stranded earns it in full.
     saving_full_marks_gbp, space_full_marks_m2, agencies_full_marks, \
     sectors_full_marks, public_facing_full_marks, leases_full_marks
         What earns a full part (£250k a year, 2,000 m², 4 agencies, 3 sectors,
@@ -102,8 +107,8 @@ class ScoringParams:
     8.0
     >>> ScoringParams(space_standard_m2_per_fte=10).office_gia_per_fte_m2
     12.5
-    >>> round(sum(ScoringParams().weights.values()), 6)
-    1.0
+    >>> round(sum(ScoringParams().weights.values()), 6)  # with the reach part
+    1.1
 
     A stricter space standard, on the sample estate:
 
@@ -200,6 +205,15 @@ class ScoringParams:
     weight_leases: float = _weight("leases ending within the horizon", 0.05)
     weight_tenure: float = _weight("tenure (leasehold easy to leave; freehold frees a receipt)",
                                    0.05)
+    weight_reach: float = _weight(
+        "service reach (no one stranded by the moves); counted only when the reach stage "
+        "ran", 0.10)
+    reach_zero_people: float = field(
+        default=1_000.0,
+        metadata=_meta("people", "People falling outside a reach threshold (1, 2 or 5 km of "
+                       "their nearest site) that earn no reach part. " + _JUDGEMENT,
+                       1.0, 1e8),
+    )
     saving_full_marks_gbp: float = field(
         default=250_000.0,
         metadata=_meta("GBP a year", "Saving that earns the full saving part", 1.0, 1e9),
@@ -317,7 +331,8 @@ class ScoringParams:
         if self.same_site_m >= self.closeness_zero_m:
             problems.append(f"same_site_m must be below closeness_zero_m, got "
                             f"{self.same_site_m} >= {self.closeness_zero_m}")
-        if sum(self.weights.values()) <= 0:
+        if sum(v for c, v in self.weights.items() if c != "reach") <= 0:
+            # the reach weight counts only when the reach stage ran
             problems.append("the score weights must not all be 0")
         return problems
 

@@ -10,13 +10,13 @@ import pandas as pd
 
 from .. import schema
 from ..colocation import _runs, _texts
-from ..sectors import SECTOR
 from .columns import (
     NO_DATA_REASON,
 )
 from .members import _fmt, _Inputs, _Members, _money
 from .params import ScoringParams
 from .savings import _Savings
+from .sectors import SECTOR
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..colocation import _runs
-from ..estimates import Range, combine_ranges
+from .estimates import Range, combine_ranges
 from .members import _Inputs, _Members
 from .params import ScoringParams
 
@@ -127,7 +127,7 @@ def _shared_range(mem: _Members, inp: _Inputs, moves: np.ndarray,
     """Shared-service saving per co-location: share x cost of the movers, as a range.
 
     Each mover's cost range and the share's range are combined in quadrature
-    (:func:`~kentassets.estimates.combine_ranges`), then summed per co-location.
+    (:func:`~kentassets.opportunities.estimates.combine_ranges`), then summed per co-location.
     """
     n = len(mem.m)
     cost = Range(inp.cost[0], inp.cost[1], inp.cost[2])

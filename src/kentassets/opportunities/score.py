@@ -11,11 +11,10 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..benchmarks import BenchmarkTable
 from ..colocation import N_AGENCIES, ColocationResult
 from ..errors import ValidationError
-from ..estimates import estimate_assets, source_column
-from ..sectors import SECTOR, assign_sectors
+from ..reach import ReachModel
+from ..reference.benchmarks import BenchmarkTable
 from .columns import (
     DISTRICT_RANK,
     GIVEN_SHARE,
@@ -54,8 +53,10 @@ from .columns import (
     SURPLUS_OFFICE_M2,
 )
 from .components import _components, _points, _spread
+from .estimates import estimate_assets, source_column
 from .members import _as_of, _Inputs, _inputs, _labels, _Members, _members
 from .params import ScoringParams, _resolve
+from .reach import reach_columns, reach_effects, reach_part
 from .reasons import (
     _horizons,
     _host_text,
@@ -67,6 +68,7 @@ from .reasons import (
     _sector_text,
 )
 from .savings import _Savings, _savings
+from .sectors import SECTOR, assign_sectors
 
 
 def _prepare_assets(assets: gpd.GeoDataFrame, benchmarks: BenchmarkTable | None
@@ -90,11 +92,15 @@ def _share_triple(benchmarks: BenchmarkTable | None) -> tuple[float, float, floa
 
 
 def _columns(assets: gpd.GeoDataFrame, mem: _Members, inp: _Inputs, sav: _Savings,
-             leases: _Leases, n_agencies: np.ndarray, p: ScoringParams
-             ) -> list[tuple[str, Any, str]]:
+             leases: _Leases, n_agencies: np.ndarray, p: ScoringParams,
+             reach: ReachModel | None = None) -> list[tuple[str, Any, str]]:
     """Every scored column: (name, values per co-location, dtype)."""
     c = sav.central
-    points, score = _points(_components(mem, inp, sav, leases.soon, n_agencies, p), p)
+    effects = reach_effects(assets, mem, sav, reach) if reach is not None else None
+    part = reach_part(effects, p) if effects is not None else None
+    points, score = _points(_components(mem, inp, sav, leases.soon, n_agencies, p, part), p,
+                            reach=part is not None)
+    reach_cols = reach_columns(effects, reach) if effects is not None and reach is not None else []
     horizon, reason = _horizons(mem, inp, sav, leases, p)
     given = mem.per(inp.given * inp.n_inputs) / np.maximum(mem.per(inp.n_inputs), 1.0)
     floats = [(OFFICE_GIA_M2, c.office_gia), (OFFICE_STAFF_FTE, c.staff),
@@ -123,6 +129,7 @@ def _columns(assets: gpd.GeoDataFrame, mem: _Members, inp: _Inputs, sav: _Saving
         (SPREAD_M, _spread(mem, inp), "Float64"),
         (PUBLIC_FACING_USES, _public_text(assets, mem, inp), "string"),
         (N_LEASES_ENDING, mem.count(leases.soon), "Int64"),
+        *reach_cols,
         *((POINTS[name], v, "Float64") for name, v in points.items()),
         (SCORE, score, "Float64"),
         (HORIZON, horizon, "string"),
@@ -153,6 +160,7 @@ def score_opportunities(
     *,
     params: ScoringParams | None = None,
     benchmarks: BenchmarkTable | None = None,
+    reach: ReachModel | None = None,
     **overrides: Any,
 ) -> gpd.GeoDataFrame:
     """Judge every co-location as an opportunity; rank and shortlist them.
@@ -164,13 +172,20 @@ def score_opportunities(
         with a table, ``assets`` must carry the ``cluster_label`` column.
     assets
         The canonical assets that were clustered. Unless they already carry the
-        ``*_source`` columns of :func:`~kentassets.estimates.estimate_assets`,
+        ``*_source`` columns of :func:`~kentassets.opportunities.estimates.estimate_assets`,
         they are estimated here (given figures are never changed).
     params
         A :class:`ScoringParams`; defaults when omitted.
     benchmarks
         The benchmark table (:func:`kentassets.io.benchmarks.read_benchmarks`);
         ``None`` uses the shipped one. Given, it re-estimates the assets.
+    reach
+        Today's service reach (:func:`kentassets.reach.reach_model` on the same
+        assets): adds what each proposal does to it (``reach_people_farther``,
+        ``reach_people_losing_<t>m`` per threshold, ``reach_mean_extra_m``,
+        ``reach_note``) and the reach part of the score (``points_reach``, weight
+        ``weight_reach``). ``None``: no reach columns, ``points_reach`` 0 and its
+        weight left out.
     **overrides
         Any :class:`ScoringParams` field, e.g. ``space_standard_m2_per_fte=10``.
 
@@ -230,7 +245,7 @@ def score_opportunities(
     sav = _savings(mem, inp, p, _share_triple(benchmarks))
     leases = _leases(assets, mem, inp, p)
     n_agencies = out[N_AGENCIES].to_numpy()[mem.col_rows].astype(float)
-    for col, values, dtype in _columns(assets, mem, inp, sav, leases, n_agencies, p):
+    for col, values, dtype in _columns(assets, mem, inp, sav, leases, n_agencies, p, reach):
         _put(out, mem.col_rows, col, values, dtype)
     for col in OPPORTUNITY_COLUMNS:
         if col in out.columns and out[col].dtype == "Float64":

@@ -13,7 +13,6 @@ import pandas as pd
 from .. import schema
 from ..colocation import VACANT_STATUSES
 from ..errors import ValidationError
-from ..estimates import source_column
 from .columns import (
     HORIZON,
     HORIZONS,
@@ -23,6 +22,7 @@ from .columns import (
     SAVING_LOW_GBP,
     SHORTLISTED,
 )
+from .estimates import source_column
 from .members import _num, _txt
 from .params import ScoringParams
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -17,10 +18,11 @@ import pandas as pd
 from .. import schema
 from ..safety import generalise_sensitive
 from .options import BuildOptions
+from .reach import ReachInputs, analyse_reach, reach_params, reach_stage_model
 
 if TYPE_CHECKING:
-    from ..decisions import DecisionRows
     from ..io.builds import BuildData
+    from ..rounds.decisions import DecisionRows
 
 
 @dataclass
@@ -36,6 +38,9 @@ class Analysis:
         ``sensitive`` set for ``sensitive_agencies``).
     ledger, load_summary
         The load ledger and its per-agency summary.
+    column_mapping
+        How each register's columns were read (``LoadResult.column_mapping``):
+        written as ``column_mapping.csv``; ``None`` when not known.
     districts
         District boundaries.
     colocations
@@ -63,7 +68,17 @@ class Analysis:
         (:func:`~kentassets.housing_capacity`).
     programme
         The round, the co-location id register, the workshop decisions and what
-        changed since the previous round (:class:`kentassets.programme.Programme`).
+        changed since the previous round (:class:`kentassets.rounds.programme.Programme`).
+    service_reach
+        Per district and service, how near the people are to a site
+        (:func:`kentassets.service_reach`); ``None`` when the reach stage did not run.
+    reach_options
+        Which sites to keep (:func:`kentassets.reach_options`); ``None`` when the
+        stage did not run or spopt is not installed.
+    reach_demand
+        The demand points (``district_code``, ``demand`` people, points in
+        EPSG:27700, ``distance_<service>_m`` per service: missing where a point
+        does not stand for that service's demand); ``None`` without the stage.
     benchmark_by_use
         Running cost per m² by agency and use, given or estimated, marked
         (:func:`~kentassets.opportunities.benchmark_agency_uses`).
@@ -105,6 +120,10 @@ class Analysis:
     programme: Any = None
     plan: pd.DataFrame | None = None
     benchmark_by_use: pd.DataFrame | None = None
+    service_reach: pd.DataFrame | None = None
+    reach_options: pd.DataFrame | None = None
+    reach_demand: gpd.GeoDataFrame | None = None
+    column_mapping: pd.DataFrame | None = None
 
     @property
     def boundary_source(self) -> str:
@@ -148,6 +167,8 @@ def analyse(
     previous: BuildData | None = None,
     decisions: DecisionRows | None = None,
     lenient: bool = False,
+    reach: ReachInputs | None = None,
+    executor: Executor | None = None,
 ) -> Analysis:
     """Run co-location and scoring on loaded assets. Pure: no files are touched.
 
@@ -171,21 +192,26 @@ def analyse(
     previous
         The previous round's build (:func:`kentassets.io.builds.read_build`):
         co-locations keep its ids (:mod:`kentassets.rounds`) and the analysis
-        says what changed since (:mod:`kentassets.changes`).
+        says what changed since (:mod:`kentassets.rounds.changes`).
     decisions
         Workshop decisions as read (:func:`kentassets.io.decisions.read_decision_rows`),
         checked against this round's ids and carried into the opportunities.
     lenient
         Warn about bad decision rows and ignore them instead of raising.
+    reach
+        The reach stage's inputs (:func:`kentassets.pipeline.reach.reach_inputs`:
+        demand, distance, services); ``None`` skips the stage.
+    executor
+        Where the reach options are solved (a build's rendering pool); ``None``: here.
 
     Returns
     -------
     Analysis
         Assets labelled with their clusters (and completed by
-        :func:`~kentassets.estimates.complete_assets`: estimates marked in
+        :func:`~kentassets.opportunities.estimates.complete_assets`: estimates marked in
         ``*_source``), co-locations, scored opportunities, sweep, totals,
         benchmark, surplus assets, housing capacity, the parameters used and the
-        :class:`~kentassets.programme.Programme` (round, id register,
+        :class:`~kentassets.rounds.programme.Programme` (round, id register,
         decisions, changes).
 
     Raises
@@ -211,7 +237,6 @@ def analyse(
     False
     """
     from ..colocation import find_colocations, sweep_eps
-    from ..decisions import progress
     from ..opportunities import (
         benchmark_agencies,
         benchmark_agency_uses,
@@ -219,8 +244,9 @@ def analyse(
         housing_capacity,
         surplus_assets,
     )
-    from ..programme import Programme
-    from ..rounds import carry_round
+    from ..rounds.decisions import progress
+    from ..rounds.ids import carry_round
+    from ..rounds.programme import Programme
 
     options = options or BuildOptions()
     sensitive = frozenset(sensitive_agencies)
@@ -235,9 +261,12 @@ def analyse(
     coloc, carry = carry_round(coloc, assets, previous)
     assets[schema.CLUSTER_LABEL] = coloc.labels
     assets[schema.COLOCATION_ID] = coloc.colocation_ids
+    model = reach_stage_model(assets, reach) if reach is not None else None
     assets, opportunities, decided, table = _estimate_and_score(
         coloc, carry, assets, benchmarks=benchmarks, sectors=sectors, options=options,
-        data_date=data_date, decisions=decisions, lenient=lenient)
+        data_date=data_date, decisions=decisions, lenient=lenient, reach=model)
+    reached = (analyse_reach(model, reach, districts, executor=executor)
+               if reach is not None and model is not None else None)
     surplus = surplus_assets(assets, benchmarks=table)
     sweep = sweep_eps(assets, eps_values=options.sweep_eps_m, min_assets=options.min_assets,
                       min_agencies=options.min_agencies)
@@ -247,8 +276,9 @@ def analyse(
                                   target_years=years)
     analysis = Analysis(
         assets=assets,
-        ledger=load.ledger,
+        ledger=_with_demand_rows(load.ledger, reach),
         load_summary=load.summary(),
+        column_mapping=load.column_mapping,
         districts=districts,
         colocations=coloc,
         opportunities=opportunities,
@@ -257,7 +287,7 @@ def analyse(
         benchmark=benchmark_agencies(assets),
         surplus=surplus,
         params={**_analysis_params(options, opportunities, districts),
-                "benchmarks": ", ".join(table.origins)},
+                "benchmarks": ", ".join(table.origins), **reach_params(reach, model)},
         title=title or "Public estate co-location opportunities",
         data_date=data_date,
         synthetic=synthetic,
@@ -266,6 +296,9 @@ def analyse(
         housing=housing_capacity(surplus),
         programme=Programme(carry, decided),
         benchmark_by_use=benchmark_agency_uses(assets),
+        service_reach=reached.service_reach if reached else None,
+        reach_options=reached.reach_options if reached else None,
+        reach_demand=reached.reach_demand if reached else None,
     )
     return _with_plan(_with_changes(analysis, previous), options)
 
@@ -280,25 +313,33 @@ def _with_plan(analysis: Analysis, options: BuildOptions) -> Analysis:
     return analysis
 
 
+def _with_demand_rows(ledger: pd.DataFrame, reach: ReachInputs | None) -> pd.DataFrame:
+    """The load ledger followed by the demand tables' rows (each row accounted for)."""
+    if reach is None or len(reach.ledger) == 0:
+        return ledger
+    return pd.concat([ledger, reach.ledger], ignore_index=True)
+
+
 def _estimate_and_score(
     coloc: Any, carry: Any, assets: gpd.GeoDataFrame, *, benchmarks: Any,
     sectors: Mapping[str, str] | None, options: BuildOptions, data_date: dt.date | None,
-    decisions: DecisionRows | None, lenient: bool,
+    decisions: DecisionRows | None, lenient: bool, reach: Any = None,
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, Any, Any]:
     """Estimates made and marked (issue 14), then the scores with decisions applied.
 
     Returns the completed assets, the opportunities, the decisions as applied and
     the benchmark table used.
     """
-    from ..estimates import complete_assets
     from ..io.benchmarks import default_benchmarks
     from ..opportunities import score_opportunities
-    from ..programme import decide
+    from ..opportunities.estimates import complete_assets
+    from ..rounds.programme import decide
 
     table = benchmarks if benchmarks is not None else default_benchmarks()
     assets = complete_assets(assets, benchmarks=table, sectors=sectors)
     opportunities, decided = decide(
-        score_opportunities(coloc, assets, benchmarks=table, **_scoring(options, data_date)),
+        score_opportunities(coloc, assets, benchmarks=table, reach=reach,
+                            **_scoring(options, data_date)),
         carry, decisions, lenient=lenient,
     )
     return assets, opportunities, decided, table
@@ -306,7 +347,7 @@ def _estimate_and_score(
 
 def _with_changes(analysis: Analysis, previous: BuildData | None) -> Analysis:
     """``analysis`` with what changed since the ``previous`` round (as published)."""
-    from ..programme import compare_with_previous
+    from ..rounds.programme import compare_with_previous
 
     if previous is not None:
         analysis.programme.changes = compare_with_previous(

@@ -26,6 +26,7 @@ from .analysis import Analysis
 
 #: Tables other stages add when they ran: table name -> :class:`Analysis` attribute.
 OPTIONAL_TABLES = {
+    "column_mapping": "column_mapping",
     "service_reach": "service_reach",
     "reach_options": "reach_options",
     "implementation_plan": "plan",
@@ -38,7 +39,8 @@ def database_tables(analysis: Analysis) -> dict[str, pd.DataFrame]:
     ``assets`` (points), ``colocations`` and ``opportunities`` (the co-locations'
     hulls; the latter in rank order, as in ``opportunities.csv``) are the
     published versions, as in the output folder (sensitive agencies
-    generalised); ``load_ledger`` is the ledger; ``service_reach``,
+    generalised); ``load_ledger`` is the ledger; ``column_mapping`` (how each
+    register's columns were read), ``service_reach``,
     ``reach_options`` and ``implementation_plan`` are added when their stage ran.
     Every geometry is in EPSG:27700. A stage that adds a table adds it here.
 

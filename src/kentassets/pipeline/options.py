@@ -39,6 +39,20 @@ class BuildOptions:
         A TOML file overriding rows of the shipped benchmark table (typical floor
         areas, costs; see ``kentassets benchmarks template``); it wins over the
         manifest's ``benchmarks``. ``None``: the manifest's, else the shipped table.
+    reach
+        Run the service reach stage (``--no-reach``, or ``reach = false`` in the
+        manifest, skip it).
+    reach_distance
+        ``"straight"`` or ``"network"`` (along the base map's roads); ``None``:
+        the manifest's ``reach_distance``, else straight.
+    reach_services
+        Uses measured; ``None``: the manifest's, else library, health,
+        customer_service and police.
+    reach_thresholds_m
+        Distances the reach shares count within; ``None``: the manifest's, else
+        1, 2 and 5 km.
+    reach_options_m
+        The distance the options (which sites to keep) cover (2,000 m).
 
     Raises
     ------
@@ -74,6 +88,11 @@ class BuildOptions:
     offline: bool = False
     paper: str = "A3"
     benchmarks: str | None = None
+    reach: bool = True
+    reach_distance: str | None = None
+    reach_services: tuple[str, ...] | None = None
+    reach_thresholds_m: tuple[float, ...] | None = None
+    reach_options_m: float = 2000.0
 
     def __post_init__(self) -> None:
         from ..colocation import ClusterParams
@@ -102,6 +121,17 @@ class BuildOptions:
                 "savings_target_gbp must be above 0 and target_years between 1 and 50 "
                 f"(got {self.savings_target_gbp}, {self.target_years})."
             )
+        if self.reach_distance not in (None, "straight", "network"):
+            raise ValidationError(f"reach_distance={self.reach_distance!r}: choose straight "
+                                  "or network.")
+        if not 1.0 <= float(self.reach_options_m) <= 100_000.0:
+            raise ValidationError(f"reach_options_m={self.reach_options_m}: give a distance "
+                                  "between 1 and 100,000 metres (2,000 is the default).")
+        if self.reach_services is not None:
+            object.__setattr__(self, "reach_services", tuple(self.reach_services))
+        if self.reach_thresholds_m is not None:
+            object.__setattr__(self, "reach_thresholds_m",
+                               tuple(float(t) for t in self.reach_thresholds_m))
         # Store numbers as floats whatever the caller passed (eps_m=500 -> 500.0).
         object.__setattr__(self, "eps_m", float(self.eps_m))
         object.__setattr__(self, "savings_target_gbp", float(self.savings_target_gbp))

@@ -66,9 +66,11 @@ def _start_worker() -> None:
     frame, the index, the assembly) is what the build waits on last. The
     workers still get every core the build leaves idle.
     """
+    from ..reach.options import warm_up_solver
     from ..render.jobs import warm_up_renderer
 
     if hasattr(os, "nice"):
         with contextlib.suppress(OSError):
             os.nice(WORKER_NICENESS)
     warm_up_renderer()
+    warm_up_solver()  # the reach options are solved on a worker (pipeline/reach.py)

@@ -22,14 +22,15 @@ from .analysis import analyse
 from .database import check_database_output, database_output, write_database
 from .options import BuildOptions
 from .pool import _renderers
+from .reach import reach_inputs
 from .report import BuildReport
 from .write import write_outputs
 
 if TYPE_CHECKING:
-    from ..context import MapContext
     from ..io.database import DatabaseOutput
     from ..io.manifest import Manifest
     from ..io.postcodes import PostcodeDirectory
+    from ..reference.context import MapContext
 
 logger = logging.getLogger(__name__)
 
@@ -172,6 +173,8 @@ def build(
                 postcodes=postcodes,
             )
             context = _map_context(districts, basemap, spec)
+            reach = reach_inputs(base, spec, study_area=study_area, districts=districts,
+                                 postcodes=postcodes, basemap=basemap)
             stages.start("Loading registers")
             if load is None:
                 assert spec is not None
@@ -183,7 +186,7 @@ def build(
                 data_date=spec.data_date if spec else None,
                 synthetic=spec.synthetic if spec else False,
                 sensitive_agencies=spec.sensitive_agencies if spec else (),
-                lenient=lenient, **extra,
+                lenient=lenient, reach=reach, executor=pool, **extra,
             )
             stages.start("Writing maps, atlas and tables")
             with atomic_output_dir(out_dir, inputs=inputs,

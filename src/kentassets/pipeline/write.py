@@ -22,7 +22,7 @@ from .analysis import Analysis
 from .options import BuildOptions
 
 if TYPE_CHECKING:
-    from ..context import MapContext
+    from ..reference.context import MapContext
 
 
 def district_file_stem(code: str, name: str) -> str:
@@ -102,8 +102,8 @@ def write_outputs(
 
 def _write_programme(analysis: Analysis, folder: Path) -> list[Path]:
     """The co-location id register and, after a previous round, what changed."""
-    from ..compare import write_changes
     from ..io.builds import write_register
+    from .compare import write_changes
 
     programme = analysis.programme
     if programme is None:
@@ -145,8 +145,11 @@ def _write_tables(published: _Published, folder: Path) -> list[Path]:
 
     a, pub_assets, pub_opps = published.analysis, published.assets, published.opportunities
     files = [outputs.write_csv(a.ledger, folder / "load_ledger.csv")]
-    gpkg_assets = pub_assets.drop(columns=[schema.LEASE_END]).assign(
-        **{schema.LEASE_END: pub_assets[schema.LEASE_END].dt.strftime("%Y-%m-%d")}
+    if a.column_mapping is not None:
+        files.append(outputs.write_csv(a.column_mapping, folder / "column_mapping.csv"))
+    dates = [c for c in (schema.LEASE_END, schema.FM_CONTRACT_END) if c in pub_assets.columns]
+    gpkg_assets = pub_assets.drop(columns=dates).assign(
+        **{c: pub_assets[c].dt.strftime("%Y-%m-%d") for c in dates}
     )
     stamp = a.data_date or dt.date(2000, 1, 1)
     files.append(
@@ -176,6 +179,10 @@ def _write_tables(published: _Published, folder: Path) -> list[Path]:
         files.append(outputs.write_csv(a.housing, folder / "housing_capacity.csv"))
     if a.benchmarks is not None:
         files.append(outputs.write_csv(a.benchmarks.to_frame(), folder / "benchmarks.csv"))
+    if a.service_reach is not None:
+        files.append(outputs.write_csv(a.service_reach, folder / "service_reach.csv"))
+    if a.reach_options is not None:
+        files.append(outputs.write_csv(a.reach_options, folder / "reach_options.csv"))
     files.append(
         outputs.write_json({"parameters": a.params, "totals": a.totals}, folder / "parameters.json")
     )
@@ -290,7 +297,7 @@ def _write_index(
 ) -> Path:
     """The county index page linking every district's map and PDF."""
     from ..io import outputs
-    from ..render import index as index_render
+    from ..render.web import index as index_render
 
     a = published.analysis
     html = index_render.index_html(

@@ -1,6 +1,6 @@
 """The implementation plan per district: dated projects and their savings by year.
 
-The workshops decide what to do with each co-location (:mod:`kentassets.decisions`);
+The workshops decide what to do with each co-location (:mod:`kentassets.rounds.decisions`);
 the plan says when each project starts and completes, who leads it and in which
 year its saving arrives, and whether the programme reaches its savings target.
 

@@ -13,11 +13,11 @@ from typing import Any
 import pandas as pd
 
 from .. import schema
-from ..decisions import Decisions
 from ..opportunities import SAVING_GBP as OPP_SAVING
 from ..opportunities import SAVING_HIGH_GBP as OPP_HIGH
 from ..opportunities import SAVING_LOW_GBP as OPP_LOW
 from ..rounds import id_sort_key
+from ..rounds.decisions import Decisions
 from .columns import (
     COMPLETE_BY,
     COMPLETES_IN_YEAR,

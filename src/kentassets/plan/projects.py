@@ -22,7 +22,8 @@ from typing import Any
 import pandas as pd
 
 from .. import schema
-from ..decisions import (
+from ..opportunities import HORIZON, SHARED_HOST, SHORTLISTED
+from ..rounds.decisions import (
     DECISION_COMPLETE_BY,
     DECISION_DATE,
     DECISION_LEAD,
@@ -32,7 +33,6 @@ from ..decisions import (
     Decisions,
     parse_date,
 )
-from ..opportunities import HORIZON, SHARED_HOST, SHORTLISTED
 from ..safety import is_missing
 
 __all__ = ["lead_agency", "place_name", "select_projects"]

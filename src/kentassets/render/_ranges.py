@@ -40,6 +40,7 @@ POINT_LABELS: Final[dict[str, str]] = {
     "points_space": "Spare space or vacancy",
     "points_leases": "Leases ending",
     "points_tenure": "Tenure",
+    "points_reach": "Service reach",
 }
 
 

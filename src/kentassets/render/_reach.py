@@ -63,12 +63,19 @@ KEPT_SITES: Final = "kept_sites"
 CURRENT_SHARE: Final = "current_share"
 #: The district code of the county rows of a per-district table.
 COUNTY_CODE: Final = "county"
-#: Columns that may say how distance was measured ("straight-line", "network").
-METHOD_COLUMNS: Final = ("distance_method", "reach_distance", "method")
-#: Columns that may say whether the demand is an estimate (the default weights).
-ESTIMATE_COLUMNS: Final = ("demand_estimated", "demand_is_estimate", "estimate")
-#: Columns of reach_options that may say whether a solve was proved optimal.
-OPTIMAL_COLUMNS: Final = ("optimal", "is_optimal")
+#: How distance was measured ("straight" or "network").
+DISTANCE_METHOD: Final = "distance_method"
+#: How each method is said on the outputs.
+METHOD_WORDS: Final = {"straight": "straight-line", "network": "along the road network"}
+#: Whether the demand is an estimate (the default: Census population shared by postcode).
+DEMAND_ESTIMATE: Final = "demand_estimate"
+#: reach_options: the solver's status ("optimal", or "time_limit" when stopped short).
+SOLVE_STATUS: Final = "solve_status"
+SOLVED_OPTIMAL: Final = "optimal"
+#: reach_options: today's number of the district's own sites of the service.
+CURRENT_SITES: Final = "current_sites"
+#: reach_options: whether these k sites keep today's coverage.
+KEEPS_CURRENT: Final = "keeps_current_coverage"
 # The opportunities' reach columns.
 PEOPLE_FARTHER: Final = "reach_people_farther"
 MEAN_EXTRA_M: Final = "reach_mean_extra_m"
@@ -98,11 +105,6 @@ def within_column(threshold_m: int) -> str:
 def distance_column(service: str) -> str:
     """The demand points' distance to the nearest site of ``service``, metres."""
     return f"distance_{service}_m"
-
-
-def _demand_column(service: str) -> str:
-    """A service's own demand weights, when a ``[[demand]]`` table gives them."""
-    return f"demand_{service}"
 
 
 def thresholds_of(frame: pd.DataFrame) -> tuple[int, ...]:
@@ -203,7 +205,8 @@ class DistrictReach:
         Its rows of ``reach_options`` (empty when none).
     demand
         Its demand points: ``x``, ``y`` (metres, EPSG:27700), ``demand`` and a
-        ``distance_<service>_m`` column per service (empty when not given).
+        ``distance_<service>_m`` column per service, missing where a point does
+        not stand for that service's demand (empty when not given).
     thresholds_m
         The distance thresholds of the table, ascending.
     method
@@ -234,18 +237,23 @@ class DistrictReach:
 
 
 def reach_method(service_reach: pd.DataFrame) -> str:
-    """How distance was measured, in words (``straight-line`` when the table does not say)."""
-    value = _first_value(service_reach, METHOD_COLUMNS)
-    text = "" if value is None else str(value).strip().replace("_", "-")
-    return text or "straight-line"
+    """How distance was measured, in words (``straight-line`` when the table does not say).
+
+    Examples
+    --------
+    >>> reach_method(pd.DataFrame({"distance_method": ["network"]}))
+    'along the road network'
+    """
+    value = _first_value(service_reach, (DISTANCE_METHOD,))
+    text = "" if value is None else str(value).strip()
+    return METHOD_WORDS.get(text, text.replace("_", " ")) or "straight-line"
 
 
 def reach_estimate(service_reach: pd.DataFrame) -> bool:
     """Whether the table's demand is marked as an estimate (any row)."""
-    for col in ESTIMATE_COLUMNS:
-        if col in service_reach.columns:
-            return bool(service_reach[col].fillna(False).astype(bool).any())
-    return False
+    if DEMAND_ESTIMATE not in service_reach.columns:
+        return False
+    return bool(service_reach[DEMAND_ESTIMATE].fillna(False).astype(bool).any())
 
 
 def reach_positions(reach_demand: pd.DataFrame | None) -> dict[str, np.ndarray]:
@@ -267,9 +275,9 @@ def _demand_frame(reach_demand: pd.DataFrame | None, rows: np.ndarray | None,
     out = {"x": geometry.x.to_numpy(dtype=float), "y": geometry.y.to_numpy(dtype=float),
            DEMAND: pd.to_numeric(sub[DEMAND], errors="coerce").to_numpy(dtype=float)}
     for service in services:
-        for col in (distance_column(service), _demand_column(service)):
-            if col in sub.columns:
-                out[col] = pd.to_numeric(sub[col], errors="coerce").to_numpy(dtype=float)
+        col = distance_column(service)
+        if col in sub.columns:
+            out[col] = pd.to_numeric(sub[col], errors="coerce").to_numpy(dtype=float)
     return pd.DataFrame(out)
 
 
@@ -334,8 +342,8 @@ class HexCells:
     x: np.ndarray  # centres, metres
     y: np.ndarray
     cell_m: float
-    people: np.ndarray  # people in the cell (the ``demand`` column)
-    demand: dict[str, np.ndarray]  # per service, people in the cell (its own weights)
+    people: np.ndarray  # people in the cell, as the first service counts them
+    demand: dict[str, np.ndarray]  # per service, people in the cell
     mean_m: dict[str, np.ndarray]  # per service, demand-weighted mean distance (nan: none)
     within: dict[str, np.ndarray]  # per service, share of the demand within ``headline_m``
     headline_m: int
@@ -407,19 +415,17 @@ def hex_cells(reach: DistrictReach, *, cell_m: float = 500.0) -> HexCells:
     mean_m: dict[str, np.ndarray] = {}
     within: dict[str, np.ndarray] = {}
     for service in reach.services:
-        w = weights[keep]
-        own = _demand_column(service)
-        if own in demand.columns:
-            w = demand[own].to_numpy(dtype=float)[keep]
         dist = (demand[distance_column(service)].to_numpy(dtype=float)[keep]
-                if distance_column(service) in demand.columns else np.full(len(w), np.nan))
-        out_demand[service] = np.bincount(cell, weights=np.nan_to_num(w), minlength=n)
+                if distance_column(service) in demand.columns else np.full(len(x), np.nan))
+        # A point stands for a service's demand where it has a distance to it.
+        w = np.where(np.isfinite(dist), weights[keep], 0.0)
+        out_demand[service] = np.bincount(cell, weights=w, minlength=n)
         mean_m[service] = _weighted_mean(cell, n, w, dist)
         inside = np.where(np.isfinite(dist), (dist <= headline).astype(float), np.nan)
         within[service] = _weighted_mean(cell, n, w, inside)
     return HexCells(x=radius * (_SQRT3 * cq + _SQRT3 / 2 * cr), y=radius * 1.5 * cr,
                     cell_m=float(cell_m),
-                    people=np.bincount(cell, weights=weights[keep], minlength=n),
+                    people=next(iter(out_demand.values()), np.zeros(n)),
                     demand=out_demand, mean_m=mean_m, within=within,
                     headline_m=headline)
 
@@ -474,7 +480,8 @@ def _people(value: float) -> str:
 
 
 def reach_effect_lines(effect: ReachEffect) -> list[str]:
-    """The effect in plain sentences (untrusted text kept as given: escape to show it).
+    """The effect in plain sentences: the stage's ``reach_note`` when it gives one
+    (untrusted text kept as given: escape to show it), else made from the figures.
 
     Examples
     --------
@@ -484,6 +491,8 @@ def reach_effect_lines(effect: ReachEffect) -> list[str]:
     >>> reach_effect_lines(ReachEffect(0.0, {2000: 0.0}, None, ""))
     ["No one's nearest site gets farther."]
     """
+    if effect.note:  # the stage's own sentence says it all
+        return [effect.note]
     lines: list[str] = []
     stranded = [(t, v) for t, v in effect.losing.items() if v > 0]
     if stranded:
@@ -497,6 +506,4 @@ def reach_effect_lines(effect: ReachEffect) -> list[str]:
                      + (f" (on average {extra} farther)." if extra else "."))
     elif effect.farther is not None and not stranded:
         lines.append("No one's nearest site gets farther.")
-    if effect.note:
-        lines.append(effect.note)
     return lines

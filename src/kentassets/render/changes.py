@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..changes import ASSET_CHANGES, COLOCATION_CHANGES, ChangeReport
+from ..rounds.changes import ASSET_CHANGES, COLOCATION_CHANGES, ChangeReport
 from ..safety import escape_html, is_missing
 from ._format import format_number
 
@@ -95,7 +95,7 @@ def changes_html(report: ChangeReport, *, title: str = "What changed") -> str:
     Parameters
     ----------
     report
-        From :func:`kentassets.changes.compare`.
+        From :func:`kentassets.rounds.changes.compare`.
     title
         Page heading; the two builds' labels follow it.
 

@@ -37,7 +37,7 @@ from .print.prepare import _Common, _common, _prepare_district
 from .web.values import DISTRICT_CODES, agency_list
 
 if TYPE_CHECKING:
-    from ..context import MapContext
+    from ..reference.context import MapContext
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ class DistrictJob:
     estate_agencies
         Every agency of the estate, for the web map's colours.
     web
-        Keyword arguments of :func:`kentassets.render.webmap.district_map`.
+        Keyword arguments of :func:`kentassets.render.web.district_map`.
     page
         The print page's options, and ``paper`` in ``paper``.
     reach
@@ -256,7 +256,7 @@ def import_renderers() -> None:
     import xstatic.pkg.leaflet
     import xstatic.pkg.leaflet_markercluster  # noqa: F401
 
-    from . import webmap  # noqa: F401
+    from . import web as webmap  # noqa: F401
 
 
 def warm_up_renderer() -> None:
@@ -292,7 +292,7 @@ def render_district(job: DistrictJob) -> DistrictOutputs:
     it in another process or on another machine.
     """
     from . import style
-    from .webmap import district_map, map_html
+    from .web import district_map, map_html
 
     with fewer_collections():  # also where an executor runs it elsewhere
         fmap = district_map(job.assets, job.districts, job.opportunities,

@@ -38,7 +38,7 @@ STATUS_LABELS: Final = {
     "rejected": "Rejected",
     "on_hold": "On hold",
 }
-#: The stages of :func:`kentassets.decisions.progress`, as written on the outputs.
+#: The stages of :func:`kentassets.rounds.decisions.progress`, as written on the outputs.
 STAGE_LABELS: Final = {
     "realised": "Realised (done)",
     "committed": "Committed (business case, in delivery)",
@@ -178,7 +178,7 @@ def decision_text(row: Mapping[str, Any]) -> str:
     >>> decision_text({})
     ''
     """
-    from ..decisions import DECISION_DATE, DECISION_LEAD, DECISION_NOTE, DECISION_STATUS
+    from ..rounds.decisions import DECISION_DATE, DECISION_LEAD, DECISION_NOTE, DECISION_STATUS
 
     status = row.get(DECISION_STATUS)
     if is_missing(status):
@@ -200,7 +200,7 @@ def decisions_html(opportunities: pd.DataFrame) -> str:
     place, status, lead agency, date and estimated saving; and the number of
     co-locations per status.
     """
-    from ..decisions import DECISION_DATE, DECISION_LEAD, DECISION_STATUS
+    from ..rounds.decisions import DECISION_DATE, DECISION_LEAD, DECISION_STATUS
 
     if DECISION_STATUS not in opportunities.columns:
         return ""

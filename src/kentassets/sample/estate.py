@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Final
 import pandas as pd
 
 from ..errors import OutputError, ValidationError
+from ..io.outputs import write_bytes_atomic
 from ..io.postcodes import PostcodeDirectory
 from .agencies import (
     _FILES,
@@ -172,11 +173,8 @@ def write_sample_estate(
     _check_folder(folder)
     estate = generate_sample_estate(seed=seed, n_assets=n_assets, postcodes=postcodes)
     files = render_sample_files(estate)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        tmp = folder / f".{name}.part"
-        tmp.write_bytes(content)
-        tmp.replace(folder / name)
+    for name, content in files.items():  # io makes the folder
+        write_bytes_atomic(folder / name, content)
     logger.info("Wrote the synthetic sample estate (%d assets, %d agencies) to %s",
                 sum(len(f) for f in estate.values()), len(estate), folder)
     return folder / MANIFEST_NAME

@@ -1,14 +1,57 @@
-"""Printable PDF maps, split by concern; the public entry point is
-:mod:`kentassets.render.printmap`, which re-exports the public names.
+"""Printable PDF maps: one workshop page per district and the county atlas.
 
-Modules, each importing only those above it:
+Pages are built with matplotlib's object-oriented API (``matplotlib.figure.Figure``
+with the Agg canvas; no pyplot global state) and saved as vector PDF with
+searchable, embedded TrueType text (``pdf.fonttype`` 42, set through
+``matplotlib.rc_context`` only while a page is built or saved).
 
-* ``text``: clean, measure and wrap untrusted text; number formats.
-* ``layout``: paper sizes, margins, scoped matplotlib settings, header, footer.
-* ``geometry``: the window a map box shows; shapes as matplotlib paths.
-* ``prepare``: what one district page shows (points, co-locations, shortlist).
-* ``labels``, ``insets``, ``tables``: label placement, inset windows, tables.
-* ``layers``: the map drawn layer by layer (with a slot for context layers).
-* ``pages``: the district page; ``cover``: the cover and the load summary.
-* ``write``: PDF bytes, metadata, outline, atomic write; ``atlas``: the atlas.
+* :func:`district_pdf` draws one landscape page (A3 by default, A4 on request)
+  and *returns* the :class:`~matplotlib.figure.Figure`; the caller decides where
+  it goes.
+* :func:`write_figure_pdf` saves such a figure as a one-page PDF, atomically
+  and reproducibly.
+* :func:`write_atlas` writes the county atlas: a cover, one page per district,
+  and a load summary per agency, with a PDF outline (bookmarks).
+
+Every string that comes from an input file is drawn as plain text: mathtext and
+TeX are off for every text object (``$``, ``_`` and ``^`` print as themselves),
+control and bidirectional-override characters are removed, and long values are
+shortened with an ellipsis.
+
+Sensitive agencies (the ``sensitive`` column, or ``sensitive_agencies``) are
+drawn only at the centre of their 1 km British National Grid square, without a
+name or an address, and the co-location outlines drawn around them are rebuilt
+from the other members so that no outline vertex sits on a sensitive site.
+
+The package's entry point (``kentassets.render.printmap`` is its old name);
+the code lives in one module per concern: ``text`` (cleaning,
+measuring, wrapping, number formats), ``layout`` (paper, margins, header and
+footer), ``geometry`` (map windows, shapes as paths), ``prepare`` (what a
+district page shows), ``layers`` (the map drawn layer by layer), ``labels``
+(label placement), ``insets`` (crowded places), ``tables``, ``pages`` (the
+district page), ``cover`` (cover and load summary), ``write`` (PDF bytes,
+metadata, outline, atomic write) and ``atlas``.
 """
+
+from __future__ import annotations
+
+from .atlas import write_atlas
+from .labels import label_overlaps
+from .layout import MARGIN_MM, MIN_FONT_PT, PAPER_SIZES_MM
+from .pages import district_pdf
+from .prepare import SENSITIVE_GRID_M
+from .text import clean_text
+from .write import DEFAULT_PDF_DATE, write_figure_pdf
+
+__all__ = [
+    "DEFAULT_PDF_DATE",
+    "MARGIN_MM",
+    "MIN_FONT_PT",
+    "PAPER_SIZES_MM",
+    "SENSITIVE_GRID_M",
+    "clean_text",
+    "district_pdf",
+    "label_overlaps",
+    "write_atlas",
+    "write_figure_pdf",
+]

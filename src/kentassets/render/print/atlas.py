@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.figure import Figure
 
-    from ...context import MapContext
+    from ...reference.context import MapContext
     from .._reach import DistrictReach
 
 logger = logging.getLogger(__name__)
@@ -121,7 +121,7 @@ def write_atlas(
         ``top_reasons``.
     decisions_to_review
         Workshop decisions on ids merged or retired this round
-        (:attr:`kentassets.programme.Programme.to_review`).
+        (:attr:`kentassets.rounds.programme.Programme.to_review`).
     title
         Title of the estate, on the cover and in the PDF metadata.
     data_date

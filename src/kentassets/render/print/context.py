@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ...context import (
+from ...reference.context import (
     KIND,
     PLACE_NAME,
     PLACE_RANK,

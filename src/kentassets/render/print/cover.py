@@ -41,8 +41,8 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.axes import Axes
 
-    from ...context import MapContext
     from ...plan import Trajectory
+    from ...reference.context import MapContext
 
 
 def _draw_county_map(ax: Axes, districts: gpd.GeoDataFrame, counts: Mapping[str, int],

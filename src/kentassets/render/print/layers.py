@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.text import Text
 
-    from ...context import MapContext
+    from ...reference.context import MapContext
 
 
 _NEIGHBOUR_FILL = "#EFEFEF"

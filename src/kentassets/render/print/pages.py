@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.figure import Figure
 
-    from ...context import MapContext
+    from ...reference.context import MapContext
 
 
 def _legend(page: _Page, x0: float, top: float, w: float, data: _DistrictData) -> float:

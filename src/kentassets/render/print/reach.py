@@ -23,18 +23,25 @@ from .._reach import (
     COUNTY_CODE,
     COVERED_SHARE,
     CURRENT_SHARE,
+    CURRENT_SITES,
     DEMAND,
     DEMAND_ESTIMATE_NOTE,
+    KEEPS_CURRENT,
     MEAN_DISTANCE_M,
-    OPTIMAL_COLUMNS,
     P90_DISTANCE_M,
     SERVICE,
     SITES,
+    SOLVE_STATUS,
+    SOLVED_OPTIMAL,
     THRESHOLD_M,
     DistrictReach,
     K,
+    band_index,
+    band_labels,
     distance_text,
     headline_threshold,
+    hex_cells,
+    hex_corners,
     reach_effect_lines,
     reach_estimate,
     reach_method,
@@ -43,6 +50,7 @@ from .._reach import (
     thresholds_of,
     within_column,
 )
+from .geometry import _add_geom, _geom_path, _view
 from .layout import (
     _MUTED,
     MARGIN_MM,
@@ -57,7 +65,7 @@ from .layout import (
     _subtitle,
 )
 from .tables import _Column, _draw_table, _table_height_mm
-from .text import _PT_MM, _fmt_number, _wrap_mm, clean_text
+from .text import _PT_MM, _fmt_number, _text_width_mm, _wrap_mm, clean_text
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -65,6 +73,10 @@ if TYPE_CHECKING:
 
     from .pages import _PageOptions
     from .prepare import _DistrictData
+
+#: Width of the print maps' hexagons across the flats, metres (coarser than the web's).
+PRINT_CELL_M = 1000.0
+
 
 def _service_label(service: Any) -> str:
     return clean_text(service_label(service), max_chars=40)
@@ -94,17 +106,19 @@ def _today_rows(table: pd.DataFrame, thresholds_m: Sequence[int]) -> list[list[s
     return rows
 
 
-_EFFECT_COLUMNS = (
-    _Column("Id"),
-    _Column("Place (largest member)", 2.0),
-    _Column("People farther", align="right"),
-    _Column("Mean extra", align="right"),
-    _Column("What it does to reach", 4.0),
-)
+def _effect_columns(headline_m: int | None) -> tuple[_Column, ...]:
+    beyond = f"Stranded ({distance_text(headline_m)})" if headline_m else "Stranded"
+    return (
+        _Column("Id"),
+        _Column("Place (largest member)", 2.0),
+        _Column("People farther", align="right"),
+        _Column(beyond, align="right"),
+        _Column("What it does to reach", 4.0),
+    )
 
 
-def _effect_rows(shortlist: pd.DataFrame) -> list[list[str]]:
-    """Per shortlisted co-location with reach figures: people farther, extra, sentences."""
+def _effect_rows(shortlist: pd.DataFrame, headline_m: int | None) -> list[list[str]]:
+    """Per shortlisted co-location with reach figures: people farther, stranded, sentences."""
     rows: list[list[str]] = []
     if "reach" not in shortlist.columns:
         return rows
@@ -112,10 +126,10 @@ def _effect_rows(shortlist: pd.DataFrame) -> list[list[str]]:
         effect = s["reach"]
         if effect is None:
             continue
-        lines = reach_effect_lines(effect)
+        stranded = effect.losing.get(headline_m) if headline_m is not None else None
         rows.append([
             str(s["colocation_id"]), str(s["place"]), _fmt_number(effect.farther),
-            distance_text(effect.mean_extra_m) or "–", clean_text(" ".join(lines)),
+            _fmt_number(stranded), clean_text(" ".join(reach_effect_lines(effect))),
         ])
     return rows
 
@@ -143,13 +157,14 @@ def _curves(options: pd.DataFrame) -> list[_Curve]:
         k = pd.to_numeric(rows[K], errors="coerce").to_numpy(dtype=float)
         share = pd.to_numeric(rows[COVERED_SHARE], errors="coerce").to_numpy(dtype=float)
         current = float(pd.to_numeric(rows[CURRENT_SHARE], errors="coerce").max())
-        enough = k[share >= current - 1e-9]
-        optimal = True
-        for col in OPTIMAL_COLUMNS:
-            if col in rows.columns:
-                optimal = bool(rows[col].fillna(True).astype(bool).all())
-        out.append(_Curve(_service_label(service), k, share, int(np.nanmax(k)), current,
-                          int(enough.min()) if len(enough) else None, optimal))
+        keeps = (rows[KEEPS_CURRENT].fillna(False).astype(bool).to_numpy()
+                 if KEEPS_CURRENT in rows.columns else share >= current - 1e-9)
+        today = (pd.to_numeric(rows[CURRENT_SITES], errors="coerce").max()
+                 if CURRENT_SITES in rows.columns else np.nanmax(k))
+        optimal = (rows[SOLVE_STATUS].astype("string").fillna(SOLVED_OPTIMAL).eq(
+            SOLVED_OPTIMAL).all() if SOLVE_STATUS in rows.columns else True)
+        out.append(_Curve(_service_label(service), k, share, int(today), current,
+                          int(k[keeps].min()) if keeps.any() else None, bool(optimal)))
     return out
 
 
@@ -223,16 +238,27 @@ def _draw_today(page: _Page, reach: DistrictReach, box: tuple[float, float, floa
     return top - h - h_note - 6.0
 
 
+def _effects_height_mm(data: _DistrictData, headline_m: int | None, width_mm: float,
+                       size_pt: float) -> float:
+    """The height the shortlist's reach table needs, with its title and footnote."""
+    rows = _effect_rows(data.shortlist, headline_m)
+    if not rows:
+        return 14.0
+    return (_table_height_mm(_effect_columns(headline_m), rows, width_mm, size_pt, 4)
+            + (size_pt + 2.5) * _PT_MM * 1.3 + 12.0)
+
+
 def _draw_effects(page: _Page, data: _DistrictData, box: tuple[float, float, float, float],
-                  size_pt: float) -> None:
+                  size_pt: float, headline_m: int | None) -> None:
     """What each shortlisted co-location does to reach, in ``box`` (or a line saying none)."""
     x, y0, w, h = box
-    rows = _effect_rows(data.shortlist)
+    rows = _effect_rows(data.shortlist, headline_m)
     if rows:
-        _draw_table(page, (x, y0, w, h), _EFFECT_COLUMNS, rows, size_pt=size_pt,
+        _draw_table(page, (x, y0, w, h), _effect_columns(headline_m), rows, size_pt=size_pt,
                     title="What the shortlist does to reach", max_lines=4,
-                    more_note="People farther: whose nearest site of a service the proposal "
-                    "moves or closes. Strands: people left with no site within the distance.")
+                    more_note="People farther: whose nearest site of a service gets farther "
+                    "when the proposal moves or closes it. Stranded: left with no site within "
+                    "the distance.")
         return
     page.text(x, y0 + h, "What the shortlist does to reach", fontsize=size_pt + 2.5,
               fontweight="bold", va="top")
@@ -251,31 +277,121 @@ def _draw_reach_page(page: _Page, data: _DistrictData, reach: DistrictReach,
     bottom = _footer(page, _attribution(options.attribution_year, options.boundary_source,
                                         options.synthetic), page_label=page_label)
     gap = 12.0
-    left_w = (page.width_mm - 2 * MARGIN_MM - gap) * 0.56
-    y = _draw_today(page, reach, (MARGIN_MM, top, left_w, 0.0), size)
-    _draw_effects(page, data, (MARGIN_MM, bottom + 2.0, left_w, y - bottom - 2.0), size)
+    width = page.width_mm - 2 * MARGIN_MM
+    left_w = (width - gap) * 0.56
     right_x = MARGIN_MM + left_w + gap
     right_w = page.width_mm - MARGIN_MM - right_x
+    y = _draw_today(page, reach, (MARGIN_MM, top, left_w, 0.0), size)
+    # Above the maps: the shortlist's table on the left, the options curve on the right.
+    curve_h = 110.0 if big else 72.0
+    need = max(_effects_height_mm(data, reach.headline_m, left_w, size), curve_h - (top - y))
+    maps_h = min(y - bottom - need - 6.0, (top - bottom) * 0.42, width / 4 * 0.9)
+    if maps_h < 40.0:  # the shortlist comes first: no maps without room
+        maps_h = 0.0
+    split = bottom + maps_h + (6.0 if maps_h else 0.0)
+    _draw_effects(page, data, (MARGIN_MM, split + 2.0, left_w, y - split - 2.0), size,
+                  reach.headline_m)
+    _draw_options(page, reach, (right_x, top - 6.0, right_w, split - 2.0), size)
+    if maps_h:
+        _draw_reach_maps(page, data, reach, (MARGIN_MM, bottom + 2.0, width, maps_h), size)
+
+
+def _draw_options(page: _Page, reach: DistrictReach, box: tuple[float, float, float, float],
+                  size: float) -> None:
+    """The options curve and its notes, between ``top`` and ``floor`` (``box``)."""
+    x, top, w, floor = box
     curves = _curves(reach.options)
     threshold = _options_threshold(reach)
-    notes = _curve_notes(curves, threshold)
-    note_lines = [line for n in notes for line in _wrap_mm(n, right_w, size, 3)]
-    notes_h = len(note_lines) * size * _PT_MM * 1.35 + 4.0
-    plot_h = min(top - bottom - notes_h - 16.0, right_w * 0.8)
-    plot_top = top - 6.0
     if not curves:
-        page.text(right_x, plot_top, "Options", fontsize=size + 2.5, fontweight="bold",
-                  va="top")
-        page.text(right_x, plot_top - 7.0, "\n".join(_wrap_mm(
+        page.text(x, top, "Options", fontsize=size + 2.5, fontweight="bold", va="top")
+        page.text(x, top - 7.0, "\n".join(_wrap_mm(
             "No service has two or more sites of its own in this district: there are no "
-            "options of which sites to keep.", right_w, size, 3)), fontsize=size, va="top",
+            "options of which sites to keep.", w, size, 3)), fontsize=size, va="top",
                   color=_MUTED, linespacing=1.3)
         return
-    ax = page.fig.add_axes(page.rect(right_x + 12.0, plot_top - plot_h, right_w - 12.0,
-                                     plot_h))
+    notes = _curve_notes(curves, threshold)
+    note_lines = [line for n in notes for line in _wrap_mm(n, w, size, 3)]
+    notes_h = len(note_lines) * size * _PT_MM * 1.35
+    plot_h = min(top - floor - notes_h - 13.0, w * 0.75)
+    ax = page.fig.add_axes(page.rect(x + 12.0, top - plot_h, w - 12.0, plot_h))
     _draw_curves(ax, curves, threshold, size)
-    page.text(right_x, plot_top - plot_h - 11.0, "\n".join(note_lines), fontsize=size,
-              va="top", color=_MUTED, linespacing=1.35)
+    page.text(x, top - plot_h - 11.0, "\n".join(note_lines), fontsize=size, va="top",
+              color=_MUTED, linespacing=1.35)
+
+
+def _band_paths(polygons: np.ndarray, mean_m: np.ndarray, reach: DistrictReach
+                ) -> list[tuple[Any, str]]:
+    """One compound path per distance band (few PDF objects, however many hexagons)."""
+    from matplotlib.path import Path
+
+    colours = style.reach_band_colours(len(reach.thresholds_m) + 1)
+    bands = band_index(mean_m, reach.thresholds_m)
+    out = []
+    for band in np.unique(bands):
+        rings = polygons[bands == band]
+        closed = np.concatenate([rings, rings[:, :1, :]], axis=1)
+        codes = np.full(closed.shape[1], Path.LINETO, dtype=np.uint8)
+        codes[0], codes[-1] = Path.MOVETO, Path.CLOSEPOLY
+        path = Path(closed.reshape(-1, 2), np.tile(codes, len(rings)))
+        out.append((path, style.REACH_NONE if band < 0 else colours[band]))
+    return out
+
+
+def _draw_reach_maps(page: _Page, data: _DistrictData, reach: DistrictReach,
+                     box: tuple[float, float, float, float], size: float) -> None:
+    """Small maps in a row, one per service: hexagons of people shaded by distance."""
+    from matplotlib.patches import PathPatch
+
+    x0, y0, w, h = box
+    services = reach.services[:4]
+    cells = hex_cells(reach, cell_m=PRINT_CELL_M)
+    if not services or not len(cells):
+        return
+    page.text(x0, y0 + h, "Where people live: average distance to the nearest site",
+              fontsize=size + 2.5, fontweight="bold", va="top")
+    legend_h = size * _PT_MM * 2.4
+    title_h = size * _PT_MM * 1.8
+    map_w = (w - 6.0 * 3) / 4
+    map_h = h - 8.0 - legend_h - title_h
+    ring = hex_corners(cells.radius_m)
+    polygons = np.stack([cells.x, cells.y], axis=1)[:, None, :] + ring[None, :, :]
+    view = _view(data.geom.bounds, map_w, map_h, pad=0.02)
+    for i, service in enumerate(services):
+        ax = page.fig.add_axes(page.rect(x0 + i * (map_w + 6.0), y0 + legend_h, map_w, map_h))
+        ax.set_xlim(view[0], view[1])
+        ax.set_ylim(view[2], view[3])
+        ax.set_aspect("equal", adjustable="box")
+        ax.axis("off")
+        keep = cells.demand[service] > 0
+        outline = _geom_path(data.geom)
+        for path, colour in _band_paths(polygons[keep], cells.mean_m[service][keep], reach):
+            patch = ax.add_artist(PathPatch(path, transform=ax.transData, fc=colour, ec="none"))
+            if outline is not None:  # the hexagons end at the district boundary
+                patch.set_clip_path(outline, ax.transData)
+        _add_geom(ax, data.geom, facecolor="none", edgecolor="#222222", lw=0.6)
+        page.text(x0 + i * (map_w + 6.0), y0 + legend_h + map_h + 0.8, _service_label(service),
+                  fontsize=size, fontweight="bold", va="bottom", ha="left")
+    _draw_band_legend(page, reach, x0, y0 + legend_h * 0.4, size)
+
+
+def _draw_band_legend(page: _Page, reach: DistrictReach, x: float, y: float,
+                      size: float) -> None:
+    """The distance bands in a row: a swatch and its label each."""
+    from matplotlib.patches import Rectangle
+
+    labels = band_labels(reach.thresholds_m)
+    colours = style.reach_band_colours(len(labels))
+    for label, colour in zip(labels, colours, strict=True):
+        page.fig.patches.append(Rectangle(page.rect(x, y - 1.5, 3.0, 3.0)[:2],
+                                          3.0 / page.width_mm, 3.0 / page.height_mm,
+                                          transform=page.fig.transFigure, fc=colour,
+                                          ec="#333333", lw=0.3))
+        page.text(x + 4.0, y, label, fontsize=size - 0.5, va="center", ha="left")
+        x += _text_width_mm(label, size - 0.5) + 10.0
+    people = "estimated people" if reach.estimate else "people"
+    page.text(x, y, f"Hexagons {distance_text(PRINT_CELL_M)} across, averaged over their "
+              f"{people}; blank: no one lives there.", fontsize=size - 0.5, va="center",
+              ha="left", color=_MUTED)
 
 
 def _options_threshold(reach: DistrictReach) -> int | None:

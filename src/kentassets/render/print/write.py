@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ... import __version__
+from ..._version import __version__
 from .layout import _rc
 from .text import clean_text
 

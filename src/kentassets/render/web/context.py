@@ -1,6 +1,6 @@
 """The map context as one light vector layer of the HTML maps.
 
-:func:`context_payload` turns a :class:`~kentassets.context.MapContext` into the
+:func:`context_payload` turns a :class:`~kentassets.reference.context.MapContext` into the
 compact JSON the page draws (``webmap.js``, ``contextLayer``): the sea (the box
 minus the land), built-up areas, water, rivers, rail and roads by class as one
 geometry each, simplified and rounded to about a metre, and the places to
@@ -17,7 +17,7 @@ import numpy as np
 import shapely
 from shapely.geometry import mapping
 
-from kentassets.context import (
+from kentassets.reference.context import (
     KIND,
     PLACE_NAME,
     PLACE_RANK,

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     import folium
 
-    from kentassets.context import MapContext
+    from kentassets.reference.context import MapContext
 
 __all__ = ["county_map", "district_summary"]
 

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     import folium
 
-    from kentassets.context import MapContext
+    from kentassets.reference.context import MapContext
     from kentassets.render._reach import DistrictReach
 
 log = logging.getLogger(__name__)
@@ -226,7 +226,7 @@ def district_map(
     ...                     title=estate.manifest.title, synthetic=True)
     >>> type(m).__name__
     'Map'
-    >>> from kentassets.render.webmap import map_html
+    >>> from kentassets.render.web import map_html
     >>> "synthetic sample data" in map_html(m)
     True
     """

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import pandas as pd
 
-from kentassets import __version__, schema
+from kentassets import schema
+from kentassets._version import __version__
 from kentassets.render import style
 from kentassets.render._format import finite_number, format_date, format_money, format_number
 from kentassets.render._ranges import ESTIMATE_FOOTNOTE, compact_money, totals_range_text
@@ -32,7 +33,7 @@ from kentassets.render.web.values import DOT
 from kentassets.safety import escape_html, is_missing
 
 if TYPE_CHECKING:
-    from kentassets.context import MapContext
+    from kentassets.reference.context import MapContext
 
 __all__ = ["index_html"]
 
@@ -406,11 +407,11 @@ def index_html(
     assets
         Optional assets frame: adds an asset count per district.
     sensitive_agencies
-        Accepted for symmetry with :func:`~kentassets.render.webmap.district_map`;
+        Accepted for symmetry with :func:`~kentassets.render.web.district_map`;
         the index shows counts only, never an asset's name, address or position.
     decisions_to_review
         Workshop decisions on ids merged or retired this round
-        (:attr:`kentassets.programme.Programme.to_review`), listed for review.
+        (:attr:`kentassets.rounds.programme.Programme.to_review`), listed for review.
     context
         The map context of the county map (default: the built-in one).
     plan

@@ -489,7 +489,9 @@
       var group = L.featureGroup();
       var drawn = false;
       function draw() {
+        var people = svc.people || r.people;
         for (var i = 0; i < r.lat.length; i++) {
+          if (!people[i]) { continue; }  /* no one here stands for this service */
           var ring = r.corners.map(function (c) { return [r.lat[i] + c[0], r.lon[i] + c[1]]; });
           var colour = reachColour(r, svc.mean_m[i]);
           var cell = L.polygon(ring, {pane: "kentReach", color: colour, weight: 0.5,

@@ -22,11 +22,11 @@ from typing import Any
 
 import pandas as pd
 
-from . import schema
+from .. import schema
+from ..io.builds import BuildData
 from .changes import ChangeReport, compare
 from .decisions import DecisionRows, Decisions, apply_decisions, check_decisions
-from .io.builds import BuildData
-from .rounds import IdCarry
+from .ids import IdCarry
 
 __all__ = ["Programme", "compare_with_previous", "decide"]
 
@@ -95,12 +95,12 @@ def decide(
     -------
     tuple
         The opportunities with the decision columns and the shortlist re-drawn
-        (:func:`kentassets.decisions.apply_decisions`), and the checked decisions.
+        (:func:`kentassets.rounds.decisions.apply_decisions`), and the checked decisions.
 
     Raises
     ------
     DecisionsError
-        As :func:`kentassets.decisions.check_decisions`.
+        As :func:`kentassets.rounds.decisions.check_decisions`.
     """
     decisions = None
     if rows is not None:

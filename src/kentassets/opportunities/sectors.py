@@ -14,7 +14,7 @@ from typing import Final
 
 import pandas as pd
 
-from . import schema
+from .. import schema
 
 __all__ = ["SECTOR", "SECTORS", "assign_sectors", "default_sector"]
 

@@ -18,9 +18,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from . import schema
-from .benchmarks import BenchmarkTable
-from .errors import ValidationError
+from .. import schema
+from ..errors import ValidationError
+from ..reference.benchmarks import BenchmarkTable
 
 __all__ = ["SITE_AREA_HA", "housing_capacity", "surplus_assets"]
 
@@ -70,7 +70,7 @@ def _reasons(assets: gpd.GeoDataFrame, *, gia_per_fte_m2: float, underused_facto
 def _housing(out: gpd.GeoDataFrame, benchmarks: BenchmarkTable | None) -> gpd.GeoDataFrame:
     """Add site area (with its source), homes low/central/high and a note."""
     if benchmarks is None:
-        from .io.benchmarks import default_benchmarks
+        from ..io.benchmarks import default_benchmarks
 
         benchmarks = default_benchmarks()
     density = benchmarks.general("dwellings_per_ha")
@@ -115,7 +115,7 @@ def surplus_assets(
     ----------
     assets
         Canonical assets (estimated ones from
-        :func:`~kentassets.estimates.estimate_assets` carry their sources).
+        :func:`~kentassets.opportunities.estimates.estimate_assets` carry their sources).
     space_standard_m2_per_fte, net_to_gross_ratio, office_uses
         As :class:`~kentassets.opportunities.ScoringParams`.
     underused_factor

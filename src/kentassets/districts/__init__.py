@@ -28,11 +28,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .errors import BoundaryDataError, CoordinateSystemError, ValidationError
-from .io import boundaries as _boundaries
-from .io.authorities import district_names
-from .io.postcodes import PC_DISTRICT, PC_EASTING, PC_NORTHING, PostcodeDirectory
-from .schema import (
+from ..errors import BoundaryDataError, CoordinateSystemError, ValidationError
+from ..io import boundaries as _boundaries
+from ..io.authorities import district_names
+from ..io.postcodes import PC_DISTRICT, PC_EASTING, PC_NORTHING, PostcodeDirectory
+from ..schema import (
     CRS,
     DEFAULT_STUDY_AREA,
     DISTRICT_CODE,

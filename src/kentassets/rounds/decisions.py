@@ -46,15 +46,24 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 
-from . import schema
-from .errors import DecisionsError, where
-from .rounds import id_sort_key
+from .. import schema
+from ..errors import DecisionsError, where
+from ..io.decisions import (
+    DATE_COLUMNS,
+    DECISION_COLUMNS,
+    STATUSES,
+    TEMPLATE_INFO_COLUMNS,
+    DecisionRows,
+    check_columns,
+)
+from .ids import id_sort_key
 
 __all__ = [
     "COMMITTED",
@@ -75,25 +84,10 @@ __all__ = [
     "progress",
 ]
 
-#: Allowed statuses, in the order a co-location moves through them.
-STATUSES: Final = (
-    "proposed", "pursue", "business_case", "in_delivery", "done", "rejected", "on_hold",
-)
 #: Statuses that keep a co-location on the shortlist whatever its score.
 KEEP_ON_SHORTLIST: Final = ("pursue", "business_case", "in_delivery", "done")
 #: Statuses whose savings count as committed.
 COMMITTED: Final = ("business_case", "in_delivery")
-#: The columns of a decisions file.
-DECISION_COLUMNS: Final = (
-    schema.COLOCATION_ID, "status", "lead_agency", "decided_on", "saving_realised_gbp", "note",
-    "start", "complete_by",
-)
-#: The date columns of a decisions file.
-DATE_COLUMNS: Final = ("decided_on", "start", "complete_by")
-#: Columns the template adds for the reader's information; ignored when read.
-TEMPLATE_INFO_COLUMNS: Final = (
-    "district", "place", "agencies", "estimated_saving_gbp", "shortlisted", "statuses_allowed",
-)
 #: Columns :func:`apply_decisions` adds to the opportunities.
 DECISION_STATUS: Final = "decision_status"
 DECISION_LEAD: Final = "decision_lead_agency"
@@ -159,25 +153,6 @@ def _money(value: Any) -> float | None:
     return number
 
 
-@dataclass(frozen=True)
-class DecisionRows:
-    """A decisions file's rows as read, before they are checked.
-
-    Parameters
-    ----------
-    rows
-        The rows with the file's column names (text, or Excel values).
-    source
-        The file, as the user named it (for the messages).
-    sheet
-        The worksheet read, for Excel files.
-    """
-
-    rows: pd.DataFrame
-    source: str
-    sheet: str | None = None
-
-
 @dataclass
 class Decisions:
     """Checked workshop decisions.
@@ -205,23 +180,6 @@ class Decisions:
     def status_of(self) -> dict[str, str]:
         """Co-location id -> status, for the current ids."""
         return dict(zip(self.table[schema.COLOCATION_ID], self.table["status"], strict=True))
-
-
-def check_columns(columns: Sequence[str], source: str) -> None:
-    """Raise :class:`DecisionsError` for unknown columns or no ``colocation_id`` column."""
-    allowed = set(DECISION_COLUMNS) | set(TEMPLATE_INFO_COLUMNS)
-    unknown = [c for c in columns if str(c).strip() not in allowed]
-    if unknown:
-        raise DecisionsError(
-            f"{source}: unknown column(s) {', '.join(repr(str(c)) for c in unknown)}. A decisions "
-            f"file has the columns {', '.join(DECISION_COLUMNS)}; rename or delete the others "
-            "(`kentassets decisions template` writes a file with the right columns)."
-        )
-    if schema.COLOCATION_ID not in [str(c).strip() for c in columns]:
-        raise DecisionsError(
-            f"{source}: no colocation_id column. Add a column named colocation_id holding the "
-            "ids shown on the maps (e.g. MAI-03)."
-        )
 
 
 def _row_problems(
@@ -419,10 +377,11 @@ def apply_decisions(opportunities: pd.DataFrame, decisions: Decisions | None) ->
         A copy of ``opportunities`` (same type and index) with the columns added
         and ``shortlisted`` (and ``district_rank``) updated.
     """
-    from .opportunities import DISTRICT_RANK, RANK, SHORTLISTED, shortlist
+    from ..opportunities import DISTRICT_RANK, RANK, SHORTLISTED, shortlist
 
     out = opportunities.copy()
-    is_col = out[schema.IS_COLOCATION].fillna(False).to_numpy(dtype=bool) if len(out) else []
+    is_col = (out[schema.IS_COLOCATION].fillna(False).to_numpy(dtype=bool) if len(out)
+              else np.zeros(0, dtype=bool))
     table = decisions.table if decisions is not None else pd.DataFrame(columns=DECISION_COLUMNS)
     by_id = table.set_index(schema.COLOCATION_ID)
     ids = out[schema.COLOCATION_ID].astype("string")
@@ -489,7 +448,7 @@ def progress(
         ``{"realised": {...}, "committed": {...}, "pipeline": {...},
         "savings_target_gbp": ..., "target_years": ...}``.
     """
-    from .opportunities import SAVING_GBP, SHORTLISTED
+    from ..opportunities import SAVING_GBP, SHORTLISTED
 
     opps = opportunities[opportunities[schema.IS_COLOCATION].fillna(False).to_numpy(dtype=bool)]
     status = opps.get(DECISION_STATUS, pd.Series("proposed", index=opps.index)).fillna("proposed")
@@ -581,7 +540,7 @@ def decisions_template(opportunities: pd.DataFrame, decisions: Decisions | None 
     >>> list(t.columns[:2]), set(t["status"])
     (['colocation_id', 'status'], {'proposed'})
     """
-    from .opportunities import SAVING_GBP, SHORTLISTED
+    from ..opportunities import SAVING_GBP, SHORTLISTED
 
     opps = opportunities[opportunities[schema.IS_COLOCATION].fillna(False).to_numpy(dtype=bool)]
     existing = (decisions.table.set_index(schema.COLOCATION_ID)

@@ -7,7 +7,7 @@ of the previous co-location it matches, by members, not by position:
 
 **Members.** A co-location's members are its assets. An asset of this round
 counts as the same member as an asset of the previous round when
-:func:`kentassets.matching.match_assets` pairs them (the agency's own id, the
+:func:`kentassets.rounds.matching.match_assets` pairs them (the agency's own id, the
 reference, the UPRN, or the same place with a similar name), so re-geocoded,
 renamed or re-coded assets still count. ``site_id`` is numbered afresh by every
 load, so it is never compared across rounds; records of one site are matched
@@ -57,13 +57,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from . import schema
-from .colocation import ColocationResult
-from .errors import ValidationError
-from .io.builds import REGISTER_COLUMNS
+from .. import schema
+from ..colocation import ColocationResult
+from ..errors import ValidationError
+from ..io.builds import REGISTER_COLUMNS
 
 if TYPE_CHECKING:
-    from .io.builds import BuildData
+    from ..io.builds import BuildData
 
 __all__ = [
     "ACTIVE",
@@ -169,7 +169,7 @@ def link_colocations(
         Assets of the previous and the new round with a ``colocation_id``
         column (missing outside co-locations).
     matches
-        :func:`kentassets.matching.match_assets` of ``old_assets`` and ``new_assets``.
+        :func:`kentassets.rounds.matching.match_assets` of ``old_assets`` and ``new_assets``.
     min_jaccard
         Smallest Jaccard overlap for an id to pass on (outside merges and splits).
 
@@ -307,7 +307,7 @@ def carry_ids(
         The previous round's id register; ``None`` when it had none (its ids
         are then taken as first seen in round 1).
     matches
-        :func:`kentassets.matching.match_assets` of ``previous_assets`` and
+        :func:`kentassets.rounds.matching.match_assets` of ``previous_assets`` and
         ``new_assets``; computed when ``None``.
     min_jaccard
         See :func:`link_colocations`.

@@ -38,8 +38,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from . import schema
-from .errors import ValidationError
+from .. import schema
+from ..errors import ValidationError
 
 __all__ = [
     "MATCH_COLUMNS",

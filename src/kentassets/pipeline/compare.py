@@ -1,8 +1,8 @@
 """Comparing two builds end to end: read both folders, compare, write the report.
 
-This is to :mod:`kentassets.changes` what :mod:`kentassets.pipeline` is to the
+This is to :mod:`kentassets.rounds.changes` what :mod:`kentassets.pipeline` is to the
 analysis: it composes the reader (:func:`kentassets.io.builds.read_build`),
-the pure comparison (:func:`kentassets.changes.compare`), the page
+the pure comparison (:func:`kentassets.rounds.changes.compare`), the page
 (:func:`kentassets.render.changes.changes_html`) and the atomic writers.
 """
 
@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .changes import MOVED_M, ChangeReport, compare
-from .io.builds import BuildData, read_build
-from .matching import PLACE_M
-from .rounds import MIN_JACCARD
+from ..io.builds import BuildData, read_build
+from ..rounds.changes import MOVED_M, ChangeReport, compare
+from ..rounds.ids import MIN_JACCARD
+from ..rounds.matching import PLACE_M
 
 __all__ = ["compare_builds", "write_changes"]
 
@@ -39,11 +39,11 @@ def compare_builds(
         The previous and the new output folder (or builds already read with
         :func:`kentassets.io.builds.read_build`).
     moved_m, place_m, min_jaccard
-        As :func:`kentassets.changes.compare`.
+        As :func:`kentassets.rounds.changes.compare`.
 
     Returns
     -------
-    kentassets.changes.ChangeReport
+    kentassets.rounds.changes.ChangeReport
         Assets and co-locations added, removed, moved, changed, merged or
         split, per agency and district; ``write_changes(report, folder)``
         writes it.
@@ -87,9 +87,9 @@ def write_changes(report: ChangeReport, folder: str | os.PathLike[str]) -> list[
         When ``folder`` is a file, or holds a ``changes.csv`` or
         ``changes.html`` that kentassets did not write.
     """
-    from .errors import OutputError
-    from .io.outputs import MARKER, write_csv, write_text_atomic
-    from .render.changes import changes_html
+    from ..errors import OutputError
+    from ..io.outputs import MARKER, write_csv, write_text_atomic
+    from ..render.changes import changes_html
 
     base = Path(folder)
     if base.exists() and not base.is_dir():

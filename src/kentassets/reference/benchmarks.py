@@ -18,8 +18,8 @@ from typing import Any, Final
 
 import pandas as pd
 
-from . import schema
-from .errors import BenchmarkError
+from .. import schema
+from ..errors import BenchmarkError
 
 __all__ = [
     "BASES",

@@ -2,7 +2,7 @@
 
 ``kentassets demo``, ``build``, ``validate``, ``sample``, ``boundaries download``,
 ``benchmarks show``/``benchmarks template``, and the rounds' ``decisions template``
-and ``diff`` (:mod:`kentassets.cli_rounds`).
+and ``diff`` (:mod:`kentassets.cli.rounds`).
 A :class:`~kentassets.errors.KentAssetsError` is printed as one line and the exit
 code is 2; ``--verbose`` shows the traceback.
 """
@@ -16,12 +16,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, cli_rounds
-from .errors import KentAssetsError
+from .._version import __version__
+from ..errors import KentAssetsError
+from . import rounds as cli_rounds
 
 if TYPE_CHECKING:
-    from .io.database import DatabaseOutput
-    from .pipeline import BuildOptions
+    from ..io.database import DatabaseOutput
+    from ..pipeline import BuildOptions
 
 logger = logging.getLogger("kentassets")
 
@@ -42,6 +43,7 @@ def _add_analysis(parser: argparse.ArgumentParser) -> None:
     _add_output(parser)
     _add_clustering(parser)
     _add_scoring(parser)
+    _add_reach(parser)
     _add_rendering(parser)
 
 
@@ -114,6 +116,22 @@ def _add_scoring(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="TOML overriding rows of the benchmark table used where registers give no floor "
         "area, staff or cost (write one with: kentassets benchmarks template --out PATH)",
+    )
+
+
+def _add_reach(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-reach",
+        action="store_true",
+        help="skip the service reach stage (service_reach.csv, reach_options.csv and the "
+        "reach columns and score part of the opportunities)",
+    )
+    parser.add_argument(
+        "--reach-distance",
+        choices=("straight", "network"),
+        default=None,
+        help="distance to services: straight line (default) or along the roads of the "
+        "--basemap GeoPackage (network); overrides the manifest's reach_distance",
     )
 
 
@@ -325,8 +343,8 @@ def _add_benchmarks_command(sub: argparse._SubParsersAction[argparse.ArgumentPar
 
 
 def _benchmarks(args: argparse.Namespace) -> int:
-    from .benchmarks import format_benchmarks
-    from .io.benchmarks import read_benchmarks, write_benchmarks_template
+    from ..io.benchmarks import read_benchmarks, write_benchmarks_template
+    from ..reference.benchmarks import format_benchmarks
 
     table = read_benchmarks(args.benchmarks)
     if args.action == "show":
@@ -339,7 +357,7 @@ def _benchmarks(args: argparse.Namespace) -> int:
 
 
 def _options(args: argparse.Namespace) -> BuildOptions:
-    from .pipeline import BuildOptions
+    from ..pipeline import BuildOptions
 
     return BuildOptions(
         eps_m=args.eps_m,
@@ -352,6 +370,8 @@ def _options(args: argparse.Namespace) -> BuildOptions:
         offline=args.offline,
         paper=args.paper,
         benchmarks=str(args.benchmarks) if args.benchmarks else None,
+        reach=not args.no_reach,
+        reach_distance=args.reach_distance,
     )
 
 
@@ -364,7 +384,7 @@ def _database_output(args: argparse.Namespace) -> DatabaseOutput | None:
                 "[output] table has its own schema and create_schema)"
             )
         return None
-    from .pipeline import database_output
+    from ..pipeline import database_output
 
     return database_output(args.to_database, schema=args.db_schema,
                            create_schema=args.create_schema or None)
@@ -384,7 +404,7 @@ def _freeze_imports() -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from . import pipeline
+    from .. import pipeline
 
     _freeze_imports()
     progress = not args.quiet
@@ -423,7 +443,7 @@ def _run(args: argparse.Namespace) -> int:
     if rounds is not None:
         return rounds
     if args.command == "sample":
-        from .sample import write_sample_estate
+        from ..sample import write_sample_estate
 
         manifest = write_sample_estate(args.out, seed=args.seed, n_assets=args.assets)
         print(
@@ -432,8 +452,8 @@ def _run(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     if args.command == "boundaries":
-        from .io.boundaries import ONS_LAD_SERVICE_URL, download_boundaries
-        from .schema import DEFAULT_STUDY_AREA
+        from ..io.boundaries import ONS_LAD_SERVICE_URL, download_boundaries
+        from ..schema import DEFAULT_STUDY_AREA
 
         path = download_boundaries(
             codes=tuple(args.codes or DEFAULT_STUDY_AREA),
@@ -446,11 +466,11 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace, *, progress: bool) -> int:
-    from .districts import load_districts
-    from .io.manifest import parse_manifest
-    from .io.outputs import write_csv
-    from .load import read_manifest
-    from .schema import LEDGER_STATUS, REJECTED
+    from ..districts import load_districts
+    from ..io.manifest import parse_manifest
+    from ..io.outputs import write_csv
+    from ..load import describe_mapping, read_manifest
+    from ..schema import LEDGER_STATUS, REJECTED
 
     spec = parse_manifest(args.manifest)
     ledger_path = Path(args.ledger)
@@ -467,6 +487,10 @@ def _validate(args: argparse.Namespace, *, progress: bool) -> int:
     )
     summary = result.summary()
     print(summary.to_string(index=False))
+    mapping = describe_mapping(result.column_mapping)
+    if mapping:
+        print("\nColumns read (source header -> field):")
+        print("\n".join(mapping))
     write_csv(result.ledger, ledger_path)
     n_rejected = int((result.ledger[LEDGER_STATUS] == REJECTED).sum())
     print(

@@ -8,7 +8,7 @@ where they are missing and says where every figure came from:
   the register's own polygon or OS building outlines) times the storeys in the
   benchmark table's ``[general.storeys]`` row; it beats the typology default;
 * ``benchmark``: the typical figure for the asset's use from the
-  :class:`~kentassets.benchmarks.BenchmarkTable` (a running cost is the floor
+  :class:`~kentassets.reference.benchmarks.BenchmarkTable` (a running cost is the floor
   area times the use's cost per m²; office staff are the floor area times the
   net-to-gross ratio over the space per FTE).
 
@@ -29,8 +29,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from . import schema
-from .benchmarks import BenchmarkTable
+from .. import schema
+from ..reference.benchmarks import BenchmarkTable
 
 __all__ = [
     "ESTIMATE_COLUMNS",
@@ -228,7 +228,7 @@ def estimate_assets(
     [39600.0, 'benchmark']
     """
     if benchmarks is None:
-        from .io.benchmarks import default_benchmarks
+        from ..io.benchmarks import default_benchmarks
 
         benchmarks = default_benchmarks()
     out = assets.copy()
@@ -293,7 +293,7 @@ def complete_assets(
         The benchmark table in force; ``None`` uses the shipped one.
     sectors
         Agency -> sector from the manifest; other agencies get the sector their
-        name suggests (:func:`kentassets.sectors.default_sector`).
+        name suggests (:func:`kentassets.opportunities.sectors.default_sector`).
 
     Returns
     -------

@@ -3,7 +3,7 @@
 :func:`compare` takes two builds' outputs (:class:`kentassets.io.builds.BuildData`)
 and returns a :class:`ChangeReport`:
 
-**Assets** are paired across the rounds by :func:`kentassets.matching.match_assets`
+**Assets** are paired across the rounds by :func:`kentassets.rounds.matching.match_assets`
 (the agency's own id, the reference, the UPRN, then the same place with a
 similar name; ``matched_by`` says which). A paired asset is
 
@@ -40,12 +40,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from . import schema
-from .errors import ValidationError
-from .estimates import GIVEN, source_column
-from .io.builds import BuildData
+from .. import schema
+from ..errors import ValidationError
+from ..io.builds import BuildData
+from ..opportunities.estimates import GIVEN, source_column
+from .ids import MIN_JACCARD, link_colocations
 from .matching import PLACE_M, match_assets
-from .rounds import MIN_JACCARD, link_colocations
 
 __all__ = ["CHANGE_COLUMNS", "COMPARED_FIELDS", "ChangeReport", "compare"]
 
@@ -380,7 +380,7 @@ def compare(
         A paired asset whose point moved more than this many metres is ``moved``.
     place_m
         Distance for the same-place matching rule
-        (:func:`~kentassets.matching.match_assets`).
+        (:func:`~kentassets.rounds.matching.match_assets`).
     min_jaccard
         Co-location overlap for an id to pass on
         (:func:`~kentassets.rounds.link_colocations`).

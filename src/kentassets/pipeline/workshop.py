@@ -9,29 +9,36 @@ facilitators fill in with Excel. The co-locations come from an output folder
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
-from .decisions import decisions_from_opportunities, decisions_template
-from .errors import BuildFolderError, ManifestError
+from ..errors import BuildFolderError, ManifestError
+from ..io.decisions import read_decision_rows
+from ..rounds.decisions import (
+    Decisions,
+    check_decisions,
+    decisions_from_opportunities,
+    decisions_template,
+)
 
-__all__ = ["write_decisions_template"]
+__all__ = ["read_decisions", "write_decisions_template"]
 
 
 def _from_folder(folder: Path) -> pd.DataFrame:
-    from .io.builds import read_build
+    from ..io.builds import read_build
 
     build = read_build(folder)
     return build.colocations
 
 
 def _from_manifest(manifest: Path) -> pd.DataFrame:
-    from .districts import load_districts
-    from .io.manifest import parse_manifest
-    from .io.postcodes import PostcodeDirectory
-    from .load import read_manifest
-    from .pipeline import analyse
+    from ..districts import load_districts
+    from ..io.manifest import parse_manifest
+    from ..io.postcodes import PostcodeDirectory
+    from ..load import read_manifest
+    from . import analyse
 
     spec = parse_manifest(manifest)
     postcodes = PostcodeDirectory(spec.postcodes)
@@ -88,7 +95,7 @@ def write_decisions_template(
     >>> ka.write_decisions_template("outputs", "decisions.xlsx")  # doctest: +SKIP
     PosixPath('decisions.xlsx')
     """
-    from .io.decisions import write_decisions_template as write
+    from ..io.decisions import write_decisions_template as write
 
     base = Path(source)
     if base.is_dir():
@@ -104,3 +111,33 @@ def write_decisions_template(
         )
     table = decisions_template(opportunities, decisions_from_opportunities(opportunities))
     return write(table, path, overwrite=overwrite)
+
+
+def read_decisions(
+    path: str | os.PathLike[str],
+    *,
+    current_ids: Iterable[str],
+    register: pd.DataFrame | None = None,
+    lenient: bool = False,
+) -> Decisions:
+    """Read and check a decisions file (:func:`kentassets.rounds.decisions.check_decisions`).
+
+    Parameters
+    ----------
+    path
+        ``decisions.csv`` or ``.xlsx`` (the first sheet).
+    current_ids
+        This build's co-location ids.
+    register
+        The id register, so that decisions on retired ids become decisions to review.
+    lenient
+        Warn about bad rows and ignore them instead of raising.
+
+    Raises
+    ------
+    DecisionsError
+        As :func:`read_decision_rows` and :func:`~kentassets.rounds.decisions.check_decisions`.
+    """
+    read = read_decision_rows(path)
+    return check_decisions(read.rows, current_ids=current_ids, register=register,
+                           source=read.source, sheet=read.sheet, lenient=lenient)

@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .errors import ValidationError
-from .schema import CRS, GEOMETRY
+from ..errors import ValidationError
+from ..schema import CRS, GEOMETRY
 
 # --- layer columns ------------------------------------------------------------
 #: Place name as it should be printed.

@@ -4,7 +4,7 @@
 ``kentassets decisions template MANIFEST_OR_OUT_DIR --out decisions.csv`` and
 ``kentassets diff OLD_DIR NEW_DIR --out DIR``. :mod:`kentassets.cli` adds these
 to its parser and hands these commands here; the work is in
-:mod:`kentassets.compare`, :mod:`kentassets.workshop` and the pipeline.
+:mod:`kentassets.pipeline.compare`, :mod:`kentassets.pipeline.workshop` and the pipeline.
 """
 
 from __future__ import annotations
@@ -88,14 +88,14 @@ def add_commands(sub: Any, add_common: Any) -> None:
 def run(args: argparse.Namespace) -> int | None:
     """Run ``decisions`` or ``diff``; ``None`` for any other command."""
     if args.command == "decisions":
-        from .workshop import write_decisions_template
+        from ..pipeline.workshop import write_decisions_template
 
         path = write_decisions_template(args.source, args.out)
         print(f"Wrote the decisions template {path}: fill in the status column (one of the "
               "statuses listed in the file) and build with --decisions.")
         return EXIT_OK
     if args.command == "diff":
-        from .compare import compare_builds, write_changes
+        from ..pipeline.compare import compare_builds, write_changes
         report = compare_builds(args.old, args.new, moved_m=args.moved_m)
         files = write_changes(report, args.out)
         print(f"{report!r}\nWrote {', '.join(str(f) for f in files)}")
