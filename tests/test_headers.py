@@ -489,3 +489,23 @@ def test_sample_estate_reads_alike_without_its_column_mapping(
     }
     assert {fld for _, fld in missing} <= {NAME, GIA_M2, USE}
     assert len(missing) == 5, sorted(missing)
+
+
+@pytest.mark.shared
+def test_real_transparency_code_register_reports_its_unknown_status_words(
+    shared_data: Path,
+) -> None:
+    """Cheltenham's 2023 land and assets register: its 'Tenure Detail' (read as the
+    status) holds 'Groundlease' and 'Leashold'; they are kept as written and said
+    once, not silently turned into 'unknown'."""
+    path = (shared_data / "assets" / "council_land_assets_examples"
+            / "cheltenham_local_authority_land_and_assets_2023.csv")
+    result = read_register(path, agency="Cheltenham Borough Council", districts=KENT)
+    warned = result.ledger["warnings"].fillna("").str.contains(WARN_CATEGORY)
+    assert int(warned.sum()) == 1
+    message = result.ledger.loc[warned, "warnings"].iloc[0]
+    assert "'Groundlease' (1 row)" in message and "'Leashold' (1 row)" in message
+    table = result.column_mapping.set_index(MAPPING_COLUMN)
+    assert table.loc["Tenure Detail", MAPPING_READ_BY] == "schema"
+    assert table.loc["Tenure Detail", MAPPING_WARNING] == WARN_CATEGORY
+    assert table.loc["AssetCode", MAPPING_FIELD] == ASSET_ID

@@ -493,3 +493,61 @@ def test_atlas_has_the_county_reach_page_and_reach_bookmarks(
     assert [o.title for o in reader.outline] == [
         "Cover: county summary", "Service reach, county", "Maidstone",
         "Maidstone: service reach", "Load summary by agency"]
+
+
+# --------------------------------------------------------------------------- #
+# end to end: the demo with the reach stage
+# --------------------------------------------------------------------------- #
+
+
+@pytest.mark.slow
+def test_demo_index_carries_the_county_table(demo_out: Path) -> None:
+    html = (demo_out / "index.html").read_text(encoding="utf-8")
+    assert "Service reach, county" in html and "People (estimate)" in html
+    assert "Within 2 km" in html and "90% within" in html and "straight-line" in html
+    # The county map's district cards give the share within 2 km per service.
+    assert "Within 2 km of library" in html
+
+
+@pytest.mark.slow
+def test_demo_pdfs_have_reach_pages(demo_out: Path) -> None:
+    from pypdf import PdfReader
+
+    pages = _pages_text((demo_out / "ashford.pdf").read_bytes())
+    assert len(pages) == 2 and "Ashford: service reach" in pages[1]
+    assert "What the shortlist does to reach" in pages[1] and "Options" in pages[1]
+    atlas = PdfReader(demo_out / "atlas.pdf")
+    titles = [o.title for o in atlas.outline]
+    assert titles[:4] == ["Cover: county summary", "Service reach, county", "Ashford",
+                          "Ashford: service reach"]
+    assert len(atlas.pages) == 2 + 2 * 13 + 1
+    county = " ".join((atlas.pages[1].extract_text() or "").split())
+    assert "The county today" in county and "Tunbridge Wells" in county
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_demo_map_reach_layer(browser: Any, demo_out: Path) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    page = Browser(context.new_page())
+    page.open(demo_out / "maidstone.html")
+    pg = page.page
+    pg.locator(".leaflet-control-layers").hover()
+    names = pg.locator(".leaflet-control-layers-overlays label")
+    reach_layers = [n for n in names.all_inner_texts() if "Service reach" in n]
+    assert [n.strip() for n in reach_layers] == [
+        "Service reach: library", "Service reach: health", "Service reach: customer service",
+        "Service reach: police"]
+    assert pg.locator("path.kent-reach-cell").count() == 0
+    names.filter(has_text="Service reach: library").locator("input").check()
+    assert pg.locator('path.kent-reach-cell[data-service="library"]').count() > 100
+    pg.mouse.move(10, 400)
+    pg.mouse.click(*_free_cell(pg, "library"))
+    card = pg.locator(".leaflet-popup .kent-reach-card")
+    card.wait_for()
+    assert "people (estimate)" in card.inner_text()
+    pg.wait_for_timeout(300)  # popup fade-in, for the screenshot
+    ARTIFACTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / "demo_map_reach.png"))
+    page.assert_clean()
+    context.close()

@@ -89,7 +89,7 @@ def write_outputs(
     assemble_atlas(atlas, frame=frame,
                    district_pages=[pages[str(c)] for c in analysis.districts[schema.DISTRICT_CODE]],
                    plan_pages=analysis.plan is not None,
-                   county_reach=has_county_reach(getattr(analysis, "service_reach", None)))
+                   county_reach=has_county_reach(analysis.service_reach))
     files.append(atlas)
     files.append(index)
     files.extend(_write_programme(analysis, folder))
@@ -217,11 +217,9 @@ def _reach_tables(analysis: Analysis) -> Any:
     """The reach stage's tables for the renderers, or ``None`` when it did not run."""
     from ..render.jobs import ReachTables
 
-    service_reach = getattr(analysis, "service_reach", None)
-    if service_reach is None:
+    if analysis.service_reach is None:
         return None
-    return ReachTables(service_reach, getattr(analysis, "reach_options", None),
-                       getattr(analysis, "reach_demand", None))
+    return ReachTables(analysis.service_reach, analysis.reach_options, analysis.reach_demand)
 
 
 def _district_file_names(analysis: Analysis) -> dict[str, dict[str, str]]:
@@ -282,7 +280,7 @@ def _atlas_frame(published: _Published, *, options: BuildOptions,
         context=context,
         decisions_to_review=None if a.programme is None else a.programme.to_review,
         plan=a.plan,
-        service_reach=getattr(a, "service_reach", None),
+        service_reach=a.service_reach,
         **common,
     )
 
@@ -311,7 +309,7 @@ def _write_index(
         context=context,
         decisions_to_review=None if a.programme is None else a.programme.to_review,
         plan=a.plan,
-        service_reach=getattr(a, "service_reach", None),
+        service_reach=a.service_reach,
         **published.common,
     )
     return outputs.write_text_atomic(path, html)

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
+from ..reach import columns as rc
 from ._format import finite_number
 
 __all__ = [
@@ -51,35 +52,35 @@ __all__ = [
 ]
 
 # Columns of the reach stage's tables (kentassets.reach, issue 23).
-SERVICE: Final = "service"
-SITES: Final = "sites"
-DEMAND: Final = "demand"
-MEAN_DISTANCE_M: Final = "mean_distance_m"
-P90_DISTANCE_M: Final = "p90_distance_m"
-THRESHOLD_M: Final = "threshold_m"
-K: Final = "k"
-COVERED_SHARE: Final = "covered_share"
-KEPT_SITES: Final = "kept_sites"
-CURRENT_SHARE: Final = "current_share"
+SERVICE: Final = rc.SERVICE
+SITES: Final = rc.SITES
+DEMAND: Final = rc.DEMAND
+MEAN_DISTANCE_M: Final = rc.MEAN_DISTANCE_M
+P90_DISTANCE_M: Final = rc.P90_DISTANCE_M
+THRESHOLD_M: Final = rc.THRESHOLD_M
+K: Final = rc.K
+COVERED_SHARE: Final = rc.COVERED_SHARE
+KEPT_SITES: Final = rc.KEPT_SITES
+CURRENT_SHARE: Final = rc.CURRENT_SHARE
 #: The district code of the county rows of a per-district table.
-COUNTY_CODE: Final = "county"
-#: How distance was measured ("straight" or "network").
-DISTANCE_METHOD: Final = "distance_method"
+COUNTY_CODE: Final = rc.COUNTY
+#: How distance was measured (``straight`` or ``network``).
+DISTANCE_METHOD: Final = rc.DISTANCE_METHOD
 #: How each method is said on the outputs.
-METHOD_WORDS: Final = {"straight": "straight-line", "network": "along the road network"}
+METHOD_WORDS: Final = {rc.STRAIGHT: "straight-line", rc.NETWORK: "along the road network"}
 #: Whether the demand is an estimate (the default: Census population shared by postcode).
-DEMAND_ESTIMATE: Final = "demand_estimate"
-#: reach_options: the solver's status ("optimal", or "time_limit" when stopped short).
-SOLVE_STATUS: Final = "solve_status"
-SOLVED_OPTIMAL: Final = "optimal"
+DEMAND_ESTIMATE: Final = rc.DEMAND_ESTIMATE
+#: reach_options: the solver's status (optimal, or stopped at its time limit).
+SOLVE_STATUS: Final = rc.SOLVE_STATUS
+SOLVED_OPTIMAL: Final = rc.OPTIMAL
 #: reach_options: today's number of the district's own sites of the service.
-CURRENT_SITES: Final = "current_sites"
+CURRENT_SITES: Final = rc.CURRENT_SITES
 #: reach_options: whether these k sites keep today's coverage.
-KEEPS_CURRENT: Final = "keeps_current_coverage"
+KEEPS_CURRENT: Final = rc.KEEPS_CURRENT
 # The opportunities' reach columns.
-PEOPLE_FARTHER: Final = "reach_people_farther"
-MEAN_EXTRA_M: Final = "reach_mean_extra_m"
-REACH_NOTE: Final = "reach_note"
+PEOPLE_FARTHER: Final = rc.REACH_PEOPLE_FARTHER
+MEAN_EXTRA_M: Final = rc.REACH_MEAN_EXTRA_M
+REACH_NOTE: Final = rc.REACH_NOTE
 #: The threshold whose share is the headline (the issue's "within 2 km").
 HEADLINE_M: Final = 2000
 #: What "estimate" means beside the default demand.
@@ -97,14 +98,8 @@ def service_label(service: Any) -> str:
     return str(service).replace("_", " ")
 
 
-def within_column(threshold_m: int) -> str:
-    """``within_2000m_share`` for 2000."""
-    return f"within_{int(threshold_m)}m_share"
-
-
-def distance_column(service: str) -> str:
-    """The demand points' distance to the nearest site of ``service``, metres."""
-    return f"distance_{service}_m"
+within_column = rc.within_column
+distance_column = rc.distance_column
 
 
 def thresholds_of(frame: pd.DataFrame) -> tuple[int, ...]:

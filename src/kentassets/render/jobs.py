@@ -31,7 +31,7 @@ from .. import schema
 from .._gc import fewer_collections
 from ._reach import DistrictReach, district_reach, reach_positions
 from .print.atlas import district_page_pdf
-from .print.layout import _boundary_source
+from .print.layout import DRAWING, _boundary_source
 from .print.pages import _PageOptions
 from .print.prepare import _Common, _common, _prepare_district
 from .web.values import DISTRICT_CODES, agency_list
@@ -294,7 +294,9 @@ def render_district(job: DistrictJob) -> DistrictOutputs:
     from . import style
     from .web import district_map, map_html
 
-    with fewer_collections():  # also where an executor runs it elsewhere
+    # DRAWING: threads of one process render one district at a time, as matplotlib's
+    # settings and caches are the process's (processes and cluster workers each have theirs).
+    with fewer_collections(), DRAWING:  # also where an executor runs it elsewhere
         fmap = district_map(job.assets, job.districts, job.opportunities,
                             district_code=job.code, estate_agencies=job.estate_agencies,
                             reach=job.reach, **job.web)

@@ -4,10 +4,12 @@ millimetres, and the header and footer every page shares.
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from ...errors import ValidationError
 from .. import style
@@ -19,6 +21,12 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.text import Text
 
+
+#: Held while matplotlib draws or saves a page. rcParams, the font manager and the text
+#: caches belong to the process, so two threads drawing at once would move each other's
+#: text: threads draw one at a time (correct, if not parallel); each worker process of a
+#: process pool or a cluster has its own matplotlib and draws in parallel.
+DRAWING: Final = threading.RLock()
 
 #: Landscape paper sizes, millimetres (width, height).
 PAPER_SIZES_MM: dict[str, tuple[float, float]] = {"A3": (420.0, 297.0), "A4": (297.0, 210.0)}
@@ -78,12 +86,19 @@ class _Page:
         )
 
 
-def _rc() -> AbstractContextManager[None]:
-    """Matplotlib settings for print pages, scoped (never mutates global rcParams)."""
+@contextmanager
+def _rc() -> Iterator[None]:
+    """Matplotlib settings for print pages, scoped, under the :data:`DRAWING` lock.
+
+    rcParams change only inside the block (``rc_context``), and no other thread
+    draws meanwhile, so the settings of one page never reach another's.
+    """
     from matplotlib import rc_context
 
-    register_print_fonts()
-    return rc_context(_RC)  # type: ignore[arg-type]
+    with DRAWING:
+        register_print_fonts()
+        with rc_context(_RC):  # type: ignore[arg-type]
+            yield
 
 
 def _paper_mm(paper: str) -> tuple[float, float]:

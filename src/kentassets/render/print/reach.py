@@ -442,7 +442,7 @@ def _draw_county_reach(page: _Page, service_reach: pd.DataFrame, *, top: float,
     estimate = reach_estimate(service_reach)
     big = page.width_mm > 350
     size = 8.5 if big else 7.0
-    width = page.width_mm - 2 * MARGIN_MM
+    width = min(page.width_mm - 2 * MARGIN_MM, 230.0 if big else 200.0)  # figures near labels
     county = service_reach[service_reach[schema.DISTRICT_CODE].astype("string")
                            .eq(COUNTY_CODE).fillna(False).to_numpy()]
     columns = _today_columns(thresholds, estimate)
@@ -455,7 +455,7 @@ def _draw_county_reach(page: _Page, service_reach: pd.DataFrame, *, top: float,
         return
     columns, rows = _by_district(service_reach, headline)
     y = top - h - 8.0
-    _draw_table(page, (MARGIN_MM, bottom + 2.0, width * 0.7, y - bottom - 2.0), columns, rows,
+    _draw_table(page, (MARGIN_MM, bottom + 2.0, width * 0.75, y - bottom - 2.0), columns, rows,
                 size_pt=size, title=f"People within {distance_text(headline)} of each "
                 "service, by district", max_lines=1)
 
