@@ -88,10 +88,15 @@ def write_outputs(
     atlas = folder / "atlas.pdf"
     assemble_atlas(atlas, frame=frame,
                    district_pages=[pages[str(c)] for c in analysis.districts[schema.DISTRICT_CODE]],
+                   plan_pages=analysis.plan is not None,
                    county_reach=has_county_reach(analysis.service_reach))
     files.append(atlas)
     files.append(index)
     files.extend(_write_programme(analysis, folder))
+    if analysis.plan is not None:
+        from .plan import write_plan
+
+        files.extend(write_plan(analysis.plan, folder, title=analysis.title))
     return files
 
 
@@ -165,6 +170,9 @@ def _write_tables(published: _Published, folder: Path) -> list[Path]:
     files.append(outputs.write_csv(_with_params(ranked, a.params), folder / "opportunities.csv"))
     files.append(outputs.write_csv(a.sweep, folder / "eps_sweep.csv"))
     files.append(outputs.write_csv(a.benchmark, folder / "agency_benchmark.csv"))
+    if a.benchmark_by_use is not None:
+        files.append(outputs.write_csv(a.benchmark_by_use,
+                                       folder / "agency_benchmark_by_use.csv"))
     surplus = generalise_sensitive(a.surplus) if len(a.surplus) else a.surplus
     files.append(outputs.write_csv(pd.DataFrame(surplus), folder / "surplus_assets.csv"))
     if a.housing is not None:
@@ -271,6 +279,7 @@ def _atlas_frame(published: _Published, *, options: BuildOptions,
         eps_m=float(a.params["eps_m"]),
         context=context,
         decisions_to_review=None if a.programme is None else a.programme.to_review,
+        plan=a.plan,
         service_reach=a.service_reach,
         **common,
     )
@@ -299,6 +308,7 @@ def _write_index(
         offline=options.offline,
         context=context,
         decisions_to_review=None if a.programme is None else a.programme.to_review,
+        plan=a.plan,
         service_reach=a.service_reach,
         **published.common,
     )

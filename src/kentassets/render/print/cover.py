@@ -35,12 +35,13 @@ from .layout import (
 )
 from .prepare import _bool_col, _colocation_rows, _num_col, _str_col
 from .tables import _Column, _draw_table
-from .text import _PT_MM, _fmt_money, _fmt_number, _wrap, clean_text
+from .text import _PT_MM, _fmt_money, _fmt_number, _wrap, _wrap_mm, clean_text
 
 if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.axes import Axes
 
+    from ...plan import Trajectory
     from ...reference.context import MapContext
 
 
@@ -284,6 +285,7 @@ def _draw_cover(
     eps_m: float | None,
     page_label: str | None,
     context: MapContext | None = None,
+    trajectory: Trajectory | None = None,
 ) -> None:
     big = page.width_mm > 350
     sub = _subtitle("Co-location opportunities atlas", _date_text(data_date), params_note,
@@ -308,10 +310,30 @@ def _draw_cover(
         y -= size * _PT_MM * 1.7
     y = _draw_target_bar(page, totals, col_x, col_w, y)
     y = _draw_progress(page, totals.get("progress"), col_x, col_w, y, size * 0.9)
+    if trajectory is not None:
+        y = _draw_cover_trajectory(page, trajectory, col_x, col_w, y, bottom=bottom, big=big)
     sweep_h = min(y - bottom - 14.0, 135.0 if big else 80.0)
     if sweep_h > 30:
         sx = page.fig.add_axes(page.rect(col_x + 11.0, y - sweep_h, col_w - 24.0, sweep_h))
         _draw_sweep(sx, sweep, eps_m)
+
+
+def _draw_cover_trajectory(page: _Page, trajectory: Trajectory, col_x: float, col_w: float,
+                           y: float, *, bottom: float, big: bool) -> float:
+    """The plan's county trajectory against the target; return the y below it."""
+    from .plan import draw_trajectory
+
+    size = 8.5 if big else 7.0
+    lines = _wrap_mm(trajectory.summary(), col_w, size, 3)
+    page.text(col_x, y, "\n".join(lines), fontsize=size, va="top", fontweight="bold",
+              linespacing=1.3)
+    y -= len(lines) * size * _PT_MM * 1.3 + 4.0
+    chart_h = min(max((y - bottom) * 0.4, 0.0), 52.0 if big else 36.0)
+    if chart_h < 20.0:
+        return y
+    ax = page.fig.add_axes(page.rect(col_x + 12.0, y - chart_h, col_w - 14.0, chart_h - 6.0))
+    draw_trajectory(ax, trajectory, size=size)
+    return y - chart_h - 8.0
 
 
 def _draw_load_summary(
