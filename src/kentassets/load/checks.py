@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from ..schema import ASSET_ID, EXCLUDED, SITE_ID, STATUS, TENURE
@@ -17,7 +18,7 @@ from .headers import read_header
 from .ledger import WARN_CATEGORY, WARN_COLUMN_NOT_USED, Context
 from .mapping import doubt_message
 from .values import parse_numbers
-from .vectors import Factorized, factorize
+from .vectors import Factorized, factorize, fixed_width_ints
 
 #: Rows looked at to decide whether a column's values are numbers.
 _SAMPLE_ROWS = 200
@@ -51,13 +52,20 @@ def _site_reference(frame: pd.DataFrame, reading: ColumnReading) -> None:
     if (
         isinstance(col, str) and reading.how.get(ASSET_ID) == "meaning"
         and read_header(col).field == SITE_ID
-    ):
-        values = frame[col].dropna()
-        values = values[values.astype("str").str.strip() != ""]
-        if values.duplicated().any():
-            del mapping[ASSET_ID]
-            mapping[SITE_ID] = col
-            reading.how[SITE_ID] = reading.how.pop(ASSET_ID)
+    ) and _repeats(frame[col]):
+        del mapping[ASSET_ID]
+        mapping[SITE_ID] = col
+        reading.how[SITE_ID] = reading.how.pop(ASSET_ID)
+
+
+def _repeats(values: pd.Series) -> bool:
+    """Some non-blank value appears twice (a sort of fixed-width codes when it can)."""
+    as_ints = fixed_width_ints(values.array)
+    if as_ints is not None:
+        return bool((np.diff(np.sort(as_ints)) == 0).any())
+    given = values[values.notna()]
+    given = given[given.astype("str").str.strip() != ""]
+    return not given.is_unique
 
 
 def _mostly_numbers(series: pd.Series) -> bool:

@@ -288,10 +288,10 @@ def read_columns(
 
     Examples
     --------
-    >>> reading = read_columns(["Site ID", "GIFA (sq ft)", "Net Internal Area", "Cost (£k)"])
-    >>> reading.mapping["asset_id"], reading.how["gia_m2"], reading.conversion("annual_cost_gbp")
+    >>> reading = read_columns(["Site ID", "Net Internal Area", "Running Cost (£k)"])
+    >>> reading.mapping["asset_id"], reading.how["asset_id"], reading.conversion("annual_cost_gbp")
     ('Site ID', 'meaning', (1000.0, '£k → £ (× 1,000)'))
-    >>> [(d.column, d.field) for d in reading.doubts]
+    >>> [(d.column, d.field) for d in reading.doubts]  # not gross: reported, not guessed
     [('Net Internal Area', 'gia_m2')]
     """
     explicit = dict(explicit or {})

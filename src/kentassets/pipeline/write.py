@@ -88,10 +88,15 @@ def write_outputs(
     atlas = folder / "atlas.pdf"
     assemble_atlas(atlas, frame=frame,
                    district_pages=[pages[str(c)] for c in analysis.districts[schema.DISTRICT_CODE]],
-                   county_reach=has_county_reach(getattr(analysis, "service_reach", None)))
+                   plan_pages=analysis.plan is not None,
+                   county_reach=has_county_reach(analysis.service_reach))
     files.append(atlas)
     files.append(index)
     files.extend(_write_programme(analysis, folder))
+    if analysis.plan is not None:
+        from .plan import write_plan
+
+        files.extend(write_plan(analysis.plan, folder, title=analysis.title))
     return files
 
 
@@ -165,6 +170,9 @@ def _write_tables(published: Published, folder: Path) -> list[Path]:
     files.append(outputs.write_csv(_with_params(ranked, a.params), folder / "opportunities.csv"))
     files.append(outputs.write_csv(a.sweep, folder / "eps_sweep.csv"))
     files.append(outputs.write_csv(a.benchmark, folder / "agency_benchmark.csv"))
+    if a.benchmark_by_use is not None:
+        files.append(outputs.write_csv(a.benchmark_by_use,
+                                       folder / "agency_benchmark_by_use.csv"))
     surplus = generalise_sensitive(a.surplus) if len(a.surplus) else a.surplus
     files.append(outputs.write_csv(pd.DataFrame(surplus), folder / "surplus_assets.csv"))
     if a.housing is not None:
@@ -209,11 +217,9 @@ def _reach_tables(analysis: Analysis) -> Any:
     """The reach stage's tables for the renderers, or ``None`` when it did not run."""
     from ..render.jobs import ReachTables
 
-    service_reach = getattr(analysis, "service_reach", None)
-    if service_reach is None:
+    if analysis.service_reach is None:
         return None
-    return ReachTables(service_reach, getattr(analysis, "reach_options", None),
-                       getattr(analysis, "reach_demand", None))
+    return ReachTables(analysis.service_reach, analysis.reach_options, analysis.reach_demand)
 
 
 def _district_file_names(analysis: Analysis) -> dict[str, dict[str, str]]:
@@ -273,7 +279,8 @@ def _atlas_frame(published: Published, *, options: BuildOptions,
         eps_m=float(a.params["eps_m"]),
         context=context,
         decisions_to_review=None if a.programme is None else a.programme.to_review,
-        service_reach=getattr(a, "service_reach", None),
+        plan=a.plan,
+        service_reach=a.service_reach,
         **common,
     )
 
@@ -301,7 +308,8 @@ def _write_index(
         offline=options.offline,
         context=context,
         decisions_to_review=None if a.programme is None else a.programme.to_review,
-        service_reach=getattr(a, "service_reach", None),
+        plan=a.plan,
+        service_reach=a.service_reach,
         **published.common,
     )
     return outputs.write_text_atomic(path, html)

@@ -29,7 +29,7 @@ import pandas as pd
 
 from .. import schema
 from .._gc import fewer_collections
-from ._reach import DistrictReach, district_reach, reach_positions
+from ._reach import DistrictReach, district_reach, reach_positions, sensitive_services
 from .print.atlas import district_page_pdf
 from .print.layout import DRAWING, boundary_source_of
 from .print.pages import PageOptions
@@ -226,6 +226,7 @@ def district_jobs(
     print_rows = _positions(shared.colocations[schema.DISTRICT_CODE]) if len(
         shared.colocations) else {}
     demand_rows = reach_positions(reach.reach_demand) if reach is not None else {}
+    withheld = sensitive_services(assets)  # distances to a sensitive site are not mapped
     for code in codes:
         sub, opps = _job_frames(code, assets, opportunities, index)
         mine = replace(shared, colocations=shared.colocations.iloc[
@@ -236,7 +237,8 @@ def district_jobs(
             web={"offline": offline, "context": context, **common}, page=page, paper=paper,
             reach=None if reach is None else district_reach(
                 reach.service_reach, reach.reach_options, reach.reach_demand, code=code,
-                demand_rows=demand_rows.get(code, np.empty(0, dtype=np.int64))))
+                demand_rows=demand_rows.get(code, np.empty(0, dtype=np.int64)),
+                withheld=withheld))
 
 
 def import_renderers() -> None:

@@ -29,18 +29,19 @@ from .layout import (
     Page,
     attribution_text,
     date_text,
-    footer,
-    header,
+    draw_footer,
+    draw_header,
     subtitle_text,
 )
 from .prepare import bool_col, colocation_rows, num_col, str_col
 from .tables import Column, draw_table
-from .text import PT_MM, clean_text, fmt_money, fmt_number, wrap
+from .text import PT_MM, clean_text, fmt_money, fmt_number, wrap, wrap_mm
 
 if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.axes import Axes
 
+    from ...plan import Trajectory
     from ...reference.context import MapContext
 
 
@@ -257,8 +258,8 @@ def draw_review(
     """The decisions on co-locations merged or retired this round, for the workshop."""
     sub = subtitle_text(title, "decisions on ids that were merged or are no longer co-locations; "
                     "kept until the workshop moves or closes them")
-    top = header(page, "Decisions to review", sub)
-    bottom = footer(page, attribution_text(attribution_year, boundary_source, synthetic),
+    top = draw_header(page, "Decisions to review", sub)
+    bottom = draw_footer(page, attribution_text(attribution_year, boundary_source, synthetic),
                      page_label=page_label)
     cols = (Column("Id"), Column("Status"), Column("Decided on"), Column("What to do", 5.0))
     rows = [[clean_text(c) for c in row] for row in review_rows(to_review)]
@@ -284,13 +285,14 @@ def draw_cover(
     eps_m: float | None,
     page_label: str | None,
     context: MapContext | None = None,
+    trajectory: Trajectory | None = None,
 ) -> None:
     big = page.width_mm > 350
     sub = subtitle_text("Co-location opportunities atlas", date_text(data_date), params_note,
                     style.SYNTHETIC_NOTE if synthetic else None)
-    top = header(page, title or "Public estate", sub)
+    top = draw_header(page, title or "Public estate", sub)
     attribution = attribution_text(attribution_year, boundary_source, synthetic)
-    bottom = footer(page, context_attribution(attribution, context), page_label=page_label)
+    bottom = draw_footer(page, context_attribution(attribution, context), page_label=page_label)
     opps = colocation_rows(opportunities)
     col_w = 150.0 if big else 105.0
     _draw_cover_map(page, districts, opps, top=top, bottom=bottom, col_w=col_w, big=big,
@@ -308,10 +310,30 @@ def draw_cover(
         y -= size * PT_MM * 1.7
     y = _draw_target_bar(page, totals, col_x, col_w, y)
     y = _draw_progress(page, totals.get("progress"), col_x, col_w, y, size * 0.9)
+    if trajectory is not None:
+        y = _draw_cover_trajectory(page, trajectory, col_x, col_w, y, bottom=bottom, big=big)
     sweep_h = min(y - bottom - 14.0, 135.0 if big else 80.0)
     if sweep_h > 30:
         sx = page.fig.add_axes(page.rect(col_x + 11.0, y - sweep_h, col_w - 24.0, sweep_h))
         _draw_sweep(sx, sweep, eps_m)
+
+
+def _draw_cover_trajectory(page: Page, trajectory: Trajectory, col_x: float, col_w: float,
+                           y: float, *, bottom: float, big: bool) -> float:
+    """The plan's county trajectory against the target; return the y below it."""
+    from .plan import draw_trajectory
+
+    size = 8.5 if big else 7.0
+    lines = wrap_mm(trajectory.summary(), col_w, size, 3)
+    page.text(col_x, y, "\n".join(lines), fontsize=size, va="top", fontweight="bold",
+              linespacing=1.3)
+    y -= len(lines) * size * PT_MM * 1.3 + 4.0
+    chart_h = min(max((y - bottom) * 0.4, 0.0), 52.0 if big else 36.0)
+    if chart_h < 20.0:
+        return y
+    ax = page.fig.add_axes(page.rect(col_x + 12.0, y - chart_h, col_w - 14.0, chart_h - 6.0))
+    draw_trajectory(ax, trajectory, size=size)
+    return y - chart_h - 8.0
 
 
 def draw_load_summary(
@@ -327,8 +349,8 @@ def draw_load_summary(
 ) -> None:
     sub = subtitle_text(title, date_text(data_date), style.SYNTHETIC_NOTE if synthetic else None,
                     "every input row is listed in the ledger, with the reason and what to fix")
-    top = header(page, "Load summary by agency", sub)
-    bottom = footer(page, attribution_text(attribution_year, boundary_source, synthetic),
+    top = draw_header(page, "Load summary by agency", sub)
+    bottom = draw_footer(page, attribution_text(attribution_year, boundary_source, synthetic),
                      page_label=page_label)
     frame = load_summary if load_summary is not None else pd.DataFrame()
     cols = (

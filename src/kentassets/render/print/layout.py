@@ -121,7 +121,7 @@ def new_page(paper: str) -> Page:
     return Page(fig, width_mm, height_mm)
 
 
-def header(page: Page, heading: str, subtitle: str) -> float:
+def draw_header(page: Page, heading: str, subtitle: str) -> float:
     """Draw the title block; return the y (mm) of its lower edge."""
     top = page.height_mm - MARGIN_MM
     size = 20.0 if page.width_mm > 350 else 16.0
@@ -135,7 +135,7 @@ def header(page: Page, heading: str, subtitle: str) -> float:
     return y - len(lines) * sub_size * PT_MM * 1.3 - 3.0
 
 
-def footer(page: Page, text: str, *, page_label: str | None = None) -> float:
+def draw_footer(page: Page, text: str, *, page_label: str | None = None) -> float:
     """Draw the attribution; return the y (mm) of its upper edge.
 
     ``page_label`` (a page number) is drawn at the right; ``""`` keeps its room

@@ -24,8 +24,8 @@ from .layout import (
     attribution_text,
     boundary_source_of,
     date_text,
-    footer,
-    header,
+    draw_footer,
+    draw_header,
     new_page,
     paper_mm,
     rc,
@@ -133,10 +133,10 @@ def _district_layout(page: Page, data: DistrictData, options: PageOptions,
     sub = subtitle_text(options.title, date_text(options.data_date), options.params_note,
                     style.SYNTHETIC_NOTE if options.synthetic else None,
                     f"district {data.code}")
-    top = header(page, heading, sub)
+    top = draw_header(page, heading, sub)
     attribution = attribution_text(options.attribution_year, options.boundary_source,
                                options.synthetic)
-    bottom = footer(page, context_attribution(attribution, options.context),
+    bottom = draw_footer(page, context_attribution(attribution, options.context),
                      page_label=page_label)
     gap = 7.0
     col_w = 140.0 if big else 112.0

@@ -48,6 +48,7 @@ from .._reach import (
     service_label,
     share_text,
     thresholds_of,
+    withheld_note,
     within_column,
 )
 from .geometry import add_geom, geom_path, map_limits
@@ -58,8 +59,8 @@ from .layout import (
     Page,
     attribution_text,
     date_text,
-    footer,
-    header,
+    draw_footer,
+    draw_header,
     new_page,
     rc,
     subtitle_text,
@@ -272,9 +273,9 @@ def _draw_reach_page(page: Page, data: DistrictData, reach: DistrictReach,
     """Compose a district's reach page: today's table, the shortlist's effect, the curve."""
     big = page.width_mm > 350
     size = 8.0 if big else MIN_FONT_PT
-    top = header(page, f"{data.name}: service reach", _reach_subtitle(reach, options,
+    top = draw_header(page, f"{data.name}: service reach", _reach_subtitle(reach, options,
                                                                          data.code))
-    bottom = footer(page, attribution_text(options.attribution_year, options.boundary_source,
+    bottom = draw_footer(page, attribution_text(options.attribution_year, options.boundary_source,
                                         options.synthetic), page_label=page_label)
     gap = 12.0
     width = page.width_mm - 2 * MARGIN_MM
@@ -304,10 +305,12 @@ def _draw_options(page: Page, reach: DistrictReach, box: tuple[float, float, flo
     threshold = _options_threshold(reach)
     if not curves:
         page.text(x, top, "Options", fontsize=size + 2.5, fontweight="bold", va="top")
-        page.text(x, top - 7.0, "\n".join(wrap_mm(
-            "No service has two or more sites of its own in this district: there are no "
-            "options of which sites to keep.", w, size, 3)), fontsize=size, va="top",
-                  color=MUTED, linespacing=1.3)
+        why = ("No service has two or more sites of its own in this district: there are "
+               "no options of which sites to keep." if reach.options_run else
+               "The options were not computed: the solver they need is not installed "
+               "(pip install 'kentassets[reach]').")
+        page.text(x, top - 7.0, "\n".join(wrap_mm(why, w, size, 3)), fontsize=size,
+                  va="top", color=MUTED, linespacing=1.3)
         return
     notes = _curve_notes(curves, threshold)
     note_lines = [line for n in notes for line in wrap_mm(n, w, size, 3)]
@@ -343,7 +346,7 @@ def _draw_reach_maps(page: Page, data: DistrictData, reach: DistrictReach,
     from matplotlib.patches import PathPatch
 
     x0, y0, w, h = box
-    services = reach.services[:4]
+    services = reach.mapped_services[:4]
     cells = hex_cells(reach, cell_m=PRINT_CELL_M)
     if not services or not len(cells):
         return
@@ -389,9 +392,13 @@ def _draw_band_legend(page: Page, reach: DistrictReach, x: float, y: float,
         page.text(x + 4.0, y, label, fontsize=size - 0.5, va="center", ha="left")
         x += text_width_mm(label, size - 0.5) + 10.0
     people = "estimated people" if reach.estimate else "people"
-    page.text(x, y, f"Hexagons {distance_text(PRINT_CELL_M)} across, averaged over their "
-              f"{people}; blank: no one lives there.", fontsize=size - 0.5, va="center",
-              ha="left", color=MUTED)
+    note = (f"Hexagons {distance_text(PRINT_CELL_M)} across, averaged over their {people}; "
+            "blank: no one lives there.")
+    withheld = [service_label(s) for s in reach.services if s in reach.withheld]
+    if withheld:
+        note += " " + withheld_note(withheld)
+    page.text(x, y, clean_text(note), fontsize=size - 0.5, va="center", ha="left",
+              color=MUTED)
 
 
 def _options_threshold(reach: DistrictReach) -> int | None:
@@ -442,7 +449,7 @@ def _draw_county_reach(page: Page, service_reach: pd.DataFrame, *, top: float,
     estimate = reach_estimate(service_reach)
     big = page.width_mm > 350
     size = 8.5 if big else 7.0
-    width = page.width_mm - 2 * MARGIN_MM
+    width = min(page.width_mm - 2 * MARGIN_MM, 230.0 if big else 200.0)  # figures near labels
     county = service_reach[service_reach[schema.DISTRICT_CODE].astype("string")
                            .eq(COUNTY_CODE).fillna(False).to_numpy()]
     columns = _today_columns(thresholds, estimate)
@@ -455,7 +462,7 @@ def _draw_county_reach(page: Page, service_reach: pd.DataFrame, *, top: float,
         return
     columns, rows = _by_district(service_reach, headline)
     y = top - h - 8.0
-    draw_table(page, (MARGIN_MM, bottom + 2.0, width * 0.7, y - bottom - 2.0), columns, rows,
+    draw_table(page, (MARGIN_MM, bottom + 2.0, width * 0.75, y - bottom - 2.0), columns, rows,
                 size_pt=size, title=f"People within {distance_text(headline)} of each "
                 "service, by district", max_lines=1)
 
@@ -470,8 +477,8 @@ def county_reach_figure(service_reach: pd.DataFrame, *, paper: str, title: str,
                         f"distance {reach_method(service_reach)}, to the nearest site of "
                         "each public-facing service (sites across a district boundary count)",
                         style.SYNTHETIC_NOTE if synthetic else None)
-        top = header(page, "Service reach, county", sub)
-        bottom = footer(page, attribution_text(attribution_year, boundary_source, synthetic),
+        top = draw_header(page, "Service reach, county", sub)
+        bottom = draw_footer(page, attribution_text(attribution_year, boundary_source, synthetic),
                          page_label=page_label)
         _draw_county_reach(page, service_reach, top=top, bottom=bottom)
     return page.fig

@@ -154,30 +154,35 @@ def pages_pdf_bytes(
                                               "Co-location opportunities, district map"))
 
 
-def assemble(frame: bytes, inserts: Sequence[bytes], *, at: int) -> tuple[Any, list[int]]:
+def assemble(frame: bytes, inserts: Sequence[bytes], *, at: int, gap: int = 0
+              ) -> tuple[Any, list[int]]:
     """A pypdf writer holding ``frame``'s pages with the stamped pages of ``inserts``
     in place of pages ``at`` onwards.
 
     ``frame`` holds every page of the document; its pages from ``at``, one for
     each page of the inserts (a district's map page, and its reach page when it
-    has one), carry only what is stamped over them (page numbers). Its metadata
-    is kept. Returns the writer and the number of pages of each insert. The
-    caller adds the outline and writes it (:func:`add_outline`,
-    :func:`pdf_bytes`): the document is parsed and
-    written once.
+    has one), carry only what is stamped over them (page numbers); after each
+    insert, ``gap`` pages of the frame's own (a district's plan page) are kept.
+    Its metadata is kept. Returns the writer and the number of pages of each
+    insert. The caller adds the outline and writes it (:func:`add_outline`,
+    :func:`pdf_bytes`): the document is parsed and written once.
     """
     from pypdf import PdfReader, PdfWriter
 
     reader = PdfReader(io.BytesIO(frame))
     writer = PdfWriter()
     readers = [PdfReader(io.BytesIO(pdf)) for pdf in inserts]
-    insert_pages = [p for r in readers for p in r.pages]
+    slots: dict[int, Any] = {}
+    first = at
+    for insert in readers:
+        slots.update({first + k: page for k, page in enumerate(insert.pages)})
+        first += len(insert.pages) + gap
     for i, page in enumerate(reader.pages):
-        if not at <= i < at + len(insert_pages):
+        if i not in slots:
             writer.add_page(page)
             continue
         # Only the small stamp is parsed; the insert's content streams stay as they are.
-        added = writer.add_page(insert_pages[i - at])
+        added = writer.add_page(slots[i])
         added.merge_page(page)
         added.compress_content_streams()
     if reader.metadata is not None:
