@@ -108,3 +108,24 @@ def test_options_on_workers_equal_options_here(analysed: ka.Analysis) -> None:
         spread = solve_option_problems(problems, threshold_m=2000.0, method="straight",
                                        executor=pool)
     pd.testing.assert_frame_equal(here, spread)
+
+
+def test_network_distance_from_the_basemap(tmp_path: Path) -> None:
+    import geopandas as gpd
+    from shapely.geometry import LineString
+
+    from kentassets.reach import RoadNetwork
+
+    x0, y0 = 575_000.0, 155_000.0  # Maidstone
+    roads = gpd.GeoDataFrame(
+        {"road_classification": ["A Road", "Unclassified"]},
+        geometry=[LineString([(x0, y0), (x0 + 3000, y0)]),
+                  LineString([(x0 + 3000, y0), (x0 + 3000, y0 + 3000)])], crs=27700)
+    gpkg = tmp_path / "open_roads.gpkg"
+    roads.to_file(gpkg, layer="road_link", driver="GPKG")
+    districts = ka.load_districts(codes=["E07000110"])
+    inputs = reach_inputs(ka.BuildOptions(reach_distance="network"), None,
+                          study_area=["E07000110"], districts=districts,
+                          postcodes=ka.PostcodeDirectory(), basemap=gpkg)
+    assert inputs is not None and isinstance(inputs.engine, RoadNetwork)
+    assert inputs.engine.method == "network" and len(inputs.engine.x) == 3
