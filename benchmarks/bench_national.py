@@ -317,7 +317,8 @@ def _boundaries_child(path: Path | None, codes: list[str], cache: Path) -> str:
 
 
 def reach_stages(monitor: Monitor, analysis: Any, directory: PostcodeDirectory,
-                 codes: list[str], *, jobs: int | None) -> None:
+                 codes: list[str], *, jobs: int | None, time_limit_s: float,
+                 budget_s: float) -> None:
     """The service reach stage, part by part, on the analysed national estate."""
     from kentassets.pipeline.reach import solve_option_problems
     from kentassets.reach import reach_model
@@ -340,10 +341,13 @@ def reach_stages(monitor: Monitor, analysis: Any, directory: PostcodeDirectory,
           _renderers(jobs, None, n_districts=len(codes)) as pool):
         problems = option_problems(model, codes=codes, threshold_m=2000.0)
         options = solve_option_problems(problems, threshold_m=2000.0, method=model.method,
-                                        executor=pool)
+                                        executor=pool, time_limit_s=time_limit_s,
+                                        budget_s=budget_s)
         limited = int((options["solve_status"] != "optimal").sum())
         st.note = (f"{len(problems):,} districts x services, {len(options):,} rows, "
-                   f"{limited} stopped by the time limit, jobs {jobs or 'all'}")
+                   f"{limited} stopped by a time limit or the budget (time limit "
+                f"{time_limit_s:g} s a solve, budget {budget_s:g} s a district's service), "
+                f"jobs {jobs or 'all'}")
 
 
 def run(args: argparse.Namespace, work: Path) -> list[Stage]:
@@ -373,7 +377,8 @@ def run(args: argparse.Namespace, work: Path) -> list[Stage]:
             analysis = ka.analyse(load, districts, title="England", synthetic=True)
             st.note = f"{len(analysis.colocations.colocations):,} co-locations"
         if not args.no_reach:
-            reach_stages(monitor, analysis, directory, codes, jobs=args.jobs)
+            reach_stages(monitor, analysis, directory, codes, jobs=args.jobs,
+                         time_limit_s=args.reach_time_limit_s, budget_s=args.reach_budget_s)
         if not args.no_render:
             out = work / "out"
             out.mkdir()
@@ -397,6 +402,11 @@ def main(argv: list[str] | None = None) -> None:
                         help="official ONS district boundary file (default: derive them)")
     parser.add_argument("--no-render", action="store_true", help="stop after the analysis")
     parser.add_argument("--no-reach", action="store_true", help="leave out the reach stage")
+    parser.add_argument("--reach-time-limit-s", type=float, default=2.0,
+                        help="time limit of one options solve (default 2 s)")
+    parser.add_argument("--reach-budget-s", type=float, default=1.0,
+                        help="seconds of solving per district's service before the rest of "
+                        "its curve is extended greedily (default 1 s)")
     parser.add_argument("--jobs", type=int, default=None,
                         help="processes rendering the districts (default: one per core)")
     parser.add_argument("--keep", type=Path, default=None,

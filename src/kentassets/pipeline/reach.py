@@ -23,6 +23,7 @@ import pandas as pd
 
 from .. import schema
 from ..reach.columns import DEFAULT_SERVICES, DEFAULT_THRESHOLDS_M, NETWORK, STRAIGHT
+from ..reach.options import DEFAULT_BUDGET_S, DEFAULT_TIME_LIMIT_S
 from .options import BuildOptions
 from .pool import default_jobs
 
@@ -180,12 +181,16 @@ def analyse_reach(model: ReachModel, inputs: ReachInputs, districts: gpd.GeoData
 
 
 def solve_option_problems(problems: Sequence[OptionProblem], *, threshold_m: float,
-                          method: str, executor: Executor | None = None) -> pd.DataFrame:
+                          method: str, executor: Executor | None = None,
+                          time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+                          budget_s: float = DEFAULT_BUDGET_S) -> pd.DataFrame:
     """Solve the options here, or spread over ``executor``'s workers (in turns: each
-    worker takes every n-th problem; the table keeps the problems' order)."""
+    worker takes every n-th problem; the table keeps the problems' order). The
+    limits are :func:`~kentassets.reach.options.solve_options`'s."""
     from ..reach.options import solve_options
 
-    solve = partial(solve_options, threshold_m=threshold_m, method=method)
+    solve = partial(solve_options, threshold_m=threshold_m, method=method,
+                    time_limit_s=time_limit_s, budget_s=budget_s)
     if executor is None or len(problems) < 2:
         return solve(problems)
     n = min(len(problems), default_jobs())
