@@ -344,3 +344,17 @@ def test_sparse_models_equal_spopt_and_brute_force(seed: int) -> None:
             assert float(c.weight[c.cover[:, kept].any(axis=1)].sum()) == pytest.approx(best)
     assert len(sparse_set_cover(c.cover, time_limit_s=30)[0]) == len(
         set_cover(c, time_limit_s=30)[0])
+
+
+def test_budget_spent_extends_the_curve_greedily() -> None:
+    pytest.importorskip("spopt")
+    rng = np.random.default_rng(9)
+    sx, sy = rng.uniform(0, 9000, 8), rng.uniform(0, 9000, 8)
+    px, py = rng.uniform(0, 9000, 500), rng.uniform(0, 9000, 500)
+    c = clients(StraightLine().covering(px, py, sx, sy, 2000.0), np.ones(500))
+    curve = coverage_curve(c, 8, time_limit_s=30, budget_s=0.0)
+    shares = [covered for _, _, covered, _, _ in curve]
+    assert shares == sorted(shares) and shares[-1] == pytest.approx(c.weight.sum())
+    k_all = [keeps for *_, keeps in curve].index(True) + 1
+    assert all(status == "time_limit" for k, _, _, status, _ in curve if 1 < k < k_all)
+    assert all(len(kept) == k for k, kept, *_ in curve)
