@@ -60,7 +60,7 @@ import psutil
 
 import kentassets as ka
 from kentassets.io.postcodes import PC_DISTRICT, PC_EASTING, PC_NORTHING, PostcodeDirectory
-from kentassets.pipeline import _renderers, write_outputs
+from kentassets.pipeline import renderers, write_outputs
 
 #: English local authority districts: unitary (E06), non-metropolitan (E07),
 #: metropolitan (E08) and London boroughs (E09, with the City of London).
@@ -338,7 +338,7 @@ def reach_stages(monitor: Monitor, analysis: Any, directory: PostcodeDirectory,
         st.note = (f"{int(opps['is_colocation'].sum()):,} co-locations scored with their "
                    f"effect (scoring included)")
     with (monitor.stage("reach options") as st,
-          _renderers(jobs, None, n_districts=len(codes)) as pool):
+          renderers(jobs, None, n_districts=len(codes)) as pool):
         problems = option_problems(model, codes=codes, threshold_m=2000.0)
         options = solve_option_problems(problems, threshold_m=2000.0, method=model.method,
                                         executor=pool, time_limit_s=time_limit_s,
@@ -384,7 +384,7 @@ def run(args: argparse.Namespace, work: Path) -> list[Stage]:
             out.mkdir()
             with (
                 monitor.stage("render") as st,
-                _renderers(args.jobs, None, n_districts=len(districts)) as pool,
+                renderers(args.jobs, None, n_districts=len(districts)) as pool,
             ):
                 files = write_outputs(analysis, out, progress=False, executor=pool)
                 size = sum(p.stat().st_size for p in files)

@@ -6,7 +6,10 @@ load and how to fix it. Writes into the output folder:
 * ``load_ledger.csv``: one row per input row (file, sheet, row as seen in Excel,
   status, reason, message, columns, warnings);
 * ``load_summary.csv``: loaded, excluded and rejected rows per agency;
-* ``column_map.csv``: which source column fed which field, per file.
+* ``column_map.csv``: which source column fed which field, per file;
+* ``column_mapping.csv``: every source column of every file: the field it feeds
+  (or kept in ``extra``), how it was recognised, the unit conversion and any
+  warning (also printed).
 
 Without ``--manifest`` it first writes three small hand-made registers (a CSV
 whose columns are recognised, a spreadsheet with title rows above its header and
@@ -28,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 import kentassets as ka
+from kentassets.load import describe_mapping
 
 KCC_CSV = """\
 Property Ref,Property Name,Address 1,Town,Postcode,Easting,Northing,Primary Use,GIA (m2),FTE
@@ -121,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     result.summary().to_csv(out / "load_summary.csv", index=False)
     column_map = pd.DataFrame(result.column_map).rename_axis("field").reset_index()
     column_map.to_csv(out / "column_map.csv", index=False)
+    result.column_mapping.to_csv(out / "column_mapping.csv", index=False)
 
     print(result.summary().drop(columns="top_reasons").to_string(index=False))
     problems = ledger[ledger["status"] != "loaded"]
@@ -132,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
                                 initial_indent="    ", subsequent_indent="    ")
         print(f"  {where}, row {row.row}: {row.status} ({row.reason})\n{message}")
     print(f"\nLedger: {out / 'load_ledger.csv'}")
+    print("\nColumns read (source header -> field):")
+    print("\n".join(describe_mapping(result.column_mapping)))
     print(f"Column map: {out / 'column_map.csv'}")
     return 0
 

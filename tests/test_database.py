@@ -60,6 +60,7 @@ _ESTATE_SQL = (
     "('C2', 'Depot', NULL, NULL, 'ME14 1XQ'),"
     "('C3', 'Shed', 'abc', '155800', NULL),"
     "('C4', 'Hut', NULL, NULL, NULL)",
+    "CREATE SEQUENCE estate.counter",
 )
 
 
@@ -242,6 +243,7 @@ def test_read_query_ledger_matches_the_same_rows_in_a_file(
         ("WITH gone AS (DELETE FROM estate.council RETURNING *) SELECT * FROM gone",
          "data-modifying"),
         ("SELECT * FROM estate.no_such_table", 'relation "estate.no_such_table" does not exist'),
+        ("SELECT nextval('estate.counter') AS ref", "read-only transaction"),
     ],
 )
 def test_query_is_read_only_and_alone(postgis: PostgisServer, query: str, expected: str) -> None:
@@ -460,7 +462,13 @@ def test_cli_build_writes_and_replaces_the_tables(
                      "--offline"])
     out, err = capsys.readouterr()
     assert code == 0, err
-    assert 'Wrote 5 tables to postgresql://kent:***@127.0.0.1' in out  # with column_mapping
+    assert " tables to postgresql://kent:***@127.0.0.1" in out
+    names = {str(r[0]) for r in postgis.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'kent_build'")}
+    # The core tables, and every other table the build wrote as a file (reach, mapping).
+    optional = {"column_mapping", "service_reach", "reach_options", "implementation_plan"}
+    as_files = {name for name in optional if (out_dir / f"{name}.csv").is_file()}
+    assert names == {"assets", "colocations", "opportunities", "load_ledger", *as_files}
     written = [p for p in out_dir.rglob("*") if p.is_file()]
     _assert_no_password(out, err, caplog.text,
                         *(p.read_bytes().decode("latin-1") for p in written))

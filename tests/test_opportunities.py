@@ -454,3 +454,23 @@ def test_a_sensitive_host_is_not_named() -> None:
     row = score(rows).iloc[0]
     assert "Secret Surgery" not in row["shared_host"]
     assert row["shared_host"] == "NHS Kent and Medway ICB:sensitive site (withheld)"
+
+
+def test_running_cost_per_m2_by_agency_and_use_is_marked() -> None:
+
+    from kentassets.opportunities import benchmark_agency_uses
+
+    assets = schema.coerce_assets(gpd.GeoDataFrame(
+        {"agency": ["A", "A", "A", "B"], "use": ["office", "office", "library", "office"],
+         "gia_m2": [100.0, 300.0, 200.0, None], "annual_cost_gbp": [10000.0, 20000.0,
+                                                                   5000.0, 9000.0]},
+        geometry=[Point(575000, 155000)] * 4, crs="EPSG:27700"))
+    assets["gia_m2_source"] = ["given", "benchmark", "given", "given"]
+    assets["annual_cost_gbp_source"] = ["given", "given", "given", "given"]
+    out = benchmark_agency_uses(assets).set_index(["agency", "use"])
+    office = out.loc[("A", "office")]
+    assert office["cost_per_m2_gbp"] == pytest.approx(30000 / 400)
+    assert office["cost_per_m2_given_gbp"] == pytest.approx(100.0)
+    assert (office["given_share"], office["cost_per_m2_source"]) == (0.5, "mixed")
+    assert out.loc[("A", "library"), "cost_per_m2_source"] == "given"
+    assert out.loc[("B", "office"), "cost_per_m2_source"] == "none"

@@ -29,6 +29,7 @@ from test_webmap import (
     CHROMIUM_ARGS,
     HOSTILE_IMG,
     MAI,
+    SECRET_XY,
     Browser,
     make_assets,
     make_districts,
@@ -406,12 +407,12 @@ def _district_pdf(assets: Any, districts: Any, opportunities: Any, reach: Any,
     from kentassets.render import style
     from kentassets.render.print.atlas import district_page_pdf
     from kentassets.render.print.context import MapContext
-    from kentassets.render.print.pages import _PageOptions
-    from kentassets.render.print.prepare import _common, _prepare_district
+    from kentassets.render.print.pages import PageOptions
+    from kentassets.render.print.prepare import prepare_district, shared_print_data
 
     assets = style.with_districts(assets, districts)
-    data = _prepare_district(assets, districts, MAI, _common(assets, opportunities, ()))
-    options = _PageOptions(title="Kent", data_date="2026-10-31", synthetic=True,
+    data = prepare_district(assets, districts, MAI, shared_print_data(assets, opportunities, ()))
+    options = PageOptions(title="Kent", data_date="2026-10-31", synthetic=True,
                            params_note=None, attribution_year=2026, boundary_source="derived",
                            max_insets=0, context=MapContext.empty())
     return district_page_pdf(data, paper=paper, options=options, reach=reach)
@@ -493,3 +494,86 @@ def test_atlas_has_the_county_reach_page_and_reach_bookmarks(
     assert [o.title for o in reader.outline] == [
         "Cover: county summary", "Service reach, county", "Maidstone",
         "Maidstone: service reach", "Load summary by agency"]
+
+
+# --------------------------------------------------------------------------- #
+# end to end: the demo with the reach stage
+# --------------------------------------------------------------------------- #
+
+
+@pytest.mark.slow
+def test_demo_index_carries_the_county_table(demo_out: Path) -> None:
+    html = (demo_out / "index.html").read_text(encoding="utf-8")
+    assert "Service reach, county" in html and "People (estimate)" in html
+    assert "Within 2 km" in html and "90% within" in html and "straight-line" in html
+    # The county map's district cards give the share within 2 km per service.
+    assert "Within 2 km of library" in html
+
+
+@pytest.mark.slow
+def test_demo_pdfs_have_reach_pages(demo_out: Path) -> None:
+    from pypdf import PdfReader
+
+    pages = _pages_text((demo_out / "ashford.pdf").read_bytes())
+    assert len(pages) == 2 and "Ashford: service reach" in pages[1]
+    assert "What the shortlist does to reach" in pages[1] and "Options" in pages[1]
+    atlas = PdfReader(demo_out / "atlas.pdf")
+    titles = [o.title for o in atlas.outline]
+    assert titles[:4] == ["Cover: county summary", "Service reach, county", "Ashford",
+                          "Ashford: service reach"]
+    assert len(atlas.pages) == 2 + 2 * 13 + 1
+    county = " ".join((atlas.pages[1].extract_text() or "").split())
+    assert "The county today" in county and "Tunbridge Wells" in county
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_demo_map_reach_layer(browser: Any, demo_out: Path) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    page = Browser(context.new_page())
+    page.open(demo_out / "maidstone.html")
+    pg = page.page
+    pg.locator(".leaflet-control-layers").hover()
+    names = pg.locator(".leaflet-control-layers-overlays label")
+    reach_layers = [n for n in names.all_inner_texts() if "Service reach" in n]
+    assert [n.strip() for n in reach_layers] == [
+        "Service reach: library", "Service reach: health", "Service reach: customer service",
+        "Service reach: police"]
+    assert pg.locator("path.kent-reach-cell").count() == 0
+    names.filter(has_text="Service reach: library").locator("input").check()
+    assert pg.locator('path.kent-reach-cell[data-service="library"]').count() > 100
+    pg.mouse.move(10, 400)
+    pg.mouse.click(*_free_cell(pg, "library"))
+    card = pg.locator(".leaflet-popup .kent-reach-card")
+    card.wait_for()
+    assert "people (estimate)" in card.inner_text()
+    pg.wait_for_timeout(300)  # popup fade-in, for the screenshot
+    ARTIFACTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / "demo_map_reach.png"))
+    page.assert_clean()
+    context.close()
+
+
+def test_reach_page_without_options_says_why(assets: Any, districts: Any, opportunities: Any,
+                                             tables: Any) -> None:
+    reach = _reach.district_reach(tables[0], None, tables[2], code=MAI)
+    assert reach is not None and not reach.options_run and not len(reach.options)
+    text = _pages_text(_district_pdf(assets, districts, opportunities, reach))[1]
+    assert "The options were not computed" in text and "Reach today" in text
+
+
+def test_services_with_sensitive_sites_are_not_mapped(assets: Any, districts: Any,
+                                                      opportunities: Any, tables: Any) -> None:
+    """A map of distances would show a sensitive site more precisely than its 1 km square."""
+    withheld = _reach.sensitive_services(assets)
+    assert withheld == {"police"}
+    police = {**SITES, "police": [("Kent Police:P1", *SECRET_XY)]}
+    reach = _reach.district_reach(*make_reach(districts, police), code=MAI,
+                                  withheld=withheld)
+    assert reach is not None and "police" in reach.services
+    assert "police" not in reach.mapped_services
+    data = _payload(render(assets, districts, opportunities, reach))["reach"]
+    assert "police" not in [s["name"] for s in data["services"]]
+    assert "Not mapped: police (some of its sites are sensitive" in data["legend_html"]
+    text = _pages_text(_district_pdf(assets, districts, opportunities, reach))[1]
+    assert "Not mapped: police" in text and "police" in text.split("Reach today")[1][:400]

@@ -46,6 +46,13 @@ CHROMIUM_ARGS = [
 # --------------------------------------------------------------------------- #
 
 
+def wait_until_ready(page: Any) -> None:
+    """Wait for the map's own ready signal (``window.kentassetsReady``, set by webmap.js
+    once the layers are added and the view is laid out), never for a clock: a busy
+    machine is slower, not wrong. The cap only stops a broken page hanging the run."""
+    page.wait_for_function("window.kentassetsReady === true", timeout=120_000)
+
+
 def make_districts() -> gpd.GeoDataFrame:
     """Two adjacent 10 km squares in Kent."""
     frame = gpd.GeoDataFrame(
@@ -413,7 +420,7 @@ class Browser:
 
     def open(self, path: Path) -> None:
         self.page.goto(path.as_uri())
-        self.page.wait_for_selector(".folium-map[data-ready=true]", timeout=20_000)
+        wait_until_ready(self.page)
 
     def assert_clean(self) -> None:
         assert self.errors == []
@@ -582,7 +589,7 @@ def test_browser_online_map_requests_only_tiles(
     path = tmp_path / "online.html"
     path.write_text(render(assets, districts, opportunities, offline=False), encoding="utf-8")
     pg.goto(path.as_uri())
-    pg.wait_for_selector(".folium-map[data-ready=true]", timeout=20_000)
+    wait_until_ready(pg)
     assert pg.evaluate("window.kentassets.markers") == 6
     pg.locator(".leaflet-control-layers").hover()
     bases = pg.locator(".leaflet-control-layers-base").inner_text()
@@ -642,7 +649,7 @@ def test_browser_online_map_without_internet_still_shows_a_map(
     path = tmp_path / "online.html"
     path.write_text(render(assets, districts, opportunities, offline=False), encoding="utf-8")
     pg.goto(path.as_uri())
-    pg.wait_for_selector(".folium-map[data-ready=true]", timeout=20_000)
+    wait_until_ready(pg)
     assert pg.evaluate("window.kentassets.markers") == 6
     assert pg.locator("#kentassets-no-library").count() == 0
     assert int(pg.locator(".folium-map").get_attribute("data-context-places")) > 0

@@ -130,6 +130,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     )
     from .pipeline.compare import compare_builds, write_changes
     from .pipeline.workshop import write_decisions_template
+    from .plan import PlanParams, implementation_plan, plan_trajectory
     from .reach import default_demand, reach_change, reach_options, service_reach
     from .reference.benchmarks import BenchmarkTable
     from .reference.context import MapContext

@@ -23,6 +23,7 @@ from ..errors import DecisionsError
 from .outputs import write_bytes_atomic, write_csv
 
 __all__ = [
+    "DATE_COLUMNS",
     "DECISION_COLUMNS",
     "STATUSES",
     "TEMPLATE_INFO_COLUMNS",
@@ -39,7 +40,11 @@ STATUSES: Final = (
 #: The columns of a decisions file.
 DECISION_COLUMNS: Final = (
     schema.COLOCATION_ID, "status", "lead_agency", "decided_on", "saving_realised_gbp", "note",
+    "start", "complete_by",
 )
+#: The date columns of a decisions file (``start`` and ``complete_by`` date the
+#: project in the implementation plan).
+DATE_COLUMNS: Final = ("decided_on", "start", "complete_by")
 #: Columns the template adds for the reader's information; ignored when read.
 TEMPLATE_INFO_COLUMNS: Final = (
     "district", "place", "agencies", "estimated_saving_gbp", "shortlisted", "statuses_allowed",

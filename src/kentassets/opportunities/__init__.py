@@ -76,11 +76,12 @@ from .params import ScoringParams, parameters_table
 from .score import RANK_ORDER as RANK_ORDER
 from .score import score_opportunities, shortlist
 from .surplus import housing_capacity, surplus_assets
-from .views import benchmark_agencies, county_totals
+from .views import benchmark_agencies, benchmark_agency_uses, county_totals
 
 __all__ = [
     "ScoringParams",
     "benchmark_agencies",
+    "benchmark_agency_uses",
     "county_totals",
     "housing_capacity",
     "parameters_table",

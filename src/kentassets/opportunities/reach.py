@@ -22,12 +22,12 @@ from ..reach.columns import (
     REACH_PEOPLE_FARTHER,
     losing_column,
 )
-from .members import _fmt, _Members
+from .members import Members, fmt
 from .params import ScoringParams
-from .savings import _Savings
+from .savings import Savings
 
 
-def _changes(use: np.ndarray, labels: np.ndarray, mem: _Members, sav: _Savings,
+def _changes(use: np.ndarray, labels: np.ndarray, mem: Members, sav: Savings,
              model: ReachModel, slot: int, rows: np.ndarray) -> ReachEffect:
     """The summed effect of one co-location's closures and moves (member ``rows``;
     ``use`` and ``labels`` per member)."""
@@ -44,7 +44,7 @@ def _changes(use: np.ndarray, labels: np.ndarray, mem: _Members, sav: _Savings,
     return effect
 
 
-def reach_effects(assets: gpd.GeoDataFrame, mem: _Members, sav: _Savings,
+def reach_effects(assets: gpd.GeoDataFrame, mem: Members, sav: Savings,
                   model: ReachModel) -> list[ReachEffect]:
     """The reach effect of each co-location's proposal (in slot order)."""
     services = np.array(list(model.services), dtype=object)
@@ -81,13 +81,13 @@ def reach_note(effect: ReachEffect, *, estimate: bool) -> str:
     if effect.people_farther < 0.5:
         return "No one gets farther from a public-facing service."
     about = "about " if estimate else ""
-    far = (f"{_fmt(effect.people_farther)} people travel {_fmt(effect.mean_extra_m)} m "
+    far = (f"{fmt(effect.people_farther)} people travel {fmt(effect.mean_extra_m)} m "
            "farther on average.")
     lost = [(t, n) for t, n in sorted(effect.losing.items()) if n >= 0.5]
     if not lost:
         return "Keeps everyone within reach: " + far
     t, n = lost[0]
-    return f"Strands {about}{_fmt(n)} people beyond {_km(t)} of their nearest site; " + far
+    return f"Strands {about}{fmt(n)} people beyond {_km(t)} of their nearest site; " + far
 
 
 def reach_columns(effects: list[ReachEffect], model: ReachModel

@@ -23,13 +23,13 @@ from .columns import (
     SHORTLISTED,
 )
 from .estimates import source_column
-from .members import _num, _txt
+from .members import num, txt
 from .params import ScoringParams
 
 
 def _given_only(assets: pd.DataFrame, col: str) -> pd.Series:
     """A figure where the register gave it (estimates are not practice to compare)."""
-    values = _num(assets, col)
+    values = num(assets, col)
     source = source_column(col)
     if source in assets.columns:
         values = values.where(assets[source].astype("string").eq("given").fillna(False))
@@ -104,13 +104,13 @@ def benchmark_agencies(
     )
     gia, staff, cost = (_given_only(assets, c) for c in (schema.GIA_M2, schema.STAFF_FTE,
                                                            schema.ANNUAL_COST_GBP))
-    office = _txt(assets, schema.USE).isin(params.office_uses).fillna(False).astype(bool)
-    vacant = _txt(assets, schema.STATUS).isin(VACANT_STATUSES).fillna(False).astype(bool)
+    office = txt(assets, schema.USE).isin(params.office_uses).fillna(False).astype(bool)
+    vacant = txt(assets, schema.STATUS).isin(VACANT_STATUSES).fillna(False).astype(bool)
     both = office & gia.notna() & staff.notna() & (staff > 0)
     priced = gia.notna() & cost.notna() & (gia > 0)
     frame = pd.DataFrame(
         {
-            "agency": _txt(assets, schema.AGENCY).fillna("(no agency)"),
+            "agency": txt(assets, schema.AGENCY).fillna("(no agency)"),
             "n_assets": 1,
             schema.GIA_M2: gia.fillna(0.0),
             "office_gia_m2": gia.where(office, 0.0).fillna(0.0),
@@ -246,3 +246,61 @@ def county_totals(
         "n_zero_saving": int((chosen[SAVING_GBP].fillna(0.0) <= 0).sum()) if len(chosen) else 0,
         **{f"n_{k}": int(v) for k, v in horizons.items()},
     }
+
+
+def benchmark_agency_uses(assets: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Running cost per m² by agency and use, from given or estimated figures, marked.
+
+    Unlike :func:`benchmark_agencies` (given figures only, as a measure of
+    practice), this counts every asset with a floor area and a running cost,
+    whether the register gave them or :func:`kentassets.estimates.estimate_assets`
+    estimated them, and says how much rests on given figures, as the estimates
+    are marked elsewhere.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per agency and use (sorted): ``agency``, ``use``, ``n_assets``,
+        ``n_priced`` (assets with both figures), ``gia_m2`` and ``annual_cost_gbp``
+        (of those), ``cost_per_m2_gbp`` (their cost over their area),
+        ``cost_per_m2_given_gbp`` (assets whose two figures were both given),
+        ``given_share`` (share of the priced assets with both figures given) and
+        ``cost_per_m2_source``: ``given`` (all given), ``estimate`` (none given),
+        ``mixed``, or ``none`` (no asset with both figures).
+
+    Examples
+    --------
+    >>> import kentassets as ka
+    >>> uses = benchmark_agency_uses(ka.sample_estate().assets)
+    >>> list(uses.columns[:3])
+    ['agency', 'use', 'n_assets']
+    >>> set(uses["cost_per_m2_source"]) <= {"given", "estimate", "mixed", "none"}
+    True
+    """
+    gia, cost = num(assets, schema.GIA_M2), num(assets, schema.ANNUAL_COST_GBP)
+    given = pd.Series(True, index=assets.index)
+    for col in (schema.GIA_M2, schema.ANNUAL_COST_GBP):
+        if source_column(col) in assets.columns:
+            given &= assets[source_column(col)].astype("string").eq("given").fillna(False)
+    priced = gia.notna() & cost.notna() & (gia > 0)
+    frame = pd.DataFrame({
+        "agency": txt(assets, schema.AGENCY).fillna("(no agency)"),
+        "use": txt(assets, schema.USE).fillna("other"),
+        "n_assets": 1,
+        "n_priced": priced.astype("int64"),
+        schema.GIA_M2: gia.where(priced, 0.0),
+        schema.ANNUAL_COST_GBP: cost.where(priced, 0.0),
+        "_given_n": (priced & given).astype("int64"),
+        "_given_gia": gia.where(priced & given, 0.0),
+        "_given_cost": cost.where(priced & given, 0.0),
+    })
+    g = frame.groupby(["agency", "use"], sort=True).sum()
+    out = g[["n_assets", "n_priced", schema.GIA_M2, schema.ANNUAL_COST_GBP]].copy()
+    out["cost_per_m2_gbp"] = g[schema.ANNUAL_COST_GBP] / g[schema.GIA_M2].where(
+        g[schema.GIA_M2] > 0)
+    out["cost_per_m2_given_gbp"] = g["_given_cost"] / g["_given_gia"].where(g["_given_gia"] > 0)
+    out["given_share"] = g["_given_n"] / g["n_priced"].where(g["n_priced"] > 0)
+    out["cost_per_m2_source"] = np.select(
+        [out["n_priced"].eq(0), out["given_share"].eq(1.0), out["given_share"].eq(0.0)],
+        ["none", "given", "estimate"], "mixed")
+    return out.reset_index()

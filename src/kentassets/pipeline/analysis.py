@@ -79,6 +79,13 @@ class Analysis:
         The demand points (``district_code``, ``demand`` people, points in
         EPSG:27700, ``distance_<service>_m`` per service: missing where a point
         does not stand for that service's demand); ``None`` without the stage.
+    benchmark_by_use
+        Running cost per m² by agency and use, given or estimated, marked
+        (:func:`~kentassets.opportunities.benchmark_agency_uses`).
+    plan
+        The implementation plan (:func:`kentassets.implementation_plan`): the
+        projects, their dates and their savings by plan year; its county
+        trajectory is ``totals["plan"]``.
 
     Examples
     --------
@@ -111,6 +118,8 @@ class Analysis:
     benchmarks: Any = None
     housing: pd.DataFrame | None = None
     programme: Any = None
+    plan: pd.DataFrame | None = None
+    benchmark_by_use: pd.DataFrame | None = None
     service_reach: pd.DataFrame | None = None
     reach_options: pd.DataFrame | None = None
     reach_demand: gpd.GeoDataFrame | None = None
@@ -228,7 +237,13 @@ def analyse(
     False
     """
     from ..colocation import find_colocations, sweep_eps
-    from ..opportunities import benchmark_agencies, county_totals, housing_capacity, surplus_assets
+    from ..opportunities import (
+        benchmark_agencies,
+        benchmark_agency_uses,
+        county_totals,
+        housing_capacity,
+        surplus_assets,
+    )
     from ..rounds.decisions import progress
     from ..rounds.ids import carry_round
     from ..rounds.programme import Programme
@@ -280,11 +295,22 @@ def analyse(
         benchmarks=table,
         housing=housing_capacity(surplus),
         programme=Programme(carry, decided),
+        benchmark_by_use=benchmark_agency_uses(assets),
         service_reach=reached.service_reach if reached else None,
         reach_options=reached.reach_options if reached else None,
         reach_demand=reached.reach_demand if reached else None,
     )
-    return _with_changes(analysis, previous)
+    return _with_plan(_with_changes(analysis, previous), options)
+
+
+def _with_plan(analysis: Analysis, options: BuildOptions) -> Analysis:
+    """``analysis`` with its implementation plan and the plan's county trajectory."""
+    from ..plan import plan_trajectory
+    from .plan import analysis_plan, trajectory_totals
+
+    analysis.plan = analysis_plan(analysis, options)
+    analysis.totals["plan"] = trajectory_totals(plan_trajectory(analysis.plan))
+    return analysis
 
 
 def _with_demand_rows(ledger: pd.DataFrame, reach: ReachInputs | None) -> pd.DataFrame:

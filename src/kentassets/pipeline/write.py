@@ -72,7 +72,7 @@ def write_outputs(
 
     options = options or BuildOptions()
     folder = Path(folder)
-    published = _Published(analysis)
+    published = Published(analysis)
     context = study_context(analysis.districts, context)
     # Submitted first: the districts render while the tables, the atlas frame and the
     # index (which needs only the districts' file names) are made here.
@@ -88,10 +88,15 @@ def write_outputs(
     atlas = folder / "atlas.pdf"
     assemble_atlas(atlas, frame=frame,
                    district_pages=[pages[str(c)] for c in analysis.districts[schema.DISTRICT_CODE]],
-                   county_reach=has_county_reach(getattr(analysis, "service_reach", None)))
+                   plan_pages=analysis.plan is not None,
+                   county_reach=has_county_reach(analysis.service_reach))
     files.append(atlas)
     files.append(index)
     files.extend(_write_programme(analysis, folder))
+    if analysis.plan is not None:
+        from .plan import write_plan
+
+        files.extend(write_plan(analysis.plan, folder, title=analysis.title))
     return files
 
 
@@ -110,7 +115,7 @@ def _write_programme(analysis: Analysis, folder: Path) -> list[Path]:
 
 
 @dataclass(frozen=True)
-class _Published:
+class Published:
     """An analysis as it may be published, with what every rendered output shows."""
 
     analysis: Analysis
@@ -134,7 +139,7 @@ class _Published:
         object.__setattr__(self, "common", common)
 
 
-def _write_tables(published: _Published, folder: Path) -> list[Path]:
+def _write_tables(published: Published, folder: Path) -> list[Path]:
     """The tables and data files: ledger, assets, co-locations, opportunities, sweep..."""
     from ..io import outputs
 
@@ -165,6 +170,9 @@ def _write_tables(published: _Published, folder: Path) -> list[Path]:
     files.append(outputs.write_csv(_with_params(ranked, a.params), folder / "opportunities.csv"))
     files.append(outputs.write_csv(a.sweep, folder / "eps_sweep.csv"))
     files.append(outputs.write_csv(a.benchmark, folder / "agency_benchmark.csv"))
+    if a.benchmark_by_use is not None:
+        files.append(outputs.write_csv(a.benchmark_by_use,
+                                       folder / "agency_benchmark_by_use.csv"))
     surplus = generalise_sensitive(a.surplus) if len(a.surplus) else a.surplus
     files.append(outputs.write_csv(pd.DataFrame(surplus), folder / "surplus_assets.csv"))
     if a.housing is not None:
@@ -192,7 +200,7 @@ def _with_params(frame: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame
 
 
 def _district_jobs(
-    published: _Published, options: BuildOptions, context: MapContext
+    published: Published, options: BuildOptions, context: MapContext
 ) -> Iterator[Any]:
     """One rendering job per district, in code order (:mod:`kentassets.render.jobs`)."""
     from ..render.jobs import district_jobs
@@ -209,11 +217,9 @@ def _reach_tables(analysis: Analysis) -> Any:
     """The reach stage's tables for the renderers, or ``None`` when it did not run."""
     from ..render.jobs import ReachTables
 
-    service_reach = getattr(analysis, "service_reach", None)
-    if service_reach is None:
+    if analysis.service_reach is None:
         return None
-    return ReachTables(service_reach, getattr(analysis, "reach_options", None),
-                       getattr(analysis, "reach_demand", None))
+    return ReachTables(analysis.service_reach, analysis.reach_options, analysis.reach_demand)
 
 
 def _district_file_names(analysis: Analysis) -> dict[str, dict[str, str]]:
@@ -225,7 +231,7 @@ def _district_file_names(analysis: Analysis) -> dict[str, dict[str, str]]:
 
 
 def _write_district_maps(
-    published: _Published,
+    published: Published,
     folder: Path,
     rendered: Iterator[Any],
     district_files: Mapping[str, Mapping[str, str]],
@@ -251,7 +257,7 @@ def _write_district_maps(
     return files, pages
 
 
-def _atlas_frame(published: _Published, *, options: BuildOptions,
+def _atlas_frame(published: Published, *, options: BuildOptions,
                  context: MapContext) -> bytes:
     """The atlas's cover, page numbers and load summary (drawn while districts render)."""
     from ..render.print.atlas import atlas_frame
@@ -273,13 +279,14 @@ def _atlas_frame(published: _Published, *, options: BuildOptions,
         eps_m=float(a.params["eps_m"]),
         context=context,
         decisions_to_review=None if a.programme is None else a.programme.to_review,
-        service_reach=getattr(a, "service_reach", None),
+        plan=a.plan,
+        service_reach=a.service_reach,
         **common,
     )
 
 
 def _write_index(
-    published: _Published,
+    published: Published,
     path: Path,
     *,
     options: BuildOptions,
@@ -301,7 +308,8 @@ def _write_index(
         offline=options.offline,
         context=context,
         decisions_to_review=None if a.programme is None else a.programme.to_review,
-        service_reach=getattr(a, "service_reach", None),
+        plan=a.plan,
+        service_reach=a.service_reach,
         **published.common,
     )
     return outputs.write_text_atomic(path, html)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
+from ..reach import columns as rc
 from ._format import finite_number
 
 __all__ = [
@@ -44,42 +45,44 @@ __all__ = [
     "reach_estimate",
     "reach_method",
     "reach_positions",
+    "sensitive_services",
     "service_label",
     "share_text",
     "thresholds_of",
+    "withheld_note",
     "within_column",
 ]
 
 # Columns of the reach stage's tables (kentassets.reach, issue 23).
-SERVICE: Final = "service"
-SITES: Final = "sites"
-DEMAND: Final = "demand"
-MEAN_DISTANCE_M: Final = "mean_distance_m"
-P90_DISTANCE_M: Final = "p90_distance_m"
-THRESHOLD_M: Final = "threshold_m"
-K: Final = "k"
-COVERED_SHARE: Final = "covered_share"
-KEPT_SITES: Final = "kept_sites"
-CURRENT_SHARE: Final = "current_share"
+SERVICE: Final = rc.SERVICE
+SITES: Final = rc.SITES
+DEMAND: Final = rc.DEMAND
+MEAN_DISTANCE_M: Final = rc.MEAN_DISTANCE_M
+P90_DISTANCE_M: Final = rc.P90_DISTANCE_M
+THRESHOLD_M: Final = rc.THRESHOLD_M
+K: Final = rc.K
+COVERED_SHARE: Final = rc.COVERED_SHARE
+KEPT_SITES: Final = rc.KEPT_SITES
+CURRENT_SHARE: Final = rc.CURRENT_SHARE
 #: The district code of the county rows of a per-district table.
-COUNTY_CODE: Final = "county"
-#: How distance was measured ("straight" or "network").
-DISTANCE_METHOD: Final = "distance_method"
+COUNTY_CODE: Final = rc.COUNTY
+#: How distance was measured (``straight`` or ``network``).
+DISTANCE_METHOD: Final = rc.DISTANCE_METHOD
 #: How each method is said on the outputs.
-METHOD_WORDS: Final = {"straight": "straight-line", "network": "along the road network"}
+METHOD_WORDS: Final = {rc.STRAIGHT: "straight-line", rc.NETWORK: "along the road network"}
 #: Whether the demand is an estimate (the default: Census population shared by postcode).
-DEMAND_ESTIMATE: Final = "demand_estimate"
-#: reach_options: the solver's status ("optimal", or "time_limit" when stopped short).
-SOLVE_STATUS: Final = "solve_status"
-SOLVED_OPTIMAL: Final = "optimal"
+DEMAND_ESTIMATE: Final = rc.DEMAND_ESTIMATE
+#: reach_options: the solver's status (optimal, or stopped at its time limit).
+SOLVE_STATUS: Final = rc.SOLVE_STATUS
+SOLVED_OPTIMAL: Final = rc.OPTIMAL
 #: reach_options: today's number of the district's own sites of the service.
-CURRENT_SITES: Final = "current_sites"
+CURRENT_SITES: Final = rc.CURRENT_SITES
 #: reach_options: whether these k sites keep today's coverage.
-KEEPS_CURRENT: Final = "keeps_current_coverage"
+KEEPS_CURRENT: Final = rc.KEEPS_CURRENT
 # The opportunities' reach columns.
-PEOPLE_FARTHER: Final = "reach_people_farther"
-MEAN_EXTRA_M: Final = "reach_mean_extra_m"
-REACH_NOTE: Final = "reach_note"
+PEOPLE_FARTHER: Final = rc.REACH_PEOPLE_FARTHER
+MEAN_EXTRA_M: Final = rc.REACH_MEAN_EXTRA_M
+REACH_NOTE: Final = rc.REACH_NOTE
 #: The threshold whose share is the headline (the issue's "within 2 km").
 HEADLINE_M: Final = 2000
 #: What "estimate" means beside the default demand.
@@ -97,14 +100,8 @@ def service_label(service: Any) -> str:
     return str(service).replace("_", " ")
 
 
-def within_column(threshold_m: int) -> str:
-    """``within_2000m_share`` for 2000."""
-    return f"within_{int(threshold_m)}m_share"
-
-
-def distance_column(service: str) -> str:
-    """The demand points' distance to the nearest site of ``service``, metres."""
-    return f"distance_{service}_m"
+within_column = rc.within_column
+distance_column = rc.distance_column
 
 
 def thresholds_of(frame: pd.DataFrame) -> tuple[int, ...]:
@@ -214,7 +211,20 @@ class DistrictReach:
     estimate
         Whether the demand is the default estimate (postcodes sharing the Census
         population) rather than a council's own counts.
+    options_run
+        Whether the options were computed (``reach_options`` is ``None`` when the
+        optional solver is not installed).
+    withheld
+        Services whose distances are not mapped because some of their sites are
+        sensitive: a map of distances to the nearest site would show where a site
+        is far more precisely than its published 1 km square. Their figures are
+        still given in the tables (shares and distances over whole districts).
     """
+
+    @property
+    def mapped_services(self) -> list[str]:
+        """The services whose distances may be mapped, in the table's order."""
+        return [s for s in self.services if s not in self.withheld]
 
     code: str
     table: pd.DataFrame
@@ -224,6 +234,8 @@ class DistrictReach:
     thresholds_m: tuple[int, ...]
     method: str
     estimate: bool
+    options_run: bool = True  # False: the options were not computed (no solver)
+    withheld: frozenset[str] = frozenset()  # services not mapped: some sites are sensitive
 
     @property
     def services(self) -> list[str]:
@@ -281,6 +293,27 @@ def _demand_frame(reach_demand: pd.DataFrame | None, rows: np.ndarray | None,
     return pd.DataFrame(out)
 
 
+def withheld_note(services: Sequence[str]) -> str:
+    """Why some services have no map (their names as people read them).
+
+    Examples
+    --------
+    >>> withheld_note(["police"])
+    'Not mapped: police (some of its sites are sensitive and published only generalised).'
+    """
+    many = len(services) > 1
+    return (f"Not mapped: {', '.join(services)} (some of {'their' if many else 'its'} sites "
+            "are sensitive and published only generalised).")
+
+
+def sensitive_services(assets: pd.DataFrame) -> frozenset[str]:
+    """The uses of the sensitive assets: services whose distances are not mapped."""
+    if schema.SENSITIVE not in assets.columns or schema.USE not in assets.columns:
+        return frozenset()
+    flagged = assets[schema.SENSITIVE].fillna(False).astype(bool).to_numpy()
+    return frozenset(str(u) for u in assets.loc[flagged, schema.USE].dropna().unique())
+
+
 def district_reach(
     service_reach: pd.DataFrame | None,
     reach_options: pd.DataFrame | None,
@@ -288,6 +321,7 @@ def district_reach(
     *,
     code: str,
     demand_rows: np.ndarray | None = None,
+    withheld: Collection[str] = (),
 ) -> DistrictReach | None:
     """Cut the reach tables to one district; ``None`` when reach did not run.
 
@@ -300,6 +334,8 @@ def district_reach(
     demand_rows
         Positions of the district's rows of ``reach_demand``
         (:func:`reach_positions`, made once for every district); default: found here.
+    withheld
+        Services not to map (:func:`sensitive_services` of the whole estate).
     """
     if service_reach is None:
         return None
@@ -320,7 +356,8 @@ def district_reach(
         code=str(code), table=table, county=county, options=options,
         demand=_demand_frame(reach_demand, demand_rows, services),
         thresholds_m=thresholds_of(service_reach), method=reach_method(service_reach),
-        estimate=reach_estimate(service_reach))
+        estimate=reach_estimate(service_reach), options_run=reach_options is not None,
+        withheld=frozenset(str(w) for w in withheld))
 
 
 # --------------------------------------------------------------------------- #
@@ -414,7 +451,7 @@ def hex_cells(reach: DistrictReach, *, cell_m: float = 500.0) -> HexCells:
     out_demand: dict[str, np.ndarray] = {}
     mean_m: dict[str, np.ndarray] = {}
     within: dict[str, np.ndarray] = {}
-    for service in reach.services:
+    for service in reach.mapped_services:
         dist = (demand[distance_column(service)].to_numpy(dtype=float)[keep]
                 if distance_column(service) in demand.columns else np.full(len(x), np.nan))
         # A point stands for a service's demand where it has a distance to it.

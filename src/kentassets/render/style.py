@@ -167,3 +167,17 @@ def with_districts(assets: Any, districts: Any) -> Any:
     if all(col in assets.columns for col in schema.ASSET_COLUMNS):
         return assets
     return schema.coerce_assets(assets)
+
+
+#: Colour of each decision status on the plan's timelines (PDF and HTML).
+STATUS_COLOURS: dict[str, str] = {
+    "proposed": "#8FA9C4",
+    "pursue": "#3A78B5",
+    "business_case": "#7B4FA3",
+    "in_delivery": "#E08A1E",
+    "done": "#2E8B57",
+    "on_hold": "#9A9A9A",
+    "rejected": "#C0392B",
+}
+#: Colour of the years in which a project's saving counts.
+SAVING_COLOUR = "#2E8B57"

@@ -17,6 +17,11 @@ per co-location id and the columns of :data:`DECISION_COLUMNS`:
     The annual saving realised, pounds a year, for ``done``.
 ``note``
     Free text.
+``start``, ``complete_by``
+    Optional: when the project starts and when it is to be complete (dates
+    written as ``decided_on``). ``complete_by`` may not be before ``start``.
+    The implementation plan (:mod:`kentassets.plan`) takes a project's dates
+    from here where given, else from its horizon.
 
 The columns that the template adds for reading (:data:`TEMPLATE_INFO_COLUMNS`)
 are allowed and ignored; any other column is an error, so that a misspelt
@@ -51,6 +56,7 @@ import pandas as pd
 from .. import schema
 from ..errors import DecisionsError, where
 from ..io.decisions import (
+    DATE_COLUMNS,
     DECISION_COLUMNS,
     STATUSES,
     TEMPLATE_INFO_COLUMNS,
@@ -61,7 +67,10 @@ from .ids import id_sort_key
 
 __all__ = [
     "COMMITTED",
+    "DATE_COLUMNS",
     "DECISION_COLUMNS",
+    "DECISION_COMPLETE_BY",
+    "DECISION_START",
     "KEEP_ON_SHORTLIST",
     "STATUSES",
     "DecisionRows",
@@ -85,6 +94,8 @@ DECISION_LEAD: Final = "decision_lead_agency"
 DECISION_DATE: Final = "decision_decided_on"
 DECISION_NOTE: Final = "decision_note"
 DECISION_SAVING: Final = "decision_saving_realised_gbp"
+DECISION_START: Final = "decision_start"
+DECISION_COMPLETE_BY: Final = "decision_complete_by"
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y",
                  "%Y/%m/%d")
@@ -187,12 +198,19 @@ def _row_problems(
     if status is None:
         problems.append(("status", f"'{row.get('status')}' is not a status; use one of "
                                    f"{', '.join(STATUSES)}"))
-    try:
-        decided = parse_date(row.get("decided_on"))
-    except ValueError:
-        decided = None
-        problems.append(("decided_on", f"'{row.get('decided_on')}' is not a date; write it as "
-                                       "2026-11-03 or 03/11/2026"))
+    dates: dict[str, dt.date | None] = {}
+    for column in DATE_COLUMNS:
+        try:
+            dates[column] = parse_date(row.get(column))
+        except ValueError:
+            dates[column] = None
+            problems.append((column, f"'{row.get(column)}' is not a date; write it as "
+                                     "2026-11-03 or 03/11/2026"))
+    start, complete_by = dates["start"], dates["complete_by"]
+    if start is not None and complete_by is not None and complete_by < start:
+        problems.append(("complete_by", f"{complete_by.isoformat()} is before the start "
+                                        f"{start.isoformat()}; give a completion date on or "
+                                        "after the start (or correct the start)"))
     try:
         saving = _money(row.get("saving_realised_gbp"))
     except (ValueError, TypeError):
@@ -206,10 +224,17 @@ def _row_problems(
         schema.COLOCATION_ID: cid,
         "status": status,
         "lead_agency": _text(row.get("lead_agency")),
-        "decided_on": decided,
+        "decided_on": dates["decided_on"],
         "saving_realised_gbp": saving,
         "note": _text(row.get("note")),
+        "start": start,
+        "complete_by": complete_by,
     }, []
+
+
+def _iso(value: Any) -> Any:
+    """A date as ISO text, anything else as missing."""
+    return value.isoformat() if isinstance(value, dt.date) else pd.NA
 
 
 def _text(value: Any) -> str | None:
@@ -300,7 +325,7 @@ def check_decisions(
     table["saving_realised_gbp"] = table["saving_realised_gbp"].astype("float64")
     current = table[schema.COLOCATION_ID].isin(known).to_numpy(dtype=bool)
     # A template row left as it was (proposed, nothing else) is no decision to review.
-    blank = (table["status"].eq("proposed") & table[["lead_agency", "decided_on",
+    blank = (table["status"].eq("proposed") & table[["lead_agency", *DATE_COLUMNS,
              "saving_realised_gbp", "note"]].isna().all(axis=1)).to_numpy(dtype=bool)
     review = _review(table[~current & ~blank], reg)
     ignored = [f"{m} (row ignored)" for m in messages]
@@ -363,8 +388,10 @@ def apply_decisions(opportunities: pd.DataFrame, decisions: Decisions | None) ->
     status = ids.map(by_id["status"]).where(is_col).astype("string")
     out[DECISION_STATUS] = status.where(~(status.isna() & is_col), "proposed")
     out[DECISION_LEAD] = ids.map(by_id["lead_agency"]).astype("string")
-    out[DECISION_DATE] = ids.map(by_id["decided_on"]).map(
-        lambda d: d.isoformat() if isinstance(d, dt.date) else pd.NA).astype("string")
+    for column, name in ((DECISION_DATE, "decided_on"), (DECISION_START, "start"),
+                         (DECISION_COMPLETE_BY, "complete_by")):
+        values = by_id[name] if name in by_id.columns else pd.Series(dtype=object)
+        out[column] = ids.map(values).map(_iso).astype("string")
     out[DECISION_NOTE] = ids.map(by_id["note"]).astype("string")
     out[DECISION_SAVING] = ids.map(by_id["saving_realised_gbp"]).astype("float64")
     if len(out) == 0 or table.empty:
@@ -477,8 +504,15 @@ def decisions_from_opportunities(opportunities: pd.DataFrame) -> Decisions | Non
         ).to_numpy(dtype=float),
         "note": opps.get(DECISION_NOTE, pd.Series(pd.NA, index=opps.index)).map(
             _text).to_numpy(),
+        **{name: opps.get(column, pd.Series(pd.NA, index=opps.index)).map(_safe_date).to_numpy()
+           for column, name in ((DECISION_START, "start"),
+                                (DECISION_COMPLETE_BY, "complete_by"))},
     })
     return Decisions(table)
+
+
+def _iso_or_none(value: Any) -> str | None:
+    return value.isoformat() if isinstance(value, dt.date) else None
 
 
 def _safe_date(value: Any) -> dt.date | None:
@@ -515,14 +549,14 @@ def decisions_template(opportunities: pd.DataFrame, decisions: Decisions | None 
     for rec in pd.DataFrame(opps).to_dict("records"):
         cid = str(rec[schema.COLOCATION_ID])
         had = existing.loc[cid] if cid in existing.index else None
-        decided = had["decided_on"] if had is not None else None
         rows.append({
             schema.COLOCATION_ID: cid,
             "status": had["status"] if had is not None else "proposed",
             "lead_agency": had["lead_agency"] if had is not None else None,
-            "decided_on": decided.isoformat() if isinstance(decided, dt.date) else None,
             "saving_realised_gbp": had["saving_realised_gbp"] if had is not None else None,
             "note": had["note"] if had is not None else None,
+            **{name: _iso_or_none(had.get(name) if had is not None else None)
+               for name in DATE_COLUMNS},
             "district": rec.get(schema.DISTRICT_NAME) or rec.get(schema.DISTRICT_CODE),
             "place": rec.get("largest_name") or rec.get("largest_address"),
             "agencies": rec.get("agencies"),

@@ -27,6 +27,7 @@ from kentassets.render.web.county import county_map, district_summary
 from kentassets.render.web.libraries import index_css, index_script
 from kentassets.render.web.links import safe_relative_href
 from kentassets.render.web.page import map_html
+from kentassets.render.web.plan import plan_anchor, plan_html
 from kentassets.render.web.reach import county_reach_table_html
 from kentassets.render.web.values import DOT
 from kentassets.safety import escape_html, is_missing
@@ -193,6 +194,7 @@ def _districts_section(
     opportunities: gpd.GeoDataFrame,
     district_files: Mapping[str, Mapping[str, str]],
     assets: gpd.GeoDataFrame | None,
+    planned: Collection[str] = frozenset(),
 ) -> str:
     summary = district_summary(districts, opportunities)
     counts: pd.Series | None = None
@@ -209,6 +211,8 @@ def _districts_section(
         code = str(row[schema.DISTRICT_CODE])
         files = district_files.get(code, {})
         links = _map_links(code, files)
+        if code in planned:
+            links.append(f'<a href="#{plan_anchor(code)}">plan</a>')
         name = escape_html(row[schema.DISTRICT_NAME])
         html_href = safe_relative_href(files.get("html"))
         if html_href:
@@ -361,6 +365,7 @@ def index_html(
     sensitive_agencies: Collection[str] = frozenset(),
     decisions_to_review: pd.DataFrame | None = None,
     context: MapContext | None = None,
+    plan: pd.DataFrame | None = None,
     service_reach: pd.DataFrame | None = None,
 ) -> str:
     """Return the county overview page as HTML.
@@ -409,6 +414,10 @@ def index_html(
         (:attr:`kentassets.rounds.programme.Programme.to_review`), listed for review.
     context
         The map context of the county map (default: the built-in one).
+    plan
+        The implementation plan (:func:`kentassets.implementation_plan`): a
+        section with the county trajectory and each district's projects,
+        linked from the district table.
     service_reach
         The reach stage's table (``Analysis.service_reach``): the page gets the
         county table of service reach and each district's card on the county map
@@ -465,8 +474,9 @@ page in a browser to use it, or see each district's PDF map.</p>
 </section>
 <section aria-labelledby="h-districts">
 <h2 id="h-districts">Districts</h2>
-{_districts_section(districts, opportunities, district_files, assets)}
+{_districts_section(districts, opportunities, district_files, assets, _planned(plan))}
 </section>
+{plan_html(plan)}
 {_reach_section(service_reach)}
 <section aria-labelledby="h-load">
 <h2 id="h-load">Data loaded, per agency</h2>
@@ -482,6 +492,13 @@ page in a browser to use it, or see each district's PDF map.</p>
 </footer>
 </main>"""
     return _document(title, body)
+
+
+def _planned(plan: pd.DataFrame | None) -> set[str]:
+    """District codes with a section in the plan."""
+    if plan is None:
+        return set()
+    return set(plan.loc[plan["row_type"] == "district total", schema.DISTRICT_CODE].astype(str))
 
 
 def _page_header(

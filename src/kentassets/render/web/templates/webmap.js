@@ -729,10 +729,33 @@
       map.getContainer().setAttribute("data-markers", String(state.markers));
       map.getContainer().setAttribute("data-hulls", String(state.hulls));
       map.getContainer().setAttribute("data-assets", String(a.n));
-      state.ready = true;
-      map.getContainer().setAttribute("data-ready", "true");
+      markReady(map, state);
     }
     return state;
+  }
+
+  /* The page's own ready signal, for the browser tests and anyone scripting the page:
+     set once every layer is added and Leaflet has laid the view out (map ready, no zoom
+     or pan under way, two frames drawn), so that a click lands on the layer it aims at
+     however busy the machine. Sets data-ready="true" on the map, data-ready="1" on the
+     body and window.kentassetsReady. */
+  function markReady(map, state) {
+    var frames = 2;
+    function moving() {
+      return Boolean(map._animatingZoom || (map._panAnim && map._panAnim._inProgress));
+    }
+    function wait() {
+      if (moving() || frames > 0) {
+        frames -= 1;
+        window.requestAnimationFrame(wait);
+        return;
+      }
+      state.ready = true;
+      map.getContainer().setAttribute("data-ready", "true");
+      document.body.setAttribute("data-ready", "1");
+      window.kentassetsReady = true;
+    }
+    map.whenReady(wait);
   }
 
   function escapeText(s) {
@@ -772,8 +795,7 @@
     addSearch(map, entries, function (entry) { map.fitBounds(entry.d.bounds); }, "Search district");
     fit(map, data);
     map.getContainer().setAttribute("data-districts", String(state.districts));
-    state.ready = true;
-    map.getContainer().setAttribute("data-ready", "true");
+    markReady(map, state);
     return state;
   }
 
