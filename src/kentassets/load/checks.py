@@ -1,34 +1,35 @@
 """Register-level checks on what the columns gave: a column that looks like a
 field but was not used, a site reference that cannot be the asset id, and
 status or tenure words that match no category. Each is said once per register
-(:meth:`_Context.warn_register`), never per row, and never silently.
+(:meth:`Context.warn_register`), never per row, and never silently.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from ..schema import ASSET_ID, EXCLUDED, SITE_ID, STATUS, TENURE
-from .categories import _STATUS_RULES, _TENURE_RULES, unrecognised_words
+from .categories import STATUS_RULES, TENURE_RULES, unrecognised_words
 from .columns import ColumnReading
 from .headers import read_header
-from .ledger import WARN_CATEGORY, WARN_COLUMN_NOT_USED, _Context
+from .ledger import WARN_CATEGORY, WARN_COLUMN_NOT_USED, Context
 from .mapping import doubt_message
 from .values import parse_numbers
-from .vectors import Factorized, _factorize
+from .vectors import Factorized, factorize, fixed_width_ints
 
 #: Rows looked at to decide whether a column's values are numbers.
 _SAMPLE_ROWS = 200
 #: What an unrecognised word is read as, and the words that would be recognised.
 _CATEGORY_TEXT = {
-    TENURE: ("other", "Freehold, Leasehold or Licence", _TENURE_RULES),
-    STATUS: ("unknown", "Occupied, Part vacant, Vacant or Surplus", _STATUS_RULES),
+    TENURE: ("other", "Freehold, Leasehold or Licence", TENURE_RULES),
+    STATUS: ("unknown", "Occupied, Part vacant, Vacant or Surplus", STATUS_RULES),
 }
 
 
-def check_columns(frame: pd.DataFrame, reading: ColumnReading, ctx: _Context) -> None:
+def check_columns(frame: pd.DataFrame, reading: ColumnReading, ctx: Context) -> None:
     """Warn once about each column that looks like a field but was not used, and
     keep a repeating site reference as the site, not the asset id.
 
@@ -51,13 +52,20 @@ def _site_reference(frame: pd.DataFrame, reading: ColumnReading) -> None:
     if (
         isinstance(col, str) and reading.how.get(ASSET_ID) == "meaning"
         and read_header(col).field == SITE_ID
-    ):
-        values = frame[col].dropna()
-        values = values[values.astype("str").str.strip() != ""]
-        if values.duplicated().any():
-            del mapping[ASSET_ID]
-            mapping[SITE_ID] = col
-            reading.how[SITE_ID] = reading.how.pop(ASSET_ID)
+    ) and _repeats(frame[col]):
+        del mapping[ASSET_ID]
+        mapping[SITE_ID] = col
+        reading.how[SITE_ID] = reading.how.pop(ASSET_ID)
+
+
+def _repeats(values: pd.Series) -> bool:
+    """Some non-blank value appears twice (a sort of fixed-width codes when it can)."""
+    as_ints = fixed_width_ints(values.array)
+    if as_ints is not None:
+        return bool((np.diff(np.sort(as_ints)) == 0).any())
+    given = values[values.notna()]
+    given = given[given.astype("str").str.strip() != ""]
+    return not given.is_unique
 
 
 def _mostly_numbers(series: pd.Series) -> bool:
@@ -68,7 +76,7 @@ def _mostly_numbers(series: pd.Series) -> bool:
 
 
 def check_categories(
-    text: Mapping[str, pd.Series], mapping: Mapping[str, str | list[str]], ctx: _Context
+    text: Mapping[str, pd.Series], mapping: Mapping[str, str | list[str]], ctx: Context
 ) -> dict[str, Factorized]:
     """Tenure and status words that match no category: said once per register
     with their row counts, among the records not excluded as closed (the text is
@@ -79,7 +87,7 @@ def check_categories(
         raw = text.get(fld)
         if raw is None:
             continue
-        factors[fld] = _factorize(raw)
+        factors[fld] = factorize(raw)
         words, n_words = unrecognised_words(
             factors[fld], rules, rows=~ctx.has(EXCLUDED).to_numpy(dtype=bool)
         )

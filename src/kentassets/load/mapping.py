@@ -159,7 +159,9 @@ def describe_mapping(table: pd.DataFrame) -> list[str]:
             )
         unused = group.loc[group[MAPPING_FIELD] == "", MAPPING_COLUMN].tolist()
         if unused:
-            lines.append("  kept in extra: " + ", ".join(unused))
+            lines.append(textwrap.fill("kept in extra: " + ", ".join(unused), width=100,
+                                       initial_indent="  ", subsequent_indent="    ",
+                                       break_on_hyphens=False, break_long_words=False))
         for note in group.loc[group[MAPPING_WARNING] != "", MAPPING_NOTE]:
             lines.extend(
                 textwrap.fill(message, width=100, initial_indent="  WARNING ",
