@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import kentassets as ka
-from kentassets.pipeline import _Published
+from kentassets.pipeline import Published
 from kentassets.render import printmap, webmap
 from kentassets.render.jobs import (
     DistrictJob,
@@ -23,19 +23,19 @@ MAIDSTONE = "E07000110"
 
 
 @pytest.fixture(scope="module")
-def published() -> _Published:
+def published() -> Published:
     estate = ka.sample_estate()
-    return _Published(ka.analyse(estate, ka.load_districts(), synthetic=True))
+    return Published(ka.analyse(estate, ka.load_districts(), synthetic=True))
 
 
-def _jobs(published: _Published, codes: list[str]) -> list[DistrictJob]:
+def _jobs(published: Published, codes: list[str]) -> list[DistrictJob]:
     a = published.analysis
     return list(district_jobs(published.assets, a.districts, published.opportunities,
                               codes=codes, paper="A4", offline=True, params_note="eps 250 m",
                               common=published.common))
 
 
-def test_a_job_carries_only_its_district(published: _Published) -> None:
+def test_a_job_carries_only_its_district(published: Published) -> None:
     (job,) = _jobs(published, [MAIDSTONE])
     assets = published.assets
     mine = (assets["district_code"] == MAIDSTONE).sum()
@@ -45,7 +45,7 @@ def test_a_job_carries_only_its_district(published: _Published) -> None:
     assert set(job.print_common.colocations["district_code"]) <= {MAIDSTONE}
 
 
-def test_a_job_renders_what_the_whole_estate_renders(published: _Published) -> None:
+def test_a_job_renders_what_the_whole_estate_renders(published: Published) -> None:
     """The job's slice gives the same HTML and PDF bytes as the whole estate does."""
     a = published.analysis
     (job,) = _jobs(published, [MAIDSTONE])
@@ -60,7 +60,7 @@ def test_a_job_renders_what_the_whole_estate_renders(published: _Published) -> N
     assert out.name == "Maidstone"
 
 
-def test_jobs_on_a_process_pool_match_serial(published: _Published) -> None:
+def test_jobs_on_a_process_pool_match_serial(published: Published) -> None:
     codes = published.analysis.district_codes()[:3]
     jobs = _jobs(published, codes)
     serial = list(render_districts(jobs))
@@ -88,7 +88,7 @@ class _Recorder(Executor):
 
 
 def test_largest_districts_start_first_results_come_in_job_order(
-        published: _Published) -> None:
+        published: Published) -> None:
     codes = published.analysis.district_codes()
     jobs = _jobs(published, codes)
     recorder = _Recorder()

@@ -29,6 +29,7 @@ from test_webmap import (
     CHROMIUM_ARGS,
     HOSTILE_IMG,
     MAI,
+    SECRET_XY,
     Browser,
     make_assets,
     make_districts,
@@ -406,12 +407,12 @@ def _district_pdf(assets: Any, districts: Any, opportunities: Any, reach: Any,
     from kentassets.render import style
     from kentassets.render.print.atlas import district_page_pdf
     from kentassets.render.print.context import MapContext
-    from kentassets.render.print.pages import _PageOptions
-    from kentassets.render.print.prepare import _common, _prepare_district
+    from kentassets.render.print.pages import PageOptions
+    from kentassets.render.print.prepare import prepare_district, shared_print_data
 
     assets = style.with_districts(assets, districts)
-    data = _prepare_district(assets, districts, MAI, _common(assets, opportunities, ()))
-    options = _PageOptions(title="Kent", data_date="2026-10-31", synthetic=True,
+    data = prepare_district(assets, districts, MAI, shared_print_data(assets, opportunities, ()))
+    options = PageOptions(title="Kent", data_date="2026-10-31", synthetic=True,
                            params_note=None, attribution_year=2026, boundary_source="derived",
                            max_insets=0, context=MapContext.empty())
     return district_page_pdf(data, paper=paper, options=options, reach=reach)
@@ -551,3 +552,28 @@ def test_demo_map_reach_layer(browser: Any, demo_out: Path) -> None:
     pg.screenshot(path=str(ARTIFACTS / "demo_map_reach.png"))
     page.assert_clean()
     context.close()
+
+
+def test_reach_page_without_options_says_why(assets: Any, districts: Any, opportunities: Any,
+                                             tables: Any) -> None:
+    reach = _reach.district_reach(tables[0], None, tables[2], code=MAI)
+    assert reach is not None and not reach.options_run and not len(reach.options)
+    text = _pages_text(_district_pdf(assets, districts, opportunities, reach))[1]
+    assert "The options were not computed" in text and "Reach today" in text
+
+
+def test_services_with_sensitive_sites_are_not_mapped(assets: Any, districts: Any,
+                                                      opportunities: Any, tables: Any) -> None:
+    """A map of distances would show a sensitive site more precisely than its 1 km square."""
+    withheld = _reach.sensitive_services(assets)
+    assert withheld == {"police"}
+    police = {**SITES, "police": [("Kent Police:P1", *SECRET_XY)]}
+    reach = _reach.district_reach(*make_reach(districts, police), code=MAI,
+                                  withheld=withheld)
+    assert reach is not None and "police" in reach.services
+    assert "police" not in reach.mapped_services
+    data = _payload(render(assets, districts, opportunities, reach))["reach"]
+    assert "police" not in [s["name"] for s in data["services"]]
+    assert "Not mapped: police (some of its sites are sensitive" in data["legend_html"]
+    text = _pages_text(_district_pdf(assets, districts, opportunities, reach))[1]
+    assert "Not mapped: police" in text and "police" in text.split("Reach today")[1][:400]

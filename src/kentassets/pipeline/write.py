@@ -72,7 +72,7 @@ def write_outputs(
 
     options = options or BuildOptions()
     folder = Path(folder)
-    published = _Published(analysis)
+    published = Published(analysis)
     context = study_context(analysis.districts, context)
     # Submitted first: the districts render while the tables, the atlas frame and the
     # index (which needs only the districts' file names) are made here.
@@ -115,7 +115,7 @@ def _write_programme(analysis: Analysis, folder: Path) -> list[Path]:
 
 
 @dataclass(frozen=True)
-class _Published:
+class Published:
     """An analysis as it may be published, with what every rendered output shows."""
 
     analysis: Analysis
@@ -139,7 +139,7 @@ class _Published:
         object.__setattr__(self, "common", common)
 
 
-def _write_tables(published: _Published, folder: Path) -> list[Path]:
+def _write_tables(published: Published, folder: Path) -> list[Path]:
     """The tables and data files: ledger, assets, co-locations, opportunities, sweep..."""
     from ..io import outputs
 
@@ -200,7 +200,7 @@ def _with_params(frame: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame
 
 
 def _district_jobs(
-    published: _Published, options: BuildOptions, context: MapContext
+    published: Published, options: BuildOptions, context: MapContext
 ) -> Iterator[Any]:
     """One rendering job per district, in code order (:mod:`kentassets.render.jobs`)."""
     from ..render.jobs import district_jobs
@@ -231,7 +231,7 @@ def _district_file_names(analysis: Analysis) -> dict[str, dict[str, str]]:
 
 
 def _write_district_maps(
-    published: _Published,
+    published: Published,
     folder: Path,
     rendered: Iterator[Any],
     district_files: Mapping[str, Mapping[str, str]],
@@ -257,7 +257,7 @@ def _write_district_maps(
     return files, pages
 
 
-def _atlas_frame(published: _Published, *, options: BuildOptions,
+def _atlas_frame(published: Published, *, options: BuildOptions,
                  context: MapContext) -> bytes:
     """The atlas's cover, page numbers and load summary (drawn while districts render)."""
     from ..render.print.atlas import atlas_frame
@@ -286,7 +286,7 @@ def _atlas_frame(published: _Published, *, options: BuildOptions,
 
 
 def _write_index(
-    published: _Published,
+    published: Published,
     path: Path,
     *,
     options: BuildOptions,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -45,9 +45,11 @@ __all__ = [
     "reach_estimate",
     "reach_method",
     "reach_positions",
+    "sensitive_services",
     "service_label",
     "share_text",
     "thresholds_of",
+    "withheld_note",
     "within_column",
 ]
 
@@ -209,7 +211,20 @@ class DistrictReach:
     estimate
         Whether the demand is the default estimate (postcodes sharing the Census
         population) rather than a council's own counts.
+    options_run
+        Whether the options were computed (``reach_options`` is ``None`` when the
+        optional solver is not installed).
+    withheld
+        Services whose distances are not mapped because some of their sites are
+        sensitive: a map of distances to the nearest site would show where a site
+        is far more precisely than its published 1 km square. Their figures are
+        still given in the tables (shares and distances over whole districts).
     """
+
+    @property
+    def mapped_services(self) -> list[str]:
+        """The services whose distances may be mapped, in the table's order."""
+        return [s for s in self.services if s not in self.withheld]
 
     code: str
     table: pd.DataFrame
@@ -219,6 +234,8 @@ class DistrictReach:
     thresholds_m: tuple[int, ...]
     method: str
     estimate: bool
+    options_run: bool = True  # False: the options were not computed (no solver)
+    withheld: frozenset[str] = frozenset()  # services not mapped: some sites are sensitive
 
     @property
     def services(self) -> list[str]:
@@ -276,6 +293,27 @@ def _demand_frame(reach_demand: pd.DataFrame | None, rows: np.ndarray | None,
     return pd.DataFrame(out)
 
 
+def withheld_note(services: Sequence[str]) -> str:
+    """Why some services have no map (their names as people read them).
+
+    Examples
+    --------
+    >>> withheld_note(["police"])
+    'Not mapped: police (some of its sites are sensitive and published only generalised).'
+    """
+    many = len(services) > 1
+    return (f"Not mapped: {', '.join(services)} (some of {'their' if many else 'its'} sites "
+            "are sensitive and published only generalised).")
+
+
+def sensitive_services(assets: pd.DataFrame) -> frozenset[str]:
+    """The uses of the sensitive assets: services whose distances are not mapped."""
+    if schema.SENSITIVE not in assets.columns or schema.USE not in assets.columns:
+        return frozenset()
+    flagged = assets[schema.SENSITIVE].fillna(False).astype(bool).to_numpy()
+    return frozenset(str(u) for u in assets.loc[flagged, schema.USE].dropna().unique())
+
+
 def district_reach(
     service_reach: pd.DataFrame | None,
     reach_options: pd.DataFrame | None,
@@ -283,6 +321,7 @@ def district_reach(
     *,
     code: str,
     demand_rows: np.ndarray | None = None,
+    withheld: Collection[str] = (),
 ) -> DistrictReach | None:
     """Cut the reach tables to one district; ``None`` when reach did not run.
 
@@ -295,6 +334,8 @@ def district_reach(
     demand_rows
         Positions of the district's rows of ``reach_demand``
         (:func:`reach_positions`, made once for every district); default: found here.
+    withheld
+        Services not to map (:func:`sensitive_services` of the whole estate).
     """
     if service_reach is None:
         return None
@@ -315,7 +356,8 @@ def district_reach(
         code=str(code), table=table, county=county, options=options,
         demand=_demand_frame(reach_demand, demand_rows, services),
         thresholds_m=thresholds_of(service_reach), method=reach_method(service_reach),
-        estimate=reach_estimate(service_reach))
+        estimate=reach_estimate(service_reach), options_run=reach_options is not None,
+        withheld=frozenset(str(w) for w in withheld))
 
 
 # --------------------------------------------------------------------------- #
@@ -409,7 +451,7 @@ def hex_cells(reach: DistrictReach, *, cell_m: float = 500.0) -> HexCells:
     out_demand: dict[str, np.ndarray] = {}
     mean_m: dict[str, np.ndarray] = {}
     within: dict[str, np.ndarray] = {}
-    for service in reach.services:
+    for service in reach.mapped_services:
         dist = (demand[distance_column(service)].to_numpy(dtype=float)[keep]
                 if distance_column(service) in demand.columns else np.full(len(x), np.nan))
         # A point stands for a service's demand where it has a distance to it.

@@ -29,11 +29,11 @@ import pandas as pd
 
 from .. import schema
 from .._gc import fewer_collections
-from ._reach import DistrictReach, district_reach, reach_positions
+from ._reach import DistrictReach, district_reach, reach_positions, sensitive_services
 from .print.atlas import district_page_pdf
-from .print.layout import DRAWING, _boundary_source
-from .print.pages import _PageOptions
-from .print.prepare import _Common, _common, _prepare_district
+from .print.layout import DRAWING, boundary_source_of
+from .print.pages import PageOptions
+from .print.prepare import Common, prepare_district, shared_print_data
 from .web.values import DISTRICT_CODES, agency_list
 
 if TYPE_CHECKING:
@@ -87,10 +87,10 @@ class DistrictJob:
     assets: gpd.GeoDataFrame
     districts: gpd.GeoDataFrame
     opportunities: gpd.GeoDataFrame
-    print_common: _Common
+    print_common: Common
     estate_agencies: frozenset[str]
     web: Mapping[str, Any]
-    page: _PageOptions
+    page: PageOptions
     paper: str
     reach: DistrictReach | None = None
 
@@ -212,11 +212,11 @@ def district_jobs(
     from ..io.context import study_context
 
     context = study_context(districts, context)  # as district_pdf and district_map read it
-    shared = _common(assets, opportunities, common["sensitive_agencies"])
-    page = _PageOptions(
+    shared = shared_print_data(assets, opportunities, common["sensitive_agencies"])
+    page = PageOptions(
         title=common["title"], data_date=common["data_date"], synthetic=common["synthetic"],
         params_note=params_note, attribution_year=common["attribution_year"],
-        boundary_source=_boundary_source(districts, common["boundary_source"]),
+        boundary_source=boundary_source_of(districts, common["boundary_source"]),
         max_insets=max_insets, context=context)
     estate_agencies = frozenset(agency_list(assets))
     coloc_ids = (assets[schema.COLOCATION_ID] if schema.COLOCATION_ID in assets.columns
@@ -226,6 +226,7 @@ def district_jobs(
     print_rows = _positions(shared.colocations[schema.DISTRICT_CODE]) if len(
         shared.colocations) else {}
     demand_rows = reach_positions(reach.reach_demand) if reach is not None else {}
+    withheld = sensitive_services(assets)  # distances to a sensitive site are not mapped
     for code in codes:
         sub, opps = _job_frames(code, assets, opportunities, index)
         mine = replace(shared, colocations=shared.colocations.iloc[
@@ -236,7 +237,8 @@ def district_jobs(
             web={"offline": offline, "context": context, **common}, page=page, paper=paper,
             reach=None if reach is None else district_reach(
                 reach.service_reach, reach.reach_options, reach.reach_demand, code=code,
-                demand_rows=demand_rows.get(code, np.empty(0, dtype=np.int64))))
+                demand_rows=demand_rows.get(code, np.empty(0, dtype=np.int64)),
+                withheld=withheld))
 
 
 def import_renderers() -> None:
@@ -265,17 +267,17 @@ def warm_up_renderer() -> None:
     The first district a fresh process renders takes about 0.5 s longer than
     the next (imports, font loading, folium's templates compiled). A worker
     pool started ahead of the rendering runs this in each worker
-    (:func:`kentassets.pipeline.pool._renderers`), on the cores that are idle
+    (:func:`kentassets.pipeline.pool.renderers`), on the cores that are idle
     while the registers load, so no district pays it.
     """
     import folium
 
-    from .print.layout import _new_page, _rc
+    from .print.layout import new_page, rc
     from .print.write import figure_pdf_bytes
 
     import_renderers()
-    with _rc():
-        page = _new_page("A4")
+    with rc():
+        page = new_page("A4")
         page.text(10, 10, "Warm-up 0123456789 £ – ≈ …", fontsize=8)
         page.text(10, 20, "Warm-up", fontsize=8, fontweight="bold")
         figure_pdf_bytes(page.fig)
@@ -302,7 +304,7 @@ def render_district(job: DistrictJob) -> DistrictOutputs:
                             reach=job.reach, **job.web)
         html = map_html(fmap)
         assets = style.with_districts(job.assets, job.districts)
-        data = _prepare_district(assets, job.districts, job.code, job.print_common)
+        data = prepare_district(assets, job.districts, job.code, job.print_common)
         pdf = district_page_pdf(data, paper=job.paper, options=job.page, reach=job.reach)
     return DistrictOutputs(code=job.code, name=data.name, html=html, pdf=pdf)
 

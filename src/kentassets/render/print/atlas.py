@@ -17,21 +17,21 @@ import pandas as pd
 from ... import schema
 from ...io.context import study_context
 from ...plan import Trajectory, plan_trajectory
-from .cover import _draw_cover, _draw_load_summary, _draw_review
-from .layout import _attribution, _boundary_source, _new_page, _page_label, _paper_mm, _rc
-from .pages import _district_figure, _PageOptions
+from .cover import draw_cover, draw_load_summary, draw_review
+from .layout import attribution_text, boundary_source_of, draw_page_label, new_page, paper_mm, rc
+from .pages import PageOptions, district_figure
 from .plan import draw_plan_page
-from .prepare import _common, _DistrictData, _prepare_district
+from .prepare import DistrictData, prepare_district, shared_print_data
 from .reach import county_reach_figure, has_county_reach, reach_figure
 from .write import (
-    _add_outline,
-    _assemble,
-    _figures_to_pdf,
-    _metadata,
-    _pdf_bytes,
-    _pdf_date,
-    _write_bytes,
+    add_outline,
+    assemble,
+    figures_to_pdf,
     pages_pdf_bytes,
+    pdf_bytes,
+    pdf_date,
+    pdf_metadata,
+    write_bytes,
 )
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def district_page_pdf(data: _DistrictData, *, paper: str, options: _PageOptions,
+def district_page_pdf(data: DistrictData, *, paper: str, options: PageOptions,
                       reach: DistrictReach | None = None) -> bytes:
     """Draw one district page (and its reach page) and save them as a PDF (bytes).
 
@@ -53,7 +53,7 @@ def district_page_pdf(data: _DistrictData, *, paper: str, options: _PageOptions,
     With ``reach`` (the reach stage ran) the map page is followed by the
     district's reach page.
     """
-    figures = [_district_figure(data, paper=paper, options=options)]
+    figures = [district_figure(data, paper=paper, options=options)]
     if reach is not None:
         figures.append(reach_figure(data, reach, paper=paper, options=options))
     return pages_pdf_bytes(figures)
@@ -61,10 +61,10 @@ def district_page_pdf(data: _DistrictData, *, paper: str, options: _PageOptions,
 
 def _label_page(paper: str, label: str) -> Figure:
     """A transparent page holding only a page number, to stamp over a district page."""
-    with _rc():
-        page = _new_page(paper)
+    with rc():
+        page = new_page(paper)
         page.fig.patch.set_visible(False)
-        _page_label(page, label)
+        draw_page_label(page, label)
     return page.fig
 
 
@@ -186,16 +186,16 @@ def write_atlas(
     ...     atlas.read_bytes()[:5]
     b'%PDF-'
     """
-    _paper_mm(paper)
-    source = _boundary_source(districts, boundary_source)
-    common = _common(assets, opportunities, sensitive_agencies)
+    paper_mm(paper)
+    source = boundary_source_of(districts, boundary_source)
+    common = shared_print_data(assets, opportunities, sensitive_agencies)
     study = study_context(districts, context, basemap=basemap)
-    options = _PageOptions(title=title, data_date=data_date, synthetic=synthetic,
+    options = PageOptions(title=title, data_date=data_date, synthetic=synthetic,
                            params_note=params_note, attribution_year=attribution_year,
                            boundary_source=source, max_insets=max_insets, context=study)
     pages = []
     for code in (str(c) for c in districts[schema.DISTRICT_CODE]):
-        data = _prepare_district(assets, districts, code, common)
+        data = prepare_district(assets, districts, code, common)
         pages.append((data.name, district_page_pdf(data, paper=paper, options=options)))
     frame = atlas_frame(n_districts=len(pages), assets=assets, districts=districts,
                         opportunities=opportunities, sweep=sweep, totals=totals,
@@ -249,12 +249,12 @@ def atlas_frame(
     n_district_pages = n_districts * (per_map + int(plan is not None))
     n_pages = before + n_district_pages + 1 + (1 if len(review) else 0)
     trajectory = plan_trajectory(plan) if plan is not None else None
-    footer = _attribution(attribution_year, boundary_source, synthetic)
+    footer = attribution_text(attribution_year, boundary_source, synthetic)
 
     def pages() -> Iterator[Figure]:
-        with _rc():
-            page = _new_page(paper)
-            _draw_cover(page, districts=districts, opportunities=opportunities, assets=assets,
+        with rc():
+            page = new_page(paper)
+            draw_cover(page, districts=districts, opportunities=opportunities, assets=assets,
                         sweep=sweep, totals=totals or {}, title=title, data_date=data_date,
                         synthetic=synthetic, params_note=params_note,
                         attribution_year=attribution_year, boundary_source=boundary_source,
@@ -276,8 +276,8 @@ def atlas_frame(
                                   boundary_source=boundary_source,
                                   first=before + n_district_pages + 1, n_pages=n_pages)
 
-    when = _pdf_date(creation_date, data_date)
-    return _figures_to_pdf(pages(), _metadata(title or "Atlas", when,
+    when = pdf_date(creation_date, data_date)
+    return figures_to_pdf(pages(), pdf_metadata(title or "Atlas", when,
                                               "Co-location opportunities atlas"))
 
 
@@ -296,8 +296,8 @@ def _district_frame_pages(
             yield _label_page(paper, f"Page {number} of {n_pages}")
             number += 1
         if plan is not None and trajectory is not None:
-            with _rc():
-                page = _new_page(paper)
+            with rc():
+                page = new_page(paper)
                 code, name = (codes[i], names[i]) if i < len(codes) else ("", "")
                 draw_plan_page(page, plan, trajectory, code=code, name=name, title=title,
                                footer=footer, page_label=f"Page {number} of {n_pages}")
@@ -311,17 +311,17 @@ def _closing_pages(
     boundary_source: str, first: int, n_pages: int,
 ) -> Iterator[Figure]:
     """The load summary, then the decisions to review when there are any."""
-    with _rc():
-        page = _new_page(paper)
-        _draw_load_summary(page, load_summary, title=title, data_date=data_date,
+    with rc():
+        page = new_page(paper)
+        draw_load_summary(page, load_summary, title=title, data_date=data_date,
                            synthetic=synthetic, attribution_year=attribution_year,
                            boundary_source=boundary_source,
                            page_label=f"Page {first} of {n_pages}")
     yield page.fig
     if len(review):
-        with _rc():
-            page = _new_page(paper)
-            _draw_review(page, review, title=title, attribution_year=attribution_year,
+        with rc():
+            page = new_page(paper)
+            draw_review(page, review, title=title, attribution_year=attribution_year,
                          boundary_source=boundary_source, synthetic=synthetic,
                          page_label=f"Page {n_pages} of {n_pages}")
         yield page.fig
@@ -352,7 +352,7 @@ def assemble_atlas(
     (:func:`atlas_frame` with ``plan``).
     """
     at = 2 if county_reach else 1
-    writer, counts = _assemble(frame, [pdf for _, pdf in district_pages], at=at,
+    writer, counts = assemble(frame, [pdf for _, pdf in district_pages], at=at,
                                gap=int(plan_pages))
     bookmarks = [("Cover: county summary", 0)]
     if county_reach:
@@ -368,6 +368,6 @@ def assemble_atlas(
     n_pages = len(writer.pages)
     closing = range(first, n_pages)
     bookmarks += [(_CLOSING_BOOKMARKS[k], i) for k, i in enumerate(closing)]
-    _add_outline(writer, bookmarks)
-    target = _write_bytes(path, _pdf_bytes(writer))
+    add_outline(writer, bookmarks)
+    target = write_bytes(path, pdf_bytes(writer))
     logger.info("wrote %s (%d pages)", target, n_pages)

@@ -44,6 +44,7 @@ from kentassets.render._reach import (
     service_label,
     share_text,
     thresholds_of,
+    withheld_note,
     within_column,
 )
 from kentassets.safety import escape_html
@@ -71,6 +72,9 @@ def _legend_html(reach: DistrictReach, labels: Sequence[str], colours: Sequence[
         for label, colour in zip(labels, colours, strict=True))
     notes = [f"Distance to the nearest site, {escape_html(reach.method)}, "
              "averaged over the people in each hexagon."]
+    withheld = [service_label(s) for s in reach.services if s in reach.withheld]
+    if withheld:
+        notes.append(escape_html(withheld_note(withheld)))
     if reach.estimate:
         notes.append(escape_html(DEMAND_ESTIMATE_NOTE))
     return ("<h2>Service reach</h2>"
@@ -102,7 +106,7 @@ def reach_payload(
         service has demand weights of its own), ``bands`` (label and colour)
         and ``legend_html``.
     """
-    if reach is None or not reach.services:
+    if reach is None or not reach.mapped_services:
         return None
     cells = hex_cells(reach, cell_m=cell_m)
     labels = band_labels(reach.thresholds_m)
@@ -110,7 +114,7 @@ def reach_payload(
     lat, lon, corners = _cell_positions(cells.x, cells.y, cells.radius_m, crs=crs)
     people = _round_list(cells.people, 0)
     services = []
-    for service in reach.services:
+    for service in reach.mapped_services:
         own = _round_list(cells.demand[service], 0)
         services.append({
             "name": service,
