@@ -27,36 +27,37 @@ from .params import ScoringParams
 from .savings import Savings
 
 
-def _changes(assets: gpd.GeoDataFrame, mem: Members, sav: Savings, model: ReachModel,
-             slot: int, rows: np.ndarray) -> ReachEffect:
-    """The summed effect of one co-location's closures and moves (member ``rows``)."""
-    use = assets[schema.USE].astype("string").fillna("").to_numpy(dtype=object)
-    labels = assets.index.to_numpy()
+def _changes(use: np.ndarray, labels: np.ndarray, mem: Members, sav: Savings,
+             model: ReachModel, slot: int, rows: np.ndarray) -> ReachEffect:
+    """The summed effect of one co-location's closures and moves (member ``rows``;
+    ``use`` and ``labels`` per member)."""
     host = int(sav.host[slot])
     effect = ReachEffect()
     for service in model.services:
-        members = rows[use[mem.m[rows]] == service]
+        members = rows[use[rows] == service]
         if len(members) == 0:
             continue
         moving = members[sav.moves[members]]
         added_x = np.full(len(moving), mem.x[host]) if host >= 0 else np.zeros(0)
         added_y = np.full(len(moving), mem.y[host]) if host >= 0 else np.zeros(0)
-        effect = effect + model.effect(service, labels[mem.m[members]], added_x[:1],
-                                       added_y[:1])
+        effect = effect + model.effect(service, labels[members], added_x[:1], added_y[:1])
     return effect
 
 
 def reach_effects(assets: gpd.GeoDataFrame, mem: Members, sav: Savings,
                   model: ReachModel) -> list[ReachEffect]:
     """The reach effect of each co-location's proposal (in slot order)."""
-    changed = sav.central.released | sav.moves
+    services = np.array(list(model.services), dtype=object)
+    use = assets[schema.USE].astype("string").fillna("").to_numpy(dtype=object)[mem.m]
+    labels = assets.index.to_numpy()[mem.m]
+    changed = (sav.central.released | sav.moves) & np.isin(use, services)
     effects = [ReachEffect() for _ in range(mem.k)]
     rows = np.flatnonzero(changed)
     order = np.argsort(mem.s[rows], kind="stable")
     rows = rows[order]
     bounds = np.searchsorted(mem.s[rows], np.arange(mem.k + 1))
     for slot in np.flatnonzero(np.diff(bounds) > 0):
-        effects[slot] = _changes(assets, mem, sav, model, int(slot),
+        effects[slot] = _changes(use, labels, mem, sav, model, int(slot),
                                  rows[bounds[slot]:bounds[slot + 1]])
     return effects
 
