@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import geopandas as gpd
 import numpy as np
@@ -102,6 +102,23 @@ class RawTable:
     delimiter: str | None = None
     original_names: tuple[str, ...] = field(default_factory=tuple)
     format: str = "delimited"
+
+
+class ReadingOptions(TypedDict, total=False):
+    """How to read a register file, where its own form does not say (all optional).
+
+    ``sheet`` (spreadsheets), ``header_row`` (the header's line or row number as
+    seen in Excel, 1-based), ``encoding`` and ``delimiter`` (text files), and
+    ``names`` (the column names of a headerless file): see
+    :func:`read_register_file`. The readers of registers and demand tables take
+    them as keywords of their own.
+    """
+
+    sheet: str | None
+    header_row: int | None
+    encoding: str | None
+    delimiter: str | None
+    names: Sequence[str] | None
 
 
 def read_register_file(
