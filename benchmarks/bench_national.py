@@ -14,6 +14,14 @@ Then it runs the build stage by stage, as :func:`kentassets.build` does:
   place in districts, match sites);
 * ``analysis``: :func:`kentassets.analyse` (co-locations, scoring, eps sweep,
   totals);
+* ``reach``: the service reach stage (issue 23) with the default demand (every
+  English postcode sharing its district's Census 2021 population):
+  ``reach demand`` (:func:`kentassets.default_demand`), ``reach table`` (the
+  nearest distances of every postcode to each service and the table per
+  district), ``reach effects`` (the scoring again, with every co-location's
+  effect on reach) and ``reach options`` (maximal and set covering for every
+  district and service, solved on ``--jobs`` worker processes);
+  ``--no-reach`` leaves it out;
 * ``render``: :func:`kentassets.write_outputs` (tables, one HTML map and one
   PDF per district, the index and the atlas).
 
@@ -52,7 +60,7 @@ import psutil
 
 import kentassets as ka
 from kentassets.io.postcodes import PC_DISTRICT, PC_EASTING, PC_NORTHING, PostcodeDirectory
-from kentassets.pipeline import _renderers, write_outputs
+from kentassets.pipeline import renderers, write_outputs
 
 #: English local authority districts: unitary (E06), non-metropolitan (E07),
 #: metropolitan (E08) and London boroughs (E09, with the City of London).
@@ -308,6 +316,40 @@ def _boundaries_child(path: Path | None, codes: list[str], cache: Path) -> str:
     return f"{len(districts)} districts, {districts.attrs['boundary_source']}"
 
 
+def reach_stages(monitor: Monitor, analysis: Any, directory: PostcodeDirectory,
+                 codes: list[str], *, jobs: int | None, time_limit_s: float,
+                 budget_s: float) -> None:
+    """The service reach stage, part by part, on the analysed national estate."""
+    from kentassets.pipeline.reach import solve_option_problems
+    from kentassets.reach import reach_model
+    from kentassets.reach.options import option_problems
+    from kentassets.reach.table import reach_table
+
+    with monitor.stage("reach demand") as st:
+        demand = ka.default_demand(study_area=codes, postcodes=directory)
+        st.note = f"{len(demand):,} postcodes, {demand['demand'].sum():,.0f} people"
+    with monitor.stage("reach table") as st:
+        model = reach_model(analysis.assets, demand)
+        table = reach_table(model, codes=codes, names={}, thresholds_m=model.thresholds_m)
+        sites = sum(len(s.sites) for s in model.services.values())
+        st.note = f"{len(table):,} rows, {sites:,} sites of 4 services"
+    with monitor.stage("reach effects") as st:
+        opps = ka.score_opportunities(analysis.colocations, analysis.assets, reach=model)
+        st.note = (f"{int(opps['is_colocation'].sum()):,} co-locations scored with their "
+                   f"effect (scoring included)")
+    with (monitor.stage("reach options") as st,
+          renderers(jobs, None, n_districts=len(codes)) as pool):
+        problems = option_problems(model, codes=codes, threshold_m=2000.0)
+        options = solve_option_problems(problems, threshold_m=2000.0, method=model.method,
+                                        executor=pool, time_limit_s=time_limit_s,
+                                        budget_s=budget_s)
+        limited = int((options["solve_status"] != "optimal").sum())
+        st.note = (f"{len(problems):,} districts x services, {len(options):,} rows, "
+                   f"{limited} stopped by a time limit or the budget (time limit "
+                f"{time_limit_s:g} s a solve, budget {budget_s:g} s a district's service), "
+                f"jobs {jobs or 'all'}")
+
+
 def run(args: argparse.Namespace, work: Path) -> list[Stage]:
     monitor = Monitor()
     cache = work / "cache"
@@ -334,12 +376,15 @@ def run(args: argparse.Namespace, work: Path) -> list[Stage]:
         with monitor.stage("analysis") as st:
             analysis = ka.analyse(load, districts, title="England", synthetic=True)
             st.note = f"{len(analysis.colocations.colocations):,} co-locations"
+        if not args.no_reach:
+            reach_stages(monitor, analysis, directory, codes, jobs=args.jobs,
+                         time_limit_s=args.reach_time_limit_s, budget_s=args.reach_budget_s)
         if not args.no_render:
             out = work / "out"
             out.mkdir()
             with (
                 monitor.stage("render") as st,
-                _renderers(args.jobs, None, n_districts=len(districts)) as pool,
+                renderers(args.jobs, None, n_districts=len(districts)) as pool,
             ):
                 files = write_outputs(analysis, out, progress=False, executor=pool)
                 size = sum(p.stat().st_size for p in files)
@@ -356,6 +401,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--boundaries", type=Path, default=None,
                         help="official ONS district boundary file (default: derive them)")
     parser.add_argument("--no-render", action="store_true", help="stop after the analysis")
+    parser.add_argument("--no-reach", action="store_true", help="leave out the reach stage")
+    parser.add_argument("--reach-time-limit-s", type=float, default=2.0,
+                        help="time limit of one options solve (default 2 s)")
+    parser.add_argument("--reach-budget-s", type=float, default=1.0,
+                        help="seconds of solving per district's service before the rest of "
+                        "its curve is extended greedily (default 1 s)")
     parser.add_argument("--jobs", type=int, default=None,
                         help="processes rendering the districts (default: one per core)")
     parser.add_argument("--keep", type=Path, default=None,
@@ -371,8 +422,9 @@ def main(argv: list[str] | None = None) -> None:
     else:
         with tempfile.TemporaryDirectory(prefix="kentassets-national-") as tmp:
             stages = run(args, Path(tmp))
-    build = [s for s in stages if s.name in ("boundaries, cached", "load", "analysis", "render")]
-    core = [s for s in build if s.name != "render"]
+    build = [s for s in stages if s.name in ("boundaries, cached", "load", "analysis", "render")
+             or s.name.startswith("reach")]
+    core = [s for s in build if s.name != "render" and not s.name.startswith("reach")]
     print(f"build with boundaries cached: {sum(s.wall_s for s in build):.1f} s wall; "
           f"load + districts + analysis {sum(s.wall_s for s in core):.1f} s; "
           f"peak memory {max(s.peak_mb for s in build):,.0f} MB "

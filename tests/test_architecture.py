@@ -332,3 +332,42 @@ def test_command_line_runs_as_a_module() -> None:
     from kentassets.cli import main
 
     assert callable(main)
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _is_module(dotted: str) -> bool:
+    try:
+        return importlib.util.find_spec(dotted) is not None
+    except ModuleNotFoundError:  # the parent is a module, not a package
+        return False
+
+
+def test_no_module_imports_another_modules_private_names() -> None:
+    """A name another module needs is public in its module, or lives in a package's
+    private ``_module.py`` (importing such a module is fine; its names are public)."""
+    import ast
+
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = _module_name(path)
+        package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            base = package.split(".")
+            if node.level:
+                base = base[: len(base) - (node.level - 1)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            for alias in node.names:
+                name = alias.name
+                if (target.startswith("kentassets") and name.startswith("_")
+                        and not name.startswith("__") and target != module
+                        and not _is_module(f"{target}.{name}")):
+                    found.append(f"{module}: from {target} import {name}")
+    assert found == []

@@ -8,18 +8,18 @@ import platform
 import pyarrow as pa
 import pytest
 
-from kentassets.load.bulk import _bulk_work, _malloc_trim, release_freed_memory
+from kentassets.load.bulk import bulk_work, malloc_trim, release_freed_memory
 
 
 def test_bulk_work_restores_the_collector_and_arrow_pool() -> None:
     pool = pa.default_memory_pool().backend_name
     assert gc.isenabled()
-    with _bulk_work():
+    with bulk_work():
         assert not gc.isenabled()
         assert pa.default_memory_pool().backend_name == "system"
     assert gc.isenabled()
     assert pa.default_memory_pool().backend_name == pool
-    with pytest.raises(ValueError), _bulk_work():  # also when the work fails
+    with pytest.raises(ValueError), bulk_work():  # also when the work fails
         raise ValueError("bad register")
     assert gc.isenabled() and pa.default_memory_pool().backend_name == pool
 
@@ -28,7 +28,7 @@ def test_bulk_work_restores_the_collector_and_arrow_pool() -> None:
 def test_freed_memory_is_handed_back_on_glibc() -> None:
     psutil = pytest.importorskip("psutil")
     process = psutil.Process()
-    assert _malloc_trim() is not None
+    assert malloc_trim() is not None
     # 200 MB in small blocks with a few survivors scattered through the heap:
     # free() alone hands nothing back (measured: 222 MB held before and after)
     blocks = [bytearray(2_000) for _ in range(100_000)]

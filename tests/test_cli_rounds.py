@@ -94,7 +94,7 @@ def test_help_of_every_new_command(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_previous_may_be_the_output_folder(tmp_path: Path) -> None:
     from kentassets.io.manifest import parse_manifest
-    from kentassets.pipeline import _round_inputs
+    from kentassets.pipeline import round_inputs
 
     out = tmp_path / "outputs"
     register = tmp_path / "reg.csv"
@@ -104,10 +104,10 @@ def test_previous_may_be_the_output_folder(tmp_path: Path) -> None:
     spec = parse_manifest(manifest)
     assert spec.previous == out.resolve() and spec.decisions is None
     # First round: the output folder does not exist yet.
-    assert _round_inputs(spec, out, None, None) == {"previous": None, "decisions": None}
+    assert round_inputs(spec, out, None, None) == {"previous": None, "decisions": None}
     # Later rounds: it is read (before the build replaces it).
     fake_build(out, OLD)
-    got = _round_inputs(spec, out, None, None)["previous"]
+    got = round_inputs(spec, out, None, None)["previous"]
     assert sorted(got.assets["asset_id"]) == ["C1", "C2", "P1"]
 
 

@@ -318,7 +318,7 @@ def test_generated_ids_and_uprn_as_text(load) -> None:
 
 def test_grid_district_lookup_agrees_with_the_spatial_join(districts) -> None:
     from kentassets import districts as district_module
-    from kentassets.load.place import _assign_districts
+    from kentassets.load.place import assign_districts
 
     rng = np.random.default_rng(3)
     n = 30_000
@@ -329,7 +329,7 @@ def test_grid_district_lookup_agrees_with_the_spatial_join(districts) -> None:
         crs="EPSG:27700",
         index=pd.RangeIndex(5, n + 5),
     )
-    fast = _assign_districts(
+    fast = assign_districts(
         points.geometry.x, points.geometry.y, districts, postcode_districts=None
     )
     slow = district_module.assign_districts(points, districts, tolerance_m=50.0)
@@ -740,7 +740,7 @@ def test_loading_restores_the_collector_and_the_arrow_memory_pool(tmp_path: Path
 
 
 def test_first_of_group_packed_and_fallback_paths_agree() -> None:
-    from kentassets.load.sites import _first_of_group
+    from kentassets.load.sites import first_of_group
 
     rng = np.random.default_rng(5)
     keys = rng.integers(0, 300, 5_000)
@@ -749,16 +749,16 @@ def test_first_of_group_packed_and_fallback_paths_agree() -> None:
     for key, position in zip(keys.tolist(), positions.tolist(), strict=True):
         expected.setdefault(key, position)
     for shifted in (keys, keys + (1 << 60)):  # the second cannot be packed in 63 bits
-        members, first = _first_of_group(shifted, positions)
+        members, first = first_of_group(shifted, positions)
         assert sorted(members.tolist()) == positions.tolist()
         key_of = dict(zip(positions.tolist(), keys.tolist(), strict=True))
         assert all(expected[key_of[m]] == f for m, f in zip(members, first, strict=True))
 
 
 def test_component_labels_are_numbered_in_order_of_appearance() -> None:
-    from kentassets.load.sites import _in_order_of_appearance
+    from kentassets.load.sites import in_order_of_appearance
 
-    assert _in_order_of_appearance(np.array([0, 1, 1, 0, 2])).tolist() == [0, 1, 1, 0, 2]
-    assert _in_order_of_appearance(np.array([2, 2, 0, 1, 0])).tolist() == [0, 0, 1, 2, 1]
-    assert _in_order_of_appearance(np.array([0, 2, 1])).tolist() == [0, 1, 2]
-    assert _in_order_of_appearance(np.array([], dtype=np.int64)).tolist() == []
+    assert in_order_of_appearance(np.array([0, 1, 1, 0, 2])).tolist() == [0, 1, 1, 0, 2]
+    assert in_order_of_appearance(np.array([2, 2, 0, 1, 0])).tolist() == [0, 0, 1, 2, 1]
+    assert in_order_of_appearance(np.array([0, 2, 1])).tolist() == [0, 1, 2]
+    assert in_order_of_appearance(np.array([], dtype=np.int64)).tolist() == []

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import multiprocessing
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 import kentassets as ka
-from kentassets.pipeline import _Published
+from kentassets.pipeline import Published
 from kentassets.render import printmap, webmap
 from kentassets.render.jobs import (
     DistrictJob,
@@ -23,19 +24,19 @@ MAIDSTONE = "E07000110"
 
 
 @pytest.fixture(scope="module")
-def published() -> _Published:
+def published() -> Published:
     estate = ka.sample_estate()
-    return _Published(ka.analyse(estate, ka.load_districts(), synthetic=True))
+    return Published(ka.analyse(estate, ka.load_districts(), synthetic=True))
 
 
-def _jobs(published: _Published, codes: list[str]) -> list[DistrictJob]:
+def _jobs(published: Published, codes: list[str]) -> list[DistrictJob]:
     a = published.analysis
     return list(district_jobs(published.assets, a.districts, published.opportunities,
-                              codes=codes, paper="A4", offline=True, params_note="eps 250 m",
-                              common=published.common))
+                              codes=codes, offline=True, params_note="eps 250 m",
+                              settings=replace(published.settings, paper="A4")))
 
 
-def test_a_job_carries_only_its_district(published: _Published) -> None:
+def test_a_job_carries_only_its_district(published: Published) -> None:
     (job,) = _jobs(published, [MAIDSTONE])
     assets = published.assets
     mine = (assets["district_code"] == MAIDSTONE).sum()
@@ -45,22 +46,23 @@ def test_a_job_carries_only_its_district(published: _Published) -> None:
     assert set(job.print_common.colocations["district_code"]) <= {MAIDSTONE}
 
 
-def test_a_job_renders_what_the_whole_estate_renders(published: _Published) -> None:
+def test_a_job_renders_what_the_whole_estate_renders(published: Published) -> None:
     """The job's slice gives the same HTML and PDF bytes as the whole estate does."""
     a = published.analysis
     (job,) = _jobs(published, [MAIDSTONE])
     out = render_district(job)
     whole_map = webmap.district_map(published.assets, a.districts, published.opportunities,
-                                    district_code=MAIDSTONE, offline=True, **published.common)
+                                    district_code=MAIDSTONE, offline=True,
+                                    settings=published.settings)
     assert out.html == webmap.map_html(whole_map)
     fig = printmap.district_pdf(published.assets, a.districts, published.opportunities,
                                 district_code=MAIDSTONE, paper="A4", params_note="eps 250 m",
-                                **published.common)
+                                settings=published.settings)
     assert out.pdf == figure_pdf_bytes(fig)
     assert out.name == "Maidstone"
 
 
-def test_jobs_on_a_process_pool_match_serial(published: _Published) -> None:
+def test_jobs_on_a_process_pool_match_serial(published: Published) -> None:
     codes = published.analysis.district_codes()[:3]
     jobs = _jobs(published, codes)
     serial = list(render_districts(jobs))
@@ -88,7 +90,7 @@ class _Recorder(Executor):
 
 
 def test_largest_districts_start_first_results_come_in_job_order(
-        published: _Published) -> None:
+        published: Published) -> None:
     codes = published.analysis.district_codes()
     jobs = _jobs(published, codes)
     recorder = _Recorder()

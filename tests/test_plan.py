@@ -111,7 +111,7 @@ def test_hand_computed_district() -> None:
     assert county["scheduled"] == "3 of 5 projects scheduled"
     trajectory = plan_trajectory(plan)
     assert trajectory.reached_year is None and trajectory.shortfall_gbp == 100.0
-    assert "£0.0m short" in trajectory.summary()
+    assert "falls £100 short of the £1k target" in trajectory.summary()
     reached = plan_trajectory(implementation_plan(
         _district(), _decisions(), as_of=AS_OF, target_years=4, savings_target_gbp=500.0))
     assert reached.reached_year == 3
@@ -211,3 +211,16 @@ def test_sample_plan_api() -> None:
     county = plan[plan["row_type"] == "county total"].iloc[0]
     assert list(trajectory.annual_gbp) == [county[f"saving_year_{k}_gbp"]
                                            for k in range(1, plan.attrs["n_years"] + 1)]
+
+
+def test_index_plan_section_escapes_and_links() -> None:
+    from kentassets.render.web.plan import plan_anchor, plan_html
+
+    district = _district()
+    district.loc[0, "largest_address"] = "1 High St, <script>alert(1)</script>"
+    html = plan_html(implementation_plan(district, as_of=AS_OF, savings_target_gbp=1e6))
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert f'id="{plan_anchor("E07000999")}"' in html
+    assert "The plan falls" in html and "Year 1 (target period)" in html
+    assert plan_anchor("E0<7") == "plan-E0_7"
+    assert plan_html(None) == ""

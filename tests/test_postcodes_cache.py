@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kentassets.io.postcodes import PostcodeDirectory, _read_packaged_letter
+from kentassets.io.postcodes import PostcodeDirectory, read_packaged_letter
 
 LETTERS = ("M", "T")  # two small letters: Medway and Maidstone, Tunbridge Wells
 
@@ -25,7 +25,7 @@ def test_cached_frames_equal_the_decoded_ones(tmp_path: Path) -> None:
     second = PostcodeDirectory(cache_dir=tmp_path)  # reads the cache
     second._ensure_letters(LETTERS)
     for letter in LETTERS:
-        decoded = _read_packaged_letter(letter)
+        decoded = read_packaged_letter(letter)
         assert decoded is not None
         for frame in (first._frames[letter], second._frames[letter]):
             pd.testing.assert_frame_equal(frame, decoded, check_exact=True)
@@ -45,7 +45,7 @@ def test_damaged_cache_file_is_decoded_again_and_replaced(
         again = PostcodeDirectory(cache_dir=tmp_path)
         again._ensure_letters(["M"])
     assert "damaged postcode cache file" in caplog.text
-    decoded = _read_packaged_letter("M")
+    decoded = read_packaged_letter("M")
     assert decoded is not None
     pd.testing.assert_frame_equal(again._frames["M"], decoded)
     assert cached.read_bytes()[:6] == b"ARROW1"  # rewritten

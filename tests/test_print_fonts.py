@@ -18,7 +18,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from kentassets.render.print.fonts import PRINT_FONT_FAMILIES, PRINT_FONT_FILES
-from kentassets.render.print.layout import _new_page, _rc
+from kentassets.render.print.layout import new_page, rc
 from kentassets.render.print.write import figure_pdf_bytes
 
 pypdf = pytest.importorskip("pypdf")
@@ -54,8 +54,8 @@ def test_same_widths_and_kerning_as_dejavu(ours: str, theirs: str) -> None:
 
 
 def _page_pdf(text: str) -> bytes:
-    with _rc():  # as every print page is drawn
-        page = _new_page("A4")
+    with rc():  # as every print page is drawn
+        page = new_page("A4")
         page.text(20, 150, text, fontsize=12)
         page.text(20, 120, "Bold heading", fontsize=12, fontweight="bold")
     return figure_pdf_bytes(page.fig, title="fonts")

@@ -321,3 +321,40 @@ def test_model_demand_carries_distances() -> None:
     demand = people([(300, 400, 5, A)])
     out = ReachModel(demand, service_sites(libraries, ["library"])).demand_with_distances()
     assert out["distance_library_m"].tolist() == [500.0]
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_sparse_models_equal_spopt_and_brute_force(seed: int) -> None:
+    pytest.importorskip("spopt")
+    from kentassets.reach._milp import SparseMaxCover, sparse_set_cover
+    from kentassets.reach.options import MaxCover, set_cover
+
+    rng = np.random.default_rng(seed)
+    sx, sy = rng.uniform(0, 8000, 7), rng.uniform(0, 8000, 7)
+    px, py = rng.uniform(0, 8000, 300), rng.uniform(0, 8000, 300)
+    c = clients(StraightLine().covering(px, py, sx, sy, 2500.0), rng.uniform(1, 9, 300))
+    sparse_model, spopt_model = SparseMaxCover(c.cover, c.weight, time_limit_s=30), MaxCover(
+        c, time_limit_s=30)
+    for k in range(1, 8):
+        a, status = sparse_model.solve(k)
+        b, _ = spopt_model.solve(k)
+        assert status == "optimal" and len(a) == k
+        best = brute_force(c.cover, c.weight, k)
+        for kept in (a, b):
+            assert float(c.weight[c.cover[:, kept].any(axis=1)].sum()) == pytest.approx(best)
+    assert len(sparse_set_cover(c.cover, time_limit_s=30)[0]) == len(
+        set_cover(c, time_limit_s=30)[0])
+
+
+def test_budget_spent_extends_the_curve_greedily() -> None:
+    pytest.importorskip("spopt")
+    rng = np.random.default_rng(9)
+    sx, sy = rng.uniform(0, 9000, 8), rng.uniform(0, 9000, 8)
+    px, py = rng.uniform(0, 9000, 500), rng.uniform(0, 9000, 500)
+    c = clients(StraightLine().covering(px, py, sx, sy, 2000.0), np.ones(500))
+    curve = coverage_curve(c, 8, time_limit_s=30, budget_s=0.0)
+    shares = [covered for _, _, covered, _, _ in curve]
+    assert shares == sorted(shares) and shares[-1] == pytest.approx(c.weight.sum())
+    k_all = [keeps for *_, keeps in curve].index(True) + 1
+    assert all(status == "time_limit" for k, _, _, status, _ in curve if 1 < k < k_all)
+    assert all(len(kept) == k for k, kept, *_ in curve)

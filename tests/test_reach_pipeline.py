@@ -89,3 +89,43 @@ def test_build_writes_reach_and_ledgers_demand_rows(sample_manifest: Path, tmp_p
                  "--no-reach"]) == 0
     assert not (quiet / "service_reach.csv").exists()
     assert "members.csv" not in set(pd.read_csv(quiet / "load_ledger.csv")["file"])
+
+
+def test_options_on_workers_equal_options_here(analysed: ka.Analysis) -> None:
+    pytest.importorskip("spopt")
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kentassets.pipeline.reach import solve_option_problems
+    from kentassets.reach import default_demand, reach_model
+    from kentassets.reach.options import option_problems
+
+    estate = ka.sample_estate()
+    codes = ["E07000110", "E07000105", "E06000035"]
+    model = reach_model(estate.assets, default_demand(study_area=codes))
+    problems = option_problems(model, codes=codes, threshold_m=2000.0)
+    here = solve_option_problems(problems, threshold_m=2000.0, method="straight")
+    with ThreadPoolExecutor(2) as pool:
+        spread = solve_option_problems(problems, threshold_m=2000.0, method="straight",
+                                       executor=pool)
+    pd.testing.assert_frame_equal(here, spread)
+
+
+def test_network_distance_from_the_basemap(tmp_path: Path) -> None:
+    import geopandas as gpd
+    from shapely.geometry import LineString
+
+    from kentassets.reach import RoadNetwork
+
+    x0, y0 = 575_000.0, 155_000.0  # Maidstone
+    roads = gpd.GeoDataFrame(
+        {"road_classification": ["A Road", "Unclassified"]},
+        geometry=[LineString([(x0, y0), (x0 + 3000, y0)]),
+                  LineString([(x0 + 3000, y0), (x0 + 3000, y0 + 3000)])], crs=27700)
+    gpkg = tmp_path / "open_roads.gpkg"
+    roads.to_file(gpkg, layer="road_link", driver="GPKG")
+    districts = ka.load_districts(codes=["E07000110"])
+    inputs = reach_inputs(ka.BuildOptions(reach_distance="network"), None,
+                          study_area=["E07000110"], districts=districts,
+                          postcodes=ka.PostcodeDirectory(), basemap=gpkg)
+    assert inputs is not None and isinstance(inputs.engine, RoadNetwork)
+    assert inputs.engine.method == "network" and len(inputs.engine.x) == 3

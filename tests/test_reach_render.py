@@ -407,12 +407,12 @@ def _district_pdf(assets: Any, districts: Any, opportunities: Any, reach: Any,
     from kentassets.render import style
     from kentassets.render.print.atlas import district_page_pdf
     from kentassets.render.print.context import MapContext
-    from kentassets.render.print.pages import _PageOptions
-    from kentassets.render.print.prepare import _common, _prepare_district
+    from kentassets.render.print.pages import PageOptions
+    from kentassets.render.print.prepare import prepare_district, shared_print_data
 
     assets = style.with_districts(assets, districts)
-    data = _prepare_district(assets, districts, MAI, _common(assets, opportunities, ()))
-    options = _PageOptions(title="Kent", data_date="2026-10-31", synthetic=True,
+    data = prepare_district(assets, districts, MAI, shared_print_data(assets, opportunities, ()))
+    options = PageOptions(title="Kent", data_date="2026-10-31", synthetic=True,
                            params_note=None, attribution_year=2026, boundary_source="derived",
                            max_insets=0, context=MapContext.empty())
     return district_page_pdf(data, paper=paper, options=options, reach=reach)

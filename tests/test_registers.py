@@ -92,14 +92,14 @@ def test_crlf_and_embedded_newlines_keep_row_numbers(tmp_path: Path) -> None:
 def test_line_breaks_in_quoted_cells_beyond_the_sample(tmp_path: Path) -> None:
     """A quote far into a large file still makes the reader track quoted line breaks,
     and a file without quotes (read the fast way) keeps every row and number."""
-    from kentassets.io.registers import _scan_text
+    from kentassets.io.registers import scan_text
 
     body = "".join(f"R{i},{i}\n" for i in range(1, 200_001))
     quoted = write(tmp_path / "q.csv", "Ref,Value\n" + body + 'LAST,"two\nlines"\n')
     plain = write(tmp_path / "p.csv", "Ref,Value\n" + body + "\nLAST,end\n")
-    assert _scan_text(quoted, "q.csv", detect=True) == ("utf-8", True)
-    assert _scan_text(plain, "p.csv", detect=True) == ("utf-8", False)
-    assert _scan_text(plain, "p.csv", detect=False) == ("", False)
+    assert scan_text(quoted, "q.csv", detect=True) == ("utf-8", True)
+    assert scan_text(plain, "p.csv", detect=True) == ("utf-8", False)
+    assert scan_text(plain, "p.csv", detect=False) == ("", False)
     raw = read_register_file(quoted)
     assert len(raw.frame) == 200_001 and raw.frame.iloc[-1]["Value"] == "two\nlines"
     assert raw.rows[-1] == 200_002

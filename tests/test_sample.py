@@ -25,7 +25,7 @@ from kentassets.sample import (
 )
 from kentassets.schema import KENT_AND_MEDWAY, STATUSES, TENURES, USES
 
-FILES = sample._FILES
+FILES = sample.FILES
 DOCUMENTED_TOP = {"title", "data_date", "synthetic", "study_area", "boundaries", "postcodes",
                   "register"}
 DOCUMENTED_REGISTER = {"path", "agency", "sensitive", "crs", "sheet", "header_row",

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import kentassets as ka
-from kentassets.render.print.layout import DRAWING, _rc
+from kentassets.render.print.layout import DRAWING, rc
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -36,10 +36,10 @@ def test_print_settings_are_held_by_one_thread_at_a_time() -> None:
     entered: list[str] = []
 
     def other() -> None:
-        with _rc():
+        with rc():
             entered.append("other")
 
-    with _rc():
+    with rc():
         thread = threading.Thread(target=other)
         thread.start()
         inside.wait(0.2)  # the other thread is blocked on the lock meanwhile

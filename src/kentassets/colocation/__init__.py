@@ -70,11 +70,11 @@ result type.
 
 from __future__ import annotations
 
-from ._arrays import _runs
-from .clusters import _flag, _texts
+from ._arrays import runs_of
+from .clusters import flag, texts_at
 from .dbscan import MAX_PAIRS, grid_dbscan
 from .find import find_colocations
-from .locations import _xy
+from .locations import xy_of
 from .params import (
     EPS_RANGE_M,
     HULL_BUFFER_RANGE_M,

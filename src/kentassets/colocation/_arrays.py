@@ -9,13 +9,13 @@ import pandas as pd
 from numpy.typing import NDArray
 
 
-def _codes(values: pd.Series) -> tuple[NDArray[np.int64], NDArray[Any]]:
+def factorize_sorted(values: pd.Series) -> tuple[NDArray[np.int64], NDArray[Any]]:
     """Factorise with sorted categories; missing values get -1."""
     codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
     return codes.astype(np.int64), np.asarray(uniques, dtype=object)
 
 
-def _unique(values: NDArray[np.int64]) -> NDArray[np.int64]:
+def unique(values: NDArray[np.int64]) -> NDArray[np.int64]:
     """Sorted distinct values (a sort, not numpy's hash-based unique)."""
     ordered = np.sort(values)
     if len(ordered) == 0:
@@ -23,7 +23,7 @@ def _unique(values: NDArray[np.int64]) -> NDArray[np.int64]:
     return ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
 
 
-def _runs(ordered: NDArray[Any]) -> tuple[NDArray[Any], NDArray[np.int64], NDArray[np.int64]]:
+def runs_of(ordered: NDArray[Any]) -> tuple[NDArray[Any], NDArray[np.int64], NDArray[np.int64]]:
     """Values, starts and lengths of the runs of equal values in a sorted array."""
     if len(ordered) == 0:
         empty = np.empty(0, dtype=np.int64)

@@ -14,8 +14,8 @@ import shapely
 from numpy.typing import NDArray
 
 from .. import schema
-from ._arrays import _codes, _runs, _unique
-from .locations import _agency_counts, _Locations
+from ._arrays import factorize_sorted, runs_of, unique
+from .locations import Locations, agency_counts
 from .params import ClusterParams
 from .result import (
     AGENCIES,
@@ -57,7 +57,7 @@ def _group_join(
             dtype=object,
         )
         return texts[inverse.reshape(-1)]
-    pairs = _unique(lab[ok] * width + codes[ok])
+    pairs = unique(lab[ok] * width + codes[ok])
     plab = pairs // width
     bounds = np.flatnonzero(np.r_[True, plab[1:] != plab[:-1], True])
     names = [str(v) for v in uniques[pairs % width]]
@@ -76,10 +76,10 @@ def _column_codes(assets: gpd.GeoDataFrame, col: str) -> tuple[NDArray[np.int64]
     """Sorted codes of a text column (-1 missing); all missing when the column is absent."""
     if col not in assets.columns:
         return np.full(len(assets), -1, dtype=np.int64), np.empty(0, dtype=object)
-    return _codes(assets[col].astype("string"))
+    return factorize_sorted(assets[col].astype("string"))
 
 
-def _flag(assets: gpd.GeoDataFrame, col: str, values: Sequence[str]) -> NDArray[np.bool_]:
+def flag(assets: gpd.GeoDataFrame, col: str, values: Sequence[str]) -> NDArray[np.bool_]:
     """Per asset, whether the text column holds one of ``values``."""
     if col not in assets.columns:
         return np.zeros(len(assets), dtype=bool)
@@ -87,7 +87,7 @@ def _flag(assets: gpd.GeoDataFrame, col: str, values: Sequence[str]) -> NDArray[
     return hit.to_numpy(dtype=bool, na_value=False)
 
 
-def _texts(assets: gpd.GeoDataFrame, col: str, rows: NDArray[np.int64]) -> pd.Series:
+def texts_at(assets: gpd.GeoDataFrame, col: str, rows: NDArray[np.int64]) -> pd.Series:
     """The text column at the given row positions (missing when the column is absent)."""
     if col not in assets.columns:
         return pd.Series(pd.NA, index=range(len(rows)), dtype="string")
@@ -148,11 +148,11 @@ class _Members:
     k: int  # number of clusters
 
     @classmethod
-    def build(cls, raw: NDArray[np.int64], locs: _Locations, k: int) -> _Members:
+    def build(cls, raw: NDArray[np.int64], locs: Locations, k: int) -> _Members:
         rows = np.flatnonzero(raw >= 0)
         rows = rows[np.argsort(raw[rows], kind="stable")]
         lab = raw[rows]
-        _, starts, n_assets = _runs(lab)
+        _, starts, n_assets = runs_of(lab)
         return cls(rows, lab, starts, n_assets, locs.x[rows], locs.y[rows], k)
 
     def sum_known(self, values: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -193,10 +193,10 @@ class _Order:
     ids: NDArray[Any]  # per raw label, the colocation id
 
 
-def _build_result(
+def build_result(
     assets: gpd.GeoDataFrame,
     raw: NDArray[np.int64],
-    locs: _Locations,
+    locs: Locations,
     params: ClusterParams,
 ) -> ColocationResult:
     """Describe the clusters of raw labels ``raw`` (per asset row) as the result."""
@@ -210,7 +210,7 @@ def _build_result(
     # Sums are rounded (areas, staff and costs to 0.01, centroids to the metre) so that
     # they do not depend on the order of the rows.
     members = _Members.build(raw, locs, k)
-    n_agencies, _ = _agency_counts(raw, locs.agency_code, locs.n_agency_codes, k)
+    n_agencies, _ = agency_counts(raw, locs.agency_code, locs.n_agency_codes, k)
     is_col = n_agencies >= params.min_agencies
     districts = _majority_districts(assets, members)
     cx, cy = members.centroids()
@@ -238,7 +238,7 @@ def _majority_districts(assets: gpd.GeoDataFrame, members: _Members) -> _Distric
     name_of_code = np.full(len(duniq), None, dtype=object)
     if ok.any():
         width = len(duniq)
-        pair, _, count = _runs(np.sort(lab[ok] * width + dcodes[ok]))
+        pair, _, count = runs_of(np.sort(lab[ok] * width + dcodes[ok]))
         plab, pcode = pair // width, pair % width
         top = _first_per_group(plab, np.lexsort((pcode, -count, plab)))
         major[plab[top]] = pcode[top]
@@ -247,7 +247,7 @@ def _majority_districts(assets: gpd.GeoDataFrame, members: _Members) -> _Distric
         has = (dcode_all >= 0) & (ncode_all >= 0)
         if has.any():
             wn = len(nuniq)
-            cn = _unique(dcode_all[has] * wn + ncode_all[has])
+            cn = unique(dcode_all[has] * wn + ncode_all[has])
             first = np.r_[True, (cn // wn)[1:] != (cn // wn)[:-1]]
             name_of_code[(cn // wn)[first]] = nuniq[(cn % wn)[first]]
     return _Districts(dcodes, duniq, name_of_code, major)
@@ -280,7 +280,7 @@ def _cluster_order(
     single = (~is_col).astype(np.int64)
     raw_in_order = np.lexsort((members.n_assets, min_y, min_x, cx, -cy, prefix_rank, single))
     group = single[raw_in_order] * (len(prefix_of_code) + 1) + prefix_rank[raw_in_order]
-    _, gstarts, gcounts = _runs(group)
+    _, gstarts, gcounts = runs_of(group)
     number = np.arange(k) - np.repeat(gstarts, gcounts) + 1
     new_label = np.empty(k, dtype=np.int64)
     new_label[raw_in_order] = np.arange(k)
@@ -315,9 +315,9 @@ def _largest_members(
     picks = pd.DataFrame(
         {
             "lab": lab[cand],
-            "name": _texts(assets, schema.NAME, cand_rows),
-            "address": _texts(assets, schema.ADDRESS, cand_rows),
-            "agency": _texts(assets, schema.AGENCY, cand_rows),
+            "name": texts_at(assets, schema.NAME, cand_rows),
+            "address": texts_at(assets, schema.ADDRESS, cand_rows),
+            "agency": texts_at(assets, schema.AGENCY, cand_rows),
         }
     ).sort_values(["lab", "name", "address", "agency"], na_position="last", kind="stable")
     picks = picks.drop_duplicates("lab")
@@ -330,7 +330,7 @@ def _largest_members(
 
 def _precision_notes(assets: gpd.GeoDataFrame, members: _Members) -> NDArray[Any]:
     """Per cluster, how many members were placed only by a postcode centroid (or "")."""
-    postcode = _flag(assets, schema.LOCATION_METHOD, ("postcode",))[members.rows]
+    postcode = flag(assets, schema.LOCATION_METHOD, ("postcode",))[members.rows]
     n_postcode = np.add.reduceat(postcode.astype(np.int64), members.starts)
     note = np.full(members.k, "", dtype=object)
     for i in np.flatnonzero(n_postcode):
@@ -356,7 +356,7 @@ def _cluster_hulls(
 def _cluster_table(
     assets: gpd.GeoDataFrame,
     members: _Members,
-    locs: _Locations,
+    locs: Locations,
     districts: _Districts,
     order: _Order,
     n_agencies: NDArray[np.int64],
@@ -369,9 +369,9 @@ def _cluster_table(
     gia = _numeric(assets, schema.GIA_M2)
     g = gia[rows]
     width_loc = len(locs.xy) + 1
-    n_sites = np.bincount(_unique(lab * width_loc + locs.asset_loc[rows]) // width_loc,
+    n_sites = np.bincount(unique(lab * width_loc + locs.asset_loc[rows]) // width_loc,
                           minlength=k)
-    vacant = _flag(assets, schema.STATUS, VACANT_STATUSES)[rows]
+    vacant = flag(assets, schema.STATUS, VACANT_STATUSES)[rows]
     vacant_gia = np.round(np.add.reduceat(np.where(vacant & np.isfinite(g), g, 0.0), starts), 2)
     cx, cy = members.centroids()
     major_code, major_name = districts.major_codes_and_names()

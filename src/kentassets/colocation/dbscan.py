@@ -42,7 +42,7 @@ from numpy.typing import NDArray
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from ._arrays import _runs, _unique
+from ._arrays import runs_of, unique
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -174,7 +174,7 @@ class _Grid:
         key = cell_xy[:, 0] * height + cell_xy[:, 1]
         order = np.argsort(key, kind="stable")
         pts = xy[order]
-        cell_key, cell_start, cell_count = _runs(key[order])
+        cell_key, cell_start, cell_count = runs_of(key[order])
         cell_of = np.repeat(np.arange(len(cell_key), dtype=np.int64), cell_count)
         # Neighbouring cells: the cells of column cx + dx within two rows of cy are
         # consecutive in key order, starting at lower[dx] (one sorted search per shift).
@@ -257,7 +257,7 @@ class _CoreCells:
     @classmethod
     def build(cls, grid: _Grid, core: BoolArray) -> _CoreCells:
         core_pts = np.flatnonzero(core)
-        ccell, cstart, ccount = _runs(grid.cell_of[core_pts])
+        ccell, cstart, ccount = runs_of(grid.cell_of[core_pts])
         n_cc = len(ccell)
         cc_of_cell = np.full(grid.n_cells, -1, dtype=np.int64)
         cc_of_cell[ccell] = np.arange(n_cc)
@@ -297,7 +297,7 @@ def _extremes(
     if len(multi):
         m_pts = np.flatnonzero(np.repeat(ccount > 1, ccount))
         m_cc = cc_of_core[m_pts]
-        _, m_start, m_count = _runs(m_cc)
+        _, m_start, m_count = runs_of(m_cc)
         mx, my = cx[m_pts], cy[m_pts]
         for d in range(8):
             proj = mx * _DIRECTIONS[d, 0] + my * _DIRECTIONS[d, 1]
@@ -333,7 +333,7 @@ def _connect_core_cells(grid: _Grid, cells: _CoreCells, eps2: float, max_pairs: 
         pair_of, a_pt, _ = _expand(np.arange(len(ca), dtype=np.int64), cstart[ca], ccount[ca])
         qi, tj, grp2 = _expand(a_pt, cstart[cb[pair_of]], ccount[cb[pair_of]])
         hit = (cx[qi] - cx[tj]) ** 2 + (cy[qi] - cy[tj]) ** 2 <= eps2
-        pair_hit = _unique(pair_of[grp2[hit]])
+        pair_hit = unique(pair_of[grp2[hit]])
         if len(pair_hit):
             ea = np.concatenate([ea, ca[pair_hit]])
             eb = np.concatenate([eb, cb[pair_hit]])

@@ -5,8 +5,8 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 
-from .clusters import _build_result
-from .locations import _check_assets, _cluster_locations, _prepare_locations
+from .clusters import build_result
+from .locations import check_assets, cluster_locations, prepare_locations
 from .params import ClusterParams
 from .result import ColocationResult
 
@@ -92,10 +92,10 @@ def find_colocations(
             method=method,
             hull_buffer_m=hull_buffer_m,
         )
-    _check_assets(assets)
-    locs = _prepare_locations(assets)
-    loc_labels = _cluster_locations(locs, params)
+    check_assets(assets)
+    locs = prepare_locations(assets)
+    loc_labels = cluster_locations(locs, params)
     raw = np.where(locs.asset_loc >= 0, loc_labels[np.maximum(locs.asset_loc, 0)], -1)
     if len(raw) == 0:
         raw = raw.astype(np.int64)
-    return _build_result(assets, raw, locs, params)
+    return build_result(assets, raw, locs, params)

@@ -18,13 +18,13 @@ from numpy.typing import NDArray
 
 from .. import schema
 from ..errors import CoordinateSystemError, ValidationError
-from ._arrays import _codes, _runs, _unique
+from ._arrays import factorize_sorted, runs_of, unique
 from .dbscan import grid_dbscan
 from .params import ClusterParams
 
 
 @dataclass(frozen=True)
-class _Locations:
+class Locations:
     """Assets reduced to clustering locations (shared sites merged), canonical order."""
 
     asset_loc: NDArray[np.int64]  # per asset row, location number or -1 (no point)
@@ -40,7 +40,7 @@ class _Locations:
         return len(self.agency_names)
 
 
-def _check_assets(assets: gpd.GeoDataFrame) -> None:
+def check_assets(assets: gpd.GeoDataFrame) -> None:
     if not isinstance(assets, gpd.GeoDataFrame):
         raise ValidationError(
             f"assets must be a GeoDataFrame of canonical assets, got {type(assets).__name__}"
@@ -68,7 +68,7 @@ def _check_assets(assets: gpd.GeoDataFrame) -> None:
         )
 
 
-def _xy(assets: gpd.GeoDataFrame) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def xy_of(assets: gpd.GeoDataFrame) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     geoms = assets.geometry.to_numpy()
     if len(geoms) == 0:
         return np.empty(0), np.empty(0)
@@ -76,13 +76,13 @@ def _xy(assets: gpd.GeoDataFrame) -> tuple[NDArray[np.float64], NDArray[np.float
             np.asarray(shapely.get_y(geoms), dtype=np.float64))
 
 
-def _prepare_locations(assets: gpd.GeoDataFrame) -> _Locations:
+def prepare_locations(assets: gpd.GeoDataFrame) -> Locations:
     n = len(assets)
-    x, y = _xy(assets)
+    x, y = xy_of(assets)
     valid = np.isfinite(x) & np.isfinite(y)
-    agency_code, agency_names = _codes(assets[schema.AGENCY])
+    agency_code, agency_names = factorize_sorted(assets[schema.AGENCY])
     if schema.SITE_ID in assets.columns:
-        site_code, _ = _codes(assets[schema.SITE_ID])
+        site_code, _ = factorize_sorted(assets[schema.SITE_ID])
     else:
         site_code = np.full(n, -1, dtype=np.int64)
     asset_loc = np.full(n, -1, dtype=np.int64)
@@ -91,7 +91,7 @@ def _prepare_locations(assets: gpd.GeoDataFrame) -> _Locations:
     # assets sharing a site: one location at their mean point, summed in a canonical order
     shared = np.flatnonzero(valid & (site_code >= 0))
     shared = shared[np.lexsort((y[shared], x[shared], site_code[shared]))]
-    _, starts, counts = _runs(site_code[shared])
+    _, starts, counts = runs_of(site_code[shared])
     sx = np.add.reduceat(x[shared], starts) / counts if len(starts) else np.empty(0)
     sy = np.add.reduceat(y[shared], starts) / counts if len(starts) else np.empty(0)
     lx = np.concatenate([x[alone], sx])
@@ -109,12 +109,12 @@ def _prepare_locations(assets: gpd.GeoDataFrame) -> _Locations:
     if len(shared):
         width = max(len(agency_names), 1)
         has_ag = agency_code[shared] >= 0
-        pairs = _unique(asset_loc[shared][has_ag] * width + agency_code[shared][has_ag])
+        pairs = unique(asset_loc[shared][has_ag] * width + agency_code[shared][has_ag])
         n_agencies += np.bincount(pairs // width, minlength=len(xy)).astype(np.int64)
-    return _Locations(asset_loc, xy, n_agencies, agency_code, agency_names, x, y)
+    return Locations(asset_loc, xy, n_agencies, agency_code, agency_names, x, y)
 
 
-def _cluster_locations(locs: _Locations, params: ClusterParams) -> NDArray[np.int64]:
+def cluster_locations(locs: Locations, params: ClusterParams) -> NDArray[np.int64]:
     """Raw cluster label per location (numbering not yet canonical), -1 noise."""
     n = len(locs.xy)
     if n == 0:
@@ -144,11 +144,11 @@ def _cluster_locations(locs: _Locations, params: ClusterParams) -> NDArray[np.in
     return labels
 
 
-def _agency_counts(
+def agency_counts(
     cluster_of_asset: NDArray[np.int64], agency_code: NDArray[np.int64], n_codes: int, k: int
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Distinct agencies per cluster, and the unique (cluster, agency) pairs."""
     member = (cluster_of_asset >= 0) & (agency_code >= 0)
     width = max(n_codes, 1)
-    pairs = _unique(cluster_of_asset[member] * width + agency_code[member])
+    pairs = unique(cluster_of_asset[member] * width + agency_code[member])
     return np.bincount(pairs // width, minlength=k).astype(np.int64), pairs

@@ -10,8 +10,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ._arrays import _unique
-from .locations import _agency_counts, _check_assets, _cluster_locations, _prepare_locations
+from ._arrays import unique
+from .locations import agency_counts, check_assets, cluster_locations, prepare_locations
 from .params import ClusterParams
 from .result import EPS_M, N_AGENCIES, N_ASSETS, N_CLUSTERS, N_COLOCATIONS
 
@@ -76,18 +76,18 @@ def sweep_eps(
         ClusterParams(eps_m=v, min_assets=min_assets, min_agencies=min_agencies, method=method)
         for v in values
     ]
-    _check_assets(assets)
-    locs = _prepare_locations(assets)
+    check_assets(assets)
+    locs = prepare_locations(assets)
     rows = []
     for params in all_params:
-        loc_labels = _cluster_locations(locs, params)
+        loc_labels = cluster_locations(locs, params)
         raw = np.where(locs.asset_loc >= 0, loc_labels[np.maximum(locs.asset_loc, 0)], -1)
         k = int(raw.max()) + 1 if len(raw) and raw.max() >= 0 else 0
-        n_ag, pairs = _agency_counts(raw, locs.agency_code, locs.n_agency_codes, k)
+        n_ag, pairs = agency_counts(raw, locs.agency_code, locs.n_agency_codes, k)
         is_col = n_ag >= params.min_agencies
         in_col = (raw >= 0) & is_col[np.maximum(raw, 0)] if k else np.zeros(len(raw), bool)
         width = max(locs.n_agency_codes, 1)
-        involved = _unique(pairs[is_col[pairs // width]] % width) if len(pairs) else pairs
+        involved = unique(pairs[is_col[pairs // width]] % width) if len(pairs) else pairs
         rows.append(
             {
                 EPS_M: params.eps_m,

@@ -299,12 +299,7 @@ def parse_manifest(path: str | PathLike[str] | Manifest) -> Manifest:
             f"{', '.join(_TOP_KEYS)}"
         )
     title = _typed(data, "title", str, "Public estate", problems, "")
-    data_date = data.get("data_date")
-    if data_date is not None and not isinstance(data_date, date):
-        problems.append(f"data_date must be a TOML date such as 2026-10-31, not {data_date!r}")
-        data_date = None
-    if isinstance(data_date, date) and hasattr(data_date, "date"):
-        data_date = data_date.date()  # a datetime: keep the date
+    data_date = _data_date(data, problems)
     synthetic = _typed(data, "synthetic", bool, False, problems, "")
     study_area = _study_area(data.get("study_area"), problems)
     boundaries = _optional_file(data, "boundaries", base, problems, "")
@@ -315,6 +310,44 @@ def parse_manifest(path: str | PathLike[str] | Manifest) -> Manifest:
     basemap = _optional_file(data, "basemap", base, problems, "")
     output = _output(data.get("output"), problems)
 
+    registers = _registers(data, base, problems)
+    reach = _reach_keys(data, base, problems)
+
+    if problems:
+        listed = "; ".join(problems)
+        raise ManifestError(f"{path}: {len(problems)} problem(s): {listed}.")
+    return Manifest(
+        **reach,
+        path=path,
+        title=title,
+        data_date=data_date,
+        synthetic=synthetic,
+        study_area=study_area,
+        boundaries=boundaries,
+        postcodes=postcodes,
+        registers=registers,
+        benchmarks=benchmarks,
+        previous=previous,
+        decisions=decisions,
+        basemap=basemap,
+        output=output,
+    )
+
+
+def _data_date(data: Mapping[str, Any], problems: list[str]) -> date | None:
+    """The manifest's ``data_date`` (a TOML date; a datetime keeps its date)."""
+    data_date = data.get("data_date")
+    if data_date is not None and not isinstance(data_date, date):
+        problems.append(f"data_date must be a TOML date such as 2026-10-31, not {data_date!r}")
+        return None
+    if isinstance(data_date, date) and hasattr(data_date, "date"):
+        data_date = data_date.date()  # a datetime: keep the date
+    return data_date
+
+
+def _registers(data: Mapping[str, Any], base: Path, problems: list[str]
+               ) -> tuple[RegisterSpec, ...]:
+    """The ``[[register]]`` tables, checked (at least one is required)."""
     raw_registers = data.get("register", [])
     if not isinstance(raw_registers, list) or not raw_registers:
         problems.append(
@@ -326,31 +359,7 @@ def parse_manifest(path: str | PathLike[str] | Manifest) -> Manifest:
         spec = _register(raw, number, base, problems)
         if spec is not None:
             registers.append(spec)
-
-    demand = tuple(table for number, raw in enumerate(_tables(data, "demand", problems), 1)
-                   if (table := _demand(raw, number, base, problems)) is not None)
-    reach = _reach_keys(data, problems)
-
-    if problems:
-        listed = "; ".join(problems)
-        raise ManifestError(f"{path}: {len(problems)} problem(s): {listed}.")
-    return Manifest(
-        demand=demand,
-        **reach,
-        path=path,
-        title=title,
-        data_date=data_date,
-        synthetic=synthetic,
-        study_area=study_area,
-        boundaries=boundaries,
-        postcodes=postcodes,
-        registers=tuple(registers),
-        benchmarks=benchmarks,
-        previous=previous,
-        decisions=decisions,
-        basemap=basemap,
-        output=output,
-    )
+    return tuple(registers)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -684,8 +693,11 @@ def _demand(raw: Any, number: int, base: Path, problems: list[str]) -> DemandSpe
                       source_name=public_source_name(str(source), base=base), **options)
 
 
-def _reach_keys(data: Mapping[str, Any], problems: list[str]) -> dict[str, Any]:
-    """``reach``, ``reach_distance``, ``reach_services`` and ``reach_thresholds_m``."""
+def _reach_keys(data: Mapping[str, Any], base: Path, problems: list[str]) -> dict[str, Any]:
+    """``[[demand]]``, ``reach``, ``reach_distance``, ``reach_services`` and
+    ``reach_thresholds_m``, as :class:`Manifest` keywords."""
+    demand = tuple(table for number, raw in enumerate(_tables(data, "demand", problems), 1)
+                   if (table := _demand(raw, number, base, problems)) is not None)
     reach = _typed(data, "reach", bool, None, problems, "")
     distance = _typed(data, "reach_distance", str, None, problems, "")
     if distance is not None and distance not in REACH_DISTANCES:
@@ -705,6 +717,6 @@ def _reach_keys(data: Mapping[str, Any], problems: list[str]) -> dict[str, Any]:
         problems.append("reach_thresholds_m must be a list of distances in metres, e.g. "
                         "[1000, 2000, 5000]")
         thresholds = None
-    return {"reach": reach, "reach_distance": distance,
+    return {"demand": demand, "reach": reach, "reach_distance": distance,
             "reach_services": tuple(services) if services else None,
             "reach_thresholds_m": tuple(float(t) for t in thresholds) if thresholds else None}

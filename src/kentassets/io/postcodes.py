@@ -352,7 +352,7 @@ def _letter_resource(letter: str) -> Any:
     return resource if resource.is_file() else None
 
 
-def _read_packaged_letter(letter: str) -> pd.DataFrame | None:
+def read_packaged_letter(letter: str) -> pd.DataFrame | None:
     """One letter of the packaged directory, decoded (no cache)."""
     resource = _letter_resource(letter)
     return None if resource is None else _decode_letter(resource.read_bytes())

@@ -262,7 +262,7 @@ def _detect_format(path: Path) -> str:
 # --- delimited text --------------------------------------------------------------
 
 
-def _scan_text(path: Path, shown: str, *, detect: bool) -> tuple[str, bool]:
+def scan_text(path: Path, shown: str, *, detect: bool) -> tuple[str, bool]:
     """One pass over a text file's bytes: its encoding, and whether it quotes.
 
     The encoding (only when ``detect``): a byte-order mark decides; otherwise
@@ -397,7 +397,7 @@ def _read_delimited(
     delimiter: str | None,
     names: Sequence[str] | None,
 ) -> RawTable:
-    detected, quoted = _scan_text(path, shown, detect=encoding is None)
+    detected, quoted = scan_text(path, shown, detect=encoding is None)
     enc = encoding or detected
     sample = _read_sample(path, shown, enc)
     complete = len(sample) < _SAMPLE_BYTES

@@ -44,25 +44,25 @@ from ..schema import (
     USE_RAW,
     coerce_assets,
 )
-from .categories import _STATUS_RULES, _SURPLUS_USE, _TENURE_RULES, categorise, categorise_use
+from .categories import STATUS_RULES, SURPLUS_USE, TENURE_RULES, categorise, categorise_use
 from .columns import used_columns
-from .locate import _Located
-from .place import _Placed
-from .sites import _assign_sites, _SiteHints
-from .values import _extra_json
+from .locate import Located
+from .place import Placed
+from .sites import SiteHints, assign_site_ids
+from .values import extra_json
 from .vectors import (
     Factorized,
-    _constant_text,
-    _factorize,
-    _factorize_codes,
-    _maybe,
-    _spread_codes,
-    _take,
+    constant_text,
+    factorize,
+    factorize_codes,
+    maybe,
+    spread_codes,
+    take,
 )
 
 
 @dataclass
-class _Fields:
+class Fields:
     """What normalisation read from a register, per row (all rows)."""
 
     mapping: Mapping[str, str | list[str]]
@@ -75,12 +75,12 @@ class _Fields:
     factors: Mapping[str, Factorized] = field(default_factory=dict)
 
 
-def _build_assets(
+def build_assets(
     frame: pd.DataFrame,
     keep: np.ndarray,
-    fields: _Fields,
-    loc: _Located,
-    placed: _Placed,
+    fields: Fields,
+    loc: Located,
+    placed: Placed,
     *,
     agency: str,
     default_use: str | None,
@@ -97,32 +97,32 @@ def _build_assets(
         postcode=postcode_out, agency=agency, sensitive=sensitive, shown=shown,
     )
     data[EXTRA] = _extra(frame, fields.mapping, idx)
-    xs = _take(loc.x, idx).to_numpy(dtype=float)
-    ys = _take(loc.y, idx).to_numpy(dtype=float)
+    xs = take(loc.x, idx).to_numpy(dtype=float)
+    ys = take(loc.y, idx).to_numpy(dtype=float)
     geometry = gpd.points_from_xy(xs, ys, crs=CRS)
     # copy=False: the frame is new, so the GeoDataFrame need not copy every column.
     assets = gpd.GeoDataFrame(
         pd.DataFrame(data, index=idx, copy=False), geometry=geometry, crs=CRS, copy=False
     )
-    hints = _SiteHints(
+    hints = SiteHints(
         xs=xs,
         ys=ys,
         postcode_key_codes=None if postcode_key_codes is None else postcode_key_codes[keep],
     )
-    assets[SITE_ID] = _assign_sites(assets, hints=hints)
+    assets[SITE_ID] = assign_site_ids(assets, hints=hints)
     if "_agency_site" in assets.columns:
         assets = assets.drop(columns=["_agency_site"])
     return coerce_assets(assets)
 
 
 def _categories(
-    fields: _Fields, agency: str, default_use: str | None, index: pd.Index
+    fields: Fields, agency: str, default_use: str | None, index: pd.Index
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Use, tenure and status categories per row; a use such as "Buildings Declared
     Surplus" makes an unknown status ``surplus``."""
     text = fields.text
     use_raw = text.get(USE)
-    use_factors = None if use_raw is None else _factorize(use_raw)
+    use_factors = None if use_raw is None else factorize(use_raw)
     use = categorise_use(
         use_raw,
         names=text.get(NAME),
@@ -131,17 +131,17 @@ def _categories(
         index=index,
         factorized=use_factors,
     )
-    tenure = categorise(text.get(TENURE), _TENURE_RULES, default="other", index=index,
+    tenure = categorise(text.get(TENURE), TENURE_RULES, default="other", index=index,
                         factorized=fields.factors.get(TENURE))
-    status = categorise(text.get(STATUS), _STATUS_RULES, default="unknown", index=index,
+    status = categorise(text.get(STATUS), STATUS_RULES, default="unknown", index=index,
                         factorized=fields.factors.get(STATUS))
     if use_factors is not None:  # "Buildings Declared Surplus" in a use column
         use_codes, use_values = use_factors
         surplus_value = np.array(
-            [bool(_SURPLUS_USE.search(str(v))) for v in use_values], dtype=bool
+            [bool(SURPLUS_USE.search(str(v))) for v in use_values], dtype=bool
         )
         if surplus_value.any():
-            surplus = _spread_codes(use_codes, surplus_value, missing=False)
+            surplus = spread_codes(use_codes, surplus_value, missing=False)
             declared = surplus & (status == "unknown").to_numpy(dtype=bool)
             if declared.any():
                 status = status.mask(declared, "surplus")
@@ -155,7 +155,7 @@ def _standard_postcodes(
     (for site matching; -1: none), working on the distinct postcodes once."""
     if postcode is None:
         return None, None
-    pc_codes, pc_values = _factorize(postcode)
+    pc_codes, pc_values = factorize(postcode)
     if not len(pc_values):
         return format_postcodes(postcode), None
     formatted = format_postcodes(pd.Series(pc_values)).astype("str")
@@ -163,18 +163,18 @@ def _standard_postcodes(
         postcode_out = postcode  # written in the standard form already
     else:
         postcode_out = pd.Series(formatted.array.take(pc_codes, allow_fill=True), index=index)
-    key_of_value = _factorize_codes(postcode_keys(formatted).astype("str"))
+    key_of_value = factorize_codes(postcode_keys(formatted).astype("str"))
     if bool((key_of_value == np.arange(len(key_of_value))).all()):
         return postcode_out, pc_codes  # one spelling per postcode
-    return postcode_out, _spread_codes(pc_codes, key_of_value)
+    return postcode_out, spread_codes(pc_codes, key_of_value)
 
 
 def _asset_columns(
     idx: pd.Index,
     keep: np.ndarray,
-    fields: _Fields,
-    loc: _Located,
-    placed: _Placed,
+    fields: Fields,
+    loc: Located,
+    placed: Placed,
     *,
     use: pd.Series,
     tenure: pd.Series,
@@ -188,36 +188,36 @@ def _asset_columns(
     best: one field a line."""
     text, numbers = fields.text, fields.numbers
     data: dict[str, Any] = {
-        ASSET_ID: _take(fields.asset_ids, idx),
-        AGENCY: _constant_text(agency, idx),
-        NAME: _maybe(text.get(NAME), idx),
-        ADDRESS: _maybe(text.get(ADDRESS), idx),
-        POSTCODE: _maybe(postcode, idx),
-        UPRN: _maybe(text.get(UPRN), idx),
-        USE: _take(use, idx),
-        USE_RAW: _maybe(text.get(USE), idx),
-        TENURE: _take(tenure, idx),
-        TENURE_RAW: _maybe(text.get(TENURE), idx),
-        GIA_M2: _maybe(numbers.get(GIA_M2), idx, "float64"),
-        STAFF_FTE: _maybe(numbers.get(STAFF_FTE), idx, "float64"),
-        ANNUAL_COST_GBP: _maybe(numbers.get(ANNUAL_COST_GBP), idx, "float64"),
-        STATUS: _take(status, idx),
-        STATUS_RAW: _maybe(text.get(STATUS), idx),
-        LEASE_END: _maybe(fields.dates.get(LEASE_END), idx, "datetime64[ns]"),
-        FM_PROVIDER: _maybe(text.get(FM_PROVIDER), idx),
-        FM_CONTRACT_END: _maybe(fields.dates.get(FM_CONTRACT_END), idx, "datetime64[ns]"),
+        ASSET_ID: take(fields.asset_ids, idx),
+        AGENCY: constant_text(agency, idx),
+        NAME: maybe(text.get(NAME), idx),
+        ADDRESS: maybe(text.get(ADDRESS), idx),
+        POSTCODE: maybe(postcode, idx),
+        UPRN: maybe(text.get(UPRN), idx),
+        USE: take(use, idx),
+        USE_RAW: maybe(text.get(USE), idx),
+        TENURE: take(tenure, idx),
+        TENURE_RAW: maybe(text.get(TENURE), idx),
+        GIA_M2: maybe(numbers.get(GIA_M2), idx, "float64"),
+        STAFF_FTE: maybe(numbers.get(STAFF_FTE), idx, "float64"),
+        ANNUAL_COST_GBP: maybe(numbers.get(ANNUAL_COST_GBP), idx, "float64"),
+        STATUS: take(status, idx),
+        STATUS_RAW: maybe(text.get(STATUS), idx),
+        LEASE_END: maybe(fields.dates.get(LEASE_END), idx, "datetime64[ns]"),
+        FM_PROVIDER: maybe(text.get(FM_PROVIDER), idx),
+        FM_CONTRACT_END: maybe(fields.dates.get(FM_CONTRACT_END), idx, "datetime64[ns]"),
         LOCATION_METHOD: loc.method_of(keep, idx),
-        LOCATION_PRECISION_M: _take(loc.precision, idx),
+        LOCATION_PRECISION_M: take(loc.precision, idx),
         DISTRICT_CODE: placed.column(DISTRICT_CODE, keep, idx),
         "district_name": placed.column("district_name", keep, idx),
         "district_method": placed.column("district_method", keep, idx),
         SENSITIVE: pd.Series(bool(sensitive), index=idx),
-        SOURCE_FILE: _constant_text(shown, idx),
-        SOURCE_ROW: _take(fields.rows, idx).astype("Int64"),
+        SOURCE_FILE: constant_text(shown, idx),
+        SOURCE_ROW: take(fields.rows, idx).astype("Int64"),
     }
     agency_site = text.get(SITE_ID)
     if agency_site is not None:
-        data["_agency_site"] = _take(agency_site, idx)
+        data["_agency_site"] = take(agency_site, idx)
     return data
 
 
@@ -226,7 +226,7 @@ def _extra(frame: pd.DataFrame, mapping: Mapping[str, str | list[str]], idx: pd.
     used = used_columns(mapping)
     unmapped = [c for c in frame.columns if c not in used]
     if not unmapped:
-        return _constant_text("{}", idx)
+        return constant_text("{}", idx)
     if len(idx):
-        return _extra_json(frame[unmapped].take(idx.to_numpy()))
+        return extra_json(frame[unmapped].take(idx.to_numpy()))
     return pd.Series([], index=idx, dtype="string")

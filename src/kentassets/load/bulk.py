@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while building many geometries.
 
     Each shapely geometry is a tracked Python object: building a million of them
@@ -33,7 +33,7 @@ def _gc_paused() -> Iterator[None]:
 
 
 @contextmanager
-def _system_arrow_memory() -> Iterator[None]:
+def system_arrow_memory() -> Iterator[None]:
     """Let Arrow allocate from the C library's allocator while loading.
 
     A register of a million rows makes many short-lived Arrow buffers of tens
@@ -60,7 +60,7 @@ def _system_arrow_memory() -> Iterator[None]:
 
 
 @functools.cache
-def _malloc_trim() -> Callable[[int], int] | None:
+def malloc_trim() -> Callable[[int], int] | None:
     """glibc's ``malloc_trim``, or None on a C library without it (macOS, Windows, musl)."""
     name = ctypes.util.find_library("c")
     if name is None:
@@ -85,18 +85,18 @@ def release_freed_memory() -> None:
     after the load instead of 2.4 GB). It takes milliseconds; where the C
     library has no ``malloc_trim`` it does nothing.
     """
-    trim = _malloc_trim()
+    trim = malloc_trim()
     if trim is not None:
         trim(0)
 
 
 @contextmanager
-def _bulk_work() -> Iterator[None]:
-    """Conditions for building large frames quickly (see :func:`_gc_paused` and
-    :func:`_system_arrow_memory`); everything is restored on leaving, and the
+def bulk_work() -> Iterator[None]:
+    """Conditions for building large frames quickly (see :func:`gc_paused` and
+    :func:`system_arrow_memory`); everything is restored on leaving, and the
     memory freed meanwhile is handed back (:func:`release_freed_memory`)."""
     try:
-        with _gc_paused(), _system_arrow_memory():
+        with gc_paused(), system_arrow_memory():
             yield
     finally:
         release_freed_memory()

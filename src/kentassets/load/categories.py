@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .vectors import Factorized, _constant_text, _factorize, _put, _spread
+from .vectors import Factorized, constant_text, factorize, put, spread
 
 # Free text -> categories: first matching pattern wins (lower-case text).
 _USE_RULES: tuple[tuple[str, str], ...] = (
@@ -40,20 +40,20 @@ _AGENCY_USE_RULES: tuple[tuple[str, str], ...] = (
     ("library", r"librar"),
 )
 
-_TENURE_RULES: tuple[tuple[str, str], ...] = (
+TENURE_RULES: tuple[tuple[str, str], ...] = (
     ("freehold", r"freehold|owned|ownership|chattel"),
     ("leasehold", r"leasehold|leashold|lease|leased|rented|tenant|ground ?lease"),
     ("licence", r"licen[cs]e"),
 )
 
-_STATUS_RULES: tuple[tuple[str, str], ...] = (
+STATUS_RULES: tuple[tuple[str, str], ...] = (
     ("part_vacant", r"part(ly|ially)?[ -]?(vacant|empty|occupied)|under.?occupied"),
     ("surplus", r"surplus|disposal|for sale|to be sold|declared"),
     ("vacant", r"vacant|empty|void|unoccupied|disused|mothball|dormant"),
     ("occupied", r"occupied|in use|operational|active|open|^a$|^yes$|leasehold|licen[cs]e"),
 )
 
-_SURPLUS_USE = re.compile(r"(?i)surplus|for disposal")
+SURPLUS_USE = re.compile(r"(?i)surplus|for disposal")
 
 
 def categorise(
@@ -83,18 +83,18 @@ def categorise(
     missing
         Category of missing text.
     factorized
-        ``raw`` factorized already (see :func:`_factorize`), to skip doing it again.
+        ``raw`` factorized already (see :func:`factorize`), to skip doing it again.
 
     Examples
     --------
-    >>> categorise(pd.Series(["Freehold - part let", "Leashold", None]), _TENURE_RULES,
+    >>> categorise(pd.Series(["Freehold - part let", "Leashold", None]), TENURE_RULES,
     ...            default="other", index=pd.RangeIndex(3)).tolist()
     ['freehold', 'leasehold', 'unknown']
     """
     if raw is None:
-        return _constant_text(missing, index, "str")
+        return constant_text(missing, index, "str")
     codes, table = _category_codes(raw, rules, default, missing, factorized)
-    return _spread(codes, table, index, "str")
+    return spread(codes, table, index, "str")
 
 
 def _category_codes(
@@ -105,7 +105,7 @@ def _category_codes(
     factorized: Factorized | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per row, a position in a table of categories (the last entry: ``missing``)."""
-    codes, uniques = factorized if factorized is not None else _factorize(raw)
+    codes, uniques = factorized if factorized is not None else factorize(raw)
     compiled = [(cat, re.compile(pattern)) for cat, pattern in rules]
 
     def one(value: object) -> str:
@@ -132,9 +132,9 @@ def unrecognised_words(
 
     Examples
     --------
-    >>> from kentassets.load.vectors import _factorize
-    >>> unrecognised_words(_factorize(pd.Series(["Peppercorn", "Freehold", "Peppercorn"])),
-    ...                    _TENURE_RULES)
+    >>> from kentassets.load.vectors import factorize
+    >>> unrecognised_words(factorize(pd.Series(["Peppercorn", "Freehold", "Peppercorn"])),
+    ...                    TENURE_RULES)
     ([('Peppercorn', 2)], 1)
     """
     codes, uniques = factorized
@@ -183,11 +183,11 @@ def categorise_use(
         codes, table = _category_codes(raw, _USE_RULES, "other", "", factorized)
     blank_entry = table == ""
     if not blank_entry.any() or not (blank := blank_entry[codes]).any():
-        return _spread(codes, table, index, "string")
+        return spread(codes, table, index, "string")
     if default:
-        return _spread(codes, np.where(blank_entry, default, table), index, "string")
+        return spread(codes, np.where(blank_entry, default, table), index, "string")
     # The name and agency fill only the rows without a use.
-    use = _spread(codes, table, index, "str")
+    use = spread(codes, table, index, "str")
     rows = index[blank]
     by_name = categorise(
         None if names is None else names[blank],
@@ -200,4 +200,4 @@ def categorise_use(
         pd.Series([agency]), _AGENCY_USE_RULES, default="other", index=pd.RangeIndex(1)
     ).iloc[0]
     fill = by_name.mask(by_name == "", agency_use).astype("str")
-    return _put(use, pd.Series(blank, index=index), fill.set_axis(rows)).astype("string")
+    return put(use, pd.Series(blank, index=index), fill.set_axis(rows)).astype("string")

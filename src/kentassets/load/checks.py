@@ -1,7 +1,7 @@
 """Register-level checks on what the columns gave: a column that looks like a
 field but was not used, a site reference that cannot be the asset id, and
 status or tenure words that match no category. Each is said once per register
-(:meth:`_Context.warn_register`), never per row, and never silently.
+(:meth:`Context.warn_register`), never per row, and never silently.
 """
 
 from __future__ import annotations
@@ -12,24 +12,24 @@ import numpy as np
 import pandas as pd
 
 from ..schema import ASSET_ID, EXCLUDED, SITE_ID, STATUS, TENURE
-from .categories import _STATUS_RULES, _TENURE_RULES, unrecognised_words
+from .categories import STATUS_RULES, TENURE_RULES, unrecognised_words
 from .columns import ColumnReading
 from .headers import read_header
-from .ledger import WARN_CATEGORY, WARN_COLUMN_NOT_USED, _Context
+from .ledger import WARN_CATEGORY, WARN_COLUMN_NOT_USED, Context
 from .mapping import doubt_message
 from .values import parse_numbers
-from .vectors import Factorized, _factorize, _fixed_width_ints
+from .vectors import Factorized, factorize, fixed_width_ints
 
 #: Rows looked at to decide whether a column's values are numbers.
 _SAMPLE_ROWS = 200
 #: What an unrecognised word is read as, and the words that would be recognised.
 _CATEGORY_TEXT = {
-    TENURE: ("other", "Freehold, Leasehold or Licence", _TENURE_RULES),
-    STATUS: ("unknown", "Occupied, Part vacant, Vacant or Surplus", _STATUS_RULES),
+    TENURE: ("other", "Freehold, Leasehold or Licence", TENURE_RULES),
+    STATUS: ("unknown", "Occupied, Part vacant, Vacant or Surplus", STATUS_RULES),
 }
 
 
-def check_columns(frame: pd.DataFrame, reading: ColumnReading, ctx: _Context) -> None:
+def check_columns(frame: pd.DataFrame, reading: ColumnReading, ctx: Context) -> None:
     """Warn once about each column that looks like a field but was not used, and
     keep a repeating site reference as the site, not the asset id.
 
@@ -60,7 +60,7 @@ def _site_reference(frame: pd.DataFrame, reading: ColumnReading) -> None:
 
 def _repeats(values: pd.Series) -> bool:
     """Some non-blank value appears twice (a sort of fixed-width codes when it can)."""
-    as_ints = _fixed_width_ints(values.array)
+    as_ints = fixed_width_ints(values.array)
     if as_ints is not None:
         return bool((np.diff(np.sort(as_ints)) == 0).any())
     given = values[values.notna()]
@@ -76,7 +76,7 @@ def _mostly_numbers(series: pd.Series) -> bool:
 
 
 def check_categories(
-    text: Mapping[str, pd.Series], mapping: Mapping[str, str | list[str]], ctx: _Context
+    text: Mapping[str, pd.Series], mapping: Mapping[str, str | list[str]], ctx: Context
 ) -> dict[str, Factorized]:
     """Tenure and status words that match no category: said once per register
     with their row counts, among the records not excluded as closed (the text is
@@ -87,7 +87,7 @@ def check_categories(
         raw = text.get(fld)
         if raw is None:
             continue
-        factors[fld] = _factorize(raw)
+        factors[fld] = factorize(raw)
         words, n_words = unrecognised_words(
             factors[fld], rules, rows=~ctx.has(EXCLUDED).to_numpy(dtype=bool)
         )

@@ -35,7 +35,7 @@ from ..schema import (
 )
 from .headers import ADDRESS_PART, HeaderMeaning, header_scale, read_header
 
-_CLOSED = "closed"
+CLOSED = "closed"
 
 
 def _key(name: str) -> str:
@@ -87,7 +87,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "leaseexpires",
     ),
     SITE_ID: ("siteid", "siteref", "sitereference", "sitecode", "site"),
-    _CLOSED: ("closedate", "closeddate", "dateclosed", "yearclosed", "closed"),
+    CLOSED: ("closedate", "closeddate", "dateclosed", "yearclosed", "closed"),
     "easting": (
         "easting", "eastings", "stationeasting", "geox", "bnge", "oseast1m", "eastingm",
         "xcoordinate", "x", "gridx", "east",
@@ -122,7 +122,7 @@ ODS_COLUMNS: tuple[str, ...] = (
 
 
 @dataclass(frozen=True)
-class _Profile:
+class Profile:
     """A known published schema: how to recognise it and what it implies."""
 
     name: str
@@ -131,35 +131,35 @@ class _Profile:
     columns: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
 
 #: Known schemas, recognised by their (normalised) column names.
-PROFILES: tuple[_Profile, ...] = (
-    _Profile("LGTC land and assets", ("uprn", "assetcode", "geox"),
+PROFILES: tuple[Profile, ...] = (
+    Profile("LGTC land and assets", ("uprn", "assetcode", "geox"),
              columns={"status": ("tenuredetail",)}),
-    _Profile("LGTC land and assets (2021)", ("uprn", "propertyname", "geox")),
-    _Profile("NHS ODS organisation file", ("organisationcode", "highlevelhealthgeography"),
+    Profile("LGTC land and assets (2021)", ("uprn", "propertyname", "geox")),
+    Profile("NHS ODS organisation file", ("organisationcode", "highlevelhealthgeography"),
              default_use="health",
              columns={ADDRESS: ("addressline1", "addressline2", "addressline3",
                                 "addressline4", "addressline5")}),
-    _Profile("NHS Choices hospitals", ("organisationcode", "organisationtype", "latitude"),
+    Profile("NHS Choices hospitals", ("organisationcode", "organisationtype", "latitude"),
              default_use="health",
              columns={ADDRESS: ("address1", "address2", "address3", "city"),
                       STATUS: ()}),
-    _Profile("Home Office fire stations", ("stationname", "stationeasting"),
+    Profile("Home Office fire stations", ("stationname", "stationeasting"),
              default_use="fire"),
-    _Profile("Fire and rescue station list", ("stationname", "stationnumber"),
+    Profile("Fire and rescue station list", ("stationname", "stationnumber"),
              default_use="fire"),
-    _Profile("Libraries Hacked libraries", ("libraryname", "typeoflibrary"),
+    Profile("Libraries Hacked libraries", ("libraryname", "typeoflibrary"),
              default_use="library",
              columns={USE: (), UPRN: ("uniquepropertyreferencenumber",)}),
-    _Profile("Arts Council England libraries", ("name", "statutory23", "colocated"),
+    Profile("Arts Council England libraries", ("name", "statutory23", "colocated"),
              default_use="library"),
-    _Profile("OS Open Map buildings (WKT)", ("wkt", "buildingtheme"),
+    Profile("OS Open Map buildings (WKT)", ("wkt", "buildingtheme"),
              columns={NAME: ("distinctivename",), ASSET_ID: ("id",)}),
-    _Profile("Police station list", ("stationname", "custodystatusasgiven"),
+    Profile("Police station list", ("stationname", "custodystatusasgiven"),
              default_use="police"),
 )
 
 
-def _is_ods_layout(frame: pd.DataFrame) -> bool:
+def is_ods_layout(frame: pd.DataFrame) -> bool:
     if frame.shape[1] not in (26, 27) or len(frame) == 0:
         return False
     sample = frame.head(200)
@@ -168,11 +168,11 @@ def _is_ods_layout(frame: pd.DataFrame) -> bool:
     return bool(code_ok and postcode_ok)
 
 
-def _ods_names(width: int) -> list[str]:
+def ods_names(width: int) -> list[str]:
     return list(ODS_COLUMNS[:width])
 
 
-def _profile_for(keys: set[str]) -> _Profile | None:
+def _profile_for(keys: set[str]) -> Profile | None:
     for profile in PROFILES:
         if all(s in keys for s in profile.signature):
             return profile
@@ -209,7 +209,7 @@ class ColumnReading:
     """
 
     mapping: dict[str, str | list[str]]
-    profile: _Profile | None
+    profile: Profile | None
     how: dict[str, str] = field(default_factory=dict)
     doubts: list[ColumnDoubt] = field(default_factory=list)
 
@@ -228,7 +228,7 @@ def resolve_columns(
     *,
     shown: str = "register",
     sheet: str | None = None,
-) -> tuple[dict[str, str | list[str]], _Profile | None]:
+) -> tuple[dict[str, str | list[str]], Profile | None]:
     """Decide which source column feeds which field.
 
     The explicit mapping wins; other fields are recognised from the column
@@ -361,7 +361,7 @@ def _explicit_columns(
 _RECOGNITION_ORDER = (
     ASSET_ID, UPRN, POSTCODE, "easting", "northing", "latitude", "longitude", "grid_ref",
     "geometry", NAME, USE, TENURE, STATUS, GIA_M2, STAFF_FTE, ANNUAL_COST_GBP, LEASE_END,
-    SITE_ID, _CLOSED,
+    SITE_ID, CLOSED,
 )
 #: Fields the words of a header may give, in the order they are decided.
 _MEANING_ORDER = (
@@ -385,7 +385,7 @@ class _Recognition:
     used: set[str] = field(default_factory=set)
     doubts: list[ColumnDoubt] = field(default_factory=list)
 
-    def run(self, source_columns: Sequence[str], profile: _Profile | None) -> None:
+    def run(self, source_columns: Sequence[str], profile: Profile | None) -> None:
         self.used = {c for v in self.mapping.values() for c in as_list(v)}
         if profile is not None:
             self.profile_columns(profile)
@@ -417,7 +417,7 @@ class _Recognition:
                 self.put(fld, col, how)
                 return
 
-    def profile_columns(self, profile: _Profile) -> None:
+    def profile_columns(self, profile: Profile) -> None:
         """The columns a published schema names for its fields."""
         mapping, explicit, by_key, used = self.mapping, self.explicit, self.by_key, self.used
         for fld, aliases in profile.columns.items():

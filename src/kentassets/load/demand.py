@@ -26,10 +26,10 @@ from ..io.paths import public_source_name
 from ..io.postcodes import PostcodeDirectory
 from ..io.registers import RawTable, read_register_file
 from .columns import resolve_columns
-from .ledger import _Context
-from .locate import _locate
-from .place import _place_in_districts
-from .values import _clean_text, parse_numbers
+from .ledger import Context
+from .locate import locate
+from .place import place_in_districts
+from .values import clean_text, parse_numbers
 
 #: Ledger reasons of demand rows (besides the location reasons of registers).
 REASON_COUNT_MISSING = "demand_count_missing"
@@ -77,7 +77,7 @@ def demand_frame(
     return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(x, y), crs=schema.CRS)
 
 
-def _counts(raw: RawTable, count: str, ctx: _Context, shown: str) -> pd.Series:
+def _counts(raw: RawTable, count: str, ctx: Context, shown: str) -> pd.Series:
     """The count column as numbers; missing, unreadable and negative counts rejected."""
     if count not in raw.frame.columns:
         found = ", ".join(map(str, raw.frame.columns[:12]))
@@ -111,12 +111,12 @@ def normalise_demand(
     shown = source_name or public_source_name(raw.path or raw.format)
     mapping, _ = resolve_columns(list(raw.frame.columns), columns, shown=shown, sheet=raw.sheet)
     frame, rows = raw.frame, pd.Series(raw.rows, index=raw.frame.index)
-    ctx = _Context(shown, raw.sheet, rows, len(frame))
+    ctx = Context(shown, raw.sheet, rows, len(frame))
     values = _counts(raw, count, ctx, shown)
-    postcode = (_clean_text(frame[mapping[schema.POSTCODE]])
+    postcode = (clean_text(frame[mapping[schema.POSTCODE]])
                 if isinstance(mapping.get(schema.POSTCODE), str) else None)
-    loc = _locate(raw, frame, mapping, crs, ctx, postcode, postcodes)
-    placed = _place_in_districts(loc, ctx, districts=districts, study_area=study_area,
+    loc = locate(raw, frame, mapping, crs, ctx, postcode, postcodes)
+    placed = place_in_districts(loc, ctx, districts=districts, study_area=study_area,
                                  postcodes=postcodes)
     loaded = ctx.open().to_numpy(dtype=bool)
     ctx.load_open()

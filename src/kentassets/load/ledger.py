@@ -1,5 +1,5 @@
 """The ledger's vocabulary (reason and warning codes) and the per-row bookkeeping
-(:class:`_Context`: status, reason, message, columns and warnings) that every
+(:class:`Context`: status, reason, message, columns and warnings) that every
 step of normalisation writes to.
 """
 
@@ -29,7 +29,7 @@ from ..schema import (
     LOADED,
     REJECTED,
 )
-from .vectors import _constant_text, _fill, _put, _spread
+from .vectors import constant_text, fill, put, spread
 
 logger = logging.getLogger(__name__)
 
@@ -68,11 +68,11 @@ WARN_CATEGORY = "category_unrecognised"
 #: A message: fixed text, one text per row, or a function of the row mask that
 #: builds the text for the masked rows only.
 Message: TypeAlias = "str | pd.Series | Callable[[pd.Series], pd.Series]"
-#: Row statuses in the order of :attr:`_Context.state`'s codes ("": not yet decided).
+#: Row statuses in the order of :attr:`Context.state`'s codes ("": not yet decided).
 _STATUSES: tuple[str, ...] = ("", LOADED, EXCLUDED, REJECTED)
 
 
-class _Context:
+class Context:
     """Per-row status, reason, message, columns and warnings while normalising.
 
     Messages may be given as a function of the row mask, so that text is built
@@ -84,7 +84,7 @@ class _Context:
         self.sheet = sheet
         self.rows = rows
         index = rows.index
-        blank = _constant_text("", index, "str")  # shared: pandas copies on write
+        blank = constant_text("", index, "str")  # shared: pandas copies on write
         # Status as small integer codes (positions in _STATUSES): cheap to test.
         self.state = np.zeros(len(index), dtype=np.int8)
         self.reason = blank.copy(deep=False)
@@ -114,7 +114,7 @@ class _Context:
     def status(self) -> pd.Series:
         """Status per row as text ("" while open)."""
         table = np.array(_STATUSES, dtype=object)
-        return _spread(self.state.astype(np.int64), table, self.rows.index, "str")
+        return spread(self.state.astype(np.int64), table, self.rows.index, "str")
 
     @staticmethod
     def _text(value: Message, mask: pd.Series) -> pd.Series:
@@ -138,9 +138,9 @@ class _Context:
         if not mask.any():
             return
         self.state[mask.to_numpy(dtype=bool)] = _STATUSES.index(status)
-        self.reason = _fill(self.reason, mask, reason)
-        self.message = _put(self.message, mask, self._text(message, mask))
-        self.columns = _put(self.columns, mask, self._text(columns, mask))
+        self.reason = fill(self.reason, mask, reason)
+        self.message = put(self.message, mask, self._text(message, mask))
+        self.columns = put(self.columns, mask, self._text(columns, mask))
 
     def warn(self, mask: pd.Series, message: Message) -> None:
         mask = mask.fillna(False).astype(bool)
@@ -151,7 +151,7 @@ class _Context:
         earlier = (current != "").fillna(False).astype(bool)
         if earlier.any():  # join only where the row already has a warning
             text = text.mask(earlier, current[earlier] + "; " + text[earlier])
-        self.warnings = _put(self.warnings, mask, text)
+        self.warnings = put(self.warnings, mask, text)
 
     def warn_values(
         self, code: str, bad: pd.Series, values: pd.Series, column: str, what: str
@@ -187,10 +187,10 @@ class _Context:
             self.warn(first, "; ".join(note for _, _, note in self.register_notes))
         return pd.DataFrame(
             {
-                LEDGER_FILE: _constant_text(self.shown, index, "str"),
-                LEDGER_SHEET: _constant_text(self.sheet, index, "str"),
+                LEDGER_FILE: constant_text(self.shown, index, "str"),
+                LEDGER_SHEET: constant_text(self.sheet, index, "str"),
                 LEDGER_ROW: self.rows.astype("Int64"),
-                LEDGER_AGENCY: _constant_text(agency, index, "str"),
+                LEDGER_AGENCY: constant_text(agency, index, "str"),
                 LEDGER_ASSET_ID: asset_ids.astype("str"),
                 LEDGER_STATUS: self.status,
                 LEDGER_REASON: self.reason,

@@ -41,11 +41,11 @@ from .ledger import (
     WARN_FALLBACK,
     WARN_POSTCODE,
     WARN_SWAPPED,
+    Context,
     Message,
-    _Context,
 )
 from .values import parse_numbers
-from .vectors import _constant_text, _fill, _flags, _put, _spread
+from .vectors import constant_text, fill, flags_of, put, spread
 
 _LOCATION_FIELDS = ("easting", "northing", "latitude", "longitude", "grid_ref", "geometry")
 _GB_LAT = (49.0, 61.5)
@@ -53,7 +53,7 @@ _GB_LON = (-9.5, 2.5)
 
 
 @dataclass
-class _Located:
+class Located:
     """Where each row is, and how it was found.
 
     The method and the columns it used are kept as codes (-1: not placed) into
@@ -71,7 +71,7 @@ class _Located:
     def _text(self, part: int, rows: np.ndarray | None) -> pd.Series:
         codes = self.way if rows is None else self.way[rows]
         index = self.x.index if rows is None else self.x.index[rows]
-        return _spread(codes, [way[part] for way in self.ways], index, "str")
+        return spread(codes, [way[part] for way in self.ways], index, "str")
 
     @property
     def method(self) -> pd.Series:
@@ -132,7 +132,7 @@ class _Placing:
         self.ways: list[tuple[str, str]] = []
         # Why a row could not be placed, in the order the methods were tried.
         self.noted = np.zeros(n, dtype=bool)
-        self.problem = _constant_text("", index, "str")
+        self.problem = constant_text("", index, "str")
         self.problem_reason = self.problem.copy(deep=False)
         self.problem_cols = self.problem.copy(deep=False)
 
@@ -146,7 +146,7 @@ class _Placing:
     ) -> None:
         """Place the ``mask`` rows not placed yet at ``px``, ``py``."""
         index, way = self.index, self.way
-        flags = _flags(mask) & (way < 0)
+        flags = flags_of(mask) & (way < 0)
         if not flags.any():
             return
         # The values are read by position: line them up with the frame first.
@@ -166,18 +166,18 @@ class _Placing:
 
     def note(self, mask: pd.Series, reason: str, message: Message, cols: str) -> None:
         """Say why the ``mask`` rows not placed (nor noted) yet could not be placed."""
-        flags = _flags(mask) & (self.way < 0) & ~self.noted
+        flags = flags_of(mask) & (self.way < 0) & ~self.noted
         if not flags.any():
             return
         mask = pd.Series(flags, index=self.index)
-        self.problem = _put(self.problem, mask, _Context._text(message, mask))
-        self.problem_reason = _fill(self.problem_reason, mask, reason)
-        self.problem_cols = _fill(self.problem_cols, mask, cols)
+        self.problem = put(self.problem, mask, Context._text(message, mask))
+        self.problem_reason = fill(self.problem_reason, mask, reason)
+        self.problem_cols = fill(self.problem_cols, mask, cols)
         self.noted[flags] = True
 
-    def located(self, postcode_district: pd.Series | None) -> _Located:
+    def located(self, postcode_district: pd.Series | None) -> Located:
         index = self.index
-        return _Located(
+        return Located(
             pd.Series(self.xs, index=index),
             pd.Series(self.ys, index=index),
             pd.Series(self.precisions, index=index),
@@ -187,15 +187,15 @@ class _Placing:
         )
 
 
-def _locate(
+def locate(
     raw: RawTable,
     frame: pd.DataFrame,
     mapping: Mapping[str, str | list[str]],
     crs: str | None,
-    ctx: _Context,
+    ctx: Context,
     postcode: pd.Series | None,
     postcodes: PostcodeDirectory | None,
-) -> _Located:
+) -> Located:
     """Place every row by the first method that works for it, and reject the rest.
 
     The methods in order: coordinate pairs (eastings/northings, then
@@ -234,7 +234,7 @@ def _locate_pair(
     col_y: str,
     crs: str | None,
     geographic_crs: bool,
-    ctx: _Context,
+    ctx: Context,
     postcode: pd.Series | None,
 ) -> None:
     """Methods 1-2: a pair of coordinate columns, read as metres or as degrees."""
@@ -278,7 +278,7 @@ def _locate_degrees(
     col_x: str,
     col_y: str,
     source: str,
-    ctx: _Context,
+    ctx: Context,
 ) -> None:
     """Longitude ``vx`` and latitude ``vy`` (swapped back where they were swapped)."""
     cols = f"{col_x};{col_y}"
@@ -464,7 +464,7 @@ def _locate_postcodes(
     postcode: pd.Series,
     pc_col: str,
     postcodes: PostcodeDirectory | None,
-    ctx: _Context,
+    ctx: Context,
 ) -> pd.Series | None:
     """Method 5: the centroid of the row's postcode. Returns each row's district
     as the postcode directory gives it (missing where not looked up), or ``None``
@@ -525,7 +525,7 @@ def _locate_postcodes(
     return postcode_district
 
 
-def _warn_fallbacks(placing: _Placing, located: _Located, ctx: _Context) -> None:
+def _warn_fallbacks(placing: _Placing, located: Located, ctx: Context) -> None:
     """Rows placed by a later method after an earlier one failed: say so."""
     fell_back = pd.Series((placing.way >= 0) & placing.noted, index=placing.index)
     if fell_back.any():
@@ -538,7 +538,7 @@ def _warn_fallbacks(placing: _Placing, located: _Located, ctx: _Context) -> None
 
 
 def _reject_unplaced(
-    placing: _Placing, raw: RawTable, mapping: Mapping[str, str | list[str]], ctx: _Context
+    placing: _Placing, raw: RawTable, mapping: Mapping[str, str | list[str]], ctx: Context
 ) -> None:
     """Reject the open rows no method placed: with the first method's problem
     where one was noted, else as having no location at all."""

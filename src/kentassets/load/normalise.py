@@ -39,18 +39,18 @@ from ..schema import (
     UPRN,
     USE,
 )
-from .assets import _build_assets, _Fields
-from .bulk import _bulk_work
+from .assets import Fields, build_assets
+from .bulk import bulk_work
 from .checks import check_categories, check_columns
 from .columns import (
-    _CLOSED,
+    CLOSED,
     ColumnDoubt,
     ColumnReading,
-    _is_ods_layout,
-    _ods_names,
-    _Profile,
+    Profile,
     as_list,
     column_label,
+    is_ods_layout,
+    ods_names,
     read_columns,
 )
 from .ledger import (
@@ -59,22 +59,22 @@ from .ledger import (
     WARN_COLUMN_NOT_USED,
     WARN_DATE,
     WARN_NUMBER,
-    _Context,
+    Context,
 )
-from .locate import _locate
+from .locate import locate
 from .mapping import RegisterColumns, doubt_message, mapping_table
-from .place import _place_in_districts
+from .place import place_in_districts
 from .result import LoadResult
-from .values import _clean_text, _join_columns, parse_dates, parse_numbers
+from .values import clean_text, join_columns, parse_dates, parse_numbers
 from .vectors import (
-    _factorize_codes,
-    _fixed_width_ints,
+    factorize_codes,
+    fixed_width_ints,
 )
 
 logger = logging.getLogger(__name__)
 
 
-@_bulk_work()
+@bulk_work()
 def normalise_register(
     raw: RawTable,
     *,
@@ -91,7 +91,7 @@ def normalise_register(
 
     This is :func:`read_register` without the reading; see it for the parameters.
     Python's cyclic garbage collector is paused while it runs, and Arrow
-    allocates from the system allocator (see :func:`_bulk_work`).
+    allocates from the system allocator (see :func:`bulk_work`).
     """
     # Never a local absolute path; a database register is always given its source name.
     shown = source_name or public_source_name(raw.path or raw.format)
@@ -100,7 +100,7 @@ def normalise_register(
     frame = raw.frame
     n = len(frame)
     rows = pd.Series(raw.rows, index=frame.index)
-    ctx = _Context(shown, raw.sheet, rows, n)
+    ctx = Context(shown, raw.sheet, rows, n)
 
     check_columns(frame, reading, ctx)
     text = _read_text(frame, mapping)
@@ -108,19 +108,19 @@ def normalise_register(
     numbers, dates = _read_numbers(frame, reading, ctx)
     _exclude_closed(text, mapping, profile, ctx)
     factors = check_categories(text, mapping, ctx)  # words of the records not closed
-    loc = _locate(raw, frame, mapping, crs, ctx, text.get(POSTCODE), postcodes)
+    loc = locate(raw, frame, mapping, crs, ctx, text.get(POSTCODE), postcodes)
     if ASSET_ID in text:  # generated ids cannot repeat
         _reject_repeated_ids(asset_ids, text[ASSET_ID], str(mapping[ASSET_ID]), ctx)
-    placed = _place_in_districts(
+    placed = place_in_districts(
         loc, ctx, districts=districts, study_area=study_area, postcodes=postcodes
     )
 
     loaded = ctx.open()
     ctx.load_open()
-    assets = _build_assets(
+    assets = build_assets(
         frame,
         loaded.to_numpy(),
-        _Fields(mapping, text, numbers, dates, asset_ids, rows, factors),
+        Fields(mapping, text, numbers, dates, asset_ids, rows, factors),
         loc,
         placed,
         agency=agency,
@@ -147,9 +147,9 @@ def _recognise(
     """Name the columns of a headerless NHS ODS file, then decide which column
     feeds which field (:func:`read_columns`)."""
     frame = raw.frame
-    if raw.headerless and not columns and _is_ods_layout(frame):
+    if raw.headerless and not columns and is_ods_layout(frame):
         frame = frame.copy()
-        frame.columns = pd.Index(_ods_names(frame.shape[1]))
+        frame.columns = pd.Index(ods_names(frame.shape[1]))
         raw = RawTable(**{**raw.__dict__, "frame": frame, "headerless": False})
     reading = read_columns(list(frame.columns), columns, shown=shown, sheet=raw.sheet)
     return raw, reading
@@ -159,17 +159,17 @@ def _read_text(frame: pd.DataFrame, mapping: Mapping[str, str | list[str]]) -> d
     """The text fields, cleaned (blank read as missing); the address columns joined."""
     text: dict[str, pd.Series] = {}
     for fld in (ASSET_ID, NAME, POSTCODE, UPRN, USE, TENURE, STATUS, FM_PROVIDER, SITE_ID,
-                _CLOSED):
+                CLOSED):
         col = mapping.get(fld)
         if isinstance(col, str):
-            text[fld] = _clean_text(frame[col])
+            text[fld] = clean_text(frame[col])
     address_cols = mapping.get(ADDRESS)
     if address_cols:
-        text[ADDRESS] = _join_columns(frame, as_list(address_cols))
+        text[ADDRESS] = join_columns(frame, as_list(address_cols))
     return text
 
 
-def _asset_ids(ids: pd.Series | None, rows: pd.Series, stem: str, ctx: _Context) -> pd.Series:
+def _asset_ids(ids: pd.Series | None, rows: pd.Series, stem: str, ctx: Context) -> pd.Series:
     """The agency's asset ids, made up from the file name and row where missing
     (with a warning)."""
     index = rows.index
@@ -194,7 +194,7 @@ def _asset_ids(ids: pd.Series | None, rows: pd.Series, stem: str, ctx: _Context)
 
 
 def _read_numbers(
-    frame: pd.DataFrame, reading: ColumnReading, ctx: _Context
+    frame: pd.DataFrame, reading: ColumnReading, ctx: Context
 ) -> tuple[dict[str, pd.Series], dict[str, pd.Series]]:
     """The numeric fields (units the header gives converted: square feet to m²,
     £k to pounds) and the dates; unreadable values are warned about and read as
@@ -228,14 +228,14 @@ def _read_numbers(
 def _exclude_closed(
     text: Mapping[str, pd.Series],
     mapping: Mapping[str, str | list[str]],
-    profile: _Profile | None,
-    ctx: _Context,
+    profile: Profile | None,
+    ctx: Context,
 ) -> None:
     """Exclude records the source marks closed (a close date or flag, or the NHS
     ODS status code ``C``)."""
-    if _CLOSED in text:
-        closed_col = str(mapping[_CLOSED])
-        closed = text[_CLOSED].notna() & ~text[_CLOSED].str.fullmatch(r"(?i)no|n|false|0")
+    if CLOSED in text:
+        closed_col = str(mapping[CLOSED])
+        closed = text[CLOSED].notna() & ~text[CLOSED].str.fullmatch(r"(?i)no|n|false|0")
         closed = closed.fillna(False).astype(bool)
         ctx.set_status(
             closed,
@@ -244,7 +244,7 @@ def _exclude_closed(
             lambda m: "The source marks this record closed ("
             + closed_col
             + " '"
-            + text[_CLOSED][m].fillna("")
+            + text[CLOSED][m].fillna("")
             + "'); it is not a current asset. Remove the close mark if it is still in use.",
             closed_col,
         )
@@ -262,16 +262,16 @@ def _exclude_closed(
 
 
 def _reject_repeated_ids(
-    asset_ids: pd.Series, ids: pd.Series, id_col: str, ctx: _Context
+    asset_ids: pd.Series, ids: pd.Series, id_col: str, ctx: Context
 ) -> None:
     """Reject a row whose asset id repeats an earlier open or excluded row's."""
     rows, shown = ctx.rows, ctx.shown
     eligible = (ctx.open() | ctx.has(EXCLUDED)) & ids.notna()
     keyed = asset_ids if eligible.all() else asset_ids.where(eligible)
-    as_ints = _fixed_width_ints(keyed.array)
+    as_ints = fixed_width_ints(keyed.array)
     if as_ints is not None and bool((np.diff(np.sort(as_ints)) != 0).all()):
         return  # every id distinct: one sort says so
-    id_codes = _factorize_codes(keyed)
+    id_codes = factorize_codes(keyed)
     has_id = id_codes >= 0
     # Codes are numbered in order of appearance: a row is the first with its
     # id exactly where its code exceeds every code before it.

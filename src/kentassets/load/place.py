@@ -17,10 +17,10 @@ import shapely
 
 from ..io.postcodes import PostcodeDirectory
 from ..schema import CRS, DISTRICT_CODE, EXCLUDED
-from .bulk import _gc_paused
-from .ledger import REASON_OUTSIDE_STUDY_AREA, _Context
-from .locate import _Located
-from .vectors import _spread, _spread_codes
+from .bulk import gc_paused
+from .ledger import REASON_OUTSIDE_STUDY_AREA, Context
+from .locate import Located
+from .vectors import spread, spread_codes
 
 logger = logging.getLogger(__name__)
 
@@ -33,14 +33,14 @@ _FINE_GRID = 10
 _DISTRICT_COLUMNS = (DISTRICT_CODE, "district_name", "district_method")
 
 
-def _assign_districts(
+def assign_districts(
     x: pd.Series,
     y: pd.Series,
     districts: gpd.GeoDataFrame,
     *,
     postcode_districts: pd.Series | None,
     cell_m: float = 500.0,
-) -> _Placed:
+) -> Placed:
     """District code, name and method per point, as :func:`districts.assign_districts`.
 
     For large registers, points in grid cells that lie wholly inside one
@@ -51,7 +51,7 @@ def _assign_districts(
     if postcode_districts is not None:
         postcode_districts = postcode_districts.reset_index(drop=True)
     if len(x) < _FAST_DISTRICTS_MIN:
-        placed = _Placed.empty(len(x))
+        placed = Placed.empty(len(x))
         everywhere = np.ones(len(x), dtype=bool)
         placed.set_rows(everywhere, _spatial_join(x, y, everywhere, districts, postcode_districts))
         return placed
@@ -70,7 +70,7 @@ def _assign_districts(
     if len(again):
         found[again] = grid.fine_look_up(xs[again], ys[again], inners)
     sure = found >= 0
-    placed = _Placed(
+    placed = Placed(
         positions=found,
         table=pd.DataFrame(
             {
@@ -100,7 +100,7 @@ def _spatial_join(
     position)."""
     from .. import districts as _districts
 
-    with _gc_paused():
+    with gc_paused():
         geometry = gpd.points_from_xy(x.to_numpy()[where_], y.to_numpy()[where_])
     points = gpd.GeoDataFrame(index=x.index[where_], geometry=geometry, crs=CRS)
     pc = (
@@ -215,7 +215,7 @@ class _Grid:
 
 
 @dataclass
-class _Placed:
+class Placed:
     """District code, name and method per point, as a position (-1: none) in a
     short table of the distinct (code, name, method) triples: one take per
     column builds the text when it is needed."""
@@ -224,15 +224,15 @@ class _Placed:
     table: pd.DataFrame  # _DISTRICT_COLUMNS, text; a RangeIndex
 
     @classmethod
-    def empty(cls, n: int) -> _Placed:
+    def empty(cls, n: int) -> Placed:
         return cls(
             positions=np.full(n, -1, dtype=np.int32),
             table=pd.DataFrame({c: pd.array([], dtype="str") for c in _DISTRICT_COLUMNS}),
         )
 
-    def set_rows(self, rows: np.ndarray, values: _Placed | pd.DataFrame) -> None:
+    def set_rows(self, rows: np.ndarray, values: Placed | pd.DataFrame) -> None:
         """Give the ``rows`` (a mask) the ``values`` (one per masked row)."""
-        if isinstance(values, _Placed):
+        if isinstance(values, Placed):
             codes, distinct = values.positions, values.table
         else:
             triples = values[list(_DISTRICT_COLUMNS)]
@@ -250,29 +250,29 @@ class _Placed:
     def column(self, name: str, rows: np.ndarray, index: pd.Index) -> pd.Series:
         """The text of column ``name`` for the ``rows`` (a mask), labelled ``index``."""
         positions = self.positions if rows.all() else self.positions[rows]
-        return _spread(positions, self.table[name].array, index, "str")
+        return spread(positions, self.table[name].array, index, "str")
 
     def within(self, codes: Sequence[str]) -> np.ndarray:
         """Per point, whether its district is one of ``codes``."""
         entry = self.table[DISTRICT_CODE].isin(list(codes)).to_numpy(dtype=bool)
-        return _spread_codes(self.positions, entry, missing=False)
+        return spread_codes(self.positions, entry, missing=False)
 
 
-def _place_in_districts(
-    loc: _Located,
-    ctx: _Context,
+def place_in_districts(
+    loc: Located,
+    ctx: Context,
     *,
     districts: gpd.GeoDataFrame | None,
     study_area: Sequence[str],
     postcodes: PostcodeDirectory | None,
-) -> _Placed:
+) -> Placed:
     """Place the open rows in districts and exclude those outside the study area.
 
     ``districts`` default to :func:`kentassets.districts.load_districts` for
     ``study_area``, loaded only when some row is open.
     """
     candidates = ctx.open()
-    placed = _Placed.empty(len(candidates))
+    placed = Placed.empty(len(candidates))
     if not candidates.any():
         return placed
     if districts is None:
@@ -280,7 +280,7 @@ def _place_in_districts(
 
         districts = _districts.load_districts(codes=tuple(study_area), postcodes=postcodes)
     pc_district = loc.postcode_district
-    assigned = _assign_districts(
+    assigned = assign_districts(
         loc.x[candidates],
         loc.y[candidates],
         districts,

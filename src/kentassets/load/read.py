@@ -23,7 +23,7 @@ from ..io.registers import read_register_file
 from ..schema import (
     DEFAULT_STUDY_AREA,
 )
-from .bulk import _system_arrow_memory
+from .bulk import system_arrow_memory
 from .normalise import normalise_register
 from .result import LoadResult, combine_results
 
@@ -106,7 +106,7 @@ def read_register(
     shown = source_name or public_source_name(path)  # outputs: never a local absolute path
     # Arrow's allocator for the reading too; the collector is paused only while
     # normalising (spreadsheet readers make reference cycles worth collecting).
-    with _system_arrow_memory():
+    with system_arrow_memory():
         raw = read_register_file(
             path,
             sheet=sheet,

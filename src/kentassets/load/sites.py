@@ -25,8 +25,8 @@ from ..schema import (
     SOURCE_FILE,
     UPRN,
 )
-from .values import _clean_text
-from .vectors import _factorize, _factorize_codes, _spread_codes, _via_uniques
+from .values import clean_text
+from .vectors import factorize, factorize_codes, spread_codes, via_uniques
 
 #: Site matching: records within this distance (metres) with the same postcode
 #: and similar names are one site.
@@ -90,11 +90,11 @@ def assign_sites(
     >>> assign_sites(assets).tolist()
     ['S000001', 'S000001', 'S000002']
     """
-    return _assign_sites(assets, distance_m=distance_m)
+    return assign_site_ids(assets, distance_m=distance_m)
 
 
 @dataclass
-class _SiteHints:
+class SiteHints:
     """What :func:`normalise_register` already knows about its assets, by position:
     the point coordinates and the postcode look-up key codes (-1: none)."""
 
@@ -103,11 +103,11 @@ class _SiteHints:
     postcode_key_codes: np.ndarray | None = None
 
 
-def _assign_sites(
+def assign_site_ids(
     assets: gpd.GeoDataFrame,
     *,
     distance_m: float = SITE_DISTANCE_M,
-    hints: _SiteHints | None = None,
+    hints: SiteHints | None = None,
 ) -> pd.Series:
     """:func:`assign_sites`, reusing what the caller computed already (``hints``)."""
     from scipy.sparse import coo_matrix
@@ -124,7 +124,7 @@ def _assign_sites(
         ys = shapely.get_y(geometry)
     links = _SiteLinks(xs, ys, distance_m)
     if UPRN in assets.columns and assets[UPRN].notna().any():
-        uprn = _clean_text(assets[UPRN].astype("str")).str.lstrip("0")
+        uprn = clean_text(assets[UPRN].astype("str")).str.lstrip("0")
         links.groups(uprn.mask(uprn == ""))
     if "_agency_site" in assets.columns:
         links.groups(
@@ -140,7 +140,7 @@ def _assign_sites(
     graph = coo_matrix((np.ones(edges.shape[1]), (edges[0], edges[1])), shape=(n, n))
     _count, labels = connected_components(graph, directed=False)
     return pd.Series(
-        _numbered_ids("S", _in_order_of_appearance(labels) + 1, 6),
+        _numbered_ids("S", in_order_of_appearance(labels) + 1, 6),
         index=assets.index,
         dtype="string",
         name=SITE_ID,
@@ -159,10 +159,10 @@ class _SiteLinks:
 
     def groups(self, keys: pd.Series) -> None:
         """Records with the same key (missing: none) are one site, however far apart."""
-        codes = _factorize_codes(keys.reset_index(drop=True))
+        codes = factorize_codes(keys.reset_index(drop=True))
         valid = codes >= 0
         if valid.any():
-            self.first(*_first_of_group(codes[valid], np.flatnonzero(valid)), near_only=False)
+            self.first(*first_of_group(codes[valid], np.flatnonzero(valid)), near_only=False)
 
     def first(self, members: np.ndarray, first: np.ndarray, *, near_only: bool) -> None:
         """Link each member to the first record of its group (only those within
@@ -183,7 +183,7 @@ class _SiteLinks:
 
 
 def _link_postcode_and_name(
-    assets: gpd.GeoDataFrame, links: _SiteLinks, hints: _SiteHints | None
+    assets: gpd.GeoDataFrame, links: _SiteLinks, hints: SiteHints | None
 ) -> None:
     """Link records at one postcode, close together, with the same plain name,
     and (between agencies) with similar names."""
@@ -194,13 +194,13 @@ def _link_postcode_and_name(
     if hints is not None and hints.postcode_key_codes is not None:
         key_codes = hints.postcode_key_codes
     else:
-        postcode_codes, postcode_values = _factorize(assets[POSTCODE])
+        postcode_codes, postcode_values = factorize(assets[POSTCODE])
         key_values = postcode_keys(pd.Series(postcode_values)).astype("str")
-        key_codes = _spread_codes(postcode_codes, _factorize_codes(key_values))
-    name_codes, name_values = _factorize(names)
+        key_codes = spread_codes(postcode_codes, factorize_codes(key_values))
+    name_codes, name_values = factorize(names)
     plain_values = _plain_names(pd.Series(name_values, dtype=object)).astype("str")
-    plain_of_value = _factorize_codes(plain_values)
-    plain_codes = _spread_codes(name_codes, plain_of_value)
+    plain_of_value = factorize_codes(plain_values)
+    plain_codes = spread_codes(name_codes, plain_of_value)
     # Group on (postcode key, plain name) pairs by their codes: the same groups
     # as the joined text "key|plain" (plain names hold no "|").
     both = (key_codes >= 0) & (plain_codes >= 0)
@@ -212,15 +212,15 @@ def _link_postcode_and_name(
         members = np.flatnonzero(both)
         pair = key_codes[members] * max(width, 1) + plain_codes[members]
     if len(members):
-        links.first(*_first_of_group(pair, members), near_only=True)
+        links.first(*first_of_group(pair, members), near_only=True)
     if AGENCY in assets.columns and assets[AGENCY].nunique() > 1:
-        keys = _via_uniques(assets[POSTCODE], postcode_keys).reset_index(drop=True)
+        keys = via_uniques(assets[POSTCODE], postcode_keys).reset_index(drop=True)
         links.links.extend(
             _fuzzy_site_links(keys, names, assets[AGENCY], links.xs, links.ys, links.distance_m)
         )
 
 
-def _in_order_of_appearance(labels: np.ndarray) -> np.ndarray:
+def in_order_of_appearance(labels: np.ndarray) -> np.ndarray:
     """Renumber ``labels`` 0, 1, 2... in the order they first appear.
 
     SciPy's connected components already come numbered so (each component is
@@ -323,7 +323,7 @@ def _fuzzy_site_links(
     return [np.stack([a[alike], b[alike]])] if alike.any() else []
 
 
-def _first_of_group(keys: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def first_of_group(keys: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Pair each position with the smallest position that has the same key.
 
     ``keys`` are non-negative integers and ``positions`` distinct non-negative
@@ -334,7 +334,7 @@ def _first_of_group(keys: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray
 
     Examples
     --------
-    >>> _first_of_group(np.array([7, 3, 7, 3]), np.array([10, 11, 12, 13]))
+    >>> first_of_group(np.array([7, 3, 7, 3]), np.array([10, 11, 12, 13]))
     (array([11, 13, 10, 12]), array([11, 11, 10, 10]))
     """
     keys = np.asarray(keys, dtype=np.int64)

@@ -14,12 +14,12 @@ import pandas as pd
 from ..io.postcodes import (
     WHITESPACE_RE2,
 )
-from .vectors import _constant_text
+from .vectors import constant_text
 
 _SQFT_TO_M2 = 0.09290304
 
 
-def _clean_text(series: pd.Series) -> pd.Series:
+def clean_text(series: pd.Series) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -64,8 +64,8 @@ def _plain_edges(text: pd.Series) -> bool:
     return True
 
 
-def _join_columns(frame: pd.DataFrame, cols: list[str]) -> pd.Series:
-    parts = [_clean_text(frame[c]).str.replace(r"\s*\n\s*", ", ", regex=True) for c in cols]
+def join_columns(frame: pd.DataFrame, cols: list[str]) -> pd.Series:
+    parts = [clean_text(frame[c]).str.replace(r"\s*\n\s*", ", ", regex=True) for c in cols]
     joined = parts[0].fillna("")
     for part in parts[1:]:
         joined = joined.str.cat(part.fillna(""), sep=", ")
@@ -219,10 +219,10 @@ def _ns_dates(values: pd.Series) -> pd.Series:
     return values.where(fits).astype("datetime64[ns]")
 
 
-def _extra_json(frame: pd.DataFrame) -> pd.Series:
+def extra_json(frame: pd.DataFrame) -> pd.Series:
     """One JSON object per row of ``frame`` (text cells), built column by column."""
     if frame.shape[1] == 0:
-        return _constant_text("{}", frame.index)
+        return constant_text("{}", frame.index)
     joined: pd.Series | None = None
     for column in frame.columns:
         key = json.dumps(str(column), ensure_ascii=False)

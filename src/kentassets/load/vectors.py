@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 
-def _constant_text(value: str | None, idx: pd.Index, dtype: str = "string") -> pd.Series:
+def constant_text(value: str | None, idx: pd.Index, dtype: str = "string") -> pd.Series:
     """``pd.Series(value, index=idx, dtype=dtype)`` for text, built straight from buffers.
 
     ``dtype`` is ``"string"`` or ``"str"``; ``None`` gives missing values.
@@ -34,7 +34,7 @@ def _constant_text(value: str | None, idx: pd.Index, dtype: str = "string") -> p
     return pd.Series(pd.array(array, dtype=target), index=idx)
 
 
-def _fill(base: pd.Series, mask: pd.Series, value: str) -> pd.Series:
+def fill(base: pd.Series, mask: pd.Series, value: str) -> pd.Series:
     """``base.mask(mask, value)`` for one text value, with one Arrow ``if_else``."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -48,7 +48,7 @@ def _fill(base: pd.Series, mask: pd.Series, value: str) -> pd.Series:
         return base.mask(mask, value)
     flags = mask.to_numpy(dtype=bool)
     if flags.all():
-        return _constant_text(value, base.index, "str").rename(base.name)
+        return constant_text(value, base.index, "str").rename(base.name)
     if not flags.any():
         return base
     chunked = array._pa_array
@@ -56,17 +56,17 @@ def _fill(base: pd.Series, mask: pd.Series, value: str) -> pd.Series:
     return pd.Series(pd.array(filled, dtype=base.dtype), index=base.index, name=base.name)
 
 
-def _maybe(series: pd.Series | None, idx: pd.Index, dtype: str = "string") -> pd.Series:
+def maybe(series: pd.Series | None, idx: pd.Index, dtype: str = "string") -> pd.Series:
     if series is None:
         if dtype == "string":
-            return _constant_text(None, idx)
+            return constant_text(None, idx)
         if dtype == "datetime64[ns]":
             return pd.Series(pd.NaT, index=idx, dtype=dtype)
         return pd.Series(pd.NA if dtype == "string" else np.nan, index=idx, dtype=dtype)
-    return _take(series, idx)
+    return take(series, idx)
 
 
-def _take(series: pd.Series, idx: pd.Index) -> pd.Series:
+def take(series: pd.Series, idx: pd.Index) -> pd.Series:
     """``series[idx]`` for a RangeIndex-labelled series: a positional take, no hashing."""
     if isinstance(series.index, pd.RangeIndex) and series.index.start == 0 and (
         series.index.step == 1
@@ -77,16 +77,16 @@ def _take(series: pd.Series, idx: pd.Index) -> pd.Series:
     return series.loc[idx]
 
 Factorized: TypeAlias = tuple[np.ndarray, np.ndarray]
-"""``(codes, uniques)`` of a text column, as :func:`_factorize` gives them."""
+"""``(codes, uniques)`` of a text column, as :func:`factorize` gives them."""
 
 
-def _spread(codes: np.ndarray, table: Any, index: pd.Index, dtype: str) -> pd.Series:
+def spread(codes: np.ndarray, table: Any, index: pd.Index, dtype: str) -> pd.Series:
     """Text column ``table[codes]`` (code -1: missing), taken in Arrow (no Python
     string per row)."""
     return pd.Series(pd.array(table, dtype=dtype).take(codes, allow_fill=True), index=index)
 
 
-def _put(base: pd.Series, mask: pd.Series, values: pd.Series) -> pd.Series:
+def put(base: pd.Series, mask: pd.Series, values: pd.Series) -> pd.Series:
     """``base.mask(mask, values)`` where ``values`` holds the masked rows in order.
 
     Text columns are replaced with one Arrow operation (or taken whole when every
@@ -116,14 +116,14 @@ def _put(base: pd.Series, mask: pd.Series, values: pd.Series) -> pd.Series:
     return base.mask(mask, values)
 
 
-def _flags(mask: pd.Series) -> np.ndarray:
+def flags_of(mask: pd.Series) -> np.ndarray:
     """A boolean mask as a numpy array, missing read as False."""
     if mask.dtype == bool:
         return mask.to_numpy()
     return mask.fillna(False).astype(bool).to_numpy()
 
 
-def _factorize(series: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def factorize(series: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``pd.factorize(series)``: codes in order of appearance (-1 where missing) and
     the distinct values as an object array; via Arrow for Arrow-backed text."""
     import pyarrow as pa
@@ -141,15 +141,15 @@ def _factorize(series: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
 
 
-def _spread_codes(codes: np.ndarray, of_value: np.ndarray, *, missing: Any = -1) -> np.ndarray:
+def spread_codes(codes: np.ndarray, of_value: np.ndarray, *, missing: Any = -1) -> np.ndarray:
     """Per-row values from per-distinct-value ones (code -1 gives ``missing``);
     by default codes from codes, -1 staying -1."""
     # A trailing entry answers code -1.
     return np.append(np.asarray(of_value), missing)[codes]
 
 
-def _factorize_codes(series: pd.Series | np.ndarray) -> np.ndarray:
-    """``pd.factorize(series)[0]``: see :func:`_factorize`; without the uniques.
+def factorize_codes(series: pd.Series | np.ndarray) -> np.ndarray:
+    """``pd.factorize(series)[0]``: see :func:`factorize`; without the uniques.
 
     Text whose values all have the same length of at most 8 bytes (identifiers
     such as ``P0001234``) is compared as 64-bit integers, which hash much faster.
@@ -159,8 +159,8 @@ def _factorize_codes(series: pd.Series | np.ndarray) -> np.ndarray:
 
     array = series.array if isinstance(series, pd.Series) else series
     if not (isinstance(array, pd.arrays.ArrowStringArray) and len(array)):
-        return _factorize(series)[0]
-    as_ints = _fixed_width_ints(array)
+        return factorize(series)[0]
+    as_ints = fixed_width_ints(array)
     if as_ints is not None:
         codes, _ = pd.factorize(as_ints)
         return np.asarray(codes, dtype=np.int64)
@@ -170,7 +170,7 @@ def _factorize_codes(series: pd.Series | np.ndarray) -> np.ndarray:
     return np.asarray(encoded.indices.fill_null(-1).to_numpy(), dtype=np.int64)
 
 
-def _fixed_width_ints(array: Any) -> np.ndarray | None:
+def fixed_width_ints(array: Any) -> np.ndarray | None:
     """Text values of one length of at most 8 bytes, none missing, as 64-bit
     integers (equal text, equal integer); ``None`` for any other array."""
     import pyarrow as pa
@@ -196,13 +196,13 @@ def _fixed_width_ints(array: Any) -> np.ndarray | None:
     return padded.view(np.uint64).ravel()
 
 
-def _via_uniques(series: pd.Series, func: Any) -> pd.Series:
+def via_uniques(series: pd.Series, func: Any) -> pd.Series:
     """Apply a Series -> Series function to the distinct values only, then spread back.
 
     Registers repeat the same postcodes, uses and tenures many times: working on
     the distinct values turns a million-row job into a few thousand.
     """
-    codes, uniques = _factorize(series)
+    codes, uniques = factorize(series)
     if len(uniques) == 0:
         return func(series)
     done = func(pd.Series(uniques))

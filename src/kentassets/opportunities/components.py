@@ -9,12 +9,12 @@ import numpy as np
 from .columns import (
     COMPONENTS,
 )
-from .members import _Inputs, _Members
+from .members import Inputs, Members
 from .params import ScoringParams
-from .savings import _Savings
+from .savings import Savings
 
 
-def _spread(mem: _Members, inp: _Inputs) -> np.ndarray:
+def member_spread(mem: Members, inp: Inputs) -> np.ndarray:
     """Mean distance of the members from their centre, m; 0 when they share one site."""
     n = np.maximum(mem.count(np.ones(len(mem.m), dtype=bool)), 1)
     cx, cy = mem.per(mem.x) / n, mem.per(mem.y) / n
@@ -24,12 +24,12 @@ def _spread(mem: _Members, inp: _Inputs) -> np.ndarray:
     return np.where(one_site, 0.0, spread)
 
 
-def _tenure_credit(inp: _Inputs, p: ScoringParams) -> np.ndarray:
+def _tenure_credit(inp: Inputs, p: ScoringParams) -> np.ndarray:
     credit = {"leasehold": 1.0, "licence": 1.0, "freehold": p.freehold_tenure_credit}
     return inp.tenure.map(credit).astype("float64").fillna(0.0).to_numpy()
 
 
-def _components(mem: _Members, inp: _Inputs, sav: _Savings, lease_soon: np.ndarray,
+def components(mem: Members, inp: Inputs, sav: Savings, lease_soon: np.ndarray,
                 n_agencies: np.ndarray, p: ScoringParams,
                 reach: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Each component's part (0 to 1) per co-location; see the module docstring.
@@ -39,7 +39,7 @@ def _components(mem: _Members, inp: _Inputs, sav: _Savings, lease_soon: np.ndarr
     given = np.where(np.isnan(sav.given), 1.0, sav.given)
     credited = (sav.consolidation + sav.shared) * (
         given + (1.0 - given) * p.estimated_saving_credit)
-    spread = _spread(mem, inp)
+    spread = member_spread(mem, inp)
     closeness = np.clip(1.0 - (spread - p.same_site_m) / (p.closeness_zero_m - p.same_site_m),
                         0.0, 1.0)
     n_empty = mem.count(inp.vacant) + 0.5 * mem.count(inp.part_vacant)
@@ -60,7 +60,7 @@ def _components(mem: _Members, inp: _Inputs, sav: _Savings, lease_soon: np.ndarr
     }
 
 
-def _points(parts: Mapping[str, np.ndarray], p: ScoringParams, *, reach: bool = False
+def component_points(parts: Mapping[str, np.ndarray], p: ScoringParams, *, reach: bool = False
             ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Points per component (they add up to the score) and the score, 0 to 100.
     Without ``reach`` (the stage did not run) its weight is left out of the sum."""

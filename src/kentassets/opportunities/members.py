@@ -11,27 +11,27 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..colocation import VACANT_STATUSES, ColocationResult, _flag, _xy
+from ..colocation import VACANT_STATUSES, ColocationResult, flag, xy_of
 from ..errors import ValidationError
 from .estimates import given_share
 from .params import ScoringParams
 from .sectors import SECTOR
-from .surplus import _numbers, _status
+from .surplus import numbers, status_of
 
 #: A numeric column as floats, and a text column as strings (missing when absent).
-_num = _numbers
-_txt = _status
+num = numbers
+txt = status_of
 
 
-def _as_of(params: ScoringParams) -> dt.date:
+def as_of(params: ScoringParams) -> dt.date:
     return params.as_of_date if params.as_of_date is not None else dt.date.today()
 
 
-def _fmt(value: float) -> str:
+def fmt(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def _money(value: float) -> str:
+def money(value: float) -> str:
     return f"£{value / 1000:,.0f}k" if value >= 1000 else f"£{value:,.0f}"
 
 
@@ -39,7 +39,7 @@ def _money(value: float) -> str:
 
 
 @dataclass(frozen=True)
-class _Members:
+class Members:
     """Member rows of the co-locations: ``m`` asset positions, ``s`` their slot (0..k-1)."""
 
     k: int
@@ -69,7 +69,7 @@ class _Members:
         return np.bincount(pairs // base, minlength=self.k).astype(np.int64)
 
 
-def _labels(colocations: ColocationResult | gpd.GeoDataFrame, assets: gpd.GeoDataFrame
+def member_labels(colocations: ColocationResult | gpd.GeoDataFrame, assets: gpd.GeoDataFrame
             ) -> tuple[gpd.GeoDataFrame, np.ndarray]:
     if isinstance(colocations, ColocationResult):
         labels = colocations.labels.reindex(assets.index).fillna(-1).astype("int64")
@@ -83,8 +83,8 @@ def _labels(colocations: ColocationResult | gpd.GeoDataFrame, assets: gpd.GeoDat
     return colocations, labels.astype("int64").to_numpy(dtype=np.int64)
 
 
-def _members(clusters: gpd.GeoDataFrame, asset_labels: np.ndarray,
-             assets: gpd.GeoDataFrame) -> _Members:
+def members(clusters: gpd.GeoDataFrame, asset_labels: np.ndarray,
+             assets: gpd.GeoDataFrame) -> Members:
     is_col = (clusters[schema.IS_COLOCATION].to_numpy(dtype=bool) if len(clusters)
               else np.zeros(0, bool))
     col_rows = np.flatnonzero(is_col)
@@ -95,12 +95,12 @@ def _members(clusters: gpd.GeoDataFrame, asset_labels: np.ndarray,
     slot_of_label[table_labels[col_rows]] = np.arange(k)
     slot_all = np.where(asset_labels >= 0, slot_of_label[np.maximum(asset_labels, 0)], -1)
     m = np.flatnonzero(slot_all >= 0)
-    x, y = _xy(assets)
-    return _Members(k=k, col_rows=col_rows, m=m, s=slot_all[m], x=x[m], y=y[m])
+    x, y = xy_of(assets)
+    return Members(k=k, col_rows=col_rows, m=m, s=slot_all[m], x=x[m], y=y[m])
 
 
 @dataclass(frozen=True)
-class _Inputs:
+class Inputs:
     """Per-member figures: scenario arrays are (low, central, high)."""
 
     vacant: np.ndarray
@@ -126,17 +126,17 @@ def _codes(series: pd.Series) -> np.ndarray:
 
 
 def _scenario(assets: gpd.GeoDataFrame, col: str, m: np.ndarray) -> tuple[np.ndarray, ...]:
-    central = _num(assets, col).to_numpy()[m]
-    low = _num(assets, f"{col}_low").to_numpy()[m] if f"{col}_low" in assets else central
-    high = _num(assets, f"{col}_high").to_numpy()[m] if f"{col}_high" in assets else central
+    central = num(assets, col).to_numpy()[m]
+    low = num(assets, f"{col}_low").to_numpy()[m] if f"{col}_low" in assets else central
+    high = num(assets, f"{col}_high").to_numpy()[m] if f"{col}_high" in assets else central
     return (np.where(np.isfinite(low), low, central), central,
             np.where(np.isfinite(high), high, central))
 
 
-def _inputs(assets: gpd.GeoDataFrame, mem: _Members, p: ScoringParams) -> _Inputs:
+def inputs(assets: gpd.GeoDataFrame, mem: Members, p: ScoringParams) -> Inputs:
     m = mem.m
-    vacant = _flag(assets, schema.STATUS, VACANT_STATUSES)[m]
-    office = _flag(assets, schema.USE, p.office_uses)[m]
+    vacant = flag(assets, schema.STATUS, VACANT_STATUSES)[m]
+    office = flag(assets, schema.USE, p.office_uses)[m]
     gia = _scenario(assets, schema.GIA_M2, m)
     lo, mid, hi = _scenario(assets, schema.STAFF_FTE, m)
     staff = tuple(np.where(vacant & np.isnan(v), 0.0, v) for v in (hi, mid, lo))  # low saving
@@ -145,18 +145,18 @@ def _inputs(assets: gpd.GeoDataFrame, mem: _Members, p: ScoringParams) -> _Input
     lease = (pd.to_datetime(assets[schema.LEASE_END], errors="coerce")
              .to_numpy(dtype="datetime64[ns]")[m] if schema.LEASE_END in assets.columns
              else np.full(len(m), np.datetime64("NaT"), dtype="datetime64[ns]"))
-    return _Inputs(
+    return Inputs(
         vacant=vacant,
-        part_vacant=_flag(assets, schema.STATUS, ("part_vacant",))[m],
+        part_vacant=flag(assets, schema.STATUS, ("part_vacant",))[m],
         office=office,
-        public=_flag(assets, schema.USE, p.public_facing_uses)[m] & ~vacant,
+        public=flag(assets, schema.USE, p.public_facing_uses)[m] & ~vacant,
         gia=gia, staff=staff, cost=cost,  # type: ignore[arg-type]
         given=given_share(assets, staff_uses=p.office_uses).to_numpy()[m],
         n_inputs=np.where(office, 3.0, 2.0),
-        agency=_codes(_txt(assets, schema.AGENCY))[m],
-        sector=_codes(_txt(assets, SECTOR))[m],
-        use=_codes(_txt(assets, schema.USE))[m],
-        site=_codes(_txt(assets, schema.SITE_ID))[m],
-        tenure=_txt(assets, schema.TENURE).iloc[m].reset_index(drop=True),
+        agency=_codes(txt(assets, schema.AGENCY))[m],
+        sector=_codes(txt(assets, SECTOR))[m],
+        use=_codes(txt(assets, schema.USE))[m],
+        site=_codes(txt(assets, schema.SITE_ID))[m],
+        tenure=txt(assets, schema.TENURE).iloc[m].reset_index(drop=True),
         lease=lease,
     )

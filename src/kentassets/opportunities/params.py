@@ -351,7 +351,7 @@ class ScoringParams:
         return asdict(self)
 
 
-def _resolve(params: ScoringParams | None, overrides: Mapping[str, Any]) -> ScoringParams:
+def resolve(params: ScoringParams | None, overrides: Mapping[str, Any]) -> ScoringParams:
     base = params if params is not None else ScoringParams()
     known = {f.name for f in fields(ScoringParams)}
     unknown = sorted(set(overrides) - known)

@@ -22,41 +22,42 @@ from ..reach.columns import (
     REACH_PEOPLE_FARTHER,
     losing_column,
 )
-from .members import _fmt, _Members
+from .members import Members, fmt
 from .params import ScoringParams
-from .savings import _Savings
+from .savings import Savings
 
 
-def _changes(assets: gpd.GeoDataFrame, mem: _Members, sav: _Savings, model: ReachModel,
-             slot: int, rows: np.ndarray) -> ReachEffect:
-    """The summed effect of one co-location's closures and moves (member ``rows``)."""
-    use = assets[schema.USE].astype("string").fillna("").to_numpy(dtype=object)
-    labels = assets.index.to_numpy()
+def _changes(use: np.ndarray, labels: np.ndarray, mem: Members, sav: Savings,
+             model: ReachModel, slot: int, rows: np.ndarray) -> ReachEffect:
+    """The summed effect of one co-location's closures and moves (member ``rows``;
+    ``use`` and ``labels`` per member)."""
     host = int(sav.host[slot])
     effect = ReachEffect()
     for service in model.services:
-        members = rows[use[mem.m[rows]] == service]
+        members = rows[use[rows] == service]
         if len(members) == 0:
             continue
         moving = members[sav.moves[members]]
         added_x = np.full(len(moving), mem.x[host]) if host >= 0 else np.zeros(0)
         added_y = np.full(len(moving), mem.y[host]) if host >= 0 else np.zeros(0)
-        effect = effect + model.effect(service, labels[mem.m[members]], added_x[:1],
-                                       added_y[:1])
+        effect = effect + model.effect(service, labels[members], added_x[:1], added_y[:1])
     return effect
 
 
-def reach_effects(assets: gpd.GeoDataFrame, mem: _Members, sav: _Savings,
+def reach_effects(assets: gpd.GeoDataFrame, mem: Members, sav: Savings,
                   model: ReachModel) -> list[ReachEffect]:
     """The reach effect of each co-location's proposal (in slot order)."""
-    changed = sav.central.released | sav.moves
+    services = np.array(list(model.services), dtype=object)
+    use = assets[schema.USE].astype("string").fillna("").to_numpy(dtype=object)[mem.m]
+    labels = assets.index.to_numpy()[mem.m]
+    changed = (sav.central.released | sav.moves) & np.isin(use, services)
     effects = [ReachEffect() for _ in range(mem.k)]
     rows = np.flatnonzero(changed)
     order = np.argsort(mem.s[rows], kind="stable")
     rows = rows[order]
     bounds = np.searchsorted(mem.s[rows], np.arange(mem.k + 1))
     for slot in np.flatnonzero(np.diff(bounds) > 0):
-        effects[slot] = _changes(assets, mem, sav, model, int(slot),
+        effects[slot] = _changes(use, labels, mem, sav, model, int(slot),
                                  rows[bounds[slot]:bounds[slot + 1]])
     return effects
 
@@ -80,13 +81,13 @@ def reach_note(effect: ReachEffect, *, estimate: bool) -> str:
     if effect.people_farther < 0.5:
         return "No one gets farther from a public-facing service."
     about = "about " if estimate else ""
-    far = (f"{_fmt(effect.people_farther)} people travel {_fmt(effect.mean_extra_m)} m "
+    far = (f"{fmt(effect.people_farther)} people travel {fmt(effect.mean_extra_m)} m "
            "farther on average.")
     lost = [(t, n) for t, n in sorted(effect.losing.items()) if n >= 0.5]
     if not lost:
         return "Keeps everyone within reach: " + far
     t, n = lost[0]
-    return f"Strands {about}{_fmt(n)} people beyond {_km(t)} of their nearest site; " + far
+    return f"Strands {about}{fmt(n)} people beyond {_km(t)} of their nearest site; " + far
 
 
 def reach_columns(effects: list[ReachEffect], model: ReachModel

@@ -9,18 +9,18 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..colocation import _runs, _texts
+from ..colocation import runs_of, texts_at
 from .columns import (
     NO_DATA_REASON,
 )
-from .members import _fmt, _Inputs, _Members, _money
+from .members import Inputs, Members, fmt, money
 from .params import ScoringParams
-from .savings import _Savings
+from .savings import Savings
 from .sectors import SECTOR
 
 
 @dataclass(frozen=True)
-class _Leases:
+class Leases:
     soon: np.ndarray  # per member: lease ends within the horizon (or has ended)
     slot: np.ndarray  # per co-location: index into the lists below, or -1
     agency: list[str]
@@ -28,31 +28,31 @@ class _Leases:
     date: np.ndarray
 
 
-def _leases(assets: gpd.GeoDataFrame, mem: _Members, inp: _Inputs, p: ScoringParams
-            ) -> _Leases:
+def earliest_leases(assets: gpd.GeoDataFrame, mem: Members, inp: Inputs, p: ScoringParams
+            ) -> Leases:
     """The earliest lease per co-location ending within ``lease_horizon_years``."""
     limit = pd.Timestamp(p.as_of_date) + pd.DateOffset(months=round(p.lease_horizon_years * 12))
     soon_mask = ~np.isnat(inp.lease) & (inp.lease <= limit.to_datetime64())
     soon = np.flatnonzero(soon_mask)
     soon = soon[np.lexsort((mem.y[soon], mem.x[soon], inp.lease[soon], mem.s[soon]))]
-    _, starts, _ = _runs(mem.s[soon])
+    _, starts, _ = runs_of(mem.s[soon])
     first = soon[starts]
     slot = np.full(mem.k, -1, dtype=np.int64)
     slot[mem.s[first]] = np.arange(len(first))
-    return _Leases(
+    return Leases(
         soon=soon_mask, slot=slot,
-        agency=_texts(assets, schema.AGENCY, mem.m[first]).fillna("?").tolist(),
-        asset=_texts(assets, schema.ASSET_ID, mem.m[first]).fillna("?").tolist(),
+        agency=texts_at(assets, schema.AGENCY, mem.m[first]).fillna("?").tolist(),
+        asset=texts_at(assets, schema.ASSET_ID, mem.m[first]).fillna("?").tolist(),
         date=inp.lease[first],
     )
 
 
-def _estimated_pool(mem: _Members, inp: _Inputs) -> np.ndarray:
+def _estimated_pool(mem: Members, inp: Inputs) -> np.ndarray:
     """Per co-location, whether an office in the pool rests on an estimated figure."""
     return mem.count(inp.office & (inp.given < 1.0)) > 0
 
 
-def _horizons(mem: _Members, inp: _Inputs, sav: _Savings, leases: _Leases, p: ScoringParams
+def horizons(mem: Members, inp: Inputs, sav: Savings, leases: Leases, p: ScoringParams
               ) -> tuple[np.ndarray, np.ndarray]:
     """Horizon and its reason per co-location, from what is known (module docstring)."""
     c = sav.central
@@ -65,9 +65,9 @@ def _horizons(mem: _Members, inp: _Inputs, sav: _Savings, leases: _Leases, p: Sc
         if c.fits[i]:
             horizon[i] = "short"
             reason[i] = (
-                f"{_fmt(c.staff[i])} office FTE need {_fmt(c.need[i])} m2 (at "
+                f"{fmt(c.staff[i])} office FTE need {fmt(c.need[i])} m2 (at "
                 f"{p.space_standard_m2_per_fte:g} m2 NIA/FTE); they fit into {c.kept[i]} of "
-                f"{c.n_pool[i]} held office buildings with {_fmt(c.office_gia[i] - c.need[i])} m2"
+                f"{c.n_pool[i]} held office buildings with {fmt(c.office_gia[i] - c.need[i])} m2"
                 " of held office space to spare"
                 + (" (floor area or staff estimated)" if estimated[i] else "")
             )
@@ -85,8 +85,8 @@ def _horizons(mem: _Members, inp: _Inputs, sav: _Savings, leases: _Leases, p: Sc
             )
         elif c.n_pool[i] > 0:
             horizon[i] = "long"
-            reason[i] = (f"held office space {_fmt(c.office_gia[i])} m2 is short of the "
-                         f"{_fmt(c.target[i])} m2 needed with {p.headroom_share:.0%} headroom; "
+            reason[i] = (f"held office space {fmt(c.office_gia[i])} m2 is short of the "
+                         f"{fmt(c.target[i])} m2 needed with {p.headroom_share:.0%} headroom; "
                          "needs new or remodelled space")
         else:
             horizon[i] = "unknown"
@@ -94,7 +94,7 @@ def _horizons(mem: _Members, inp: _Inputs, sav: _Savings, leases: _Leases, p: Sc
     return horizon, reason
 
 
-def _saving_notes(mem: _Members, inp: _Inputs, sav: _Savings, p: ScoringParams) -> np.ndarray:
+def saving_notes(mem: Members, inp: Inputs, sav: Savings, p: ScoringParams) -> np.ndarray:
     """Why a saving is 0, or how much of it rests on estimates."""
     n_public = mem.count(inp.public)
     notes = np.empty(mem.k, dtype=object)
@@ -104,7 +104,7 @@ def _saving_notes(mem: _Members, inp: _Inputs, sav: _Savings, p: ScoringParams) 
             share = sav.given[i]
             notes[i] = ("all figures given" if share >= 1.0 else
                         f"estimated: {1 - share:.0%} of it rests on benchmark or footprint "
-                        f"figures (range {_money(sav.low[i])} to {_money(sav.high[i])})")
+                        f"figures (range {money(sav.low[i])} to {money(sav.high[i])})")
         elif sav.central.n_pool[i] > 0 and not sav.central.fits[i]:
             notes[i] = "£0: the held offices cannot take the staff at the space standard"
         elif sav.central.n_pool[i] > 0:
@@ -118,20 +118,20 @@ def _saving_notes(mem: _Members, inp: _Inputs, sav: _Savings, p: ScoringParams) 
     return notes
 
 
-def _released_text(assets: gpd.GeoDataFrame, mem: _Members, released: np.ndarray
+def released_text(assets: gpd.GeoDataFrame, mem: Members, released: np.ndarray
                    ) -> np.ndarray:
     rel = np.flatnonzero(released)
     rel = rel[np.lexsort((mem.y[rel], mem.x[rel], mem.s[rel]))]
-    text = (_texts(assets, schema.AGENCY, mem.m[rel]).fillna("?") + ":"
-            + _texts(assets, schema.ASSET_ID, mem.m[rel]).fillna("?")).tolist()
+    text = (texts_at(assets, schema.AGENCY, mem.m[rel]).fillna("?") + ":"
+            + texts_at(assets, schema.ASSET_ID, mem.m[rel]).fillna("?")).tolist()
     out = np.full(mem.k, "", dtype=object)
-    slots, starts, counts = _runs(mem.s[rel])
+    slots, starts, counts = runs_of(mem.s[rel])
     for slot, a, n in zip(slots.tolist(), starts.tolist(), counts.tolist(), strict=True):
         out[slot] = ";".join(text[a:a + n])
     return out
 
 
-def _host_text(assets: gpd.GeoDataFrame, mem: _Members, host: np.ndarray) -> np.ndarray:
+def host_text(assets: gpd.GeoDataFrame, mem: Members, host: np.ndarray) -> np.ndarray:
     """``agency:name`` of each shared-services host; a sensitive host's name is withheld."""
     out = np.full(mem.k, "", dtype=object)
     has = np.flatnonzero(host >= 0)
@@ -139,14 +139,14 @@ def _host_text(assets: gpd.GeoDataFrame, mem: _Members, host: np.ndarray) -> np.
         rows = mem.m[host[has]]
         secret = (assets[schema.SENSITIVE].fillna(False).astype(bool).to_numpy(dtype=bool)
                   if schema.SENSITIVE in assets.columns else np.zeros(len(assets), dtype=bool))
-        names = _texts(assets, schema.NAME, rows).fillna("?").where(
+        names = texts_at(assets, schema.NAME, rows).fillna("?").where(
             ~pd.Series(secret[rows]), "sensitive site (withheld)")
-        out[has] = (_texts(assets, schema.AGENCY, rows).fillna("?") + ":" + names).tolist()
+        out[has] = (texts_at(assets, schema.AGENCY, rows).fillna("?") + ":" + names).tolist()
     return out
 
 
-def _sector_text(assets: gpd.GeoDataFrame, mem: _Members) -> np.ndarray:
-    sectors = _texts(assets, SECTOR, mem.m)
+def sector_text(assets: gpd.GeoDataFrame, mem: Members) -> np.ndarray:
+    sectors = texts_at(assets, SECTOR, mem.m)
     frame = pd.DataFrame({"s": mem.s, "sector": sectors}).dropna().drop_duplicates()
     joined = frame.sort_values(["s", "sector"]).groupby("s")["sector"].agg(";".join)
     out = np.full(mem.k, "", dtype=object)
@@ -154,8 +154,8 @@ def _sector_text(assets: gpd.GeoDataFrame, mem: _Members) -> np.ndarray:
     return out
 
 
-def _public_text(assets: gpd.GeoDataFrame, mem: _Members, inp: _Inputs) -> np.ndarray:
-    uses = _texts(assets, schema.USE, mem.m)
+def public_text(assets: gpd.GeoDataFrame, mem: Members, inp: Inputs) -> np.ndarray:
+    uses = texts_at(assets, schema.USE, mem.m)
     frame = pd.DataFrame({"s": mem.s[inp.public], "use": uses[inp.public].to_numpy()})
     joined = frame.drop_duplicates().sort_values(["s", "use"]).groupby("s")["use"].agg(";".join)
     out = np.full(mem.k, "", dtype=object)

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..colocation import _runs
+from ..colocation import runs_of
 from .estimates import Range, combine_ranges
-from .members import _Inputs, _Members
+from .members import Inputs, Members
 from .params import ScoringParams
 
 
@@ -32,7 +32,7 @@ class _Consolidation:
     saving: np.ndarray
 
 
-def _consolidate(mem: _Members, inp: _Inputs, scenario: int, p: ScoringParams) -> _Consolidation:
+def _consolidate(mem: Members, inp: Inputs, scenario: int, p: ScoringParams) -> _Consolidation:
     """Today's formula: keep the largest pool offices that take the staff, release the rest.
 
     ``scenario`` 0, 1, 2 picks the low-saving, central and high-saving figures.
@@ -66,7 +66,7 @@ def _consolidate(mem: _Members, inp: _Inputs, scenario: int, p: ScoringParams) -
     )
 
 
-def _first_per_site(mem: _Members, inp: _Inputs, mask: np.ndarray, gia: np.ndarray
+def _first_per_site(mem: Members, inp: Inputs, mask: np.ndarray, gia: np.ndarray
                     ) -> np.ndarray:
     """Within ``mask``, one member per (co-location, site): records of one building count once."""
     rows = np.flatnonzero(mask & (inp.site >= 0))
@@ -79,7 +79,7 @@ def _first_per_site(mem: _Members, inp: _Inputs, mask: np.ndarray, gia: np.ndarr
     return keep
 
 
-def _shared_moves(mem: _Members, inp: _Inputs, released: np.ndarray) -> tuple[np.ndarray,
+def _shared_moves(mem: Members, inp: Inputs, released: np.ndarray) -> tuple[np.ndarray,
                                                                               np.ndarray]:
     """The host of each co-location's shared services and the members that move in.
 
@@ -96,7 +96,7 @@ def _shared_moves(mem: _Members, inp: _Inputs, released: np.ndarray) -> tuple[np
     gia = np.where(np.isfinite(inp.gia[1]), inp.gia[1], 0.0)
     cand = cand[np.lexsort((mem.y[cand], mem.x[cand], -gia[cand], mem.s[cand]))]
     host = np.full(mem.k, -1, dtype=np.int64)
-    slots, starts, _ = _runs(mem.s[cand])
+    slots, starts, _ = runs_of(mem.s[cand])
     host[slots] = cand[starts]
     moves = np.zeros(len(mem.m), dtype=bool)
     has_host = host[mem.s] >= 0
@@ -110,7 +110,7 @@ def _shared_moves(mem: _Members, inp: _Inputs, released: np.ndarray) -> tuple[np
 
 
 @dataclass(frozen=True)
-class _Savings:
+class Savings:
     central: _Consolidation
     consolidation: np.ndarray
     shared: np.ndarray
@@ -122,7 +122,7 @@ class _Savings:
     n_moves: np.ndarray
 
 
-def _shared_range(mem: _Members, inp: _Inputs, moves: np.ndarray,
+def _shared_range(mem: Members, inp: Inputs, moves: np.ndarray,
                   share: tuple[float, ...]) -> Range:
     """Shared-service saving per co-location: share x cost of the movers, as a range.
 
@@ -137,8 +137,8 @@ def _shared_range(mem: _Members, inp: _Inputs, moves: np.ndarray,
                    for v in (each.low, each.central, each.high)))
 
 
-def _savings(mem: _Members, inp: _Inputs, p: ScoringParams, share: tuple[float, ...]
-             ) -> _Savings:
+def savings(mem: Members, inp: Inputs, p: ScoringParams, share: tuple[float, ...]
+             ) -> Savings:
     """Both savings as ranges, and the share of the central one that rests on given figures.
 
     The consolidation's low and high are the smallest and largest of its three
@@ -155,7 +155,7 @@ def _savings(mem: _Members, inp: _Inputs, p: ScoringParams, share: tuple[float, 
     weight = mem.per(contribution)
     with np.errstate(invalid="ignore", divide="ignore"):
         given = np.where(weight > 0, mem.per(contribution * inp.given) / weight, np.nan)
-    return _Savings(
+    return Savings(
         central=runs[1], consolidation=runs[1].saving, shared=shared.central,
         low=np.round(cons.min(axis=0) + shared.low, 2),
         high=np.round(cons.max(axis=0) + shared.high, 2),

@@ -52,22 +52,22 @@ from .columns import (
     SPREAD_M,
     SURPLUS_OFFICE_M2,
 )
-from .components import _components, _points, _spread
+from .components import component_points, components, member_spread
 from .estimates import estimate_assets, source_column
-from .members import _as_of, _Inputs, _inputs, _labels, _Members, _members
-from .params import ScoringParams, _resolve
+from .members import Inputs, Members, as_of, inputs, member_labels, members
+from .params import ScoringParams, resolve
 from .reach import reach_columns, reach_effects, reach_part
 from .reasons import (
-    _horizons,
-    _host_text,
-    _Leases,
-    _leases,
-    _public_text,
-    _released_text,
-    _saving_notes,
-    _sector_text,
+    Leases,
+    earliest_leases,
+    horizons,
+    host_text,
+    public_text,
+    released_text,
+    saving_notes,
+    sector_text,
 )
-from .savings import _Savings, _savings
+from .savings import Savings, savings
 from .sectors import SECTOR, assign_sectors
 
 
@@ -91,17 +91,17 @@ def _share_triple(benchmarks: BenchmarkTable | None) -> tuple[float, float, floa
     return float(row.low or 0.0), float(row.central or 0.0), float(row.high or 0.0)
 
 
-def _columns(assets: gpd.GeoDataFrame, mem: _Members, inp: _Inputs, sav: _Savings,
-             leases: _Leases, n_agencies: np.ndarray, p: ScoringParams,
+def _columns(assets: gpd.GeoDataFrame, mem: Members, inp: Inputs, sav: Savings,
+             leases: Leases, n_agencies: np.ndarray, p: ScoringParams,
              reach: ReachModel | None = None) -> list[tuple[str, Any, str]]:
     """Every scored column: (name, values per co-location, dtype)."""
     c = sav.central
     effects = reach_effects(assets, mem, sav, reach) if reach is not None else None
     part = reach_part(effects, p) if effects is not None else None
-    points, score = _points(_components(mem, inp, sav, leases.soon, n_agencies, p, part), p,
+    points, score = component_points(components(mem, inp, sav, leases.soon, n_agencies, p, part), p,
                             reach=part is not None)
     reach_cols = reach_columns(effects, reach) if effects is not None and reach is not None else []
-    horizon, reason = _horizons(mem, inp, sav, leases, p)
+    horizon, reason = horizons(mem, inp, sav, leases, p)
     given = mem.per(inp.given * inp.n_inputs) / np.maximum(mem.per(inp.n_inputs), 1.0)
     floats = [(OFFICE_GIA_M2, c.office_gia), (OFFICE_STAFF_FTE, c.staff),
               (OFFICE_NEED_M2, c.need), (SURPLUS_OFFICE_M2, c.surplus), (SPARE_GIA_M2, c.spare)]
@@ -113,9 +113,9 @@ def _columns(assets: gpd.GeoDataFrame, mem: _Members, inp: _Inputs, sav: _Saving
         *((name, v, "Int64") for name, v in ints),
         (RELEASED_GIA_M2, c.released_gia, "Float64"),
         (RELEASED_COST_GBP, c.released_cost, "Float64"),
-        (RELEASED_ASSETS, _released_text(assets, mem, c.released), "string"),
+        (RELEASED_ASSETS, released_text(assets, mem, c.released), "string"),
         (N_SHARED_MOVES, sav.n_moves, "Int64"),
-        (SHARED_HOST, _host_text(assets, mem, sav.host), "string"),
+        (SHARED_HOST, host_text(assets, mem, sav.host), "string"),
         (SAVING_CONSOLIDATION_GBP, sav.consolidation, "Float64"),
         (SAVING_SHARED_SERVICES_GBP, sav.shared, "Float64"),
         (SAVING_GBP, np.round(sav.consolidation + sav.shared, 2), "Float64"),
@@ -123,11 +123,11 @@ def _columns(assets: gpd.GeoDataFrame, mem: _Members, inp: _Inputs, sav: _Saving
         (SAVING_HIGH_GBP, sav.high, "Float64"),
         (SAVING_GIVEN_SHARE, sav.given, "Float64"),
         (GIVEN_SHARE, np.round(given, 3), "Float64"),
-        (SAVING_NOTE, _saving_notes(mem, inp, sav, p), "string"),
-        (SECTORS_COL, _sector_text(assets, mem), "string"),
+        (SAVING_NOTE, saving_notes(mem, inp, sav, p), "string"),
+        (SECTORS_COL, sector_text(assets, mem), "string"),
         (N_SECTORS, mem.distinct(inp.sector), "Int64"),
-        (SPREAD_M, _spread(mem, inp), "Float64"),
-        (PUBLIC_FACING_USES, _public_text(assets, mem, inp), "string"),
+        (SPREAD_M, member_spread(mem, inp), "Float64"),
+        (PUBLIC_FACING_USES, public_text(assets, mem, inp), "string"),
         (N_LEASES_ENDING, mem.count(leases.soon), "Int64"),
         *reach_cols,
         *((POINTS[name], v, "Float64") for name, v in points.items()),
@@ -235,15 +235,15 @@ def score_opportunities(
     >>> opp[["office_need_m2", "saving_gbp", "saving_given_share", "horizon"]].values.tolist()
     [[600.0, 48000.0, 1.0, 'short']]
     """
-    p = _resolve(params, overrides)
-    p = replace(p, as_of_date=_as_of(p))
-    clusters, labels = _labels(colocations, assets)
+    p = resolve(params, overrides)
+    p = replace(p, as_of_date=as_of(p))
+    clusters, labels = member_labels(colocations, assets)
     assets = _prepare_assets(assets, benchmarks)
     out = clusters.copy()
-    mem = _members(clusters, labels, assets)
-    inp = _inputs(assets, mem, p)
-    sav = _savings(mem, inp, p, _share_triple(benchmarks))
-    leases = _leases(assets, mem, inp, p)
+    mem = members(clusters, labels, assets)
+    inp = inputs(assets, mem, p)
+    sav = savings(mem, inp, p, _share_triple(benchmarks))
+    leases = earliest_leases(assets, mem, inp, p)
     n_agencies = out[N_AGENCIES].to_numpy()[mem.col_rows].astype(float)
     for col, values, dtype in _columns(assets, mem, inp, sav, leases, n_agencies, p, reach):
         _put(out, mem.col_rows, col, values, dtype)

@@ -32,13 +32,13 @@ HOUSING_NOTE: Final = "housing_note"
 _NO_AREA: Final = "unknown: no site area or footprint in the register"
 
 
-def _numbers(frame: pd.DataFrame, col: str) -> pd.Series:
+def numbers(frame: pd.DataFrame, col: str) -> pd.Series:
     if col not in frame.columns:
         return pd.Series(np.nan, index=frame.index, dtype="float64")
     return pd.to_numeric(frame[col], errors="coerce").astype("float64")
 
 
-def _status(frame: pd.DataFrame, col: str) -> pd.Series:
+def status_of(frame: pd.DataFrame, col: str) -> pd.Series:
     if col not in frame.columns:
         return pd.Series(pd.NA, index=frame.index, dtype="string")
     return frame[col].astype("string")
@@ -48,10 +48,10 @@ def _reasons(assets: gpd.GeoDataFrame, *, gia_per_fte_m2: float, underused_facto
              part_vacant_share: float, office_uses: Sequence[str]) -> tuple[pd.Series,
                                                                              pd.Series]:
     """Surplus reason and spare GIA per asset (missing where not in the pool)."""
-    gia = _numbers(assets, schema.GIA_M2)
-    staff = _numbers(assets, schema.STAFF_FTE)
-    status = _status(assets, schema.STATUS)
-    office = _status(assets, schema.USE).isin(list(office_uses)).fillna(False).astype(bool)
+    gia = numbers(assets, schema.GIA_M2)
+    staff = numbers(assets, schema.STAFF_FTE)
+    status = status_of(assets, schema.STATUS)
+    office = status_of(assets, schema.USE).isin(list(office_uses)).fillna(False).astype(bool)
     need = staff * gia_per_fte_m2
     under = (office & status.isin(("occupied",)).fillna(False).astype(bool) & gia.notna()
              & staff.notna() & (gia > underused_factor * need))
@@ -74,8 +74,8 @@ def _housing(out: gpd.GeoDataFrame, benchmarks: BenchmarkTable | None) -> gpd.Ge
 
         benchmarks = default_benchmarks()
     density = benchmarks.general("dwellings_per_ha")
-    given = _numbers(out, SITE_AREA_HA).where(lambda v: v > 0)
-    footprint = _numbers(out, "footprint_m2").where(lambda v: v > 0) / 10_000.0
+    given = numbers(out, SITE_AREA_HA).where(lambda v: v > 0)
+    footprint = numbers(out, "footprint_m2").where(lambda v: v > 0) / 10_000.0
     area = given.fillna(footprint)
     out[SITE_AREA_HA] = area.round(4)
     source = pd.Series(pd.NA, index=out.index, dtype="string")
@@ -209,12 +209,12 @@ def housing_capacity(surplus: pd.DataFrame) -> pd.DataFrame:
     ('(all)', True)
     """
     frame = pd.DataFrame({
-        "district_code": _status(surplus, schema.DISTRICT_CODE).fillna("(none)"),
-        "district_name": _status(surplus, schema.DISTRICT_NAME).fillna(""),
+        "district_code": status_of(surplus, schema.DISTRICT_CODE).fillna("(none)"),
+        "district_name": status_of(surplus, schema.DISTRICT_NAME).fillna(""),
         "n_assets": 1,
-        "n_with_site_area": _numbers(surplus, SITE_AREA_HA).notna().astype(int),
-        "site_area_ha": _numbers(surplus, SITE_AREA_HA).fillna(0.0),
-        **{col: _numbers(surplus, col).fillna(0.0) for col in HOMES},
+        "n_with_site_area": numbers(surplus, SITE_AREA_HA).notna().astype(int),
+        "site_area_ha": numbers(surplus, SITE_AREA_HA).fillna(0.0),
+        **{col: numbers(surplus, col).fillna(0.0) for col in HOMES},
     })
     per = frame.groupby(["district_code", "district_name"], sort=True, as_index=False).sum()
     total = per.drop(columns=["district_code", "district_name"]).sum()

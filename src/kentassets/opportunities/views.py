@@ -23,13 +23,13 @@ from .columns import (
     SHORTLISTED,
 )
 from .estimates import source_column
-from .members import _num, _txt
+from .members import num, txt
 from .params import ScoringParams
 
 
 def _given_only(assets: pd.DataFrame, col: str) -> pd.Series:
     """A figure where the register gave it (estimates are not practice to compare)."""
-    values = _num(assets, col)
+    values = num(assets, col)
     source = source_column(col)
     if source in assets.columns:
         values = values.where(assets[source].astype("string").eq("given").fillna(False))
@@ -104,13 +104,13 @@ def benchmark_agencies(
     )
     gia, staff, cost = (_given_only(assets, c) for c in (schema.GIA_M2, schema.STAFF_FTE,
                                                            schema.ANNUAL_COST_GBP))
-    office = _txt(assets, schema.USE).isin(params.office_uses).fillna(False).astype(bool)
-    vacant = _txt(assets, schema.STATUS).isin(VACANT_STATUSES).fillna(False).astype(bool)
+    office = txt(assets, schema.USE).isin(params.office_uses).fillna(False).astype(bool)
+    vacant = txt(assets, schema.STATUS).isin(VACANT_STATUSES).fillna(False).astype(bool)
     both = office & gia.notna() & staff.notna() & (staff > 0)
     priced = gia.notna() & cost.notna() & (gia > 0)
     frame = pd.DataFrame(
         {
-            "agency": _txt(assets, schema.AGENCY).fillna("(no agency)"),
+            "agency": txt(assets, schema.AGENCY).fillna("(no agency)"),
             "n_assets": 1,
             schema.GIA_M2: gia.fillna(0.0),
             "office_gia_m2": gia.where(office, 0.0).fillna(0.0),
@@ -277,15 +277,15 @@ def benchmark_agency_uses(assets: gpd.GeoDataFrame) -> pd.DataFrame:
     >>> set(uses["cost_per_m2_source"]) <= {"given", "estimate", "mixed", "none"}
     True
     """
-    gia, cost = _num(assets, schema.GIA_M2), _num(assets, schema.ANNUAL_COST_GBP)
+    gia, cost = num(assets, schema.GIA_M2), num(assets, schema.ANNUAL_COST_GBP)
     given = pd.Series(True, index=assets.index)
     for col in (schema.GIA_M2, schema.ANNUAL_COST_GBP):
         if source_column(col) in assets.columns:
             given &= assets[source_column(col)].astype("string").eq("given").fillna(False)
     priced = gia.notna() & cost.notna() & (gia > 0)
     frame = pd.DataFrame({
-        "agency": _txt(assets, schema.AGENCY).fillna("(no agency)"),
-        "use": _txt(assets, schema.USE).fillna("other"),
+        "agency": txt(assets, schema.AGENCY).fillna("(no agency)"),
+        "use": txt(assets, schema.USE).fillna("other"),
         "n_assets": 1,
         "n_priced": priced.astype("int64"),
         schema.GIA_M2: gia.where(priced, 0.0),

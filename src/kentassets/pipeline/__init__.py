@@ -24,12 +24,12 @@ from .database import (
     write_database,
 )
 from .options import PAPERS, BuildOptions
-from .pool import _renderers as _renderers
 from .pool import default_jobs
+from .pool import renderers as renderers
 from .report import BuildReport
-from .run import _round_inputs as _round_inputs
 from .run import build, demo
-from .write import _Published as _Published
+from .run import round_inputs as round_inputs
+from .write import Published as Published
 from .write import district_file_stem, write_outputs
 
 __all__ = [

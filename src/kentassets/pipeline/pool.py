@@ -19,7 +19,7 @@ def default_jobs() -> int:
 
 
 @contextlib.contextmanager
-def _renderers(
+def renderers(
     jobs: int | None, executor: Executor | None, *, n_districts: int
 ) -> Iterator[Executor | None]:
     """The executor that renders the districts: the caller's, a process pool, or none.

@@ -18,16 +18,20 @@ from os import PathLike
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from .. import schema
 from ..reach.columns import DEFAULT_SERVICES, DEFAULT_THRESHOLDS_M, NETWORK, STRAIGHT
+from ..reach.options import DEFAULT_BUDGET_S, DEFAULT_TIME_LIMIT_S
 from .options import BuildOptions
+from .pool import default_jobs
 
 if TYPE_CHECKING:
     from ..io.manifest import Manifest
     from ..io.postcodes import PostcodeDirectory
     from ..reach import DistanceEngine, ReachModel
+    from ..reach.options import OptionProblem
 
 logger = logging.getLogger(__name__)
 
@@ -158,7 +162,7 @@ def analyse_reach(model: ReachModel, inputs: ReachInputs, districts: gpd.GeoData
     The options are solved on ``executor`` when given (a rendering worker, which
     imported spopt while the registers loaded), else here.
     """
-    from ..reach.options import SolverUnavailableError, option_problems, solve_options
+    from ..reach.options import SolverUnavailableError, option_problems
     from ..reach.table import reach_table
 
     codes = sorted(districts[schema.DISTRICT_CODE].astype(str))
@@ -167,13 +171,36 @@ def analyse_reach(model: ReachModel, inputs: ReachInputs, districts: gpd.GeoData
     table = reach_table(model, codes=codes, names=names, thresholds_m=model.thresholds_m)
     options: pd.DataFrame | None
     problems = option_problems(model, codes=codes, threshold_m=inputs.options_m)
-    solve = partial(solve_options, problems, threshold_m=inputs.options_m, method=model.method)
     try:
-        options = executor.submit(solve).result() if executor is not None else solve()
+        options = solve_option_problems(problems, threshold_m=inputs.options_m,
+                                        method=model.method, executor=executor)
     except SolverUnavailableError as exc:
         logger.warning("Reach options skipped: %s", exc)
         options = None
     return ReachResult(model, table, options, model.demand_with_distances())
+
+
+def solve_option_problems(problems: Sequence[OptionProblem], *, threshold_m: float,
+                          method: str, executor: Executor | None = None,
+                          time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+                          budget_s: float = DEFAULT_BUDGET_S) -> pd.DataFrame:
+    """Solve the options here, or spread over ``executor``'s workers (in turns: each
+    worker takes every n-th problem; the table keeps the problems' order). The
+    limits are :func:`~kentassets.reach.options.solve_options`'s."""
+    from ..reach.options import solve_options
+
+    solve = partial(solve_options, threshold_m=threshold_m, method=method,
+                    time_limit_s=time_limit_s, budget_s=budget_s)
+    if executor is None or len(problems) < 2:
+        return solve(problems)
+    n = min(len(problems), default_jobs())
+    parts = [executor.submit(solve, list(problems[i::n])) for i in range(n)]
+    frames = [part.result() for part in parts]
+    order = {(p.district_code, p.service): i for i, p in enumerate(problems)}
+    table = pd.concat(frames, ignore_index=True)
+    rank = [order[(c, s)] for c, s in zip(table[schema.DISTRICT_CODE], table["service"],
+                                          strict=True)]
+    return table.iloc[np.lexsort((table["k"].to_numpy(), np.array(rank)))].reset_index(drop=True)
 
 
 def reach_params(inputs: ReachInputs | None, model: Any) -> dict[str, Any]:

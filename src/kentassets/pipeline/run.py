@@ -21,7 +21,7 @@ from ..load import LoadResult
 from .analysis import analyse
 from .database import check_database_output, database_output, write_database
 from .options import BuildOptions
-from .pool import _renderers
+from .pool import renderers
 from .reach import reach_inputs
 from .report import BuildReport
 from .write import write_outputs
@@ -158,11 +158,11 @@ def build(
     inputs = [r.path for r in spec.registers if r.path is not None] if spec is not None else []
     check_output_dir(Path(out_dir), inputs=inputs, allow_inputs=allow_inputs_folder)
     target = _database_target(to_database, spec)
-    extra = {**_round_inputs(spec, out_dir, previous, decisions), **_estimate_inputs(base, spec)}
+    extra = {**round_inputs(spec, out_dir, previous, decisions), **_estimate_inputs(base, spec)}
     study_area = spec.study_area if spec is not None else schema.DEFAULT_STUDY_AREA
     stages = Stages(4, enabled=progress)
     # The rendering workers start now and warm up while the registers load.
-    with fewer_collections(), _renderers(jobs, executor, n_districts=len(study_area)) as pool:
+    with fewer_collections(), renderers(jobs, executor, n_districts=len(study_area)) as pool:
         try:
             stages.start("District boundaries (derived ones are made once, then cached)")
             if postcodes is None:
@@ -236,7 +236,7 @@ def _map_context(
     return study_context(districts, basemap=path)
 
 
-def _round_inputs(
+def round_inputs(
     spec: Any,
     out_dir: str | PathLike[str],
     previous: str | PathLike[str] | None,
@@ -331,7 +331,7 @@ def demo(
     postcodes = PostcodeDirectory()
     with (
         fewer_collections(),
-        _renderers(jobs, executor, n_districts=len(schema.DEFAULT_STUDY_AREA)) as pool,
+        renderers(jobs, executor, n_districts=len(schema.DEFAULT_STUDY_AREA)) as pool,
         tempfile.TemporaryDirectory(prefix="kentassets-sample-") as tmp,
     ):
         manifest = write_sample_estate(Path(tmp) / "sample-estate", seed=seed, n_assets=n_assets,

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import geopandas as gpd
 import numpy as np
+from scipy.spatial import cKDTree
 
 from .columns import DEFAULT_THRESHOLDS_M, distance_column
 from .demand import DemandPoints, points_for
@@ -32,6 +34,16 @@ class ServiceReach:
     #: points sorted by nearest site, and where each site's points start (CSR style)
     by_site: np.ndarray = field(repr=False)
     site_start: np.ndarray = field(repr=False)
+
+    @cached_property
+    def row_of(self) -> dict[object, int]:
+        """Asset label -> site row."""
+        return {label: row for row, label in enumerate(self.sites.labels.tolist())}
+
+    @cached_property
+    def tree(self) -> cKDTree:
+        """A KD-tree of the sites (straight-line distance)."""
+        return cKDTree(np.column_stack([self.sites.x, self.sites.y]))
 
     def points_of(self, site_rows: np.ndarray) -> np.ndarray:
         """The points whose nearest site is one of ``site_rows``."""
@@ -134,19 +146,37 @@ class ReachModel:
         reach = self.services.get(service)
         if reach is None or len(removed) == 0:
             return ReachEffect()
-        gone = np.isin(reach.sites.labels, np.asarray(removed))
-        if not gone.any():
-            return ReachEffect()
-        points = reach.points_of(np.flatnonzero(gone))
+        gone_rows = np.array(sorted({reach.row_of[r] for r in removed if r in reach.row_of}),
+                             dtype=np.int64)
+        points = reach.points_of(gone_rows)
         if len(points) == 0:
             return ReachEffect()
-        left = reach.sites.without(gone)
-        sx = np.r_[left.x, np.asarray(added_x, dtype=np.float64)]
-        sy = np.r_[left.y, np.asarray(added_y, dtype=np.float64)]
         px, py = reach.demand.x[points], reach.demand.y[points]
-        after, _ = self.engine.nearest(px, py, sx, sy)
+        ax, ay = np.asarray(added_x, dtype=np.float64), np.asarray(added_y, dtype=np.float64)
+        if isinstance(self.engine, StraightLine):
+            after = _nearest_left(reach, px, py, gone_rows, ax, ay)
+        else:
+            gone = np.zeros(len(reach.sites), dtype=bool)
+            gone[gone_rows] = True
+            left = reach.sites.without(gone)
+            after, _ = self.engine.nearest(px, py, np.r_[left.x, ax], np.r_[left.y, ay])
         return change_effect(reach.distance_m[points], after, reach.demand.weight[points],
                              self.thresholds_m)
+
+
+def _nearest_left(reach: ServiceReach, px: np.ndarray, py: np.ndarray, gone_rows: np.ndarray,
+                  ax: np.ndarray, ay: np.ndarray) -> np.ndarray:
+    """Straight distance to the nearest site left open or added: the sites' KD-tree
+    asked for one neighbour more than the closed sites (no tree rebuilt per change)."""
+    k = min(len(gone_rows) + 1, len(reach.sites))
+    dist, idx = reach.tree.query(np.column_stack([px, py]), k=k)
+    dist, idx = dist.reshape(len(px), k), idx.reshape(len(px), k)
+    open_ = ~np.isin(idx, gone_rows) & (idx < len(reach.sites))
+    after = np.where(open_, dist, np.inf).min(axis=1)
+    if len(ax):
+        added = np.hypot(px[:, None] - ax[None, :], py[:, None] - ay[None, :]).min(axis=1)
+        after = np.minimum(after, added)
+    return after
 
 
 def change_effect(before_m: np.ndarray, after_m: np.ndarray, weight: np.ndarray,

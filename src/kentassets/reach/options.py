@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ import pandas as pd
 
 from .. import schema
 from ..errors import KentAssetsError
+from ._milp import SparseMaxCover, sparse_set_cover
 from .columns import (
     COVERED_SHARE,
     CURRENT_SHARE,
@@ -59,6 +61,13 @@ logger = logging.getLogger(__name__)
 
 #: Seconds one solve may take before the best solution found so far is reported.
 DEFAULT_TIME_LIMIT_S = 20.0
+#: Clients x sites up to which spopt builds the models; beyond, its builder (a
+#: Python loop over every pair) takes seconds, and the same models are built
+#: sparse for HiGHS through scipy (:mod:`kentassets.reach._milp`).
+SPOPT_MAX_CELLS = 20_000
+#: Seconds one district's service may spend on its curve; beyond, the remaining
+#: k are extended greedily and marked ``time_limit``.
+DEFAULT_BUDGET_S = 120.0
 
 
 class SolverUnavailableError(KentAssetsError):
@@ -145,6 +154,17 @@ def _chosen(model: Any, m: int) -> np.ndarray:
                     dtype=np.int64)
 
 
+def _solve_spopt(model: Any, solver: Any) -> bool:
+    """Solve a spopt model; False when the solver returned no solution (time limit)."""
+    with warnings.catch_warnings():  # PuLP 3.3 deprecations inside spopt 0.7
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            model.solve(solver, results=False)
+        except RuntimeError:  # spopt's check_status: "Model is not solved"
+            return False
+    return True
+
+
 class MaxCover:
     """Spopt's maximal covering model of ``c``, built once and solved for any k.
 
@@ -168,48 +188,88 @@ class MaxCover:
     def solve(self, k: int) -> tuple[np.ndarray, str]:
         """The ``k`` sites covering the most weight, and the solve status."""
         self.count.constant = -float(k)
-        solver = _solver(self.time_limit_s)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            self.model.solve(solver, results=False)
+        if not _solve_spopt(self.model, _solver(self.time_limit_s)):
+            return np.zeros(0, dtype=np.int64), TIME_LIMIT
         return _chosen(self.model, self.c.cover.shape[1]), _status(self.model.problem)
 
 
+def _spopt_sized(c: Clients) -> bool:
+    """Whether spopt builds this model quickly (see :data:`SPOPT_MAX_CELLS`)."""
+    return c.cover.size <= SPOPT_MAX_CELLS
+
+
+def max_cover_model(c: Clients, *, time_limit_s: float) -> MaxCover | SparseMaxCover:
+    """The maximal covering model of ``c``: spopt's, or the sparse one when it is large."""
+    if _spopt_sized(c):
+        return MaxCover(c, time_limit_s=time_limit_s)
+    return SparseMaxCover(c.cover, c.weight, time_limit_s=time_limit_s)
+
+
 def max_cover(c: Clients, k: int, *, time_limit_s: float) -> tuple[np.ndarray, str]:
-    """The ``k`` sites covering the most weight (spopt MCLP), and the solve status."""
-    return MaxCover(c, time_limit_s=time_limit_s).solve(k)
+    """The ``k`` sites covering the most weight (MCLP), and the solve status."""
+    return max_cover_model(c, time_limit_s=time_limit_s).solve(k)
 
 
 def set_cover(c: Clients, *, time_limit_s: float) -> tuple[np.ndarray, str]:
-    """The fewest sites covering every client (spopt LSCP), and the solve status."""
+    """The fewest sites covering every client (LSCP), and the solve status."""
     from spopt.locate import LSCP
 
     if len(c.weight) == 0:
         return np.zeros(0, dtype=np.int64), OPTIMAL
+    if not _spopt_sized(c):
+        return sparse_set_cover(c.cover, time_limit_s=time_limit_s)
     solver = _solver(time_limit_s)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         model = LSCP.from_cost_matrix(_cost(c), service_radius=0.5)
-        model = model.solve(solver, results=False)
+    if not _solve_spopt(model, solver):
+        return np.arange(c.cover.shape[1], dtype=np.int64), TIME_LIMIT  # every site covers
     return _chosen(model, c.cover.shape[1]), _status(model.problem)
 
 
-def coverage_curve(c: Clients, n_sites: int, *, time_limit_s: float = DEFAULT_TIME_LIMIT_S
+def _covered(c: Clients, kept: np.ndarray) -> float:
+    return float(c.weight[c.cover[:, kept].any(axis=1)].sum()) if len(kept) else 0.0
+
+
+def _one_more(c: Clients, kept: np.ndarray) -> np.ndarray:
+    """``kept`` and the site that adds the most weight (ties: the first)."""
+    left = ~c.cover[:, kept].any(axis=1) if len(kept) else np.ones(len(c.weight), bool)
+    gain = (c.cover[left] * c.weight[left, None]).sum(axis=0)
+    gain[kept] = -1.0
+    return np.sort(np.r_[kept, int(np.argmax(gain))]).astype(np.int64)
+
+
+def coverage_curve(c: Clients, n_sites: int, *, time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+                   budget_s: float = DEFAULT_BUDGET_S
                    ) -> list[tuple[int, np.ndarray, float, str, bool]]:
-    """``(k, kept site positions, covered weight, status, keeps today's)`` for k = 1..n."""
+    """``(k, kept site positions, covered weight, status, keeps today's)`` for k = 1..n.
+
+    A solve stopped by the time limit keeps its best solution, or the previous k's
+    sites and the best one more where that covers more (the curve never falls).
+    Once ``budget_s`` is spent on the problem, the remaining k below the set
+    cover's take the previous k's sites and the best one more, unsolved
+    (``time_limit``).
+    """
+    started = time.perf_counter()
     cover_all, status_all = set_cover(c, time_limit_s=time_limit_s)
     k_all = max(len(cover_all), 1)
     today = float(c.weight.sum())
-    out = []
-    model = MaxCover(c, time_limit_s=time_limit_s) if k_all > 1 and len(c.weight) else None
+    out: list[tuple[int, np.ndarray, float, str, bool]] = []
+    model = max_cover_model(c, time_limit_s=time_limit_s) if k_all > 1 and len(c.weight) else None
     for k in range(1, n_sites + 1):
         if k >= k_all or model is None:
             rest = [j for j in range(n_sites) if j not in set(cover_all.tolist())]
             kept = np.sort(np.r_[cover_all, rest[: k - len(cover_all)]].astype(np.int64))
             covered, status = today, status_all
+        elif time.perf_counter() - started > budget_s:
+            kept, status = _one_more(c, out[-1][1] if out else np.zeros(0, np.int64)), TIME_LIMIT
+            covered = _covered(c, kept)
         else:
             kept, status = model.solve(k)
-            covered = float(c.weight[c.cover[:, kept].any(axis=1)].sum()) if len(kept) else 0.0
+            covered = _covered(c, kept)
+            if status != OPTIMAL and (len(kept) != k or (out and covered < out[-1][2])):
+                kept = _one_more(c, out[-1][1]) if out else _one_more(c, kept[:0])
+                covered = _covered(c, kept)
         out.append((k, kept, covered, status, k == k_all))
     return out
 
@@ -248,7 +308,8 @@ def option_problems(model: ReachModel, *, codes: Sequence[str], threshold_m: flo
 
 
 def solve_options(problems: Sequence[OptionProblem], *, threshold_m: float, method: str,
-                  time_limit_s: float = DEFAULT_TIME_LIMIT_S) -> pd.DataFrame:
+                  time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+                  budget_s: float = DEFAULT_BUDGET_S) -> pd.DataFrame:
     """Solve every problem for k = 1..its sites: the ``reach_options.csv`` table.
 
     Runs where spopt is imported: the build hands it to a warmed-up worker.
@@ -257,8 +318,8 @@ def solve_options(problems: Sequence[OptionProblem], *, threshold_m: float, meth
     for problem in problems:
         c, keys = problem.clients, problem.keys
         current = float(c.weight.sum()) / c.total if c.total > 0 else float("nan")
-        for k, kept, covered, status, keeps in coverage_curve(c, len(keys),
-                                                              time_limit_s=time_limit_s):
+        for k, kept, covered, status, keeps in coverage_curve(
+                c, len(keys), time_limit_s=time_limit_s, budget_s=budget_s):
             rows.append({
                 schema.DISTRICT_CODE: problem.district_code, SERVICE: problem.service,
                 THRESHOLD_M: threshold_m, K: k,

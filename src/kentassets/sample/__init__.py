@@ -92,7 +92,6 @@ Examples
 
 from __future__ import annotations
 
-from .agencies import _FILES as _FILES  # tests read the file names as sample._FILES
 from .agencies import (
     CANTERBURY,
     FIRE,
@@ -114,6 +113,7 @@ from .agencies import (
     AgencySpec,
     UseProfile,
 )
+from .agencies import FILES as FILES  # tests read the file names as sample.FILES
 from .columns import (
     COL_AGENCY,
     COL_ASSET_ID,

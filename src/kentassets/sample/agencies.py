@@ -26,8 +26,8 @@ SAMPLE_TIMESTAMP: Final = datetime(2026, 10, 31, 9, 0, 0)
 #: Words every output made from the estate must carry.
 SYNTHETIC_LABEL: Final = "synthetic sample data"
 
-_MIN_ASSETS: Final = 300
-_MAX_ASSETS: Final = 200_000
+MIN_ASSETS: Final = 300
+MAX_ASSETS: Final = 200_000
 
 
 @dataclass(frozen=True)
@@ -85,9 +85,9 @@ class AgencySpec:
     tenure_shares: tuple[float, float, float, float, float] = (0.68, 0.22, 0.05, 0.03, 0.02)
 
 
-_TENURE_ORDER: Final = ("freehold", "leasehold", "licence", "other", "unknown")
-_STATUS_ORDER: Final = ("occupied", "part_vacant", "vacant", "surplus")
-_STATUS_SHARES: Final = (0.81, 0.08, 0.055, 0.055)
+TENURE_ORDER: Final = ("freehold", "leasehold", "licence", "other", "unknown")
+STATUS_ORDER: Final = ("occupied", "part_vacant", "vacant", "surplus")
+STATUS_SHARES: Final = (0.81, 0.08, 0.055, 0.055)
 _PLAIN_STATUSES: Final[Mapping[str, tuple[str, ...]]] = {
     "occupied": ("Occupied",),
     "part_vacant": ("Part vacant",),
@@ -345,7 +345,7 @@ SAMPLE_AGENCIES: Final[tuple[AgencySpec, ...]] = (
 )
 
 
-_FILES: Final[dict[str, str]] = {
+FILES: Final[dict[str, str]] = {
     KCC: "kcc_property_register_SYNTHETIC.csv",
     POLICE: "kent_police_estate_SYNTHETIC.xlsx",
     FIRE: "kfrs_premises_SYNTHETIC.geojson",

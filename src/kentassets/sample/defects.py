@@ -1,7 +1,7 @@
 """The defects planted on purpose in the sample registers, and planting them.
 
 So that the load ledger has something true to say, :data:`SAMPLE_DEFECTS` lists
-defects with fixed asset ids (whatever the seed); :func:`_plant_defects` gives
+defects with fixed asset ids (whatever the seed); :func:`plant_defects` gives
 generated rows those ids and, where the defect needs it, new locations. The file
 writers (:mod:`.writers`) add each defect's format-level damage.
 """
@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from .agencies import (
-    _FILES,
     CANTERBURY,
+    FILES,
     FIRE,
     FOLKESTONE,
     KCC,
@@ -37,7 +37,7 @@ from .columns import (
     COL_USE,
     COL_USE_RAW,
 )
-from .places import _LONDON_CODE, _MANCHESTER_CODE, _Places
+from .places import LONDON_CODE, MANCHESTER_CODE, Places
 
 
 @dataclass(frozen=True)
@@ -75,42 +75,42 @@ class PlantedDefect:
 
 #: Every defect planted in the sample registers (same ids whatever the seed).
 SAMPLE_DEFECTS: Final[tuple[PlantedDefect, ...]] = (
-    PlantedDefect(KCC, _FILES[KCC], "KCC10412", "blank_coordinates_with_postcode",
+    PlantedDefect(KCC, FILES[KCC], "KCC10412", "blank_coordinates_with_postcode",
                   ("Easting", "Northing"),
                   "Easting and Northing blank; the postcode is valid.", "loaded"),
-    PlantedDefect(KCC, _FILES[KCC], "KCC10877", "blank_coordinates_no_postcode",
+    PlantedDefect(KCC, FILES[KCC], "KCC10877", "blank_coordinates_no_postcode",
                   ("Easting", "Northing", "Postcode"),
                   "Easting, Northing and Postcode all blank: no way to place it.", "rejected"),
-    PlantedDefect(KCC, _FILES[KCC], "KCC20551", "text_in_number_column", ("GIA (sq m)",),
+    PlantedDefect(KCC, FILES[KCC], "KCC20551", "text_in_number_column", ("GIA (sq m)",),
                   "'TBC' in the floor area column.", "loaded"),
-    PlantedDefect(KCC, _FILES[KCC], "KCC31007", "duplicate_asset_id", ("Asset Code",),
+    PlantedDefect(KCC, FILES[KCC], "KCC31007", "duplicate_asset_id", ("Asset Code",),
                   "The same asset code on two different properties.", "rejected"),
-    PlantedDefect(KCC, _FILES[KCC], "KCC47220", "outside_study_area",
+    PlantedDefect(KCC, FILES[KCC], "KCC47220", "outside_study_area",
                   ("Easting", "Northing"),
                   "Out-of-county investment property in Manchester.", "excluded"),
-    PlantedDefect(POLICE, _FILES[POLICE], "KP-0317", "swapped_lat_lon",
+    PlantedDefect(POLICE, FILES[POLICE], "KP-0317", "swapped_lat_lon",
                   ("Latitude", "Longitude"), "Latitude and longitude swapped.", "loaded"),
-    PlantedDefect(POLICE, _FILES[POLICE], "KP-0542", "swapped_lat_lon",
+    PlantedDefect(POLICE, FILES[POLICE], "KP-0542", "swapped_lat_lon",
                   ("Latitude", "Longitude"), "Latitude and longitude swapped.", "loaded"),
-    PlantedDefect(POLICE, _FILES[POLICE], "KP-0733", "blank_coordinates_with_postcode",
+    PlantedDefect(POLICE, FILES[POLICE], "KP-0733", "blank_coordinates_with_postcode",
                   ("Latitude", "Longitude"),
                   "Latitude and longitude blank; the postcode is valid.", "loaded"),
-    PlantedDefect(NHS, _FILES[NHS], "KCHFT-0419", "postcode_not_found", ("Postcode",),
+    PlantedDefect(NHS, FILES[NHS], "KCHFT-0419", "postcode_not_found", ("Postcode",),
                   "A well-formed postcode that does not exist.", "rejected"),
-    PlantedDefect(NHS, _FILES[NHS], "KCHFT-0650", "outside_study_area", ("Postcode",),
+    PlantedDefect(NHS, FILES[NHS], "KCHFT-0650", "outside_study_area", ("Postcode",),
                   "A London postcode: outside Kent and Medway.", "excluded"),
-    PlantedDefect(NHS, _FILES[NHS], "KCHFT-0288", "postcode_unnormalised", ("Postcode",),
+    PlantedDefect(NHS, FILES[NHS], "KCHFT-0288", "postcode_unnormalised", ("Postcode",),
                   "Postcode in lower case without its space (normalisation only).",
                   "loaded"),
-    PlantedDefect(CANTERBURY, _FILES[CANTERBURY], "CCC0213", "garbage_easting",
+    PlantedDefect(CANTERBURY, FILES[CANTERBURY], "CCC0213", "garbage_easting",
                   ("Easting",), "'#REF!' in the Easting column; the postcode is valid.",
                   "loaded"),
-    PlantedDefect(MEDWAY, _FILES[MEDWAY], "MC20316", "bad_grid_reference",
+    PlantedDefect(MEDWAY, FILES[MEDWAY], "MC20316", "bad_grid_reference",
                   ("Grid Reference",), "A garbled grid reference; the postcode is valid.",
                   "loaded"),
-    PlantedDefect(FOLKESTONE, _FILES[FOLKESTONE], "FHDC-0127", "text_in_number_column",
+    PlantedDefect(FOLKESTONE, FILES[FOLKESTONE], "FHDC-0127", "text_in_number_column",
                   ("FTE",), "'TBC' in the FTE column.", "loaded"),
-    PlantedDefect(FIRE, _FILES[FIRE], "KFRS-044", "null_geometry", ("geometry",),
+    PlantedDefect(FIRE, FILES[FIRE], "KFRS-044", "null_geometry", ("geometry",),
                   "Feature with a null geometry; the postcode is valid.", "loaded"),
 )
 
@@ -118,8 +118,8 @@ SAMPLE_DEFECTS: Final[tuple[PlantedDefect, ...]] = (
 NONEXISTENT_POSTCODE: Final = "CT1 9ZX"
 
 
-def _plant_defects(
-    frames: dict[str, pd.DataFrame], places: _Places, rng: np.random.Generator
+def plant_defects(
+    frames: dict[str, pd.DataFrame], places: Places, rng: np.random.Generator
 ) -> None:
     """Give chosen rows the defect ids and, where needed, new locations (in place)."""
     for agency, frame in list(frames.items()):
@@ -139,7 +139,7 @@ def _plant_defects(
                     postcode, east + 7.0, north - 4.0]
                 frame.loc[row, COL_TOWN] = label.title()
                 frame.loc[row, COL_DISTRICT] = (
-                    _MANCHESTER_CODE if label == "manchester" else _LONDON_CODE
+                    MANCHESTER_CODE if label == "manchester" else LONDON_CODE
                 )
                 if agency == KCC:
                     frame.loc[row, [COL_USE_RAW, COL_USE]] = ["Commercial investment", "other"]

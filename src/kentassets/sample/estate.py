@@ -23,15 +23,15 @@ from ..errors import OutputError, ValidationError
 from ..io.outputs import write_bytes_atomic
 from ..io.postcodes import PostcodeDirectory
 from .agencies import (
-    _FILES,
-    _MAX_ASSETS,
-    _MIN_ASSETS,
+    FILES,
+    MAX_ASSETS,
+    MIN_ASSETS,
     SAMPLE_N_ASSETS,
     SAMPLE_SEED,
 )
 from .defects import SAMPLE_DEFECTS
 from .generate import generate_sample_estate
-from .manifest import _REGISTERS, MANIFEST_NAME, sample_manifest_text
+from .manifest import MANIFEST_NAME, REGISTERS, sample_manifest_text
 
 if TYPE_CHECKING:  # pragma: no cover - the loader imports lazily, at call time
     from ..load import LoadResult
@@ -67,7 +67,7 @@ def _readme_text(estate: Mapping[str, pd.DataFrame]) -> str:
         "Files (rows):",
     ]
     for agency, frame in estate.items():
-        lines.append(f"  {_FILES[agency]:<48} {len(frame):>5}  {agency}")
+        lines.append(f"  {FILES[agency]:<48} {len(frame):>5}  {agency}")
     lines += ["  " + MANIFEST_NAME + "  (lists the files above for kentassets)", "",
               "Planted defects (so the load ledger has something true to say):"]
     for d in SAMPLE_DEFECTS:
@@ -91,7 +91,7 @@ def render_sample_files(estate: Mapping[str, pd.DataFrame]) -> dict[str, bytes]:
         File name -> content: one register per agency, ``manifest.toml`` and
         ``README.txt``.
     """
-    files = {_FILES[agency]: _REGISTERS[agency].writer(frame)
+    files = {FILES[agency]: REGISTERS[agency].writer(frame)
              for agency, frame in estate.items()}
     files[MANIFEST_NAME] = sample_manifest_text(agencies=list(estate)).encode("utf-8")
     files[README_NAME] = _readme_text(estate).encode("utf-8")
@@ -100,7 +100,7 @@ def render_sample_files(estate: Mapping[str, pd.DataFrame]) -> dict[str, bytes]:
 
 def sample_file_names() -> tuple[str, ...]:
     """Names of every file :func:`write_sample_estate` writes."""
-    return (*_FILES.values(), MANIFEST_NAME, README_NAME)
+    return (*FILES.values(), MANIFEST_NAME, README_NAME)
 
 
 def _check_folder(folder: Path) -> None:
@@ -230,9 +230,9 @@ def sample_estate(*, n_assets: int = 600, seed: int = SAMPLE_SEED) -> LoadResult
     for name, value in (("n_assets", n_assets), ("seed", seed)):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral):
             raise ValidationError(f"{name} must be a whole number; got {value!r}.")
-    if not _MIN_ASSETS <= n_assets <= _MAX_ASSETS:
+    if not MIN_ASSETS <= n_assets <= MAX_ASSETS:
         raise ValidationError(
-            f"n_assets must be between {_MIN_ASSETS} and {_MAX_ASSETS:,}; got {n_assets}."
+            f"n_assets must be between {MIN_ASSETS} and {MAX_ASSETS:,}; got {n_assets}."
         )
     return _load_sample_estate(int(n_assets), int(seed))
 

@@ -56,7 +56,7 @@ def grid_reference(easting_m: float, northing_m: float, *, digits: int = 10) -> 
     return f"{chr(65 + l1)}{chr(65 + l2)} {e:0{half}d} {n:0{half}d}"
 
 
-def _to_wgs84(easting: np.ndarray, northing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def to_wgs84(easting: np.ndarray, northing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     from pyproj import Transformer
 
     transformer = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
@@ -64,19 +64,19 @@ def _to_wgs84(easting: np.ndarray, northing: np.ndarray) -> tuple[np.ndarray, np
     return np.round(np.asarray(lat), 6), np.round(np.asarray(lon), 6)
 
 
-def _money(values: pd.Series) -> list[str]:
+def money(values: pd.Series) -> list[str]:
     return [f"\u00a3{v:,.0f}" if not pd.isna(v) else "" for v in values]
 
 
-def _num(values: pd.Series, fmt: str = "{:g}") -> list[str]:
+def num(values: pd.Series, fmt: str = "{:g}") -> list[str]:
     return [fmt.format(v) if not pd.isna(v) else "" for v in values]
 
 
-def _dates(values: pd.Series, fmt: str) -> list[str]:
+def dates(values: pd.Series, fmt: str) -> list[str]:
     return [v.strftime(fmt) if not pd.isna(v) else "" for v in values]
 
 
-def _csv_bytes(
+def csv_bytes(
     header: Sequence[str] | None, rows: Sequence[Sequence[Any]], *, encoding: str,
     delimiter: str = ",", lineterminator: str = "\r\n",
 ) -> bytes:
@@ -109,7 +109,7 @@ def _fixed_zip(content: bytes) -> bytes:
     return out.getvalue()
 
 
-def _xlsx_bytes(
+def xlsx_bytes(
     sheet: str, header: Sequence[str], rows: Sequence[Sequence[Any]], *,
     title_rows: Sequence[str] = (), title: str,
 ) -> bytes:
@@ -138,7 +138,7 @@ def _xlsx_bytes(
     return _fixed_zip(buffer.getvalue())
 
 
-def _py(value: Any) -> Any:
+def py(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, pd.Timestamp):
@@ -171,7 +171,7 @@ def _ods_cell(value: Any) -> str:
             f"{quoteattr(text)}><text:p>{escape(text)}</text:p></table:table-cell>")
 
 
-def _ods_bytes(sheet: str, table: pd.DataFrame, *, title: str) -> bytes:
+def ods_bytes(sheet: str, table: pd.DataFrame, *, title: str) -> bytes:
     """A minimal, deterministic OpenDocument spreadsheet (one sheet, header on row 1).
 
     Written by hand because odfpy keeps namespaces in module state, so its output
@@ -182,7 +182,7 @@ def _ods_bytes(sheet: str, table: pd.DataFrame, *, title: str) -> bytes:
     rows = ["<table:table-row>" + "".join(_ods_cell(str(c)) for c in table.columns)
             + "</table:table-row>"]
     for record in table.itertuples(index=False):
-        rows.append("<table:table-row>" + "".join(_ods_cell(_py(v)) for v in record)
+        rows.append("<table:table-row>" + "".join(_ods_cell(py(v)) for v in record)
                     + "</table:table-row>")
     content = (
         f"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<office:document-content {_ODS_NS} "

@@ -17,15 +17,15 @@ import pandas as pd
 from ..errors import ValidationError
 from ..io.postcodes import PostcodeDirectory
 from .agencies import (
-    _MAX_ASSETS,
-    _MIN_ASSETS,
-    _STATUS_ORDER,
-    _STATUS_SHARES,
-    _TENURE_ORDER,
+    MAX_ASSETS,
+    MIN_ASSETS,
     SAMPLE_AGENCIES,
     SAMPLE_DATA_DATE,
     SAMPLE_N_ASSETS,
     SAMPLE_SEED,
+    STATUS_ORDER,
+    STATUS_SHARES,
+    TENURE_ORDER,
     USE_PROFILES,
     VOLUNTARY,
     AgencySpec,
@@ -54,15 +54,15 @@ from .columns import (
     COL_USE,
     COL_USE_RAW,
 )
-from .defects import SAMPLE_DEFECTS, _plant_defects
+from .defects import SAMPLE_DEFECTS, plant_defects
 from .places import (
-    _STREETS,
-    _agency_locations,
-    _Hubs,
-    _load_places,
-    _nearest_town,
-    _place_hubs,
-    _Places,
+    STREETS,
+    Hubs,
+    Places,
+    agency_locations,
+    load_places,
+    nearest_town,
+    place_hubs,
 )
 
 logger = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ def _agency_ids(spec: AgencySpec, n: int, rng: np.random.Generator) -> np.ndarra
 
 
 def _generate_agency(
-    spec: AgencySpec, n: int, places: _Places, hubs: _Hubs, rng: np.random.Generator
+    spec: AgencySpec, n: int, places: Places, hubs: Hubs, rng: np.random.Generator
 ) -> pd.DataFrame:
     """One agency's ``n`` assets as a canonical-column frame.
 
@@ -112,7 +112,7 @@ def _generate_agency(
     use_raw = np.array([spec.uses[k][0] for k in use_pick], dtype=object)
     canon = np.array([spec.uses[k][1] for k in use_pick], dtype=object)
     noun = np.array([spec.uses[k][3] for k in use_pick], dtype=object)
-    pc_index, hub_of = _agency_locations(spec, canon, places, hubs, rng)
+    pc_index, hub_of = agency_locations(spec, canon, places, hubs, rng)
     easting, northing, town, street, number = _addresses(pc_index, hub_of, places, hubs, rng)
     gia, fte, cost = _sizes(canon, use_raw, rng)
     status, fte, cost = _statuses(canon, fte, cost, rng)
@@ -151,7 +151,7 @@ def _generate_agency(
 
 
 def _addresses(
-    pc_index: np.ndarray, hub_of: np.ndarray, places: _Places, hubs: _Hubs,
+    pc_index: np.ndarray, hub_of: np.ndarray, places: Places, hubs: Hubs,
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Easting, northing (postcode centroid plus a few metres), town, street and number."""
@@ -159,9 +159,9 @@ def _addresses(
     jitter = np.clip(rng.normal(0.0, 8.0, size=(n, 2)), -20, 20)
     easting = np.round(places.easting[pc_index] + jitter[:, 0])
     northing = np.round(places.northing[pc_index] + jitter[:, 1])
-    town = _nearest_town(easting, northing, places.district[pc_index])
+    town = nearest_town(easting, northing, places.district[pc_index])
     hub_street = np.array([hubs.street[h] if h >= 0 else "" for h in hub_of], dtype=object)
-    street = np.array(rng.choice(_STREETS, size=n), dtype=object)
+    street = np.array(rng.choice(STREETS, size=n), dtype=object)
     use_hub_street = (hub_of >= 0) & (rng.random(n) < 0.6)
     street = np.where(use_hub_street, hub_street, street)
     number = rng.integers(1, 180, size=n)
@@ -200,10 +200,10 @@ def _statuses(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Canonical status of each asset, and staff and cost adjusted to it (rounded)."""
     n = len(canon)
-    status_idx = rng.choice(len(_STATUS_ORDER), size=n, p=_STATUS_SHARES)
+    status_idx = rng.choice(len(STATUS_ORDER), size=n, p=STATUS_SHARES)
     land = canon == "land"
     status_idx[land & (rng.random(n) < 0.12)] = 3  # more surplus land
-    status = np.array([_STATUS_ORDER[k] for k in status_idx], dtype=object)
+    status = np.array([STATUS_ORDER[k] for k in status_idx], dtype=object)
     fte = np.where(status == "part_vacant", fte * 0.55, fte)
     fte = np.where(np.isin(status, ["vacant", "surplus"]), 0.0, fte)
     cost = np.where(np.isin(status, ["vacant", "surplus"]), cost * 0.45, cost)
@@ -215,8 +215,8 @@ def _tenures(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.Series]:
     """Canonical tenure, the agency's tenure and status wording, and lease end dates."""
     n = len(status)
-    tenure_idx = rng.choice(len(_TENURE_ORDER), size=n, p=np.asarray(spec.tenure_shares))
-    tenure = np.array([_TENURE_ORDER[k] for k in tenure_idx], dtype=object)
+    tenure_idx = rng.choice(len(TENURE_ORDER), size=n, p=np.asarray(spec.tenure_shares))
+    tenure = np.array([TENURE_ORDER[k] for k in tenure_idx], dtype=object)
     tenure_raw = np.array(
         [str(rng.choice(spec.tenures[t])) for t in tenure], dtype=object
     )
@@ -299,18 +299,18 @@ def generate_sample_estate(
     >>> sorted(estate)[:2]  # doctest: +SKIP
     ['Canterbury City Council', 'Folkestone & Hythe District Council']
     """
-    if not _MIN_ASSETS <= n_assets <= _MAX_ASSETS:
+    if not MIN_ASSETS <= n_assets <= MAX_ASSETS:
         raise ValidationError(
-            f"n_assets must be between {_MIN_ASSETS} and {_MAX_ASSETS:,}; got {n_assets}."
+            f"n_assets must be between {MIN_ASSETS} and {MAX_ASSETS:,}; got {n_assets}."
         )
     rng = np.random.default_rng(seed)
     directory = postcodes if postcodes is not None else PostcodeDirectory()
-    places = _load_places(directory)
-    hubs = _place_hubs(places, rng)
+    places = load_places(directory)
+    hubs = place_hubs(places, rng)
     logger.info("Sample estate: %d hubs in %d towns", len(hubs.town), len(set(hubs.town)))
     counts = _split_counts(n_assets, [a.share for a in SAMPLE_AGENCIES])
     frames: dict[str, pd.DataFrame] = {}
     for spec, count in zip(SAMPLE_AGENCIES, counts, strict=True):
         frames[spec.name] = _generate_agency(spec, count, places, hubs, rng)
-    _plant_defects(frames, places, rng)
+    plant_defects(frames, places, rng)
     return frames

@@ -1,6 +1,6 @@
 """The sample estate's manifest: how each agency's register is read, as TOML.
 
-:data:`_REGISTERS` pairs each agency with its writer, its read options and its
+:data:`REGISTERS` pairs each agency with its writer, its read options and its
 column mapping; :func:`sample_manifest_text` writes them in the documented
 manifest format.
 """
@@ -15,8 +15,8 @@ from typing import Any, Final
 import pandas as pd
 
 from .agencies import (
-    _FILES,
     CANTERBURY,
+    FILES,
     FIRE,
     FOLKESTONE,
     KCC,
@@ -61,7 +61,7 @@ class _Register:
     notes: tuple[str, ...] = ()
 
 
-_REGISTERS: Final[dict[str, _Register]] = {
+REGISTERS: Final[dict[str, _Register]] = {
     KCC: _Register(
         write_kcc_csv,
         (("crs", "EPSG:27700"), ("encoding", "cp1252"), ("delimiter", ",")),
@@ -215,9 +215,9 @@ def sample_manifest_text(*, agencies: Sequence[str] | None = None) -> str:
         "synthetic = true",
     ]
     for agency in names:
-        reg = _REGISTERS[agency]
+        reg = REGISTERS[agency]
         lines += ["", "# " + reg.comment, "[[register]]",
-                  f"path = {_toml_value(_FILES[agency])}",
+                  f"path = {_toml_value(FILES[agency])}",
                   f"agency = {_toml_value(agency)}"]
         lines += [f"{key} = {_toml_value(value)}" for key, value in reg.options]
         lines += list(reg.notes)

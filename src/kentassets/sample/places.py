@@ -77,7 +77,7 @@ TOWN_CENTRES: Final[tuple[Town, ...]] = (
     Town("Rainham", "E06000035", 581_500, 165_600, 1.0),
 )
 
-_STREETS: Final = (
+STREETS: Final = (
     "High Street", "Station Road", "Church Street", "London Road", "Mill Lane", "Park Road",
     "Victoria Road", "King Street", "Queen Street", "Market Street", "Castle Street",
     "Bank Street", "North Street", "South Street", "West Street", "East Street", "New Road",
@@ -94,15 +94,15 @@ _HUB_KINDS: Final = ("Civic Quarter", "Health Campus", "Gateway", "Station Quart
 #: Manchester city centre (BNG metres and postcodes) for the out-of-county property.
 _MANCHESTER_M: Final = (384_000.0, 398_000.0)
 _MANCHESTER_POSTCODES: Final = ("M2 3EH", "M1 1AE", "M2 5DB", "M1 4BT")
-_MANCHESTER_CODE: Final = "E08000003"
+MANCHESTER_CODE: Final = "E08000003"
 #: Lambeth (London), for the out-of-area NHS postcode.
-_LONDON_CODE: Final = "E09000022"
+LONDON_CODE: Final = "E09000022"
 _LONDON_M: Final = (530_800.0, 179_400.0)
 _LONDON_POSTCODES: Final = ("SE1 7EJ", "SE1 7EH", "SE1 7PB")
 
 
 @dataclass
-class _Places:
+class Places:
     """Candidate postcodes: keys (spaced), BNG coordinates and district codes."""
 
     postcode: np.ndarray
@@ -124,7 +124,7 @@ def _spaced(keys: pd.Index | pd.Series) -> np.ndarray:
 _KENT_POSTCODE_AREAS: Final = ("BR", "CT", "DA", "ME", "TN")
 
 
-def _load_places(postcodes: PostcodeDirectory) -> _Places:
+def load_places(postcodes: PostcodeDirectory) -> Places:
     frame = postcodes.in_districts(list(KENT_AND_MEDWAY), areas=_KENT_POSTCODE_AREAS)
     frame = frame.sort_index()
     if len(frame) == 0:
@@ -133,7 +133,7 @@ def _load_places(postcodes: PostcodeDirectory) -> _Places:
             "needs real postcode centroids. Use the packaged ONS Postcode Directory "
             "(postcodes=None) or an ONSPD file that covers Kent."
         )
-    places = _Places(
+    places = Places(
         postcode=_spaced(frame.index),
         easting=frame[PC_EASTING].to_numpy(dtype=float),
         northing=frame[PC_NORTHING].to_numpy(dtype=float),
@@ -169,7 +169,7 @@ def _load_places(postcodes: PostcodeDirectory) -> _Places:
 
 
 @dataclass
-class _Hubs:
+class Hubs:
     town: list[str] = field(default_factory=list)
     district: list[str] = field(default_factory=list)
     street: list[str] = field(default_factory=list)
@@ -180,12 +180,12 @@ class _Hubs:
     northing: list[float] = field(default_factory=list)
 
 
-def _place_hubs(
-    places: _Places, rng: np.random.Generator, *, hubs_per_weight: float = 2.5,
+def place_hubs(
+    places: Places, rng: np.random.Generator, *, hubs_per_weight: float = 2.5,
     min_separation_m: float = 650.0, hub_radius_m: float = 150.0,
-) -> _Hubs:
+) -> Hubs:
     """Choose multi-agency hub points near town centres, well apart from each other."""
-    hubs = _Hubs()
+    hubs = Hubs()
     for town in TOWN_CENTRES:
         in_district = places.by_district.get(town.district_code, np.empty(0, dtype=int))
         dx = places.easting[in_district] - town.easting_m
@@ -216,7 +216,7 @@ def _place_hubs(
             ]
             hubs.town.append(town.name)
             hubs.district.append(town.district_code)
-            hubs.street.append(str(rng.choice(_STREETS)))
+            hubs.street.append(str(rng.choice(STREETS)))
             hubs.kind.append(_HUB_KINDS[0] if placed == 0 else str(rng.choice(_HUB_KINDS[1:])))
             size = float(rng.lognormal(0.0, 0.5))
             hubs.weight.append(size * (2.5 if placed == 0 else 1.0) * (town.weight ** 0.3))
@@ -229,7 +229,7 @@ def _place_hubs(
     return hubs
 
 
-def _nearest_town(easting: np.ndarray, northing: np.ndarray, district: np.ndarray) -> np.ndarray:
+def nearest_town(easting: np.ndarray, northing: np.ndarray, district: np.ndarray) -> np.ndarray:
     """Name of the nearest town centre in the same district as each point."""
     te = np.array([t.easting_m for t in TOWN_CENTRES])
     tn = np.array([t.northing_m for t in TOWN_CENTRES])
@@ -240,8 +240,8 @@ def _nearest_town(easting: np.ndarray, northing: np.ndarray, district: np.ndarra
     return names[np.argmin(dist, axis=1)]
 
 
-def _agency_locations(
-    spec: AgencySpec, canon_use: np.ndarray, places: _Places, hubs: _Hubs,
+def agency_locations(
+    spec: AgencySpec, canon_use: np.ndarray, places: Places, hubs: Hubs,
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return (postcode index, hub id or -1) for each asset of an agency."""

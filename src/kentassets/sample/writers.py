@@ -36,15 +36,15 @@ from .columns import (
     COL_USE_RAW,
 )
 from .formats import (
-    _csv_bytes,
-    _dates,
-    _money,
-    _num,
-    _ods_bytes,
-    _py,
-    _to_wgs84,
-    _xlsx_bytes,
+    csv_bytes,
+    dates,
     grid_reference,
+    money,
+    num,
+    ods_bytes,
+    py,
+    to_wgs84,
+    xlsx_bytes,
 )
 
 
@@ -61,10 +61,10 @@ def write_kcc_csv(frame: pd.DataFrame) -> bytes:
     bytes
         The file's content.
     """
-    east = _num(frame[COL_EASTING], "{:.0f}")
-    north = _num(frame[COL_NORTHING], "{:.0f}")
+    east = num(frame[COL_EASTING], "{:.0f}")
+    north = num(frame[COL_NORTHING], "{:.0f}")
     postcode = frame[COL_POSTCODE].tolist()
-    gia = _num(frame[COL_GIA_M2], "{:.0f}")
+    gia = num(frame[COL_GIA_M2], "{:.0f}")
     for i, kind in enumerate(frame[COL_DEFECT]):
         if kind in ("blank_coordinates_with_postcode", "blank_coordinates_no_postcode"):
             east[i] = north[i] = ""
@@ -75,11 +75,11 @@ def write_kcc_csv(frame: pd.DataFrame) -> bytes:
     rows = zip(
         frame[COL_UPRN], frame[COL_ASSET_ID], frame[COL_NAME], frame[COL_STREET],
         ["" for _ in range(len(frame))], frame[COL_TOWN], postcode, frame[COL_USE_RAW],
-        frame[COL_TENURE_RAW], _dates(frame[COL_LEASE_END], "%d/%m/%Y"), gia,
-        _num(frame[COL_STAFF_FTE]), _money(frame[COL_COST_GBP]), frame[COL_STATUS_RAW],
+        frame[COL_TENURE_RAW], dates(frame[COL_LEASE_END], "%d/%m/%Y"), gia,
+        num(frame[COL_STAFF_FTE]), money(frame[COL_COST_GBP]), frame[COL_STATUS_RAW],
         east, north, strict=True,
     )
-    return _csv_bytes(KCC_HEADER, list(rows), encoding="cp1252")
+    return csv_bytes(KCC_HEADER, list(rows), encoding="cp1252")
 
 
 KCC_HEADER: Final = (
@@ -109,7 +109,7 @@ def write_police_xlsx(frame: pd.DataFrame) -> bytes:
     bytes
         The workbook's content (fixed metadata timestamps).
     """
-    lat, lon = _to_wgs84(frame[COL_EASTING].to_numpy(), frame[COL_NORTHING].to_numpy())
+    lat, lon = to_wgs84(frame[COL_EASTING].to_numpy(), frame[COL_NORTHING].to_numpy())
     lat_out: list[Any] = lat.tolist()
     lon_out: list[Any] = lon.tolist()
     for i, kind in enumerate(frame[COL_DEFECT]):
@@ -119,7 +119,7 @@ def write_police_xlsx(frame: pd.DataFrame) -> bytes:
             lat_out[i] = lon_out[i] = None
     address = frame[COL_STREET] + ", " + frame[COL_TOWN]
     rows = [
-        [_py(v) for v in row]
+        [py(v) for v in row]
         for row in zip(
             frame[COL_ASSET_ID], frame[COL_NAME], address, frame[COL_POSTCODE],
             frame[COL_USE_RAW], frame[COL_TENURE_RAW], frame[COL_LEASE_END],
@@ -128,7 +128,7 @@ def write_police_xlsx(frame: pd.DataFrame) -> bytes:
         )
     ]
     title = "Kent Police estate register \u2013 SYNTHETIC SAMPLE DATA (not real)"
-    return _xlsx_bytes(
+    return xlsx_bytes(
         POLICE_SHEET, POLICE_HEADER, rows, title=title,
         title_rows=(title, f"Extract date: {SAMPLE_DATA_DATE:%d/%m/%Y}", ""),
     )
@@ -154,12 +154,12 @@ def write_folkestone_xlsx(frame: pd.DataFrame) -> bytes:
     bytes
         The workbook's content.
     """
-    fte: list[Any] = [_py(v) for v in frame[COL_STAFF_FTE]]
+    fte: list[Any] = [py(v) for v in frame[COL_STAFF_FTE]]
     for i, kind in enumerate(frame[COL_DEFECT]):
         if kind == "text_in_number_column":
             fte[i] = "TBC"
     rows = [
-        [_py(v) for v in row]
+        [py(v) for v in row]
         for row in zip(
             frame[COL_ASSET_ID], frame[COL_NAME], frame[COL_STREET], frame[COL_TOWN],
             frame[COL_POSTCODE], frame[COL_USE_RAW], frame[COL_TENURE_RAW],
@@ -168,7 +168,7 @@ def write_folkestone_xlsx(frame: pd.DataFrame) -> bytes:
             strict=True,
         )
     ]
-    return _xlsx_bytes(FOLKESTONE_SHEET, FOLKESTONE_HEADER, rows,
+    return xlsx_bytes(FOLKESTONE_SHEET, FOLKESTONE_HEADER, rows,
                        title="Folkestone & Hythe DC property - SYNTHETIC SAMPLE DATA")
 
 
@@ -185,7 +185,7 @@ def write_fire_geojson(frame: pd.DataFrame) -> bytes:
     bytes
         UTF-8 GeoJSON.
     """
-    lat, lon = _to_wgs84(frame[COL_EASTING].to_numpy(), frame[COL_NORTHING].to_numpy())
+    lat, lon = to_wgs84(frame[COL_EASTING].to_numpy(), frame[COL_NORTHING].to_numpy())
     features = []
     for i, row in enumerate(frame.itertuples(index=False)):
         rec = row._asdict()
@@ -205,9 +205,9 @@ def write_fire_geojson(frame: pd.DataFrame) -> bytes:
                 "premises_type": rec[COL_USE_RAW],
                 "tenure": rec[COL_TENURE_RAW],
                 "lease_end": None if pd.isna(lease) else lease.strftime("%Y-%m-%d"),
-                "gross_internal_area_sqm": _py(rec[COL_GIA_M2]),
-                "establishment_fte": _py(rec[COL_STAFF_FTE]),
-                "annual_cost": _py(rec[COL_COST_GBP]),
+                "gross_internal_area_sqm": py(rec[COL_GIA_M2]),
+                "establishment_fte": py(rec[COL_STAFF_FTE]),
+                "annual_cost": py(rec[COL_COST_GBP]),
                 "status": rec[COL_STATUS_RAW],
             },
             "geometry": geometry,
@@ -247,11 +247,11 @@ def write_nhs_csv(frame: pd.DataFrame) -> bytes:
     rows = zip(
         frame[COL_ASSET_ID], frame[COL_NAME], frame[COL_STREET] + ", " + frame[COL_TOWN],
         postcode, frame[COL_USE_RAW], frame[COL_TENURE_RAW],
-        _dates(frame[COL_LEASE_END], "%d/%m/%Y"), _num(frame[COL_GIA_M2], "{:.0f}"),
-        _num(frame[COL_STAFF_FTE]), _num(frame[COL_COST_GBP], "{:.2f}"),
+        dates(frame[COL_LEASE_END], "%d/%m/%Y"), num(frame[COL_GIA_M2], "{:.0f}"),
+        num(frame[COL_STAFF_FTE]), num(frame[COL_COST_GBP], "{:.2f}"),
         frame[COL_STATUS_RAW], strict=True,
     )
-    return _csv_bytes(NHS_HEADER, list(rows), encoding="utf-8-sig")
+    return csv_bytes(NHS_HEADER, list(rows), encoding="utf-8-sig")
 
 
 MEDWAY_HEADER: Final = (
@@ -288,11 +288,11 @@ def write_medway_csv(frame: pd.DataFrame) -> bytes:
     rows = zip(
         frame[COL_ASSET_ID], frame[COL_NAME], frame[COL_STREET] + ", " + frame[COL_TOWN],
         frame[COL_POSTCODE], frame[COL_UPRN], frame[COL_USE_RAW], frame[COL_TENURE_RAW],
-        _dates(frame[COL_LEASE_END], "%d-%b-%Y"), _num(frame[COL_GIA_M2], "{:.0f}"),
-        _num(frame[COL_STAFF_FTE]), _num(frame[COL_COST_GBP], "{:.0f}"),
+        dates(frame[COL_LEASE_END], "%d-%b-%Y"), num(frame[COL_GIA_M2], "{:.0f}"),
+        num(frame[COL_STAFF_FTE]), num(frame[COL_COST_GBP], "{:.0f}"),
         frame[COL_STATUS_RAW], refs, strict=True,
     )
-    return _csv_bytes(MEDWAY_HEADER, list(rows), encoding="utf-8", lineterminator="\n")
+    return csv_bytes(MEDWAY_HEADER, list(rows), encoding="utf-8", lineterminator="\n")
 
 
 MAIDSTONE_HEADER: Final = (
@@ -329,7 +329,7 @@ def write_maidstone_ods(frame: pd.DataFrame) -> bytes:
             "GeoY": frame[COL_NORTHING].to_numpy(),
             "HoldingType": frame[COL_USE_RAW].to_numpy(),
             "TenureType": frame[COL_TENURE_RAW].to_numpy(),
-            "LeaseEnd": _dates(frame[COL_LEASE_END], "%Y-%m-%d"),
+            "LeaseEnd": dates(frame[COL_LEASE_END], "%Y-%m-%d"),
             "GIA": frame[COL_GIA_M2].to_numpy(),
             "FTE": frame[COL_STAFF_FTE].to_numpy(),
             "RunningCost": frame[COL_COST_GBP].to_numpy(),
@@ -337,7 +337,7 @@ def write_maidstone_ods(frame: pd.DataFrame) -> bytes:
         },
         columns=list(MAIDSTONE_HEADER),
     )
-    return _ods_bytes(MAIDSTONE_SHEET, table,
+    return ods_bytes(MAIDSTONE_SHEET, table,
                       title="Maidstone BC land and assets - SYNTHETIC SAMPLE DATA")
 
 
@@ -360,18 +360,18 @@ def write_canterbury_csv(frame: pd.DataFrame) -> bytes:
     bytes
         The file's content.
     """
-    east = _num(frame[COL_EASTING], "{:.0f}")
+    east = num(frame[COL_EASTING], "{:.0f}")
     for i, kind in enumerate(frame[COL_DEFECT]):
         if kind == "garbage_easting":
             east[i] = "#REF!"
     rows = zip(
         frame[COL_ASSET_ID], frame[COL_NAME], frame[COL_STREET], frame[COL_TOWN],
         frame[COL_POSTCODE], frame[COL_USE_RAW], frame[COL_TENURE_RAW],
-        _dates(frame[COL_LEASE_END], "%d/%m/%Y"), _num(frame[COL_GIA_M2], "{:.0f}"),
-        _num(frame[COL_STAFF_FTE]), _num(frame[COL_COST_GBP], "{:.0f}"),
-        frame[COL_STATUS_RAW], east, _num(frame[COL_NORTHING], "{:.0f}"), strict=True,
+        dates(frame[COL_LEASE_END], "%d/%m/%Y"), num(frame[COL_GIA_M2], "{:.0f}"),
+        num(frame[COL_STAFF_FTE]), num(frame[COL_COST_GBP], "{:.0f}"),
+        frame[COL_STATUS_RAW], east, num(frame[COL_NORTHING], "{:.0f}"), strict=True,
     )
-    return _csv_bytes(CANTERBURY_HEADER, list(rows), encoding="utf-8", delimiter=";")
+    return csv_bytes(CANTERBURY_HEADER, list(rows), encoding="utf-8", delimiter=";")
 
 
 #: Swale's file has no header: these are the names the manifest gives its columns.
@@ -397,12 +397,12 @@ def write_swale_csv(frame: pd.DataFrame) -> bytes:
     rows = zip(
         frame[COL_ASSET_ID], frame[COL_NAME], frame[COL_STREET] + ", " + frame[COL_TOWN],
         frame[COL_POSTCODE], frame[COL_USE_RAW], frame[COL_TENURE_RAW],
-        _dates(frame[COL_LEASE_END], "%Y-%m-%d"), _num(frame[COL_GIA_M2], "{:.0f}"),
-        _num(frame[COL_STAFF_FTE]), _num(frame[COL_COST_GBP], "{:.0f}"),
-        frame[COL_STATUS_RAW], _num(frame[COL_EASTING] + 0.25, "{:.2f}"),
-        _num(frame[COL_NORTHING] + 0.5, "{:.2f}"), strict=True,
+        dates(frame[COL_LEASE_END], "%Y-%m-%d"), num(frame[COL_GIA_M2], "{:.0f}"),
+        num(frame[COL_STAFF_FTE]), num(frame[COL_COST_GBP], "{:.0f}"),
+        frame[COL_STATUS_RAW], num(frame[COL_EASTING] + 0.25, "{:.2f}"),
+        num(frame[COL_NORTHING] + 0.5, "{:.2f}"), strict=True,
     )
-    return _csv_bytes(None, list(rows), encoding="utf-8")
+    return csv_bytes(None, list(rows), encoding="utf-8")
 
 
 VOLUNTARY_HEADER: Final = (
@@ -427,8 +427,8 @@ def write_voluntary_csv(frame: pd.DataFrame) -> bytes:
     address = frame[COL_STREET] + "\n" + frame[COL_TOWN]
     rows = zip(
         frame[COL_ASSET_ID], frame[COL_NAME], address, frame[COL_POSTCODE],
-        frame[COL_USE_RAW], frame[COL_TENURE_RAW], _num(frame[COL_GIA_M2], "{:.0f}"),
-        _num(frame[COL_STAFF_FTE]), _num(frame[COL_COST_GBP], "{:.0f}"),
+        frame[COL_USE_RAW], frame[COL_TENURE_RAW], num(frame[COL_GIA_M2], "{:.0f}"),
+        num(frame[COL_STAFF_FTE]), num(frame[COL_COST_GBP], "{:.0f}"),
         frame[COL_STATUS_RAW], strict=True,
     )
-    return _csv_bytes(VOLUNTARY_HEADER, list(rows), encoding="utf-8")
+    return csv_bytes(VOLUNTARY_HEADER, list(rows), encoding="utf-8")

@@ -8,30 +8,37 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Unpack
 
 import pandas as pd
 
 from ... import schema
 from ...io.context import study_context
 from ...plan import Trajectory, plan_trajectory
-from .cover import _draw_cover, _draw_load_summary, _draw_review
-from .layout import _attribution, _boundary_source, _new_page, _page_label, _paper_mm, _rc
-from .pages import _district_figure, _PageOptions
+from ..settings import (
+    CountyContent,
+    OutputKeywords,
+    OutputSettings,
+    resolve_output,
+)
+from .cover import draw_cover, draw_load_summary, draw_review
+from .layout import attribution_text, boundary_source_of, draw_page_label, new_page, paper_mm, rc
+from .pages import PageOptions, district_figure
 from .plan import draw_plan_page
-from .prepare import _common, _DistrictData, _prepare_district
+from .prepare import DistrictData, prepare_district, shared_print_data
 from .reach import county_reach_figure, has_county_reach, reach_figure
 from .write import (
-    _add_outline,
-    _assemble,
-    _figures_to_pdf,
-    _metadata,
-    _pdf_bytes,
-    _pdf_date,
-    _write_bytes,
+    add_outline,
+    assemble,
+    figures_to_pdf,
     pages_pdf_bytes,
+    pdf_bytes,
+    pdf_date,
+    pdf_metadata,
+    write_bytes,
 )
 
 if TYPE_CHECKING:
@@ -44,7 +51,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def district_page_pdf(data: _DistrictData, *, paper: str, options: _PageOptions,
+def district_page_pdf(data: DistrictData, *, paper: str, options: PageOptions,
                       reach: DistrictReach | None = None) -> bytes:
     """Draw one district page (and its reach page) and save them as a PDF (bytes).
 
@@ -53,7 +60,7 @@ def district_page_pdf(data: _DistrictData, *, paper: str, options: _PageOptions,
     With ``reach`` (the reach stage ran) the map page is followed by the
     district's reach page.
     """
-    figures = [_district_figure(data, paper=paper, options=options)]
+    figures = [district_figure(data, paper=paper, options=options)]
     if reach is not None:
         figures.append(reach_figure(data, reach, paper=paper, options=options))
     return pages_pdf_bytes(figures)
@@ -61,10 +68,10 @@ def district_page_pdf(data: _DistrictData, *, paper: str, options: _PageOptions,
 
 def _label_page(paper: str, label: str) -> Figure:
     """A transparent page holding only a page number, to stamp over a district page."""
-    with _rc():
-        page = _new_page(paper)
+    with rc():
+        page = new_page(paper)
         page.fig.patch.set_visible(False)
-        _page_label(page, label)
+        draw_page_label(page, label)
     return page.fig
 
 
@@ -74,23 +81,13 @@ def write_atlas(
     assets: gpd.GeoDataFrame,
     districts: gpd.GeoDataFrame,
     opportunities: gpd.GeoDataFrame,
-    sweep: pd.DataFrame | None,
-    totals: Mapping[str, Any] | None,
-    load_summary: pd.DataFrame | None,
-    title: str,
-    data_date: date | datetime | str | None,
-    synthetic: bool,
-    paper: str = "A3",
-    params_note: str | None = None,
-    eps_m: float | None = None,
-    attribution_year: int = 2025,
-    sensitive_agencies: Iterable[str] = frozenset(),
-    boundary_source: str | None = None,
+    settings: OutputSettings | None = None,
+    content: CountyContent | None = None,
     max_insets: int = 2,
     creation_date: datetime | None = None,
-    decisions_to_review: pd.DataFrame | None = None,
     context: MapContext | None = None,
     basemap: str | os.PathLike[str] | None = None,
+    **keywords: Unpack[OutputKeywords],
 ) -> None:
     """Write the county atlas PDF: cover, one page per district, load summary.
 
@@ -110,36 +107,11 @@ def write_atlas(
         Destination file, e.g. ``out/atlas.pdf`` (missing folders are created).
     assets, districts, opportunities
         As for :func:`district_pdf`.
-    sweep
-        ``sweep_eps`` output (``eps_m``, ``n_colocations``, ``n_assets``...).
-    totals
-        ``county_totals`` output: ``annual_saving_gbp``, ``savings_target_gbp``
-        (or ``target_gbp``), ``target_years``, ``saving_over_target_period_gbp``,
-        ``share_of_target``; missing keys are tolerated.
-    load_summary
-        Per agency: ``agency``, ``rows``, ``loaded``, ``excluded``, ``rejected``,
-        ``top_reasons``.
-    decisions_to_review
-        Workshop decisions on ids merged or retired this round
-        (:attr:`kentassets.rounds.programme.Programme.to_review`).
-    title
-        Title of the estate, on the cover and in the PDF metadata.
-    data_date
-        Date the registers describe; also the PDF date unless ``creation_date``.
-    synthetic
-        True to say "synthetic sample data" on every page.
-    paper
-        ``"A3"`` (default) or ``"A4"``, landscape.
-    params_note
-        Short text about the analysis parameters, on every page.
-    eps_m
-        The eps used, marked on the sensitivity plot.
-    attribution_year
-        Copyright year of the OS / ONS / Royal Mail data.
-    sensitive_agencies
-        Agencies drawn only generalised to 1 km squares.
-    boundary_source
-        ``"official"`` or ``"derived"``; default ``districts.attrs["boundary_source"]``.
+    settings, content, **keywords
+        What every output prints (:class:`~kentassets.render.settings.OutputSettings`)
+        and the county tables (:class:`~kentassets.render.settings.CountyContent`),
+        built once by the pipeline; or, as before, any of their fields as a
+        keyword (``title=``, ``synthetic=``, ...), which replaces the record's value.
     max_insets
         Most inset maps per district page.
     creation_date
@@ -186,24 +158,22 @@ def write_atlas(
     ...     atlas.read_bytes()[:5]
     b'%PDF-'
     """
-    _paper_mm(paper)
-    source = _boundary_source(districts, boundary_source)
-    common = _common(assets, opportunities, sensitive_agencies)
+    s, c = resolve_output(settings, content, keywords, where="write_atlas")
+    paper_mm(s.paper)
+    s = replace(s, boundary_source=boundary_source_of(districts, s.boundary_source))
+    common = shared_print_data(assets, opportunities, s.sensitive_agencies)
     study = study_context(districts, context, basemap=basemap)
-    options = _PageOptions(title=title, data_date=data_date, synthetic=synthetic,
-                           params_note=params_note, attribution_year=attribution_year,
-                           boundary_source=source, max_insets=max_insets, context=study)
+    options = PageOptions(title=s.title, data_date=s.data_date, synthetic=s.synthetic,
+                          params_note=c.params_note, attribution_year=s.attribution_year,
+                          boundary_source=s.boundary_source or "official",
+                          max_insets=max_insets, context=study)
     pages = []
-    for code in (str(c) for c in districts[schema.DISTRICT_CODE]):
-        data = _prepare_district(assets, districts, code, common)
-        pages.append((data.name, district_page_pdf(data, paper=paper, options=options)))
+    for code in (str(x) for x in districts[schema.DISTRICT_CODE]):
+        data = prepare_district(assets, districts, code, common)
+        pages.append((data.name, district_page_pdf(data, paper=s.paper, options=options)))
     frame = atlas_frame(n_districts=len(pages), assets=assets, districts=districts,
-                        opportunities=opportunities, sweep=sweep, totals=totals,
-                        load_summary=load_summary, title=title, data_date=data_date,
-                        synthetic=synthetic, paper=paper, params_note=params_note,
-                        eps_m=eps_m, attribution_year=attribution_year,
-                        boundary_source=source, creation_date=creation_date,
-                        decisions_to_review=decisions_to_review, context=study)
+                        opportunities=opportunities, settings=s, content=c,
+                        creation_date=creation_date, context=study)
     assemble_atlas(path, frame=frame, district_pages=pages)
 
 
@@ -213,22 +183,11 @@ def atlas_frame(
     assets: gpd.GeoDataFrame,
     districts: gpd.GeoDataFrame,
     opportunities: gpd.GeoDataFrame,
-    sweep: pd.DataFrame | None,
-    totals: Mapping[str, Any] | None,
-    load_summary: pd.DataFrame | None,
-    title: str,
-    data_date: date | datetime | str | None,
-    synthetic: bool,
-    paper: str,
-    params_note: str | None,
-    eps_m: float | None,
-    attribution_year: int,
-    boundary_source: str,
+    settings: OutputSettings | None = None,
+    content: CountyContent | None = None,
     creation_date: datetime | None = None,
-    decisions_to_review: pd.DataFrame | None = None,
     context: MapContext | None = None,
-    service_reach: pd.DataFrame | None = None,
-    plan: pd.DataFrame | None = None,
+    **keywords: Unpack[OutputKeywords],
 ) -> bytes:
     """The atlas without its district pages, as PDF bytes.
 
@@ -242,24 +201,27 @@ def atlas_frame(
     page, so a build draws it while the districts render. The other parameters
     are those of :func:`write_atlas` (``context`` as read by ``study_context``).
     """
-    review = decisions_to_review if decisions_to_review is not None else pd.DataFrame()
+    s, c = resolve_output(settings, content, keywords, where="atlas_frame")
+    title, data_date, synthetic = s.title or "", s.data_date, s.synthetic
+    paper, attribution_year = s.paper, s.attribution_year
+    boundary_source = boundary_source_of(districts, s.boundary_source)
+    load_summary, service_reach, plan = c.load_summary, c.service_reach, c.plan
+    review = c.decisions_to_review if c.decisions_to_review is not None else pd.DataFrame()
     county_reach = has_county_reach(service_reach)
     before = 1 + int(county_reach)
     per_map = 2 if service_reach is not None else 1
     n_district_pages = n_districts * (per_map + int(plan is not None))
     n_pages = before + n_district_pages + 1 + (1 if len(review) else 0)
     trajectory = plan_trajectory(plan) if plan is not None else None
-    footer = _attribution(attribution_year, boundary_source, synthetic)
+    footer = attribution_text(attribution_year, boundary_source, synthetic)
 
     def pages() -> Iterator[Figure]:
-        with _rc():
-            page = _new_page(paper)
-            _draw_cover(page, districts=districts, opportunities=opportunities, assets=assets,
-                        sweep=sweep, totals=totals or {}, title=title, data_date=data_date,
-                        synthetic=synthetic, params_note=params_note,
-                        attribution_year=attribution_year, boundary_source=boundary_source,
-                        eps_m=eps_m, page_label=f"Page 1 of {n_pages}", context=context,
-                        trajectory=trajectory)
+        with rc():
+            page = new_page(paper)
+            draw_cover(page, districts=districts, opportunities=opportunities, assets=assets,
+                       settings=replace(s, title=title, boundary_source=boundary_source),
+                       content=c, page_label=f"Page 1 of {n_pages}", context=context,
+                       trajectory=trajectory)
         yield page.fig
         if county_reach:
             yield county_reach_figure(service_reach, paper=paper, title=title,
@@ -276,8 +238,8 @@ def atlas_frame(
                                   boundary_source=boundary_source,
                                   first=before + n_district_pages + 1, n_pages=n_pages)
 
-    when = _pdf_date(creation_date, data_date)
-    return _figures_to_pdf(pages(), _metadata(title or "Atlas", when,
+    when = pdf_date(creation_date, data_date)
+    return figures_to_pdf(pages(), pdf_metadata(title or "Atlas", when,
                                               "Co-location opportunities atlas"))
 
 
@@ -296,8 +258,8 @@ def _district_frame_pages(
             yield _label_page(paper, f"Page {number} of {n_pages}")
             number += 1
         if plan is not None and trajectory is not None:
-            with _rc():
-                page = _new_page(paper)
+            with rc():
+                page = new_page(paper)
                 code, name = (codes[i], names[i]) if i < len(codes) else ("", "")
                 draw_plan_page(page, plan, trajectory, code=code, name=name, title=title,
                                footer=footer, page_label=f"Page {number} of {n_pages}")
@@ -311,17 +273,17 @@ def _closing_pages(
     boundary_source: str, first: int, n_pages: int,
 ) -> Iterator[Figure]:
     """The load summary, then the decisions to review when there are any."""
-    with _rc():
-        page = _new_page(paper)
-        _draw_load_summary(page, load_summary, title=title, data_date=data_date,
+    with rc():
+        page = new_page(paper)
+        draw_load_summary(page, load_summary, title=title, data_date=data_date,
                            synthetic=synthetic, attribution_year=attribution_year,
                            boundary_source=boundary_source,
                            page_label=f"Page {first} of {n_pages}")
     yield page.fig
     if len(review):
-        with _rc():
-            page = _new_page(paper)
-            _draw_review(page, review, title=title, attribution_year=attribution_year,
+        with rc():
+            page = new_page(paper)
+            draw_review(page, review, title=title, attribution_year=attribution_year,
                          boundary_source=boundary_source, synthetic=synthetic,
                          page_label=f"Page {n_pages} of {n_pages}")
         yield page.fig
@@ -352,7 +314,7 @@ def assemble_atlas(
     (:func:`atlas_frame` with ``plan``).
     """
     at = 2 if county_reach else 1
-    writer, counts = _assemble(frame, [pdf for _, pdf in district_pages], at=at,
+    writer, counts = assemble(frame, [pdf for _, pdf in district_pages], at=at,
                                gap=int(plan_pages))
     bookmarks = [("Cover: county summary", 0)]
     if county_reach:
@@ -368,6 +330,6 @@ def assemble_atlas(
     n_pages = len(writer.pages)
     closing = range(first, n_pages)
     bookmarks += [(_CLOSING_BOOKMARKS[k], i) for k, i in enumerate(closing)]
-    _add_outline(writer, bookmarks)
-    target = _write_bytes(path, _pdf_bytes(writer))
+    add_outline(writer, bookmarks)
+    target = write_bytes(path, pdf_bytes(writer))
     logger.info("wrote %s (%d pages)", target, n_pages)

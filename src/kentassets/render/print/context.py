@@ -2,7 +2,7 @@
 
 The context sits quietly under the assets: light greys for land, built-up areas,
 roads and rail, light blues for water, dark grey names with a white halo, so the
-agencies' colours still lead. :func:`context_layer` gives :func:`.layers._draw_map`
+agencies' colours still lead. :func:`context_layer` gives :func:`.layers.draw_map`
 the layer to draw (over the district fills, under the grid, boundary, outlines and
 assets); :func:`draw_place_names` then names the places in the view, after the
 co-location labels, avoiding them, the page furniture and each other, the
@@ -30,7 +30,7 @@ from ...reference.context import (
     select_places,
 )
 from ..placement import place_labels
-from .text import _PT_MM, _text_width_mm
+from .text import PT_MM, text_width_mm
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -161,7 +161,7 @@ def _view_box(view: Sequence[float]) -> tuple[float, float, float, float]:
 
 
 def context_layer(context: MapContext) -> Any:
-    """A map layer (for ``_draw_map``'s ``context_layers``) drawing ``context``.
+    """A map layer (for ``draw_map``'s ``context_layers``) drawing ``context``.
 
     The layer takes ``(canvas, data)`` like the others; only the canvas's axes and
     view are used (typed loosely so this module need not import ``.layers``).
@@ -189,8 +189,8 @@ def text_boxes_mm(texts: Sequence[Text], view: Sequence[float], m_per_mm: float,
         size = float(t.get_fontsize())
         bold = str(t.get_fontweight()) in ("bold", "700")
         lines = t.get_text().split("\n")
-        w = max(_text_width_mm(line, size, bold=bold) for line in lines) + 2 * pad_mm
-        h = len(lines) * size * _PT_MM * 1.2 + 2 * pad_mm
+        w = max(text_width_mm(line, size, bold=bold) for line in lines) + 2 * pad_mm
+        h = len(lines) * size * PT_MM * 1.2 + 2 * pad_mm
         ha, va = t.get_horizontalalignment(), t.get_verticalalignment()
         x0 = (x - xmin) / m_per_mm - {"left": 0.0, "right": w}.get(ha, w / 2)
         y0 = (y - ymin) / m_per_mm - {"bottom": 0.0, "top": h}.get(va, h / 2)
@@ -245,8 +245,8 @@ def draw_place_names(
         return []
     names = places[PLACE_NAME].astype(str).tolist()
     fonts = [NAME_FONT.get(int(r), NAME_FONT[5]) for r in places[PLACE_RANK]]
-    sizes = np.array([[_text_width_mm(n, f[0] * scale, bold=f[1]) + 0.8,
-                       f[0] * scale * _PT_MM * 1.1 + 0.4] for n, f in zip(names, fonts,
+    sizes = np.array([[text_width_mm(n, f[0] * scale, bold=f[1]) + 0.8,
+                       f[0] * scale * PT_MM * 1.1 + 0.4] for n, f in zip(names, fonts,
                                                                            strict=True)])
     anchors = np.column_stack([(places.geometry.x.to_numpy() - xmin) / m_per_mm,
                                (places.geometry.y.to_numpy() - ymin) / m_per_mm])

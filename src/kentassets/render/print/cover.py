@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 import pandas as pd
@@ -17,25 +17,31 @@ from kentassets.render._ranges import compact_money
 from ... import schema
 from .. import style
 from ..programme import progress_pairs, review_rows
+from ..settings import (
+    CountyContent,
+    OutputKeywords,
+    OutputSettings,
+    resolve_output,
+)
 from .context import context_attribution, draw_overview_context, text_boxes_mm
-from .geometry import _add_geom, _view
-from .labels import _reserved_mm
-from .layers import _bng_frame, _north_arrow, _scalebar
+from .geometry import add_geom, map_limits
+from .labels import reserved_mm
+from .layers import bng_frame, north_arrow, scalebar
 from .layout import (
-    _MUTED,
-    _TEXT,
     MARGIN_MM,
     MIN_FONT_PT,
-    _attribution,
-    _date_text,
-    _footer,
-    _header,
-    _Page,
-    _subtitle,
+    MUTED,
+    TEXT,
+    Page,
+    attribution_text,
+    date_text,
+    draw_footer,
+    draw_header,
+    subtitle_text,
 )
-from .prepare import _bool_col, _colocation_rows, _num_col, _str_col
-from .tables import _Column, _draw_table
-from .text import _PT_MM, _fmt_money, _fmt_number, _wrap, _wrap_mm, clean_text
+from .prepare import bool_col, colocation_rows, num_col, str_col
+from .tables import Column, draw_table
+from .text import PT_MM, clean_text, fmt_money, fmt_number, wrap, wrap_mm
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -50,7 +56,7 @@ def _draw_county_map(ax: Axes, districts: gpd.GeoDataFrame, counts: Mapping[str,
                      label_pt: float = 7.5, context: MapContext | None = None) -> None:
     from matplotlib import colormaps
 
-    view = _view(districts.total_bounds, box_w_mm, box_h_mm, pad=0.03)
+    view = map_limits(districts.total_bounds, box_w_mm, box_h_mm, pad=0.03)
     ax.set_xlim(view[0], view[1])
     ax.set_ylim(view[2], view[3])
     ax.set_aspect("equal", adjustable="box")
@@ -58,7 +64,7 @@ def _draw_county_map(ax: Axes, districts: gpd.GeoDataFrame, counts: Mapping[str,
     top = max(max(counts.values(), default=0), 1)
     for _, r in districts.iterrows():
         n = counts.get(str(r[schema.DISTRICT_CODE]), 0)
-        _add_geom(ax, r.geometry, facecolor=cmap(0.08 + 0.5 * n / top), edgecolor="#444444",
+        add_geom(ax, r.geometry, facecolor=cmap(0.08 + 0.5 * n / top), edgecolor="#444444",
                   lw=0.7, zorder=1)
     if len(points):
         ax.scatter(points[:, 0], points[:, 1], s=5, c=style.HULL_COLOUR, edgecolors="#5A2A00",
@@ -67,22 +73,22 @@ def _draw_county_map(ax: Axes, districts: gpd.GeoDataFrame, counts: Mapping[str,
     for _, r in districts.iterrows():
         p = r.geometry.representative_point()
         n = counts.get(str(r[schema.DISTRICT_CODE]), 0)
-        name = "\n".join(_wrap(clean_text(r.get(schema.DISTRICT_NAME, ""), max_chars=40), 13, 2))
+        name = "\n".join(wrap(clean_text(r.get(schema.DISTRICT_NAME, ""), max_chars=40), 13, 2))
         labels.append(ax.text(
             p.x, p.y, f"{name}\n{n:,}", ha="center", va="center", fontsize=label_pt,
-            zorder=5, parse_math=False, color=_TEXT, linespacing=1.15,
+            zorder=5, parse_math=False, color=TEXT, linespacing=1.15,
             bbox={"boxstyle": "round,pad=0.2", "fc": "white", "alpha": 0.8, "ec": "none"}))
     if context is not None:
         m_per_mm = (view[1] - view[0]) / box_w_mm
         obstacles = np.vstack([
             text_boxes_mm(labels, view, m_per_mm, pad_mm=1.5),
-            np.reshape(np.asarray(_reserved_mm(view, box_w_mm=box_w_mm, north=True, insets=()),
+            np.reshape(np.asarray(reserved_mm(view, box_w_mm=box_w_mm, north=True, insets=()),
                                   dtype=float), (-1, 4)),
         ])
         draw_overview_context(ax, context, view, box_w_mm=box_w_mm, obstacles_mm=obstacles)
-    _bng_frame(ax, view, labels=True)
-    _scalebar(ax, size_pt=7.5)
-    _north_arrow(ax)
+    bng_frame(ax, view, labels=True)
+    scalebar(ax, size_pt=7.5)
+    north_arrow(ax)
 
 
 def _draw_sweep(ax: Axes, sweep: pd.DataFrame | None, eps_m: float | None) -> None:
@@ -90,13 +96,13 @@ def _draw_sweep(ax: Axes, sweep: pd.DataFrame | None, eps_m: float | None) -> No
                  fontweight="bold", loc="left")
     if sweep is None or len(sweep) == 0 or "eps_m" not in sweep.columns:
         ax.text(0.5, 0.5, "No sweep available", ha="center", va="center",
-                transform=ax.transAxes, fontsize=8, color=_MUTED)
+                transform=ax.transAxes, fontsize=8, color=MUTED)
         ax.set_xticks([])
         ax.set_yticks([])
         return
     s = sweep.sort_values("eps_m")
     x = pd.to_numeric(s["eps_m"], errors="coerce").to_numpy(dtype=float)
-    ax.plot(x, _num_col(s, "n_colocations").to_numpy(), marker="o", color=style.HULL_COLOUR,
+    ax.plot(x, num_col(s, "n_colocations").to_numpy(), marker="o", color=style.HULL_COLOUR,
             lw=1.4, ms=4, label="co-locations")
     ax.set_ylabel("Co-locations", fontsize=7.5, color=style.HULL_COLOUR)
     ax.set_xlabel("eps, metres (largest distance between neighbouring assets)", fontsize=7.5)
@@ -109,7 +115,7 @@ def _draw_sweep(ax: Axes, sweep: pd.DataFrame | None, eps_m: float | None) -> No
     ax.grid(True, color="#DDDDDD", lw=0.5)
     if "n_assets" in s.columns:
         ax2 = ax.twinx()
-        ax2.plot(x, _num_col(s, "n_assets").to_numpy(), marker="s", color=style.PALETTE[0],
+        ax2.plot(x, num_col(s, "n_assets").to_numpy(), marker="s", color=style.PALETTE[0],
                  lw=1.2, ms=3.5, ls="--")
         ax2.set_ylabel("Assets in co-locations", fontsize=7.5, color=style.PALETTE[0])
         ax2.tick_params(labelsize=7)
@@ -146,13 +152,13 @@ def _totals_lines(totals: Mapping[str, Any], n_colocs: int, n_short: int, n_asse
         ("Assets mapped", f"{n_assets:,}"),
         ("Multi-agency co-locations", f"{n_colocs:,}"),
         ("Shortlisted", f"{n_short:,}"),
-        ("Estimated saving a year", _fmt_money(annual)),
+        ("Estimated saving a year", fmt_money(annual)),
     ]
     if years is not None:
-        lines.append((f"Saving over {years:,.0f} years", _fmt_money(over)))
+        lines.append((f"Saving over {years:,.0f} years", fmt_money(over)))
     if target is not None:
         lines.append(("Savings target" + (f" ({years:,.0f} years)" if years else ""),
-                      _fmt_money(target)))
+                      fmt_money(target)))
     if share is not None:
         lines.append(("Share of target", f"{share:.0%}"))
     return lines + _range_lines(num)
@@ -173,11 +179,11 @@ def _range_lines(num: Any) -> list[tuple[str, str]]:
     return lines
 
 
-def _draw_cover_map(page: _Page, districts: gpd.GeoDataFrame, opps: pd.DataFrame, *,
+def _draw_cover_map(page: Page, districts: gpd.GeoDataFrame, opps: pd.DataFrame, *,
                     top: float, bottom: float, col_w: float, big: bool,
                     context: MapContext | None = None) -> None:
     """The county map of co-location counts by district, left of the totals column."""
-    codes = _str_col(opps, schema.DISTRICT_CODE)
+    codes = str_col(opps, schema.DISTRICT_CODE)
     counts = {str(k): int(v) for k, v in codes.dropna().value_counts().items()}
     pts = np.empty((0, 2))
     if len(opps) and "geometry" in opps.columns:
@@ -197,7 +203,7 @@ def _draw_cover_map(page: _Page, districts: gpd.GeoDataFrame, opps: pd.DataFrame
               fontsize=9.5, fontweight="bold", va="top")
 
 
-def _draw_target_bar(page: _Page, totals: Mapping[str, Any], col_x: float, col_w: float,
+def _draw_target_bar(page: Page, totals: Mapping[str, Any], col_x: float, col_w: float,
                      y: float) -> float:
     """The savings against the target as a bar, when known; return the y below it."""
     from matplotlib.patches import Rectangle
@@ -217,15 +223,15 @@ def _draw_target_bar(page: _Page, totals: Mapping[str, Any], col_x: float, col_w
         bar.add_patch(Rectangle((0, 0.15), share, 0.7, fc=style.HULL_COLOUR, ec="none"))
         bar.plot([1.0, 1.0], [-0.25, 1.25], color="#222222", lw=1.2, clip_on=False)
         bar.text(1.0, -0.35, "target", ha="center", va="top", fontsize=MIN_FONT_PT,
-                 color=_TEXT, parse_math=False)
+                 color=TEXT, parse_math=False)
         y -= 6.0 + 5.0
         page.text(col_x, y, f"Estimated savings over the target period: {share:.0%} of the "
-                  "target (black line).", fontsize=7.5, va="top", color=_MUTED)
+                  "target (black line).", fontsize=7.5, va="top", color=MUTED)
         y -= 16.0
     return y
 
 
-def _draw_progress(page: _Page, progress: Any, col_x: float, col_w: float, y: float,
+def _draw_progress(page: Page, progress: Any, col_x: float, col_w: float, y: float,
                    size: float) -> float:
     """Progress toward the target by stage (estimates marked); return the y below it."""
     pairs = progress_pairs(progress)
@@ -233,20 +239,20 @@ def _draw_progress(page: _Page, progress: Any, col_x: float, col_w: float, y: fl
         return y
     page.text(col_x, y, "Programme progress toward the target", fontsize=size + 1,
               fontweight="bold", va="top")
-    y -= (size + 1) * _PT_MM * 1.8
+    y -= (size + 1) * PT_MM * 1.8
     for label, value in pairs:
         page.text(col_x, y, label, fontsize=size, va="top")
-        y -= size * _PT_MM * 1.4
+        y -= size * PT_MM * 1.4
         page.text(col_x + col_w, y, value, fontsize=size, va="top", ha="right",
                   fontweight="bold")
-        y -= size * _PT_MM * 1.7
+        y -= size * PT_MM * 1.7
     page.text(col_x, y, "est.: the model's estimate, not a realised saving.",
-              fontsize=MIN_FONT_PT, va="top", color=_MUTED)
+              fontsize=MIN_FONT_PT, va="top", color=MUTED)
     return y - 14.0
 
 
-def _draw_review(
-    page: _Page,
+def draw_review(
+    page: Page,
     to_review: pd.DataFrame,
     *,
     title: str,
@@ -256,49 +262,52 @@ def _draw_review(
     page_label: str | None,
 ) -> None:
     """The decisions on co-locations merged or retired this round, for the workshop."""
-    sub = _subtitle(title, "decisions on ids that were merged or are no longer co-locations; "
+    sub = subtitle_text(title, "decisions on ids that were merged or are no longer co-locations; "
                     "kept until the workshop moves or closes them")
-    top = _header(page, "Decisions to review", sub)
-    bottom = _footer(page, _attribution(attribution_year, boundary_source, synthetic),
+    top = draw_header(page, "Decisions to review", sub)
+    bottom = draw_footer(page, attribution_text(attribution_year, boundary_source, synthetic),
                      page_label=page_label)
-    cols = (_Column("Id"), _Column("Status"), _Column("Decided on"), _Column("What to do", 5.0))
+    cols = (Column("Id"), Column("Status"), Column("Decided on"), Column("What to do", 5.0))
     rows = [[clean_text(c) for c in row] for row in review_rows(to_review)]
     width = page.width_mm - 2 * MARGIN_MM
-    _draw_table(page, (MARGIN_MM, bottom + 2.0, width, top - bottom - 4.0), cols, rows,
+    draw_table(page, (MARGIN_MM, bottom + 2.0, width, top - bottom - 4.0), cols, rows,
                 size_pt=8.5 if page.width_mm > 350 else 7.0, max_lines=3)
 
 
-def _draw_cover(
-    page: _Page,
+def draw_cover(
+    page: Page,
     *,
     districts: gpd.GeoDataFrame,
     opportunities: gpd.GeoDataFrame,
     assets: gpd.GeoDataFrame,
-    sweep: pd.DataFrame | None,
-    totals: Mapping[str, Any],
-    title: str,
-    data_date: date | datetime | str | None,
-    synthetic: bool,
-    params_note: str | None,
-    attribution_year: int,
-    boundary_source: str,
-    eps_m: float | None,
+    settings: OutputSettings | None = None,
+    content: CountyContent | None = None,
     page_label: str | None,
     context: MapContext | None = None,
     trajectory: Trajectory | None = None,
+    **keywords: Unpack[OutputKeywords],
 ) -> None:
     big = page.width_mm > 350
-    sub = _subtitle("Co-location opportunities atlas", _date_text(data_date), params_note,
+    s, c = resolve_output(settings, content, keywords, where="draw_cover")
+    title, data_date, synthetic = s.title, s.data_date, s.synthetic
+    attribution_year, boundary_source = s.attribution_year, s.boundary_source or "official"
+    sweep, totals, params_note, eps_m = c.sweep, c.totals or {}, c.params_note, c.eps_m
+    sub = subtitle_text("Co-location opportunities atlas", date_text(data_date), params_note,
                     style.SYNTHETIC_NOTE if synthetic else None)
-    top = _header(page, title or "Public estate", sub)
-    attribution = _attribution(attribution_year, boundary_source, synthetic)
-    bottom = _footer(page, context_attribution(attribution, context), page_label=page_label)
-    opps = _colocation_rows(opportunities)
+    top = draw_header(page, title or "Public estate", sub)
+    attribution = attribution_text(attribution_year, boundary_source, synthetic)
+    bottom = draw_footer(page, context_attribution(attribution, context), page_label=page_label)
+    opps = colocation_rows(opportunities)
     col_w = 150.0 if big else 105.0
-    _draw_cover_map(page, districts, opps, top=top, bottom=bottom, col_w=col_w, big=big,
-                    context=context)
+    band = (62.0 if big else 48.0) if trajectory is not None else 0.0
+    _draw_cover_map(page, districts, opps, top=top, bottom=bottom + band, col_w=col_w,
+                    big=big, context=context)
+    if trajectory is not None:
+        _draw_cover_trajectory(page, trajectory, x=MARGIN_MM,
+                               width=page.width_mm - 2 * MARGIN_MM - col_w - 8.0,
+                               bottom=bottom, height=band - 4.0, big=big)
     col_x = page.width_mm - MARGIN_MM - col_w
-    n_short = int(_bool_col(opps, "shortlisted", False).sum())
+    n_short = int(bool_col(opps, "shortlisted", False).sum())
     lines = _totals_lines(totals, len(opps), n_short, len(assets))
     page.text(col_x, top - 1.0, "County totals", fontsize=11, fontweight="bold", va="top")
     y = top - 9.0
@@ -307,37 +316,35 @@ def _draw_cover(
         page.text(col_x, y, label, fontsize=size, va="top")
         page.text(col_x + col_w, y, value, fontsize=size, va="top", ha="right",
                   fontweight="bold")
-        y -= size * _PT_MM * 1.7
+        y -= size * PT_MM * 1.7
     y = _draw_target_bar(page, totals, col_x, col_w, y)
     y = _draw_progress(page, totals.get("progress"), col_x, col_w, y, size * 0.9)
-    if trajectory is not None:
-        y = _draw_cover_trajectory(page, trajectory, col_x, col_w, y, bottom=bottom, big=big)
     sweep_h = min(y - bottom - 14.0, 135.0 if big else 80.0)
     if sweep_h > 30:
         sx = page.fig.add_axes(page.rect(col_x + 11.0, y - sweep_h, col_w - 24.0, sweep_h))
         _draw_sweep(sx, sweep, eps_m)
 
 
-def _draw_cover_trajectory(page: _Page, trajectory: Trajectory, col_x: float, col_w: float,
-                           y: float, *, bottom: float, big: bool) -> float:
-    """The plan's county trajectory against the target; return the y below it."""
+def _draw_cover_trajectory(page: Page, trajectory: Trajectory, *, x: float, width: float,
+                           bottom: float, height: float, big: bool) -> None:
+    """The plan's county trajectory against the target, in a band under the county map:
+    the sentence saying when the target is reached (or how far short the plan falls),
+    then the cumulative saving by plan year against the target line."""
     from .plan import draw_trajectory
 
     size = 8.5 if big else 7.0
-    lines = _wrap_mm(trajectory.summary(), col_w, size, 3)
-    page.text(col_x, y, "\n".join(lines), fontsize=size, va="top", fontweight="bold",
+    lines = wrap_mm(trajectory.summary(), width, size + 1.0, 2)
+    top = bottom + height
+    page.text(x, top, "\n".join(lines), fontsize=size + 1.0, va="top", fontweight="bold",
               linespacing=1.3)
-    y -= len(lines) * size * _PT_MM * 1.3 + 4.0
-    chart_h = min(max((y - bottom) * 0.4, 0.0), 52.0 if big else 36.0)
-    if chart_h < 20.0:
-        return y
-    ax = page.fig.add_axes(page.rect(col_x + 12.0, y - chart_h, col_w - 14.0, chart_h - 6.0))
+    text_h = len(lines) * (size + 1.0) * PT_MM * 1.3 + 3.0
+    ax = page.fig.add_axes(page.rect(x + 12.0, bottom + 5.0, width - 14.0,
+                                     height - text_h - 11.0))
     draw_trajectory(ax, trajectory, size=size)
-    return y - chart_h - 8.0
 
 
-def _draw_load_summary(
-    page: _Page,
+def draw_load_summary(
+    page: Page,
     load_summary: pd.DataFrame | None,
     *,
     title: str,
@@ -347,20 +354,20 @@ def _draw_load_summary(
     boundary_source: str,
     page_label: str | None,
 ) -> None:
-    sub = _subtitle(title, _date_text(data_date), style.SYNTHETIC_NOTE if synthetic else None,
+    sub = subtitle_text(title, date_text(data_date), style.SYNTHETIC_NOTE if synthetic else None,
                     "every input row is listed in the ledger, with the reason and what to fix")
-    top = _header(page, "Load summary by agency", sub)
-    bottom = _footer(page, _attribution(attribution_year, boundary_source, synthetic),
+    top = draw_header(page, "Load summary by agency", sub)
+    bottom = draw_footer(page, attribution_text(attribution_year, boundary_source, synthetic),
                      page_label=page_label)
     frame = load_summary if load_summary is not None else pd.DataFrame()
     cols = (
-        _Column("Agency", 2.0),
-        _Column("Rows", align="right"),
-        _Column("Loaded", align="right"),
-        _Column("Excluded", align="right"),
-        _Column("Rejected", align="right"),
-        _Column("", 0.3),
-        _Column("Top reasons", 4.0),
+        Column("Agency", 2.0),
+        Column("Rows", align="right"),
+        Column("Loaded", align="right"),
+        Column("Excluded", align="right"),
+        Column("Rejected", align="right"),
+        Column("", 0.3),
+        Column("Top reasons", 4.0),
     )
     rows: list[list[str]] = []
     sums = {k: 0.0 for k in ("rows", "loaded", "excluded", "rejected")}
@@ -372,7 +379,7 @@ def _draw_load_summary(
             reasons = "; ".join(str(x) for x in reasons)
         row = [clean_text(r.get("agency", ""))]
         for key in sums:
-            row.append(_fmt_number(r.get(key)))
+            row.append(fmt_number(r.get(key)))
             value = pd.to_numeric(r.get(key), errors="coerce")
             if pd.notna(value):
                 sums[key] += float(value)
@@ -380,9 +387,9 @@ def _draw_load_summary(
         rows.append(row)
     has_total = bool(rows) and rows[-1][0].strip().lower() in {"all", "total", "all agencies"}
     if rows and not has_total:
-        rows.append(["All agencies", *(_fmt_number(v) for v in sums.values()), "", ""])
+        rows.append(["All agencies", *(fmt_number(v) for v in sums.values()), "", ""])
     else:
         rows.append(["(no load summary given)", "", "", "", "", "", ""])
     width = page.width_mm - 2 * MARGIN_MM
-    _draw_table(page, (MARGIN_MM, bottom + 2.0, width, top - bottom - 4.0), cols, rows,
+    draw_table(page, (MARGIN_MM, bottom + 2.0, width, top - bottom - 4.0), cols, rows,
                 size_pt=8.5 if page.width_mm > 350 else 7.0, max_lines=3, bold_last=True)

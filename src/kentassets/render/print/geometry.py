@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 
-def _geom_path(geom: Any) -> Any:
+def geom_path(geom: Any) -> Any:
     """A matplotlib Path for a shapely (Multi)Polygon, holes included."""
     from matplotlib.path import Path as MplPath
 
@@ -37,19 +37,19 @@ def _geom_path(geom: Any) -> Any:
     return MplPath(np.concatenate(verts), np.concatenate(codes))
 
 
-def _add_geom(ax: Axes, geom: Any, **kw: Any) -> None:
+def add_geom(ax: Axes, geom: Any, **kw: Any) -> None:
     from matplotlib.patches import PathPatch
 
-    path = _geom_path(geom)
+    path = geom_path(geom)
     if path is not None:
         # add_artist, not add_patch: the view is set explicitly, and add_patch's
         # data-limit update walks every Bézier segment of a long outline.
         ax.add_artist(PathPatch(path, transform=ax.transData, **kw))
 
 
-def _view(bounds: Sequence[float], box_w_mm: float, box_h_mm: float, pad: float = 0.04) -> tuple[
-    float, float, float, float
-]:
+def map_limits(
+    bounds: Sequence[float], box_w_mm: float, box_h_mm: float, pad: float = 0.04
+) -> tuple[float, float, float, float]:
     """Limits (xmin, xmax, ymin, ymax) around ``bounds`` with the box's aspect ratio."""
     minx, miny, maxx, maxy = (float(v) for v in bounds)
     if not np.all(np.isfinite([minx, miny, maxx, maxy])):
@@ -65,7 +65,7 @@ def _view(bounds: Sequence[float], box_w_mm: float, box_h_mm: float, pad: float 
     return cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2
 
 
-def _clip(geom: Any, view: Sequence[float]) -> Any:
+def clip(geom: Any, view: Sequence[float]) -> Any:
     """``geom`` cut to a rectangle a little larger than the view (smaller PDF paths)."""
     import shapely
 
@@ -74,7 +74,7 @@ def _clip(geom: Any, view: Sequence[float]) -> Any:
     return shapely.clip_by_rect(geom, xmin - mx, ymin - my, xmax + mx, ymax + my)
 
 
-def _view_box(view: Sequence[float], margin: float) -> Any:
+def view_box(view: Sequence[float], margin: float) -> Any:
     from shapely.geometry import box
 
     xmin, xmax, ymin, ymax = view
@@ -82,7 +82,7 @@ def _view_box(view: Sequence[float], margin: float) -> Any:
     return box(xmin + mx, ymin + my, xmax - mx, ymax - my)
 
 
-def _intersects(view: Sequence[float], bounds: Sequence[float]) -> bool:
+def intersects(view: Sequence[float], bounds: Sequence[float]) -> bool:
     xmin, xmax, ymin, ymax = view
     bx0, by0, bx1, by1 = bounds
     return not (bx1 < xmin or bx0 > xmax or by1 < ymin or by0 > ymax)

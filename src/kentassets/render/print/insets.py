@@ -10,11 +10,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .prepare import _DistrictData
+from .prepare import DistrictData
 from .text import clean_text
 
 
-def _find_insets(
+def find_insets(
     colocs: pd.DataFrame,
     view: Sequence[float],
     map_w_mm: float,
@@ -71,7 +71,7 @@ def _find_insets(
 _COUNTY_WORDS = frozenset({"KENT", "MEDWAY", "ENGLAND", "UK", "UNITED KINGDOM"})
 
 
-def _place_name(data: _DistrictData, window: Sequence[float]) -> str:
+def place_name(data: DistrictData, window: Sequence[float]) -> str:
     """A short place name for an inset: the town part of the biggest co-location's address."""
     c = data.colocations
     inside = c.loc[(c["cx"] > window[0]) & (c["cx"] < window[1]) & (c["cy"] > window[2])

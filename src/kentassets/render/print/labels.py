@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from .. import style
-from .prepare import _DistrictData
-from .text import _PT_MM, _text_width_mm
+from .prepare import DistrictData
+from .text import PT_MM, text_width_mm
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -101,8 +101,8 @@ def _place_labels(
     shortlisted label with no free candidate goes to the least-overlapping one;
     other labels with no room are left out (their outline is still drawn).
     """
-    pad_mm = 0.18 * size_pt * _PT_MM
-    hh = (size_pt * _PT_MM * 1.2 + 2 * pad_mm) / 2 + 0.35
+    pad_mm = 0.18 * size_pt * PT_MM
+    hh = (size_pt * PT_MM * 1.2 + 2 * pad_mm) / 2 + 0.35
     boxes = [np.array(r, dtype=float) for r in reserved]
     anchor_boxes = np.column_stack([anchors_mm - 1.0, anchors_mm + 1.0]) if len(anchors_mm) \
         else np.empty((0, 4))
@@ -112,7 +112,7 @@ def _place_labels(
         shortlisted = bool(c["shortlisted"])
         ax_mm = (float(c["cx"]) - xmin) / m_per_mm
         ay_mm = (float(c["cy"]) - ymin) / m_per_mm
-        hw = (_text_width_mm(cid, size_pt, bold=shortlisted) + 2 * pad_mm) / 2 + 0.4
+        hw = (text_width_mm(cid, size_pt, bold=shortlisted) + 2 * pad_mm) / 2 + 0.4
         placed = np.array(boxes) if boxes else np.empty((0, 4))
         obstacles = np.vstack([placed, anchor_boxes[
             ~((np.abs(anchor_boxes[:, 0] + 1.0 - ax_mm) < 1e-6)
@@ -167,7 +167,7 @@ def label_overlaps(fig: Figure) -> list[tuple[str, str]]:
     return out
 
 
-def _reserved_mm(view: Sequence[float], *, box_w_mm: float, north: bool,
+def reserved_mm(view: Sequence[float], *, box_w_mm: float, north: bool,
                  insets: Sequence[tuple[str, Sequence[float]]]) -> list[
     tuple[float, float, float, float]
 ]:
@@ -185,7 +185,7 @@ def _reserved_mm(view: Sequence[float], *, box_w_mm: float, north: bool,
     return reserved
 
 
-def _in_view_mm(frame: pd.DataFrame, x: str, y: str, view: Sequence[float],
+def in_view_mm(frame: pd.DataFrame, x: str, y: str, view: Sequence[float],
                 m_per_mm: float) -> np.ndarray:
     """The rows of ``frame`` strictly inside the view, as (n, 2) mm in the map box."""
     xmin, xmax, ymin, ymax = view
@@ -195,9 +195,9 @@ def _in_view_mm(frame: pd.DataFrame, x: str, y: str, view: Sequence[float],
                             (inside[y].to_numpy() - ymin) / m_per_mm])
 
 
-def _draw_labels(
+def draw_labels(
     ax: Axes,
-    data: _DistrictData,
+    data: DistrictData,
     view: Sequence[float],
     *,
     box_w_mm: float,
@@ -216,9 +216,9 @@ def _draw_labels(
                             ascending=[False, True, True, True], na_position="last",
                             kind="mergesort")
     placements = _place_labels(
-        order, _in_view_mm(colocs, "cx", "cy", view, m_per_mm),
-        _in_view_mm(data.points, "x", "y", view, m_per_mm),
-        _reserved_mm(view, box_w_mm=box_w_mm, north=north, insets=insets),
+        order, in_view_mm(colocs, "cx", "cy", view, m_per_mm),
+        in_view_mm(data.points, "x", "y", view, m_per_mm),
+        reserved_mm(view, box_w_mm=box_w_mm, north=north, insets=insets),
         box_w_mm=box_w_mm, box_h_mm=(ymax - ymin) / m_per_mm,
         xmin=xmin, ymin=ymin, m_per_mm=m_per_mm, size_pt=label_pt,
     )

@@ -13,11 +13,11 @@ import pandas as pd
 
 from .. import style
 from .context import context_layer, draw_place_names, text_boxes_mm
-from .geometry import _add_geom, _clip, _geom_path, _intersects, _view_box
-from .labels import _draw_labels, _in_view_mm, _reserved_mm
-from .layout import _MUTED, MIN_FONT_PT
-from .prepare import _DistrictData
-from .text import _text_width_mm
+from .geometry import add_geom, clip, geom_path, intersects, view_box
+from .labels import draw_labels, in_view_mm, reserved_mm
+from .layout import MIN_FONT_PT, MUTED
+from .prepare import DistrictData
+from .text import text_width_mm
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -30,7 +30,7 @@ _NEIGHBOUR_FILL = "#EFEFEF"
 _WATER = "#FFFFFF"
 
 
-def _bng_frame(ax: Axes, view: Sequence[float], *, labels: bool) -> None:
+def bng_frame(ax: Axes, view: Sequence[float], *, labels: bool) -> None:
     """Labelled British National Grid ticks (km) and faint grid lines."""
     xmin, xmax, ymin, ymax = view
     span = max(xmax - xmin, ymax - ymin)
@@ -51,8 +51,8 @@ def _bng_frame(ax: Axes, view: Sequence[float], *, labels: bool) -> None:
     if labels:
         ax.set_xticklabels([fmt.format(v / 1000) for v in xt])
         ax.set_yticklabels([fmt.format(v / 1000) for v in yt], rotation=90, va="center")
-        ax.tick_params(labelsize=MIN_FONT_PT, length=2.5, width=0.5, pad=1.5, colors=_MUTED,
-                       labelcolor=_MUTED, top=True, right=True, direction="out")
+        ax.tick_params(labelsize=MIN_FONT_PT, length=2.5, width=0.5, pad=1.5, colors=MUTED,
+                       labelcolor=MUTED, top=True, right=True, direction="out")
     else:
         ax.set_xticklabels([])
         ax.set_yticklabels([])
@@ -62,7 +62,7 @@ def _bng_frame(ax: Axes, view: Sequence[float], *, labels: bool) -> None:
         spine.set_color("#333333")
 
 
-def _north_arrow(ax: Axes, *, size_pt: float = 9.0) -> None:
+def north_arrow(ax: Axes, *, size_pt: float = 9.0) -> None:
     from matplotlib.patches import FancyArrow
 
     x, y0, length = 0.955, 0.885, 0.06
@@ -73,11 +73,11 @@ def _north_arrow(ax: Axes, *, size_pt: float = 9.0) -> None:
             fontsize=size_pt, fontweight="bold", zorder=9, parse_math=False,
             bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
     ax.text(x, y0 - 0.006, "grid north", transform=ax.transAxes, ha="center", va="top",
-            fontsize=MIN_FONT_PT, color=_MUTED, zorder=9, parse_math=False,
+            fontsize=MIN_FONT_PT, color=MUTED, zorder=9, parse_math=False,
             bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8})
 
 
-def _scalebar(ax: Axes, *, size_pt: float) -> None:
+def scalebar(ax: Axes, *, size_pt: float) -> None:
     from matplotlib_scalebar.scalebar import ScaleBar
 
     ax.add_artist(
@@ -88,7 +88,7 @@ def _scalebar(ax: Axes, *, size_pt: float) -> None:
 
 
 @dataclass
-class _MapStyle:
+class MapStyle:
     marker_pt: float
     label_pt: float
     neighbour_names: bool
@@ -102,9 +102,9 @@ def _draw_hulls(ax: Axes, colocs: pd.DataFrame, view: Sequence[float]) -> None:
 
     paths, widths = [], []
     for geom, shortlisted in zip(colocs["geom"], colocs["shortlisted"], strict=True):
-        if geom is None or not _intersects(view, geom.bounds):
+        if geom is None or not intersects(view, geom.bounds):
             continue
-        path = _geom_path(geom)
+        path = geom_path(geom)
         if path is not None:
             paths.append(path)
             widths.append(1.3 if shortlisted else 0.8)
@@ -123,59 +123,59 @@ class _MapCanvas:
     ax: Axes
     view: tuple[float, float, float, float]  # xmin, xmax, ymin, ymax (metres)
     box_w_mm: float
-    map_style: _MapStyle
+    map_style: MapStyle
     frame_labels: bool
     own: Any  # the district, clipped to the window
 
 
 #: A map layer: draws one kind of thing into the canvas.
-_Layer = Callable[[_MapCanvas, _DistrictData], None]
+_Layer = Callable[[_MapCanvas, DistrictData], None]
 
 
-def _draw_neighbours(canvas: _MapCanvas, data: _DistrictData) -> None:
+def _draw_neighbours(canvas: _MapCanvas, data: DistrictData) -> None:
     """Neighbouring districts, faint, with their names when the style asks for them."""
     ax, view = canvas.ax, canvas.view
     xmin, xmax, _, _ = view
     for name, full in data.neighbours:
-        if not _intersects(view, full.bounds):
+        if not intersects(view, full.bounds):
             continue
-        geom = _clip(full, view)
+        geom = clip(full, view)
         if geom.is_empty:
             continue
-        _add_geom(ax, geom, facecolor=_NEIGHBOUR_FILL, edgecolor=style.NEIGHBOUR_EDGE,
+        add_geom(ax, geom, facecolor=_NEIGHBOUR_FILL, edgecolor=style.NEIGHBOUR_EDGE,
                   lw=0.6, zorder=1)
         if canvas.map_style.neighbour_names and name:
-            p = geom.intersection(_view_box(view, 0.04)).representative_point()
+            p = geom.intersection(view_box(view, 0.04)).representative_point()
             if p.is_empty:
                 continue
-            half = (_text_width_mm(name, 8.0) / 2 + 1.5) * (xmax - xmin) / canvas.box_w_mm
+            half = (text_width_mm(name, 8.0) / 2 + 1.5) * (xmax - xmin) / canvas.box_w_mm
             px = min(max(p.x, xmin + half), xmax - half)
             ax.text(px, p.y, name, fontsize=8, color="#8A8A8A", ha="center", va="center",
                     zorder=1.5, clip_on=True, parse_math=False)
 
 
-def _draw_district_fill(canvas: _MapCanvas, data: _DistrictData) -> None:
+def _draw_district_fill(canvas: _MapCanvas, data: DistrictData) -> None:
     """The district itself, white over the neighbours."""
-    _add_geom(canvas.ax, canvas.own, facecolor="white", edgecolor="none", zorder=1.2)
+    add_geom(canvas.ax, canvas.own, facecolor="white", edgecolor="none", zorder=1.2)
 
 
-def _draw_grid(canvas: _MapCanvas, data: _DistrictData) -> None:
+def _draw_grid(canvas: _MapCanvas, data: DistrictData) -> None:
     """British National Grid lines and ticks."""
-    _bng_frame(canvas.ax, canvas.view, labels=canvas.frame_labels)
+    bng_frame(canvas.ax, canvas.view, labels=canvas.frame_labels)
 
 
-def _draw_district_edge(canvas: _MapCanvas, data: _DistrictData) -> None:
+def _draw_district_edge(canvas: _MapCanvas, data: DistrictData) -> None:
     """The district boundary, over the grid lines."""
-    _add_geom(canvas.ax, canvas.own, facecolor="none", edgecolor=style.DISTRICT_EDGE, lw=1.4,
+    add_geom(canvas.ax, canvas.own, facecolor="none", edgecolor=style.DISTRICT_EDGE, lw=1.4,
               zorder=2.6)
 
 
-def _draw_outlines(canvas: _MapCanvas, data: _DistrictData) -> None:
+def _draw_outlines(canvas: _MapCanvas, data: DistrictData) -> None:
     """Co-location outlines."""
     _draw_hulls(canvas.ax, data.colocations, canvas.view)
 
 
-def _draw_assets(canvas: _MapCanvas, data: _DistrictData) -> None:
+def _draw_assets(canvas: _MapCanvas, data: DistrictData) -> None:
     """Asset symbols by agency; sensitive sites as hollow symbols at their grid square."""
     ax, pts, ms = canvas.ax, data.points, canvas.map_style.marker_pt
     for agency in sorted(pts["agency"].unique()):
@@ -194,7 +194,7 @@ def _draw_assets(canvas: _MapCanvas, data: _DistrictData) -> None:
 
 #: Layers under any context: neighbours, then the district's white fill.
 _BASE_LAYERS: tuple[_Layer, ...] = (_draw_neighbours, _draw_district_fill)
-#: Context layers (towns, coast, roads) go here, passed to :func:`_draw_map` as
+#: Context layers (towns, coast, roads) go here, passed to :func:`draw_map` as
 #: ``context_layers``: drawn over the district fill and under the grid, the
 #: district boundary, the co-location outlines and the assets. None yet.
 _CONTEXT_LAYERS: tuple[_Layer, ...] = ()
@@ -215,14 +215,14 @@ def _draw_inset_frames(ax: Axes, insets: Sequence[tuple[str, Sequence[float]]]) 
                 bbox={"boxstyle": "square,pad=0.15", "fc": "#222222", "ec": "none"})
 
 
-def _draw_map(
+def draw_map(
     ax: Axes,
-    data: _DistrictData,
+    data: DistrictData,
     view: Sequence[float],
     *,
     box_w_mm: float,
     label_ids: Sequence[str],
-    map_style: _MapStyle,
+    map_style: MapStyle,
     frame_labels: bool,
     insets: Sequence[tuple[str, Sequence[float]]] = (),
     context_layers: Sequence[_Layer] = _CONTEXT_LAYERS,
@@ -240,20 +240,20 @@ def _draw_map(
     ax.set_aspect("equal", adjustable="box")
     ax.set_facecolor(_WATER)
     canvas = _MapCanvas(ax, (xmin, xmax, ymin, ymax), box_w_mm, map_style, frame_labels,
-                        _clip(data.geom, view))
+                        clip(data.geom, view))
     extra = (context_layer(context),) if context is not None else ()
     for layer in (*_BASE_LAYERS, *context_layers, *extra, *_TOP_LAYERS):
         layer(canvas, data)
     _draw_inset_frames(ax, insets)
-    texts = _draw_labels(ax, data, canvas.view, box_w_mm=box_w_mm, label_ids=label_ids,
+    texts = draw_labels(ax, data, canvas.view, box_w_mm=box_w_mm, label_ids=label_ids,
                          label_pt=map_style.label_pt, north=map_style.north, insets=insets)
     if context is not None:
-        reserved = _reserved_mm(canvas.view, box_w_mm=box_w_mm, north=map_style.north,
+        reserved = reserved_mm(canvas.view, box_w_mm=box_w_mm, north=map_style.north,
                                 insets=insets)
         # every label already on the map: co-location ids, neighbour names, inset letters
         obstacles = np.vstack([text_boxes_mm(ax.texts, canvas.view, (xmax - xmin) / box_w_mm),
                                np.reshape(np.asarray(reserved, dtype=float), (-1, 4))])
-        symbols = _in_view_mm(data.points, "x", "y", canvas.view, (xmax - xmin) / box_w_mm)
+        symbols = in_view_mm(data.points, "x", "y", canvas.view, (xmax - xmin) / box_w_mm)
         draw_place_names(ax, context, canvas.view, box_w_mm=box_w_mm, obstacles_mm=obstacles,
                          symbols_mm=symbols, scale=map_style.name_scale)
     return texts

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 from ...errors import ValidationError
 from .. import style
 from .fonts import PRINT_FONT_FAMILIES, register_print_fonts
-from .text import _PT_MM, _wrap_mm, clean_text
+from .text import PT_MM, clean_text, wrap_mm
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -50,12 +50,12 @@ _RC: dict[str, Any] = {
 }
 
 
-_TEXT = "#222222"
-_MUTED = "#555555"
+TEXT = "#222222"
+MUTED = "#555555"
 
 
 @dataclass
-class _Page:
+class Page:
     """A landscape page and helpers to place things on it in millimetres."""
 
     fig: Figure
@@ -75,7 +75,7 @@ class _Page:
 
     def text(self, x_mm: float, y_mm: float, s: str, **kw: Any) -> Text:
         """Draw plain text at a page position in mm."""
-        kw.setdefault("color", _TEXT)
+        kw.setdefault("color", TEXT)
         return self.fig.text(
             x_mm / self.width_mm,
             y_mm / self.height_mm,
@@ -87,7 +87,7 @@ class _Page:
 
 
 @contextmanager
-def _rc() -> Iterator[None]:
+def rc() -> Iterator[None]:
     """Matplotlib settings for print pages, scoped, under the :data:`DRAWING` lock.
 
     rcParams change only inside the block (``rc_context``), and no other thread
@@ -101,7 +101,7 @@ def _rc() -> Iterator[None]:
             yield
 
 
-def _paper_mm(paper: str) -> tuple[float, float]:
+def paper_mm(paper: str) -> tuple[float, float]:
     key = str(paper).upper()
     if key not in PAPER_SIZES_MM:
         raise ValidationError(
@@ -111,58 +111,58 @@ def _paper_mm(paper: str) -> tuple[float, float]:
     return PAPER_SIZES_MM[key]
 
 
-def _new_page(paper: str) -> _Page:
+def new_page(paper: str) -> Page:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    width_mm, height_mm = _paper_mm(paper)
+    width_mm, height_mm = paper_mm(paper)
     fig = Figure(figsize=(width_mm * _MM, height_mm * _MM), dpi=100, facecolor="white")
     FigureCanvasAgg(fig)
-    return _Page(fig, width_mm, height_mm)
+    return Page(fig, width_mm, height_mm)
 
 
-def _header(page: _Page, heading: str, subtitle: str) -> float:
+def draw_header(page: Page, heading: str, subtitle: str) -> float:
     """Draw the title block; return the y (mm) of its lower edge."""
     top = page.height_mm - MARGIN_MM
     size = 20.0 if page.width_mm > 350 else 16.0
     page.text(MARGIN_MM, top, clean_text(heading, max_chars=90), fontsize=size,
               fontweight="bold", va="top", ha="left")
     sub_size = 9.5 if page.width_mm > 350 else 8.0
-    lines = _wrap_mm(subtitle, page.width_mm - 2 * MARGIN_MM, sub_size, 2)
-    y = top - size * _PT_MM * 1.35
+    lines = wrap_mm(subtitle, page.width_mm - 2 * MARGIN_MM, sub_size, 2)
+    y = top - size * PT_MM * 1.35
     page.text(MARGIN_MM, y, "\n".join(lines), fontsize=sub_size, va="top", ha="left",
-              color=_MUTED, linespacing=1.3)
-    return y - len(lines) * sub_size * _PT_MM * 1.3 - 3.0
+              color=MUTED, linespacing=1.3)
+    return y - len(lines) * sub_size * PT_MM * 1.3 - 3.0
 
 
-def _footer(page: _Page, text: str, *, page_label: str | None = None) -> float:
+def draw_footer(page: Page, text: str, *, page_label: str | None = None) -> float:
     """Draw the attribution; return the y (mm) of its upper edge.
 
     ``page_label`` (a page number) is drawn at the right; ``""`` keeps its room
     free without drawing it, for a page whose number is stamped on later
-    (:func:`_page_label`): a district page goes into the atlas as it is.
+    (:func:`draw_page_label`): a district page goes into the atlas as it is.
     """
     size = MIN_FONT_PT
     width = page.width_mm - 2 * MARGIN_MM - (30.0 if page_label is not None else 0.0)
-    lines = _wrap_mm(text, width, size, 4)
+    lines = wrap_mm(text, width, size, 4)
     page.text(MARGIN_MM, MARGIN_MM, "\n".join(lines), fontsize=size, va="bottom",
-              ha="left", color=_MUTED, linespacing=1.25)
+              ha="left", color=MUTED, linespacing=1.25)
     if page_label:
-        _page_label(page, page_label)
-    return MARGIN_MM + len(lines) * size * _PT_MM * 1.25 + 2.5
+        draw_page_label(page, page_label)
+    return MARGIN_MM + len(lines) * size * PT_MM * 1.25 + 2.5
 
 
-def _page_label(page: _Page, label: str) -> None:
+def draw_page_label(page: Page, label: str) -> None:
     """The page number at the foot of the page, right-aligned."""
     page.text(page.width_mm - MARGIN_MM, MARGIN_MM, label, fontsize=7.5,
-              va="bottom", ha="right", color=_MUTED)
+              va="bottom", ha="right", color=MUTED)
 
 
-def _subtitle(*parts: str | None) -> str:
+def subtitle_text(*parts: str | None) -> str:
     return "  ·  ".join(p for p in (clean_text(x) for x in parts) if p)
 
 
-def _date_text(value: date | datetime | str | None) -> str | None:
+def date_text(value: date | datetime | str | None) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -173,13 +173,13 @@ def _date_text(value: date | datetime | str | None) -> str | None:
     return f"data as at {text}" if text else None
 
 
-def _boundary_source(districts: gpd.GeoDataFrame, explicit: str | None) -> str:
+def boundary_source_of(districts: gpd.GeoDataFrame, explicit: str | None) -> str:
     if explicit is not None:
         return str(explicit)
     return str(getattr(districts, "attrs", {}).get("boundary_source", "official"))
 
 
-def _attribution(year: int, boundary_source: str, synthetic: bool) -> str:
+def attribution_text(year: int, boundary_source: str, synthetic: bool) -> str:
     text = style.attribution(year, derived_boundaries=boundary_source == "derived")
     if synthetic:
         text += f". Locations and figures are {style.SYNTHETIC_NOTE}"

@@ -4,36 +4,37 @@ landscape page (:func:`district_pdf`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ...io.context import study_context
 from .. import style
 from .._ranges import ESTIMATE_FOOTNOTE
+from ..settings import OutputSettings, SettingsKeywords, resolve_settings
 from .context import context_attribution
-from .geometry import _view
-from .insets import _find_insets, _place_name
-from .layers import _draw_map, _MapStyle, _north_arrow, _scalebar
+from .geometry import map_limits
+from .insets import find_insets, place_name
+from .layers import MapStyle, draw_map, north_arrow, scalebar
 from .layout import (
-    _MUTED,
     MARGIN_MM,
     MIN_FONT_PT,
-    _attribution,
-    _boundary_source,
-    _date_text,
-    _footer,
-    _header,
-    _new_page,
-    _Page,
-    _paper_mm,
-    _rc,
-    _subtitle,
+    MUTED,
+    Page,
+    attribution_text,
+    boundary_source_of,
+    date_text,
+    draw_footer,
+    draw_header,
+    new_page,
+    paper_mm,
+    rc,
+    subtitle_text,
 )
-from .prepare import _common, _DistrictData, _prepare_district
-from .tables import _SHORTLIST_COLUMNS, _draw_table, _shortlist_rows, _table_height_mm
-from .text import _PT_MM, _chars_for, _wrap_mm, clean_text
+from .prepare import DistrictData, prepare_district, shared_print_data
+from .tables import SHORTLIST_COLUMNS, draw_table, shortlist_rows, table_height_mm
+from .text import PT_MM, chars_for, clean_text, wrap_mm
 
 if TYPE_CHECKING:
     from os import PathLike
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from ...reference.context import MapContext
 
 
-def _legend(page: _Page, x0: float, top: float, w: float, data: _DistrictData) -> float:
+def _legend(page: Page, x0: float, top: float, w: float, data: DistrictData) -> float:
     """Draw the legend with its top-left corner at (x0, top) mm; return its height in mm."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -53,7 +54,7 @@ def _legend(page: _Page, x0: float, top: float, w: float, data: _DistrictData) -
     ax = page.fig.add_axes(page.rect(x0, top - h, w, h))
     ax.axis("off")
     size = 7.5
-    chars = _chars_for(w - 9.0, size)
+    chars = chars_for(w - 9.0, size)
     handles: list[Any] = []
     labels: list[str] = []
     for agency in sorted(data.counts):
@@ -83,23 +84,23 @@ def _legend(page: _Page, x0: float, top: float, w: float, data: _DistrictData) -
     if data.sensitive & set(data.counts):
         note = ("* sensitive: each site is shown only at the centre of its 1 km grid square, "
                 "without name or address")
-        lines = _wrap_mm(note, w, MIN_FONT_PT, 3)
+        lines = wrap_mm(note, w, MIN_FONT_PT, 3)
         page.text(x0, top - used, "\n".join(lines), fontsize=MIN_FONT_PT, va="top",
-                  ha="left", color=_MUTED, linespacing=1.25)
-        used += len(lines) * MIN_FONT_PT * _PT_MM * 1.3 + 1.0
+                  ha="left", color=MUTED, linespacing=1.25)
+        used += len(lines) * MIN_FONT_PT * PT_MM * 1.3 + 1.0
     return used
 
 
-def _legend_height_mm(data: _DistrictData) -> float:
+def _legend_height_mm(data: DistrictData) -> float:
     n = len(data.counts) + 2
-    h = (n + 1.4) * 7.5 * _PT_MM * 1.62 + 2
+    h = (n + 1.4) * 7.5 * PT_MM * 1.62 + 2
     if data.sensitive & set(data.counts):
-        h += 2 * MIN_FONT_PT * _PT_MM * 1.3 + 1
+        h += 2 * MIN_FONT_PT * PT_MM * 1.3 + 1
     return h
 
 
 @dataclass(frozen=True)
-class _PageOptions:
+class PageOptions:
     """The settings every district page of one output shares."""
 
     title: str | None
@@ -125,18 +126,18 @@ class _DistrictLayout:
     view: tuple[float, float, float, float]  # window of the main map, metres
 
 
-def _district_layout(page: _Page, data: _DistrictData, options: _PageOptions,
+def _district_layout(page: Page, data: DistrictData, options: PageOptions,
                      page_label: str | None) -> _DistrictLayout:
     """Draw the header and footer; return the layout of the rest of the page."""
     big = page.width_mm > 350
     heading = f"{data.name}: co-location opportunities"
-    sub = _subtitle(options.title, _date_text(options.data_date), options.params_note,
+    sub = subtitle_text(options.title, date_text(options.data_date), options.params_note,
                     style.SYNTHETIC_NOTE if options.synthetic else None,
                     f"district {data.code}")
-    top = _header(page, heading, sub)
-    attribution = _attribution(options.attribution_year, options.boundary_source,
+    top = draw_header(page, heading, sub)
+    attribution = attribution_text(options.attribution_year, options.boundary_source,
                                options.synthetic)
-    bottom = _footer(page, context_attribution(attribution, options.context),
+    bottom = draw_footer(page, context_attribution(attribution, options.context),
                      page_label=page_label)
     gap = 7.0
     col_w = 140.0 if big else 112.0
@@ -147,10 +148,10 @@ def _district_layout(page: _Page, data: _DistrictData, options: _PageOptions,
     map_h = top - map_y - 1.0
     return _DistrictLayout(big, top, bottom, (map_x, map_y, map_w, map_h),
                            page.width_mm - MARGIN_MM - col_w, col_w,
-                           _view(data.geom.bounds, map_w, map_h))
+                           map_limits(data.geom.bounds, map_w, map_h))
 
 
-def _choose_insets(data: _DistrictData, lay: _DistrictLayout, room: float,
+def _choose_insets(data: DistrictData, lay: _DistrictLayout, room: float,
                    max_insets: int) -> tuple[list[tuple[str, tuple[float, float, float, float]]],
                                              float, float]:
     """Inset windows where labels would crowd the main map, and the inset size (mm).
@@ -164,22 +165,22 @@ def _choose_insets(data: _DistrictData, lay: _DistrictLayout, room: float,
     if room < inset_h + 10.0:
         max_insets = 0
     map_w = lay.map_box[2]
-    windows = _find_insets(data.colocations, lay.view, map_w,
+    windows = find_insets(data.colocations, lay.view, map_w,
                            max_insets=min(max_insets, n_side),
                            inset_w_mm=inset_w, aspect=inset_w / inset_h)
     if len(windows) == 1:
         inset_w = lay.col_w
         inset_h = min(70.0 if lay.big else 55.0, max(room - 10.0, inset_h))
-        windows = _find_insets(data.colocations, lay.view, map_w, max_insets=1,
+        windows = find_insets(data.colocations, lay.view, map_w, max_insets=1,
                                inset_w_mm=inset_w, aspect=inset_w / inset_h)
     return windows, inset_w, inset_h
 
 
-def _draw_insets(page: _Page, data: _DistrictData, lay: _DistrictLayout, y: float,
+def _draw_insets(page: Page, data: DistrictData, lay: _DistrictLayout, y: float,
                  windows: Sequence[tuple[str, tuple[float, float, float, float]]],
                  inset_w: float, inset_h: float, context: MapContext | None) -> set[str]:
     """Draw the inset maps side by side below ``y``; return the ids they label."""
-    inset_style = _MapStyle(marker_pt=5.0 if lay.big else 4.0, label_pt=MIN_FONT_PT + 0.5,
+    inset_style = MapStyle(marker_pt=5.0 if lay.big else 4.0, label_pt=MIN_FONT_PT + 0.5,
                             neighbour_names=False, north=False, name_scale=0.9)
     covered: set[str] = set()
     for i, (letter, window) in enumerate(windows):
@@ -190,32 +191,32 @@ def _draw_insets(page: _Page, data: _DistrictData, lay: _DistrictLayout, y: floa
         inside = c.loc[(c["cx"] > window[0]) & (c["cx"] < window[1]) & (c["cy"] > window[2])
                        & (c["cy"] < window[3])]
         covered.update(inside["colocation_id"])
-        _draw_map(ax_in, data, window, box_w_mm=inset_w, label_ids=list(inside["colocation_id"]),
+        draw_map(ax_in, data, window, box_w_mm=inset_w, label_ids=list(inside["colocation_id"]),
                   map_style=inset_style, frame_labels=False, context=context)
-        _scalebar(ax_in, size_pt=MIN_FONT_PT)
-        place = _place_name(data, window)
+        scalebar(ax_in, size_pt=MIN_FONT_PT)
+        place = place_name(data, window)
         page.text(ix, iy + inset_h + 0.8, f"Inset {letter}" + (f": {place}" if place else ""),
                   fontsize=7.5, fontweight="bold", va="bottom", ha="left")
     return covered
 
 
-def _draw_main_map(page: _Page, data: _DistrictData, lay: _DistrictLayout,
+def _draw_main_map(page: Page, data: DistrictData, lay: _DistrictLayout,
                    windows: Sequence[tuple[str, Sequence[float]]], covered: set[str],
                    context: MapContext | None) -> None:
     """The district map with grid, scale bar, north arrow and inset frames."""
-    map_style = _MapStyle(marker_pt=4.2 if lay.big else 3.4,
+    map_style = MapStyle(marker_pt=4.2 if lay.big else 3.4,
                           label_pt=7.0 if lay.big else MIN_FONT_PT,
                           neighbour_names=True, north=True)
     map_w = lay.map_box[2]
     ax = page.fig.add_axes(page.rect(*lay.map_box))
     main_ids = [i for i in data.colocations["colocation_id"] if i not in covered]
-    _draw_map(ax, data, lay.view, box_w_mm=map_w, label_ids=main_ids, map_style=map_style,
+    draw_map(ax, data, lay.view, box_w_mm=map_w, label_ids=main_ids, map_style=map_style,
               frame_labels=True, insets=windows, context=context)
-    _scalebar(ax, size_pt=7.5)
-    _north_arrow(ax)
-    ax.set_xlabel("Easting, km (British National Grid)", fontsize=MIN_FONT_PT, color=_MUTED,
+    scalebar(ax, size_pt=7.5)
+    north_arrow(ax)
+    ax.set_xlabel("Easting, km (British National Grid)", fontsize=MIN_FONT_PT, color=MUTED,
                   labelpad=1.5)
-    ax.set_ylabel("Northing, km", fontsize=MIN_FONT_PT, color=_MUTED, labelpad=1.5)
+    ax.set_ylabel("Northing, km", fontsize=MIN_FONT_PT, color=MUTED, labelpad=1.5)
 
 
 def _any_estimated(shortlist: Any) -> bool:
@@ -224,12 +225,12 @@ def _any_estimated(shortlist: Any) -> bool:
         shortlist["saving_estimated"].fillna(False).astype(bool).any())
 
 
-def _draw_shortlist(page: _Page, data: _DistrictData, lay: _DistrictLayout, y: float,
+def _draw_shortlist(page: Page, data: DistrictData, lay: _DistrictLayout, y: float,
                     rows: Sequence[Sequence[str]], table_pt: float) -> None:
     """The shortlist table between ``y`` and the footer, or a line saying there is none."""
     if rows:
-        _draw_table(page, (lay.col_x, lay.bottom + 1.0, lay.col_w, y - lay.bottom - 1.0),
-                    _SHORTLIST_COLUMNS, rows, size_pt=table_pt,
+        draw_table(page, (lay.col_x, lay.bottom + 1.0, lay.col_w, y - lay.bottom - 1.0),
+                    SHORTLIST_COLUMNS, rows, size_pt=table_pt,
                     title=f"Shortlist: {len(rows)} co-location{'s' if len(rows) != 1 else ''}",
                     more_note="Rank: in district (in county). Costs and savings £ a year."
                     + (" " + ESTIMATE_FOOTNOTE if _any_estimated(data.shortlist) else ""),
@@ -238,17 +239,17 @@ def _draw_shortlist(page: _Page, data: _DistrictData, lay: _DistrictLayout, y: f
         page.text(lay.col_x, y, "Shortlist", fontsize=9.5, fontweight="bold", va="top")
         msg = ("No shortlisted co-location in this district." if len(data.colocations)
                else "No multi-agency co-location found in this district.")
-        page.text(lay.col_x, y - 6.0, msg, fontsize=7.5, va="top", color=_MUTED)
+        page.text(lay.col_x, y - 6.0, msg, fontsize=7.5, va="top", color=MUTED)
 
 
-def _draw_district_page(page: _Page, data: _DistrictData, options: _PageOptions, *,
+def _draw_district_page(page: Page, data: DistrictData, options: PageOptions, *,
                         page_label: str | None = None) -> None:
     """Compose a district page: header, legend, insets, main map, shortlist, footer."""
     lay = _district_layout(page, data, options, page_label)
     y = lay.top - _legend(page, lay.col_x, lay.top, lay.col_w, data) - 3.0
     table_pt = 7.0 if lay.big else MIN_FONT_PT
-    rows = _shortlist_rows(data.shortlist)
-    table_need = _table_height_mm(_SHORTLIST_COLUMNS, rows, lay.col_w, table_pt, 3) + 12.0
+    rows = shortlist_rows(data.shortlist)
+    table_need = table_height_mm(SHORTLIST_COLUMNS, rows, lay.col_w, table_pt, 3) + 12.0
     windows, inset_w, inset_h = _choose_insets(data, lay, y - lay.bottom - table_need,
                                                options.max_insets)
     covered = _draw_insets(page, data, lay, y, windows, inset_w, inset_h, options.context)
@@ -258,7 +259,7 @@ def _draw_district_page(page: _Page, data: _DistrictData, options: _PageOptions,
     _draw_shortlist(page, data, lay, y, rows, table_pt)
 
 
-def _district_figure(data: _DistrictData, *, paper: str, options: _PageOptions,
+def district_figure(data: DistrictData, *, paper: str, options: PageOptions,
                      page_label: str | None = "") -> Figure:
     """Draw one district page on a new Figure; writing it is the caller's business.
 
@@ -266,8 +267,8 @@ def _district_figure(data: _DistrictData, *, paper: str, options: _PageOptions,
     into the atlas, which stamps its page number into the room kept free for it
     (``page_label=""``).
     """
-    with _rc():
-        page = _new_page(paper)
+    with rc():
+        page = new_page(paper)
         _draw_district_page(page, data, options, page_label=page_label)
     return page.fig
 
@@ -278,17 +279,12 @@ def district_pdf(
     opportunities: gpd.GeoDataFrame,
     *,
     district_code: str,
-    paper: str = "A3",
-    title: str | None = None,
-    data_date: date | datetime | str | None = None,
-    synthetic: bool = False,
+    settings: OutputSettings | None = None,
     params_note: str | None = None,
-    attribution_year: int = 2025,
-    sensitive_agencies: Iterable[str] = frozenset(),
-    boundary_source: str | None = None,
     max_insets: int = 2,
     context: MapContext | None = None,
     basemap: str | PathLike[str] | None = None,
+    **keywords: Unpack[SettingsKeywords],
 ) -> Figure:
     """Draw one printable landscape page for a district.
 
@@ -308,23 +304,12 @@ def district_pdf(
         ``score_opportunities`` output (hull polygons in EPSG:27700).
     district_code
         ONS code of the district to draw.
-    paper
-        ``"A3"`` (default) or ``"A4"``, landscape.
-    title
-        Title of the estate, shown in the subtitle.
-    data_date
-        Date the registers describe.
-    synthetic
-        True to say "synthetic sample data" on the page.
+    settings, **keywords
+        What every output prints (:class:`~kentassets.render.settings.OutputSettings`),
+        built once by the pipeline; or, as before, any of its fields as a keyword
+        (``title=``, ``data_date=``, ``synthetic=``, ...), which replaces its value.
     params_note
         Short text about the analysis parameters, e.g. ``"eps 250 m"``.
-    attribution_year
-        Copyright year of the OS / ONS / Royal Mail data.
-    sensitive_agencies
-        Agencies drawn only generalised to 1 km squares (in addition to rows
-        whose ``sensitive`` column is True).
-    boundary_source
-        ``"official"`` or ``"derived"``; default ``districts.attrs["boundary_source"]``.
     max_insets
         Most inset maps to draw for crowded town centres (0 for none).
     context
@@ -366,13 +351,17 @@ def district_pdf(
     Save it with :func:`write_figure_pdf` (into a folder of your choice), e.g.
     ``write_figure_pdf(fig, "maidstone.pdf")``.
     """
-    _paper_mm(paper)
+    s = resolve_settings(settings, keywords, where="district_pdf")
+    paper, title, data_date = s.paper, s.title, s.data_date
+    synthetic, attribution_year = s.synthetic, s.attribution_year
+    sensitive_agencies, boundary_source = s.sensitive_agencies, s.boundary_source
+    paper_mm(paper)
     assets = style.with_districts(assets, districts)
-    data = _prepare_district(assets, districts, district_code,
-                             _common(assets, opportunities, sensitive_agencies))
-    options = _PageOptions(title=title, data_date=data_date, synthetic=synthetic,
+    data = prepare_district(assets, districts, district_code,
+                             shared_print_data(assets, opportunities, sensitive_agencies))
+    options = PageOptions(title=title, data_date=data_date, synthetic=synthetic,
                            params_note=params_note, attribution_year=attribution_year,
-                           boundary_source=_boundary_source(districts, boundary_source),
+                           boundary_source=boundary_source_of(districts, boundary_source),
                            max_insets=max_insets,
                            context=study_context(districts, context, basemap=basemap))
-    return _district_figure(data, paper=paper, options=options)
+    return district_figure(data, paper=paper, options=options)

@@ -17,9 +17,18 @@ from ... import schema
 from ...plan import Trajectory, district_projects, plan_year_columns
 from .. import style
 from ..programme import status_label
-from .layout import _MUTED, _TEXT, MARGIN_MM, MIN_FONT_PT, _footer, _header, _Page, _subtitle
-from .tables import _Column, _draw_table
-from .text import _PT_MM, clean_text
+from .layout import (
+    MARGIN_MM,
+    MIN_FONT_PT,
+    MUTED,
+    TEXT,
+    Page,
+    draw_footer,
+    draw_header,
+    subtitle_text,
+)
+from .tables import Column, draw_table
+from .text import PT_MM, clean_text, text_width_mm, wrap_mm
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -32,16 +41,16 @@ def money_full(value: float) -> str:
     return f"£{value:,.0f}"
 
 
-def draw_plan_page(page: _Page, plan: pd.DataFrame, trajectory: Trajectory, *, code: str,
+def draw_plan_page(page: Page, plan: pd.DataFrame, trajectory: Trajectory, *, code: str,
                    name: str, title: str, footer: str, page_label: str | None) -> None:
     """Draw district ``code``'s plan page (see the module docstring)."""
     big = page.width_mm > 350
     projects = district_projects(plan, code)
-    sub = _subtitle(title, f"plan year 1 = the twelve months to "
+    sub = subtitle_text(title, f"plan year 1 = the twelve months to "
                     f"{_day(trajectory.year_end(1))}; a saving counts from the year after "
                     "its project completes", "statuses and leads from the workshop decisions")
-    top = _header(page, f"{clean_text(name, max_chars=60)}: implementation plan", sub)
-    bottom = _footer(page, footer, page_label=page_label)
+    top = draw_header(page, f"{clean_text(name, max_chars=60)}: implementation plan", sub)
+    bottom = draw_footer(page, footer, page_label=page_label)
     width = page.width_mm - 2 * MARGIN_MM
     left_w = width * 0.63
     right_x = MARGIN_MM + left_w + 10.0
@@ -62,14 +71,14 @@ def _day(day: dt.date) -> str:
     return day.strftime("%d %b %Y").lstrip("0")
 
 
-def _draw_gantt(page: _Page, projects: pd.DataFrame, trajectory: Trajectory,
+def _draw_gantt(page: Page, projects: pd.DataFrame, trajectory: Trajectory,
                 box: tuple[float, float, float, float], *, size: float) -> None:
     """One row per scheduled project: its bar, then the years its saving counts."""
     x0, y0, w, h = box
     page.text(x0, y0 + h, "Timeline of the projects by plan year", fontsize=size + 2.5,
               fontweight="bold", va="top")
     label_w = min(95.0, w * 0.4)
-    ax = page.fig.add_axes(page.rect(x0 + label_w, y0, w - label_w, h - 14.0))
+    ax = page.fig.add_axes(page.rect(x0 + label_w, y0, w - label_w, h - 16.0))
     n_years = len(trajectory.annual_gbp)
     ordered = projects.assign(_end=projects["complete_by"].astype(str)).sort_values(
         ["_end", schema.COLOCATION_ID], kind="stable")
@@ -80,11 +89,11 @@ def _draw_gantt(page: _Page, projects: pd.DataFrame, trajectory: Trajectory,
     _year_bands(ax, trajectory, n_years, size)
     for i, rec in enumerate(ordered.to_dict("records")):
         _gantt_row(ax, page, rec, i, trajectory, n_years, size=size,
-                   label=(x0, label_w, y0, h - 14.0, rows))
+                   label=(x0, label_w, y0, h - 16.0, rows))
     if ordered.empty:
         ax.text(n_years / 2, 0.5, "No scheduled project in this district.", ha="center",
-                va="center", fontsize=size, color=_MUTED)
-    _gantt_legend(page, x0 + label_w, y0 + h - 7.5, size)
+                va="center", fontsize=size, color=MUTED)
+    _gantt_legend(page, x0 + label_w, y0 + h - 7.5, x0 + w)
 
 
 def _year_bands(ax: Axes, trajectory: Trajectory, n_years: int, size: float) -> None:
@@ -92,9 +101,9 @@ def _year_bands(ax: Axes, trajectory: Trajectory, n_years: int, size: float) -> 
         if year % 2:
             ax.axvspan(year - 1, year, color="#F2F4F7", lw=0, zorder=0)
         ax.text(year - 0.5, -0.75, f"Year {year}", ha="center", va="bottom", fontsize=size,
-                fontweight="bold", color=_TEXT)
+                fontweight="bold", color=TEXT)
         ax.text(year - 0.5, -0.42, f"to {trajectory.year_end(year).strftime('%b %Y')}",
-                ha="center", va="bottom", fontsize=MIN_FONT_PT, color=_MUTED)
+                ha="center", va="bottom", fontsize=MIN_FONT_PT, color=MUTED)
     target = trajectory.target_years
     if target <= n_years:
         ax.axvline(target, color="#222222", lw=0.9, ls="--", zorder=1)
@@ -112,7 +121,7 @@ def _position(trajectory: Trajectory, day: dt.date) -> float:
     return year + (day - start).days / max((end - start).days, 1)
 
 
-def _gantt_row(ax: Axes, page: _Page, rec: dict[str, Any], i: int, trajectory: Trajectory,
+def _gantt_row(ax: Axes, page: Page, rec: dict[str, Any], i: int, trajectory: Trajectory,
                n_years: int, *, size: float, label: tuple[float, ...]) -> None:
     x0, label_w, y0, h, rows = label
     status = str(rec.get("status") or "proposed")
@@ -125,36 +134,53 @@ def _gantt_row(ax: Axes, page: _Page, rec: dict[str, Any], i: int, trajectory: T
         ax.barh(i, b - a, left=a, height=0.55, color=colour, edgecolor="#333333", lw=0.4,
                 zorder=3)
     counts_from = int(rec.get("completes_in_year") or 0)
-    saving = money_full(float(rec["plan_saving_gbp"]))
+    saving = money_full(float(rec["plan_saving_gbp"])) + " a year"
+    when = f"from year {counts_from + 1}"
     if counts_from < n_years:
         ax.barh(i, n_years - counts_from, left=counts_from, height=0.16,
                 color=style.SAVING_COLOUR, alpha=0.55, lw=0, zorder=2)
-        saving += f" a year from year {counts_from + 1}"
     else:
-        saving += f" a year from year {counts_from + 1} (after this plan)"
+        when += " (after this plan)"
     row_h = h / (rows + 0.9)
     y = y0 + h - (i + 0.9) * row_h
-    place = clean_text(rec.get("place"), max_chars=24)
-    page.text(x0, y + 0.4, f"{rec[schema.COLOCATION_ID]}  {place}  ·  {saving}", fontsize=size,
-              fontweight="bold", va="bottom")
-    lead = clean_text(rec.get("lead_agency"), max_chars=int(label_w / (MIN_FONT_PT * 0.2)))
-    page.text(x0, y - 0.4, f"{status_label(status)} · lead: {lead}", fontsize=MIN_FONT_PT,
-              va="top", color=_MUTED)
+    room = label_w - 3.0
+    place = clean_text(rec.get("place"), max_chars=30)
+    page.text(x0, y + 0.4, _fit(f"{rec[schema.COLOCATION_ID]}  {place}  ·  {saving}", room,
+                                size, bold=True),
+              fontsize=size, fontweight="bold", va="bottom")
+    lead = clean_text(rec.get("lead_agency"), max_chars=80)
+    page.text(x0, y - 0.4, _fit(f"{when} · {status_label(status)} · lead: {lead}", room,
+                                MIN_FONT_PT),
+              fontsize=MIN_FONT_PT, va="top", color=MUTED)
 
 
-def _gantt_legend(page: _Page, x: float, y: float, size: float) -> None:
-    items = [(style.STATUS_COLOURS[s], status_label(s)) for s in
-             ("proposed", "pursue", "business_case", "in_delivery", "done")]
-    items.append((style.SAVING_COLOUR, "saving counts"))
+def _fit(text: str, width_mm: float, size: float, *, bold: bool = False) -> str:
+    """``text`` cut (with an ellipsis) to fit ``width_mm`` at ``size`` points."""
+    if text_width_mm(text, size, bold=bold) <= width_mm:
+        return text
+    while len(text) > 1 and text_width_mm(text + "…", size, bold=bold) > width_mm:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _gantt_legend(page: Page, x: float, y: float, right: float) -> None:
+    """Status colours, the saving line and the target period's end, wrapped to ``right``."""
+    items: list[tuple[str | None, str]] = [(style.STATUS_COLOURS[s], status_label(s)) for s in
+             ("proposed", "pursue", "business_case", "in_delivery", "done", "on_hold")]
+    items += [(style.SAVING_COLOUR, "saving counts"), (None, "- - end of the target period")]
+    start = x
     for colour, text in items:
-        page.fig.patches.append(_swatch(page, x, y, colour))
-        page.text(x + 5.0, y + 1.2, text, fontsize=MIN_FONT_PT, va="center", color=_TEXT)
-        x += 7.0 + len(text) * MIN_FONT_PT * _PT_MM * 0.55
-    page.text(x + 2.0, y + 1.2, "- - end of the target period", fontsize=MIN_FONT_PT,
-              va="center", color=_TEXT)
+        width = (5.0 if colour else 0.0) + text_width_mm(text, MIN_FONT_PT) + 3.0
+        if x + width > right and x > start:
+            x, y = start, y - 3.6
+        if colour is not None:
+            page.fig.patches.append(_swatch(page, x, y, colour))
+        page.text(x + (5.0 if colour else 0.0), y + 1.2, text, fontsize=MIN_FONT_PT,
+                  va="center", color=TEXT)
+        x += width
 
 
-def _swatch(page: _Page, x: float, y: float, colour: str) -> Any:
+def _swatch(page: Page, x: float, y: float, colour: str) -> Any:
     from matplotlib.patches import Rectangle
 
     return Rectangle((x / page.width_mm, y / page.height_mm), 4.0 / page.width_mm,
@@ -169,7 +195,7 @@ def _date(value: Any) -> dt.date | None:
         return None
 
 
-def _draw_unscheduled(page: _Page, projects: pd.DataFrame,
+def _draw_unscheduled(page: Page, projects: pd.DataFrame,
                       box: tuple[float, float, float, float], *, size: float) -> None:
     rows = [[clean_text(r[schema.COLOCATION_ID]), clean_text(r.get("place"), max_chars=30),
              clean_text(r.get("lead_agency"), max_chars=50), status_label(r.get("status")),
@@ -179,14 +205,14 @@ def _draw_unscheduled(page: _Page, projects: pd.DataFrame,
     title = f"Unscheduled projects ({len(rows)}): listed, kept out of the savings by year"
     if not rows:
         page.text(box[0], box[1] + box[3], "Unscheduled projects: none. Every project of the "
-                  "district has dates.", fontsize=size, va="top", color=_MUTED)
+                  "district has dates.", fontsize=size, va="top", color=MUTED)
         return
-    cols = (_Column("Id"), _Column("Place", 1.0), _Column("Lead", 1.5), _Column("Status"),
-            _Column("Saving a year", align="right"), _Column("Why", 2.0))
-    _draw_table(page, box, cols, rows, size_pt=size, title=title, max_lines=2)
+    cols = (Column("Id"), Column("Place", 1.0), Column("Lead", 1.5), Column("Status"),
+            Column("Saving a year", align="right"), Column("Why", 2.0))
+    draw_table(page, box, cols, rows, size_pt=size, title=title, max_lines=2)
 
 
-def _draw_savings(page: _Page, projects: pd.DataFrame, plan: pd.DataFrame,
+def _draw_savings(page: Page, projects: pd.DataFrame, plan: pd.DataFrame,
                   trajectory: Trajectory, box: tuple[float, float, float, float], *,
                   size: float) -> None:
     """The district's savings by year: a chart, the table and the FM actions."""
@@ -202,11 +228,11 @@ def _draw_savings(page: _Page, projects: pd.DataFrame, plan: pd.DataFrame,
         running += value
         rows.append([f"Year {k}", _day(trajectory.year_end(k)), money_full(value),
                      money_full(running)])
-    cols = (_Column("Year"), _Column("Ends"), _Column("Saving counted", align="right"),
-            _Column("Cumulative", align="right"))
+    cols = (Column("Year"), Column("Ends"), Column("Saving counted", align="right"),
+            Column("Cumulative", align="right"))
     table_top = y0 + h - chart_h - 22.0
-    table_h = (len(rows) + 2.5) * size * _PT_MM * 1.9
-    _draw_table(page, (x0, table_top - table_h, w, table_h), cols, rows, size_pt=size,
+    table_h = (len(rows) + 2.5) * size * PT_MM * 1.9
+    draw_table(page, (x0, table_top - table_h, w, table_h), cols, rows, size_pt=size,
                 max_lines=1)
     _draw_fm(page, projects, (x0, y0, w, table_top - table_h - y0 - 6.0), size=size)
 
@@ -235,18 +261,19 @@ def _short_money(value: float) -> str:
     return f"£{value:.0f}"
 
 
-def _draw_fm(page: _Page, projects: pd.DataFrame, box: tuple[float, float, float, float], *,
+def _draw_fm(page: Page, projects: pd.DataFrame, box: tuple[float, float, float, float], *,
              size: float) -> None:
     actions = projects[projects["fm_action"].astype(str).str.len() > 0]
     if actions.empty or box[3] < 15.0:
-        page.text(box[0], box[1] + box[3], "FM contracts: no action (no co-location with "
-                  "different FM providers and a contract ending within its horizon).",
-                  fontsize=MIN_FONT_PT, va="top", color=_MUTED)
+        note = ("FM contracts: no action (no co-location whose members have different FM "
+                "providers and a contract ending within its horizon).")
+        page.text(box[0], box[1] + box[3], "\n".join(wrap_mm(note, box[2], MIN_FONT_PT, 3)),
+                  fontsize=MIN_FONT_PT, va="top", color=MUTED, linespacing=1.3)
         return
     rows = [[clean_text(r[schema.COLOCATION_ID]), clean_text(r["fm_providers"], max_chars=60),
              clean_text(r["fm_earliest_end"])] for r in actions.to_dict("records")]
-    cols = (_Column("Id"), _Column("Providers", 2.0), _Column("Earliest end"))
-    _draw_table(page, box, cols, rows, size_pt=size, title="Align FM contracts", max_lines=2)
+    cols = (Column("Id"), Column("Providers", 2.0), Column("Earliest end"))
+    draw_table(page, box, cols, rows, size_pt=size, title="Align FM contracts", max_lines=2)
 
 
 def draw_trajectory(ax: Axes, trajectory: Trajectory, *, size: float) -> None:
@@ -260,12 +287,13 @@ def draw_trajectory(ax: Axes, trajectory: Trajectory, *, size: float) -> None:
     ax.bar(xs, cumulative, color=colours, edgecolor="#333333", lw=0.4)
     ax.axhline(trajectory.savings_target_gbp, color="#222222", lw=1.1, ls="--")
     ax.text(0.5, trajectory.savings_target_gbp, " target", fontsize=MIN_FONT_PT, va="bottom",
-            ha="left", color=_TEXT)
+            ha="left", color=TEXT)
     ax.axvline(trajectory.target_years + 0.5, color="#555555", lw=0.7, ls=":")
     ax.set_xticks(xs)
     ax.set_xticklabels([f"Y{k}" for k in xs])
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _short_money(v)))
     ax.tick_params(labelsize=MIN_FONT_PT)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title("Implementation plan: cumulative saving by plan year", fontsize=size,
-                 fontweight="bold", loc="left")
+    ax.set_title("Implementation plan: cumulative saving by plan year (bars) against the "
+                 "target (dashed); dotted: end of the target period", fontsize=size - 0.5,
+                 loc="left", color=MUTED)

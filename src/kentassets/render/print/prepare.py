@@ -19,7 +19,7 @@ from ... import schema
 from ...errors import ValidationError
 from .. import style
 from ..programme import status_label
-from .text import _abbreviations, clean_text
+from .text import abbreviations, clean_text
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -46,7 +46,7 @@ def _snap_xy(x: np.ndarray, y: np.ndarray, cell_m: float = SENSITIVE_GRID_M) -> 
 
 
 @dataclass
-class _DistrictData:
+class DistrictData:
     code: str
     name: str
     geom: Any
@@ -68,35 +68,35 @@ def _sensitive_set(assets: pd.DataFrame, sensitive_agencies: Iterable[str]) -> f
     return frozenset(names)
 
 
-def _str_col(frame: pd.DataFrame, col: str) -> pd.Series:
+def str_col(frame: pd.DataFrame, col: str) -> pd.Series:
     if col not in frame.columns:
         return pd.Series(pd.NA, index=frame.index, dtype="string")
     return frame[col].astype("string")
 
 
-def _num_col(frame: pd.DataFrame, col: str) -> pd.Series:
+def num_col(frame: pd.DataFrame, col: str) -> pd.Series:
     if col not in frame.columns:
         return pd.Series(np.nan, index=frame.index, dtype="float64")
     return pd.to_numeric(frame[col], errors="coerce").astype("float64")
 
 
-def _bool_col(frame: pd.DataFrame, col: str, default: bool) -> pd.Series:
+def bool_col(frame: pd.DataFrame, col: str, default: bool) -> pd.Series:
     if col not in frame.columns:
         return pd.Series(default, index=frame.index, dtype=bool)
     return frame[col].fillna(default).astype(bool)
 
 
-def _colocation_rows(opportunities: pd.DataFrame) -> pd.DataFrame:
+def colocation_rows(opportunities: pd.DataFrame) -> pd.DataFrame:
     """Multi-agency co-locations only, in rank order."""
     if opportunities is None or len(opportunities) == 0:
         return opportunities.iloc[0:0] if opportunities is not None else pd.DataFrame()
-    keep = _bool_col(opportunities, schema.IS_COLOCATION, True)
-    keep &= _str_col(opportunities, schema.COLOCATION_ID).notna().to_numpy()
+    keep = bool_col(opportunities, schema.IS_COLOCATION, True)
+    keep &= str_col(opportunities, schema.COLOCATION_ID).notna().to_numpy()
     return opportunities.loc[keep]
 
 
 @dataclass
-class _Common:
+class Common:
     """What every page of one atlas shares (computed once)."""
 
     sensitive: frozenset[str]
@@ -106,21 +106,21 @@ class _Common:
     colocations: pd.DataFrame  # multi-agency rows of the opportunities
 
 
-def _common(assets: gpd.GeoDataFrame, opportunities: gpd.GeoDataFrame,
-            sensitive_agencies: Iterable[str]) -> _Common:
+def shared_print_data(assets: gpd.GeoDataFrame, opportunities: gpd.GeoDataFrame,
+            sensitive_agencies: Iterable[str]) -> Common:
     sensitive = _sensitive_set(assets, sensitive_agencies)
-    agencies = set(_str_col(assets, schema.AGENCY).dropna().astype(str))
-    colocs = _colocation_rows(opportunities)
-    for joined in _str_col(colocs, "agencies").dropna().unique():
+    agencies = set(str_col(assets, schema.AGENCY).dropna().astype(str))
+    colocs = colocation_rows(opportunities)
+    for joined in str_col(colocs, "agencies").dropna().unique():
         agencies.update(a.strip() for a in str(joined).split(";") if a.strip())
-    sens_rows = assets.loc[_str_col(assets, schema.AGENCY).isin(sensitive).fillna(False)
-                           .to_numpy() | _bool_col(assets, schema.SENSITIVE, False).to_numpy()]
+    sens_rows = assets.loc[str_col(assets, schema.AGENCY).isin(sensitive).fillna(False)
+                           .to_numpy() | bool_col(assets, schema.SENSITIVE, False).to_numpy()]
     sens_text = {
         clean_text(v).lower()
         for col in (schema.ADDRESS, schema.NAME)
-        for v in _str_col(sens_rows, col).dropna().unique()
+        for v in str_col(sens_rows, col).dropna().unique()
     } - {""}
-    return _Common(sensitive, style.agency_styles(agencies), _abbreviations(agencies),
+    return Common(sensitive, style.agency_styles(agencies), abbreviations(agencies),
                    frozenset(sens_text), colocs)
 
 
@@ -141,7 +141,7 @@ def _district_row(districts: gpd.GeoDataFrame, code: str) -> tuple[
     others = districts.loc[codes != str(code)]
     neighbours = [
         (clean_text(n, max_chars=40), g)
-        for n, g in zip(_str_col(others, schema.DISTRICT_NAME), others.geometry, strict=True)
+        for n, g in zip(str_col(others, schema.DISTRICT_NAME), others.geometry, strict=True)
         if g is not None and not g.is_empty
     ]
     return match, name, neighbours
@@ -150,11 +150,11 @@ def _district_row(districts: gpd.GeoDataFrame, code: str) -> tuple[
 def _district_points(assets: gpd.GeoDataFrame, code: str,
                      sensitive: frozenset[str]) -> pd.DataFrame:
     """The district's located assets as points; sensitive ones at their grid-square centre."""
-    in_d = _str_col(assets, schema.DISTRICT_CODE) == str(code)
+    in_d = str_col(assets, schema.DISTRICT_CODE) == str(code)
     sub = assets.loc[in_d.fillna(False).to_numpy()]
     sub = sub.loc[sub.geometry.notna() & ~sub.geometry.is_empty]
-    agency = _str_col(sub, schema.AGENCY).fillna("(unknown)").astype(str)
-    is_sens = agency.isin(sensitive).to_numpy() | _bool_col(sub, schema.SENSITIVE, False).to_numpy()
+    agency = str_col(sub, schema.AGENCY).fillna("(unknown)").astype(str)
+    is_sens = agency.isin(sensitive).to_numpy() | bool_col(sub, schema.SENSITIVE, False).to_numpy()
     x = sub.geometry.x.to_numpy(dtype=float)
     y = sub.geometry.y.to_numpy(dtype=float)
     sx, sy = _snap_xy(x, y)
@@ -164,10 +164,10 @@ def _district_points(assets: gpd.GeoDataFrame, code: str,
             "y": np.where(is_sens, sy, y),
             "agency": agency.to_numpy(),
             "sensitive": is_sens,
-            "colocation_id": _str_col(sub, schema.COLOCATION_ID).to_numpy(),
-            "gia": _num_col(sub, schema.GIA_M2).to_numpy(),
-            "address": _str_col(sub, schema.ADDRESS).to_numpy(),
-            "name": _str_col(sub, schema.NAME).to_numpy(),
+            "colocation_id": str_col(sub, schema.COLOCATION_ID).to_numpy(),
+            "gia": num_col(sub, schema.GIA_M2).to_numpy(),
+            "address": str_col(sub, schema.ADDRESS).to_numpy(),
+            "name": str_col(sub, schema.NAME).to_numpy(),
         }
     )
 
@@ -204,7 +204,7 @@ def _members(points: pd.DataFrame) -> _Members:
     return _Members(place_of, sens_ids, open_xy, sens_xy, any_xy)
 
 
-def _place(r: Mapping[str, Any], raw_id: str, members: _Members, common: _Common) -> str:
+def _place(r: Mapping[str, Any], raw_id: str, members: _Members, common: Common) -> str:
     """The place shown for a co-location; never the text of a sensitive member."""
     place = members.place_of.get(raw_id, "")
     if not place and raw_id not in members.sens_ids:
@@ -247,7 +247,7 @@ _COLOCATION_COLUMNS = [
 
 
 def _colocation_record(r: Mapping[str, Any], members: _Members,
-                       common: _Common) -> dict[str, Any] | None:
+                       common: Common) -> dict[str, Any] | None:
     """One row of the page's co-location table, or None when it cannot be drawn."""
     raw_id = str(r.get(schema.COLOCATION_ID))
     geom = _outline(r, raw_id, members)
@@ -277,11 +277,11 @@ def _colocation_record(r: Mapping[str, Any], members: _Members,
     }
 
 
-def _district_colocations(code: str, points: pd.DataFrame, common: _Common) -> pd.DataFrame:
+def _district_colocations(code: str, points: pd.DataFrame, common: Common) -> pd.DataFrame:
     """The district's co-locations (outline, centre, place, figures) in rank order."""
     members = _members(points)
     opps = common.colocations
-    opps = opps.loc[(_str_col(opps, schema.DISTRICT_CODE) == str(code)).fillna(False).to_numpy()]
+    opps = opps.loc[(str_col(opps, schema.DISTRICT_CODE) == str(code)).fillna(False).to_numpy()]
     records = (_colocation_record(r, members, common) for r in opps.to_dict("records"))
     colocs = pd.DataFrame([r for r in records if r is not None], columns=_COLOCATION_COLUMNS)
     if len(colocs):
@@ -291,19 +291,19 @@ def _district_colocations(code: str, points: pd.DataFrame, common: _Common) -> p
     return colocs
 
 
-def _prepare_district(
+def prepare_district(
     assets: gpd.GeoDataFrame,
     districts: gpd.GeoDataFrame,
     code: str,
-    common: _Common,
-) -> _DistrictData:
+    common: Common,
+) -> DistrictData:
     """Everything one district page shows, ready to draw."""
     match, name, neighbours = _district_row(districts, code)
     points = _district_points(assets, code, common.sensitive)
     counts = {str(k): int(v) for k, v in points.groupby("agency").size().items()}
     colocs = _district_colocations(code, points, common)
     shortlist = colocs.loc[colocs["shortlisted"]].reset_index(drop=True)
-    return _DistrictData(
+    return DistrictData(
         code=str(code), name=name, geom=match.geometry.union_all(), neighbours=neighbours,
         points=points, colocations=colocs, shortlist=shortlist, styles=common.styles,
         abbr=common.abbr, sensitive=common.sensitive, counts=counts,

@@ -51,29 +51,29 @@ from .._reach import (
     withheld_note,
     within_column,
 )
-from .geometry import _add_geom, _geom_path, _view
+from .geometry import add_geom, geom_path, map_limits
 from .layout import (
-    _MUTED,
     MARGIN_MM,
     MIN_FONT_PT,
-    _attribution,
-    _date_text,
-    _footer,
-    _header,
-    _new_page,
-    _Page,
-    _rc,
-    _subtitle,
+    MUTED,
+    Page,
+    attribution_text,
+    date_text,
+    draw_footer,
+    draw_header,
+    new_page,
+    rc,
+    subtitle_text,
 )
-from .tables import _Column, _draw_table, _table_height_mm
-from .text import _PT_MM, _fmt_number, _text_width_mm, _wrap_mm, clean_text
+from .tables import Column, draw_table, table_height_mm
+from .text import PT_MM, clean_text, fmt_number, text_width_mm, wrap_mm
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from .pages import _PageOptions
-    from .prepare import _DistrictData
+    from .pages import PageOptions
+    from .prepare import DistrictData
 
 #: Width of the print maps' hexagons across the flats, metres (coarser than the web's).
 PRINT_CELL_M = 1000.0
@@ -83,14 +83,14 @@ def _service_label(service: Any) -> str:
     return clean_text(service_label(service), max_chars=40)
 
 
-def _today_columns(thresholds_m: Sequence[int], estimate: bool) -> tuple[_Column, ...]:
+def _today_columns(thresholds_m: Sequence[int], estimate: bool) -> tuple[Column, ...]:
     return (
-        _Column("Service", 1.0),
-        _Column("Sites", align="right"),
-        _Column("People (est.)" if estimate else "People", align="right"),
-        *(_Column(f"Within {distance_text(t)}", align="right") for t in thresholds_m),
-        _Column("Mean distance", align="right"),
-        _Column("90% within", align="right"),
+        Column("Service", 1.0),
+        Column("Sites", align="right"),
+        Column("People (est.)" if estimate else "People", align="right"),
+        *(Column(f"Within {distance_text(t)}", align="right") for t in thresholds_m),
+        Column("Mean distance", align="right"),
+        Column("90% within", align="right"),
     )
 
 
@@ -99,7 +99,7 @@ def _today_rows(table: pd.DataFrame, thresholds_m: Sequence[int]) -> list[list[s
     rows = []
     for _, r in table.iterrows():
         rows.append([
-            _service_label(r[SERVICE]), _fmt_number(r.get(SITES)), _fmt_number(r.get(DEMAND)),
+            _service_label(r[SERVICE]), fmt_number(r.get(SITES)), fmt_number(r.get(DEMAND)),
             *(share_text(r.get(within_column(t))) or "–" for t in thresholds_m),
             distance_text(r.get(MEAN_DISTANCE_M)) or "–",
             distance_text(r.get(P90_DISTANCE_M)) or "–",
@@ -107,14 +107,14 @@ def _today_rows(table: pd.DataFrame, thresholds_m: Sequence[int]) -> list[list[s
     return rows
 
 
-def _effect_columns(headline_m: int | None) -> tuple[_Column, ...]:
+def _effect_columns(headline_m: int | None) -> tuple[Column, ...]:
     beyond = f"Stranded ({distance_text(headline_m)})" if headline_m else "Stranded"
     return (
-        _Column("Id"),
-        _Column("Place (largest member)", 2.0),
-        _Column("People farther", align="right"),
-        _Column(beyond, align="right"),
-        _Column("What it does to reach", 4.0),
+        Column("Id"),
+        Column("Place (largest member)", 2.0),
+        Column("People farther", align="right"),
+        Column(beyond, align="right"),
+        Column("What it does to reach", 4.0),
     )
 
 
@@ -129,8 +129,8 @@ def _effect_rows(shortlist: pd.DataFrame, headline_m: int | None) -> list[list[s
             continue
         stranded = effect.losing.get(headline_m) if headline_m is not None else None
         rows.append([
-            str(s["colocation_id"]), str(s["place"]), _fmt_number(effect.farther),
-            _fmt_number(stranded), clean_text(" ".join(reach_effect_lines(effect))),
+            str(s["colocation_id"]), str(s["place"]), fmt_number(effect.farther),
+            fmt_number(stranded), clean_text(" ".join(reach_effect_lines(effect))),
         ])
     return rows
 
@@ -218,44 +218,44 @@ def _curve_notes(curves: Sequence[_Curve], threshold_m: int | None) -> list[str]
     return notes
 
 
-def _reach_subtitle(reach: DistrictReach, options: _PageOptions, code: str) -> str:
-    return _subtitle(options.title, _date_text(options.data_date),
+def _reach_subtitle(reach: DistrictReach, options: PageOptions, code: str) -> str:
+    return subtitle_text(options.title, date_text(options.data_date),
                      f"distance {reach.method}, to the nearest site of each service "
                      "(sites across the boundary count)",
                      style.SYNTHETIC_NOTE if options.synthetic else None, f"district {code}")
 
 
-def _draw_today(page: _Page, reach: DistrictReach, box: tuple[float, float, float, float],
+def _draw_today(page: Page, reach: DistrictReach, box: tuple[float, float, float, float],
                 size_pt: float) -> float:
     """The table of reach today at the top of ``box``; return the y below its notes."""
     x, top, w, _ = box
     columns = _today_columns(reach.thresholds_m, reach.estimate)
     rows = _today_rows(reach.table, reach.thresholds_m)
-    h = _table_height_mm(columns, rows, w, size_pt, 2) + (size_pt + 2.5) * _PT_MM * 1.3 + 1.5
+    h = table_height_mm(columns, rows, w, size_pt, 2) + (size_pt + 2.5) * PT_MM * 1.3 + 1.5
     note = DEMAND_ESTIMATE_NOTE if reach.estimate else ""
     h_note = 8.0 if note else 2.0
-    _draw_table(page, (x, top - h - h_note, w, h + h_note), columns, rows, size_pt=size_pt,
+    draw_table(page, (x, top - h - h_note, w, h + h_note), columns, rows, size_pt=size_pt,
                 title="Reach today", more_note=note)
     return top - h - h_note - 6.0
 
 
-def _effects_height_mm(data: _DistrictData, headline_m: int | None, width_mm: float,
+def _effects_height_mm(data: DistrictData, headline_m: int | None, width_mm: float,
                        size_pt: float) -> float:
     """The height the shortlist's reach table needs, with its title and footnote."""
     rows = _effect_rows(data.shortlist, headline_m)
     if not rows:
         return 14.0
-    return (_table_height_mm(_effect_columns(headline_m), rows, width_mm, size_pt, 4)
-            + (size_pt + 2.5) * _PT_MM * 1.3 + 12.0)
+    return (table_height_mm(_effect_columns(headline_m), rows, width_mm, size_pt, 4)
+            + (size_pt + 2.5) * PT_MM * 1.3 + 12.0)
 
 
-def _draw_effects(page: _Page, data: _DistrictData, box: tuple[float, float, float, float],
+def _draw_effects(page: Page, data: DistrictData, box: tuple[float, float, float, float],
                   size_pt: float, headline_m: int | None) -> None:
     """What each shortlisted co-location does to reach, in ``box`` (or a line saying none)."""
     x, y0, w, h = box
     rows = _effect_rows(data.shortlist, headline_m)
     if rows:
-        _draw_table(page, (x, y0, w, h), _effect_columns(headline_m), rows, size_pt=size_pt,
+        draw_table(page, (x, y0, w, h), _effect_columns(headline_m), rows, size_pt=size_pt,
                     title="What the shortlist does to reach", max_lines=4,
                     more_note="People farther: whose nearest site of a service gets farther "
                     "when the proposal moves or closes it. Stranded: left with no site within "
@@ -265,17 +265,17 @@ def _draw_effects(page: _Page, data: _DistrictData, box: tuple[float, float, flo
               fontweight="bold", va="top")
     msg = ("No shortlisted co-location in this district." if not len(data.shortlist)
            else "The shortlisted co-locations carry no reach figures.")
-    page.text(x, y0 + h - 7.0, msg, fontsize=size_pt, va="top", color=_MUTED)
+    page.text(x, y0 + h - 7.0, msg, fontsize=size_pt, va="top", color=MUTED)
 
 
-def _draw_reach_page(page: _Page, data: _DistrictData, reach: DistrictReach,
-                     options: _PageOptions, *, page_label: str | None) -> None:
+def _draw_reach_page(page: Page, data: DistrictData, reach: DistrictReach,
+                     options: PageOptions, *, page_label: str | None) -> None:
     """Compose a district's reach page: today's table, the shortlist's effect, the curve."""
     big = page.width_mm > 350
     size = 8.0 if big else MIN_FONT_PT
-    top = _header(page, f"{data.name}: service reach", _reach_subtitle(reach, options,
+    top = draw_header(page, f"{data.name}: service reach", _reach_subtitle(reach, options,
                                                                          data.code))
-    bottom = _footer(page, _attribution(options.attribution_year, options.boundary_source,
+    bottom = draw_footer(page, attribution_text(options.attribution_year, options.boundary_source,
                                         options.synthetic), page_label=page_label)
     gap = 12.0
     width = page.width_mm - 2 * MARGIN_MM
@@ -297,7 +297,7 @@ def _draw_reach_page(page: _Page, data: _DistrictData, reach: DistrictReach,
         _draw_reach_maps(page, data, reach, (MARGIN_MM, bottom + 2.0, width, maps_h), size)
 
 
-def _draw_options(page: _Page, reach: DistrictReach, box: tuple[float, float, float, float],
+def _draw_options(page: Page, reach: DistrictReach, box: tuple[float, float, float, float],
                   size: float) -> None:
     """The options curve and its notes, between ``top`` and ``floor`` (``box``)."""
     x, top, w, floor = box
@@ -309,17 +309,17 @@ def _draw_options(page: _Page, reach: DistrictReach, box: tuple[float, float, fl
                "no options of which sites to keep." if reach.options_run else
                "The options were not computed: the solver they need is not installed "
                "(pip install 'kentassets[reach]').")
-        page.text(x, top - 7.0, "\n".join(_wrap_mm(why, w, size, 3)), fontsize=size,
-                  va="top", color=_MUTED, linespacing=1.3)
+        page.text(x, top - 7.0, "\n".join(wrap_mm(why, w, size, 3)), fontsize=size,
+                  va="top", color=MUTED, linespacing=1.3)
         return
     notes = _curve_notes(curves, threshold)
-    note_lines = [line for n in notes for line in _wrap_mm(n, w, size, 3)]
-    notes_h = len(note_lines) * size * _PT_MM * 1.35
+    note_lines = [line for n in notes for line in wrap_mm(n, w, size, 3)]
+    notes_h = len(note_lines) * size * PT_MM * 1.35
     plot_h = min(top - floor - notes_h - 13.0, w * 0.75)
     ax = page.fig.add_axes(page.rect(x + 12.0, top - plot_h, w - 12.0, plot_h))
     _draw_curves(ax, curves, threshold, size)
     page.text(x, top - plot_h - 11.0, "\n".join(note_lines), fontsize=size, va="top",
-              color=_MUTED, linespacing=1.35)
+              color=MUTED, linespacing=1.35)
 
 
 def _band_paths(polygons: np.ndarray, mean_m: np.ndarray, reach: DistrictReach
@@ -340,7 +340,7 @@ def _band_paths(polygons: np.ndarray, mean_m: np.ndarray, reach: DistrictReach
     return out
 
 
-def _draw_reach_maps(page: _Page, data: _DistrictData, reach: DistrictReach,
+def _draw_reach_maps(page: Page, data: DistrictData, reach: DistrictReach,
                      box: tuple[float, float, float, float], size: float) -> None:
     """Small maps in a row, one per service: hexagons of people shaded by distance."""
     from matplotlib.patches import PathPatch
@@ -352,13 +352,13 @@ def _draw_reach_maps(page: _Page, data: _DistrictData, reach: DistrictReach,
         return
     page.text(x0, y0 + h, "Where people live: average distance to the nearest site",
               fontsize=size + 2.5, fontweight="bold", va="top")
-    legend_h = size * _PT_MM * 2.4
-    title_h = size * _PT_MM * 1.8
+    legend_h = size * PT_MM * 2.4
+    title_h = size * PT_MM * 1.8
     map_w = (w - 6.0 * 3) / 4
     map_h = h - 8.0 - legend_h - title_h
     ring = hex_corners(cells.radius_m)
     polygons = np.stack([cells.x, cells.y], axis=1)[:, None, :] + ring[None, :, :]
-    view = _view(data.geom.bounds, map_w, map_h, pad=0.02)
+    view = map_limits(data.geom.bounds, map_w, map_h, pad=0.02)
     for i, service in enumerate(services):
         ax = page.fig.add_axes(page.rect(x0 + i * (map_w + 6.0), y0 + legend_h, map_w, map_h))
         ax.set_xlim(view[0], view[1])
@@ -366,18 +366,18 @@ def _draw_reach_maps(page: _Page, data: _DistrictData, reach: DistrictReach,
         ax.set_aspect("equal", adjustable="box")
         ax.axis("off")
         keep = cells.demand[service] > 0
-        outline = _geom_path(data.geom)
+        outline = geom_path(data.geom)
         for path, colour in _band_paths(polygons[keep], cells.mean_m[service][keep], reach):
             patch = ax.add_artist(PathPatch(path, transform=ax.transData, fc=colour, ec="none"))
             if outline is not None:  # the hexagons end at the district boundary
                 patch.set_clip_path(outline, ax.transData)
-        _add_geom(ax, data.geom, facecolor="none", edgecolor="#222222", lw=0.6)
+        add_geom(ax, data.geom, facecolor="none", edgecolor="#222222", lw=0.6)
         page.text(x0 + i * (map_w + 6.0), y0 + legend_h + map_h + 0.8, _service_label(service),
                   fontsize=size, fontweight="bold", va="bottom", ha="left")
     _draw_band_legend(page, reach, x0, y0 + legend_h * 0.4, size)
 
 
-def _draw_band_legend(page: _Page, reach: DistrictReach, x: float, y: float,
+def _draw_band_legend(page: Page, reach: DistrictReach, x: float, y: float,
                       size: float) -> None:
     """The distance bands in a row: a swatch and its label each."""
     from matplotlib.patches import Rectangle
@@ -390,7 +390,7 @@ def _draw_band_legend(page: _Page, reach: DistrictReach, x: float, y: float,
                                           transform=page.fig.transFigure, fc=colour,
                                           ec="#333333", lw=0.3))
         page.text(x + 4.0, y, label, fontsize=size - 0.5, va="center", ha="left")
-        x += _text_width_mm(label, size - 0.5) + 10.0
+        x += text_width_mm(label, size - 0.5) + 10.0
     people = "estimated people" if reach.estimate else "people"
     note = (f"Hexagons {distance_text(PRINT_CELL_M)} across, averaged over their {people}; "
             "blank: no one lives there.")
@@ -398,7 +398,7 @@ def _draw_band_legend(page: _Page, reach: DistrictReach, x: float, y: float,
     if withheld:
         note += " " + withheld_note(withheld)
     page.text(x, y, clean_text(note), fontsize=size - 0.5, va="center", ha="left",
-              color=_MUTED)
+              color=MUTED)
 
 
 def _options_threshold(reach: DistrictReach) -> int | None:
@@ -409,11 +409,11 @@ def _options_threshold(reach: DistrictReach) -> int | None:
     return headline_threshold(reach.thresholds_m)
 
 
-def reach_figure(data: _DistrictData, reach: DistrictReach, *, paper: str,
-                 options: _PageOptions, page_label: str | None = "") -> Figure:
+def reach_figure(data: DistrictData, reach: DistrictReach, *, paper: str,
+                 options: PageOptions, page_label: str | None = "") -> Figure:
     """Draw a district's reach page on a new Figure (it follows the district's map page)."""
-    with _rc():
-        page = _new_page(paper)
+    with rc():
+        page = new_page(paper)
         _draw_reach_page(page, data, reach, options, page_label=page_label)
     return page.fig
 
@@ -425,7 +425,7 @@ def has_county_reach(service_reach: pd.DataFrame | None) -> bool:
 
 
 def _by_district(service_reach: pd.DataFrame, headline_m: int) -> tuple[
-    tuple[_Column, ...], list[list[str]]
+    tuple[Column, ...], list[list[str]]
 ]:
     """Each district's share within the headline distance, one column per service."""
     codes = service_reach[schema.DISTRICT_CODE].astype("string")
@@ -434,7 +434,7 @@ def _by_district(service_reach: pd.DataFrame, headline_m: int) -> tuple[
     table = rows.pivot_table(index=[schema.DISTRICT_NAME, schema.DISTRICT_CODE],
                              columns=SERVICE, values=within_column(headline_m), sort=True,
                              aggfunc="first")
-    columns = (_Column("District", 1.0), *(_Column(_service_label(s), align="right")
+    columns = (Column("District", 1.0), *(Column(_service_label(s), align="right")
                                            for s in services))
     out = [[clean_text(name, max_chars=40),
             *(share_text(table.loc[(name, code)].get(s)) or "–" for s in services)]
@@ -442,7 +442,7 @@ def _by_district(service_reach: pd.DataFrame, headline_m: int) -> tuple[
     return columns, out
 
 
-def _draw_county_reach(page: _Page, service_reach: pd.DataFrame, *, top: float,
+def _draw_county_reach(page: Page, service_reach: pd.DataFrame, *, top: float,
                        bottom: float) -> None:
     """The county table, then each district's share within 2 km per service."""
     thresholds = thresholds_of(service_reach)
@@ -454,15 +454,15 @@ def _draw_county_reach(page: _Page, service_reach: pd.DataFrame, *, top: float,
                            .eq(COUNTY_CODE).fillna(False).to_numpy()]
     columns = _today_columns(thresholds, estimate)
     rows = _today_rows(county, thresholds)
-    h = _table_height_mm(columns, rows, width, size, 2) + (size + 2.5) * _PT_MM * 1.3 + 10.0
-    _draw_table(page, (MARGIN_MM, top - h, width, h), columns, rows, size_pt=size,
+    h = table_height_mm(columns, rows, width, size, 2) + (size + 2.5) * PT_MM * 1.3 + 10.0
+    draw_table(page, (MARGIN_MM, top - h, width, h), columns, rows, size_pt=size,
                 title="The county today", more_note=DEMAND_ESTIMATE_NOTE if estimate else "")
     headline = headline_threshold(thresholds)
     if headline is None:
         return
     columns, rows = _by_district(service_reach, headline)
     y = top - h - 8.0
-    _draw_table(page, (MARGIN_MM, bottom + 2.0, width * 0.75, y - bottom - 2.0), columns, rows,
+    draw_table(page, (MARGIN_MM, bottom + 2.0, width * 0.75, y - bottom - 2.0), columns, rows,
                 size_pt=size, title=f"People within {distance_text(headline)} of each "
                 "service, by district", max_lines=1)
 
@@ -471,14 +471,14 @@ def county_reach_figure(service_reach: pd.DataFrame, *, paper: str, title: str,
                         data_date: Any, synthetic: bool, attribution_year: int,
                         boundary_source: str, page_label: str | None) -> Figure:
     """The atlas's county reach page: the county table and the districts' shares."""
-    with _rc():
-        page = _new_page(paper)
-        sub = _subtitle(title, _date_text(data_date),
+    with rc():
+        page = new_page(paper)
+        sub = subtitle_text(title, date_text(data_date),
                         f"distance {reach_method(service_reach)}, to the nearest site of "
                         "each public-facing service (sites across a district boundary count)",
                         style.SYNTHETIC_NOTE if synthetic else None)
-        top = _header(page, "Service reach, county", sub)
-        bottom = _footer(page, _attribution(attribution_year, boundary_source, synthetic),
+        top = draw_header(page, "Service reach, county", sub)
+        bottom = draw_footer(page, attribution_text(attribution_year, boundary_source, synthetic),
                          page_label=page_label)
         _draw_county_reach(page, service_reach, top=top, bottom=bottom)
     return page.fig

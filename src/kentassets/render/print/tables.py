@@ -11,52 +11,52 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .layout import _MUTED, _TEXT, MIN_FONT_PT, _Page
-from .text import _PT_MM, _fmt_money, _fmt_number, _text_width_mm, _wrap_mm, clean_text
+from .layout import MIN_FONT_PT, MUTED, TEXT, Page
+from .text import PT_MM, clean_text, fmt_money, fmt_number, text_width_mm, wrap_mm
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 
 @dataclass(frozen=True)
-class _Column:
+class Column:
     header: str
     weight: float = 0.0  # 0: as wide as its widest cell; else a share of the rest
     align: str = "left"
 
 
-def _column_widths(columns: Sequence[_Column], rows: Sequence[Sequence[str]], width_mm: float,
+def _column_widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], width_mm: float,
                    size_pt: float, pad_mm: float) -> list[float]:
     widths = [0.0] * len(columns)
     for i, col in enumerate(columns):
         if col.weight == 0:
             cells = [clean_text(r[i]) for r in rows] or [""]
-            need = max(_text_width_mm(c, size_pt) for c in cells)
-            head = max((_text_width_mm(w, size_pt, bold=True) for w in col.header.split()),
+            need = max(text_width_mm(c, size_pt) for c in cells)
+            head = max((text_width_mm(w, size_pt, bold=True) for w in col.header.split()),
                        default=0.0)
             widths[i] = max(need, head) + 2 * pad_mm + 0.3
     rest = width_mm - sum(widths)
     total = sum(c.weight for c in columns if c.weight > 0)
     for i, col in enumerate(columns):
         if col.weight > 0:
-            head = max((_text_width_mm(w, size_pt, bold=True) for w in col.header.split()),
+            head = max((text_width_mm(w, size_pt, bold=True) for w in col.header.split()),
                        default=0.0)
             widths[i] = max(rest * col.weight / total, head + 2 * pad_mm + 0.3, 6.0)
     scale = min(1.0, width_mm / sum(widths))
     return [w * scale for w in widths]
 
 
-def _table_height_mm(columns: Sequence[_Column], rows: Sequence[Sequence[str]], width_mm: float,
+def table_height_mm(columns: Sequence[Column], rows: Sequence[Sequence[str]], width_mm: float,
                      size_pt: float, max_lines: int) -> float:
-    """Height the header and all ``rows`` of a table need, in mm (as :func:`_draw_table`)."""
+    """Height the header and all ``rows`` of a table need, in mm (as :func:`draw_table`)."""
     pad = 1.0
     widths = _column_widths(columns, rows, width_mm, size_pt, pad)
-    line_mm = size_pt * _PT_MM * 1.2
-    head = max(len(_wrap_mm(c.header, widths[i] - 2 * pad, size_pt, 3, bold=True))
+    line_mm = size_pt * PT_MM * 1.2
+    head = max(len(wrap_mm(c.header, widths[i] - 2 * pad, size_pt, 3, bold=True))
                for i, c in enumerate(columns))
     total = head * line_mm + 1.6
     for row in rows:
-        n = max(len(_wrap_mm(clean_text(v), widths[i] - 2 * pad, size_pt, max_lines))
+        n = max(len(wrap_mm(clean_text(v), widths[i] - 2 * pad, size_pt, max_lines))
                 for i, v in enumerate(row))
         total += n * line_mm + 1.5
     return total
@@ -67,7 +67,7 @@ class _TableGrid:
     """The columns of a table being drawn into ``ax`` (axes units are mm)."""
 
     ax: Axes
-    columns: Sequence[_Column]
+    columns: Sequence[Column]
     widths: Sequence[float]
     lefts: Sequence[float]
     size_pt: float
@@ -75,23 +75,23 @@ class _TableGrid:
 
     @property
     def line_mm(self) -> float:
-        return self.size_pt * _PT_MM * 1.2
+        return self.size_pt * PT_MM * 1.2
 
     def wrap(self, i: int, text: str, max_lines: int, *, bold: bool = False) -> list[str]:
         """``text`` wrapped to the width of column ``i``."""
-        return _wrap_mm(text, self.widths[i] - 2 * self.pad, self.size_pt, max_lines, bold=bold)
+        return wrap_mm(text, self.widths[i] - 2 * self.pad, self.size_pt, max_lines, bold=bold)
 
     def put(self, i: int, top: float, lines: Sequence[str], bold: bool) -> None:
         """Draw the lines of one cell of column ``i`` from ``top`` down."""
         col = self.columns[i]
         xx, ha = ((self.lefts[i] + self.widths[i] - self.pad, "right") if col.align == "right"
                   else (self.lefts[i] + self.pad, "left"))
-        ascent_mm = self.size_pt * _PT_MM * 0.78
+        ascent_mm = self.size_pt * PT_MM * 0.78
         for k, line in enumerate(lines):
             if line:
                 self.ax.text(xx, top - ascent_mm - k * self.line_mm, line, fontsize=self.size_pt,
                              fontweight="bold" if bold else "normal", va="baseline", ha=ha,
-                             parse_math=False, color=_TEXT)
+                             parse_math=False, color=TEXT)
 
 
 def _draw_header(grid: _TableGrid, y: float, w: float) -> float:
@@ -128,10 +128,10 @@ def _draw_rows(grid: _TableGrid, rows: Sequence[Sequence[str]], y: float, w: flo
     return y, drawn
 
 
-def _draw_table(
-    page: _Page,
+def draw_table(
+    page: Page,
     box: tuple[float, float, float, float],
-    columns: Sequence[_Column],
+    columns: Sequence[Column],
     rows: Sequence[Sequence[str]],
     *,
     size_pt: float,
@@ -149,8 +149,8 @@ def _draw_table(
     y = h
     if title:
         ax.text(0, y, title, fontsize=size_pt + 2.5, fontweight="bold", va="top", ha="left",
-                parse_math=False, color=_TEXT)
-        y -= (size_pt + 2.5) * _PT_MM * 1.3 + 1.5
+                parse_math=False, color=TEXT)
+        y -= (size_pt + 2.5) * PT_MM * 1.3 + 1.5
     widths = _column_widths(columns, rows, w, size_pt, 1.0)
     lefts = np.concatenate([[0.0], np.cumsum(widths)[:-1]])
     grid = _TableGrid(ax, columns, widths, list(lefts), size_pt)
@@ -160,36 +160,36 @@ def _draw_table(
     left = len(rows) - drawn
     if left > 0 or more_note:
         note = (f"+ {left} more not shown. " if left > 0 else "") + more_note
-        lines = _wrap_mm(clean_text(note), w, MIN_FONT_PT, 3)  # a footnote may run long
+        lines = wrap_mm(clean_text(note), w, MIN_FONT_PT, 3)  # a footnote may run long
         ax.text(0, y - 0.8, "\n".join(lines), fontsize=MIN_FONT_PT, va="top", ha="left",
-                color=_MUTED, parse_math=False, linespacing=1.2)
+                color=MUTED, parse_math=False, linespacing=1.2)
     return drawn
 
 
-_SHORTLIST_COLUMNS = (
-    _Column("Id"),
-    _Column("Place (largest member)", 3.0),
-    _Column("Agencies", 2.0),
-    _Column("Floor area m²", align="right"),
-    _Column("Staff FTE", align="right"),
-    _Column("Running cost /yr", align="right"),
-    _Column("Saving /yr (est.)", align="right"),
-    _Column("Rank", align="right"),
-    _Column("Status"),
+SHORTLIST_COLUMNS = (
+    Column("Id"),
+    Column("Place (largest member)", 3.0),
+    Column("Agencies", 2.0),
+    Column("Floor area m²", align="right"),
+    Column("Staff FTE", align="right"),
+    Column("Running cost /yr", align="right"),
+    Column("Saving /yr (est.)", align="right"),
+    Column("Rank", align="right"),
+    Column("Status"),
 )
 
 
-def _shortlist_rows(shortlist: pd.DataFrame) -> list[list[str]]:
+def shortlist_rows(shortlist: pd.DataFrame) -> list[list[str]]:
     rows = []
     for _, s in shortlist.iterrows():
         dr, rk = s["district_rank"], s["rank"]
-        rank = _fmt_number(dr) if pd.notna(dr) else "–"
+        rank = fmt_number(dr) if pd.notna(dr) else "–"
         if pd.notna(rk):
-            rank += f" ({_fmt_number(rk)})"
+            rank += f" ({fmt_number(rk)})"
         rows.append([
-            s["colocation_id"], s["place"], s["agencies"], _fmt_number(s["gia_m2"]),
-            _fmt_number(s["staff_fte"]), _fmt_money(s["annual_cost_gbp"]),
-            str(s.get("saving_text") or _fmt_money(s["saving_gbp"])), rank,
+            s["colocation_id"], s["place"], s["agencies"], fmt_number(s["gia_m2"]),
+            fmt_number(s["staff_fte"]), fmt_money(s["annual_cost_gbp"]),
+            str(s.get("saving_text") or fmt_money(s["saving_gbp"])), rank,
             s.get("status", ""),
         ])
     return rows

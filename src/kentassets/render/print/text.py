@@ -15,7 +15,7 @@ from ...safety import is_missing
 from .._format import finite_number
 from .fonts import PRINT_FONT_FAMILIES, register_print_fonts
 
-_PT_MM = 25.4 / 72.0  # millimetres per point
+PT_MM = 25.4 / 72.0  # millimetres per point
 _CHAR_EM = 0.6  # conservative average glyph width of DejaVu Sans, in em
 
 
@@ -57,7 +57,7 @@ def clean_text(value: Any, *, max_chars: int | None = None) -> str:
     return text
 
 
-def _wrap(text: str, width_chars: int, max_lines: int) -> list[str]:
+def wrap(text: str, width_chars: int, max_lines: int) -> list[str]:
     """Wrap ``text`` to at most ``max_lines`` lines of ``width_chars``; ellipsis on overflow."""
     width_chars = max(width_chars, 3)
     lines = textwrap.wrap(text, width=width_chars, break_long_words=True) or [""]
@@ -69,7 +69,7 @@ def _wrap(text: str, width_chars: int, max_lines: int) -> list[str]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _text_width_mm(text: str, size_pt: float, *, bold: bool = False) -> float:
+def text_width_mm(text: str, size_pt: float, *, bold: bool = False) -> float:
     """Width of one line of print text at ``size_pt``, millimetres (measured)."""
     from matplotlib.font_manager import FontProperties
 
@@ -77,7 +77,7 @@ def _text_width_mm(text: str, size_pt: float, *, bold: bool = False) -> float:
     prop = FontProperties(family=list(PRINT_FONT_FAMILIES), size=size_pt,
                           weight="bold" if bold else "normal")
     width_pt, _, _ = _text_to_path().get_text_width_height_descent(text, prop, ismath=False)
-    return float(width_pt) * _PT_MM
+    return float(width_pt) * PT_MM
 
 
 @functools.lru_cache(maxsize=1)
@@ -88,11 +88,11 @@ def _text_to_path() -> Any:
     return TextToPath()
 
 
-def _wrap_mm(text: str, width_mm: float, size_pt: float, max_lines: int, *,
+def wrap_mm(text: str, width_mm: float, size_pt: float, max_lines: int, *,
              bold: bool = False) -> list[str]:
     """Wrap ``text`` into lines no wider than ``width_mm``; ellipsis when it overflows."""
     def fits(line: str) -> bool:
-        return _text_width_mm(line, size_pt, bold=bold) <= width_mm + 0.05
+        return text_width_mm(line, size_pt, bold=bold) <= width_mm + 0.05
 
     lines: list[str] = []
     current = ""
@@ -125,18 +125,18 @@ def _wrap_mm(text: str, width_mm: float, size_pt: float, max_lines: int, *,
     return lines
 
 
-def _chars_for(width_mm: float, size_pt: float) -> int:
+def chars_for(width_mm: float, size_pt: float) -> int:
     """How many characters of print text at ``size_pt`` fit in ``width_mm``."""
-    return max(int(width_mm / (size_pt * _CHAR_EM * _PT_MM)), 1)
+    return max(int(width_mm / (size_pt * _CHAR_EM * PT_MM)), 1)
 
 
-def _fmt_number(value: Any) -> str:
+def fmt_number(value: Any) -> str:
     """Format a whole number with thousands separators; missing values as an en dash."""
     number = finite_number(value)
     return "–" if number is None else f"{number:,.0f}"
 
 
-def _fmt_money(value: Any) -> str:
+def fmt_money(value: Any) -> str:
     """Format pounds compactly: £950, £12.3k, £4.56m."""
     number = finite_number(value)
     if number is None:
@@ -151,7 +151,7 @@ def _fmt_money(value: Any) -> str:
     return f"£{number:,.0f}"
 
 
-def _abbreviations(agencies: Iterable[str]) -> dict[str, str]:
+def abbreviations(agencies: Iterable[str]) -> dict[str, str]:
     """Short, unique abbreviations for agency names (``Kent County Council`` -> ``KCC``)."""
     out: dict[str, str] = {}
     used: set[str] = set()

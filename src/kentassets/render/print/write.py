@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..._version import __version__
-from .layout import _rc
+from .layout import rc
 from .text import clean_text
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 DEFAULT_PDF_DATE = datetime(2000, 1, 1, tzinfo=UTC)
 
 
-def _pdf_date(creation_date: datetime | None, data_date: date | datetime | str | None
+def pdf_date(creation_date: datetime | None, data_date: date | datetime | str | None
               ) -> datetime:
     """The fixed date written to CreationDate/ModDate, so the bytes are reproducible."""
     if creation_date is not None:
@@ -41,7 +41,7 @@ def _pdf_date(creation_date: datetime | None, data_date: date | datetime | str |
     return DEFAULT_PDF_DATE
 
 
-def _metadata(title: str, when: datetime, subject: str) -> dict[str, Any]:
+def pdf_metadata(title: str, when: datetime, subject: str) -> dict[str, Any]:
     return {
         "Title": clean_text(title, max_chars=200),
         "Subject": subject,
@@ -51,31 +51,31 @@ def _metadata(title: str, when: datetime, subject: str) -> dict[str, Any]:
     }
 
 
-def _write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write through :func:`kentassets.io.outputs.write_bytes_atomic` (temp file + rename)."""
     from ...io.outputs import write_bytes_atomic
 
     return write_bytes_atomic(path, data)
 
 
-def _figures_to_pdf(figures: Iterable[Figure], metadata: Mapping[str, Any]) -> bytes:
+def figures_to_pdf(figures: Iterable[Figure], metadata: Mapping[str, Any]) -> bytes:
     from matplotlib.backends.backend_pdf import PdfPages
 
     buf = io.BytesIO()
-    with _rc(), PdfPages(buf, metadata=dict(metadata)) as pdf:
+    with rc(), PdfPages(buf, metadata=dict(metadata)) as pdf:
         for fig in figures:
             pdf.savefig(fig)
     return buf.getvalue()
 
 
-def _add_outline(writer: Any, bookmarks: Sequence[tuple[str, int]]) -> None:
+def add_outline(writer: Any, bookmarks: Sequence[tuple[str, int]]) -> None:
     """Give ``writer``'s PDF an outline (bookmarks) shown when it opens."""
     for label, index in bookmarks:
         writer.add_outline_item(title=clean_text(label, max_chars=120), page_number=index)
     writer.page_mode = "/UseOutlines"
 
 
-def _pdf_bytes(writer: Any) -> bytes:
+def pdf_bytes(writer: Any) -> bytes:
     """What a pypdf writer writes; deterministic (pypdf adds no /ID)."""
     out = io.BytesIO()
     writer.write(out)
@@ -121,7 +121,7 @@ def write_figure_pdf(
     Typical use: ``write_figure_pdf(district_pdf(assets, districts, opportunities,
     district_code="E07000110"), "out/maidstone.pdf")``.
     """
-    return _write_bytes(path, figure_pdf_bytes(fig, title=title, creation_date=creation_date,
+    return write_bytes(path, figure_pdf_bytes(fig, title=title, creation_date=creation_date,
                                                data_date=data_date))
 
 
@@ -149,12 +149,12 @@ def pages_pdf_bytes(
     data_date: date | datetime | str | None = None,
 ) -> bytes:
     """The bytes of a district's PDF: its map page, then its reach page when there is one."""
-    when = _pdf_date(creation_date, data_date)
-    return _figures_to_pdf(figures, _metadata(title or "District map", when,
+    when = pdf_date(creation_date, data_date)
+    return figures_to_pdf(figures, pdf_metadata(title or "District map", when,
                                               "Co-location opportunities, district map"))
 
 
-def _assemble(frame: bytes, inserts: Sequence[bytes], *, at: int, gap: int = 0
+def assemble(frame: bytes, inserts: Sequence[bytes], *, at: int, gap: int = 0
               ) -> tuple[Any, list[int]]:
     """A pypdf writer holding ``frame``'s pages with the stamped pages of ``inserts``
     in place of pages ``at`` onwards.
@@ -164,8 +164,8 @@ def _assemble(frame: bytes, inserts: Sequence[bytes], *, at: int, gap: int = 0
     has one), carry only what is stamped over them (page numbers); after each
     insert, ``gap`` pages of the frame's own (a district's plan page) are kept.
     Its metadata is kept. Returns the writer and the number of pages of each
-    insert. The caller adds the outline and writes it (:func:`_add_outline`,
-    :func:`_pdf_bytes`): the document is parsed and written once.
+    insert. The caller adds the outline and writes it (:func:`add_outline`,
+    :func:`pdf_bytes`): the document is parsed and written once.
     """
     from pypdf import PdfReader, PdfWriter
 
