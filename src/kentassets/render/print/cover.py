@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 import pandas as pd
@@ -17,6 +17,12 @@ from kentassets.render._ranges import compact_money
 from ... import schema
 from .. import style
 from ..programme import progress_pairs, review_rows
+from ..settings import (
+    CountyContent,
+    OutputKeywords,
+    OutputSettings,
+    resolve_output,
+)
 from .context import context_attribution, draw_overview_context, text_boxes_mm
 from .geometry import add_geom, map_limits
 from .labels import reserved_mm
@@ -274,20 +280,18 @@ def draw_cover(
     districts: gpd.GeoDataFrame,
     opportunities: gpd.GeoDataFrame,
     assets: gpd.GeoDataFrame,
-    sweep: pd.DataFrame | None,
-    totals: Mapping[str, Any],
-    title: str,
-    data_date: date | datetime | str | None,
-    synthetic: bool,
-    params_note: str | None,
-    attribution_year: int,
-    boundary_source: str,
-    eps_m: float | None,
+    settings: OutputSettings | None = None,
+    content: CountyContent | None = None,
     page_label: str | None,
     context: MapContext | None = None,
     trajectory: Trajectory | None = None,
+    **keywords: Unpack[OutputKeywords],
 ) -> None:
     big = page.width_mm > 350
+    s, c = resolve_output(settings, content, keywords, where="draw_cover")
+    title, data_date, synthetic = s.title, s.data_date, s.synthetic
+    attribution_year, boundary_source = s.attribution_year, s.boundary_source or "official"
+    sweep, totals, params_note, eps_m = c.sweep, c.totals or {}, c.params_note, c.eps_m
     sub = subtitle_text("Co-location opportunities atlas", date_text(data_date), params_note,
                     style.SYNTHETIC_NOTE if synthetic else None)
     top = draw_header(page, title or "Public estate", sub)
