@@ -130,7 +130,11 @@ def _gantt_row(ax: Axes, page: Page, rec: dict[str, Any], i: int, trajectory: Tr
     begin = _date(rec.get("start")) or end
     a = max(_position(trajectory, begin), 0.0)
     b = min(max(_position(trajectory, end), a + 0.04), n_years)
-    if b > 0:
+    if status == "done":  # complete: a diamond where it completed (the plan's start if before)
+        ax.plot([min(max(_position(trajectory, end), 0.0), n_years)], [i], marker="D",
+                ms=7, color=colour, markeredgecolor="#333333", mew=0.5, zorder=4,
+                clip_on=False)
+    elif b > 0:
         ax.barh(i, b - a, left=a, height=0.55, color=colour, edgecolor="#333333", lw=0.4,
                 zorder=3)
     counts_from = int(rec.get("completes_in_year") or 0)
