@@ -120,6 +120,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .opportunities.sectors import assign_sectors
     from .pipeline import (
         Analysis,
+        BuildInputs,
         BuildOptions,
         BuildReport,
         analyse,
