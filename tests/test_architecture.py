@@ -371,3 +371,47 @@ def test_no_module_imports_another_modules_private_names() -> None:
                         and not _is_module(f"{target}.{name}")):
                     found.append(f"{module}: from {target} import {name}")
     assert found == []
+
+
+def _imports_of(path: Path) -> set[str]:
+    """The kentassets modules a module imports (any depth of the file), as dotted names."""
+    import ast
+
+    module = _module_name(path)
+    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            base = package.split(".")
+            if node.level:
+                base = base[: len(base) - (node.level - 1)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            found.add(target)
+            found.update(f"{target}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {m for m in found if m.startswith("kentassets.")} - {module}
+
+
+def test_no_import_cycles() -> None:
+    """As ``house_metrics.py`` counts them: a package imported by its own modules is one."""
+    modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+    graph = {m: _imports_of(p) & set(modules) for m, p in modules.items()}
+    state: dict[str, int] = {}
+    cycles: list[str] = []
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                cycles.append(" -> ".join([*path[path.index(nxt):], nxt]))
+            elif nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[node] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    assert cycles == []

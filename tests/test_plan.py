@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -224,3 +225,30 @@ def test_index_plan_section_escapes_and_links() -> None:
     assert "The plan falls" in html and "Year 1 (target period)" in html
     assert plan_anchor("E0<7") == "plan-E0_7"
     assert plan_html(None) == ""
+
+
+def test_fm_action_from_registers_read_by_meaning(tmp_path: Path) -> None:
+    """Two agencies' registers with FM columns under their own headers: the loader
+    recognises them and the plan lists the action for their co-location."""
+    council = tmp_path / "council.csv"
+    council.write_text(
+        "Property Ref,Property Name,Easting,Northing,Use,GIA (m2),Annual Cost,"
+        "FM Provider,FM Contract End Date\n"
+        "C1,Civic Centre,575900,155700,Office,2400,480000,Mitie,31/03/2027\n"
+        "C2,Library,575950,155720,Library,600,90000,Mitie,31/03/2027\n", encoding="utf-8")
+    police = tmp_path / "police.csv"
+    police.write_text(
+        "Site ID,Site Name,Easting,Northing,Use,GIA (m2),Annual Cost,"
+        "Facilities Management Contractor,FM Contract Expiry\n"
+        "P1,Police Office,575920,155690,Office,900,200000,ISS,2029-06-30\n", encoding="utf-8")
+    loaded = ka.combine_results([ka.read_register(council, agency="Maidstone Borough Council"),
+                                 ka.read_register(police, agency="Kent Police")])
+    assert loaded.assets["fm_provider"].notna().all()
+    colocs = ka.find_colocations(loaded.assets)
+    assets = colocs.label_assets(loaded.assets)
+    opps = ka.score_opportunities(colocs, assets)
+    opps["shortlisted"] = opps["is_colocation"]
+    plan = implementation_plan(opps, as_of=AS_OF, assets=assets)
+    row = plan[plan["row_type"] == "project"].iloc[0]
+    assert (row["fm_action"], row["fm_providers"]) == ("align FM contracts", "ISS; Mitie")
+    assert row["fm_earliest_end"] == "2027-03-31"

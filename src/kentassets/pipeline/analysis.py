@@ -339,12 +339,12 @@ def _estimate_and_score(
     Returns the completed assets, the opportunities, the decisions as applied and
     the benchmark table used.
     """
-    from ..io.benchmarks import default_benchmarks
     from ..opportunities import score_opportunities
     from ..opportunities.estimates import complete_assets
+    from ..reference.benchmarks import shipped_benchmarks
     from ..rounds.programme import decide
 
-    table = benchmarks if benchmarks is not None else default_benchmarks()
+    table = benchmarks if benchmarks is not None else shipped_benchmarks()
     assets = complete_assets(assets, benchmarks=table, sectors=sectors)
     opportunities, decided = decide(
         score_opportunities(coloc, assets, benchmarks=table, reach=reach,

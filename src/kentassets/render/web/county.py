@@ -15,12 +15,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+import kentassets.render.web.furniture as furniture
+import kentassets.render.web.layers as layers
 from kentassets import schema
 from kentassets.errors import ValidationError
 from kentassets.io.context import study_context
 from kentassets.render._format import format_money, format_number
 from kentassets.render.settings import OutputSettings, SettingsKeywords, resolve_settings
-from kentassets.render.web import furniture, layers
 from kentassets.render.web.cards import district_card
 from kentassets.render.web.context import context_payload
 from kentassets.render.web.geometry import bounds_latlon, label_point, to_wgs84_geometry

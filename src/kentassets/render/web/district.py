@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any, Unpack
 import geopandas as gpd
 import pandas as pd
 
+import kentassets.render.web.furniture as furniture
+import kentassets.render.web.layers as layers
 from kentassets import schema
 from kentassets.errors import ValidationError
 from kentassets.io.context import study_context
 from kentassets.render import style
 from kentassets.render.settings import OutputSettings, SettingsKeywords, resolve_settings
-from kentassets.render.web import furniture, layers
 from kentassets.render.web.context import context_payload
 from kentassets.render.web.geometry import bounds_latlon
 from kentassets.render.web.page import map_page
