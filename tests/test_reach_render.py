@@ -483,8 +483,8 @@ def test_atlas_has_the_county_reach_page_and_reach_bookmarks(
                         params_note=None, eps_m=None, attribution_year=2026,
                         boundary_source="derived", service_reach=tables[0])
     path = tmp_path / "atlas.pdf"
-    assemble_atlas(path, frame=frame, district_pages=[("Maidstone", reach_pdf)],
-                   county_reach=True)
+    path.write_bytes(assemble_atlas(frame=frame, district_pages=[("Maidstone", reach_pdf)],
+                                    county_reach=True))
     reader = PdfReader(path)
     pages = [" ".join((p.extract_text() or "").split()) for p in reader.pages]
     assert len(pages) == 5  # cover, county reach, map, reach, load summary
