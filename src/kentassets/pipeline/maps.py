@@ -180,7 +180,7 @@ def write_atlas(
     context: MapContext | None = None,
     basemap: str | PathLike[str] | None = None,
     **keywords: Any,
-) -> Path:
+) -> None:
     """Write the county atlas PDF (:func:`kentassets.render.print.atlas.atlas_pdf`).
 
     Parameters
@@ -197,8 +197,8 @@ def write_atlas(
 
     Returns
     -------
-    pathlib.Path
-        The path written.
+    None
+        The atlas is written to ``path``.
 
     Raises
     ------
@@ -214,4 +214,3 @@ def write_atlas(
                     context=_context(districts, context, basemap), **keywords)
     target = write_bytes_atomic(path, pdf)
     logger.info("wrote %s", target)
-    return target
