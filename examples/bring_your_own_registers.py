@@ -31,7 +31,6 @@ from pathlib import Path
 import pandas as pd
 
 import kentassets as ka
-from kentassets.load import describe_mapping
 
 KCC_CSV = """\
 Property Ref,Property Name,Address 1,Town,Postcode,Easting,Northing,Primary Use,GIA (m2),FTE
@@ -138,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {where}, row {row.row}: {row.status} ({row.reason})\n{message}")
     print(f"\nLedger: {out / 'load_ledger.csv'}")
     print("\nColumns read (source header -> field):")
-    print("\n".join(describe_mapping(result.column_mapping)))
+    print("\n".join(ka.describe_mapping(result.column_mapping)))
     print(f"Column map: {out / 'column_map.csv'}")
     return 0
 

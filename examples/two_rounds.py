@@ -11,7 +11,10 @@ then builds round 2 with the previous round and the decisions:
   merged, split or ended; new ones get the next free number;
 * the decisions are carried onto the maps, the shortlist and the progress
   toward the savings target; decisions on ids that ended are listed for review;
-* ``changes.html`` says what changed between the rounds.
+* ``changes.html`` says what changed between the rounds;
+* the implementation plan follows the decisions (the business case has a
+  ``start`` and a ``complete_by``; the rejected co-location leaves it), and each
+  round prints when the savings target is reached.
 
 Run from the repository root::
 
@@ -24,6 +27,7 @@ each round under ``registers/``, and ``decisions.csv``.
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -159,6 +163,9 @@ def workshop(round_1: Path, path: Path) -> pd.DataFrame:
         row = decisions["colocation_id"] == cid
         decisions.loc[row, ["status", "lead_agency", "decided_on", "saving_realised_gbp"]] = [
             status, lead, "2026-11-20", saving]
+    # The business case is dated: the implementation plan takes these dates, not its horizon.
+    row = decisions["colocation_id"] == ranked[0]
+    decisions.loc[row, ["start", "complete_by"]] = ["2027-01-01", "2028-03-31"]
     decisions.to_csv(path, index=False, encoding="utf-8-sig")
     return decisions
 
@@ -198,6 +205,9 @@ def main(argv: list[str] | None = None) -> int:
     report = ka.compare_builds(out / "round-1", out / "round-2")
     print(report)
     print(f"What changed: {out / 'round-2' / 'changes.html'}")
+    for name in ("round-1", "round-2"):
+        plan = json.loads((out / name / "parameters.json").read_text("utf-8"))["totals"]["plan"]
+        print(f"Implementation plan, {name}: {plan['summary']} (implementation_plan.csv)")
     return 0
 
 

@@ -450,9 +450,13 @@ def test_validate_prints_the_mapping(tmp_path: Path, capsys: pytest.CaptureFixtu
         'agency = "Kent County Council"\n'
     )
     code = main(["validate", str(manifest), "--ledger", str(tmp_path / "ledger.csv"),
-                 "--boundaries", str(boundaries), "-q"])
+                 "--mapping", str(tmp_path / "mapping.csv"), "--boundaries", str(boundaries),
+                 "-q"])
     assert code == EXIT_OK
     out = capsys.readouterr().out
+    written = pd.read_csv(tmp_path / "mapping.csv", dtype=str, encoding="utf-8-sig")
+    assert list(written.columns) == list(MAPPING_FIELDS)
+    assert written.set_index(MAPPING_COLUMN).loc["No. of FTE Staff", MAPPING_FIELD] == STAFF_FTE
     assert "Columns read (source header -> field):" in out
     assert "estate.csv (Kent County Council)" in out
     lines = out.splitlines()

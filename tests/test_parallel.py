@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -31,8 +32,8 @@ def published() -> Published:
 def _jobs(published: Published, codes: list[str]) -> list[DistrictJob]:
     a = published.analysis
     return list(district_jobs(published.assets, a.districts, published.opportunities,
-                              codes=codes, paper="A4", offline=True, params_note="eps 250 m",
-                              common=published.common))
+                              codes=codes, offline=True, params_note="eps 250 m",
+                              settings=replace(published.settings, paper="A4")))
 
 
 def test_a_job_carries_only_its_district(published: Published) -> None:
@@ -51,11 +52,12 @@ def test_a_job_renders_what_the_whole_estate_renders(published: Published) -> No
     (job,) = _jobs(published, [MAIDSTONE])
     out = render_district(job)
     whole_map = webmap.district_map(published.assets, a.districts, published.opportunities,
-                                    district_code=MAIDSTONE, offline=True, **published.common)
+                                    district_code=MAIDSTONE, offline=True,
+                                    settings=published.settings)
     assert out.html == webmap.map_html(whole_map)
     fig = printmap.district_pdf(published.assets, a.districts, published.opportunities,
                                 district_code=MAIDSTONE, paper="A4", params_note="eps 250 m",
-                                **published.common)
+                                settings=published.settings)
     assert out.pdf == figure_pdf_bytes(fig)
     assert out.name == "Maidstone"
 

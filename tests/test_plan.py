@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -111,7 +112,7 @@ def test_hand_computed_district() -> None:
     assert county["scheduled"] == "3 of 5 projects scheduled"
     trajectory = plan_trajectory(plan)
     assert trajectory.reached_year is None and trajectory.shortfall_gbp == 100.0
-    assert "£0.0m short" in trajectory.summary()
+    assert "falls £100 short of the £1k target" in trajectory.summary()
     reached = plan_trajectory(implementation_plan(
         _district(), _decisions(), as_of=AS_OF, target_years=4, savings_target_gbp=500.0))
     assert reached.reached_year == 3
@@ -211,3 +212,43 @@ def test_sample_plan_api() -> None:
     county = plan[plan["row_type"] == "county total"].iloc[0]
     assert list(trajectory.annual_gbp) == [county[f"saving_year_{k}_gbp"]
                                            for k in range(1, plan.attrs["n_years"] + 1)]
+
+
+def test_index_plan_section_escapes_and_links() -> None:
+    from kentassets.render.web.plan import plan_anchor, plan_html
+
+    district = _district()
+    district.loc[0, "largest_address"] = "1 High St, <script>alert(1)</script>"
+    html = plan_html(implementation_plan(district, as_of=AS_OF, savings_target_gbp=1e6))
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert f'id="{plan_anchor("E07000999")}"' in html
+    assert "The plan falls" in html and "Year 1 (target period)" in html
+    assert plan_anchor("E0<7") == "plan-E0_7"
+    assert plan_html(None) == ""
+
+
+def test_fm_action_from_registers_read_by_meaning(tmp_path: Path) -> None:
+    """Two agencies' registers with FM columns under their own headers: the loader
+    recognises them and the plan lists the action for their co-location."""
+    council = tmp_path / "council.csv"
+    council.write_text(
+        "Property Ref,Property Name,Easting,Northing,Use,GIA (m2),Annual Cost,"
+        "FM Provider,FM Contract End Date\n"
+        "C1,Civic Centre,575900,155700,Office,2400,480000,Mitie,31/03/2027\n"
+        "C2,Library,575950,155720,Library,600,90000,Mitie,31/03/2027\n", encoding="utf-8")
+    police = tmp_path / "police.csv"
+    police.write_text(
+        "Site ID,Site Name,Easting,Northing,Use,GIA (m2),Annual Cost,"
+        "Facilities Management Contractor,FM Contract Expiry\n"
+        "P1,Police Office,575920,155690,Office,900,200000,ISS,2029-06-30\n", encoding="utf-8")
+    loaded = ka.combine_results([ka.read_register(council, agency="Maidstone Borough Council"),
+                                 ka.read_register(police, agency="Kent Police")])
+    assert loaded.assets["fm_provider"].notna().all()
+    colocs = ka.find_colocations(loaded.assets)
+    assets = colocs.label_assets(loaded.assets)
+    opps = ka.score_opportunities(colocs, assets)
+    opps["shortlisted"] = opps["is_colocation"]
+    plan = implementation_plan(opps, as_of=AS_OF, assets=assets)
+    row = plan[plan["row_type"] == "project"].iloc[0]
+    assert (row["fm_action"], row["fm_providers"]) == ("align FM contracts", "ISS; Mitie")
+    assert row["fm_earliest_end"] == "2027-03-31"

@@ -319,11 +319,11 @@ def test_county_table_and_district_card(tables: Any) -> None:
     assert "straight-line" in html and "<script>alert(9)" not in html
     assert "lib&lt;script&gt;alert(9)&lt;/script&gt;rary" in html
     rows = web_reach.district_reach_rows(service_reach, MAI)
-    assert len(rows) == 3 and "Within 2 km of library" in rows[0]
+    assert len(rows) == 4 and "People within 2 km of a site" in rows[0] and "library" in rows[1]
     card = cards.district_card({schema.DISTRICT_NAME: "M", schema.DISTRICT_CODE: MAI,
                                 "n_colocations": 1, "n_shortlisted": 1, "saving_gbp": 1.0}, {},
                                rows)
-    assert "Within 2 km of health" in card
+    assert "health</td><td>" in card
 
 
 @pytest.mark.browser
@@ -507,7 +507,7 @@ def test_demo_index_carries_the_county_table(demo_out: Path) -> None:
     assert "Service reach, county" in html and "People (estimate)" in html
     assert "Within 2 km" in html and "90% within" in html and "straight-line" in html
     # The county map's district cards give the share within 2 km per service.
-    assert "Within 2 km of library" in html
+    assert "People within 2 km of a site" in html
 
 
 @pytest.mark.slow
@@ -521,7 +521,9 @@ def test_demo_pdfs_have_reach_pages(demo_out: Path) -> None:
     titles = [o.title for o in atlas.outline]
     assert titles[:4] == ["Cover: county summary", "Service reach, county", "Ashford",
                           "Ashford: service reach"]
-    assert len(atlas.pages) == 2 + 2 * 13 + 1
+    assert sum(t.endswith(": service reach") for t in titles) == 13
+    # Per district: its map, its reach page and its implementation plan page.
+    assert len(atlas.pages) == 2 + 3 * 13 + 1
     county = " ".join((atlas.pages[1].extract_text() or "").split())
     assert "The county today" in county and "Tunbridge Wells" in county
 

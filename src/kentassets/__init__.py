@@ -102,6 +102,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         LoadResult,
         assign_sites,
         combine_results,
+        describe_mapping,
         read_database_register,
         read_demand,
         read_manifest,
@@ -120,6 +121,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .opportunities.sectors import assign_sectors
     from .pipeline import (
         Analysis,
+        BuildInputs,
         BuildOptions,
         BuildReport,
         analyse,

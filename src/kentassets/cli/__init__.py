@@ -268,6 +268,14 @@ def _add_validate_command(sub: argparse._SubParsersAction[argparse.ArgumentParse
         help="where to write the ledger (default load_ledger.csv)",
     )
     validate.add_argument(
+        "--mapping",
+        type=Path,
+        default=None,
+        metavar="CSV",
+        help="also write the column mapping (each register's columns: the field each "
+        "feeds, how it was recognised, units, warnings) as CSV",
+    )
+    validate.add_argument(
         "--boundaries",
         type=Path,
         default=None,
@@ -474,8 +482,10 @@ def _validate(args: argparse.Namespace, *, progress: bool) -> int:
 
     spec = parse_manifest(args.manifest)
     ledger_path = Path(args.ledger)
-    if ledger_path.resolve() in {r.path.resolve() for r in spec.registers if r.path}:
-        raise KentAssetsError(f"{ledger_path}: is an input register; choose another --ledger path.")
+    inputs = {r.path.resolve() for r in spec.registers if r.path}
+    for option, path in (("--ledger", ledger_path), ("--mapping", args.mapping)):
+        if path is not None and Path(path).resolve() in inputs:
+            raise KentAssetsError(f"{path}: is an input register; choose another {option} path.")
     # The manifest names its own boundaries and postcodes; --boundaries overrides the former.
     districts = (
         load_districts(args.boundaries, codes=spec.study_area) if args.boundaries else None
@@ -492,6 +502,9 @@ def _validate(args: argparse.Namespace, *, progress: bool) -> int:
         print("\nColumns read (source header -> field):")
         print("\n".join(mapping))
     write_csv(result.ledger, ledger_path)
+    if args.mapping is not None:
+        write_csv(result.column_mapping, Path(args.mapping))
+        print(f"\nColumn mapping written to {args.mapping}.")
     n_rejected = int((result.ledger[LEDGER_STATUS] == REJECTED).sum())
     print(
         f"\nLedger of {len(result.ledger)} rows written to {ledger_path} ({n_rejected} rejected)."

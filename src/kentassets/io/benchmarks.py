@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import tomllib
-from importlib import resources
 from os import PathLike
 from pathlib import Path
 
 from ..errors import BenchmarkError
-from ..reference.benchmarks import BenchmarkTable, benchmarks_from_mapping, benchmarks_to_toml
+from ..reference.benchmarks import (
+    BenchmarkTable,
+    benchmarks_from_mapping,
+    benchmarks_to_toml,
+    shipped_benchmarks,
+)
 from .outputs import write_text_atomic
 
 __all__ = ["default_benchmarks", "read_benchmarks", "write_benchmarks_template"]
@@ -17,15 +21,15 @@ _PACKAGE_FILE = "benchmarks.toml"
 
 
 def default_benchmarks() -> BenchmarkTable:
-    """The table shipped with kentassets (``kentassets/data/benchmarks.toml``).
+    """The table shipped with kentassets (``kentassets/data/benchmarks.toml``):
+    :func:`kentassets.reference.benchmarks.shipped_benchmarks`.
 
     Examples
     --------
     >>> default_benchmarks().get("library", "gia_m2").basis
     'published'
     """
-    text = resources.files("kentassets").joinpath("data", _PACKAGE_FILE).read_text("utf-8")
-    return benchmarks_from_mapping(tomllib.loads(text), origin="kentassets")
+    return shipped_benchmarks()
 
 
 def read_benchmarks(path: str | PathLike[str] | None = None) -> BenchmarkTable:

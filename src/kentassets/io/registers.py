@@ -22,11 +22,11 @@ import io
 import logging
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, TypedDict
 
 import geopandas as gpd
 import numpy as np
@@ -34,6 +34,7 @@ import pandas as pd
 
 from ..errors import CoordinateSystemError, RegisterFormatError, where
 from ..schema import CRS
+from .spreadsheets import cell_text, read_workbook
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +103,23 @@ class RawTable:
     delimiter: str | None = None
     original_names: tuple[str, ...] = field(default_factory=tuple)
     format: str = "delimited"
+
+
+class ReadingOptions(TypedDict, total=False):
+    """How to read a register file, where its own form does not say (all optional).
+
+    ``sheet`` (spreadsheets), ``header_row`` (the header's line or row number as
+    seen in Excel, 1-based), ``encoding`` and ``delimiter`` (text files), and
+    ``names`` (the column names of a headerless file): see
+    :func:`read_register_file`. The readers of registers and demand tables take
+    them as keywords of their own.
+    """
+
+    sheet: str | None
+    header_row: int | None
+    encoding: str | None
+    delimiter: str | None
+    names: Sequence[str] | None
 
 
 def read_register_file(
@@ -181,25 +199,11 @@ def read_register_file(
             f"{max_file_mb:,.0f} MB limit. Check it is the right file, split it, or raise "
             "max_file_mb."
         )
-    kind = _detect_format(path)
+    kind = detect_format(path)
     logger.debug("Reading %s as %s", shown, kind)
-    if kind == "vector" or kind == "parquet":
-        raw = _read_vector(path, shown, sheet=sheet, crs=crs, parquet=kind == "parquet")
-    elif kind in ("xlsx", "xls", "ods"):
-        grid, sheet_name = _read_workbook(path, shown, kind, sheet)
-        raw = _table_from_grid(grid, path, shown, sheet_name, header_row, names)
-        raw.format = kind
-    else:
-        if sheet is not None:
-            logger.info("%s: sheet %r ignored for a text file", shown, sheet)
-        raw = _read_delimited(
-            path,
-            shown,
-            header_row=header_row,
-            encoding=encoding,
-            delimiter=delimiter,
-            names=names,
-        )
+    request = _Request(sheet=sheet, header_row=header_row, encoding=encoding,
+                       delimiter=delimiter, names=names, crs=crs)
+    raw = READERS[kind](path, shown, request)
     _check_cells(raw, shown, max_cell_chars)
     if len(raw.frame) == 0:
         hint = (
@@ -217,46 +221,85 @@ def read_register_file(
 # --- format detection ----------------------------------------------------------
 
 
-def _detect_format(path: Path) -> str:
-    suffix = path.suffix.lower()
+#: The first bytes of a file -> its kind (checked before the extension).
+SIGNATURES: Final[tuple[tuple[bytes, str], ...]] = (
+    (b"\xd0\xcf\x11\xe0", "xls"),  # OLE2: legacy Excel
+    (b"PAR1", "parquet"),
+    (b"SQLite format 3", "vector"),  # GeoPackage, SpatiaLite
+)
+#: File extension -> kind, when the first bytes do not say; anything else is text.
+EXTENSIONS: Final[dict[str, str]] = {
+    ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods",
+    ".parquet": "parquet", ".geoparquet": "parquet",
+    **dict.fromkeys(_VECTOR_EXTENSIONS, "vector"),
+}
+
+
+def detect_format(path: Path) -> str:
+    """The kind of register file (a key of :data:`READERS`): sniffed from its first
+    bytes (:data:`SIGNATURES`, a zip's contents), else by its extension
+    (:data:`EXTENSIONS`), else ``"delimited"`` text."""
     if path.is_dir():
-        return "vector"
+        return "vector"  # a File Geodatabase folder
     with path.open("rb") as handle:
-        head = handle.read(8)
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "xls"
-    if head.startswith(b"PAR1"):
-        return "parquet"
-    if head.startswith(b"SQLite format 3"):
-        return "vector"
+        head = handle.read(16)
+    for signature, kind in SIGNATURES:
+        if head.startswith(signature):
+            return kind
     if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(path) as archive:
-                listed = archive.namelist()
-                if any(n.startswith("xl/") for n in listed):
-                    return "xlsx"
-                if "mimetype" in listed:
-                    mimetype = archive.read("mimetype")
-                    if b"opendocument.spreadsheet" in mimetype:
-                        return "ods"
-        except zipfile.BadZipFile:
-            pass
-        if suffix in {".xlsx", ".xlsm"}:
-            return "xlsx"
-        if suffix == ".ods":
-            return "ods"
-        return "vector"  # zipped shapefile and the like
-    if suffix in {".xlsx", ".xlsm"}:
-        return "xlsx"
-    if suffix == ".xls":
-        return "xls"
-    if suffix == ".ods":
-        return "ods"
-    if suffix in {".parquet", ".geoparquet"}:
-        return "parquet"
-    if suffix in _VECTOR_EXTENSIONS:
-        return "vector"
-    return "delimited"
+        return _zip_kind(path)
+    return EXTENSIONS.get(path.suffix.lower(), "delimited")
+
+
+def _zip_kind(path: Path) -> str:
+    """An XLSX or ODS workbook by what the zip holds (or its extension), else a zipped
+    GIS file (a shapefile and the like)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            listed = archive.namelist()
+            if any(n.startswith("xl/") for n in listed):
+                return "xlsx"
+            if "mimetype" in listed and b"opendocument.spreadsheet" in archive.read("mimetype"):
+                return "ods"
+    except zipfile.BadZipFile:
+        pass
+    by_name = EXTENSIONS.get(path.suffix.lower())
+    return by_name if by_name in ("xlsx", "ods") else "vector"
+
+
+@dataclass(frozen=True)
+class _Request:
+    """How to read one file (the options of :func:`read_register_file`)."""
+
+    sheet: str | None
+    header_row: int | None
+    encoding: str | None
+    delimiter: str | None
+    names: Sequence[str] | None
+    crs: str | None
+
+
+def _vector_reader(*, parquet: bool) -> Callable[[Path, str, _Request], RawTable]:
+    def read(path: Path, shown: str, request: _Request) -> RawTable:
+        return _read_vector(path, shown, sheet=request.sheet, crs=request.crs, parquet=parquet)
+    return read
+
+
+def _workbook_reader(kind: str) -> Callable[[Path, str, _Request], RawTable]:
+    def read(path: Path, shown: str, request: _Request) -> RawTable:
+        grid, sheet_name = read_workbook(path, shown, kind, request.sheet)
+        raw = _table_from_grid(grid, path, shown, sheet_name, request.header_row, request.names)
+        raw.format = kind
+        return raw
+    return read
+
+
+def _text_reader(path: Path, shown: str, request: _Request) -> RawTable:
+    if request.sheet is not None:
+        logger.info("%s: sheet %r ignored for a text file", shown, request.sheet)
+    return _read_delimited(path, shown, header_row=request.header_row,
+                           encoding=request.encoding, delimiter=request.delimiter,
+                           names=request.names)
 
 
 # --- delimited text --------------------------------------------------------------
@@ -666,124 +709,6 @@ def _drop_blank_rows(frame: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFram
 # --- spreadsheets -----------------------------------------------------------------
 
 
-def _read_workbook(
-    path: Path, shown: str, kind: str, sheet: str | None
-) -> tuple[list[list[Any]], str]:
-    try:
-        if kind == "xlsx":
-            return _read_xlsx(path, shown, sheet)
-        if kind == "xls":
-            return _read_xls(path, shown, sheet)
-        return _read_ods(path, shown, sheet)
-    except RegisterFormatError:
-        raise
-    except Exception as exc:
-        raise RegisterFormatError(
-            f"{shown}: cannot be read as a {kind.upper()} workbook ({type(exc).__name__}: "
-            f"{exc}). Open it in a spreadsheet program and save it again as XLSX or CSV."
-        ) from exc
-
-
-def _pick_sheet(shown: str, available: list[str], sheet: str | None, filled: list[bool]) -> str:
-    if sheet is not None:
-        if sheet in available:
-            return sheet
-        folded = {s.strip().lower(): s for s in available}
-        if sheet.strip().lower() in folded:
-            return folded[sheet.strip().lower()]
-        listed = ", ".join(f'"{s}"' for s in available)
-        raise RegisterFormatError(
-            f'{shown}: there is no sheet "{sheet}". The sheets are {listed}. Give one of '
-            "them as sheet in the manifest."
-        )
-    for name, has_data in zip(available, filled, strict=True):
-        if has_data:
-            return name
-    return available[0]
-
-
-def _read_xlsx(path: Path, shown: str, sheet: str | None) -> tuple[list[list[Any]], str]:
-    import openpyxl
-
-    handle = path.open("rb")  # a handle, so a misnamed extension does not matter
-    book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-    try:
-        names = list(book.sheetnames)
-        # Look at the cells, not the declared size: files written without a
-        # <dimension> (streaming writers) report None, and an empty sheet "A1".
-        filled = [False] * len(names)
-        if sheet is None:
-            for number, name in enumerate(names):
-                rows = book[name].iter_rows(min_row=1, values_only=True)
-                if any(any(_cell_text(v) for v in row) for row in rows):
-                    filled[number] = True
-                    break
-        chosen = _pick_sheet(shown, names, sheet, filled)
-        sheet_obj = book[chosen]
-        grid = [list(row) for row in sheet_obj.iter_rows(min_row=1, values_only=True)]
-    finally:
-        book.close()
-        handle.close()
-    return grid, chosen
-
-
-def _read_xls(path: Path, shown: str, sheet: str | None) -> tuple[list[list[Any]], str]:
-    import xlrd
-
-    book = xlrd.open_workbook(str(path), on_demand=True)
-    try:
-        names = list(book.sheet_names())
-        filled = [book.sheet_by_name(n).nrows > 0 for n in names]
-        chosen = _pick_sheet(shown, names, sheet, filled)
-        sh = book.sheet_by_name(chosen)
-        grid: list[list[Any]] = []
-        for rowx in range(sh.nrows):
-            values: list[Any] = []
-            for cell in sh.row(rowx):
-                if cell.ctype == xlrd.XL_CELL_DATE:
-                    try:
-                        values.append(xlrd.xldate_as_datetime(cell.value, book.datemode))
-                    except (ValueError, OverflowError):
-                        values.append(cell.value)
-                elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
-                    values.append(None)
-                else:
-                    values.append(cell.value)
-            grid.append(values)
-    finally:
-        book.release_resources()
-    return grid, chosen
-
-
-def _read_ods(path: Path, shown: str, sheet: str | None) -> tuple[list[list[Any]], str]:
-    with pd.ExcelFile(path, engine="odf") as book:
-        names = [str(n) for n in book.sheet_names]
-        chosen = _pick_sheet(shown, names, sheet, [True] * len(names))
-        frame = pd.read_excel(
-            book, sheet_name=chosen, header=None, dtype=object, keep_default_na=False
-        )
-    grid = frame.where(frame != "", None).to_numpy(dtype=object).tolist()
-    return grid, chosen
-
-
-def _cell_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        if np.isnan(value):
-            return None
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value)
-    if hasattr(value, "isoformat"):
-        text = value.isoformat()
-        return text[:10] if text.endswith("T00:00:00") else text
-    text = str(value)
-    return text if text.strip() else None
-
-
 def _table_from_grid(
     grid: list[list[Any]],
     path: Path,
@@ -793,12 +718,12 @@ def _table_from_grid(
     names: Sequence[str] | None,
 ) -> RawTable:
     width = max((len(r) for r in grid), default=0)
-    if width == 0 or not any(any(_cell_text(c) for c in r) for r in grid):
+    if width == 0 or not any(any(cell_text(c) for c in r) for r in grid):
         raise RegisterFormatError(
             f'{shown}, sheet "{sheet}": the sheet is empty. Choose the sheet that holds the '
             "register (sheet in the manifest)."
         )
-    text = [[_cell_text(c) for c in r] + [None] * (width - len(r)) for r in grid]
+    text = [[cell_text(c) for c in r] + [None] * (width - len(r)) for r in grid]
     header_index, column_names, original, headerless = _resolve_header(
         text,
         width,
@@ -923,7 +848,7 @@ def _series_text(series: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         return series.dt.strftime("%Y-%m-%d").astype("str").where(series.notna())
     if series.dtype == object:
-        return series.map(_cell_text).astype("str").where(series.notna())
+        return series.map(cell_text).astype("str").where(series.notna())
     return series.astype("str").where(series.notna())
 
 
@@ -952,3 +877,15 @@ def _check_cells(raw: RawTable, shown: str, max_cell_chars: int) -> None:
                 "This usually means an unclosed quote or a wrong delimiter; correct the cell "
                 "or the file's quoting."
             )
+
+
+#: Kind of file (:func:`detect_format`) -> its reader. A new format is a reader and a
+#: row here, with its signature or extension above.
+READERS: Final[dict[str, Callable[[Path, str, _Request], RawTable]]] = {
+    "delimited": _text_reader,
+    "xlsx": _workbook_reader("xlsx"),
+    "xls": _workbook_reader("xls"),
+    "ods": _workbook_reader("ods"),
+    "vector": _vector_reader(parquet=False),
+    "parquet": _vector_reader(parquet=True),
+}

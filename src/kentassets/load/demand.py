@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
+from typing import Unpack
 
 import geopandas as gpd
 import numpy as np
@@ -24,7 +25,7 @@ from .. import schema
 from ..errors import RegisterFormatError, ValidationError, where
 from ..io.paths import public_source_name
 from ..io.postcodes import PostcodeDirectory
-from ..io.registers import RawTable, read_register_file
+from ..io.registers import RawTable, ReadingOptions, read_register_file
 from .columns import resolve_columns
 from .ledger import Context
 from .locate import locate
@@ -140,14 +141,11 @@ def read_demand(
     service: str | None = None,
     columns: Mapping[str, str | Sequence[str]] | None = None,
     crs: str | None = None,
-    sheet: str | None = None,
-    header_row: int | None = None,
-    encoding: str | None = None,
-    delimiter: str | None = None,
     postcodes: PostcodeDirectory | None = None,
     districts: gpd.GeoDataFrame | None = None,
     study_area: Sequence[str] = schema.DEFAULT_STUDY_AREA,
     source_name: str | None = None,
+    **reading: Unpack[ReadingOptions],
 ) -> DemandLoad:
     """Read a demand table: people (members, visits...) at points, for reach.
 
@@ -162,8 +160,9 @@ def read_demand(
     columns
         Location fields -> source columns (``postcode``, ``easting``/``northing``,
         ``latitude``/``longitude``, ``grid_ref``, ``geometry``), when not recognised.
-    crs, sheet, header_row, encoding, delimiter
-        As for :func:`~kentassets.read_register`.
+    crs, **reading
+        As for :func:`~kentassets.read_register` (``sheet``, ``header_row``,
+        ``encoding``, ``delimiter``).
     postcodes, districts, study_area
         As for :func:`~kentassets.read_register`: rows outside the study area
         are excluded.
@@ -198,9 +197,7 @@ def read_demand(
     """
     if not isinstance(count, str) or not count.strip():
         raise ValidationError('count must name the column of people, e.g. count = "Members"')
-    raw = read_register_file(path, sheet=sheet, header_row=header_row, encoding=encoding,
-                             delimiter=delimiter, crs=crs,
-                             display_name=source_name or str(path))
+    raw = read_register_file(path, crs=crs, display_name=source_name or str(path), **reading)
     return normalise_demand(raw, count=count, service=service, columns=columns, crs=crs,
                             postcodes=postcodes, districts=districts, study_area=study_area,
                             source_name=source_name or public_source_name(path))

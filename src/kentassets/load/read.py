@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from os import PathLike
-from typing import Any
+from typing import Any, Unpack
 
 import geopandas as gpd
 
@@ -19,7 +19,7 @@ from ..io.paths import public_source_name
 from ..io.postcodes import (
     PostcodeDirectory,
 )
-from ..io.registers import read_register_file
+from ..io.registers import ReadingOptions, read_register_file
 from ..schema import (
     DEFAULT_STUDY_AREA,
 )
@@ -34,16 +34,12 @@ def read_register(
     agency: str,
     columns: Mapping[str, str | Sequence[str]] | None = None,
     crs: str | None = None,
-    sheet: str | None = None,
-    header_row: int | None = None,
-    encoding: str | None = None,
-    delimiter: str | None = None,
-    names: Sequence[str] | None = None,
     sensitive: bool = False,
     postcodes: PostcodeDirectory | None = None,
     districts: gpd.GeoDataFrame | None = None,
     study_area: Sequence[str] = DEFAULT_STUDY_AREA,
     source_name: str | None = None,
+    **reading: Unpack[ReadingOptions],
 ) -> LoadResult:
     """Read one agency register into canonical assets and a ledger.
 
@@ -60,8 +56,10 @@ def read_register(
     crs
         CRS of the coordinates (or geometry) when not British National Grid
         eastings/northings or WGS 84 latitude/longitude.
-    sheet, header_row, encoding, delimiter, names
-        Reading options, see :func:`kentassets.io.registers.read_register_file`.
+    **reading
+        ``sheet``, ``header_row``, ``encoding``, ``delimiter``, ``names``: how to
+        read the file (:class:`~kentassets.io.registers.ReadingOptions`), see
+        :func:`kentassets.io.registers.read_register_file`.
     sensitive
         Mark the agency's assets sensitive (published maps generalise them).
     postcodes
@@ -109,13 +107,9 @@ def read_register(
     with system_arrow_memory():
         raw = read_register_file(
             path,
-            sheet=sheet,
-            header_row=header_row,
-            encoding=encoding,
-            delimiter=delimiter,
-            names=names,
             crs=crs,
             display_name=source_name or str(path),  # errors: the path as the user gave it
+            **reading,
         )
         return normalise_register(
             raw,

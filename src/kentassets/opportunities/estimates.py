@@ -228,9 +228,9 @@ def estimate_assets(
     [39600.0, 'benchmark']
     """
     if benchmarks is None:
-        from ..io.benchmarks import default_benchmarks
+        from ..reference.benchmarks import shipped_benchmarks
 
-        benchmarks = default_benchmarks()
+        benchmarks = shipped_benchmarks()
     out = assets.copy()
     gia, gia_src = _floor_area(assets, benchmarks)
     staff, staff_src = _staff(assets, benchmarks, gia)

@@ -84,9 +84,9 @@ def _prepare_assets(assets: gpd.GeoDataFrame, benchmarks: BenchmarkTable | None
 
 def _share_triple(benchmarks: BenchmarkTable | None) -> tuple[float, float, float]:
     if benchmarks is None:
-        from ..io.benchmarks import default_benchmarks
+        from ..reference.benchmarks import shipped_benchmarks
 
-        benchmarks = default_benchmarks()
+        benchmarks = shipped_benchmarks()
     row = benchmarks.general("shared_service_saving_share")
     return float(row.low or 0.0), float(row.central or 0.0), float(row.high or 0.0)
 

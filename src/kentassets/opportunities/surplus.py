@@ -70,9 +70,9 @@ def _reasons(assets: gpd.GeoDataFrame, *, gia_per_fte_m2: float, underused_facto
 def _housing(out: gpd.GeoDataFrame, benchmarks: BenchmarkTable | None) -> gpd.GeoDataFrame:
     """Add site area (with its source), homes low/central/high and a note."""
     if benchmarks is None:
-        from ..io.benchmarks import default_benchmarks
+        from ..reference.benchmarks import shipped_benchmarks
 
-        benchmarks = default_benchmarks()
+        benchmarks = shipped_benchmarks()
     density = benchmarks.general("dwellings_per_ha")
     given = numbers(out, SITE_AREA_HA).where(lambda v: v > 0)
     footprint = numbers(out, "footprint_m2").where(lambda v: v > 0) / 10_000.0

@@ -23,6 +23,7 @@ from .database import (
     database_tables,
     write_database,
 )
+from .inputs import BuildInputs
 from .options import PAPERS, BuildOptions
 from .pool import default_jobs
 from .pool import renderers as renderers
@@ -35,6 +36,7 @@ from .write import district_file_stem, write_outputs
 __all__ = [
     "PAPERS",
     "Analysis",
+    "BuildInputs",
     "BuildOptions",
     "BuildReport",
     "DatabaseReport",

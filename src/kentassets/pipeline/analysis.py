@@ -7,15 +7,16 @@ makes the estimates, scores and records every parameter behind the outputs.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import geopandas as gpd
 import pandas as pd
 
 from .. import schema
+from ..render.settings import OutputSettings, SettingsKeywords, resolve_settings
 from ..safety import generalise_sensitive
 from .options import BuildOptions
 from .reach import ReachInputs, analyse_reach, reach_params, reach_stage_model
@@ -158,10 +159,7 @@ def analyse(
     districts: gpd.GeoDataFrame,
     *,
     options: BuildOptions | None = None,
-    title: str | None = None,
-    data_date: dt.date | None = None,
-    synthetic: bool = False,
-    sensitive_agencies: Iterable[str] = (),
+    settings: OutputSettings | None = None,
     benchmarks: Any = None,
     sectors: Mapping[str, str] | None = None,
     previous: BuildData | None = None,
@@ -169,6 +167,7 @@ def analyse(
     lenient: bool = False,
     reach: ReachInputs | None = None,
     executor: Executor | None = None,
+    **keywords: Unpack[SettingsKeywords],
 ) -> Analysis:
     """Run co-location and scoring on loaded assets. Pure: no files are touched.
 
@@ -180,10 +179,11 @@ def analyse(
         District boundaries from :func:`kentassets.load_districts`.
     options
         Build parameters; defaults when ``None``.
-    title, data_date, synthetic
-        Shown on every output.
-    sensitive_agencies
-        Agencies whose assets are generalised on published outputs.
+    settings, **keywords
+        What every output shows (:class:`~kentassets.render.settings.OutputSettings`:
+        ``title``, ``data_date``, ``synthetic``, ``sensitive_agencies``, whose
+        assets are generalised on published outputs), or, as before, those
+        fields as keywords of their own.
     benchmarks
         The :class:`~kentassets.BenchmarkTable` for the estimates (from
         :func:`~kentassets.read_benchmarks`); ``None``: the shipped table.
@@ -236,29 +236,21 @@ def analyse(
     >>> "colocation_id" in estate.assets.columns  # the input is not changed
     False
     """
-    from ..colocation import find_colocations, sweep_eps
+    from ..colocation import sweep_eps
     from ..opportunities import (
         benchmark_agencies,
         benchmark_agency_uses,
-        county_totals,
         housing_capacity,
         surplus_assets,
     )
-    from ..rounds.decisions import progress
     from ..rounds.ids import carry_round
     from ..rounds.programme import Programme
 
+    s = resolve_settings(settings, keywords, where="analyse")
     options = options or BuildOptions()
-    sensitive = frozenset(sensitive_agencies)
-    assets = _mark_sensitive(load.assets, sensitive)
-    coloc = find_colocations(
-        assets,
-        eps_m=options.eps_m,
-        min_assets=options.min_assets,
-        min_agencies=options.min_agencies,
-        method=options.method,
-    )
-    coloc, carry = carry_round(coloc, assets, previous)
+    data_date = s.data_date if isinstance(s.data_date, dt.date) else None
+    assets = _mark_sensitive(load.assets, s.sensitive_agencies)
+    coloc, carry = carry_round(_colocations(assets, options), assets, previous)
     assets[schema.CLUSTER_LABEL] = coloc.labels
     assets[schema.COLOCATION_ID] = coloc.colocation_ids
     model = reach_stage_model(assets, reach) if reach is not None else None
@@ -270,10 +262,6 @@ def analyse(
     surplus = surplus_assets(assets, benchmarks=table)
     sweep = sweep_eps(assets, eps_values=options.sweep_eps_m, min_assets=options.min_assets,
                       min_agencies=options.min_agencies)
-    target, years = options.savings_target_gbp, options.target_years
-    totals = county_totals(opportunities, savings_target_gbp=target, target_years=years)
-    totals["progress"] = progress(opportunities, decided, savings_target_gbp=target,
-                                  target_years=years)
     analysis = Analysis(
         assets=assets,
         ledger=_with_demand_rows(load.ledger, reach),
@@ -283,15 +271,15 @@ def analyse(
         colocations=coloc,
         opportunities=opportunities,
         sweep=sweep,
-        totals=totals,
+        totals=_totals(opportunities, decided, options),
         benchmark=benchmark_agencies(assets),
         surplus=surplus,
         params={**_analysis_params(options, opportunities, districts),
                 "benchmarks": ", ".join(table.origins), **reach_params(reach, model)},
-        title=title or "Public estate co-location opportunities",
+        title=s.title or "Public estate co-location opportunities",
         data_date=data_date,
-        synthetic=synthetic,
-        sensitive_agencies=sensitive,
+        synthetic=s.synthetic,
+        sensitive_agencies=s.sensitive_agencies,
         benchmarks=table,
         housing=housing_capacity(surplus),
         programme=Programme(carry, decided),
@@ -301,6 +289,27 @@ def analyse(
         reach_demand=reached.reach_demand if reached else None,
     )
     return _with_plan(_with_changes(analysis, previous), options)
+
+
+def _colocations(assets: gpd.GeoDataFrame, options: BuildOptions) -> Any:
+    """The co-locations at the build's distance and minimums."""
+    from ..colocation import find_colocations
+
+    return find_colocations(assets, eps_m=options.eps_m, min_assets=options.min_assets,
+                            min_agencies=options.min_agencies, method=options.method)
+
+
+def _totals(opportunities: gpd.GeoDataFrame, decided: Any, options: BuildOptions
+            ) -> dict[str, Any]:
+    """County totals against the savings target, with the programme's progress."""
+    from ..opportunities import county_totals
+    from ..rounds.decisions import progress
+
+    target, years = options.savings_target_gbp, options.target_years
+    totals = county_totals(opportunities, savings_target_gbp=target, target_years=years)
+    totals["progress"] = progress(opportunities, decided, savings_target_gbp=target,
+                                  target_years=years)
+    return totals
 
 
 def _with_plan(analysis: Analysis, options: BuildOptions) -> Analysis:
@@ -330,12 +339,12 @@ def _estimate_and_score(
     Returns the completed assets, the opportunities, the decisions as applied and
     the benchmark table used.
     """
-    from ..io.benchmarks import default_benchmarks
     from ..opportunities import score_opportunities
     from ..opportunities.estimates import complete_assets
+    from ..reference.benchmarks import shipped_benchmarks
     from ..rounds.programme import decide
 
-    table = benchmarks if benchmarks is not None else default_benchmarks()
+    table = benchmarks if benchmarks is not None else shipped_benchmarks()
     assets = complete_assets(assets, benchmarks=table, sectors=sectors)
     opportunities, decided = decide(
         score_opportunities(coloc, assets, benchmarks=table, reach=reach,

@@ -81,19 +81,23 @@ def plan_workbook(plan: pd.DataFrame, *, title: str, created: dt.date) -> bytes:
     return workbook_bytes(sheets, created=created, title=f"{title}: implementation plan")
 
 
+#: The headings of a sheet's savings-by-year table (the chart's series are named by them).
+_YEAR = "Plan year"
+_COUNTED, _CUMULATIVE, _TARGET, _SHARE = ("Saving counted (£)", "Cumulative saving (£)",
+                                          "Target (£)", "Share of target")
+_YEAR_MONEY = (_COUNTED, _CUMULATIVE, _TARGET)
+
+
 def years_table(annual: list[float], trajectory: Trajectory, target_gbp: float
                 ) -> pd.DataFrame:
     """Year, its last day, the saving counted, the running sum and the target."""
     running, rows = 0.0, []
     for year, value in enumerate(annual, start=1):
         running += value
-        rows.append({"year": f"Year {year}",
-                     "year_ends": trajectory.year_end(year).isoformat(),
-                     "saving_gbp": value, "cumulative_gbp": running,
-                     "target_gbp": target_gbp, "share_of_target": running / target_gbp
-                     if target_gbp else 0.0})
-    return pd.DataFrame(rows, columns=["year", "year_ends", "saving_gbp", "cumulative_gbp",
-                                       "target_gbp", "share_of_target"])
+        rows.append({_YEAR: f"Year {year}", "Year ends": trajectory.year_end(year).isoformat(),
+                     _COUNTED: value, _CUMULATIVE: running, _TARGET: target_gbp,
+                     _SHARE: running / target_gbp if target_gbp else 0.0})
+    return pd.DataFrame(rows, columns=[_YEAR, "Year ends", *_YEAR_MONEY, _SHARE])
 
 
 def _notes(trajectory: Trajectory) -> tuple[str, ...]:
@@ -118,12 +122,11 @@ def _county_sheet(plan: pd.DataFrame, trajectory: Trajectory, title: str) -> Wor
         name="County", title=f"{title}: implementation plan, county",
         notes=(trajectory.summary(), *_notes(trajectory)),
         tables=(SheetTable("Savings by year against the target", by_year,
-                           money_columns=("saving_gbp", "cumulative_gbp", "target_gbp"),
-                           share_columns=("share_of_target",)),
+                           money_columns=_YEAR_MONEY, share_columns=(_SHARE,)),
                 SheetTable("Savings by year per district", districts,
                            money_columns=(pc.SAVING_GBP, *years))),
-        chart=SheetChart("Cumulative saving against the target", table=0, category="year",
-                         series=("cumulative_gbp", "target_gbp"), y_title="£ (cumulative)"),
+        chart=SheetChart("Cumulative saving against the target", table=0, category=_YEAR,
+                         series=(_CUMULATIVE, _TARGET), y_title="£ (cumulative)"),
         widths={"A": 26, "B": 14, "C": 30})
 
 
@@ -146,10 +149,9 @@ def _district_sheet(plan: pd.DataFrame, trajectory: Trajectory, code: str, name:
         tables=(SheetTable("Projects", table,
                            money_columns=(pc.SAVING_GBP, pc.SAVING_REALISED_GBP, *years)),
                 SheetTable("Savings by year", years_table(annual, trajectory, target),
-                           money_columns=("saving_gbp", "cumulative_gbp", "target_gbp"),
-                           share_columns=("share_of_target",))),
+                           money_columns=_YEAR_MONEY, share_columns=(_SHARE,))),
         chart=SheetChart("Cumulative saving against its share of the target", table=1,
-                         category="year", series=("cumulative_gbp", "target_gbp"),
+                         category=_YEAR, series=(_CUMULATIVE, _TARGET),
                          y_title="£ (cumulative)"),
         widths={"A": 14, "B": 22, "C": 30, "H": 40})
 

@@ -18,8 +18,10 @@ from .. import schema
 from .._gc import fewer_collections
 from .._progress import Stages
 from ..load import LoadResult
+from ..render.settings import OutputSettings
 from .analysis import analyse
 from .database import check_database_output, database_output, write_database
+from .inputs import BuildInputs, split_inputs
 from .options import BuildOptions
 from .pool import renderers
 from .reach import reach_inputs
@@ -29,7 +31,6 @@ from .write import write_outputs
 if TYPE_CHECKING:
     from ..io.database import DatabaseOutput
     from ..io.manifest import Manifest
-    from ..io.postcodes import PostcodeDirectory
     from ..reference.context import MapContext
 
 logger = logging.getLogger(__name__)
@@ -39,17 +40,13 @@ def build(
     manifest: str | PathLike[str] | LoadResult,
     out_dir: str | PathLike[str],
     *,
-    boundaries: str | PathLike[str] | None = None,
+    inputs: BuildInputs | None = None,
     options: BuildOptions | None = None,
     progress: bool = True,
     allow_inputs_folder: bool = False,
-    basemap: str | PathLike[str] | None = None,
-    previous: str | PathLike[str] | None = None,
-    decisions: str | PathLike[str] | None = None,
     lenient: bool = False,
     jobs: int | None = None,
     executor: Executor | None = None,
-    postcodes: PostcodeDirectory | None = None,
     to_database: str | DatabaseOutput | None = None,
     **overrides: Any,
 ) -> BuildReport:
@@ -64,11 +61,16 @@ def build(
     out_dir
         Output folder. It is replaced atomically: a failed build leaves the
         previous one intact. It may not hold the input registers.
+    inputs
+        What the build reads besides the registers (:class:`BuildInputs`:
+        ``boundaries``, ``basemap``, ``previous``, ``decisions``, ``postcodes``),
+        each overriding the manifest's; each may also be given as a keyword of
+        its own, as before (``boundaries=``, ``basemap=``, ...: see below).
+    options
+        Build parameters; keyword ``overrides`` (e.g. ``eps_m=500``) replace fields.
     boundaries
         Official district boundary file; overrides the manifest's ``boundaries``.
         Without either, derived boundaries are used.
-    options
-        Build parameters; keyword ``overrides`` (e.g. ``eps_m=500``) replace fields.
     progress
         Show progress bars.
     allow_inputs_folder
@@ -149,16 +151,19 @@ def build(
     from ..io.postcodes import PostcodeDirectory
     from ..load import read_manifest
 
+    given, overrides = split_inputs(inputs, overrides)
+    boundaries, basemap, postcodes = given.boundaries, given.basemap, given.postcodes
     base = options or BuildOptions()
     if overrides:
         base = BuildOptions(**{**asdict(base), **overrides})
     # The manifest is parsed once, here; the postcodes and districts are read once below,
     # and all three are handed down to the loader.
     load, spec = _loaded_or_parsed(manifest)
-    inputs = [r.path for r in spec.registers if r.path is not None] if spec is not None else []
-    check_output_dir(Path(out_dir), inputs=inputs, allow_inputs=allow_inputs_folder)
+    registers = [r.path for r in spec.registers if r.path is not None] if spec else []
+    check_output_dir(Path(out_dir), inputs=registers, allow_inputs=allow_inputs_folder)
     target = _database_target(to_database, spec)
-    extra = {**round_inputs(spec, out_dir, previous, decisions), **_estimate_inputs(base, spec)}
+    extra = {**round_inputs(spec, out_dir, given.previous, given.decisions),
+             **_estimate_inputs(base, spec)}
     study_area = spec.study_area if spec is not None else schema.DEFAULT_STUDY_AREA
     stages = Stages(4, enabled=progress)
     # The rendering workers start now and warm up while the registers load.
@@ -181,15 +186,10 @@ def build(
                 load = read_manifest(spec, postcodes=postcodes, districts=districts,
                                      progress=progress)
             stages.start("Finding and scoring co-locations")
-            analysis = analyse(
-                load, districts, options=base, title=spec.title if spec else None,
-                data_date=spec.data_date if spec else None,
-                synthetic=spec.synthetic if spec else False,
-                sensitive_agencies=spec.sensitive_agencies if spec else (),
-                lenient=lenient, reach=reach, executor=pool, **extra,
-            )
+            analysis = analyse(load, districts, options=base, settings=_settings(spec),
+                               lenient=lenient, reach=reach, executor=pool, **extra)
             stages.start("Writing maps, atlas and tables")
-            with atomic_output_dir(out_dir, inputs=inputs,
+            with atomic_output_dir(out_dir, inputs=registers,
                                    allow_inputs=allow_inputs_folder) as tmp:
                 written = write_outputs(analysis, tmp, options=base, progress=progress,
                                         context=context, executor=pool)
@@ -200,6 +200,14 @@ def build(
     final = Path(out_dir)
     return BuildReport(out_dir=final, files=[final / n for n in names], analysis=analysis,
                        database=database)
+
+
+def _settings(spec: Manifest | None) -> OutputSettings:
+    """What the outputs print, from the manifest (defaults without one)."""
+    if spec is None:
+        return OutputSettings()
+    return OutputSettings(title=spec.title, data_date=spec.data_date, synthetic=spec.synthetic,
+                          sensitive_agencies=spec.sensitive_agencies)
 
 
 def _database_target(
@@ -337,6 +345,6 @@ def demo(
         manifest = write_sample_estate(Path(tmp) / "sample-estate", seed=seed, n_assets=n_assets,
                                        postcodes=postcodes)
         return build(
-            manifest, out_dir, options=options, progress=progress, basemap=basemap, jobs=jobs,
-            executor=pool, postcodes=postcodes, **overrides
+            manifest, out_dir, inputs=BuildInputs(basemap=basemap, postcodes=postcodes),
+            options=options, progress=progress, jobs=jobs, executor=pool, **overrides
         )

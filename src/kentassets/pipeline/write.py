@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +23,7 @@ from .options import BuildOptions
 
 if TYPE_CHECKING:
     from ..reference.context import MapContext
+    from ..render.settings import CountyContent, OutputSettings
 
 
 def district_file_stem(code: str, name: str) -> str:
@@ -72,7 +73,7 @@ def write_outputs(
 
     options = options or BuildOptions()
     folder = Path(folder)
-    published = Published(analysis)
+    published = Published(analysis, paper=options.paper)
     context = study_context(analysis.districts, context)
     # Submitted first: the districts render while the tables, the atlas frame and the
     # index (which needs only the districts' file names) are made here.
@@ -119,24 +120,35 @@ class Published:
     """An analysis as it may be published, with what every rendered output shows."""
 
     analysis: Analysis
+    paper: str = "A3"
     assets: gpd.GeoDataFrame = field(init=False)
     opportunities: gpd.GeoDataFrame = field(init=False)
-    common: dict[str, Any] = field(init=False)
+    #: What every output prints, made once here and handed to every renderer.
+    settings: OutputSettings = field(init=False)
 
     def __post_init__(self) -> None:
+        from ..render.settings import OutputSettings
+
         a = self.analysis
         object.__setattr__(self, "assets", a.published_assets())
         object.__setattr__(self, "opportunities", a.published_opportunities())
-        year = (a.data_date or dt.date.today()).year
-        common: dict[str, Any] = {
-            "title": a.title,
-            "data_date": a.data_date,
-            "synthetic": a.synthetic,
-            "sensitive_agencies": a.sensitive_agencies,
-            "boundary_source": a.boundary_source,
-            "attribution_year": year,
-        }
-        object.__setattr__(self, "common", common)
+        settings = OutputSettings(
+            title=a.title, data_date=a.data_date, synthetic=a.synthetic,
+            attribution_year=(a.data_date or dt.date.today()).year,
+            boundary_source=a.boundary_source, paper=self.paper,
+            sensitive_agencies=frozenset(a.sensitive_agencies))
+        object.__setattr__(self, "settings", settings)
+
+    def content(self) -> CountyContent:
+        """The county tables the atlas's cover and the index page show."""
+        from ..render.settings import CountyContent
+
+        a = self.analysis
+        return CountyContent(
+            sweep=a.sweep, totals=a.totals, load_summary=a.load_summary, params=a.params,
+            params_note=_params_note(a.params), eps_m=float(a.params["eps_m"]),
+            decisions_to_review=None if a.programme is None else a.programme.to_review,
+            service_reach=a.service_reach, plan=a.plan)
 
 
 def _write_tables(published: Published, folder: Path) -> list[Path]:
@@ -208,8 +220,8 @@ def _district_jobs(
     a = published.analysis
     return district_jobs(
         published.assets, a.districts, published.opportunities, codes=a.district_codes(),
-        paper=options.paper, offline=options.offline, params_note=_params_note(a.params),
-        common=published.common, context=context, reach=_reach_tables(a),
+        offline=options.offline, params_note=_params_note(a.params),
+        settings=published.settings, context=context, reach=_reach_tables(a),
     )
 
 
@@ -263,26 +275,12 @@ def _atlas_frame(published: Published, *, options: BuildOptions,
     from ..render.print.atlas import atlas_frame
 
     a = published.analysis
-    common = dict(published.common)
-    common.pop("sensitive_agencies")
-    common["boundary_source"] = a.boundary_source
     return atlas_frame(
-        n_districts=len(a.districts),
-        assets=published.assets,
-        districts=a.districts,
-        opportunities=published.opportunities,
-        sweep=a.sweep,
-        totals=a.totals,
-        load_summary=a.load_summary,
-        paper=options.paper,
-        params_note=_params_note(a.params),
-        eps_m=float(a.params["eps_m"]),
-        context=context,
-        decisions_to_review=None if a.programme is None else a.programme.to_review,
-        plan=a.plan,
-        service_reach=a.service_reach,
-        **common,
-    )
+        n_districts=len(a.districts), assets=published.assets, districts=a.districts,
+        opportunities=published.opportunities, context=context,
+        settings=replace(published.settings, paper=options.paper,
+                         boundary_source=a.boundary_source),
+        content=published.content())
 
 
 def _write_index(
@@ -301,16 +299,11 @@ def _write_index(
     html = index_render.index_html(
         districts=a.districts,
         opportunities=published.opportunities,
-        load_summary=a.load_summary,
-        totals=a.totals,
-        params=a.params,
         district_files=district_files,
         offline=options.offline,
         context=context,
-        decisions_to_review=None if a.programme is None else a.programme.to_review,
-        plan=a.plan,
-        service_reach=a.service_reach,
-        **published.common,
+        settings=published.settings,
+        content=published.content(),
     )
     return outputs.write_text_atomic(path, html)
 

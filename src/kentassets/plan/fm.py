@@ -20,10 +20,9 @@ from .years import add_years
 
 __all__ = ["ALIGN_FM", "FM_CONTRACT_END", "FM_PROVIDER", "fm_actions"]
 
-#: The asset columns read (``schema.FM_PROVIDER``, ``schema.FM_CONTRACT_END`` once the
-#: loader has them; the names are the shared contract).
-FM_PROVIDER: str = getattr(schema, "FM_PROVIDER", "fm_provider")
-FM_CONTRACT_END: str = getattr(schema, "FM_CONTRACT_END", "fm_contract_end")
+#: The asset columns read (an asset frame without them has no actions).
+FM_PROVIDER: str = schema.FM_PROVIDER
+FM_CONTRACT_END: str = schema.FM_CONTRACT_END
 #: The action's text.
 ALIGN_FM = "align FM contracts"
 

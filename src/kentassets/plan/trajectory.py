@@ -113,4 +113,9 @@ def district_projects(plan: pd.DataFrame, code: str) -> pd.DataFrame:
 
 
 def _millions(value: float) -> str:
-    return f"£{value / 1e6:,.1f}m"
+    """Pounds in a few characters: ``£10.0m``, ``£250k``, ``£950``."""
+    if abs(value) >= 999_500:
+        return f"£{value / 1e6:,.1f}m"
+    if abs(value) >= 1_000:
+        return f"£{value / 1e3:,.0f}k"
+    return f"£{value:,.0f}"

@@ -338,3 +338,22 @@ def benchmarks_to_toml(table: BenchmarkTable) -> str:
                 out.append(f"{key} = {_toml_text(text)}")
         out.append("")
     return "\n".join(out)
+
+
+def shipped_benchmarks() -> BenchmarkTable:
+    """The table shipped with kentassets (package data, ``kentassets/data/benchmarks.toml``).
+
+    What a stage uses when it is given no table (``benchmarks=None``); a build
+    resolves its table once, in the pipeline (a user's file over this one:
+    :func:`kentassets.io.benchmarks.read_benchmarks`), and passes it down.
+
+    Examples
+    --------
+    >>> shipped_benchmarks().get("library", "gia_m2").basis
+    'published'
+    """
+    import tomllib
+    from importlib import resources
+
+    text = resources.files("kentassets").joinpath("data", "benchmarks.toml").read_text("utf-8")
+    return benchmarks_from_mapping(tomllib.loads(text), origin="kentassets")

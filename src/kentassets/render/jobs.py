@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, replace
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -38,6 +38,7 @@ from .web.values import DISTRICT_CODES, agency_list
 
 if TYPE_CHECKING:
     from ..reference.context import MapContext
+    from .settings import OutputSettings
 
 logger = logging.getLogger(__name__)
 
@@ -74,10 +75,12 @@ class DistrictJob:
         with the district's co-locations.
     estate_agencies
         Every agency of the estate, for the web map's colours.
-    web
-        Keyword arguments of :func:`kentassets.render.web.district_map`.
+    settings
+        What every output prints (the build's one record).
+    offline, context
+        As for :func:`kentassets.render.web.district_map`.
     page
-        The print page's options, and ``paper`` in ``paper``.
+        The print page's options.
     reach
         The district's service reach (its rows of the reach tables and its
         demand points), or ``None`` when the reach stage did not run.
@@ -89,9 +92,10 @@ class DistrictJob:
     opportunities: gpd.GeoDataFrame
     print_common: Common
     estate_agencies: frozenset[str]
-    web: Mapping[str, Any]
+    settings: OutputSettings
+    offline: bool
+    context: MapContext | None
     page: PageOptions
-    paper: str
     reach: DistrictReach | None = None
 
 
@@ -173,10 +177,9 @@ def district_jobs(
     opportunities: gpd.GeoDataFrame,
     *,
     codes: Sequence[str],
-    paper: str,
     offline: bool,
     params_note: str | None,
-    common: Mapping[str, Any],
+    settings: OutputSettings,
     context: MapContext | None = None,
     max_insets: int = 2,
     reach: ReachTables | None = None,
@@ -191,11 +194,10 @@ def district_jobs(
         Every district of the study area.
     codes
         The districts to render.
-    paper, offline, params_note
+    offline, params_note
         Rendering options (:class:`~kentassets.BuildOptions`).
-    common
-        ``title``, ``data_date``, ``synthetic``, ``sensitive_agencies``,
-        ``boundary_source`` and ``attribution_year``.
+    settings
+        What every output prints (title, data date, paper...), built once per build.
     context
         The map context of the study area (``kentassets.io.context.study_context``);
         ``None`` reads the built-in one, as the renderers do.
@@ -212,11 +214,11 @@ def district_jobs(
     from ..io.context import study_context
 
     context = study_context(districts, context)  # as district_pdf and district_map read it
-    shared = shared_print_data(assets, opportunities, common["sensitive_agencies"])
+    shared = shared_print_data(assets, opportunities, settings.sensitive_agencies)
     page = PageOptions(
-        title=common["title"], data_date=common["data_date"], synthetic=common["synthetic"],
-        params_note=params_note, attribution_year=common["attribution_year"],
-        boundary_source=boundary_source_of(districts, common["boundary_source"]),
+        title=settings.title, data_date=settings.data_date, synthetic=settings.synthetic,
+        params_note=params_note, attribution_year=settings.attribution_year,
+        boundary_source=boundary_source_of(districts, settings.boundary_source),
         max_insets=max_insets, context=context)
     estate_agencies = frozenset(agency_list(assets))
     coloc_ids = (assets[schema.COLOCATION_ID] if schema.COLOCATION_ID in assets.columns
@@ -234,7 +236,7 @@ def district_jobs(
         yield DistrictJob(
             code=code, assets=sub, districts=districts, opportunities=opps, print_common=mine,
             estate_agencies=estate_agencies,
-            web={"offline": offline, "context": context, **common}, page=page, paper=paper,
+            settings=settings, offline=offline, context=context, page=page,
             reach=None if reach is None else district_reach(
                 reach.service_reach, reach.reach_options, reach.reach_demand, code=code,
                 demand_rows=demand_rows.get(code, np.empty(0, dtype=np.int64)),
@@ -301,11 +303,13 @@ def render_district(job: DistrictJob) -> DistrictOutputs:
     with fewer_collections(), DRAWING:  # also where an executor runs it elsewhere
         fmap = district_map(job.assets, job.districts, job.opportunities,
                             district_code=job.code, estate_agencies=job.estate_agencies,
-                            reach=job.reach, **job.web)
+                            reach=job.reach, settings=job.settings, offline=job.offline,
+                            context=job.context)
         html = map_html(fmap)
         assets = style.with_districts(job.assets, job.districts)
         data = prepare_district(assets, job.districts, job.code, job.print_common)
-        pdf = district_page_pdf(data, paper=job.paper, options=job.page, reach=job.reach)
+        pdf = district_page_pdf(data, paper=job.settings.paper, options=job.page,
+                                reach=job.reach)
     return DistrictOutputs(code=job.code, name=data.name, html=html, pdf=pdf)
 
 

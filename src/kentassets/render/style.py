@@ -175,9 +175,9 @@ STATUS_COLOURS: dict[str, str] = {
     "pursue": "#3A78B5",
     "business_case": "#7B4FA3",
     "in_delivery": "#E08A1E",
-    "done": "#2E8B57",
+    "done": "#1B6F6A",
     "on_hold": "#9A9A9A",
     "rejected": "#C0392B",
 }
 #: Colour of the years in which a project's saving counts.
-SAVING_COLOUR = "#2E8B57"
+SAVING_COLOUR = "#5DAE6E"

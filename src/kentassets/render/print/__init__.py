@@ -29,8 +29,9 @@ measuring, wrapping, number formats), ``layout`` (paper, margins, header and
 footer), ``geometry`` (map windows, shapes as paths), ``prepare`` (what a
 district page shows), ``layers`` (the map drawn layer by layer), ``labels``
 (label placement), ``insets`` (crowded places), ``tables``, ``pages`` (the
-district page), ``cover`` (cover and load summary), ``write`` (PDF bytes,
-metadata, outline, atomic write) and ``atlas``.
+district page), ``reach`` (a district's service reach page, the county reach
+page), ``cover`` (cover and load summary), ``write`` (PDF bytes, metadata,
+outline, atomic write) and ``atlas``.
 """
 
 from __future__ import annotations

@@ -8,15 +8,22 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Unpack
 
 import pandas as pd
 
 from ... import schema
 from ...io.context import study_context
 from ...plan import Trajectory, plan_trajectory
+from ..settings import (
+    CountyContent,
+    OutputKeywords,
+    OutputSettings,
+    resolve_output,
+)
 from .cover import draw_cover, draw_load_summary, draw_review
 from .layout import attribution_text, boundary_source_of, draw_page_label, new_page, paper_mm, rc
 from .pages import PageOptions, district_figure
@@ -74,23 +81,13 @@ def write_atlas(
     assets: gpd.GeoDataFrame,
     districts: gpd.GeoDataFrame,
     opportunities: gpd.GeoDataFrame,
-    sweep: pd.DataFrame | None,
-    totals: Mapping[str, Any] | None,
-    load_summary: pd.DataFrame | None,
-    title: str,
-    data_date: date | datetime | str | None,
-    synthetic: bool,
-    paper: str = "A3",
-    params_note: str | None = None,
-    eps_m: float | None = None,
-    attribution_year: int = 2025,
-    sensitive_agencies: Iterable[str] = frozenset(),
-    boundary_source: str | None = None,
+    settings: OutputSettings | None = None,
+    content: CountyContent | None = None,
     max_insets: int = 2,
     creation_date: datetime | None = None,
-    decisions_to_review: pd.DataFrame | None = None,
     context: MapContext | None = None,
     basemap: str | os.PathLike[str] | None = None,
+    **keywords: Unpack[OutputKeywords],
 ) -> None:
     """Write the county atlas PDF: cover, one page per district, load summary.
 
@@ -110,36 +107,11 @@ def write_atlas(
         Destination file, e.g. ``out/atlas.pdf`` (missing folders are created).
     assets, districts, opportunities
         As for :func:`district_pdf`.
-    sweep
-        ``sweep_eps`` output (``eps_m``, ``n_colocations``, ``n_assets``...).
-    totals
-        ``county_totals`` output: ``annual_saving_gbp``, ``savings_target_gbp``
-        (or ``target_gbp``), ``target_years``, ``saving_over_target_period_gbp``,
-        ``share_of_target``; missing keys are tolerated.
-    load_summary
-        Per agency: ``agency``, ``rows``, ``loaded``, ``excluded``, ``rejected``,
-        ``top_reasons``.
-    decisions_to_review
-        Workshop decisions on ids merged or retired this round
-        (:attr:`kentassets.rounds.programme.Programme.to_review`).
-    title
-        Title of the estate, on the cover and in the PDF metadata.
-    data_date
-        Date the registers describe; also the PDF date unless ``creation_date``.
-    synthetic
-        True to say "synthetic sample data" on every page.
-    paper
-        ``"A3"`` (default) or ``"A4"``, landscape.
-    params_note
-        Short text about the analysis parameters, on every page.
-    eps_m
-        The eps used, marked on the sensitivity plot.
-    attribution_year
-        Copyright year of the OS / ONS / Royal Mail data.
-    sensitive_agencies
-        Agencies drawn only generalised to 1 km squares.
-    boundary_source
-        ``"official"`` or ``"derived"``; default ``districts.attrs["boundary_source"]``.
+    settings, content, **keywords
+        What every output prints (:class:`~kentassets.render.settings.OutputSettings`)
+        and the county tables (:class:`~kentassets.render.settings.CountyContent`),
+        built once by the pipeline; or, as before, any of their fields as a
+        keyword (``title=``, ``synthetic=``, ...), which replaces the record's value.
     max_insets
         Most inset maps per district page.
     creation_date
@@ -186,24 +158,22 @@ def write_atlas(
     ...     atlas.read_bytes()[:5]
     b'%PDF-'
     """
-    paper_mm(paper)
-    source = boundary_source_of(districts, boundary_source)
-    common = shared_print_data(assets, opportunities, sensitive_agencies)
+    s, c = resolve_output(settings, content, keywords, where="write_atlas")
+    paper_mm(s.paper)
+    s = replace(s, boundary_source=boundary_source_of(districts, s.boundary_source))
+    common = shared_print_data(assets, opportunities, s.sensitive_agencies)
     study = study_context(districts, context, basemap=basemap)
-    options = PageOptions(title=title, data_date=data_date, synthetic=synthetic,
-                           params_note=params_note, attribution_year=attribution_year,
-                           boundary_source=source, max_insets=max_insets, context=study)
+    options = PageOptions(title=s.title, data_date=s.data_date, synthetic=s.synthetic,
+                          params_note=c.params_note, attribution_year=s.attribution_year,
+                          boundary_source=s.boundary_source or "official",
+                          max_insets=max_insets, context=study)
     pages = []
-    for code in (str(c) for c in districts[schema.DISTRICT_CODE]):
+    for code in (str(x) for x in districts[schema.DISTRICT_CODE]):
         data = prepare_district(assets, districts, code, common)
-        pages.append((data.name, district_page_pdf(data, paper=paper, options=options)))
+        pages.append((data.name, district_page_pdf(data, paper=s.paper, options=options)))
     frame = atlas_frame(n_districts=len(pages), assets=assets, districts=districts,
-                        opportunities=opportunities, sweep=sweep, totals=totals,
-                        load_summary=load_summary, title=title, data_date=data_date,
-                        synthetic=synthetic, paper=paper, params_note=params_note,
-                        eps_m=eps_m, attribution_year=attribution_year,
-                        boundary_source=source, creation_date=creation_date,
-                        decisions_to_review=decisions_to_review, context=study)
+                        opportunities=opportunities, settings=s, content=c,
+                        creation_date=creation_date, context=study)
     assemble_atlas(path, frame=frame, district_pages=pages)
 
 
@@ -213,22 +183,11 @@ def atlas_frame(
     assets: gpd.GeoDataFrame,
     districts: gpd.GeoDataFrame,
     opportunities: gpd.GeoDataFrame,
-    sweep: pd.DataFrame | None,
-    totals: Mapping[str, Any] | None,
-    load_summary: pd.DataFrame | None,
-    title: str,
-    data_date: date | datetime | str | None,
-    synthetic: bool,
-    paper: str,
-    params_note: str | None,
-    eps_m: float | None,
-    attribution_year: int,
-    boundary_source: str,
+    settings: OutputSettings | None = None,
+    content: CountyContent | None = None,
     creation_date: datetime | None = None,
-    decisions_to_review: pd.DataFrame | None = None,
     context: MapContext | None = None,
-    service_reach: pd.DataFrame | None = None,
-    plan: pd.DataFrame | None = None,
+    **keywords: Unpack[OutputKeywords],
 ) -> bytes:
     """The atlas without its district pages, as PDF bytes.
 
@@ -242,7 +201,12 @@ def atlas_frame(
     page, so a build draws it while the districts render. The other parameters
     are those of :func:`write_atlas` (``context`` as read by ``study_context``).
     """
-    review = decisions_to_review if decisions_to_review is not None else pd.DataFrame()
+    s, c = resolve_output(settings, content, keywords, where="atlas_frame")
+    title, data_date, synthetic = s.title or "", s.data_date, s.synthetic
+    paper, attribution_year = s.paper, s.attribution_year
+    boundary_source = boundary_source_of(districts, s.boundary_source)
+    load_summary, service_reach, plan = c.load_summary, c.service_reach, c.plan
+    review = c.decisions_to_review if c.decisions_to_review is not None else pd.DataFrame()
     county_reach = has_county_reach(service_reach)
     before = 1 + int(county_reach)
     per_map = 2 if service_reach is not None else 1
@@ -255,11 +219,9 @@ def atlas_frame(
         with rc():
             page = new_page(paper)
             draw_cover(page, districts=districts, opportunities=opportunities, assets=assets,
-                        sweep=sweep, totals=totals or {}, title=title, data_date=data_date,
-                        synthetic=synthetic, params_note=params_note,
-                        attribution_year=attribution_year, boundary_source=boundary_source,
-                        eps_m=eps_m, page_label=f"Page 1 of {n_pages}", context=context,
-                        trajectory=trajectory)
+                       settings=replace(s, title=title, boundary_source=boundary_source),
+                       content=c, page_label=f"Page 1 of {n_pages}", context=context,
+                       trajectory=trajectory)
         yield page.fig
         if county_reach:
             yield county_reach_figure(service_reach, paper=paper, title=title,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 import pandas as pd
@@ -17,6 +17,12 @@ from kentassets.render._ranges import compact_money
 from ... import schema
 from .. import style
 from ..programme import progress_pairs, review_rows
+from ..settings import (
+    CountyContent,
+    OutputKeywords,
+    OutputSettings,
+    resolve_output,
+)
 from .context import context_attribution, draw_overview_context, text_boxes_mm
 from .geometry import add_geom, map_limits
 from .labels import reserved_mm
@@ -274,20 +280,18 @@ def draw_cover(
     districts: gpd.GeoDataFrame,
     opportunities: gpd.GeoDataFrame,
     assets: gpd.GeoDataFrame,
-    sweep: pd.DataFrame | None,
-    totals: Mapping[str, Any],
-    title: str,
-    data_date: date | datetime | str | None,
-    synthetic: bool,
-    params_note: str | None,
-    attribution_year: int,
-    boundary_source: str,
-    eps_m: float | None,
+    settings: OutputSettings | None = None,
+    content: CountyContent | None = None,
     page_label: str | None,
     context: MapContext | None = None,
     trajectory: Trajectory | None = None,
+    **keywords: Unpack[OutputKeywords],
 ) -> None:
     big = page.width_mm > 350
+    s, c = resolve_output(settings, content, keywords, where="draw_cover")
+    title, data_date, synthetic = s.title, s.data_date, s.synthetic
+    attribution_year, boundary_source = s.attribution_year, s.boundary_source or "official"
+    sweep, totals, params_note, eps_m = c.sweep, c.totals or {}, c.params_note, c.eps_m
     sub = subtitle_text("Co-location opportunities atlas", date_text(data_date), params_note,
                     style.SYNTHETIC_NOTE if synthetic else None)
     top = draw_header(page, title or "Public estate", sub)
@@ -295,8 +299,13 @@ def draw_cover(
     bottom = draw_footer(page, context_attribution(attribution, context), page_label=page_label)
     opps = colocation_rows(opportunities)
     col_w = 150.0 if big else 105.0
-    _draw_cover_map(page, districts, opps, top=top, bottom=bottom, col_w=col_w, big=big,
-                    context=context)
+    band = (62.0 if big else 48.0) if trajectory is not None else 0.0
+    _draw_cover_map(page, districts, opps, top=top, bottom=bottom + band, col_w=col_w,
+                    big=big, context=context)
+    if trajectory is not None:
+        _draw_cover_trajectory(page, trajectory, x=MARGIN_MM,
+                               width=page.width_mm - 2 * MARGIN_MM - col_w - 8.0,
+                               bottom=bottom, height=band - 4.0, big=big)
     col_x = page.width_mm - MARGIN_MM - col_w
     n_short = int(bool_col(opps, "shortlisted", False).sum())
     lines = _totals_lines(totals, len(opps), n_short, len(assets))
@@ -310,30 +319,28 @@ def draw_cover(
         y -= size * PT_MM * 1.7
     y = _draw_target_bar(page, totals, col_x, col_w, y)
     y = _draw_progress(page, totals.get("progress"), col_x, col_w, y, size * 0.9)
-    if trajectory is not None:
-        y = _draw_cover_trajectory(page, trajectory, col_x, col_w, y, bottom=bottom, big=big)
     sweep_h = min(y - bottom - 14.0, 135.0 if big else 80.0)
     if sweep_h > 30:
         sx = page.fig.add_axes(page.rect(col_x + 11.0, y - sweep_h, col_w - 24.0, sweep_h))
         _draw_sweep(sx, sweep, eps_m)
 
 
-def _draw_cover_trajectory(page: Page, trajectory: Trajectory, col_x: float, col_w: float,
-                           y: float, *, bottom: float, big: bool) -> float:
-    """The plan's county trajectory against the target; return the y below it."""
+def _draw_cover_trajectory(page: Page, trajectory: Trajectory, *, x: float, width: float,
+                           bottom: float, height: float, big: bool) -> None:
+    """The plan's county trajectory against the target, in a band under the county map:
+    the sentence saying when the target is reached (or how far short the plan falls),
+    then the cumulative saving by plan year against the target line."""
     from .plan import draw_trajectory
 
     size = 8.5 if big else 7.0
-    lines = wrap_mm(trajectory.summary(), col_w, size, 3)
-    page.text(col_x, y, "\n".join(lines), fontsize=size, va="top", fontweight="bold",
+    lines = wrap_mm(trajectory.summary(), width, size + 1.0, 2)
+    top = bottom + height
+    page.text(x, top, "\n".join(lines), fontsize=size + 1.0, va="top", fontweight="bold",
               linespacing=1.3)
-    y -= len(lines) * size * PT_MM * 1.3 + 4.0
-    chart_h = min(max((y - bottom) * 0.4, 0.0), 52.0 if big else 36.0)
-    if chart_h < 20.0:
-        return y
-    ax = page.fig.add_axes(page.rect(col_x + 12.0, y - chart_h, col_w - 14.0, chart_h - 6.0))
+    text_h = len(lines) * (size + 1.0) * PT_MM * 1.3 + 3.0
+    ax = page.fig.add_axes(page.rect(x + 12.0, bottom + 5.0, width - 14.0,
+                                     height - text_h - 11.0))
     draw_trajectory(ax, trajectory, size=size)
-    return y - chart_h - 8.0
 
 
 def draw_load_summary(

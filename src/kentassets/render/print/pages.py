@@ -4,14 +4,15 @@ landscape page (:func:`district_pdf`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ...io.context import study_context
 from .. import style
 from .._ranges import ESTIMATE_FOOTNOTE
+from ..settings import OutputSettings, SettingsKeywords, resolve_settings
 from .context import context_attribution
 from .geometry import map_limits
 from .insets import find_insets, place_name
@@ -278,17 +279,12 @@ def district_pdf(
     opportunities: gpd.GeoDataFrame,
     *,
     district_code: str,
-    paper: str = "A3",
-    title: str | None = None,
-    data_date: date | datetime | str | None = None,
-    synthetic: bool = False,
+    settings: OutputSettings | None = None,
     params_note: str | None = None,
-    attribution_year: int = 2025,
-    sensitive_agencies: Iterable[str] = frozenset(),
-    boundary_source: str | None = None,
     max_insets: int = 2,
     context: MapContext | None = None,
     basemap: str | PathLike[str] | None = None,
+    **keywords: Unpack[SettingsKeywords],
 ) -> Figure:
     """Draw one printable landscape page for a district.
 
@@ -308,23 +304,12 @@ def district_pdf(
         ``score_opportunities`` output (hull polygons in EPSG:27700).
     district_code
         ONS code of the district to draw.
-    paper
-        ``"A3"`` (default) or ``"A4"``, landscape.
-    title
-        Title of the estate, shown in the subtitle.
-    data_date
-        Date the registers describe.
-    synthetic
-        True to say "synthetic sample data" on the page.
+    settings, **keywords
+        What every output prints (:class:`~kentassets.render.settings.OutputSettings`),
+        built once by the pipeline; or, as before, any of its fields as a keyword
+        (``title=``, ``data_date=``, ``synthetic=``, ...), which replaces its value.
     params_note
         Short text about the analysis parameters, e.g. ``"eps 250 m"``.
-    attribution_year
-        Copyright year of the OS / ONS / Royal Mail data.
-    sensitive_agencies
-        Agencies drawn only generalised to 1 km squares (in addition to rows
-        whose ``sensitive`` column is True).
-    boundary_source
-        ``"official"`` or ``"derived"``; default ``districts.attrs["boundary_source"]``.
     max_insets
         Most inset maps to draw for crowded town centres (0 for none).
     context
@@ -366,6 +351,10 @@ def district_pdf(
     Save it with :func:`write_figure_pdf` (into a folder of your choice), e.g.
     ``write_figure_pdf(fig, "maidstone.pdf")``.
     """
+    s = resolve_settings(settings, keywords, where="district_pdf")
+    paper, title, data_date = s.paper, s.title, s.data_date
+    synthetic, attribution_year = s.synthetic, s.attribution_year
+    sensitive_agencies, boundary_source = s.sensitive_agencies, s.boundary_source
     paper_mm(paper)
     assets = style.with_districts(assets, districts)
     data = prepare_district(assets, districts, district_code,

@@ -28,7 +28,7 @@ from .layout import (
     subtitle_text,
 )
 from .tables import Column, draw_table
-from .text import PT_MM, clean_text
+from .text import PT_MM, clean_text, text_width_mm, wrap_mm
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -78,7 +78,7 @@ def _draw_gantt(page: Page, projects: pd.DataFrame, trajectory: Trajectory,
     page.text(x0, y0 + h, "Timeline of the projects by plan year", fontsize=size + 2.5,
               fontweight="bold", va="top")
     label_w = min(95.0, w * 0.4)
-    ax = page.fig.add_axes(page.rect(x0 + label_w, y0, w - label_w, h - 14.0))
+    ax = page.fig.add_axes(page.rect(x0 + label_w, y0, w - label_w, h - 16.0))
     n_years = len(trajectory.annual_gbp)
     ordered = projects.assign(_end=projects["complete_by"].astype(str)).sort_values(
         ["_end", schema.COLOCATION_ID], kind="stable")
@@ -89,11 +89,11 @@ def _draw_gantt(page: Page, projects: pd.DataFrame, trajectory: Trajectory,
     _year_bands(ax, trajectory, n_years, size)
     for i, rec in enumerate(ordered.to_dict("records")):
         _gantt_row(ax, page, rec, i, trajectory, n_years, size=size,
-                   label=(x0, label_w, y0, h - 14.0, rows))
+                   label=(x0, label_w, y0, h - 16.0, rows))
     if ordered.empty:
         ax.text(n_years / 2, 0.5, "No scheduled project in this district.", ha="center",
                 va="center", fontsize=size, color=MUTED)
-    _gantt_legend(page, x0 + label_w, y0 + h - 7.5, size)
+    _gantt_legend(page, x0 + label_w, y0 + h - 7.5, x0 + w)
 
 
 def _year_bands(ax: Axes, trajectory: Trajectory, n_years: int, size: float) -> None:
@@ -130,37 +130,58 @@ def _gantt_row(ax: Axes, page: Page, rec: dict[str, Any], i: int, trajectory: Tr
     begin = _date(rec.get("start")) or end
     a = max(_position(trajectory, begin), 0.0)
     b = min(max(_position(trajectory, end), a + 0.04), n_years)
-    if b > 0:
+    if status == "done":  # complete: a diamond where it completed (the plan's start if before)
+        ax.plot([min(max(_position(trajectory, end), 0.0), n_years)], [i], marker="D",
+                ms=7, color=colour, markeredgecolor="#333333", mew=0.5, zorder=4,
+                clip_on=False)
+    elif b > 0:
         ax.barh(i, b - a, left=a, height=0.55, color=colour, edgecolor="#333333", lw=0.4,
                 zorder=3)
     counts_from = int(rec.get("completes_in_year") or 0)
-    saving = money_full(float(rec["plan_saving_gbp"]))
+    saving = money_full(float(rec["plan_saving_gbp"])) + " a year"
+    when = f"from year {counts_from + 1}"
     if counts_from < n_years:
         ax.barh(i, n_years - counts_from, left=counts_from, height=0.16,
                 color=style.SAVING_COLOUR, alpha=0.55, lw=0, zorder=2)
-        saving += f" a year from year {counts_from + 1}"
     else:
-        saving += f" a year from year {counts_from + 1} (after this plan)"
+        when += " (after this plan)"
     row_h = h / (rows + 0.9)
     y = y0 + h - (i + 0.9) * row_h
-    place = clean_text(rec.get("place"), max_chars=24)
-    page.text(x0, y + 0.4, f"{rec[schema.COLOCATION_ID]}  {place}  ·  {saving}", fontsize=size,
-              fontweight="bold", va="bottom")
-    lead = clean_text(rec.get("lead_agency"), max_chars=int(label_w / (MIN_FONT_PT * 0.2)))
-    page.text(x0, y - 0.4, f"{status_label(status)} · lead: {lead}", fontsize=MIN_FONT_PT,
-              va="top", color=MUTED)
+    room = label_w - 3.0
+    place = clean_text(rec.get("place"), max_chars=30)
+    page.text(x0, y + 0.4, _fit(f"{rec[schema.COLOCATION_ID]}  {place}  ·  {saving}", room,
+                                size, bold=True),
+              fontsize=size, fontweight="bold", va="bottom")
+    lead = clean_text(rec.get("lead_agency"), max_chars=80)
+    page.text(x0, y - 0.4, _fit(f"{when} · {status_label(status)} · lead: {lead}", room,
+                                MIN_FONT_PT),
+              fontsize=MIN_FONT_PT, va="top", color=MUTED)
 
 
-def _gantt_legend(page: Page, x: float, y: float, size: float) -> None:
-    items = [(style.STATUS_COLOURS[s], status_label(s)) for s in
-             ("proposed", "pursue", "business_case", "in_delivery", "done")]
-    items.append((style.SAVING_COLOUR, "saving counts"))
+def _fit(text: str, width_mm: float, size: float, *, bold: bool = False) -> str:
+    """``text`` cut (with an ellipsis) to fit ``width_mm`` at ``size`` points."""
+    if text_width_mm(text, size, bold=bold) <= width_mm:
+        return text
+    while len(text) > 1 and text_width_mm(text + "…", size, bold=bold) > width_mm:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _gantt_legend(page: Page, x: float, y: float, right: float) -> None:
+    """Status colours, the saving line and the target period's end, wrapped to ``right``."""
+    items: list[tuple[str | None, str]] = [(style.STATUS_COLOURS[s], status_label(s)) for s in
+             ("proposed", "pursue", "business_case", "in_delivery", "done", "on_hold")]
+    items += [(style.SAVING_COLOUR, "saving counts"), (None, "- - end of the target period")]
+    start = x
     for colour, text in items:
-        page.fig.patches.append(_swatch(page, x, y, colour))
-        page.text(x + 5.0, y + 1.2, text, fontsize=MIN_FONT_PT, va="center", color=TEXT)
-        x += 7.0 + len(text) * MIN_FONT_PT * PT_MM * 0.55
-    page.text(x + 2.0, y + 1.2, "- - end of the target period", fontsize=MIN_FONT_PT,
-              va="center", color=TEXT)
+        width = (5.0 if colour else 0.0) + text_width_mm(text, MIN_FONT_PT) + 3.0
+        if x + width > right and x > start:
+            x, y = start, y - 3.6
+        if colour is not None:
+            page.fig.patches.append(_swatch(page, x, y, colour))
+        page.text(x + (5.0 if colour else 0.0), y + 1.2, text, fontsize=MIN_FONT_PT,
+                  va="center", color=TEXT)
+        x += width
 
 
 def _swatch(page: Page, x: float, y: float, colour: str) -> Any:
@@ -248,9 +269,10 @@ def _draw_fm(page: Page, projects: pd.DataFrame, box: tuple[float, float, float,
              size: float) -> None:
     actions = projects[projects["fm_action"].astype(str).str.len() > 0]
     if actions.empty or box[3] < 15.0:
-        page.text(box[0], box[1] + box[3], "FM contracts: no action (no co-location with "
-                  "different FM providers and a contract ending within its horizon).",
-                  fontsize=MIN_FONT_PT, va="top", color=MUTED)
+        note = ("FM contracts: no action (no co-location whose members have different FM "
+                "providers and a contract ending within its horizon).")
+        page.text(box[0], box[1] + box[3], "\n".join(wrap_mm(note, box[2], MIN_FONT_PT, 3)),
+                  fontsize=MIN_FONT_PT, va="top", color=MUTED, linespacing=1.3)
         return
     rows = [[clean_text(r[schema.COLOCATION_ID]), clean_text(r["fm_providers"], max_chars=60),
              clean_text(r["fm_earliest_end"])] for r in actions.to_dict("records")]
@@ -276,5 +298,6 @@ def draw_trajectory(ax: Axes, trajectory: Trajectory, *, size: float) -> None:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _short_money(v)))
     ax.tick_params(labelsize=MIN_FONT_PT)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title("Implementation plan: cumulative saving by plan year", fontsize=size,
-                 fontweight="bold", loc="left")
+    ax.set_title("Implementation plan: cumulative saving by plan year (bars) against the "
+                 "target (dashed); dotted: end of the target period", fontsize=size - 0.5,
+                 loc="left", color=MUTED)

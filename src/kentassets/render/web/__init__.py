@@ -7,6 +7,7 @@ code lives in one module per concern:
 - ``layers``: base tiles and the overlay layers (district outline, neighbours,
   agencies, assets, co-location hulls) as JSON payload;
 - ``cards``: the escaped HTML cards of co-locations and districts;
+- ``reach``: the "Service reach" hexagon layers, reach card rows, county table;
 - ``furniture``: title block and legends; ``geometry``: GeoJSON in WGS 84;
 - ``sensitive``: how sensitive sites are generalised;
 - ``libraries``: the JavaScript and CSS a page carries, all inlined;

@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Collection, Mapping
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Unpack
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+import kentassets.render.web.furniture as furniture
+import kentassets.render.web.layers as layers
 from kentassets import schema
 from kentassets.errors import ValidationError
 from kentassets.io.context import study_context
 from kentassets.render._format import format_money, format_number
-from kentassets.render.web import furniture, layers
+from kentassets.render.settings import OutputSettings, SettingsKeywords, resolve_settings
 from kentassets.render.web.cards import district_card
 from kentassets.render.web.context import context_payload
 from kentassets.render.web.geometry import bounds_latlon, label_point, to_wgs84_geometry
@@ -214,16 +215,12 @@ def county_map(
     *,
     shade_by: str = "n_colocations",
     offline: bool = False,
-    title: str | None = None,
-    data_date: date | datetime | str | None = None,
-    synthetic: bool = False,
-    attribution_year: int = 2025,
-    boundary_source: str | None = None,
+    settings: OutputSettings | None = None,
     district_files: Mapping[str, Mapping[str, str]] | None = None,
-    sensitive_agencies: Collection[str] = frozenset(),
     context: MapContext | None = None,
     basemap: str | PathLike[str] | None = None,
     service_reach: pd.DataFrame | None = None,
+    **keywords: Unpack[SettingsKeywords],
 ) -> folium.Map:
     """Return a county map with districts shaded by co-locations or saving.
 
@@ -237,14 +234,13 @@ def county_map(
         ``"n_colocations"`` or ``"saving_gbp"``.
     offline
         Draw no tiles (no network requests): the built-in context only.
-    title, data_date, synthetic, attribution_year, boundary_source
-        As for :func:`district_map`.
+    settings, **keywords
+        What every output prints (:class:`~kentassets.render.settings.OutputSettings`),
+        built once by the pipeline; or, as before, any of its fields as a keyword
+        (``title=``, ``data_date=``, ``synthetic=``, ...), which replaces its value.
     district_files
         District code -> ``{"html": relpath, "pdf": relpath}``; the district
         cards link to them.
-    sensitive_agencies
-        Accepted for symmetry with :func:`district_map`; the county map shows
-        counts and savings per district only, never an asset.
     context, basemap
         The map context, as for :func:`district_map` (larger towns only here).
     service_reach
@@ -275,6 +271,9 @@ def county_map(
     ...
     kentassets.errors.ValidationError: shade_by='score' is not allowed; use one of ...
     """
+    s = resolve_settings(settings, keywords, where="county_map")
+    title, data_date, synthetic = s.title, s.data_date, s.synthetic
+    attribution_year, boundary_source = s.attribution_year, s.boundary_source
     if shade_by not in _SHADE_LABELS:
         raise ValidationError(
             f"shade_by={shade_by!r} is not allowed; use one of {', '.join(_SHADE_LABELS)}"

@@ -10,17 +10,18 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Collection
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import geopandas as gpd
 import pandas as pd
 
+import kentassets.render.web.furniture as furniture
+import kentassets.render.web.layers as layers
 from kentassets import schema
 from kentassets.errors import ValidationError
 from kentassets.io.context import study_context
 from kentassets.render import style
-from kentassets.render.web import furniture, layers
+from kentassets.render.settings import OutputSettings, SettingsKeywords, resolve_settings
 from kentassets.render.web.context import context_payload
 from kentassets.render.web.geometry import bounds_latlon
 from kentassets.render.web.page import map_page
@@ -136,16 +137,12 @@ def district_map(
     *,
     district_code: str,
     offline: bool = False,
-    title: str | None = None,
-    data_date: date | datetime | str | None = None,
-    synthetic: bool = False,
-    attribution_year: int = 2025,
-    sensitive_agencies: Collection[str] = frozenset(),
-    boundary_source: str | None = None,
+    settings: OutputSettings | None = None,
     context: MapContext | None = None,
     basemap: str | PathLike[str] | None = None,
     estate_agencies: Collection[str] | None = None,
     reach: DistrictReach | None = None,
+    **keywords: Unpack[SettingsKeywords],
 ) -> folium.Map:
     """Return an interactive map of one district's assets and co-locations.
 
@@ -167,20 +164,10 @@ def district_map(
         water) beneath the data and makes no network request. Without it, tile
         layers are added over the built-in context, which shows wherever tiles
         cannot load. Leaflet is inlined in every map either way.
-    title
-        Title shown under the district name, for example the estate's name.
-    data_date
-        Date of the data, shown in the title block.
-    synthetic
-        Say "synthetic sample data" in the title block.
-    attribution_year
-        Copyright year in the attribution.
-    sensitive_agencies
-        Agencies whose assets are published only generalised (snapped to the
-        centre of their 1 km grid square, no name, address or id), in addition to
-        assets whose ``sensitive`` column is True.
-    boundary_source
-        ``"official"`` or ``"derived"``; defaults to ``districts.attrs["boundary_source"]``.
+    settings, **keywords
+        What every output prints (:class:`~kentassets.render.settings.OutputSettings`),
+        built once by the pipeline; or, as before, any of its fields as a keyword
+        (``title=``, ``data_date=``, ``synthetic=``, ...), which replaces its value.
     context
         The map context (see :func:`kentassets.io.context.load_map_context`),
         drawn as one light vector layer; default: the built-in context of England
@@ -230,6 +217,10 @@ def district_map(
     >>> "synthetic sample data" in map_html(m)
     True
     """
+    s = resolve_settings(settings, keywords, where="district_map")
+    title, data_date, synthetic = s.title, s.data_date, s.synthetic
+    attribution_year, sensitive_agencies = s.attribution_year, s.sensitive_agencies
+    boundary_source = s.boundary_source
     _check_inputs(assets, districts, opportunities, district_code)
     crs = districts.crs or schema.CRS
     sel = _select(

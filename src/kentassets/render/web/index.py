@@ -11,8 +11,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Collection, Mapping
+from dataclasses import replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import geopandas as gpd
 import pandas as pd
@@ -23,6 +24,12 @@ from kentassets.render import style
 from kentassets.render._format import finite_number, format_date, format_money, format_number
 from kentassets.render._ranges import ESTIMATE_FOOTNOTE, compact_money, totals_range_text
 from kentassets.render.programme import decisions_html, progress_html, review_html
+from kentassets.render.settings import (
+    CountyContent,
+    OutputKeywords,
+    OutputSettings,
+    resolve_output,
+)
 from kentassets.render.web.county import county_map, district_summary
 from kentassets.render.web.libraries import index_css, index_script
 from kentassets.render.web.links import safe_relative_href
@@ -349,24 +356,15 @@ def index_html(
     *,
     districts: gpd.GeoDataFrame,
     opportunities: gpd.GeoDataFrame,
-    load_summary: pd.DataFrame | None,
-    totals: Mapping[str, Any],
-    params: Mapping[str, Any],
+    settings: OutputSettings | None = None,
+    content: CountyContent | None = None,
     district_files: Mapping[str, Mapping[str, str]],
-    title: str,
-    data_date: date | datetime | str | None = None,
-    synthetic: bool = False,
     offline: bool = False,
-    attribution_year: int = 2025,
-    boundary_source: str | None = None,
     shade_by: str = "n_colocations",
     ledger_href: str | None = "load_ledger.csv",
     assets: gpd.GeoDataFrame | None = None,
-    sensitive_agencies: Collection[str] = frozenset(),
-    decisions_to_review: pd.DataFrame | None = None,
     context: MapContext | None = None,
-    plan: pd.DataFrame | None = None,
-    service_reach: pd.DataFrame | None = None,
+    **keywords: Unpack[OutputKeywords],
 ) -> str:
     """Return the county overview page as HTML.
 
@@ -376,52 +374,24 @@ def index_html(
         District boundaries (``district_code``, ``district_name``, geometry).
     opportunities
         The scored cluster table.
-    load_summary
-        Per agency: ``agency``, ``rows``, ``loaded``, ``excluded``, ``rejected``,
-        ``top_reasons`` (``LoadResult.summary()``).
-    totals
-        ``opportunities.county_totals`` output: ``annual_saving_gbp``,
-        ``target_gbp``, ``target_years``, ``saving_over_target_period_gbp``,
-        ``share_of_target`` (a fraction); missing keys are tolerated.
-    params
-        The parameters used, shown as a table (dataclasses and dicts are expanded).
+    settings, content, **keywords
+        What every output prints (:class:`~kentassets.render.settings.OutputSettings`)
+        and the county tables (:class:`~kentassets.render.settings.CountyContent`),
+        built once by the pipeline; or, as before, any of their fields as a
+        keyword (``title=``, ``synthetic=``, ...), which replaces the record's value.
     district_files
         District code -> ``{"html": relpath, "pdf": relpath}``. Links that are
         not relative paths inside the output folder are dropped.
-    title
-        Page title, for example the estate's name.
-    data_date
-        Date of the data.
-    synthetic
-        Say "synthetic sample data".
     offline
         Draw no tiles on the county map: no network requests.
-    attribution_year
-        Copyright year in the attribution.
-    boundary_source
-        ``"official"`` or ``"derived"``; defaults to ``districts.attrs["boundary_source"]``.
     shade_by
         ``"n_colocations"`` or ``"saving_gbp"`` for the county map.
     ledger_href
         Relative link to the load ledger CSV, or None.
     assets
         Optional assets frame: adds an asset count per district.
-    sensitive_agencies
-        Accepted for symmetry with :func:`~kentassets.render.web.district_map`;
-        the index shows counts only, never an asset's name, address or position.
-    decisions_to_review
-        Workshop decisions on ids merged or retired this round
-        (:attr:`kentassets.rounds.programme.Programme.to_review`), listed for review.
     context
         The map context of the county map (default: the built-in one).
-    plan
-        The implementation plan (:func:`kentassets.implementation_plan`): a
-        section with the county trajectory and each district's projects,
-        linked from the district table.
-    service_reach
-        The reach stage's table (``Analysis.service_reach``): the page gets the
-        county table of service reach and each district's card on the county map
-        its shares within 2 km. ``None`` (reach did not run): nothing about reach.
 
     Returns
     -------
@@ -433,17 +403,17 @@ def index_html(
     ValidationError
         If ``shade_by`` is not allowed.
     """
-    source = boundary_source or districts.attrs.get("boundary_source")
+    s, c = resolve_output(settings, content, keywords, where="index_html")
+    title, data_date, synthetic = s.title or "", s.data_date, s.synthetic
+    load_summary, totals, params = c.load_summary, c.totals or {}, c.params or {}
+    decisions_to_review, plan, service_reach = c.decisions_to_review, c.plan, c.service_reach
+    source = s.boundary_source or districts.attrs.get("boundary_source")
     m = county_map(
         districts,
         opportunities,
         shade_by=shade_by,
         offline=offline,
-        title=title,
-        data_date=data_date,
-        synthetic=synthetic,
-        attribution_year=attribution_year,
-        boundary_source=source,
+        settings=replace(s, title=title, boundary_source=source),
         district_files=district_files,
         context=context,
         service_reach=service_reach,
@@ -487,7 +457,7 @@ page in a browser to use it, or see each district's PDF map.</p>
 {_params_section(params)}
 </section>
 <footer>
-<p>{escape_html(style.attribution(attribution_year))}</p>
+<p>{escape_html(style.attribution(s.attribution_year))}</p>
 <p>Made with kentassets {escape_html(__version__)}.</p>
 </footer>
 </main>"""

@@ -75,11 +75,12 @@ def _district_section(plan: pd.DataFrame, code: str, name: str,
     sums = "".join(f'<td class="num">{format_money(projects[c].sum())}</td>' for c in years)
     return f"""<section class="kent-plan" id="{plan_anchor(code)}">
 <h3>{escape_html(name)}</h3>
-<table class="kent-small"><thead><tr><th>Id</th><th>Place</th><th>Lead</th><th>Status</th>
+<div class="kent-plan-wrap"><table class="kent-small"><thead><tr>
+<th>Id</th><th>Place</th><th>Lead</th><th>Status</th>
 <th>Start</th><th>Complete by</th><th>Scheduled</th><th class="num">Saving a year</th>{head}
 <th>FM contracts</th></tr></thead><tbody>{''.join(rows)}</tbody>
 <tfoot><tr><td colspan="8">Savings counted by plan year</td>{sums}<td></td></tr></tfoot>
-</table>
+</table></div>
 </section>"""
 
 
@@ -98,5 +99,8 @@ def _project_row(rec: dict[str, object], years: list[str]) -> str:
              escape_html(rec.get("scheduled"))]
     money = [format_money(rec.get("plan_saving_gbp")), *(format_money(rec.get(c))
                                                           for c in years)]
-    return ("<tr>" + "".join(f"<td>{c}</td>" for c in cells)
-            + "".join(f'<td class="num">{m}</td>' for m in money) + f"<td>{fm}</td></tr>")
+    wrap = {2, 6}  # the lead and the reason wrap; the rest stay on one line
+    return ("<tr>" + "".join(f'<td class="kent-wrap">{c}</td>' if i in wrap else f"<td>{c}</td>"
+                             for i, c in enumerate(cells))
+            + "".join(f'<td class="num">{m}</td>' for m in money)
+            + f'<td class="kent-wrap">{fm}</td></tr>')

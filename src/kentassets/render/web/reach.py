@@ -179,11 +179,13 @@ def district_reach_rows(service_reach: pd.DataFrame | None, code: str) -> list[s
     headline = headline_threshold(thresholds) or thresholds[0]
     rows = service_reach[service_reach[schema.DISTRICT_CODE].astype("string").eq(code)
                          .fillna(False).to_numpy()]
-    out = []
+    if not len(rows):
+        return []
+    out = [f'<tr><th colspan="2">People within {escape_html(distance_text(headline))} '
+           "of a site</th></tr>"]
     for service, share in zip(rows[SERVICE], rows[within_column(headline)], strict=True):
-        out.append(f"<tr><th>Within {escape_html(distance_text(headline))} of "
-                   f"{escape_html(service_label(str(service)))}</th>"
-                   f"<td>{escape_html(share_text(share))}</td></tr>")
+        out.append(f'<tr><td class="kent-indent">{escape_html(service_label(str(service)))}'
+                   f"</td><td>{escape_html(share_text(share))}</td></tr>")
     return out
 
 
