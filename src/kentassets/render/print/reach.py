@@ -51,7 +51,7 @@ from .._reach import (
     withheld_note,
     within_column,
 )
-from .geometry import add_geom, geom_path, map_limits
+from .geometry import geom_path, map_limits
 from .layout import (
     MARGIN_MM,
     MIN_FONT_PT,
@@ -364,20 +364,32 @@ def _draw_reach_maps(page: Page, data: DistrictData, reach: DistrictReach,
     geom = data.geom.simplify(100.0, preserve_topology=True)
     outline = geom_path(geom)
     for i, service in enumerate(services):
-        ax = page.fig.add_axes(page.rect(x0 + i * (map_w + 6.0), y0 + legend_h, map_w, map_h))
-        ax.set_xlim(view[0], view[1])
-        ax.set_ylim(view[2], view[3])
-        ax.set_aspect("equal", adjustable="box")
-        ax.axis("off")
+        # Straight on the page, no Axes: ``view`` has the box's aspect (equal scales).
+        to_page = _map_transform(page, view, (x0 + i * (map_w + 6.0), y0 + legend_h,
+                                              map_w, map_h))
         keep = cells.demand[service] > 0
         for path, colour in _band_paths(polygons[keep], cells.mean_m[service][keep], reach):
-            patch = ax.add_artist(PathPatch(path, transform=ax.transData, fc=colour, ec="none"))
+            patch = page.fig.add_artist(PathPatch(path, transform=to_page, fc=colour,
+                                                  ec="none"))
             if outline is not None:  # the hexagons end at the district boundary
-                patch.set_clip_path(outline, ax.transData)
-        add_geom(ax, geom, facecolor="none", edgecolor="#222222", lw=0.6)
+                patch.set_clip_path(outline, to_page)
+        if outline is not None:
+            page.fig.add_artist(PathPatch(outline, transform=to_page, facecolor="none",
+                                          edgecolor="#222222", lw=0.6))
         page.text(x0 + i * (map_w + 6.0), y0 + legend_h + map_h + 0.8, _service_label(service),
                   fontsize=size, fontweight="bold", va="bottom", ha="left")
     _draw_band_legend(page, reach, x0, y0 + legend_h * 0.4, size)
+
+
+def _map_transform(page: Page, view: Sequence[float],
+                   box: tuple[float, float, float, float]) -> Any:
+    """Map coordinates (metres, ``view`` = xmin, xmax, ymin, ymax) to ``box`` on the page."""
+    from matplotlib.transforms import Affine2D
+
+    fx, fy, fw, fh = page.rect(*box)
+    return (Affine2D().translate(-view[0], -view[2])
+            .scale(fw / (view[1] - view[0]), fh / (view[3] - view[2]))
+            .translate(fx, fy) + page.fig.transFigure)
 
 
 def _draw_band_legend(page: Page, reach: DistrictReach, x: float, y: float,
