@@ -22,251 +22,9 @@ PACKAGE = Path(kentassets.__file__).resolve().parent
 #: Every (module, names) that src, tests, examples, notebooks, benchmarks, docs and the
 #: README imported before the stage packages (issue 21); each must import still.
 PUBLIC_BEFORE: dict[str, tuple[str, ...]] = {
-    "kentassets": ("__version__", "districts", "load_districts", "pipeline", "sample", "schema"),
-    "kentassets._gc": ("BUILD_GC_THRESHOLDS", "fewer_collections"),
-    "kentassets._progress": ("Stages", "progress"),
-    "kentassets.benchmarks": (
-        "BASES",
-        "FIGURES",
-        "benchmarks_from_mapping",
-        "benchmarks_to_toml",
-        "format_benchmarks",
-    ),
-    "kentassets.changes": ("compare",),
-    "kentassets.cli": ("EXIT_ERROR", "EXIT_OK", "EXIT_REJECTED", "main"),
-    "kentassets.colocation": (
-        "CLUSTER_COLUMNS",
-        "ClusterParams",
-        "ColocationResult",
-        "find_colocations",
-        "grid_dbscan",
-        "plot_sweep",
-        "sweep_eps",
-    ),
-    "kentassets.compare": ("compare_builds", "write_changes"),
-    "kentassets.context": (
-        "KIND",
-        "MapContext",
-        "PLACE_NAME",
-        "PLACE_RANK",
-        "ROAD_CLASS",
-        "apply_place_overrides",
-        "clip_context",
-        "combine_context",
-        "max_rank_for_scale",
-        "places_frame",
-        "select_places",
-        "simplify_context",
-    ),
-    "kentassets.decisions": (
-        "Decisions",
-        "apply_decisions",
-        "check_decisions",
-        "decisions_template",
-        "parse_date",
-        "progress",
-    ),
-    "kentassets.districts": (
-        "DERIVED_BOUNDARY_NOTE",
-        "assign_districts",
-        "derive_districts",
-        "load_districts",
-    ),
-    "kentassets.errors": (
-        "BasemapError",
-        "BenchmarkError",
-        "BoundaryDataError",
-        "BuildFolderError",
-        "CoordinateSystemError",
-        "DecisionsError",
-        "KentAssetsError",
-        "ManifestError",
-        "OutputError",
-        "RegisterFormatError",
-        "ValidationError",
-    ),
-    "kentassets.estimates": (
-        "ESTIMATE_COLUMNS",
-        "SOURCES",
-        "complete_assets",
-        "estimate_assets",
-        "given_share",
-    ),
-    "kentassets.io": ("boundaries",),
-    "kentassets.io.authorities": ("district_name", "district_names"),
-    "kentassets.io.basemap": ("detect_product", "layer_key", "read_basemap"),
-    "kentassets.io.benchmarks": (
-        "default_benchmarks",
-        "read_benchmarks",
-        "write_benchmarks_template",
-    ),
-    "kentassets.io.boundaries": ("read_boundaries",),
-    "kentassets.io.builds": ("BuildData", "read_build"),
-    "kentassets.io.context": (
-        "CONTEXT_FILES",
-        "context_data_size",
-        "load_map_context",
-        "read_context",
-        "read_place_overrides",
-        "read_places",
-        "study_context",
-    ),
-    "kentassets.io.decisions": ("read_decisions", "write_decisions_template"),
-    "kentassets.io.manifest": ("Manifest", "parse_manifest"),
-    "kentassets.io.outputs": (
-        "MARKER",
-        "atomic_output_dir",
-        "write_csv",
-        "write_text_atomic",
-        "write_vector",
-    ),
-    "kentassets.io.postcodes": ("PC_DISTRICT", "PC_EASTING", "PC_NORTHING", "PostcodeDirectory"),
-    "kentassets.io.registers": ("read_register_file",),
-    "kentassets.load": (
-        "LoadResult",
-        "assign_sites",
-        "combine_results",
-        "parse_dates",
-        "parse_grid_references",
-        "parse_numbers",
-        "read",
-        "read_manifest",
-        "read_register",
-        "resolve_columns",
-    ),
-    "kentassets.load.bulk": ("release_freed_memory",),
-    "kentassets.matching": ("generated_ids", "match_assets"),
-    "kentassets.opportunities": (
-        "OPPORTUNITY_COLUMNS",
-        "ScoringParams",
-        "benchmark_agencies",
-        "county_totals",
-        "housing_capacity",
-        "parameters_table",
-        "score_opportunities",
-        "shortlist",
-        "surplus_assets",
-    ),
-    "kentassets.pipeline": ("BuildOptions", "build", "write_outputs"),
-    "kentassets.render": ("jobs", "printmap", "style", "webmap"),
-    "kentassets.render._format": ("finite_number", "format_date", "format_money", "format_number"),
-    "kentassets.render._ranges": (
-        "ESTIMATE_FOOTNOTE",
-        "compact_money",
-        "is_estimated",
-        "saving_text",
-        "score_parts",
-        "totals_range_text",
-    ),
-    "kentassets.render.changes": ("changes_html",),
-    "kentassets.render.index": ("index_html",),
-    "kentassets.render.jobs": (
-        "DistrictJob",
-        "district_jobs",
-        "render_district",
-        "render_districts",
-    ),
-    "kentassets.render.placement": ("estimate_text_size", "place_labels"),
-    "kentassets.render.print": ("layout",),
-    "kentassets.render.print.context": ("NAME_GID", "ROADS"),
-    "kentassets.render.print.fonts": (
-        "PRINT_FONT_FAMILIES",
-        "PRINT_FONT_FILES",
-        "register_print_fonts",
-    ),
-    "kentassets.render.print.write": ("figure_pdf_bytes",),
-    "kentassets.render.printmap": ("district_pdf",),
-    "kentassets.render.programme": (
-        "decision_text",
-        "decisions_html",
-        "progress_html",
-        "review_html",
-    ),
-    "kentassets.render.web": ("furniture", "layers", "libraries"),
-    "kentassets.render.web.cards": ("colocation_card", "district_card", "members_by_colocation"),
-    "kentassets.render.web.context": ("context_payload",),
-    "kentassets.render.web.county": ("county_map", "district_summary"),
-    "kentassets.render.web.district": ("CLUSTER_THRESHOLD", "district_map"),
-    "kentassets.render.web.geometry": (
-        "bounds_latlon",
-        "feature_collection",
-        "geojson_geometries",
-        "label_point",
-        "to_wgs84_geometry",
-        "top_centres",
-    ),
-    "kentassets.render.web.index": ("index_html",),
-    "kentassets.render.web.libraries": ("index_css", "index_script"),
-    "kentassets.render.web.links": ("safe_relative_href",),
-    "kentassets.render.web.page": ("map_html", "map_page"),
-    "kentassets.render.web.sensitive": (
-        "SENSITIVE_GRID_M",
-        "published_hulls",
-        "published_points",
-        "sensitive_label",
-        "sensitive_mask",
-    ),
-    "kentassets.render.web.values": (
-        "AGENCIES",
-        "DISTRICT_CODES",
-        "DISTRICT_RANK",
-        "DOT",
-        "HORIZON",
-        "N_ASSETS",
-        "RANK",
-        "SAVING",
-        "SCORE",
-        "SHORTLISTED",
-        "SURPLUS_OFFICE",
-        "VACANT_GIA",
-        "agency_list",
-        "codes",
-        "float_list",
-        "str_list",
-    ),
-    "kentassets.render.webmap": ("map_html",),
-    "kentassets.rounds": (
-        "carry_ids",
-        "carry_round",
-        "first_register",
-        "link_colocations",
-        "relabel",
-    ),
-    "kentassets.safety": (
-        "escape_html",
-        "generalise_sensitive",
-        "guard_csv_cell",
-        "guard_csv_frame",
-        "is_missing",
-        "json_for_script",
-        "safe_filename",
-    ),
-    "kentassets.sample": (
-        "MANIFEST_NAME",
-        "README_NAME",
-        "SAMPLE_DEFECTS",
-        "SampleEstateError",
-        "generate_sample_estate",
-        "grid_reference",
-        "write_sample_estate",
-    ),
-    "kentassets.schema": (
-        "ASSET_COLUMNS",
-        "CRS",
-        "CRS_WGS84",
-        "DEFAULT_STUDY_AREA",
-        "DISTRICT_CODE",
-        "DISTRICT_METHOD",
-        "DISTRICT_METHODS",
-        "DISTRICT_NAME",
-        "GB_BOUNDS_M",
-        "KENT_AND_MEDWAY",
-        "LEDGER_FIELDS",
-        "STATUSES",
-        "TENURES",
-        "USES",
-    ),
-    "kentassets.sectors": ("SECTORS", "assign_sectors", "default_sector"),
+    line.split()[0]: tuple(line.split()[1:])
+    for line in (ROOT / "tests" / "data" / "public_api_0d94c1a.txt").read_text("utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
 }
 
 
@@ -371,3 +129,47 @@ def test_no_module_imports_another_modules_private_names() -> None:
                         and not _is_module(f"{target}.{name}")):
                     found.append(f"{module}: from {target} import {name}")
     assert found == []
+
+
+def _imports_of(path: Path) -> set[str]:
+    """The kentassets modules a module imports (any depth of the file), as dotted names."""
+    import ast
+
+    module = _module_name(path)
+    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            base = package.split(".")
+            if node.level:
+                base = base[: len(base) - (node.level - 1)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            found.add(target)
+            found.update(f"{target}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {m for m in found if m.startswith("kentassets.")} - {module}
+
+
+def test_no_import_cycles() -> None:
+    """As ``house_metrics.py`` counts them: a package imported by its own modules is one."""
+    modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+    graph = {m: _imports_of(p) & set(modules) for m, p in modules.items()}
+    state: dict[str, int] = {}
+    cycles: list[str] = []
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                cycles.append(" -> ".join([*path[path.index(nxt):], nxt]))
+            elif nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[node] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    assert cycles == []

@@ -65,7 +65,7 @@ def _names_drawn(fig: Any) -> list[str]:
 def test_district_pdfs_name_the_towns_a_kent_reader_expects(
     estate: dict[str, Any], tmp_path: Path, code: str, towns: list[str]
 ) -> None:
-    fig = printmap.district_pdf(estate["assets"], estate["districts"], estate["opportunities"],
+    fig = ka.district_pdf(estate["assets"], estate["districts"], estate["opportunities"],
                                 district_code=code, synthetic=True)
     drawn = _names_drawn(fig)
     text = _pdf_text(fig, tmp_path / f"{code}.pdf")
@@ -80,7 +80,7 @@ def test_district_pdfs_name_the_towns_a_kent_reader_expects(
 def test_no_place_outside_the_study_area_is_named(estate: dict[str, Any]) -> None:
     districts = estate["districts"]
     allowed = set(study_context(districts).places[PLACE_NAME])
-    fig = printmap.district_pdf(estate["assets"], districts, estate["opportunities"],
+    fig = ka.district_pdf(estate["assets"], districts, estate["opportunities"],
                                 district_code="E07000107", synthetic=True)  # Dartford
     drawn = _names_drawn(fig)
     assert drawn and set(drawn) <= allowed
@@ -90,7 +90,7 @@ def test_no_place_outside_the_study_area_is_named(estate: dict[str, Any]) -> Non
 
 @pytest.mark.shared
 def test_offline_html_carries_the_town_names(estate: dict[str, Any], tmp_path: Path) -> None:
-    m = webmap.district_map(estate["assets"], estate["districts"], estate["opportunities"],
+    m = ka.district_map(estate["assets"], estate["districts"], estate["opportunities"],
                             district_code=SWALE, offline=True, synthetic=True)
     html = webmap.map_html(m)
     assert not re.search(r"<script[^>]+src=", html) and "tile.openstreetmap" not in html
@@ -99,7 +99,7 @@ def test_offline_html_carries_the_town_names(estate: dict[str, Any], tmp_path: P
     names = [row[2] for row in payload["context"]["places"]]
     assert {"Sittingbourne", "Faversham", "Teynham"} <= set(names)
     assert "Grays" not in names
-    again = webmap.map_html(webmap.district_map(
+    again = webmap.map_html(ka.district_map(
         estate["assets"], estate["districts"], estate["opportunities"], district_code=SWALE,
         offline=True, synthetic=True))
     assert again == html
@@ -136,7 +136,7 @@ def zoomstack(tmp_path: Path) -> Path:
 def test_basemap_roads_and_names_appear_on_the_page(
     estate: dict[str, Any], zoomstack: Path, tmp_path: Path
 ) -> None:
-    fig = printmap.district_pdf(estate["assets"], estate["districts"], estate["opportunities"],
+    fig = ka.district_pdf(estate["assets"], estate["districts"], estate["opportunities"],
                                 district_code=SWALE, synthetic=True, basemap=zoomstack)
     main_ax = max(fig.axes, key=lambda ax: ax.bbox.width)
     colours = {name: matplotlib.colors.to_rgba(colour) for name, (colour, _) in ROADS.items()}
@@ -187,7 +187,7 @@ def test_cli_refuses_a_bad_basemap_in_one_line(
 
 @pytest.mark.shared
 def test_basemap_roads_reach_the_html_map(estate: dict[str, Any], zoomstack: Path) -> None:
-    m = webmap.district_map(estate["assets"], estate["districts"], estate["opportunities"],
+    m = ka.district_map(estate["assets"], estate["districts"], estate["opportunities"],
                             district_code=SWALE, offline=True, basemap=zoomstack)
     html = webmap.map_html(m)
     payload = json.loads(re.search(r'id="kentassets-data-[^"]+">(.*?)</script>', html,

@@ -115,7 +115,8 @@ def test_vacant_sites_serve_no_one() -> None:
     assert len(service_sites(libraries, ["library"])["library"]) == 0
 
 
-def test_effect_only_recomputes_what_can_change() -> None:
+@pytest.mark.parametrize("closed", [[3, 17], list(range(5, 25))])  # few, and many
+def test_effect_only_recomputes_what_can_change(closed: list[int]) -> None:
     rng = np.random.default_rng(7)
     xy = rng.uniform(0, 20_000, size=(40, 2))
     libraries = assets_at([("KCC", f"L{i}", "library", x, y, A) for i, (x, y) in enumerate(xy)])
@@ -123,7 +124,7 @@ def test_effect_only_recomputes_what_can_change() -> None:
     demand = people([(x, y, 1 + i % 5, A) for i, (x, y) in enumerate(pts)])
     model = reach_model(libraries, demand, services=["library"])
     labels = libraries.index.to_numpy()
-    removed, new = labels[[3, 17]], (10_000.0, 10_000.0)
+    removed, new = labels[closed], (10_000.0, 10_000.0)
     fast = model.effect("library", removed, np.array([new[0]]), np.array([new[1]]))
     keep = ~np.isin(labels, removed)
     sx = np.r_[xy[keep, 0], new[0]]

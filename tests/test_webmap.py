@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 import shapely
 
+import kentassets as ka
 from kentassets import schema
 from kentassets.errors import ValidationError
 from kentassets.render import webmap
@@ -205,7 +206,7 @@ def opportunities(assets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def render(assets: Any, districts: Any, opportunities: Any, **kw: Any) -> str:
     kw.setdefault("district_code", MAI)
-    m = webmap.district_map(assets, districts, opportunities, **kw)
+    m = ka.district_map(assets, districts, opportunities, **kw)
     return webmap.map_html(m)
 
 
@@ -230,13 +231,13 @@ def offline_html(assets: Any, districts: Any, opportunities: Any) -> str:
 def test_returns_folium_map(assets: Any, districts: Any, opportunities: Any) -> None:
     import folium
 
-    m = webmap.district_map(assets, districts, opportunities, district_code=MAI)
+    m = ka.district_map(assets, districts, opportunities, district_code=MAI)
     assert isinstance(m, folium.Map)
 
 
 def test_unknown_district_names_the_codes(assets: Any, districts: Any, opportunities: Any) -> None:
     with pytest.raises(ValidationError, match=r"E07000999.*E07000105, E07000110"):
-        webmap.district_map(assets, districts, opportunities, district_code="E07000999")
+        ka.district_map(assets, districts, opportunities, district_code="E07000999")
 
 
 @pytest.mark.parametrize("offline", [True, False])
@@ -370,7 +371,7 @@ def test_same_input_same_output(assets: Any, districts: Any, opportunities: Any)
 
 
 def test_notebook_display_renders_once(assets: Any, districts: Any, opportunities: Any) -> None:
-    m = webmap.district_map(assets, districts, opportunities, district_code=MAI)
+    m = ka.district_map(assets, districts, opportunities, district_code=MAI)
     first = m._repr_html_()
     assert "srcdoc" in first and first == m._repr_html_()
     assert webmap.map_html(m).count("KentAssetsMaps.districtMap(") == 1
@@ -378,7 +379,7 @@ def test_notebook_display_renders_once(assets: Any, districts: Any, opportunitie
 
 def test_county_map_rejects_bad_shade(districts: Any, opportunities: Any) -> None:
     with pytest.raises(ValidationError, match="shade_by"):
-        webmap.county_map(districts, opportunities, shade_by="colour")
+        ka.county_map(districts, opportunities, shade_by="colour")
 
 
 def test_district_summary(districts: Any, opportunities: Any) -> None:
@@ -557,7 +558,7 @@ def test_browser_county_map(
 ) -> None:
     hostile = districts.copy()
     hostile.loc[1, schema.DISTRICT_NAME] = HOSTILE_IMG
-    m = webmap.county_map(hostile, opportunities, offline=True, shade_by="saving_gbp")
+    m = ka.county_map(hostile, opportunities, offline=True, shade_by="saving_gbp")
     path = tmp_path / "county.html"
     path.write_text(webmap.map_html(m), encoding="utf-8")
     page.open(path)
@@ -626,7 +627,7 @@ def test_partial_asset_frames_are_placed_and_completed(districts: Any) -> None:
     colocs = find_colocations(frame)
     labelled = colocs.label_assets(frame)
     opps = score_opportunities(colocs, frame)
-    m = webmap.district_map(labelled, districts, opps, district_code=MAI, offline=True)
+    m = ka.district_map(labelled, districts, opps, district_code=MAI, offline=True)
     html = webmap.map_html(m)
     assert "Library" in html and "Depot" not in html
     fig = district_pdf(labelled, districts, opps, district_code=MAI)
@@ -664,3 +665,19 @@ def test_offline_page_has_no_library_notice(
 ) -> None:
     html = render(assets, districts, opportunities, offline=True)
     assert "kentassets-no-library" not in html
+
+
+def test_the_pure_renderer_draws_only_the_context_it_is_given(
+    assets: Any, districts: Any, opportunities: Any
+) -> None:
+    """``render.web.district_map`` reads no file: without ``context`` it draws none, and
+    ``ka.district_map`` (pipeline/maps.py) reads the built-in one for it, same bytes."""
+    from kentassets.io.context import study_context
+
+    bare = webmap.map_html(webmap.district_map(assets, districts, opportunities,
+                                               district_code=MAI, offline=True))
+    assert '"context": null' in bare
+    given = webmap.district_map(assets, districts, opportunities, district_code=MAI,
+                                offline=True, context=study_context(districts))
+    read = ka.district_map(assets, districts, opportunities, district_code=MAI, offline=True)
+    assert webmap.map_html(given) == webmap.map_html(read)

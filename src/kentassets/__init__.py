@@ -131,13 +131,12 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         write_database,
     )
     from .pipeline.compare import compare_builds, write_changes
+    from .pipeline.maps import county_map, district_map, district_pdf, write_atlas
     from .pipeline.workshop import write_decisions_template
     from .plan import PlanParams, implementation_plan, plan_trajectory
     from .reach import default_demand, reach_change, reach_options, service_reach
     from .reference.benchmarks import BenchmarkTable
     from .reference.context import MapContext
-    from .render.print import district_pdf, write_atlas
     from .render.style import agency_styles
-    from .render.web import county_map, district_map
     from .safety import generalise_sensitive
     from .sample import sample_estate, write_sample_estate

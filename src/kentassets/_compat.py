@@ -38,6 +38,9 @@ MOVED: Final[dict[str, str]] = {
 #: Old dotted path of a name whose module stayed -> the module that holds the name now.
 MOVED_NAMES: Final[dict[str, str]] = {
     "kentassets.io.decisions.read_decisions": "kentassets.pipeline.workshop",
+    # The renderers are pure (issue 21): the functions that write a file moved.
+    "kentassets.render.print.write_atlas": "kentassets.pipeline.maps",
+    "kentassets.render.print.write_figure_pdf": "kentassets.pipeline.maps",
 }
 
 

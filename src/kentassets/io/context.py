@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import logging
-from dataclasses import replace
 from importlib import resources
 from os import PathLike
 from pathlib import Path
@@ -28,7 +27,7 @@ from ..reference.context import (
     clip_context,
     combine_context,
     places_frame,
-    select_places,
+    study_area_context,
 )
 from ..schema import CRS
 
@@ -238,7 +237,7 @@ def study_context(
     """
     if context is None:
         context = load_map_context(tuple(districts.total_bounds), basemap=basemap)
-    return replace(context, places=select_places(context.places, districts))
+    return study_area_context(districts, context)
 
 
 __all__ = [

@@ -66,6 +66,7 @@ def write_outputs(
     list of pathlib.Path
         The files written.
     """
+    from ..io import outputs
     from ..io.context import study_context
     from ..render.jobs import render_districts
     from ..render.print.atlas import assemble_atlas
@@ -86,11 +87,11 @@ def write_outputs(
     maps, pages = _write_district_maps(published, folder, rendered, district_files,
                                        progress=progress)
     files.extend(maps)
-    atlas = folder / "atlas.pdf"
     codes = [str(c) for c in analysis.districts[schema.DISTRICT_CODE]]
-    assemble_atlas(atlas, frame=frame, district_pages=[pages[c][:2] for c in codes],
-                   plan_pages=[p for c in codes if (p := pages[c][2]) is not None],
-                   county_reach=has_county_reach(analysis.service_reach))
+    atlas = outputs.write_bytes_atomic(folder / "atlas.pdf", assemble_atlas(
+        frame=frame, district_pages=[pages[c][:2] for c in codes],
+        plan_pages=[p for c in codes if (p := pages[c][2]) is not None],
+        county_reach=has_county_reach(analysis.service_reach)))
     files.append(atlas)
     files.append(index)
     files.extend(_write_programme(analysis, folder))

@@ -166,17 +166,34 @@ class ReachModel:
 
 def _nearest_left(reach: ServiceReach, px: np.ndarray, py: np.ndarray, gone_rows: np.ndarray,
                   ax: np.ndarray, ay: np.ndarray) -> np.ndarray:
-    """Straight distance to the nearest site left open or added: the sites' KD-tree
-    asked for one neighbour more than the closed sites (no tree rebuilt per change)."""
-    k = min(len(gone_rows) + 1, len(reach.sites))
-    dist, idx = reach.tree.query(np.column_stack([px, py]), k=k)
-    dist, idx = dist.reshape(len(px), k), idx.reshape(len(px), k)
-    open_ = ~np.isin(idx, gone_rows) & (idx < len(reach.sites))
-    after = np.where(open_, dist, np.inf).min(axis=1)
+    """Straight distance to the nearest site left open or added.
+
+    A few closed sites: the sites' KD-tree asked for one neighbour more than them
+    (no tree rebuilt per change); many (a large co-location): a tree of the sites
+    left, which is then cheaper than the many neighbours.
+    """
+    n_sites = len(reach.sites)
+    gone = np.zeros(n_sites + 1, dtype=bool)  # the extra slot: "no neighbour" (index n)
+    gone[gone_rows] = True
+    gone[n_sites] = True
+    xy = np.column_stack([px, py])
+    if len(gone_rows) > _FEW_CLOSED:
+        left = np.flatnonzero(~gone[:n_sites])
+        after = (cKDTree(np.column_stack([reach.sites.x[left], reach.sites.y[left]])).query(xy)[0]
+                 if len(left) else np.full(len(px), np.inf))
+    else:
+        k = min(len(gone_rows) + 1, n_sites)
+        dist, idx = reach.tree.query(xy, k=k)
+        dist, idx = dist.reshape(len(px), k), idx.reshape(len(px), k)
+        after = np.where(gone[idx], np.inf, dist).min(axis=1)
     if len(ax):
         added = np.hypot(px[:, None] - ax[None, :], py[:, None] - ay[None, :]).min(axis=1)
         after = np.minimum(after, added)
     return after
+
+
+#: Closed sites up to which a change asks the whole tree for more neighbours.
+_FEW_CLOSED = 8
 
 
 def change_effect(before_m: np.ndarray, after_m: np.ndarray, weight: np.ndarray,

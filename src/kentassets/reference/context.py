@@ -421,6 +421,15 @@ def select_places(
     return keep
 
 
+def study_area_context(districts: gpd.GeoDataFrame, context: MapContext) -> MapContext:
+    """``context`` with only the places inside ``districts`` named (:func:`select_places`).
+
+    The renderers draw a context already read (``kentassets.io.context.study_context``
+    reads one and calls this); applying it twice changes nothing.
+    """
+    return replace(context, places=select_places(context.places, districts))
+
+
 def clip_context(context: MapContext, bounds_m: tuple[float, float, float, float]) -> MapContext:
     """Cut every layer of a context to a box.
 

@@ -225,8 +225,8 @@ def district_jobs(
     settings
         What every output prints (title, data date, paper...), built once per build.
     context
-        The map context of the study area (``kentassets.io.context.study_context``);
-        ``None`` reads the built-in one, as the renderers do.
+        The map context of the study area, already read
+        (``kentassets.io.context.study_context``); ``None`` draws none.
     max_insets
         Most inset maps on a print page.
     reach
@@ -241,9 +241,10 @@ def district_jobs(
     ------
     DistrictJob
     """
-    from ..io.context import study_context
+    from ..reference.context import study_area_context
 
-    context = study_context(districts, context)  # as district_pdf and district_map read it
+    if context is not None:  # as district_pdf and district_map cut it
+        context = study_area_context(districts, context)
     shared = shared_print_data(assets, opportunities, settings.sensitive_agencies)
     page = PageOptions(
         title=settings.title, data_date=settings.data_date, synthetic=settings.synthetic,

@@ -8,10 +8,16 @@ searchable, embedded TrueType text (``pdf.fonttype`` 42, set through
 * :func:`district_pdf` draws one landscape page (A3 by default, A4 on request)
   and *returns* the :class:`~matplotlib.figure.Figure`; the caller decides where
   it goes.
-* :func:`write_figure_pdf` saves such a figure as a one-page PDF, atomically
-  and reproducibly.
-* :func:`write_atlas` writes the county atlas: a cover, one page per district,
-  and a load summary per agency, with a PDF outline (bookmarks).
+* :func:`~kentassets.render.print.write.figure_pdf_bytes` makes such a figure a
+  one-page PDF, reproducibly (bytes).
+* :func:`~kentassets.render.print.atlas.atlas_pdf` makes the county atlas: a cover,
+  one page per district, and a load summary per agency, with a PDF outline
+  (bookmarks), as bytes.
+
+Pure: nothing here reads or writes a file. ``write_figure_pdf`` and ``write_atlas``
+(which write the file atomically) and the ``basemap=`` path of ``district_pdf`` are
+in :mod:`kentassets.pipeline.maps`; the old ``kentassets.render.printmap.write_atlas``
+and ``.write_figure_pdf`` still import (``_compat.MOVED_NAMES``).
 
 Every string that comes from an input file is drawn as plain text: mathtext and
 TeX are off for every text object (``$``, ``_`` and ``^`` print as themselves),
@@ -31,18 +37,21 @@ district page shows), ``layers`` (the map drawn layer by layer), ``labels``
 (label placement), ``insets`` (crowded places), ``tables``, ``pages`` (the
 district page), ``reach`` (a district's service reach page, the county reach
 page), ``cover`` (cover and load summary), ``write`` (PDF bytes, metadata,
-outline, atomic write) and ``atlas``.
+outline) and ``atlas``.
 """
 
 from __future__ import annotations
 
-from .atlas import write_atlas
+from typing import Any
+
+from ... import _compat
+from .atlas import atlas_pdf
 from .labels import label_overlaps
 from .layout import MARGIN_MM, MIN_FONT_PT, PAPER_SIZES_MM
 from .pages import district_pdf
 from .prepare import SENSITIVE_GRID_M
 from .text import clean_text
-from .write import DEFAULT_PDF_DATE, write_figure_pdf
+from .write import DEFAULT_PDF_DATE, figure_pdf_bytes
 
 __all__ = [
     "DEFAULT_PDF_DATE",
@@ -50,9 +59,15 @@ __all__ = [
     "MIN_FONT_PT",
     "PAPER_SIZES_MM",
     "SENSITIVE_GRID_M",
+    "atlas_pdf",
     "clean_text",
     "district_pdf",
+    "figure_pdf_bytes",
     "label_overlaps",
-    "write_atlas",
-    "write_figure_pdf",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``write_atlas`` and ``write_figure_pdf`` write files: they moved to
+    :mod:`kentassets.pipeline.maps` (see ``_compat``)."""
+    return _compat.moved_name(__name__, name)

@@ -1,13 +1,13 @@
-"""The county atlas: cover, one page per district and the load summary, written as
-one PDF with bookmarks (:func:`write_atlas`; :func:`atlas_frame` and
+"""The county atlas: cover, one page per district and the load summary, made as
+the bytes of one PDF with bookmarks (:func:`atlas_pdf`; :func:`atlas_frame` and
 :func:`assemble_atlas` when the district pages were saved already, by
-:func:`district_page_pdf`).
+:func:`district_page_pdf`). Pure: nothing here reads or writes a file;
+:func:`kentassets.write_atlas` (:mod:`kentassets.pipeline.maps`) writes the file.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime
@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Unpack
 import pandas as pd
 
 from ... import schema
-from ...io.context import study_context
 from ...plan import Trajectory, plan_trajectory
+from ...reference.context import study_area_context
 from ..settings import (
     CountyContent,
     OutputKeywords,
@@ -38,7 +38,6 @@ from .write import (
     pdf_bytes,
     pdf_date,
     pdf_metadata,
-    write_bytes,
 )
 
 if TYPE_CHECKING:
@@ -95,8 +94,7 @@ def _label_page(paper: str, label: str) -> Figure:
     return page.fig
 
 
-def write_atlas(
-    path: str | os.PathLike[str],
+def atlas_pdf(
     *,
     assets: gpd.GeoDataFrame,
     districts: gpd.GeoDataFrame,
@@ -106,10 +104,9 @@ def write_atlas(
     max_insets: int = 2,
     creation_date: datetime | None = None,
     context: MapContext | None = None,
-    basemap: str | os.PathLike[str] | None = None,
     **keywords: Unpack[OutputKeywords],
-) -> None:
-    """Write the county atlas PDF: cover, one page per district, load summary.
+) -> bytes:
+    """The county atlas PDF, as bytes: cover, one page per district, load summary.
 
     The cover holds the title, the data date, a county map of the districts with
     their co-location counts, the county totals against the savings target, the
@@ -118,13 +115,12 @@ def write_atlas(
     District pages are those of :func:`district_pdf` (in the order of
     ``districts``), each drawn once and saved as its district PDF is
     (:func:`district_page_pdf`), then stamped with its page number. The PDF has
-    a bookmark per page, embedded fonts, fixed dates (byte-identical output for
-    identical input) and is written atomically.
+    a bookmark per page, embedded fonts and fixed dates (byte-identical output for
+    identical input). Pure: :func:`kentassets.write_atlas` writes these bytes to a
+    file atomically (and reads the map context, or ``basemap=``, when not given).
 
     Parameters
     ----------
-    path
-        Destination file, e.g. ``out/atlas.pdf`` (missing folders are created).
     assets, districts, opportunities
         As for :func:`district_pdf`.
     settings, content, **keywords
@@ -137,26 +133,24 @@ def write_atlas(
     creation_date
         Date for the PDF metadata (the pipeline may derive it from
         ``SOURCE_DATE_EPOCH``); default ``data_date``, else 2000-01-01.
-    context, basemap
-        Map context under the assets on the cover and the district pages, as for
-        :func:`district_pdf` (read once for the whole atlas).
+    context
+        Map context under the assets on the cover and the district pages, already
+        read, as for :func:`district_pdf` (``None`` draws none).
 
     Returns
     -------
-    None
-        The atlas is written to ``path``.
+    bytes
+        The atlas PDF.
 
     Raises
     ------
     ValidationError
         If ``paper`` is not A3/A4.
-    BasemapError
-        If ``basemap`` is not a usable OS GeoPackage.
 
     Examples
     --------
-    An atlas with one district page (Maidstone) to keep the example quick,
-    written into a temporary folder:
+    An atlas with one district page (Maidstone) to keep the example quick, written
+    into a temporary folder by :func:`kentassets.write_atlas`:
 
     >>> import tempfile
     >>> from pathlib import Path
@@ -182,7 +176,7 @@ def write_atlas(
     paper_mm(s.paper)
     s = replace(s, boundary_source=boundary_source_of(districts, s.boundary_source))
     common = shared_print_data(assets, opportunities, s.sensitive_agencies)
-    study = study_context(districts, context, basemap=basemap)
+    study = None if context is None else study_area_context(districts, context)
     options = PageOptions(title=s.title, data_date=s.data_date, synthetic=s.synthetic,
                           params_note=c.params_note, attribution_year=s.attribution_year,
                           boundary_source=s.boundary_source or "official",
@@ -198,7 +192,7 @@ def write_atlas(
     frame = atlas_frame(n_districts=len(pages), assets=assets, districts=districts,
                         opportunities=opportunities, settings=s, content=c,
                         creation_date=creation_date, context=study)
-    assemble_atlas(path, frame=frame, district_pages=pages, plan_pages=plans)
+    return assemble_atlas(frame=frame, district_pages=pages, plan_pages=plans)
 
 
 def atlas_frame(
@@ -224,7 +218,7 @@ def atlas_frame(
     any, the decisions to review; with the atlas's metadata.
     :func:`assemble_atlas` puts the district pages in. It needs no district
     page, so a build draws it while the districts render. The other parameters
-    are those of :func:`write_atlas` (``context`` as read by ``study_context``).
+    are those of :func:`atlas_pdf` (``context`` as read by ``study_context``).
     """
     s, c = resolve_output(settings, content, keywords, where="atlas_frame")
     title, data_date, synthetic = s.title or "", s.data_date, s.synthetic
@@ -295,23 +289,22 @@ _CLOSING_BOOKMARKS = ("Load summary by agency", "Decisions to review")
 
 
 def assemble_atlas(
-    path: str | os.PathLike[str],
     *,
     frame: bytes,
     district_pages: Sequence[tuple[str, bytes]],
     county_reach: bool = False,
     plan_pages: Sequence[bytes] = (),
-) -> None:
-    """Write the atlas: ``frame`` (:func:`atlas_frame`) with the district pages in.
+) -> bytes:
+    """The atlas PDF's bytes: ``frame`` (:func:`atlas_frame`) with the district pages in.
 
     Each district's pages (:func:`district_page_pdf`, as ``(bookmark, bytes)`` in
     page order: its map page, and its reach page when reach ran), then its plan
     page when there is a plan (``plan_pages``: :func:`plan_page_pdf`'s bytes,
     one per district in the same order, from a frame made with ``plan``), are
     stamped with their numbers, in the room the pages keep for them; the PDF
-    gets one bookmark per page and is written atomically. ``county_reach``: the
-    frame has the county reach page after the cover (:func:`atlas_frame` with
-    ``service_reach``).
+    gets one bookmark per page (the pipeline writes the bytes atomically).
+    ``county_reach``: the frame has the county reach page after the cover
+    (:func:`atlas_frame` with ``service_reach``).
     """
     at = 2 if county_reach else 1
     per = 2 if plan_pages else 1
@@ -337,5 +330,5 @@ def assemble_atlas(
     closing = range(first, n_pages)
     bookmarks += [(_CLOSING_BOOKMARKS[k], i) for k, i in enumerate(closing)]
     add_outline(writer, bookmarks)
-    target = write_bytes(path, pdf_bytes(writer))
-    logger.info("wrote %s (%d pages)", target, n_pages)
+    logger.debug("atlas assembled (%d pages)", n_pages)
+    return pdf_bytes(writer)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Unpack
 
-from ...io.context import study_context
+from ...reference.context import study_area_context
 from .. import style
 from .._ranges import ESTIMATE_FOOTNOTE
 from ..settings import OutputSettings, SettingsKeywords, resolve_settings
@@ -37,8 +37,6 @@ from .tables import SHORTLIST_COLUMNS, draw_table, shortlist_rows, table_height_
 from .text import PT_MM, chars_for, clean_text, wrap_mm
 
 if TYPE_CHECKING:
-    from os import PathLike
-
     import geopandas as gpd
     from matplotlib.figure import Figure
 
@@ -283,7 +281,6 @@ def district_pdf(
     params_note: str | None = None,
     max_insets: int = 2,
     context: MapContext | None = None,
-    basemap: str | PathLike[str] | None = None,
     **keywords: Unpack[SettingsKeywords],
 ) -> Figure:
     """Draw one printable landscape page for a district.
@@ -314,25 +311,25 @@ def district_pdf(
         Most inset maps to draw for crowded town centres (0 for none).
     context
         Towns, coast, water, built-up areas (and roads and rail from an OS base
-        map) drawn quietly under the assets; default: the built-in context of
-        England around ``districts`` (:func:`kentassets.io.context.load_map_context`).
-        ``MapContext.empty()`` draws none. Only places inside ``districts`` are named.
-    basemap
-        An OS Open Zoomstack, OpenMap Local or Open Roads GeoPackage put on the
-        built-in context when ``context`` is not given.
+        map) drawn quietly under the assets, as already read
+        (:func:`kentassets.io.context.study_context`); ``None`` draws none. Only
+        places inside ``districts`` are named. This renderer is pure (it reads and
+        writes no file): :func:`kentassets.district_pdf`
+        (:func:`kentassets.pipeline.maps.district_pdf`) reads the built-in context,
+        or an OS GeoPackage given as ``basemap=``, and calls it.
 
     Returns
     -------
     matplotlib.figure.Figure
-        The page (Agg canvas attached). Save it with :func:`write_figure_pdf`
-        to get embedded fonts and fixed metadata.
+        The page (Agg canvas attached). Save it with
+        :func:`kentassets.pipeline.maps.write_figure_pdf` (or take its bytes with
+        :func:`~kentassets.render.print.write.figure_pdf_bytes`) to get embedded
+        fonts and fixed metadata.
 
     Raises
     ------
     ValidationError
         If ``paper`` is not A3/A4 or ``district_code`` is not in ``districts``.
-    BasemapError
-        If ``basemap`` is not a usable OS GeoPackage.
 
     Examples
     --------
@@ -348,8 +345,8 @@ def district_pdf(
     ('Figure', [297, 210])
     >>> plt.close(fig)
 
-    Save it with :func:`write_figure_pdf` (into a folder of your choice), e.g.
-    ``write_figure_pdf(fig, "maidstone.pdf")``.
+    Save it with :func:`kentassets.pipeline.maps.write_figure_pdf` (into a folder
+    of your choice), e.g. ``write_figure_pdf(fig, "maidstone.pdf")``.
     """
     s = resolve_settings(settings, keywords, where="district_pdf")
     paper, title, data_date = s.paper, s.title, s.data_date
@@ -363,5 +360,6 @@ def district_pdf(
                            params_note=params_note, attribution_year=attribution_year,
                            boundary_source=boundary_source_of(districts, boundary_source),
                            max_insets=max_insets,
-                           context=study_context(districts, context, basemap=basemap))
+                           context=None if context is None
+                           else study_area_context(districts, context))
     return district_figure(data, paper=paper, options=options)

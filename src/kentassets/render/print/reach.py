@@ -235,7 +235,7 @@ def _draw_today(page: Page, reach: DistrictReach, box: tuple[float, float, float
     note = DEMAND_ESTIMATE_NOTE if reach.estimate else ""
     h_note = 8.0 if note else 2.0
     draw_table(page, (x, top - h - h_note, w, h + h_note), columns, rows, size_pt=size_pt,
-                title="Reach today", more_note=note)
+                title="Reach today", more_note=note, on_page=True)
     return top - h - h_note - 6.0
 
 
@@ -259,7 +259,7 @@ def _draw_effects(page: Page, data: DistrictData, box: tuple[float, float, float
                     title="What the shortlist does to reach", max_lines=4,
                     more_note="People farther: whose nearest site of a service gets farther "
                     "when the proposal moves or closes it. Stranded: left with no site within "
-                    "the distance.")
+                    "the distance.", on_page=True)
         return
     page.text(x, y0 + h, "What the shortlist does to reach", fontsize=size_pt + 2.5,
               fontweight="bold", va="top")
@@ -359,6 +359,10 @@ def _draw_reach_maps(page: Page, data: DistrictData, reach: DistrictReach,
     ring = hex_corners(cells.radius_m)
     polygons = np.stack([cells.x, cells.y], axis=1)[:, None, :] + ring[None, :, :]
     view = map_limits(data.geom.bounds, map_w, map_h, pad=0.02)
+    # At this scale (about 1:500,000) 100 m is under a fifth of a millimetre: the
+    # simplified outline looks the same, and clips and draws far faster.
+    geom = data.geom.simplify(100.0, preserve_topology=True)
+    outline = geom_path(geom)
     for i, service in enumerate(services):
         ax = page.fig.add_axes(page.rect(x0 + i * (map_w + 6.0), y0 + legend_h, map_w, map_h))
         ax.set_xlim(view[0], view[1])
@@ -366,12 +370,11 @@ def _draw_reach_maps(page: Page, data: DistrictData, reach: DistrictReach,
         ax.set_aspect("equal", adjustable="box")
         ax.axis("off")
         keep = cells.demand[service] > 0
-        outline = geom_path(data.geom)
         for path, colour in _band_paths(polygons[keep], cells.mean_m[service][keep], reach):
             patch = ax.add_artist(PathPatch(path, transform=ax.transData, fc=colour, ec="none"))
             if outline is not None:  # the hexagons end at the district boundary
                 patch.set_clip_path(outline, ax.transData)
-        add_geom(ax, data.geom, facecolor="none", edgecolor="#222222", lw=0.6)
+        add_geom(ax, geom, facecolor="none", edgecolor="#222222", lw=0.6)
         page.text(x0 + i * (map_w + 6.0), y0 + legend_h + map_h + 0.8, _service_label(service),
                   fontsize=size, fontweight="bold", va="bottom", ha="left")
     _draw_band_legend(page, reach, x0, y0 + legend_h * 0.4, size)
@@ -456,7 +459,8 @@ def _draw_county_reach(page: Page, service_reach: pd.DataFrame, *, top: float,
     rows = _today_rows(county, thresholds)
     h = table_height_mm(columns, rows, width, size, 2) + (size + 2.5) * PT_MM * 1.3 + 10.0
     draw_table(page, (MARGIN_MM, top - h, width, h), columns, rows, size_pt=size,
-                title="The county today", more_note=DEMAND_ESTIMATE_NOTE if estimate else "")
+                title="The county today", more_note=DEMAND_ESTIMATE_NOTE if estimate else "",
+                on_page=True)
     headline = headline_threshold(thresholds)
     if headline is None:
         return
@@ -464,7 +468,7 @@ def _draw_county_reach(page: Page, service_reach: pd.DataFrame, *, top: float,
     y = top - h - 8.0
     draw_table(page, (MARGIN_MM, bottom + 2.0, width * 0.75, y - bottom - 2.0), columns, rows,
                 size_pt=size, title=f"People within {distance_text(headline)} of each "
-                "service, by district", max_lines=1)
+                "service, by district", max_lines=1, on_page=True)
 
 
 def county_reach_figure(service_reach: pd.DataFrame, *, paper: str, title: str,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -16,6 +16,7 @@ from .text import PT_MM, clean_text, fmt_money, fmt_number, text_width_mm, wrap_
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.transforms import Transform
 
 
 @dataclass(frozen=True)
@@ -62,11 +63,54 @@ def table_height_mm(columns: Sequence[Column], rows: Sequence[Sequence[str]], wi
     return total
 
 
+class _OnPage:
+    """Draws like an ``Axes`` whose units are mm from ``origin``, straight on the page.
+
+    A table needs no Axes: creating one (spines, axis, ticks) and clipping each of
+    its texts to it costs more than drawing the table's text. Only the methods
+    :func:`draw_table` uses.
+    """
+
+    def __init__(self, page: Page, origin: tuple[float, float]) -> None:
+        from matplotlib.transforms import Affine2D
+
+        self.fig = page.fig
+        self.transform: Transform = (Affine2D().translate(*origin)
+                                     .scale(1 / page.width_mm, 1 / page.height_mm)
+                                     + page.fig.transFigure)
+
+    def text(self, x: float, y: float, s: str, **kw: Any) -> Any:
+        from matplotlib.text import Text
+
+        return self.fig.add_artist(Text(x, y, s, transform=self.transform, **kw))
+
+    def plot(self, xs: Sequence[float], ys: Sequence[float], **kw: Any) -> Any:
+        from matplotlib.lines import Line2D
+
+        return self.fig.add_artist(Line2D(xs, ys, transform=self.transform, **kw))
+
+    def add_patch(self, patch: Any) -> Any:
+        patch.set_transform(self.transform)
+        return self.fig.add_artist(patch)
+
+
+def _surface(page: Page, box: tuple[float, float, float, float], on_page: bool) -> Any:
+    """Where a table in ``box`` draws, in mm from its lower-left corner."""
+    x0, y0, w, h = box
+    if on_page:
+        return _OnPage(page, (x0, y0))
+    ax = page.fig.add_axes(page.rect(x0, y0, w, h))
+    ax.set_xlim(0, w)
+    ax.set_ylim(0, h)
+    ax.axis("off")
+    return ax
+
+
 @dataclass(frozen=True)
 class _TableGrid:
-    """The columns of a table being drawn into ``ax`` (axes units are mm)."""
+    """The columns of a table being drawn into ``ax`` (units are mm)."""
 
-    ax: Axes
+    ax: Axes | _OnPage
     columns: Sequence[Column]
     widths: Sequence[float]
     lefts: Sequence[float]
@@ -139,13 +183,15 @@ def draw_table(
     max_lines: int = 2,
     more_note: str = "",
     bold_last: bool = False,
+    on_page: bool = False,
 ) -> int:
-    """Draw a table in ``box`` = (x, y, w, h) mm; return how many rows fitted."""
-    x0, y0, w, h = box
-    ax = page.fig.add_axes(page.rect(x0, y0, w, h))
-    ax.set_xlim(0, w)
-    ax.set_ylim(0, h)
-    ax.axis("off")
+    """Draw a table in ``box`` = (x, y, w, h) mm; return how many rows fitted.
+
+    ``on_page``: draw straight on the page rather than into an Axes of its own
+    (the same to the eye, about half the cost; lines are not clipped to ``box``).
+    """
+    _, _, w, h = box
+    ax = _surface(page, box, on_page)
     y = h
     if title:
         ax.text(0, y, title, fontsize=size_pt + 2.5, fontweight="bold", va="top", ha="left",

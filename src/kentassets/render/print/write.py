@@ -1,14 +1,14 @@
-"""Writing PDFs: fixed metadata dates, embedded fonts, the outline (bookmarks) and
-the atomic write of the bytes.
+"""Making PDFs' bytes: fixed metadata dates, embedded fonts, the outline (bookmarks).
+
+Pure: the bytes are returned; :mod:`kentassets.pipeline.maps` and
+:mod:`kentassets.pipeline.write` write them (atomically, through ``io/outputs``).
 """
 
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..._version import __version__
@@ -51,13 +51,6 @@ def pdf_metadata(title: str, when: datetime, subject: str) -> dict[str, Any]:
     }
 
 
-def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write through :func:`kentassets.io.outputs.write_bytes_atomic` (temp file + rename)."""
-    from ...io.outputs import write_bytes_atomic
-
-    return write_bytes_atomic(path, data)
-
-
 def figures_to_pdf(figures: Iterable[Figure], metadata: Mapping[str, Any]) -> bytes:
     from matplotlib.backends.backend_pdf import PdfPages
 
@@ -82,49 +75,6 @@ def pdf_bytes(writer: Any) -> bytes:
     return out.getvalue()
 
 
-def write_figure_pdf(
-    fig: Figure,
-    path: str | os.PathLike[str],
-    *,
-    title: str | None = None,
-    creation_date: datetime | None = None,
-    data_date: date | datetime | str | None = None,
-) -> Path:
-    """Save a page from :func:`district_pdf` as a one-page, reproducible PDF.
-
-    Fonts are embedded as TrueType subsets (searchable text), the creation and
-    modification dates are fixed (``creation_date``, else ``data_date``, else
-    2000-01-01), and the file is written atomically (temporary file in the same
-    folder, then ``os.replace``).
-
-    Parameters
-    ----------
-    fig
-        The page.
-    path
-        Destination file (missing folders are created).
-    title
-        PDF document title (metadata).
-    creation_date
-        Date written to the PDF metadata; the pipeline may derive it from
-        ``SOURCE_DATE_EPOCH``.
-    data_date
-        Used for the metadata date when ``creation_date`` is None.
-
-    Returns
-    -------
-    pathlib.Path
-        The path written.
-
-    Notes
-    -----
-    Typical use: ``write_figure_pdf(district_pdf(assets, districts, opportunities,
-    district_code="E07000110"), "out/maidstone.pdf")``.
-    """
-    return write_bytes(path, figure_pdf_bytes(fig, title=title, creation_date=creation_date,
-                                               data_date=data_date))
-
-
 def figure_pdf_bytes(
     fig: Figure,
     *,
@@ -132,7 +82,12 @@ def figure_pdf_bytes(
     creation_date: datetime | None = None,
     data_date: date | datetime | str | None = None,
 ) -> bytes:
-    """The bytes of :func:`write_figure_pdf`'s one-page PDF, for a caller that writes them.
+    """The bytes of a one-page PDF of ``fig``, for a caller that writes them
+    (:func:`kentassets.pipeline.maps.write_figure_pdf`).
+
+    Fonts are embedded as TrueType subsets (searchable text) and the creation and
+    modification dates are fixed (``creation_date``, else ``data_date``, else
+    2000-01-01).
 
     A district page is saved once, and the same bytes make the district PDF and
     its page of the atlas (:func:`kentassets.render.print.atlas.assemble_atlas`).

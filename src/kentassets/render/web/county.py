@@ -15,12 +15,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+import kentassets.render.web.furniture as furniture
+import kentassets.render.web.layers as layers
 from kentassets import schema
 from kentassets.errors import ValidationError
-from kentassets.io.context import study_context
+from kentassets.reference.context import study_area_context
 from kentassets.render._format import format_money, format_number
 from kentassets.render.settings import OutputSettings, SettingsKeywords, resolve_settings
-from kentassets.render.web import furniture, layers
 from kentassets.render.web.cards import district_card
 from kentassets.render.web.context import context_payload
 from kentassets.render.web.geometry import bounds_latlon, label_point, to_wgs84_geometry
@@ -30,8 +31,6 @@ from kentassets.render.web.values import SAVING, SHORTLISTED
 from kentassets.safety import escape_html
 
 if TYPE_CHECKING:
-    from os import PathLike
-
     import folium
 
     from kentassets.reference.context import MapContext
@@ -217,7 +216,6 @@ def county_map(
     settings: OutputSettings | None = None,
     district_files: Mapping[str, Mapping[str, str]] | None = None,
     context: MapContext | None = None,
-    basemap: str | PathLike[str] | None = None,
     service_reach: pd.DataFrame | None = None,
     **keywords: Unpack[SettingsKeywords],
 ) -> folium.Map:
@@ -240,8 +238,10 @@ def county_map(
     district_files
         District code -> ``{"html": relpath, "pdf": relpath}``; the district
         cards link to them.
-    context, basemap
-        The map context, as for :func:`district_map` (larger towns only here).
+    context
+        The map context already read, as for :func:`district_map` (larger towns
+        only here; ``None`` draws none). Pure: :func:`kentassets.county_map`
+        (:func:`kentassets.pipeline.maps.county_map`) reads it, or ``basemap=``.
     service_reach
         The reach stage's table (``Analysis.service_reach``): each district's
         card gives the share of its people within 2 km of each service. ``None``
@@ -296,8 +296,8 @@ def county_map(
         "bounds": bounds_latlon(tuple(districts.total_bounds), crs=districts.crs or schema.CRS),
         "title_html": title_html,
         "legend_html": _legend_html(edges, shade_by),
-        "context": context_payload(
-            study_context(districts, context, basemap=basemap),
+        "context": None if context is None else context_payload(
+            study_area_context(districts, context),
             _padded(tuple(districts.total_bounds), 10_000.0),
             tolerance_m=100.0,
             max_rank=3,

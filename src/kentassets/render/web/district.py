@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any, Unpack
 import geopandas as gpd
 import pandas as pd
 
+import kentassets.render.web.furniture as furniture
+import kentassets.render.web.layers as layers
 from kentassets import schema
 from kentassets.errors import ValidationError
-from kentassets.io.context import study_context
+from kentassets.reference.context import study_area_context
 from kentassets.render import style
 from kentassets.render.settings import OutputSettings, SettingsKeywords, resolve_settings
-from kentassets.render.web import furniture, layers
 from kentassets.render.web.context import context_payload
 from kentassets.render.web.geometry import bounds_latlon
 from kentassets.render.web.page import map_page
@@ -28,8 +29,6 @@ from kentassets.render.web.reach import reach_payload
 from kentassets.render.web.sensitive import published_points, sensitive_mask
 
 if TYPE_CHECKING:
-    from os import PathLike
-
     import folium
 
     from kentassets.reference.context import MapContext
@@ -138,7 +137,6 @@ def district_map(
     offline: bool = False,
     settings: OutputSettings | None = None,
     context: MapContext | None = None,
-    basemap: str | PathLike[str] | None = None,
     estate_agencies: Collection[str] | None = None,
     reach: DistrictReach | None = None,
     **keywords: Unpack[SettingsKeywords],
@@ -168,11 +166,12 @@ def district_map(
         built once by the pipeline; or, as before, any of its fields as a keyword
         (``title=``, ``data_date=``, ``synthetic=``, ...), which replaces its value.
     context
-        The map context (see :func:`kentassets.io.context.load_map_context`),
-        drawn as one light vector layer; default: the built-in context of England
-        around ``districts``. Only places inside ``districts`` are named.
-    basemap
-        An OS GeoPackage put on the built-in context when ``context`` is not given.
+        The map context, already read (``kentassets.io.context.study_context``: the
+        built-in context, with an OS base map on top), drawn as one light vector
+        layer; only places inside ``districts`` are named. ``None`` draws none.
+        This renderer is pure (it reads no file): :func:`kentassets.district_map`
+        (:func:`kentassets.pipeline.maps.district_map`) reads the context, or an
+        OS GeoPackage given as ``basemap=``, and calls it.
     estate_agencies
         Every agency of the estate, when ``assets`` holds only part of it (the
         district's assets and its co-locations' members, as a parallel build
@@ -258,8 +257,8 @@ def district_map(
     payload.update(layers.asset_layer(sel.sub, sel.sensitive, agency_index))
     payload["reach"] = reach_payload(reach, crs=crs)
     minx, miny, maxx, maxy = sel.outline.bounds
-    payload["context"] = context_payload(
-        study_context(districts, context, basemap=basemap),
+    payload["context"] = None if context is None else context_payload(
+        study_area_context(districts, context),
         (minx - CONTEXT_MARGIN_M, miny - CONTEXT_MARGIN_M,
          maxx + CONTEXT_MARGIN_M, maxy + CONTEXT_MARGIN_M),
     )

@@ -391,7 +391,8 @@ def index_html(
     assets
         Optional assets frame: adds an asset count per district.
     context
-        The map context of the county map (default: the built-in one).
+        The map context of the county map, already read
+        (``kentassets.io.context.study_context``; ``None`` draws none).
 
     Returns
     -------

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+import kentassets.render.web.libraries as libraries
 from kentassets.errors import ValidationError
-from kentassets.render.web import libraries
 from kentassets.safety import escape_html, json_for_script
 
 if TYPE_CHECKING:
