@@ -5,19 +5,20 @@ over the cores of one machine or the workers of a cluster. :func:`district_jobs`
 cuts the published estate into one small, picklable :class:`DistrictJob` per
 district: the district's assets and the members of its co-locations, its
 co-locations, every district (for the neighbours), and what every page
-shares (agency styles, sensitive names). :func:`render_district` turns a job
-into a :class:`DistrictOutputs` (the HTML text and the PDF bytes), drawing the
-page once; :func:`render_districts` runs the jobs in order, serially or on any
-:class:`concurrent.futures.Executor` (a process pool, or the executor of a
-``dask.distributed`` client). Whatever runs them, the outputs are byte-identical:
-every job carries everything its pages show.
+shares (agency styles, sensitive names), and the district's rows of the
+implementation plan. :func:`render_district` turns a job into a
+:class:`DistrictOutputs` (the HTML text, the PDF bytes and the bytes of the
+atlas's plan page), drawing each page once; :func:`render_districts` runs the
+jobs in order, serially or on any :class:`concurrent.futures.Executor` (a process
+pool, or the executor of a ``dask.distributed`` client). Whatever runs them, the
+outputs are byte-identical: every job carries everything its pages show.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, replace
 from itertools import islice
@@ -30,13 +31,14 @@ import pandas as pd
 from .. import schema
 from .._gc import fewer_collections
 from ._reach import DistrictReach, district_reach, reach_positions, sensitive_services
-from .print.atlas import district_page_pdf
+from .print.atlas import district_page_pdf, plan_page_pdf
 from .print.layout import DRAWING, boundary_source_of
 from .print.pages import PageOptions
 from .print.prepare import Common, prepare_district, shared_print_data
 from .web.values import DISTRICT_CODES, agency_list
 
 if TYPE_CHECKING:
+    from ..plan import Trajectory
     from ..reference.context import MapContext
     from .settings import OutputSettings
 
@@ -45,6 +47,7 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "DistrictJob",
     "DistrictOutputs",
+    "DistrictPlan",
     "ReachTables",
     "district_jobs",
     "import_renderers",
@@ -84,6 +87,9 @@ class DistrictJob:
     reach
         The district's service reach (its rows of the reach tables and its
         demand points), or ``None`` when the reach stage did not run.
+    plan
+        The district's plan page: its project rows of the implementation plan
+        and the county trajectory, or ``None`` when the build has no plan.
     """
 
     code: str
@@ -97,6 +103,23 @@ class DistrictJob:
     context: MapContext | None
     page: PageOptions
     reach: DistrictReach | None = None
+    plan: DistrictPlan | None = None
+
+
+@dataclass(frozen=True)
+class DistrictPlan:
+    """What a district's "Implementation plan" page shows.
+
+    Parameters
+    ----------
+    projects
+        The district's project rows of the plan (:func:`kentassets.implementation_plan`).
+    trajectory
+        The county's (:func:`kentassets.plan.plan_trajectory`): the plan years.
+    """
+
+    projects: pd.DataFrame
+    trajectory: Trajectory
 
 
 @dataclass(frozen=True)
@@ -110,12 +133,14 @@ class ReachTables:
 
 @dataclass(frozen=True)
 class DistrictOutputs:
-    """One district's outputs: its name (the atlas bookmark), HTML page and PDF bytes."""
+    """One district's outputs: its name (the atlas bookmark), HTML page and PDF bytes,
+    and the bytes of its plan page of the atlas (``None`` without a plan)."""
 
     code: str
     name: str
     html: str
     pdf: bytes
+    plan_pdf: bytes | None = None
 
 
 def _positions(keys: pd.Series) -> dict[str, np.ndarray]:
@@ -183,6 +208,7 @@ def district_jobs(
     context: MapContext | None = None,
     max_insets: int = 2,
     reach: ReachTables | None = None,
+    plan: pd.DataFrame | None = None,
 ) -> Iterator[DistrictJob]:
     """One job per district code, in the order of ``codes``, each made when asked for.
 
@@ -206,6 +232,10 @@ def district_jobs(
     reach
         The reach stage's tables; each job carries its district's cut of them.
         ``None``: the stage did not run, and no page shows anything about reach.
+    plan
+        The implementation plan (:func:`kentassets.implementation_plan`); each job
+        carries its district's rows, and draws the district's plan page of the
+        atlas. ``None``: no plan page.
 
     Yields
     ------
@@ -230,6 +260,7 @@ def district_jobs(
         shared.colocations) else {}
     demand_rows = reach_positions(reach.reach_demand) if reach is not None else {}
     withheld = sensitive_services(assets)  # distances to a sensitive site are not mapped
+    plans = _district_plans(plan)
     for code in codes:
         sub, opps = _job_frames(code, assets, opportunities, index)
         mine = replace(shared, colocations=shared.colocations.iloc[
@@ -241,7 +272,24 @@ def district_jobs(
             reach=None if reach is None else district_reach(
                 reach.service_reach, reach.reach_options, reach.reach_demand, code=code,
                 demand_rows=demand_rows.get(code, np.empty(0, dtype=np.int64)),
-                withheld=withheld))
+                withheld=withheld),
+            plan=plans(code))
+
+
+def _district_plans(plan: pd.DataFrame | None) -> Callable[[str], DistrictPlan | None]:
+    """Each district's :class:`DistrictPlan`, by code (``None`` throughout without a plan)."""
+    if plan is None:
+        return lambda code: None
+    from ..plan import district_projects, plan_trajectory
+
+    trajectory = plan_trajectory(plan)
+
+    def of(code: str) -> DistrictPlan:
+        projects = district_projects(plan, code)
+        projects.attrs = {}  # the page reads none; a job carries only its rows
+        return DistrictPlan(projects=projects, trajectory=trajectory)
+
+    return of
 
 
 def import_renderers() -> None:
@@ -311,7 +359,11 @@ def render_district(job: DistrictJob) -> DistrictOutputs:
         data = prepare_district(assets, job.districts, job.code, job.print_common)
         pdf = district_page_pdf(data, paper=job.settings.paper, options=job.page,
                                 reach=job.reach)
-    return DistrictOutputs(code=job.code, name=data.name, html=html, pdf=pdf)
+        plan_pdf = None if job.plan is None else plan_page_pdf(
+            job.plan.projects, job.plan.trajectory, code=job.code, name=data.name,
+            paper=job.settings.paper, options=job.page)
+    return DistrictOutputs(code=job.code, name=data.name, html=html, pdf=pdf,
+                           plan_pdf=plan_pdf)
 
 
 def _submit_largest_first(

@@ -65,6 +65,26 @@ def district_page_pdf(data: DistrictData, *, paper: str, options: PageOptions,
     return pages_pdf_bytes(figures)
 
 
+def plan_page_pdf(plan: pd.DataFrame, trajectory: Trajectory, *, code: str, name: str,
+                  paper: str, options: PageOptions) -> bytes:
+    """Draw district ``code``'s "Implementation plan" page and save it as a PDF (bytes).
+
+    ``plan`` holds the plan's rows of the district (or the whole plan) and
+    ``trajectory`` is the county's (:func:`kentassets.plan.plan_trajectory`). The
+    page keeps the room of its number free: :func:`assemble_atlas` stamps it, as
+    it stamps the district's map and reach pages. A district's render job draws
+    it (:func:`kentassets.render.jobs.render_district`), so the atlas only
+    assembles the bytes.
+    """
+    footer = attribution_text(options.attribution_year, options.boundary_source,
+                              options.synthetic)
+    with rc():
+        page = new_page(paper)
+        draw_plan_page(page, plan, trajectory, code=code, name=name,
+                       title=options.title or "", footer=footer, page_label="")
+    return pages_pdf_bytes([page.fig])
+
+
 def _label_page(paper: str, label: str) -> Figure:
     """A transparent page holding only a page number, to stamp over a district page."""
     with rc():
@@ -161,14 +181,18 @@ def atlas_pdf(
                           params_note=c.params_note, attribution_year=s.attribution_year,
                           boundary_source=s.boundary_source or "official",
                           max_insets=max_insets, context=study)
-    pages = []
+    trajectory = plan_trajectory(c.plan) if c.plan is not None else None
+    pages, plans = [], []
     for code in (str(x) for x in districts[schema.DISTRICT_CODE]):
         data = prepare_district(assets, districts, code, common)
         pages.append((data.name, district_page_pdf(data, paper=s.paper, options=options)))
+        if c.plan is not None and trajectory is not None:
+            plans.append(plan_page_pdf(c.plan, trajectory, code=code, name=data.name,
+                                       paper=s.paper, options=options))
     frame = atlas_frame(n_districts=len(pages), assets=assets, districts=districts,
                         opportunities=opportunities, settings=s, content=c,
                         creation_date=creation_date, context=study)
-    return assemble_atlas(frame=frame, district_pages=pages)
+    return assemble_atlas(frame=frame, district_pages=pages, plan_pages=plans)
 
 
 def atlas_frame(
@@ -188,9 +212,10 @@ def atlas_frame(
     The cover, the county reach page when ``service_reach`` has county rows
     (the reach stage ran; each district then has a reach page after its map
     page), then for each district page a transparent page holding only its
-    number, followed with a ``plan`` (:func:`kentassets.implementation_plan`)
-    by the district's "Implementation plan" page, then the load summary and,
-    when there are any, the decisions to review; with the atlas's metadata.
+    number (with a ``plan``, :func:`kentassets.implementation_plan`, each
+    district also has its "Implementation plan" page, :func:`plan_page_pdf`,
+    after its map and reach pages), then the load summary and, when there are
+    any, the decisions to review; with the atlas's metadata.
     :func:`assemble_atlas` puts the district pages in. It needs no district
     page, so a build draws it while the districts render. The other parameters
     are those of :func:`atlas_pdf` (``context`` as read by ``study_context``).
@@ -203,11 +228,10 @@ def atlas_frame(
     review = c.decisions_to_review if c.decisions_to_review is not None else pd.DataFrame()
     county_reach = has_county_reach(service_reach)
     before = 1 + int(county_reach)
-    per_map = 2 if service_reach is not None else 1
-    n_district_pages = n_districts * (per_map + int(plan is not None))
+    per_district = (2 if service_reach is not None else 1) + int(plan is not None)
+    n_district_pages = n_districts * per_district
     n_pages = before + n_district_pages + 1 + (1 if len(review) else 0)
     trajectory = plan_trajectory(plan) if plan is not None else None
-    footer = attribution_text(attribution_year, boundary_source, synthetic)
 
     def pages() -> Iterator[Figure]:
         with rc():
@@ -223,9 +247,8 @@ def atlas_frame(
                                       attribution_year=attribution_year,
                                       boundary_source=boundary_source,
                                       page_label=f"Page 2 of {n_pages}")
-        yield from _district_frame_pages(
-            paper, districts, n_districts=n_districts, per_map=per_map, first=before + 1,
-            n_pages=n_pages, plan=plan, trajectory=trajectory, title=title, footer=footer)
+        for number in range(before + 1, before + n_district_pages + 1):
+            yield _label_page(paper, f"Page {number} of {n_pages}")
         yield from _closing_pages(paper, load_summary, review, title=title,
                                   data_date=data_date, synthetic=synthetic,
                                   attribution_year=attribution_year,
@@ -235,30 +258,6 @@ def atlas_frame(
     when = pdf_date(creation_date, data_date)
     return figures_to_pdf(pages(), pdf_metadata(title or "Atlas", when,
                                               "Co-location opportunities atlas"))
-
-
-def _district_frame_pages(
-    paper: str, districts: gpd.GeoDataFrame, *, n_districts: int, per_map: int, first: int,
-    n_pages: int, plan: pd.DataFrame | None, trajectory: Trajectory | None, title: str,
-    footer: str,
-) -> Iterator[Figure]:
-    """Per district: the page numbers stamped over its map (and reach) pages, then its
-    plan page when there is a plan."""
-    codes = districts[schema.DISTRICT_CODE].astype(str).tolist()
-    names = districts[schema.DISTRICT_NAME].astype(str).tolist()
-    number = first
-    for i in range(n_districts):
-        for _ in range(per_map):
-            yield _label_page(paper, f"Page {number} of {n_pages}")
-            number += 1
-        if plan is not None and trajectory is not None:
-            with rc():
-                page = new_page(paper)
-                code, name = (codes[i], names[i]) if i < len(codes) else ("", "")
-                draw_plan_page(page, plan, trajectory, code=code, name=name, title=title,
-                               footer=footer, page_label=f"Page {number} of {n_pages}")
-            yield page.fig
-            number += 1
 
 
 def _closing_pages(
@@ -294,26 +293,33 @@ def assemble_atlas(
     frame: bytes,
     district_pages: Sequence[tuple[str, bytes]],
     county_reach: bool = False,
-    plan_pages: bool = False,
+    plan_pages: Sequence[bytes] = (),
 ) -> bytes:
     """The atlas PDF's bytes: ``frame`` (:func:`atlas_frame`) with the district pages in.
 
     Each district's pages (:func:`district_page_pdf`, as ``(bookmark, bytes)`` in
-    page order: its map page, and its reach page when reach ran) are stamped with
-    their numbers, in the room the pages keep for them; the PDF gets one bookmark
-    per page (the pipeline writes the bytes atomically). ``county_reach``: the frame has the
-    county reach page after the cover (:func:`atlas_frame` with ``service_reach``);
-    ``plan_pages``: each district's pages are followed by its plan page
-    (:func:`atlas_frame` with ``plan``).
+    page order: its map page, and its reach page when reach ran), then its plan
+    page when there is a plan (``plan_pages``: :func:`plan_page_pdf`'s bytes,
+    one per district in the same order, from a frame made with ``plan``), are
+    stamped with their numbers, in the room the pages keep for them; the PDF
+    gets one bookmark per page (the pipeline writes the bytes atomically).
+    ``county_reach``: the frame has the county reach page after the cover
+    (:func:`atlas_frame` with ``service_reach``).
     """
     at = 2 if county_reach else 1
-    writer, counts = assemble(frame, [pdf for _, pdf in district_pages], at=at,
-                               gap=int(plan_pages))
+    per = 2 if plan_pages else 1
+    inserts = [pdf for _, pdf in district_pages]
+    if plan_pages:
+        if len(plan_pages) != len(district_pages):
+            raise ValueError(f"{len(plan_pages)} plan pages for {len(district_pages)} "
+                             "districts: give one per district, or none")
+        inserts = [pdf for pair in zip(inserts, plan_pages, strict=True) for pdf in pair]
+    writer, counts = assemble(frame, inserts, at=at)
     bookmarks = [("Cover: county summary", 0)]
     if county_reach:
         bookmarks.append((COUNTY_REACH_BOOKMARK, 1))
     first = at
-    for (name, _), count in zip(district_pages, counts, strict=True):
+    for (name, _), count in zip(district_pages, counts[::per], strict=True):
         bookmarks.append((name, first))
         bookmarks += [(f"{name}: service reach", first + k) for k in range(1, count)]
         first += count

@@ -109,16 +109,14 @@ def pages_pdf_bytes(
                                               "Co-location opportunities, district map"))
 
 
-def assemble(frame: bytes, inserts: Sequence[bytes], *, at: int, gap: int = 0
-              ) -> tuple[Any, list[int]]:
+def assemble(frame: bytes, inserts: Sequence[bytes], *, at: int) -> tuple[Any, list[int]]:
     """A pypdf writer holding ``frame``'s pages with the stamped pages of ``inserts``
     in place of pages ``at`` onwards.
 
     ``frame`` holds every page of the document; its pages from ``at``, one for
     each page of the inserts (a district's map page, and its reach page when it
-    has one), carry only what is stamped over them (page numbers); after each
-    insert, ``gap`` pages of the frame's own (a district's plan page) are kept.
-    Its metadata is kept. Returns the writer and the number of pages of each
+    has one, and its plan page), carry only what is stamped over them (page
+    numbers). Its metadata is kept. Returns the writer and the number of pages of each
     insert. The caller adds the outline and writes it (:func:`add_outline`,
     :func:`pdf_bytes`): the document is parsed and written once.
     """
@@ -131,7 +129,7 @@ def assemble(frame: bytes, inserts: Sequence[bytes], *, at: int, gap: int = 0
     first = at
     for insert in readers:
         slots.update({first + k: page for k, page in enumerate(insert.pages)})
-        first += len(insert.pages) + gap
+        first += len(insert.pages)
     for i, page in enumerate(reader.pages):
         if i not in slots:
             writer.add_page(page)
