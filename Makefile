@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 demo: $(VENV)/.installed
 	$(BIN)/kentassets demo --out $(OUT)
 
-## Run the whole test suite (about 6 minutes on 2 cores; browser tests need Debian's chromium)
+## Run the whole test suite (about 10 minutes on 2 cores; browser tests need Debian's chromium, database tests PostgreSQL 15 with PostGIS)
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
 
