@@ -99,8 +99,7 @@ def read_register(
     >>> result.ledger["reason"].tolist()[1]
     'no_location'
     """
-    if not isinstance(agency, str) or not agency.strip():
-        raise ValidationError("agency must be a non-empty name, e.g. agency=\"Kent Police\"")
+    agency = agency_name(agency)
     shown = source_name or public_source_name(path)  # outputs: never a local absolute path
     # Arrow's allocator for the reading too; the collector is paused only while
     # normalising (spreadsheet readers make reference cycles worth collecting).
@@ -113,7 +112,7 @@ def read_register(
         )
         return normalise_register(
             raw,
-            agency=agency.strip(),
+            agency=agency,
             columns=columns,
             crs=crs,
             sensitive=sensitive,
@@ -182,15 +181,14 @@ def read_database_register(
     ...     "postgresql://kent@gis.example/estate", table="estate.police_sites",
     ...     agency="Kent Police")
     """
-    if not isinstance(agency, str) or not agency.strip():
-        raise ValidationError("agency must be a non-empty name, e.g. agency=\"Kent Police\"")
+    agency = agency_name(agency)
     db = database_from(database)
-    shown = source_name or (table.strip() if table else f"query ({agency.strip()})")
+    shown = source_name or (table.strip() if table else f"query ({agency})")
     raw = read_database_table(db, table=table, query=query, crs=crs, display_name=shown,
                               geometry_column=_mapped(columns, "geometry"))
     return normalise_register(
         raw,
-        agency=agency.strip(),
+        agency=agency,
         columns=columns,
         crs=crs,
         sensitive=sensitive,
@@ -199,6 +197,13 @@ def read_database_register(
         study_area=study_area,
         source_name=shown,
     )
+
+
+def agency_name(agency: object) -> str:
+    """The agency's name, stripped; a :class:`ValidationError` where it is not a name."""
+    if not isinstance(agency, str) or not agency.strip():
+        raise ValidationError("agency must be a non-empty name, e.g. agency=\"Kent Police\"")
+    return agency.strip()
 
 
 def _mapped(columns: Mapping[str, str | Sequence[str]] | None, name: str) -> str | None:
