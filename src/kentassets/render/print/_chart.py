@@ -31,6 +31,7 @@ from .._reach import (
     service_label,
     share_text,
 )
+from ._compact import Labels
 from .layout import MUTED, Page
 from .text import PT_MM, clean_text
 
@@ -159,7 +160,7 @@ class _Plot:
         return y + (pct - self.view[2]) / (self.view[3] - self.view[2]) * h
 
 
-def _draw_axes(plot: _Plot, curves: Sequence[Curve], size_pt: float) -> None:
+def _draw_axes(plot: _Plot, curves: Sequence[Curve], ticks: Labels) -> None:
     """Gridlines and share labels, the k axis line and its labels (no Axes)."""
     kmin, kmax = plot.view[0], plot.view[1]
     grid_y = np.repeat(np.array(_GRID_PCT, dtype=float), 3)
@@ -168,19 +169,15 @@ def _draw_axes(plot: _Plot, curves: Sequence[Curve], size_pt: float) -> None:
     plot.line(grid_x, grid_y, color="#DDDDDD", lw=0.5, zorder=1)
     plot.line([kmin, kmax], [0, 0], color="#555555", lw=0.7, zorder=1)
     for pct in _GRID_PCT:
-        plot.page.text(plot.box[0] - 1.2, plot.y_mm(pct), f"{pct}%", fontsize=size_pt - 0.5,
-                       ha="right", va="center", color=MUTED)
+        ticks.add(plot.box[0] - 1.2, plot.y_mm(pct), f"{pct}%", ha="right", va="center")
     lo = int(min(c.k.min() for c in curves))
     hi = int(max(max(c.k.max(), c.today_k) for c in curves))
-    ticks = k_ticks(lo, hi)
+    at = k_ticks(lo, hi)
     tick_pct = 1.5 / plot.box[3] * (plot.view[3] - plot.view[2])  # 1.5 mm long
-    plot.line(np.repeat(np.array(ticks, dtype=float), 3),
-              np.tile([0.0, -tick_pct, np.nan], len(ticks)), color="#555555", lw=0.7,
-              zorder=1)
-    y = plot.box[1] - 2.0
-    for t in ticks:
-        plot.page.text(plot.x_mm(t), y, str(t), fontsize=size_pt - 0.5, ha="center", va="top",
-                       color=MUTED)
+    plot.line(np.repeat(np.array(at, dtype=float), 3),
+              np.tile([0.0, -tick_pct, np.nan], len(at)), color="#555555", lw=0.7, zorder=1)
+    for t in at:
+        ticks.add(plot.x_mm(t), plot.box[1] - 2.0, str(t), ha="center", va="top")
 
 
 def _draw_curves(plot: _Plot, curves: Sequence[Curve]) -> None:
@@ -194,17 +191,17 @@ def _draw_curves(plot: _Plot, curves: Sequence[Curve]) -> None:
 
 
 def _draw_legend(page: Page, curves: Sequence[Curve], x: float, top: float,
-                 size_pt: float) -> float:
+                 text: Labels) -> float:
     """A swatch and a line per service, then the star; return the y below."""
     from matplotlib.lines import Line2D
 
-    line = size_pt * PT_MM * 1.45
+    line = text.size_pt * PT_MM * 1.45
     to_mm = view_transform(page, (0.0, page.width_mm, 0.0, page.height_mm),
                            (0.0, 0.0, page.width_mm, page.height_mm))
     colours = [style.SERVICE_COLOURS[i % len(style.SERVICE_COLOURS)]
                for i in range(len(curves))]
     y = top - line / 2
-    for text, colour in zip(legend_lines(curves), [*colours, None], strict=True):
+    for words, colour in zip(legend_lines(curves), [*colours, None], strict=True):
         if colour is None:  # the star
             page.fig.add_artist(Line2D([x + 3.0], [y], transform=to_mm, marker="*", ms=9,
                                        color="#888888", mec=_STAR_EDGE, mew=0.6, ls="none"))
@@ -212,7 +209,7 @@ def _draw_legend(page: Page, curves: Sequence[Curve], x: float, top: float,
             page.fig.add_artist(Line2D([x, x + 3.0, x + 6.0], [y, y, y], transform=to_mm,
                                        marker="o", markevery=[1], ms=3.5, lw=1.4,
                                        color=colour))
-        page.text(x + 8.0, y, text, fontsize=size_pt, va="center", ha="left")
+        text.add(x + 8.0, y, words, va="center")
         y -= line
     return y + line / 2
 
@@ -225,11 +222,13 @@ def draw_options_chart(page: Page, curves: Sequence[Curve],
     within = distance_text(threshold_m) if threshold_m else "the threshold"
     hollow = any(not c.optimal for c in curves)
     line = size_pt * PT_MM * 1.45
-    page.text(x, top, "Options: how many sites reach how many people", fontsize=size_pt + 2.5,
-              fontweight="bold", va="top")
+    text = Labels(page, size_pt=size_pt)
+    muted = Labels(page, size_pt=size_pt, color=MUTED)
+    ticks = Labels(page, size_pt=size_pt - 0.5, color=MUTED)
+    title = Labels(page, size_pt=size_pt + 2.5, bold=True)
+    title.add(x, top, "Options: how many sites reach how many people", va="top")
     y = top - (size_pt + 2.5) * PT_MM * 1.3 - 1.5
-    page.text(x, y, f"Share of the district's people within {within}", fontsize=size_pt,
-              va="top", color=MUTED)
+    muted.add(x, y, f"Share of the district's people within {within}", va="top")
     y -= line + 2.0
     plot_h = min(top - floor - chart_height_mm(len(curves), size_pt, hollow=hollow), w * 0.62)
     inset = size_pt * PT_MM * 2.6  # room for "100%"
@@ -239,13 +238,16 @@ def draw_options_chart(page: Page, curves: Sequence[Curve],
     plot_box = (x + inset, y - plot_h, w - inset - 2.0, plot_h)
     view = (lo - pad, hi + pad, 0.0, 102.0)
     plot = _Plot(page, plot_box, view, view_transform(page, view, plot_box))
-    _draw_axes(plot, curves, size_pt)
+    _draw_axes(plot, curves, ticks)
     _draw_curves(plot, curves)
     y = plot_box[1] - 2.0 - line - 1.0
-    page.text(plot_box[0] + plot_box[2] / 2, y, "Sites of its own the district keeps (k)",
-              fontsize=size_pt, ha="center", va="top")
-    y = _draw_legend(page, curves, x, y - line - 2.5, size_pt)
+    text.add(plot_box[0] + plot_box[2] / 2, y, "Sites of its own the district keeps (k)",
+             ha="center", va="top")
+    y = _draw_legend(page, curves, x, y - line - 2.5, text)
     if hollow:
-        page.text(x, y - 1.0, "Hollow points: the solver stopped at its time limit before "
-                  "proving the share\nthe best possible; the best share may be higher.",
-                  fontsize=size_pt, va="top", color=MUTED, linespacing=1.35)
+        for k, note in enumerate(("Hollow points: the solver stopped at its time limit "
+                                  "before proving the share", "the best possible; the best "
+                                  "share may be higher.")):
+            muted.add(x, y - 1.0 - k * line, note, va="top")
+    for labels in (title, text, muted, ticks):
+        labels.add_to()

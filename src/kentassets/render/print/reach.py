@@ -50,6 +50,15 @@ from ._chart import (
     options_curves,
     view_transform,
 )
+from ._compact import (
+    ASCENT_EM,
+    Cell,
+    Labels,
+    clip_label,
+    compact_table_height_mm,
+    draw_compact_table,
+    label_width_mm,
+)
 from .geometry import geom_path, map_limits
 from .layout import (
     MARGIN_MM,
@@ -65,7 +74,7 @@ from .layout import (
     subtitle_text,
 )
 from .tables import Column, draw_table, table_height_mm
-from .text import PT_MM, clean_text, fmt_number, text_width_mm, wrap_mm
+from .text import PT_MM, clean_text, fmt_number, wrap_mm
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -173,61 +182,72 @@ def _reach_subtitle(reach: DistrictReach, options: PageOptions, code: str) -> st
                      style.SYNTHETIC_NOTE if synthetic else None, f"district {code}")
 
 
-def _draw_today(page: Page, reach: DistrictReach, box: tuple[float, float, float, float],
+def _cells(columns: Sequence[Column]) -> list[Cell]:
+    """The columns for a compact table: a fixed column's header on two lines."""
+    out = []
+    for c in columns:
+        head = c.header.split(" ", 1) if c.weight == 0 else [c.header]
+        out.append(Cell(tuple(head), c.weight, c.align))
+    return out
+
+
+def _draw_today(page: Page, reach: DistrictReach, box: tuple[float, float, float],
                 size_pt: float) -> float:
-    """The table of reach today at the top of ``box``; return the y below its notes."""
-    x, top, w, _ = box
+    """The table of reach today from ``box`` = (x, top, width); return the y below it."""
     people = _one_population(reach.table)
     title = "Reach today"
     if people is not None:  # one figure in the title rather than a column repeating it
         title += f": {fmt_number(people)} {'estimated ' if reach.estimate else ''}people"
     columns = _today_columns(reach.thresholds_m, reach.estimate, people=people is None)
     rows = _today_rows(reach.table, reach.thresholds_m, people=people is None)
-    h = table_height_mm(columns, rows, w, size_pt, 2) + (size_pt + 2.5) * PT_MM * 1.3 + 1.5
-    note = DEMAND_ESTIMATE_NOTE if reach.estimate else ""
-    h_note = 8.0 if note else 2.0
-    draw_table(page, (x, top - h - h_note, w, h + h_note), columns, rows, size_pt=size_pt,
-                title=title, more_note=note, on_page=True)
-    return top - h - h_note - 6.0
+    note = [DEMAND_ESTIMATE_NOTE] if reach.estimate else []
+    return draw_compact_table(page, box, _cells(columns), rows, size_pt=size_pt,
+                              title=title, note=note) - 6.0
 
 
 _EFFECTS_NOTE = ("People farther: whose nearest site of a service gets farther; mean extra: "
-                 "by how much. Stranded: left with no site within the distance.")
+                 "by how much.", "Stranded: left with no site within the distance.")
+_EFFECTS_TITLE = "What the shortlist does to reach"
 
 
 def _effects_table(data: DistrictData, headline_m: int | None
-                   ) -> tuple[tuple[Column, ...], list[list[str]]]:
+                   ) -> tuple[list[Cell], list[list[str]]]:
     effects = _effects(data.shortlist)
     stranded = _stranded_thresholds([e for _, e in effects], headline_m)
-    return _effect_columns(stranded), _effect_rows(effects, stranded)
+    return _cells(_effect_columns(stranded)), _effect_rows(effects, stranded)
 
 
-def _effects_height_mm(table: tuple[tuple[Column, ...], list[list[str]]], width_mm: float,
-                       size_pt: float) -> float:
-    """The height the shortlist's reach table needs, with its title and footnote."""
+def _effects_height_mm(table: tuple[list[Cell], list[list[str]]], size_pt: float,
+                       n_rows: int | None = None) -> float:
+    """The height the shortlist's reach table needs (``n_rows`` of it), with its notes."""
     columns, rows = table
     if not rows:
         return 14.0
-    return (table_height_mm(columns, rows, width_mm, size_pt, 1)
-            + (size_pt + 2.5) * PT_MM * 1.3 + 10.0)
+    return compact_table_height_mm(columns, len(rows) if n_rows is None else n_rows, size_pt,
+                                   title=True, note_lines=len(_EFFECTS_NOTE) + 1)
 
 
-def _draw_effects(page: Page, data: DistrictData, table: tuple[tuple[Column, ...],
-                  list[list[str]]], box: tuple[float, float, float, float],
-                  size_pt: float) -> None:
+def _draw_effects(page: Page, data: DistrictData, table: tuple[list[Cell], list[list[str]]],
+                  box: tuple[float, float, float, float], size_pt: float) -> None:
     """What each shortlisted co-location does to reach, in ``box`` (or a line saying none)."""
     x, y0, w, h = box
     columns, rows = table
     if rows:
-        draw_table(page, (x, y0, w, h), columns, rows, size_pt=size_pt,
-                    title="What the shortlist does to reach", max_lines=1,
-                    more_note=_EFFECTS_NOTE, on_page=True)
+        fit = len(rows)
+        while fit > 1 and _effects_height_mm(table, size_pt, fit) > h:
+            fit -= 1
+        more = [f"+ {len(rows) - fit} more not shown."] if fit < len(rows) else []
+        draw_compact_table(page, (x, y0 + h, w), columns, rows[:fit], size_pt=size_pt,
+                           title=_EFFECTS_TITLE, note=[*_EFFECTS_NOTE, *more])
         return
-    page.text(x, y0 + h, "What the shortlist does to reach", fontsize=size_pt + 2.5,
-              fontweight="bold", va="top")
-    msg = ("No shortlisted co-location in this district." if not len(data.shortlist)
-           else "The shortlisted co-locations carry no reach figures.")
-    page.text(x, y0 + h - 7.0, msg, fontsize=size_pt, va="top", color=MUTED)
+    title = Labels(page, size_pt=size_pt + 2.5, bold=True)
+    title.add(x, y0 + h - (size_pt + 2.5) * PT_MM * ASCENT_EM, _EFFECTS_TITLE)
+    title.add_to()
+    msg = Labels(page, size_pt=size_pt, color=MUTED)
+    msg.add(x, y0 + h - 7.0 - size_pt * PT_MM * ASCENT_EM,
+            "No shortlisted co-location in this district." if not len(data.shortlist)
+            else "The shortlisted co-locations carry no reach figures.")
+    msg.add_to()
 
 
 def _draw_reach_page(page: Page, data: DistrictData, reach: DistrictReach,
@@ -244,14 +264,14 @@ def _draw_reach_page(page: Page, data: DistrictData, reach: DistrictReach,
     left_w = (width - gap) * 0.56
     right_x = MARGIN_MM + left_w + gap
     right_w = page.width_mm - MARGIN_MM - right_x
-    y = _draw_today(page, reach, (MARGIN_MM, top, left_w, 0.0), size)
+    y = _draw_today(page, reach, (MARGIN_MM, top, left_w), size)
     # Above the maps: the shortlist's table on the left, the options curve on the right.
     curves = options_curves(reach.options)
     curve_h = (chart_height_mm(len(curves), size, hollow=any(not c.optimal for c in curves))
                + (70.0 if big else 45.0))
     effects = _effects_table(data, reach.headline_m)
-    need = max(_effects_height_mm(effects, left_w, size), curve_h - (top - y))
-    maps_h = min(y - bottom - need - 6.0, (top - bottom) * 0.42, width / 4 * 0.9)
+    need = max(_effects_height_mm(effects, size), curve_h - (top - y))
+    maps_h = min(y - bottom - need - 8.0, (top - bottom) * 0.42, width / 4 * 0.9)
     if maps_h < 40.0:  # the shortlist comes first: no maps without room
         maps_h = 0.0
     split = bottom + maps_h + (6.0 if maps_h else 0.0)
@@ -306,8 +326,11 @@ def _draw_reach_maps(page: Page, data: DistrictData, reach: DistrictReach,
     cells = hex_cells(reach, cell_m=PRINT_CELL_M)
     if not services or not len(cells):
         return
-    page.text(x0, y0 + h, "Where people live: average distance to the nearest site",
-              fontsize=size + 2.5, fontweight="bold", va="top")
+    heading = Labels(page, size_pt=size + 2.5, bold=True)
+    heading.add(x0, y0 + h, "Where people live: average distance to the nearest site",
+                va="top")
+    heading.add_to()
+    names = Labels(page, size_pt=size, bold=True)
     legend_h = size * PT_MM * 2.4
     title_h = size * PT_MM * 1.8
     map_w = (w - 6.0 * 3) / 4
@@ -332,8 +355,9 @@ def _draw_reach_maps(page: Page, data: DistrictData, reach: DistrictReach,
         if outline is not None:
             page.fig.add_artist(PathPatch(outline, transform=to_page, facecolor="none",
                                           edgecolor="#222222", lw=0.6))
-        page.text(x0 + i * (map_w + 6.0), y0 + legend_h + map_h + 0.8, _service_label(service),
-                  fontsize=size, fontweight="bold", va="bottom", ha="left")
+        names.add(x0 + i * (map_w + 6.0), y0 + legend_h + map_h + 0.8,
+                  clip_label(_service_label(service), map_w, size, bold=True), va="bottom")
+    names.add_to()
     _draw_band_legend(page, reach, x0, y0 + legend_h * 0.4, size)
 
 
@@ -344,21 +368,24 @@ def _draw_band_legend(page: Page, reach: DistrictReach, x: float, y: float,
 
     labels = band_labels(reach.thresholds_m)
     colours = style.reach_band_colours(len(labels))
+    text = Labels(page, size_pt=size - 0.5)
+    muted = Labels(page, size_pt=size - 0.5, color=MUTED)
     for label, colour in zip(labels, colours, strict=True):
         page.fig.patches.append(Rectangle(page.rect(x, y - 1.5, 3.0, 3.0)[:2],
                                           3.0 / page.width_mm, 3.0 / page.height_mm,
                                           transform=page.fig.transFigure, fc=colour,
                                           ec="#333333", lw=0.3))
-        page.text(x + 4.0, y, label, fontsize=size - 0.5, va="center", ha="left")
-        x += text_width_mm(label, size - 0.5) + 10.0
+        text.add(x + 4.0, y, label, va="center")
+        x += label_width_mm(label, size - 0.5) + 10.0
     people = "estimated people" if reach.estimate else "people"
     note = (f"Hexagons {distance_text(PRINT_CELL_M)} across, averaged over their {people}; "
             "blank: no one lives there.")
     withheld = [service_label(s) for s in reach.services if s in reach.withheld]
     if withheld:
         note += " " + withheld_note(withheld)
-    page.text(x, y, clean_text(note), fontsize=size - 0.5, va="center", ha="left",
-              color=MUTED)
+    muted.add(x, y, clean_text(note), va="center")
+    text.add_to()
+    muted.add_to()
 
 
 def _options_threshold(reach: DistrictReach) -> int | None:
