@@ -31,7 +31,7 @@ from .._reach import (
     service_label,
     share_text,
 )
-from ._compact import Labels
+from ._compact import Labels, mm_transform
 from .layout import MUTED, Page
 from .text import PT_MM, clean_text
 
@@ -196,8 +196,7 @@ def _draw_legend(page: Page, curves: Sequence[Curve], x: float, top: float,
     from matplotlib.lines import Line2D
 
     line = text.size_pt * PT_MM * 1.45
-    to_mm = view_transform(page, (0.0, page.width_mm, 0.0, page.height_mm),
-                           (0.0, 0.0, page.width_mm, page.height_mm))
+    to_mm = mm_transform(page)
     colours = [style.SERVICE_COLOURS[i % len(style.SERVICE_COLOURS)]
                for i in range(len(curves))]
     y = top - line / 2

@@ -103,8 +103,8 @@ class Labels:
         """
         if not text:
             return
-        width = label_width_mm(text, self.size_pt, bold=self.bold)
-        shift = {"left": 0.0, "right": width, "center": width / 2}[ha]
+        shift = 0.0 if ha == "left" else label_width_mm(text, self.size_pt, bold=self.bold) * (
+            {"right": 1.0, "center": 0.5}[ha])
         em = self.size_pt * PT_MM
         drop = {"baseline": 0.0, "top": ASCENT_EM * em, "center": CAP_EM / 2 * em,
                 "bottom": -DESCENT_EM * em}[va]
@@ -173,7 +173,7 @@ class _Writers:
 
         for labels in (self.head, self.body, self.note):
             labels.add_to()
-        mm = _mm_transform(page)
+        mm = mm_transform(page)
         if self.shaded:
             x0, x1 = self.rules[0][0], self.rules[0][1]
             page.fig.add_artist(PolyCollection(
@@ -184,7 +184,8 @@ class _Writers:
                                            linewidths=[0.8] + [0.5] * (len(self.rules) - 1)))
 
 
-def _mm_transform(page: Page) -> Any:
+def mm_transform(page: Page) -> Any:
+    """Millimetres from the page's lower-left corner to the page."""
     from matplotlib.transforms import Affine2D
 
     return Affine2D().scale(1 / page.width_mm, 1 / page.height_mm) + page.fig.transFigure
