@@ -442,6 +442,13 @@ def test_district_pdf_has_a_reach_page(reach_pdf: bytes) -> None:
     assert "Stranded (5 km)" not in text  # no one stranded at 5 km: no column
     assert re.search(r"MAI-01 .*? 1,240 420 m 40 310 Strands people", text)
     assert re.search(r"MAI-02 .*? 15 90 m 0 0 No one stranded", text)
+    # ... in bold dark red (#9B1C1C), as on the HTML card.
+    import io
+
+    from pypdf import PdfReader
+
+    content = PdfReader(io.BytesIO(reach_pdf)).pages[1].get_contents()
+    assert content is not None and b"0.6078431373 0.1098039216 0.1098039216 rg" in content.get_data()
     # The stage's own sentence stays on the HTML card and in opportunities.csv.
     assert HOSTILE_IMG not in text
     assert "lib<script>alert(9)</script>rary" in text  # drawn as text, never interpreted

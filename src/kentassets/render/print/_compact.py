@@ -13,7 +13,7 @@ and places them from advance widths read once per character from the font
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,8 @@ ASCENT_EM = 0.76
 CAP_EM = 0.73
 DESCENT_EM = 0.24
 _EM_SIZE = 100.0  # the font size advances are read at
+#: A table cell that warns: bold dark red, as the HTML cards' warnings (``.kent-strands``).
+STRONG = "#9B1C1C"
 
 
 @functools.lru_cache(maxsize=2)
@@ -80,10 +82,11 @@ def clip_label(text: str, width_mm: float, size_pt: float, *, bold: bool = False
 
 
 class Labels:
-    """One-line texts of one size, weight and colour, drawn by one artist.
+    """One-line texts of one size, drawn by one artist in the order added.
 
     Positions are mm on the page, ``y`` the baseline; ``ha`` is ``left``,
-    ``right`` or ``center``. :meth:`add_to` puts the artist on the page.
+    ``right`` or ``center``. A line may be bold or coloured unlike the rest.
+    :meth:`add_to` puts the artist on the page.
     """
 
     def __init__(self, page: Page, *, size_pt: float, bold: bool = False,
@@ -92,23 +95,25 @@ class Labels:
         self.size_pt = size_pt
         self.bold = bold
         self.color = color
-        self.items: list[tuple[float, float, str]] = []
+        self.items: list[tuple[float, float, str, bool, str]] = []  # x, y, text, bold, colour
 
     def add(self, x_mm: float, y_mm: float, text: str, *, ha: str = "left",
-            va: str = "baseline") -> None:
+            va: str = "baseline", bold: bool | None = None, color: str | None = None) -> None:
         """A line of text (already clean) at ``x_mm``, ``y_mm``, aligned as ``ha``, ``va``.
 
         ``va`` is ``baseline``, ``top`` (of the capitals), ``center`` (of the
-        capitals) or ``bottom`` (of the descenders).
+        capitals) or ``bottom`` (of the descenders); ``bold`` and ``color``
+        default to the labels'.
         """
         if not text:
             return
-        shift = 0.0 if ha == "left" else label_width_mm(text, self.size_pt, bold=self.bold) * (
+        bold = self.bold if bold is None else bold
+        shift = 0.0 if ha == "left" else label_width_mm(text, self.size_pt, bold=bold) * (
             {"right": 1.0, "center": 0.5}[ha])
         em = self.size_pt * PT_MM
         drop = {"baseline": 0.0, "top": ASCENT_EM * em, "center": CAP_EM / 2 * em,
                 "bottom": -DESCENT_EM * em}[va]
-        self.items.append((x_mm - shift, y_mm - drop, text))
+        self.items.append((x_mm - shift, y_mm - drop, text, bold, color or self.color))
 
     def add_to(self) -> None:
         """Put the lines on the page (one artist; nothing when there are none)."""
@@ -134,15 +139,16 @@ def _labels_artist() -> type:
             if not self.get_visible():
                 return
             lab = self.labels
-            prop = FontProperties(family=list(PRINT_FONT_FAMILIES), size=lab.size_pt,
-                                  weight="bold" if lab.bold else "normal")
+            props = {bold: FontProperties(family=list(PRINT_FONT_FAMILIES), size=lab.size_pt,
+                                          weight="bold" if bold else "normal")
+                     for bold in (False, True)}
             gc = renderer.new_gc()
-            gc.set_foreground(lab.color)
             to_px = lab.page.fig.transFigure
             w, h = lab.page.width_mm, lab.page.height_mm
-            for x, y, text in lab.items:
+            for x, y, text, bold, color in lab.items:
                 px, py = to_px.transform((x / w, y / h))
-                renderer.draw_text(gc, px, py, text, prop, 0.0)
+                gc.set_foreground(color)
+                renderer.draw_text(gc, px, py, text, props[bold], 0.0)
             gc.restore()
             self.stale = False
 
@@ -192,12 +198,13 @@ def mm_transform(page: Page) -> Any:
 
 
 def _widths(columns: Sequence[Cell], rows: Sequence[Sequence[str]], width_mm: float,
-            size_pt: float, pad_mm: float) -> list[float]:
+            size_pt: float, pad_mm: float, strong: Collection[str]) -> list[float]:
     """Column widths: fixed columns as wide as their widest cell, the rest shared."""
     widths = []
     for i, col in enumerate(columns):
         head = max(label_width_mm(h, size_pt, bold=True) for h in col.header)
-        cells = max((label_width_mm(r[i], size_pt) for r in rows), default=0.0)
+        cells = max((label_width_mm(r[i], size_pt, bold=r[i] in strong) for r in rows),
+                    default=0.0)
         widths.append(max(head, 0.0 if col.weight else cells) + 2 * pad_mm)
     spare = max(width_mm - sum(widths), 0.0)
     total = sum(c.weight for c in columns) or 1.0
@@ -215,11 +222,13 @@ def compact_table_height_mm(columns: Sequence[Cell], n_rows: int, size_pt: float
 
 def draw_compact_table(page: Page, origin: tuple[float, float, float],
                        columns: Sequence[Cell], rows: Sequence[Sequence[str]], *,
-                       size_pt: float, title: str = "", note: Sequence[str] = ()) -> float:
+                       size_pt: float, title: str = "", note: Sequence[str] = (),
+                       strong: Collection[str] = ()) -> float:
     """A table of one-line rows from ``origin`` = (x, top, width) mm; return its bottom.
 
     Cells are cut to their column with an ellipsis; the header lines are given
-    (nothing is wrapped); ``note`` lines go under the table in small type.
+    (nothing is wrapped); ``note`` lines go under the table in small type; a
+    cell whose text is in ``strong`` is drawn bold in :data:`STRONG`.
     """
     x, y, width = origin
     pad = 1.0
@@ -232,15 +241,17 @@ def draw_compact_table(page: Page, origin: tuple[float, float, float],
         big.add(x, y - (size_pt + 2.5) * PT_MM * ASCENT_EM, clean_text(title))
         big.add_to()
         y -= (size_pt + 2.5) * PT_MM * 1.3 + 1.5
-    widths = _widths(columns, rows, width, size_pt, pad)
+    widths = _widths(columns, rows, width, size_pt, pad, strong)
     lefts = [x + sum(widths[:i]) for i in range(len(widths))]
     n_head = max(len(c.header) for c in columns)
 
     def put(labels: Labels, i: int, baseline: float, text: str) -> None:
         right = columns[i].align == "right"
-        cell = clip_label(text, widths[i] - 2 * pad, size_pt, bold=labels.bold)
+        bold = labels.bold or text in strong
+        cell = clip_label(text, widths[i] - 2 * pad, size_pt, bold=bold)
         labels.add(lefts[i] + widths[i] - pad if right else lefts[i] + pad, baseline, cell,
-                   ha="right" if right else "left")
+                   ha="right" if right else "left", bold=bold,
+                   color=STRONG if text in strong else None)
 
     for i, col in enumerate(columns):  # headers bottom-aligned
         for k, text in enumerate(col.header):

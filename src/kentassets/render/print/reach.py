@@ -142,10 +142,14 @@ def _stranded_thresholds(effects: Sequence[ReachEffect], headline_m: int | None)
     return sorted(keys)[:3]
 
 
+#: The verdict of a co-location that strands people (drawn bold, in dark red).
+_STRANDS = "Strands people"
+
+
 def _verdict(effect: ReachEffect) -> str:
     """What the co-location does to reach, in two or three words."""
     if effect.strands:
-        return "Strands people"
+        return _STRANDS
     if effect.farther is not None and effect.farther > 0:
         return "No one stranded"
     if effect.farther is not None:
@@ -238,7 +242,8 @@ def _draw_effects(page: Page, data: DistrictData, table: tuple[list[Cell], list[
             fit -= 1
         more = [f"+ {len(rows) - fit} more not shown."] if fit < len(rows) else []
         draw_compact_table(page, (x, y0 + h, w), columns, rows[:fit], size_pt=size_pt,
-                           title=_EFFECTS_TITLE, note=[*_EFFECTS_NOTE, *more])
+                           title=_EFFECTS_TITLE, note=[*_EFFECTS_NOTE, *more],
+                           strong=(_STRANDS,))
         return
     title = Labels(page, size_pt=size_pt + 2.5, bold=True)
     title.add(x, y0 + h - (size_pt + 2.5) * PT_MM * ASCENT_EM, _EFFECTS_TITLE)
