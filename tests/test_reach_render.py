@@ -448,7 +448,8 @@ def test_district_pdf_has_a_reach_page(reach_pdf: bytes) -> None:
     from pypdf import PdfReader
 
     content = PdfReader(io.BytesIO(reach_pdf)).pages[1].get_contents()
-    assert content is not None and b"0.6078431373 0.1098039216 0.1098039216 rg" in content.get_data()
+    assert content is not None
+    assert b"0.6078431373 0.1098039216 0.1098039216 rg" in content.get_data()
     # The stage's own sentence stays on the HTML card and in opportunities.csv.
     assert HOSTILE_IMG not in text
     assert "lib<script>alert(9)</script>rary" in text  # drawn as text, never interpreted
