@@ -168,14 +168,26 @@ def _effect_columns(stranded_m: Sequence[int]) -> tuple[Column, ...]:
     )
 
 
+def _effect_figures(effect: ReachEffect, stranded_m: Sequence[int]) -> list[str]:
+    """People farther, the mean extra distance, people stranded within each distance.
+
+    Blank where the verdict already says it: all of them for *No change*, the
+    stranded counts for *No one stranded*.
+    """
+    if effect.farther is not None and effect.farther <= 0 and not effect.strands:
+        return [""] * (2 + len(stranded_m))
+    farther = [fmt_number(effect.farther),
+               (distance_text(effect.mean_extra_m) or "–") if effect.farther else "–"]
+    if effect.farther is not None and not effect.strands:
+        return [*farther, *[""] * len(stranded_m)]
+    return [*farther, *(fmt_number(effect.losing.get(t)) for t in stranded_m)]
+
+
 def _effect_rows(effects: Sequence[tuple[pd.Series, ReachEffect]],
                  stranded_m: Sequence[int]) -> list[list[str]]:
     """Per shortlisted co-location: people farther, how much, stranded, the verdict."""
     return [[str(s["colocation_id"]), clean_text(s["place"], max_chars=34),
-             fmt_number(e.farther),
-             (distance_text(e.mean_extra_m) or "–") if e.farther else "–",
-             *(fmt_number(e.losing.get(t)) for t in stranded_m), _verdict(e)]
-            for s, e in effects]
+             *_effect_figures(e, stranded_m), _verdict(e)] for s, e in effects]
 
 
 def _reach_subtitle(reach: DistrictReach, options: PageOptions, code: str) -> str:
