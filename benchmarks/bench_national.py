@@ -61,6 +61,7 @@ import psutil
 import kentassets as ka
 from kentassets.io.postcodes import PC_DISTRICT, PC_EASTING, PC_NORTHING, PostcodeDirectory
 from kentassets.pipeline import renderers, write_outputs
+from kentassets.reach.options import DEFAULT_OPTIONS_BUDGET_S, DEFAULT_TIME_LIMIT_S
 
 #: English local authority districts: unitary (E06), non-metropolitan (E07),
 #: metropolitan (E08) and London boroughs (E09, with the City of London).
@@ -318,7 +319,7 @@ def _boundaries_child(path: Path | None, codes: list[str], cache: Path) -> str:
 
 def reach_stages(monitor: Monitor, analysis: Any, directory: PostcodeDirectory,
                  codes: list[str], *, jobs: int | None, time_limit_s: float,
-                 budget_s: float) -> None:
+                 budget_s: float) -> None:  # budget_s: proving per worker (the build's)
     """The service reach stage, part by part, on the analysed national estate."""
     from kentassets.pipeline.reach import solve_option_problems
     from kentassets.reach import reach_model
@@ -342,12 +343,13 @@ def reach_stages(monitor: Monitor, analysis: Any, directory: PostcodeDirectory,
         problems = option_problems(model, codes=codes, threshold_m=2000.0)
         options = solve_option_problems(problems, threshold_m=2000.0, method=model.method,
                                         executor=pool, time_limit_s=time_limit_s,
-                                        budget_s=budget_s)
+                                        total_budget_s=budget_s)
         limited = int((options["solve_status"] != "optimal").sum())
+        below = options["k"] < options["current_sites"]
         st.note = (f"{len(problems):,} districts x services, {len(options):,} rows, "
-                   f"{limited} stopped by a time limit or the budget (time limit "
-                f"{time_limit_s:g} s a solve, budget {budget_s:g} s a district's service), "
-                f"jobs {jobs or 'all'}")
+                   f"{limited:,} not proven optimal within the budget ({budget_s:g} s of "
+                   f"proving per worker, time limit {time_limit_s:g} s a solve), jobs "
+                   f"{jobs or 'all'}; rows below today's k: {int(below.sum()):,}")
 
 
 def run(args: argparse.Namespace, work: Path) -> list[Stage]:
@@ -402,11 +404,12 @@ def main(argv: list[str] | None = None) -> None:
                         help="official ONS district boundary file (default: derive them)")
     parser.add_argument("--no-render", action="store_true", help="stop after the analysis")
     parser.add_argument("--no-reach", action="store_true", help="leave out the reach stage")
-    parser.add_argument("--reach-time-limit-s", type=float, default=2.0,
-                        help="time limit of one options solve (default 2 s)")
-    parser.add_argument("--reach-budget-s", type=float, default=1.0,
-                        help="seconds of solving per district's service before the rest of "
-                        "its curve is extended greedily (default 1 s)")
+    parser.add_argument("--reach-time-limit-s", type=float, default=DEFAULT_TIME_LIMIT_S,
+                        help="time limit of one options solve (default: the build's)")
+    parser.add_argument("--reach-budget-s", type=float, default=DEFAULT_OPTIONS_BUDGET_S,
+                        help="seconds of proving per worker, shared between the districts' "
+                        "services, before the rest keep the local search's sites "
+                        "(default: the build's, --reach-options-budget)")
     parser.add_argument("--jobs", type=int, default=None,
                         help="processes rendering the districts (default: one per core)")
     parser.add_argument("--keep", type=Path, default=None,

@@ -158,16 +158,18 @@ def brute_force(cover: np.ndarray, weight: np.ndarray, k: int) -> float:
     return best
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_options_equal_brute_force(seed: int) -> None:
-    pytest.importorskip("spopt")
+@pytest.mark.parametrize(("seed", "solver"), [(1, "highs"), (2, "highs"), (3, "highs"),
+                                            (1, "spopt"), (2, "spopt")])
+def test_options_equal_brute_force(seed: int, solver: str) -> None:
+    if solver == "spopt":
+        pytest.importorskip("spopt")
     rng = np.random.default_rng(seed)
     n_sites = 6
     sx, sy = rng.uniform(0, 6000, n_sites), rng.uniform(0, 6000, n_sites)
     px, py = rng.uniform(0, 6000, 400), rng.uniform(0, 6000, 400)
     weight = rng.integers(1, 30, 400).astype(float)
     c = clients(StraightLine().covering(px, py, sx, sy, 2000.0), weight)
-    curve = coverage_curve(c, n_sites, time_limit_s=30)
+    curve = coverage_curve(c, n_sites, time_limit_s=30, solver=solver)
     shares = [covered for _, _, covered, _, _ in curve]
     for k, kept, covered, status, _ in curve:
         assert status == "optimal" and len(kept) == k
@@ -179,8 +181,42 @@ def test_options_equal_brute_force(seed: int) -> None:
     assert [keeps for *_, keeps in curve].index(True) + 1 == first_full  # set covering's k
 
 
+def test_clients_group_points_by_their_covering_sites() -> None:
+    rng = np.random.default_rng(11)
+    covering = [np.flatnonzero(rng.random(300) < 0.3) for _ in range(9)]
+    weight = rng.uniform(1, 5, 300)
+    c = clients(covering, weight)
+    matrix = np.zeros((300, 9), dtype=bool)
+    for j, points in enumerate(covering):
+        matrix[points, j] = True
+    seen = matrix[matrix.any(axis=1)]
+    rows = np.unique(seen, axis=0)
+    assert len(c.weight) == len(rows) and sorted(map(tuple, c.cover)) == sorted(map(tuple, rows))
+    for row, total in zip(c.cover, c.weight, strict=True):
+        assert total == pytest.approx(weight[(matrix == row).all(axis=1)].sum())
+    assert c.total == pytest.approx(weight.sum())
+
+
+def test_search_reaches_the_optimum_the_solver_proves() -> None:
+    """The local search's sites for every k, proven by the LP bound or the MIP."""
+    from kentassets.reach._milp import SparseMaxCover
+    from kentassets.reach._search import CoverSearch
+
+    rng = np.random.default_rng(12)
+    sx, sy = rng.uniform(0, 10000, 9), rng.uniform(0, 10000, 9)
+    px, py = rng.uniform(0, 10000, 600), rng.uniform(0, 10000, 600)
+    c = clients(StraightLine().covering(px, py, sx, sy, 2500.0), rng.uniform(1, 9, 600))
+    search, model = CoverSearch(c.cover, c.weight), SparseMaxCover(c.cover, c.weight,
+                                                                  time_limit_s=30)
+    kept = np.zeros(0, dtype=np.int64)
+    for k in range(1, 10):
+        kept = search.improve(search.one_more(kept))
+        best = brute_force(c.cover, c.weight, k)
+        assert search.covered(kept) <= best + 1e-9 <= model.upper_bound(k) + 1e-6
+        assert search.covered(model.solve(k)[0]) == pytest.approx(best)
+
+
 def test_options_table_for_a_district() -> None:
-    pytest.importorskip("spopt")
     libraries = assets_at([("KCC", "L1", "library", 0, 0, A), ("KCC", "L2", "library", 5000, 0, A),
                            ("KCC", "L3", "library", 5200, 0, A),
                            ("KCC", "B1", "library", 0, 9000, B)])
@@ -327,15 +363,15 @@ def test_model_demand_carries_distances() -> None:
 @pytest.mark.parametrize("seed", [4, 5])
 def test_sparse_models_equal_spopt_and_brute_force(seed: int) -> None:
     pytest.importorskip("spopt")
-    from kentassets.reach._milp import SparseMaxCover, sparse_set_cover
-    from kentassets.reach.options import MaxCover, set_cover
+    from kentassets.reach._milp import SparseMaxCover
+    from kentassets.reach._spopt import SpoptMaxCover, spopt_set_cover
 
     rng = np.random.default_rng(seed)
     sx, sy = rng.uniform(0, 8000, 7), rng.uniform(0, 8000, 7)
     px, py = rng.uniform(0, 8000, 300), rng.uniform(0, 8000, 300)
     c = clients(StraightLine().covering(px, py, sx, sy, 2500.0), rng.uniform(1, 9, 300))
-    sparse_model, spopt_model = SparseMaxCover(c.cover, c.weight, time_limit_s=30), MaxCover(
-        c, time_limit_s=30)
+    sparse_model = SparseMaxCover(c.cover, c.weight, time_limit_s=30)
+    spopt_model = SpoptMaxCover(c.cover, c.weight, time_limit_s=30)
     for k in range(1, 8):
         a, status = sparse_model.solve(k)
         b, _ = spopt_model.solve(k)
@@ -343,12 +379,20 @@ def test_sparse_models_equal_spopt_and_brute_force(seed: int) -> None:
         best = brute_force(c.cover, c.weight, k)
         for kept in (a, b):
             assert float(c.weight[c.cover[:, kept].any(axis=1)].sum()) == pytest.approx(best)
-    assert len(sparse_set_cover(c.cover, time_limit_s=30)[0]) == len(
-        set_cover(c, time_limit_s=30)[0])
+    # the set cover: the first k whose maximal cover is complete is spopt's LSCP's size
+    curve = coverage_curve(c, 7, time_limit_s=30)
+    keeps = [k for k, *_, flag in curve if flag]
+    assert keeps == [len(spopt_set_cover(c.cover, time_limit_s=30)[0])]
+    assert all(status == "optimal" for _, _, _, status, _ in curve)
+
+
+def test_unknown_solver_is_refused() -> None:
+    c = clients([np.array([0]), np.array([1])], np.ones(2))
+    with pytest.raises(ka.ValidationError, match="solver='cplex'"):
+        coverage_curve(c, 2, solver="cplex")
 
 
 def test_budget_spent_extends_the_curve_greedily() -> None:
-    pytest.importorskip("spopt")
     rng = np.random.default_rng(9)
     sx, sy = rng.uniform(0, 9000, 8), rng.uniform(0, 9000, 8)
     px, py = rng.uniform(0, 9000, 500), rng.uniform(0, 9000, 500)

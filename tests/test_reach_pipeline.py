@@ -92,7 +92,6 @@ def test_build_writes_reach_and_ledgers_demand_rows(sample_manifest: Path, tmp_p
 
 
 def test_options_on_workers_equal_options_here(analysed: ka.Analysis) -> None:
-    pytest.importorskip("spopt")
     from concurrent.futures import ThreadPoolExecutor
 
     from kentassets.pipeline.reach import solve_option_problems
@@ -131,17 +130,3 @@ def test_network_distance_from_the_basemap(tmp_path: Path) -> None:
     assert inputs.engine.method == "network" and len(inputs.engine.x) == 3
 
 
-def test_workers_import_the_solver_only_when_reach_runs(monkeypatch):
-    """--no-reach: the rendering workers skip spopt's import (about 1.5 s of CPU each)."""
-    import kentassets.reach.options as reach_options
-    import kentassets.render.jobs as render_jobs
-    from kentassets.pipeline import pool
-
-    calls: list[str] = []
-    monkeypatch.setattr(render_jobs, "warm_up_renderer", lambda: calls.append("renderer"))
-    monkeypatch.setattr(reach_options, "warm_up_solver", lambda: calls.append("solver"))
-    monkeypatch.setattr(pool.os, "nice", lambda n: 0)
-    pool._start_worker(False)
-    assert calls == ["renderer"]
-    pool._start_worker(True)
-    assert calls == ["renderer", "renderer", "solver"]

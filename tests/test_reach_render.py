@@ -428,16 +428,48 @@ def test_district_pdf_has_a_reach_page(reach_pdf: bytes) -> None:
     assert len(pages) == 2
     text = pages[1]
     assert "Maidstone: service reach" in text and "Reach today" in text
-    assert "Within 2 km" in text and "90% within" in text and "People (est.)" in text
+    assert "Within 2 km" in text and "90% within" in text
+    # Every service counts the same people: one figure in the title, not a column.
+    assert re.search(r"Reach today: [\d,]+ estimated people", text)
+    assert "People (est.)" not in text
     assert "Options: how many sites reach how many people" in text
     assert "Share of the district's people within 2 km" in text
     assert "library: 2 of its 2 sites keep today's" in text
     assert "What the shortlist does to reach" in text
-    assert "Strands people: 40 people no longer have a site within 1 km" in text
-    assert "1,240" in text and "420 m" in text
+    # A co-location that strands people says so plainly, with the people stranded
+    # within each distance; the figures in short columns rather than sentences.
+    assert "Stranded (1 km)" in text and "Stranded (2 km)" in text
+    assert "Stranded (5 km)" not in text  # no one stranded at 5 km: no column
+    assert re.search(r"MAI-01 .*? 1,240 420 m 40 310 Strands people", text)
+    # No one stranded: the stranded counts are left blank (the verdict says it).
+    assert re.search(r"MAI-02 .*? 15 90 m No one stranded", text)
+    # ... in bold dark red (#9B1C1C), as on the HTML card.
+    import io
+
+    from pypdf import PdfReader
+
+    content = PdfReader(io.BytesIO(reach_pdf)).pages[1].get_contents()
+    assert content is not None
+    assert b"0.6078431373 0.1098039216 0.1098039216 rg" in content.get_data()
+    # The stage's own sentence stays on the HTML card and in opportunities.csv.
+    assert HOSTILE_IMG not in text
     assert "lib<script>alert(9)</script>rary" in text  # drawn as text, never interpreted
-    assert f"Keeps everyone {HOSTILE_IMG} within reach" in text
     assert "straight-line" in text
+
+
+def test_reach_page_people_column_and_hollow_points(assets: Any, districts: Any,
+                                                    opportunities: Any, tables: Any) -> None:
+    """Services counting different people get a people column; a curve the solver
+    did not prove optimal gets hollow points and a note saying so."""
+    service_reach, options, demand = tables
+    service_reach = service_reach.copy()
+    service_reach.loc[service_reach["service"].eq("health"), "demand"] += 1.0
+    options = options.copy()
+    options.loc[options["service"].eq("library"), "solve_status"] = "time_limit"
+    reach = _reach.district_reach(service_reach, options, demand, code=MAI)
+    text = _pages_text(_district_pdf(assets, districts, opportunities, reach))[1]
+    assert "People (est.)" in text and "Reach today Service" in text
+    assert "Hollow points: the solver stopped at its time limit" in text
 
 
 def test_district_pdf_without_reach_has_one_page(assets: Any, districts: Any) -> None:

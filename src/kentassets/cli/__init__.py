@@ -133,6 +133,15 @@ def _add_reach(parser: argparse.ArgumentParser) -> None:
         help="distance to services: straight line (default) or along the roads of the "
         "--basemap GeoPackage (network); overrides the manifest's reach_distance",
     )
+    parser.add_argument(
+        "--reach-options-budget",
+        type=float,
+        default=120.0,
+        metavar="S",
+        help="seconds the reach options may spend proving which sites to keep are optimal, "
+        "per worker process (default 120; a county needs well under a second); rows it "
+        "does not reach keep the best sites found, marked time_limit",
+    )
 
 
 def _add_rendering(parser: argparse.ArgumentParser) -> None:
@@ -380,6 +389,7 @@ def _options(args: argparse.Namespace) -> BuildOptions:
         benchmarks=str(args.benchmarks) if args.benchmarks else None,
         reach=not args.no_reach,
         reach_distance=args.reach_distance,
+        reach_options_budget_s=args.reach_options_budget,
     )
 
 

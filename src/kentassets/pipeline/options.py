@@ -53,6 +53,11 @@ class BuildOptions:
         1, 2 and 5 km.
     reach_options_m
         The distance the options (which sites to keep) cover (2,000 m).
+    reach_options_budget_s
+        Seconds the options may spend proving their sites optimal, per worker
+        process (120 s); rows the time did not reach keep the best sites found
+        and say ``time_limit`` in ``solve_status``. A county needs a fraction
+        of a second; all of England about 2 minutes.
 
     Raises
     ------
@@ -93,6 +98,7 @@ class BuildOptions:
     reach_services: tuple[str, ...] | None = None
     reach_thresholds_m: tuple[float, ...] | None = None
     reach_options_m: float = 2000.0
+    reach_options_budget_s: float = 120.0
 
     def __post_init__(self) -> None:
         from ..colocation import ClusterParams
@@ -127,6 +133,9 @@ class BuildOptions:
         if not 1.0 <= float(self.reach_options_m) <= 100_000.0:
             raise ValidationError(f"reach_options_m={self.reach_options_m}: give a distance "
                                   "between 1 and 100,000 metres (2,000 is the default).")
+        if not 0.0 <= float(self.reach_options_budget_s) <= 86_400.0:
+            raise ValidationError(f"reach_options_budget_s={self.reach_options_budget_s}: give "
+                                  "between 0 and 86,400 seconds (120 is the default).")
         if self.reach_services is not None:
             object.__setattr__(self, "reach_services", tuple(self.reach_services))
         if self.reach_thresholds_m is not None:

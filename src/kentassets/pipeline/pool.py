@@ -20,7 +20,7 @@ def default_jobs() -> int:
 
 @contextlib.contextmanager
 def renderers(
-    jobs: int | None, executor: Executor | None, *, n_districts: int, solver: bool = True
+    jobs: int | None, executor: Executor | None, *, n_districts: int
 ) -> Iterator[Executor | None]:
     """The executor that renders the districts: the caller's, a process pool, or none.
 
@@ -30,9 +30,7 @@ def renderers(
     with every module this process has imported; elsewhere they are spawned),
     and each pays its one-off rendering costs
     (:func:`kentassets.render.jobs.warm_up_renderer`) while this process goes on
-    loading the registers: open this before the loading. With ``solver`` (the
-    reach stage will run) each also imports the reach options' solver (spopt,
-    about 1.5 s of CPU a worker, wasted when the stage does not run).
+    loading the registers: open this before the loading.
     """
     if executor is not None:
         yield executor
@@ -50,7 +48,7 @@ def renderers(
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(max_workers=n, mp_context=context,
-                             initializer=_start_worker, initargs=(solver,)) as pool:
+                             initializer=_start_worker) as pool:
         for _ in range(n):  # starts the workers (and their warm-up) now
             pool.submit(int)
         yield pool
@@ -60,7 +58,7 @@ def renderers(
 WORKER_NICENESS = 5
 
 
-def _start_worker(solver: bool = True) -> None:
+def _start_worker() -> None:
     """A rendering worker's start: a lower priority, then the warm-up.
 
     The build process keeps the upper hand on a busy core: while the workers
@@ -68,12 +66,9 @@ def _start_worker(solver: bool = True) -> None:
     frame, the index, the assembly) is what the build waits on last. The
     workers still get every core the build leaves idle.
     """
-    from ..reach.options import warm_up_solver
     from ..render.jobs import warm_up_renderer
 
     if hasattr(os, "nice"):
         with contextlib.suppress(OSError):
             os.nice(WORKER_NICENESS)
     warm_up_renderer()
-    if solver:
-        warm_up_solver()  # the reach options are solved on a worker (pipeline/reach.py)

@@ -23,7 +23,7 @@ import pandas as pd
 
 from .. import schema
 from ..reach.columns import DEFAULT_SERVICES, DEFAULT_THRESHOLDS_M, NETWORK, STRAIGHT
-from ..reach.options import DEFAULT_BUDGET_S, DEFAULT_TIME_LIMIT_S
+from ..reach.options import DEFAULT_BUDGET_S, DEFAULT_OPTIONS_BUDGET_S, DEFAULT_TIME_LIMIT_S
 from .options import BuildOptions
 from .pool import default_jobs
 
@@ -54,6 +54,8 @@ class ReachInputs:
         The distance engine (straight line, or a road network).
     services, thresholds_m, options_m
         What is measured, the shares' distances and the options' distance.
+    options_budget_s
+        Seconds of proving the options may take (per worker process).
     """
 
     demand: gpd.GeoDataFrame
@@ -62,6 +64,7 @@ class ReachInputs:
     services: tuple[str, ...]
     thresholds_m: tuple[float, ...]
     options_m: float
+    options_budget_s: float = DEFAULT_OPTIONS_BUDGET_S
 
 
 def reach_settings(options: BuildOptions, spec: Manifest | None) -> tuple[bool, str]:
@@ -112,6 +115,7 @@ def reach_inputs(
         thresholds_m=options.reach_thresholds_m or getattr(spec, "reach_thresholds_m", None)
         or DEFAULT_THRESHOLDS_M,
         options_m=options.reach_options_m,
+        options_budget_s=options.reach_options_budget_s,
     )
 
 
@@ -157,40 +161,46 @@ def reach_stage_model(assets: gpd.GeoDataFrame, inputs: ReachInputs) -> ReachMod
 
 def analyse_reach(model: ReachModel, inputs: ReachInputs, districts: gpd.GeoDataFrame, *,
                   executor: Executor | None = None) -> ReachResult:
-    """The reach table, the options (when spopt is installed) and the demand (pure).
+    """The reach table, the options and the demand with its distances (pure).
 
-    The options are solved on ``executor`` when given (a rendering worker, which
-    imported spopt while the registers loaded), else here.
+    The options are solved on ``executor`` when given (the rendering workers,
+    idle while the analysis runs), else here.
     """
-    from ..reach.options import SolverUnavailableError, option_problems
+    from ..reach.options import option_problems
     from ..reach.table import reach_table
 
     codes = sorted(districts[schema.DISTRICT_CODE].astype(str))
     names = dict(zip(districts[schema.DISTRICT_CODE].astype(str),
                      districts[schema.DISTRICT_NAME].astype(str), strict=True))
     table = reach_table(model, codes=codes, names=names, thresholds_m=model.thresholds_m)
-    options: pd.DataFrame | None
     problems = option_problems(model, codes=codes, threshold_m=inputs.options_m)
-    try:
-        options = solve_option_problems(problems, threshold_m=inputs.options_m,
-                                        method=model.method, executor=executor)
-    except SolverUnavailableError as exc:
-        logger.warning("Reach options skipped: %s", exc)
-        options = None
+    options = solve_option_problems(problems, threshold_m=inputs.options_m,
+                                    method=model.method, executor=executor,
+                                    total_budget_s=inputs.options_budget_s)
+    unproven = int((options["solve_status"] != "optimal").sum())
+    if unproven:
+        logger.warning(
+            "Reach options: %d of %d rows are the best found, not proven optimal, within "
+            "the time given (solve_status 'time_limit'); give more with "
+            "--reach-options-budget (now %g s).", unproven, len(options),
+            inputs.options_budget_s)
     return ReachResult(model, table, options, model.demand_with_distances())
 
 
 def solve_option_problems(problems: Sequence[OptionProblem], *, threshold_m: float,
                           method: str, executor: Executor | None = None,
                           time_limit_s: float = DEFAULT_TIME_LIMIT_S,
-                          budget_s: float = DEFAULT_BUDGET_S) -> pd.DataFrame:
+                          budget_s: float = DEFAULT_BUDGET_S,
+                          total_budget_s: float = DEFAULT_OPTIONS_BUDGET_S) -> pd.DataFrame:
     """Solve the options here, or spread over ``executor``'s workers (in turns: each
-    worker takes every n-th problem; the table keeps the problems' order). The
-    limits are :func:`~kentassets.reach.options.solve_options`'s."""
+    worker takes every n-th problem, with ``total_budget_s`` of proving each; the
+    table keeps the problems' order). The limits are
+    :func:`~kentassets.reach.options.solve_options`'s."""
     from ..reach.options import solve_options
 
     solve = partial(solve_options, threshold_m=threshold_m, method=method,
-                    time_limit_s=time_limit_s, budget_s=budget_s)
+                    time_limit_s=time_limit_s, budget_s=budget_s,
+                    total_budget_s=total_budget_s)
     if executor is None or len(problems) < 2:
         return solve(problems)
     n = min(len(problems), default_jobs())
@@ -210,4 +220,5 @@ def reach_params(inputs: ReachInputs | None, model: Any) -> dict[str, Any]:
     return {"reach": True, "reach_distance": model.method,
             "reach_services": list(inputs.services),
             "reach_thresholds_m": list(inputs.thresholds_m),
-            "reach_options_m": inputs.options_m}
+            "reach_options_m": inputs.options_m,
+            "reach_options_budget_s": inputs.options_budget_s}

@@ -167,8 +167,7 @@ def build(
     study_area = spec.study_area if spec is not None else schema.DEFAULT_STUDY_AREA
     stages = Stages(4, enabled=progress)
     # The rendering workers start now and warm up while the registers load.
-    with fewer_collections(), renderers(jobs, executor, n_districts=len(study_area),
-                                        solver=base.reach) as pool:
+    with fewer_collections(), renderers(jobs, executor, n_districts=len(study_area)) as pool:
         try:
             stages.start("District boundaries (derived ones are made once, then cached)")
             if postcodes is None:
@@ -338,11 +337,9 @@ def demo(
     # and the loader finds them already read. The rendering workers start first
     # and warm up while the sample is written and loaded.
     postcodes = PostcodeDirectory()
-    reach = bool(overrides.get("reach", (options or BuildOptions()).reach))
     with (
         fewer_collections(),
-        renderers(jobs, executor, n_districts=len(schema.DEFAULT_STUDY_AREA),
-                  solver=reach) as pool,
+        renderers(jobs, executor, n_districts=len(schema.DEFAULT_STUDY_AREA)) as pool,
         tempfile.TemporaryDirectory(prefix="kentassets-sample-") as tmp,
     ):
         manifest = write_sample_estate(Path(tmp) / "sample-estate", seed=seed, n_assets=n_assets,

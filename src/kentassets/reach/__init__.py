@@ -20,18 +20,19 @@ each co-location's moves.
   people whose nearest site gets farther, by how much, and who fall outside each
   distance, when sites close or move.
 * **Options** (:func:`reach_options`): for every number of a district's own
-  sites, the most demand they can keep within 2 km, and which (spopt).
+  sites, the most demand they can keep within 2 km, and which (maximal and
+  set covering, solved by HiGHS; PySAL spopt's models as an alternative).
 """
 
 from __future__ import annotations
 
+from ._spopt import SolverUnavailableError
 from .api import default_demand, reach_model, reach_options, service_reach
 from .columns import DEFAULT_SERVICES, DEFAULT_THRESHOLDS_M, SERVICE_USES
 from .demand import NATIONAL_PEOPLE_PER_POSTCODE, combine_demand, demand_from_postcodes
 from .distance import DistanceEngine, StraightLine
 from .model import ReachEffect, ReachModel, change_effect, reach_change
 from .network import RoadNetwork
-from .options import SolverUnavailableError
 from .sites import ServiceSites, service_sites
 from .table import weighted_quantile
 

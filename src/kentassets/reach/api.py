@@ -14,7 +14,12 @@ from .columns import DEFAULT_OPTIONS_THRESHOLD_M, DEFAULT_SERVICES, DEFAULT_THRE
 from .demand import demand_from_postcodes
 from .distance import DistanceEngine
 from .model import ReachModel
-from .options import DEFAULT_TIME_LIMIT_S, reach_options_table
+from .options import (
+    DEFAULT_OPTIONS_BUDGET_S,
+    DEFAULT_TIME_LIMIT_S,
+    HIGHS,
+    reach_options_table,
+)
 from .sites import check_services, service_sites
 from .table import reach_table
 
@@ -175,11 +180,16 @@ def reach_options(
     engine: DistanceEngine | None = None,
     study_area: Sequence[str] | None = None,
     time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+    budget_s: float = DEFAULT_OPTIONS_BUDGET_S,
+    solver: str = HIGHS,
 ) -> pd.DataFrame:
     """Which of a district's own sites to keep: coverage for every number of sites.
 
-    See :mod:`kentassets.reach.options`. Needs the ``reach`` extra
-    (``pip install 'kentassets[reach]'``: PySAL spopt and PuLP).
+    See :mod:`kentassets.reach.options`: maximal covering for every k and set
+    covering, solved by HiGHS (``solver="highs"``, the default) or by PySAL
+    spopt's models (``solver="spopt"``, which needs the ``reach`` extra:
+    ``pip install 'kentassets[reach]'``). ``time_limit_s`` bounds one solve and
+    ``budget_s`` all the proving; rows they cut short say ``time_limit``.
 
     Returns
     -------
@@ -191,7 +201,9 @@ def reach_options(
     Raises
     ------
     SolverUnavailableError
-        When spopt or PuLP is not installed.
+        ``solver="spopt"`` when spopt or PuLP is not installed.
+    ValidationError
+        An unknown ``solver``.
 
     Examples
     --------
@@ -208,4 +220,5 @@ def reach_options(
     model = reach_model(assets, demand, services=services, engine=engine)
     codes, _ = _codes_and_names(assets, demand, study_area)
     return reach_options_table(model, codes=codes, threshold_m=float(threshold_m),
-                               time_limit_s=time_limit_s)
+                               time_limit_s=time_limit_s, total_budget_s=budget_s,
+                               solver=solver)

@@ -6,7 +6,8 @@ the same way whichever distance is used:
 * :meth:`nearest`: each demand point's distance to its nearest site, and which;
 * :meth:`nearest_among`: the same for a few points against another set of sites
   (what a move or closure leaves);
-* :meth:`covering`: for each site, the demand points within a distance.
+* :meth:`covering`: for each site, the demand points within a distance
+  (:meth:`covering_pairs`: the same as two arrays, site and point).
 """
 
 from __future__ import annotations
@@ -36,6 +37,20 @@ class DistanceEngine(Protocol):
                  radius_m: float) -> list[np.ndarray]:
         """Per site, the indices of the points within ``radius_m`` (sorted)."""
         ...
+
+    def covering_pairs(self, px: np.ndarray, py: np.ndarray, sx: np.ndarray, sy: np.ndarray,
+                       radius_m: float) -> tuple[np.ndarray, np.ndarray]:
+        """Every (site, point) pair within ``radius_m``, as two index arrays."""
+        ...
+
+
+def pairs_of(covering: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Per-site point lists as (site, point) index arrays."""
+    lengths = np.array([len(p) for p in covering], dtype=np.int64)
+    if not lengths.sum():
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    point = np.concatenate([np.asarray(p, dtype=np.int64) for p in covering])
+    return np.repeat(np.arange(len(covering), dtype=np.int64), lengths), point
 
 
 def _xy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -67,9 +82,16 @@ class StraightLine:
 
     def covering(self, px: np.ndarray, py: np.ndarray, sx: np.ndarray, sy: np.ndarray,
                  radius_m: float) -> list[np.ndarray]:
-        if len(sx) == 0:
-            return []
-        if len(px) == 0:
-            return [np.zeros(0, dtype=np.int64) for _ in range(len(sx))]
-        hits = cKDTree(_xy(px, py)).query_ball_point(_xy(sx, sy), r=radius_m)
-        return [np.sort(np.asarray(h, dtype=np.int64)) for h in hits]
+        site, point = self.covering_pairs(px, py, sx, sy, radius_m)
+        order = np.lexsort((point, site))
+        bounds = np.searchsorted(site[order], np.arange(len(sx) + 1))
+        return [point[order[bounds[j]:bounds[j + 1]]] for j in range(len(sx))]
+
+    def covering_pairs(self, px: np.ndarray, py: np.ndarray, sx: np.ndarray, sy: np.ndarray,
+                       radius_m: float) -> tuple[np.ndarray, np.ndarray]:
+        if len(sx) == 0 or len(px) == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        # one pass over both trees, in C: no Python list per site
+        pairs = cKDTree(_xy(sx, sy)).sparse_distance_matrix(
+            cKDTree(_xy(px, py)), radius_m, output_type="ndarray")
+        return pairs["i"].astype(np.int64), pairs["j"].astype(np.int64)

@@ -26,6 +26,7 @@ from scipy.spatial import cKDTree
 
 from ..errors import ValidationError
 from .columns import NETWORK
+from .distance import pairs_of
 
 #: Vertices closer than this are one node (metres).
 SNAP_TOLERANCE_M = 0.5
@@ -141,6 +142,11 @@ class RoadNetwork:
             dist = dijkstra(self.graph, directed=False, indices=int(start), limit=budget)
             out.append(np.flatnonzero(dist[node] + offset <= budget).astype(np.int64))
         return out
+
+    def covering_pairs(self, px: np.ndarray, py: np.ndarray, sx: np.ndarray, sy: np.ndarray,
+                       radius_m: float) -> tuple[np.ndarray, np.ndarray]:
+        """Every (site, point) pair within ``radius_m`` along the roads."""
+        return pairs_of(self.covering(px, py, sx, sy, radius_m))
 
 
 def _largest_part(x: np.ndarray, y: np.ndarray, graph: sparse.csr_matrix) -> RoadNetwork:

@@ -9,35 +9,45 @@ threshold (2 km by default):
 * **set covering** (LSCP): the fewest of its own sites that keep everyone
   covered today covered (``keeps_current_coverage`` marks that k).
 
-Both are solved exactly with PySAL's ``spopt`` (PuLP models; HiGHS in-process
-when ``highspy`` is installed, else PuLP's bundled CBC), each solve bounded by a
-time limit: ``solve_status`` says ``time_limit`` where the best found was not
-proven optimal. The models depend only on which sites cover each resident, so
-residents sharing one set of covering sites become one weighted client (a
-district's thousands of postcodes become tens of clients). Beyond the set
-covering's k every site can be kept at today's coverage, so those rows need no
-solve: the set cover plus the remaining sites in key order. Residents whose
-nearest own site is beyond the threshold count in the denominator only.
+The models depend only on which sites cover each resident, so residents sharing
+one set of covering sites become one weighted client (a district's thousands of
+postcodes become tens to thousands of clients). Beyond the set covering's k
+every site can be kept at today's coverage, so those rows need no solve: the set
+cover plus the remaining sites in key order. Residents whose nearest own site is
+beyond the threshold count in the denominator only.
+
+Solvers (``solver=``):
+
+* ``"highs"`` (the default): the models built sparse and solved by HiGHS through
+  SciPy (:mod:`kentassets.reach._milp`; no optional dependency). Each k starts
+  from a local search (the previous k's sites, the best one more, then the best
+  swaps: :mod:`kentassets.reach._search`), which is proven optimal when it
+  reaches the LP relaxation's bound, and otherwise HiGHS solves the MIP;
+* ``"spopt"``: PySAL spopt's MCLP and LSCP (PuLP models; the ``reach`` extra),
+  the reference the default is tested against (:mod:`kentassets.reach._spopt`).
+
+Every solve is bounded by ``time_limit_s``, and each district's service by a
+``budget_s`` of proving: a row whose solve or budget ran out first keeps the
+best sites found and says ``time_limit`` in ``solve_status``. Curves never fall
+as k grows.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import sys
 import time
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..errors import KentAssetsError
-from ._milp import SparseMaxCover, sparse_set_cover
+from ..errors import ValidationError
+from ._milp import MIP_GAP, SparseMaxCover
+from ._search import CoverSearch
+from ._spopt import SolverUnavailableError, SpoptMaxCover, spopt_set_cover
 from .columns import (
     COVERED_SHARE,
     CURRENT_SHARE,
@@ -55,23 +65,31 @@ from .columns import (
     K,
 )
 from .demand import group_positions
+from .distance import pairs_of
 from .model import ReachModel
+
+__all__ = ["SolverUnavailableError"]
 
 logger = logging.getLogger(__name__)
 
 #: Seconds one solve may take before the best solution found so far is reported.
 DEFAULT_TIME_LIMIT_S = 20.0
-#: Clients x sites up to which spopt builds the models; beyond, its builder (a
-#: Python loop over every pair) takes seconds, and the same models are built
-#: sparse for HiGHS through scipy (:mod:`kentassets.reach._milp`).
-SPOPT_MAX_CELLS = 20_000
-#: Seconds one district's service may spend on its curve; beyond, the remaining
-#: k are extended greedily and marked ``time_limit``.
-DEFAULT_BUDGET_S = 120.0
-
-
-class SolverUnavailableError(KentAssetsError):
-    """The optional location-allocation libraries are not installed."""
+#: Seconds of proving one district's service may spend on its curve; beyond, the
+#: remaining k keep the local search's sites and are marked ``time_limit``.
+DEFAULT_BUDGET_S = 60.0
+#: Seconds of proving all the options of a build may spend (per worker process),
+#: shared out between the districts' services as they come (what one leaves
+#: unspent goes to the next): a national build's options finish in minutes.
+DEFAULT_OPTIONS_BUDGET_S = 120.0
+#: The default solver and the choices.
+HIGHS = "highs"
+SPOPT = "spopt"
+SOLVERS = (HIGHS, SPOPT)
+#: Relative slack within which the local search's coverage counts as reaching the
+#: LP bound (as the MIP's gap).
+BOUND_TOLERANCE = MIP_GAP
+#: Seed of the random keys that group residents by their covering sites.
+_SIGNATURE_SEED = 20261207
 
 
 @dataclass(frozen=True)
@@ -86,191 +104,147 @@ class Clients:
 def clients(covering: Sequence[np.ndarray], weight: np.ndarray) -> Clients:
     """Aggregate points by the set of sites covering them; drop the uncovered.
 
+    ``covering`` holds, per site, the points within reach (see
+    :func:`clients_of_pairs`).
+
     Examples
     --------
     >>> c = clients([np.array([0, 1]), np.array([1, 2])], np.array([1.0, 2.0, 4.0, 8.0]))
     >>> c.cover.astype(int).tolist(), c.weight.tolist(), c.total
-    ([[0, 1], [1, 0], [1, 1]], [4.0, 1.0, 2.0], 15.0)
+    ([[1, 0], [1, 1], [0, 1]], [1.0, 2.0, 4.0], 15.0)
     """
-    n, m = len(weight), len(covering)
-    matrix = np.zeros((n, m), dtype=bool)
-    for j, points in enumerate(covering):
-        matrix[points, j] = True
-    covered = matrix.any(axis=1)
-    packed = np.packbits(matrix[covered], axis=1)
-    keys, inverse = np.unique(packed, axis=0, return_inverse=True)
-    sums = np.bincount(inverse.ravel(), weights=weight[covered], minlength=len(keys))
-    cover = np.unpackbits(keys, axis=1, count=m).astype(bool)
+    site, point = pairs_of(list(covering))
+    return clients_of_pairs(site, point, weight, n_sites=len(covering))
+
+
+def clients_of_pairs(site: np.ndarray, point: np.ndarray, weight: np.ndarray, *,
+                     n_sites: int) -> Clients:
+    """Aggregate points by the set of sites covering them, from (site, point) pairs.
+
+    Points are grouped by two 64-bit sums of random keys of their covering sites
+    (the same set, the same sums; two different sets share both sums with a
+    chance of about one in 2**128), in the order of each group's first point.
+    """
+    weight = np.asarray(weight, dtype=np.float64)
+    n, m = len(weight), n_sites
+    keys = np.random.default_rng(_SIGNATURE_SEED).integers(
+        1, np.iinfo(np.int64).max, size=(2, max(m, 1)), dtype=np.int64).astype(np.uint64)
+    signature = np.zeros((n, 2), dtype=np.uint64)
+    for col in range(2):
+        np.add.at(signature[:, col], point, keys[col, site])  # wraps modulo 2**64
+    hit = np.zeros(n, dtype=bool)
+    hit[point] = True
+    covered = np.flatnonzero(hit)
+    _, first, inverse = np.unique(signature[covered], axis=0, return_index=True,
+                                  return_inverse=True)
+    order = np.argsort(first, kind="stable")  # groups in the order of their first point
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    client_of = np.full(n, -1, dtype=np.int64)
+    client_of[covered[first[order]]] = np.arange(len(order))
+    cover = np.zeros((len(order), m), dtype=bool)
+    lead = client_of[point] >= 0
+    cover[client_of[point[lead]], site[lead]] = True
+    sums = np.bincount(rank[inverse.ravel()], weights=weight[covered], minlength=len(order))
     return Clients(cover=cover, weight=sums, total=float(weight.sum()))
 
 
-@lru_cache(maxsize=1)
-def _highs_ready() -> bool:
-    """Whether HiGHS is usable; its C library prints a banner on first use, which
-    goes to the null device here rather than into a user's terminal or notebook."""
-    try:
-        import highspy
-    except ImportError:
-        return False
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 1)
-            highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-    return True
+class _Model(Protocol):
+    def solve(self, k: int, *, time_limit_s: float | None = None) -> tuple[np.ndarray, str]: ...
 
 
-def _solver(time_limit_s: float) -> Any:
-    """HiGHS in-process when available (fast, exact), else PuLP's bundled CBC."""
-    try:
-        import pulp
-        import spopt.locate  # noqa: F401
-    except ImportError as exc:  # pragma: no cover - depends on the installation
-        raise SolverUnavailableError(
-            "reach options need PySAL spopt and PuLP: pip install 'kentassets[reach]'"
-        ) from exc
-    if _highs_ready() and pulp.HiGHS().available():
-        return pulp.HiGHS(msg=False, timeLimit=time_limit_s, threads=1)
-    return pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit_s, threads=1)
+class _Curve:
+    """One district's service: the best k sites for each k, proven where time allows."""
 
+    def __init__(self, c: Clients, *, solver: str, time_limit_s: float, budget_s: float
+                 ) -> None:
+        self.c, self.solver, self.time_limit_s = c, solver, time_limit_s
+        self.deadline = time.perf_counter() + budget_s
+        self.search = CoverSearch(c.cover, c.weight)
+        self.model: _Model | None = None
+        self.bound_model: SparseMaxCover | None = None
 
-def _status(problem: Any) -> str:
-    import pulp
+    def left_s(self) -> float:
+        return self.deadline - time.perf_counter()
 
-    return OPTIMAL if problem.sol_status == pulp.LpSolutionOptimal else TIME_LIMIT
+    def _model(self) -> _Model:
+        if self.model is None:
+            if self.solver == SPOPT:
+                self.model = SpoptMaxCover(self.c.cover, self.c.weight,
+                                           time_limit_s=self.time_limit_s)
+            else:
+                self.bound_model = SparseMaxCover(self.c.cover, self.c.weight,
+                                                  time_limit_s=self.time_limit_s)
+                self.model = self.bound_model
+        return self.model
 
-
-def _cost(c: Clients) -> np.ndarray:
-    """A 0/1 cost matrix spopt reads as "covered within 0.5" (covered: 0, else 1)."""
-    return np.where(c.cover, 0.0, 1.0)
-
-
-def _chosen(model: Any, m: int) -> np.ndarray:
-    return np.array([j for j in range(m) if (model.fac_vars[j].value() or 0.0) > 0.5],
-                    dtype=np.int64)
-
-
-def _solve_spopt(model: Any, solver: Any) -> bool:
-    """Solve a spopt model; False when the solver returned no solution (time limit)."""
-    with warnings.catch_warnings():  # PuLP 3.3 deprecations inside spopt 0.7
-        warnings.simplefilter("ignore", DeprecationWarning)
-        try:
-            model.solve(solver, results=False)
-        except RuntimeError:  # spopt's check_status: "Model is not solved"
-            return False
-    return True
-
-
-class MaxCover:
-    """Spopt's maximal covering model of ``c``, built once and solved for any k.
-
-    Building the PuLP model costs more than solving it, and the models for
-    different k differ only in the right-hand side of the facility count
-    constraint (sum of sites = k): it is changed in place between solves.
-    """
-
-    def __init__(self, c: Clients, *, time_limit_s: float) -> None:
-        import pulp
-        from spopt.locate import MCLP
-
-        self.c, self.time_limit_s = c, time_limit_s
-        with warnings.catch_warnings():  # PuLP 3.3 deprecations inside spopt 0.7
-            warnings.simplefilter("ignore", DeprecationWarning)
-            self.model = MCLP.from_cost_matrix(_cost(c), c.weight, service_radius=0.5,
-                                               p_facilities=1)
-            self.count = next(con for con in self.model.problem.constraints.values()
-                              if con.sense == pulp.LpConstraintEQ)
-
-    def solve(self, k: int) -> tuple[np.ndarray, str]:
-        """The ``k`` sites covering the most weight, and the solve status."""
-        self.count.constant = -float(k)
-        if not _solve_spopt(self.model, _solver(self.time_limit_s)):
-            return np.zeros(0, dtype=np.int64), TIME_LIMIT
-        return _chosen(self.model, self.c.cover.shape[1]), _status(self.model.problem)
-
-
-def _spopt_sized(c: Clients) -> bool:
-    """Whether spopt builds this model quickly (see :data:`SPOPT_MAX_CELLS`)."""
-    return c.cover.size <= SPOPT_MAX_CELLS
-
-
-def max_cover_model(c: Clients, *, time_limit_s: float) -> MaxCover | SparseMaxCover:
-    """The maximal covering model of ``c``: spopt's, or the sparse one when it is large."""
-    if _spopt_sized(c):
-        return MaxCover(c, time_limit_s=time_limit_s)
-    return SparseMaxCover(c.cover, c.weight, time_limit_s=time_limit_s)
-
-
-def max_cover(c: Clients, k: int, *, time_limit_s: float) -> tuple[np.ndarray, str]:
-    """The ``k`` sites covering the most weight (MCLP), and the solve status."""
-    return max_cover_model(c, time_limit_s=time_limit_s).solve(k)
-
-
-def set_cover(c: Clients, *, time_limit_s: float) -> tuple[np.ndarray, str]:
-    """The fewest sites covering every client (LSCP), and the solve status."""
-    from spopt.locate import LSCP
-
-    if len(c.weight) == 0:
-        return np.zeros(0, dtype=np.int64), OPTIMAL
-    if not _spopt_sized(c):
-        return sparse_set_cover(c.cover, time_limit_s=time_limit_s)
-    solver = _solver(time_limit_s)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        model = LSCP.from_cost_matrix(_cost(c), service_radius=0.5)
-    if not _solve_spopt(model, solver):
-        return np.arange(c.cover.shape[1], dtype=np.int64), TIME_LIMIT  # every site covers
-    return _chosen(model, c.cover.shape[1]), _status(model.problem)
-
-
-def _covered(c: Clients, kept: np.ndarray) -> float:
-    return float(c.weight[c.cover[:, kept].any(axis=1)].sum()) if len(kept) else 0.0
-
-
-def _one_more(c: Clients, kept: np.ndarray) -> np.ndarray:
-    """``kept`` and the site that adds the most weight (ties: the first)."""
-    left = ~c.cover[:, kept].any(axis=1) if len(kept) else np.ones(len(c.weight), bool)
-    gain = (c.cover[left] * c.weight[left, None]).sum(axis=0)
-    gain[kept] = -1.0
-    return np.sort(np.r_[kept, int(np.argmax(gain))]).astype(np.int64)
+    def best(self, k: int, previous: np.ndarray) -> tuple[np.ndarray, float, str]:
+        """The best ``k`` sites found (from ``previous``, the best k - 1), their
+        coverage and whether they are proven optimal."""
+        kept = self.search.improve(self.search.one_more(previous))
+        covered = self.search.covered(kept)
+        if self.left_s() <= 0:
+            return kept, covered, TIME_LIMIT
+        model = self._model()
+        if self.bound_model is not None:
+            bound = self.bound_model.upper_bound(k)
+            if covered >= bound * (1.0 - BOUND_TOLERANCE) - self.search.tolerance:
+                return kept, covered, OPTIMAL
+        found, status = model.solve(k, time_limit_s=min(self.time_limit_s, self.left_s()))
+        value = self.search.covered(found) if len(found) == k else -1.0
+        if value > covered + self.search.tolerance:
+            return found, value, status
+        return kept, covered, status  # as good as what the solver found (or proved)
 
 
 def coverage_curve(c: Clients, n_sites: int, *, time_limit_s: float = DEFAULT_TIME_LIMIT_S,
-                   budget_s: float = DEFAULT_BUDGET_S
+                   budget_s: float = DEFAULT_BUDGET_S, solver: str = HIGHS
                    ) -> list[tuple[int, np.ndarray, float, str, bool]]:
     """``(k, kept site positions, covered weight, status, keeps today's)`` for k = 1..n.
 
-    A solve stopped by the time limit keeps its best solution, or the previous k's
-    sites and the best one more where that covers more (the curve never falls).
-    Once ``budget_s`` is spent on the problem, the remaining k below the set
-    cover's take the previous k's sites and the best one more, unsolved
-    (``time_limit``).
+    Each k starts from the previous k's sites, the best one more and the best
+    swaps, and is proven optimal (or improved) by the solver while ``budget_s``
+    lasts; after, it keeps those sites and says ``time_limit``. The first k
+    that covers all that today's sites cover is the set cover (with
+    ``solver="spopt"``, spopt's LSCP gives it first): the fewest sites, proven
+    when the k before it is proven short of it. From it on every row covers all
+    that today's sites cover, the most possible: the set cover plus the other
+    sites in key order. The curve never falls.
+
+    Raises
+    ------
+    ValidationError
+        An unknown ``solver``.
+    SolverUnavailableError
+        ``solver="spopt"`` without spopt installed.
     """
-    started = time.perf_counter()
-    cover_all, status_all = set_cover(c, time_limit_s=time_limit_s)
-    k_all = max(len(cover_all), 1)
+    if solver not in SOLVERS:
+        raise ValidationError(f"solver={solver!r}: give one of {', '.join(SOLVERS)}.")
+    curve = _Curve(c, solver=solver, time_limit_s=time_limit_s, budget_s=budget_s)
     today = float(c.weight.sum())
-    out: list[tuple[int, np.ndarray, float, str, bool]] = []
-    model = max_cover_model(c, time_limit_s=time_limit_s) if k_all > 1 and len(c.weight) else None
-    for k in range(1, n_sites + 1):
-        if k >= k_all or model is None:
-            rest = [j for j in range(n_sites) if j not in set(cover_all.tolist())]
-            kept = np.sort(np.r_[cover_all, rest[: k - len(cover_all)]].astype(np.int64))
-            covered, status = today, status_all
-        elif time.perf_counter() - started > budget_s:
-            kept, status = _one_more(c, out[-1][1] if out else np.zeros(0, np.int64)), TIME_LIMIT
-            covered = _covered(c, kept)
-        else:
-            kept, status = model.solve(k)
-            covered = _covered(c, kept)
-            if status != OPTIMAL and (len(kept) != k or (out and covered < out[-1][2])):
-                kept = _one_more(c, out[-1][1]) if out else _one_more(c, kept[:0])
-                covered = _covered(c, kept)
-        out.append((k, kept, covered, status, k == k_all))
+    cover_all, lscp = np.zeros(0, dtype=np.int64), TIME_LIMIT
+    if solver == SPOPT and len(c.weight):
+        cover_all, lscp = spopt_set_cover(c.cover, time_limit_s=time_limit_s)
+    limit = len(cover_all) if lscp == OPTIMAL else n_sites + 1
+    found: list[tuple[np.ndarray, float, str]] = []
+    kept = np.zeros(0, dtype=np.int64)
+    while len(c.weight) and len(found) + 1 < limit:
+        kept, covered, status = curve.best(len(found) + 1, kept)
+        if covered >= today - curve.search.tolerance:
+            cover_all = kept
+            break
+        found.append((kept, covered, status))
+    # the fewest sites: proven by the LSCP, or by the k before it proven short of today
+    proven = lscp == OPTIMAL or not found or found[-1][2] == OPTIMAL
+    k_all = max(len(cover_all), 1)
+    chosen = set(cover_all.tolist())
+    rest = [j for j in range(n_sites) if j not in chosen]
+    out = [(k, kept, covered, status, False)
+           for k, (kept, covered, status) in enumerate(found, start=1)]
+    for k in range(len(found) + 1, n_sites + 1):
+        kept = np.sort(np.r_[cover_all, rest[: k - len(cover_all)]].astype(np.int64))
+        status = TIME_LIMIT if k == k_all and not proven else OPTIMAL
+        out.append((k, kept, today, status, k == k_all))
     return out
 
 
@@ -298,56 +272,71 @@ def option_problems(model: ReachModel, *, codes: Sequence[str], threshold_m: flo
             here = reach.demand.by_district.get(code, empty)
             if len(own) < 2 or len(here) == 0:
                 continue
-            covering = model.engine.covering(reach.demand.x[here], reach.demand.y[here],
-                                             reach.sites.x[own], reach.sites.y[own],
-                                             threshold_m)
-            problems.append(OptionProblem(code, service, reach.sites.keys[own],
-                                          clients(covering, reach.demand.weight[here]),
+            site, point = model.engine.covering_pairs(
+                reach.demand.x[here], reach.demand.y[here], reach.sites.x[own],
+                reach.sites.y[own], threshold_m)
+            grouped = clients_of_pairs(site, point, reach.demand.weight[here], n_sites=len(own))
+            problems.append(OptionProblem(code, service, reach.sites.keys[own], grouped,
                                           reach.demand.estimate))
     return problems
 
 
 def solve_options(problems: Sequence[OptionProblem], *, threshold_m: float, method: str,
                   time_limit_s: float = DEFAULT_TIME_LIMIT_S,
-                  budget_s: float = DEFAULT_BUDGET_S) -> pd.DataFrame:
+                  budget_s: float = DEFAULT_BUDGET_S,
+                  total_budget_s: float = DEFAULT_OPTIONS_BUDGET_S,
+                  solver: str = HIGHS) -> pd.DataFrame:
     """Solve every problem for k = 1..its sites: the ``reach_options.csv`` table.
 
-    Runs where spopt is imported: the build hands it to a warmed-up worker.
+    ``total_budget_s`` of proving is shared out between the problems, the
+    smallest first, in proportion to their size (what one leaves unspent goes to
+    the next), each taking at most ``budget_s``; the table keeps the problems'
+    order.
     """
-    rows = []
-    for problem in problems:
-        c, keys = problem.clients, problem.keys
-        current = float(c.weight.sum()) / c.total if c.total > 0 else float("nan")
-        for k, kept, covered, status, keeps in coverage_curve(
-                c, len(keys), time_limit_s=time_limit_s, budget_s=budget_s):
-            rows.append({
-                schema.DISTRICT_CODE: problem.district_code, SERVICE: problem.service,
-                THRESHOLD_M: threshold_m, K: k,
-                COVERED_SHARE: round(covered / c.total, 4) if c.total > 0 else np.nan,
-                KEPT_SITES: ";".join(sorted(keys[kept])), CURRENT_SITES: len(keys),
-                CURRENT_SHARE: round(current, 4), KEEPS_CURRENT: keeps,
-                SOLVE_STATUS: status, DISTANCE_METHOD: method,
-                DEMAND_ESTIMATE: problem.estimate,
-            })
-    return _typed(pd.DataFrame(rows, columns=list(OPTIONS_COLUMNS)))
+    deadline = time.perf_counter() + total_budget_s
+    # the smallest first, so the budget proves the most rows; what they leave flows on
+    sizes = np.array([p.clients.cover.size for p in problems], dtype=np.float64)
+    order = np.argsort(sizes, kind="stable")
+    after = np.cumsum(sizes[order][::-1])[::-1]  # this problem's size and the larger ones'
+    rows: dict[int, list[dict[str, object]]] = {}
+    for place, i in enumerate(order):
+        problem = problems[i]
+        share = max(deadline - time.perf_counter(), 0.0) * sizes[i] / max(after[place], 1.0)
+        rows[int(i)] = _option_rows(problem, threshold_m=threshold_m, method=method,
+                                    curve=coverage_curve(problem.clients, len(problem.keys),
+                                                         time_limit_s=time_limit_s,
+                                                         budget_s=min(budget_s, share),
+                                                         solver=solver))
+    table = [row for i in range(len(problems)) for row in rows[i]]
+    return _typed(pd.DataFrame(table, columns=list(OPTIONS_COLUMNS)))
+
+
+def _option_rows(problem: OptionProblem, *, threshold_m: float, method: str,
+                 curve: list[tuple[int, np.ndarray, float, str, bool]]
+                 ) -> list[dict[str, object]]:
+    """The ``reach_options.csv`` rows of one problem's curve."""
+    c, keys = problem.clients, problem.keys
+    current = float(c.weight.sum()) / c.total if c.total > 0 else float("nan")
+    return [{
+        schema.DISTRICT_CODE: problem.district_code, SERVICE: problem.service,
+        THRESHOLD_M: threshold_m, K: k,
+        COVERED_SHARE: round(covered / c.total, 4) if c.total > 0 else np.nan,
+        KEPT_SITES: ";".join(sorted(keys[kept])), CURRENT_SITES: len(keys),
+        CURRENT_SHARE: round(current, 4), KEEPS_CURRENT: keeps,
+        SOLVE_STATUS: status, DISTANCE_METHOD: method,
+        DEMAND_ESTIMATE: problem.estimate,
+    } for k, kept, covered, status, keeps in curve]
 
 
 def reach_options_table(model: ReachModel, *, codes: Sequence[str], threshold_m: float,
-                        time_limit_s: float = DEFAULT_TIME_LIMIT_S) -> pd.DataFrame:
+                        time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+                        total_budget_s: float = DEFAULT_OPTIONS_BUDGET_S,
+                        solver: str = HIGHS) -> pd.DataFrame:
     """The options of every district in ``codes`` and service of ``model``."""
     problems = option_problems(model, codes=codes, threshold_m=threshold_m)
     return solve_options(problems, threshold_m=threshold_m, method=model.method,
-                         time_limit_s=time_limit_s)
-
-
-def warm_up_solver() -> None:
-    """Import spopt and start HiGHS once (a worker's one-off costs, about 2 s); nothing
-    happens when they are not installed."""
-    try:
-        import spopt.locate  # noqa: F401
-    except ImportError:
-        return
-    _highs_ready()
+                         time_limit_s=time_limit_s, total_budget_s=total_budget_s,
+                         solver=solver)
 
 
 def _typed(table: pd.DataFrame) -> pd.DataFrame:

@@ -11,7 +11,6 @@ reach stage ran.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -21,28 +20,21 @@ from ... import schema
 from .. import style
 from .._reach import (
     COUNTY_CODE,
-    COVERED_SHARE,
-    CURRENT_SHARE,
-    CURRENT_SITES,
     DEMAND,
     DEMAND_ESTIMATE_NOTE,
-    KEEPS_CURRENT,
     MEAN_DISTANCE_M,
     P90_DISTANCE_M,
     SERVICE,
     SITES,
-    SOLVE_STATUS,
-    SOLVED_OPTIMAL,
     THRESHOLD_M,
     DistrictReach,
-    K,
+    ReachEffect,
     band_index,
     band_labels,
     distance_text,
     headline_threshold,
     hex_cells,
     hex_corners,
-    reach_effect_lines,
     reach_estimate,
     reach_method,
     service_label,
@@ -50,6 +42,22 @@ from .._reach import (
     thresholds_of,
     withheld_note,
     within_column,
+)
+from ._chart import (
+    Curve,
+    chart_height_mm,
+    draw_options_chart,
+    options_curves,
+    view_transform,
+)
+from ._compact import (
+    ASCENT_EM,
+    Cell,
+    Labels,
+    clip_label,
+    compact_table_height_mm,
+    draw_compact_table,
+    label_width_mm,
 )
 from .geometry import geom_path, map_limits
 from .layout import (
@@ -66,10 +74,9 @@ from .layout import (
     subtitle_text,
 )
 from .tables import Column, draw_table, table_height_mm
-from .text import PT_MM, clean_text, fmt_number, text_width_mm, wrap_mm
+from .text import PT_MM, clean_text, fmt_number, wrap_mm
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from .pages import PageOptions
@@ -83,23 +90,28 @@ def _service_label(service: Any) -> str:
     return clean_text(service_label(service), max_chars=40)
 
 
-def _today_columns(thresholds_m: Sequence[int], estimate: bool) -> tuple[Column, ...]:
+def _today_columns(thresholds_m: Sequence[int], estimate: bool, *,
+                   people: bool = True) -> tuple[Column, ...]:
+    """Service, sites, (people,) the share within each threshold, mean and p90."""
     return (
         Column("Service", 1.0),
         Column("Sites", align="right"),
-        Column("People (est.)" if estimate else "People", align="right"),
+        *((Column("People (est.)" if estimate else "People", align="right"),) if people
+          else ()),
         *(Column(f"Within {distance_text(t)}", align="right") for t in thresholds_m),
         Column("Mean distance", align="right"),
         Column("90% within", align="right"),
     )
 
 
-def _today_rows(table: pd.DataFrame, thresholds_m: Sequence[int]) -> list[list[str]]:
+def _today_rows(table: pd.DataFrame, thresholds_m: Sequence[int], *,
+                people: bool = True) -> list[list[str]]:
     """One row per service: sites, people, shares within each threshold, mean and p90."""
     rows = []
     for _, r in table.iterrows():
         rows.append([
-            _service_label(r[SERVICE]), fmt_number(r.get(SITES)), fmt_number(r.get(DEMAND)),
+            _service_label(r[SERVICE]), fmt_number(r.get(SITES)),
+            *((fmt_number(r.get(DEMAND)),) if people else ()),
             *(share_text(r.get(within_column(t))) or "–" for t in thresholds_m),
             distance_text(r.get(MEAN_DISTANCE_M)) or "–",
             distance_text(r.get(P90_DISTANCE_M)) or "–",
@@ -107,165 +119,152 @@ def _today_rows(table: pd.DataFrame, thresholds_m: Sequence[int]) -> list[list[s
     return rows
 
 
-def _effect_columns(headline_m: int | None) -> tuple[Column, ...]:
-    beyond = f"Stranded ({distance_text(headline_m)})" if headline_m else "Stranded"
+def _one_population(table: pd.DataFrame) -> float | None:
+    """The district's people when every service counts the same people (else None)."""
+    people = pd.to_numeric(table[DEMAND], errors="coerce") if DEMAND in table.columns else None
+    if people is None or not len(people) or people.isna().any() or people.nunique() != 1:
+        return None
+    return float(people.iloc[0])
+
+
+def _effects(shortlist: pd.DataFrame) -> list[tuple[pd.Series, ReachEffect]]:
+    """The shortlisted co-locations that carry reach figures, with their effects."""
+    if "reach" not in shortlist.columns:
+        return []
+    return [(s, s["reach"]) for _, s in shortlist.iterrows() if s["reach"] is not None]
+
+
+def _stranded_thresholds(effects: Sequence[ReachEffect], headline_m: int | None) -> list[int]:
+    """The distances to give a stranded column: the headline, and any that strands anyone."""
+    keys = {t for e in effects for t, v in e.losing.items() if v > 0}
+    if headline_m is not None:
+        keys.add(headline_m)
+    return sorted(keys)[:3]
+
+
+#: The verdict of a co-location that strands people (drawn bold, in dark red).
+_STRANDS = "Strands people"
+
+
+def _verdict(effect: ReachEffect) -> str:
+    """What the co-location does to reach, in two or three words."""
+    if effect.strands:
+        return _STRANDS
+    if effect.farther is not None and effect.farther > 0:
+        return "No one stranded"
+    if effect.farther is not None:
+        return "No change"
+    return "–"
+
+
+def _effect_columns(stranded_m: Sequence[int]) -> tuple[Column, ...]:
     return (
         Column("Id"),
-        Column("Place (largest member)", 2.0),
+        Column("Place (largest member)", 1.0),
         Column("People farther", align="right"),
-        Column(beyond, align="right"),
-        Column("What it does to reach", 4.0),
+        Column("Mean extra", align="right"),
+        *(Column(f"Stranded ({distance_text(t)})", align="right") for t in stranded_m),
+        Column("Reach"),
     )
 
 
-def _effect_rows(shortlist: pd.DataFrame, headline_m: int | None) -> list[list[str]]:
-    """Per shortlisted co-location with reach figures: people farther, stranded, sentences."""
-    rows: list[list[str]] = []
-    if "reach" not in shortlist.columns:
-        return rows
-    for _, s in shortlist.iterrows():
-        effect = s["reach"]
-        if effect is None:
-            continue
-        stranded = effect.losing.get(headline_m) if headline_m is not None else None
-        rows.append([
-            str(s["colocation_id"]), str(s["place"]), fmt_number(effect.farther),
-            fmt_number(stranded), clean_text(" ".join(reach_effect_lines(effect))),
-        ])
-    return rows
+def _effect_figures(effect: ReachEffect, stranded_m: Sequence[int]) -> list[str]:
+    """People farther, the mean extra distance, people stranded within each distance.
+
+    Blank where the verdict already says it: all of them for *No change*, the
+    stranded counts for *No one stranded*.
+    """
+    if effect.farther is not None and effect.farther <= 0 and not effect.strands:
+        return [""] * (2 + len(stranded_m))
+    farther = [fmt_number(effect.farther),
+               (distance_text(effect.mean_extra_m) or "–") if effect.farther else "–"]
+    if effect.farther is not None and not effect.strands:
+        return [*farther, *[""] * len(stranded_m)]
+    return [*farther, *(fmt_number(effect.losing.get(t)) for t in stranded_m)]
 
 
-@dataclass(frozen=True)
-class _Curve:
-    """One service's options curve."""
-
-    label: str
-    k: np.ndarray
-    share: np.ndarray
-    today_k: int
-    today_share: float
-    keeps_today: int | None  # fewest sites that keep today's share
-    optimal: bool
-
-
-def _curves(options: pd.DataFrame) -> list[_Curve]:
-    """The options per service, in the order the table first names them."""
-    if not len(options):
-        return []
-    out = []
-    for service in pd.unique(options[SERVICE].astype(str)):
-        rows = options[options[SERVICE].astype(str) == service].sort_values(K, kind="mergesort")
-        k = pd.to_numeric(rows[K], errors="coerce").to_numpy(dtype=float)
-        share = pd.to_numeric(rows[COVERED_SHARE], errors="coerce").to_numpy(dtype=float)
-        current = float(pd.to_numeric(rows[CURRENT_SHARE], errors="coerce").max())
-        keeps = (rows[KEEPS_CURRENT].fillna(False).astype(bool).to_numpy()
-                 if KEEPS_CURRENT in rows.columns else share >= current - 1e-9)
-        today = (pd.to_numeric(rows[CURRENT_SITES], errors="coerce").max()
-                 if CURRENT_SITES in rows.columns else np.nanmax(k))
-        optimal = (rows[SOLVE_STATUS].astype("string").fillna(SOLVED_OPTIMAL).eq(
-            SOLVED_OPTIMAL).all() if SOLVE_STATUS in rows.columns else True)
-        out.append(_Curve(_service_label(service), k, share, int(today), current,
-                          int(k[keeps].min()) if keeps.any() else None, bool(optimal)))
-    return out
-
-
-def _draw_curves(ax: Axes, curves: Sequence[_Curve], threshold_m: int | None,
-                 size_pt: float) -> None:
-    """Covered share against sites kept, one line per service, today's point a star."""
-    from matplotlib.ticker import MaxNLocator, PercentFormatter
-
-    within = distance_text(threshold_m) if threshold_m else "the threshold"
-    ax.set_title("Options: how many sites reach how many people", fontsize=size_pt + 2,
-                 fontweight="bold", loc="left")
-    for i, c in enumerate(curves):
-        colour = style.SERVICE_COLOURS[i % len(style.SERVICE_COLOURS)]
-        ax.plot(c.k, c.share * 100, marker="o", ms=3.5, lw=1.4, color=colour,
-                mfc=colour if c.optimal else "white", label=c.label)
-        ax.plot([c.today_k], [c.today_share * 100], marker="*", ms=11, color=colour,
-                mec="#222222", mew=0.6, ls="none", zorder=5)
-    ax.set_xlabel("Sites of its own the district keeps (k)", fontsize=size_pt)
-    ax.set_ylabel(f"Share of the district's people within {within}", fontsize=size_pt)
-    ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_ylim(0, 102)
-    ax.tick_params(labelsize=size_pt - 0.5)
-    ax.grid(True, color="#DDDDDD", lw=0.5)
-    handles, labels = ax.get_legend_handles_labels()
-    from matplotlib.lines import Line2D
-
-    handles.append(Line2D([], [], marker="*", ms=9, color="#888888", mec="#222222", mew=0.6,
-                          ls="none"))
-    labels.append("today's sites")
-    leg = ax.legend(handles, labels, fontsize=size_pt - 0.5, loc="best", frameon=True,
-                    framealpha=0.9)
-    for t in leg.get_texts():
-        t.set_parse_math(False)
-    for spine in ("top", "right"):
-        ax.spines[spine].set_visible(False)
-
-
-def _curve_notes(curves: Sequence[_Curve], threshold_m: int | None) -> list[str]:
-    """One sentence per service: how few sites keep today's share; the solver's caveat."""
-    within = distance_text(threshold_m) if threshold_m else "the threshold"
-    notes = []
-    for c in curves:
-        if c.keeps_today is not None:
-            notes.append(f"{c.label}: {c.keeps_today} of its {c.today_k} sites keep today's "
-                         f"{share_text(c.today_share)} within {within}.")
-    if any(not c.optimal for c in curves):
-        notes.append("Hollow points: the solver stopped at its time limit before proving "
-                     "the share the best possible; the best share may be higher.")
-    return notes
+def _effect_rows(effects: Sequence[tuple[pd.Series, ReachEffect]],
+                 stranded_m: Sequence[int]) -> list[list[str]]:
+    """Per shortlisted co-location: people farther, how much, stranded, the verdict."""
+    return [[str(s["colocation_id"]), clean_text(s["place"], max_chars=34),
+             *_effect_figures(e, stranded_m), _verdict(e)] for s, e in effects]
 
 
 def _reach_subtitle(reach: DistrictReach, options: PageOptions, code: str) -> str:
+    synthetic = options.synthetic and style.SYNTHETIC_NOTE not in str(options.title)
     return subtitle_text(options.title, date_text(options.data_date),
                      f"distance {reach.method}, to the nearest site of each service "
                      "(sites across the boundary count)",
-                     style.SYNTHETIC_NOTE if options.synthetic else None, f"district {code}")
+                     style.SYNTHETIC_NOTE if synthetic else None, f"district {code}")
 
 
-def _draw_today(page: Page, reach: DistrictReach, box: tuple[float, float, float, float],
+def _cells(columns: Sequence[Column]) -> list[Cell]:
+    """The columns for a compact table: a fixed column's header on two lines."""
+    out = []
+    for c in columns:
+        head = c.header.split(" ", 1) if c.weight == 0 else [c.header]
+        out.append(Cell(tuple(head), c.weight, c.align))
+    return out
+
+
+def _draw_today(page: Page, reach: DistrictReach, box: tuple[float, float, float],
                 size_pt: float) -> float:
-    """The table of reach today at the top of ``box``; return the y below its notes."""
-    x, top, w, _ = box
-    columns = _today_columns(reach.thresholds_m, reach.estimate)
-    rows = _today_rows(reach.table, reach.thresholds_m)
-    h = table_height_mm(columns, rows, w, size_pt, 2) + (size_pt + 2.5) * PT_MM * 1.3 + 1.5
-    note = DEMAND_ESTIMATE_NOTE if reach.estimate else ""
-    h_note = 8.0 if note else 2.0
-    draw_table(page, (x, top - h - h_note, w, h + h_note), columns, rows, size_pt=size_pt,
-                title="Reach today", more_note=note, on_page=True)
-    return top - h - h_note - 6.0
+    """The table of reach today from ``box`` = (x, top, width); return the y below it."""
+    people = _one_population(reach.table)
+    title = "Reach today"
+    if people is not None:  # one figure in the title rather than a column repeating it
+        title += f": {fmt_number(people)} {'estimated ' if reach.estimate else ''}people"
+    columns = _today_columns(reach.thresholds_m, reach.estimate, people=people is None)
+    rows = _today_rows(reach.table, reach.thresholds_m, people=people is None)
+    note = [DEMAND_ESTIMATE_NOTE] if reach.estimate else []
+    return draw_compact_table(page, box, _cells(columns), rows, size_pt=size_pt,
+                              title=title, note=note) - 6.0
 
 
-def _effects_height_mm(data: DistrictData, headline_m: int | None, width_mm: float,
-                       size_pt: float) -> float:
-    """The height the shortlist's reach table needs, with its title and footnote."""
-    rows = _effect_rows(data.shortlist, headline_m)
+_EFFECTS_NOTE = ("People farther: whose nearest site of a service gets farther; mean extra: "
+                 "by how much.", "Stranded: left with no site within the distance.")
+_EFFECTS_TITLE = "What the shortlist does to reach"
+
+
+def _effects_table(data: DistrictData, headline_m: int | None
+                   ) -> tuple[list[Cell], list[list[str]]]:
+    effects = _effects(data.shortlist)
+    stranded = _stranded_thresholds([e for _, e in effects], headline_m)
+    return _cells(_effect_columns(stranded)), _effect_rows(effects, stranded)
+
+
+def _effects_height_mm(table: tuple[list[Cell], list[list[str]]], size_pt: float,
+                       n_rows: int | None = None) -> float:
+    """The height the shortlist's reach table needs (``n_rows`` of it), with its notes."""
+    columns, rows = table
     if not rows:
         return 14.0
-    return (table_height_mm(_effect_columns(headline_m), rows, width_mm, size_pt, 4)
-            + (size_pt + 2.5) * PT_MM * 1.3 + 12.0)
+    return compact_table_height_mm(columns, len(rows) if n_rows is None else n_rows, size_pt,
+                                   title=True, note_lines=len(_EFFECTS_NOTE) + 1)
 
 
-def _draw_effects(page: Page, data: DistrictData, box: tuple[float, float, float, float],
-                  size_pt: float, headline_m: int | None) -> None:
+def _draw_effects(page: Page, data: DistrictData, table: tuple[list[Cell], list[list[str]]],
+                  box: tuple[float, float, float, float], size_pt: float) -> None:
     """What each shortlisted co-location does to reach, in ``box`` (or a line saying none)."""
     x, y0, w, h = box
-    rows = _effect_rows(data.shortlist, headline_m)
+    columns, rows = table
     if rows:
-        draw_table(page, (x, y0, w, h), _effect_columns(headline_m), rows, size_pt=size_pt,
-                    title="What the shortlist does to reach", max_lines=4,
-                    more_note="People farther: whose nearest site of a service gets farther "
-                    "when the proposal moves or closes it. Stranded: left with no site within "
-                    "the distance.", on_page=True)
+        fit = len(rows)
+        while fit > 1 and _effects_height_mm(table, size_pt, fit) > h:
+            fit -= 1
+        more = [f"+ {len(rows) - fit} more not shown."] if fit < len(rows) else []
+        draw_compact_table(page, (x, y0 + h, w), columns, rows[:fit], size_pt=size_pt,
+                           title=_EFFECTS_TITLE, note=[*_EFFECTS_NOTE, *more],
+                           strong=(_STRANDS,))
         return
-    page.text(x, y0 + h, "What the shortlist does to reach", fontsize=size_pt + 2.5,
-              fontweight="bold", va="top")
-    msg = ("No shortlisted co-location in this district." if not len(data.shortlist)
-           else "The shortlisted co-locations carry no reach figures.")
-    page.text(x, y0 + h - 7.0, msg, fontsize=size_pt, va="top", color=MUTED)
+    title = Labels(page, size_pt=size_pt + 2.5, bold=True)
+    title.add(x, y0 + h - (size_pt + 2.5) * PT_MM * ASCENT_EM, _EFFECTS_TITLE)
+    title.add_to()
+    msg = Labels(page, size_pt=size_pt, color=MUTED)
+    msg.add(x, y0 + h - 7.0 - size_pt * PT_MM * ASCENT_EM,
+            "No shortlisted co-location in this district." if not len(data.shortlist)
+            else "The shortlisted co-locations carry no reach figures.")
+    msg.add_to()
 
 
 def _draw_reach_page(page: Page, data: DistrictData, reach: DistrictReach,
@@ -282,44 +281,38 @@ def _draw_reach_page(page: Page, data: DistrictData, reach: DistrictReach,
     left_w = (width - gap) * 0.56
     right_x = MARGIN_MM + left_w + gap
     right_w = page.width_mm - MARGIN_MM - right_x
-    y = _draw_today(page, reach, (MARGIN_MM, top, left_w, 0.0), size)
+    y = _draw_today(page, reach, (MARGIN_MM, top, left_w), size)
     # Above the maps: the shortlist's table on the left, the options curve on the right.
-    curve_h = 110.0 if big else 72.0
-    need = max(_effects_height_mm(data, reach.headline_m, left_w, size), curve_h - (top - y))
-    maps_h = min(y - bottom - need - 6.0, (top - bottom) * 0.42, width / 4 * 0.9)
+    curves = options_curves(reach.options)
+    curve_h = (chart_height_mm(len(curves), size, hollow=any(not c.optimal for c in curves))
+               + (70.0 if big else 45.0))
+    effects = _effects_table(data, reach.headline_m)
+    need = max(_effects_height_mm(effects, size), curve_h - (top - y))
+    maps_h = min(y - bottom - need - 8.0, (top - bottom) * 0.42, width / 4 * 0.9)
     if maps_h < 40.0:  # the shortlist comes first: no maps without room
         maps_h = 0.0
     split = bottom + maps_h + (6.0 if maps_h else 0.0)
-    _draw_effects(page, data, (MARGIN_MM, split + 2.0, left_w, y - split - 2.0), size,
-                  reach.headline_m)
-    _draw_options(page, reach, (right_x, top - 6.0, right_w, split - 2.0), size)
+    _draw_effects(page, data, effects, (MARGIN_MM, split + 2.0, left_w, y - split - 2.0), size)
+    _draw_options(page, reach, curves, (right_x, top - 6.0, right_w, split + 2.0), size)
     if maps_h:
         _draw_reach_maps(page, data, reach, (MARGIN_MM, bottom + 2.0, width, maps_h), size)
 
 
-def _draw_options(page: Page, reach: DistrictReach, box: tuple[float, float, float, float],
-                  size: float) -> None:
-    """The options curve and its notes, between ``top`` and ``floor`` (``box``)."""
-    x, top, w, floor = box
-    curves = _curves(reach.options)
-    threshold = _options_threshold(reach)
-    if not curves:
-        page.text(x, top, "Options", fontsize=size + 2.5, fontweight="bold", va="top")
-        why = ("No service has two or more sites of its own in this district: there are "
-               "no options of which sites to keep." if reach.options_run else
-               "The options were not computed: the solver they need is not installed "
-               "(pip install 'kentassets[reach]').")
-        page.text(x, top - 7.0, "\n".join(wrap_mm(why, w, size, 3)), fontsize=size,
-                  va="top", color=MUTED, linespacing=1.3)
+def _draw_options(page: Page, reach: DistrictReach, curves: Sequence[Curve],
+                  box: tuple[float, float, float, float], size: float) -> None:
+    """The options chart and its legend, between ``top`` and ``floor`` (``box``)."""
+    x, top, w, _ = box
+    if curves:
+        draw_options_chart(page, curves, box, size_pt=size,
+                           threshold_m=_options_threshold(reach))
         return
-    notes = _curve_notes(curves, threshold)
-    note_lines = [line for n in notes for line in wrap_mm(n, w, size, 3)]
-    notes_h = len(note_lines) * size * PT_MM * 1.35
-    plot_h = min(top - floor - notes_h - 13.0, w * 0.75)
-    ax = page.fig.add_axes(page.rect(x + 12.0, top - plot_h, w - 12.0, plot_h))
-    _draw_curves(ax, curves, threshold, size)
-    page.text(x, top - plot_h - 11.0, "\n".join(note_lines), fontsize=size, va="top",
-              color=MUTED, linespacing=1.35)
+    page.text(x, top, "Options", fontsize=size + 2.5, fontweight="bold", va="top")
+    why = ("No service has two or more sites of its own in this district: there are "
+           "no options of which sites to keep." if reach.options_run else
+           "The options were not computed: the solver they need is not installed "
+           "(pip install 'kentassets[reach]').")
+    page.text(x, top - 7.0, "\n".join(wrap_mm(why, w, size, 3)), fontsize=size,
+              va="top", color=MUTED, linespacing=1.3)
 
 
 def _band_paths(polygons: np.ndarray, mean_m: np.ndarray, reach: DistrictReach
@@ -350,8 +343,11 @@ def _draw_reach_maps(page: Page, data: DistrictData, reach: DistrictReach,
     cells = hex_cells(reach, cell_m=PRINT_CELL_M)
     if not services or not len(cells):
         return
-    page.text(x0, y0 + h, "Where people live: average distance to the nearest site",
-              fontsize=size + 2.5, fontweight="bold", va="top")
+    heading = Labels(page, size_pt=size + 2.5, bold=True)
+    heading.add(x0, y0 + h, "Where people live: average distance to the nearest site",
+                va="top")
+    heading.add_to()
+    names = Labels(page, size_pt=size, bold=True)
     legend_h = size * PT_MM * 2.4
     title_h = size * PT_MM * 1.8
     map_w = (w - 6.0 * 3) / 4
@@ -365,7 +361,7 @@ def _draw_reach_maps(page: Page, data: DistrictData, reach: DistrictReach,
     outline = geom_path(geom)
     for i, service in enumerate(services):
         # Straight on the page, no Axes: ``view`` has the box's aspect (equal scales).
-        to_page = _map_transform(page, view, (x0 + i * (map_w + 6.0), y0 + legend_h,
+        to_page = view_transform(page, view, (x0 + i * (map_w + 6.0), y0 + legend_h,
                                               map_w, map_h))
         keep = cells.demand[service] > 0
         for path, colour in _band_paths(polygons[keep], cells.mean_m[service][keep], reach):
@@ -376,20 +372,10 @@ def _draw_reach_maps(page: Page, data: DistrictData, reach: DistrictReach,
         if outline is not None:
             page.fig.add_artist(PathPatch(outline, transform=to_page, facecolor="none",
                                           edgecolor="#222222", lw=0.6))
-        page.text(x0 + i * (map_w + 6.0), y0 + legend_h + map_h + 0.8, _service_label(service),
-                  fontsize=size, fontweight="bold", va="bottom", ha="left")
+        names.add(x0 + i * (map_w + 6.0), y0 + legend_h + map_h + 0.8,
+                  clip_label(_service_label(service), map_w, size, bold=True), va="bottom")
+    names.add_to()
     _draw_band_legend(page, reach, x0, y0 + legend_h * 0.4, size)
-
-
-def _map_transform(page: Page, view: Sequence[float],
-                   box: tuple[float, float, float, float]) -> Any:
-    """Map coordinates (metres, ``view`` = xmin, xmax, ymin, ymax) to ``box`` on the page."""
-    from matplotlib.transforms import Affine2D
-
-    fx, fy, fw, fh = page.rect(*box)
-    return (Affine2D().translate(-view[0], -view[2])
-            .scale(fw / (view[1] - view[0]), fh / (view[3] - view[2]))
-            .translate(fx, fy) + page.fig.transFigure)
 
 
 def _draw_band_legend(page: Page, reach: DistrictReach, x: float, y: float,
@@ -399,21 +385,24 @@ def _draw_band_legend(page: Page, reach: DistrictReach, x: float, y: float,
 
     labels = band_labels(reach.thresholds_m)
     colours = style.reach_band_colours(len(labels))
+    text = Labels(page, size_pt=size - 0.5)
+    muted = Labels(page, size_pt=size - 0.5, color=MUTED)
     for label, colour in zip(labels, colours, strict=True):
         page.fig.patches.append(Rectangle(page.rect(x, y - 1.5, 3.0, 3.0)[:2],
                                           3.0 / page.width_mm, 3.0 / page.height_mm,
                                           transform=page.fig.transFigure, fc=colour,
                                           ec="#333333", lw=0.3))
-        page.text(x + 4.0, y, label, fontsize=size - 0.5, va="center", ha="left")
-        x += text_width_mm(label, size - 0.5) + 10.0
+        text.add(x + 4.0, y, label, va="center")
+        x += label_width_mm(label, size - 0.5) + 10.0
     people = "estimated people" if reach.estimate else "people"
     note = (f"Hexagons {distance_text(PRINT_CELL_M)} across, averaged over their {people}; "
             "blank: no one lives there.")
     withheld = [service_label(s) for s in reach.services if s in reach.withheld]
     if withheld:
         note += " " + withheld_note(withheld)
-    page.text(x, y, clean_text(note), fontsize=size - 0.5, va="center", ha="left",
-              color=MUTED)
+    muted.add(x, y, clean_text(note), va="center")
+    text.add_to()
+    muted.add_to()
 
 
 def _options_threshold(reach: DistrictReach) -> int | None:
