@@ -190,10 +190,9 @@ def in_view_mm(frame: pd.DataFrame, x: str, y: str, view: Sequence[float],
                 m_per_mm: float) -> np.ndarray:
     """The rows of ``frame`` strictly inside the view, as (n, 2) mm in the map box."""
     xmin, xmax, ymin, ymax = view
-    inside = frame.loc[(frame[x] > xmin) & (frame[x] < xmax)
-                       & (frame[y] > ymin) & (frame[y] < ymax)]
-    return np.column_stack([(inside[x].to_numpy() - xmin) / m_per_mm,
-                            (inside[y].to_numpy() - ymin) / m_per_mm])
+    xs, ys = frame[x].to_numpy(), frame[y].to_numpy()
+    inside = (xs > xmin) & (xs < xmax) & (ys > ymin) & (ys < ymax)
+    return np.column_stack([(xs[inside] - xmin) / m_per_mm, (ys[inside] - ymin) / m_per_mm])
 
 
 def draw_labels(

@@ -28,7 +28,7 @@ from .layout import (
     subtitle_text,
 )
 from .tables import Column, draw_table
-from .text import PT_MM, clean_text, text_width_mm, wrap_mm
+from .text import PT_MM, clean_text, longest_fitting, text_width_mm, wrap_mm
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -167,11 +167,14 @@ def _bar(ax: Axes, row: float, left: float, width: float, height: float, **kw: A
 
 def _fit(text: str, width_mm: float, size: float, *, bold: bool = False) -> str:
     """``text`` cut (with an ellipsis) to fit ``width_mm`` at ``size`` points."""
-    if text_width_mm(text, size, bold=bold) <= width_mm:
+    def fits(line: str) -> bool:
+        return text_width_mm(line, size, bold=bold) <= width_mm
+
+    if fits(text):
         return text
-    while len(text) > 1 and text_width_mm(text + "…", size, bold=bold) > width_mm:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    # the most characters that fit with the ellipsis (at least one), by bisection
+    keep = max(longest_fitting(fits, text, "", "…"), 1)
+    return text[:keep].rstrip() + "…"
 
 
 def _gantt_legend(page: Page, x: float, y: float, right: float) -> None:

@@ -99,7 +99,7 @@ def _print_font_files(bold: bool) -> tuple[Any, ...]:
     return tuple(fontManager._find_fonts_by_props(prop))
 
 
-def _longest_fitting(fits: Callable[[str], bool], pieces: Sequence[str], sep: str,
+def longest_fitting(fits: Callable[[str], bool], pieces: Sequence[str], sep: str,
                      end: str = "") -> int:
     """The most ``pieces`` (from the first) that fit joined by ``sep`` and followed by
     ``end``: the largest ``k`` with ``fits(sep.join(pieces[:k]) + end)``, 0 if none.
@@ -132,14 +132,14 @@ def wrap_mm(text: str, width_mm: float, size_pt: float, max_lines: int, *,
     words = text.split()
     i = 0
     while i < len(words):
-        k = _longest_fitting(fits, words[i:], " ")
+        k = longest_fitting(fits, words[i:], " ")
         if k:
             lines.append(" ".join(words[i:i + k]))
             i += k
             continue
         # a single word wider than the line: break it
         word = words[i]
-        cut = max(_longest_fitting(fits, word, ""), 1)
+        cut = max(longest_fitting(fits, word, ""), 1)
         lines.append(word[:cut])
         if cut < len(word):
             words[i] = word[cut:]
@@ -149,7 +149,7 @@ def wrap_mm(text: str, width_mm: float, size_pt: float, max_lines: int, *,
         lines.append("")
     if len(lines) > max_lines:
         last = lines[max_lines - 1]
-        keep = _longest_fitting(fits, last, "", "…")
+        keep = longest_fitting(fits, last, "", "…")
         lines = [*lines[: max_lines - 1], last[:keep].rstrip() + "…"]
     return lines
 
