@@ -180,18 +180,34 @@ def _draw_assets(canvas: _MapCanvas, data: DistrictData) -> None:
     agencies = pts["agency"].to_numpy(dtype=object)
     sensitive = pts["sensitive"].to_numpy(dtype=bool)
     xy = pts[["x", "y"]].to_numpy(dtype=float)
+    near = _near_view(xy, canvas.view, canvas.box_w_mm)
     for agency in sorted(set(agencies)):
         st = data.styles.get(agency) or style.agency_styles([agency])[agency]
         mine = agencies == agency
-        open_ = xy[mine & ~sensitive]
+        open_ = xy[mine & ~sensitive & near]
         if len(open_):
             ax.scatter(open_[:, 0], open_[:, 1], s=ms**2, marker=st.marker,
                        c=st.colour, edgecolors="#1A1A1A", linewidths=0.3, zorder=3)
         gen = _first_of_each(xy[mine & sensitive])
+        gen = gen[_near_view(gen, canvas.view, canvas.box_w_mm)]
         if len(gen):
             ax.scatter(gen[:, 0], gen[:, 1], s=(ms * 1.5) ** 2,
                        marker=st.marker, facecolors="white", edgecolors=st.colour,
                        linewidths=1.1, zorder=3.1)
+
+
+def _near_view(xy: np.ndarray, view: Sequence[float], box_w_mm: float,
+               margin_mm: float = 6.0) -> np.ndarray:
+    """Which points lie within ``margin_mm`` (on paper) of the view.
+
+    A symbol farther out cannot reach into the map (the largest is under 2 mm
+    across), and the axes clip it anyway; left out, an inset map does not
+    write every symbol of the district into the PDF to be clipped away.
+    """
+    xmin, xmax, ymin, ymax = view
+    pad = margin_mm * (xmax - xmin) / box_w_mm
+    x, y = xy[:, 0], xy[:, 1]
+    return (x > xmin - pad) & (x < xmax + pad) & (y > ymin - pad) & (y < ymax + pad)
 
 
 def _first_of_each(xy: np.ndarray) -> np.ndarray:
