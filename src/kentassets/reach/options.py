@@ -336,19 +336,19 @@ def solve_options(problems: Sequence[OptionProblem], *, threshold_m: float, meth
     """Solve every problem for k = 1..its sites: the ``reach_options.csv`` table.
 
     ``total_budget_s`` of proving is shared out between the problems, the
-    smallest first, in proportion to their size (what one leaves unspent goes to
-    the next), each taking at most ``budget_s``; the table keeps the problems'
+    smallest first, each an equal share of what is left (what one leaves unspent
+    goes to the next), and at most ``budget_s``; the table keeps the problems'
     order.
     """
     deadline = time.perf_counter() + total_budget_s
-    # the smallest first, so the budget proves the most rows; what they leave flows on
+    # the smallest first, each an equal share of what is left: the budget proves the
+    # most rows, and what a small one leaves unspent flows on to the larger ones
     sizes = np.array([p.clients.cover.size for p in problems], dtype=np.float64)
     order = np.argsort(sizes, kind="stable")
-    after = np.cumsum(sizes[order][::-1])[::-1]  # this problem's size and the larger ones'
     rows: dict[int, list[dict[str, object]]] = {}
     for place, i in enumerate(order):
         problem = problems[i]
-        share = max(deadline - time.perf_counter(), 0.0) * sizes[i] / max(after[place], 1.0)
+        share = max(deadline - time.perf_counter(), 0.0) / (len(order) - place)
         rows[int(i)] = _option_rows(problem, threshold_m=threshold_m, method=method,
                                     curve=coverage_curve(problem.clients, len(problem.keys),
                                                          time_limit_s=time_limit_s,
