@@ -112,46 +112,72 @@ def _line_parts(geometries: np.ndarray) -> list[np.ndarray]:
     return [seg for seg in np.split(xy, np.flatnonzero(np.diff(index)) + 1) if len(seg) > 1]
 
 
-def _fill(ax: Axes, frame: gpd.GeoDataFrame, colour: str, zorder: float,
+def _fill(ax: Axes, geometries: np.ndarray, colour: str, zorder: float,
           alpha: float = 1.0) -> None:
     from matplotlib.patches import PathPatch
 
-    path = _polygon_path(frame.geometry.to_numpy()) if len(frame) else None
+    path = _polygon_path(geometries) if len(geometries) else None
     if path is not None:
         # add_artist: the view is set explicitly (add_patch would walk every vertex)
         ax.add_artist(PathPatch(path, facecolor=colour, edgecolor="none", lw=0, alpha=alpha,
                                 zorder=zorder, transform=ax.transData))
 
 
-def _lines(ax: Axes, frame: gpd.GeoDataFrame, colour: str, width_pt: float, zorder: float,
+def _lines(ax: Axes, geometries: np.ndarray, colour: str, width_pt: float, zorder: float,
            **kw: Any) -> None:
     from matplotlib.collections import LineCollection
 
-    parts = _line_parts(frame.geometry.to_numpy()) if len(frame) else []
+    parts = _line_parts(geometries) if len(geometries) else []
     if parts:
         ax.add_collection(LineCollection(parts, colors=colour, linewidths=width_pt,
                                          zorder=zorder, capstyle="round", joinstyle="round",
                                          **kw), autolim=False)
 
 
-def _draw_water(ax: Axes, water: gpd.GeoDataFrame, *, zorder: float, alpha: float = 1.0) -> None:
-    if not len(water):
+def _cut(frame: gpd.GeoDataFrame, box: tuple[float, float, float, float],
+         column: str | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """The geometries of ``frame`` cut to ``box`` (minx, miny, maxx, maxy), with the
+    values of ``column`` on their rows.
+
+    The features :func:`~kentassets.reference.context.clip_context` keeps, cut
+    as it cuts them and in the same order, without building a frame per layer
+    and map.
+    """
+    if not len(frame):
+        return np.empty(0, dtype=object), None
+    minx, miny, maxx, maxy = box
+    geometries = frame.geometry.to_numpy()
+    bounds = shapely.bounds(geometries)
+    rows = np.flatnonzero((bounds[:, 0] <= maxx) & (bounds[:, 2] >= minx)
+                          & (bounds[:, 1] <= maxy) & (bounds[:, 3] >= miny))
+    rows = rows[shapely.intersects(geometries[rows], shapely.box(minx, miny, maxx, maxy))]
+    cut = shapely.clip_by_rect(geometries[rows], minx, miny, maxx, maxy)
+    keep = ~shapely.is_empty(cut)
+    values = (None if column is None
+              else frame[column].astype("string").fillna("").to_numpy(dtype=object)[rows][keep])
+    return cut[keep], values
+
+
+def _draw_water(ax: Axes, water: np.ndarray, kinds: np.ndarray | None, *, zorder: float,
+                alpha: float = 1.0) -> None:
+    if not len(water) or kinds is None:
         return
-    rivers = water[KIND].eq("river").to_numpy()
+    rivers = kinds == "river"
     _fill(ax, water[~rivers], WATER, zorder, alpha)
     _lines(ax, water[rivers], RIVER, 0.6, zorder + 0.01)
 
 
-def _draw_context(ax: Axes, context: MapContext) -> None:
-    """Sea, land, built-up areas, water, rail and roads (motorways on top)."""
+def _draw_context(ax: Axes, context: MapContext, box: tuple[float, float, float, float]) -> None:
+    """Sea, land, built-up areas, water, rail and roads (motorways on top), cut to ``box``."""
     ax.set_facecolor(SEA)
-    _fill(ax, context.land, LAND, LAND_Z)
-    _fill(ax, context.builtup, BUILTUP, CONTEXT_Z)
-    _draw_water(ax, context.water, zorder=CONTEXT_Z + 0.01)
-    _lines(ax, context.rail, RAIL, 0.7, CONTEXT_Z + 0.03, linestyles=(0, (3.0, 1.5)))
-    roads = context.roads
+    _fill(ax, _cut(context.land, box)[0], LAND, LAND_Z)
+    _fill(ax, _cut(context.builtup, box)[0], BUILTUP, CONTEXT_Z)
+    _draw_water(ax, *_cut(context.water, box, KIND), zorder=CONTEXT_Z + 0.01)
+    _lines(ax, _cut(context.rail, box)[0], RAIL, 0.7, CONTEXT_Z + 0.03,
+           linestyles=(0, (3.0, 1.5)))
+    roads, classes = _cut(context.roads, box, ROAD_CLASS)
     for step, (name, (colour, width)) in enumerate(ROADS.items()):
-        mine = roads[roads[ROAD_CLASS].eq(name).to_numpy()] if len(roads) else roads
+        mine = roads[classes == name] if classes is not None else roads
         _lines(ax, mine, colour, width, CONTEXT_Z + 0.04 + 0.01 * step)
 
 
@@ -168,7 +194,7 @@ def context_layer(context: MapContext) -> Any:
     """
 
     def draw(canvas: Any, data: Any) -> None:
-        _draw_context(canvas.ax, clip_context(context, _view_box(canvas.view)))
+        _draw_context(canvas.ax, context, _view_box(canvas.view))
 
     return draw
 
@@ -301,8 +327,9 @@ def draw_overview_context(ax: Axes, context: MapContext, view: Sequence[float], 
     """
     clipped = clip_context(context, _view_box(view))
     ax.set_facecolor(SEA)
-    _fill(ax, clipped.land, LAND, LAND_Z)
-    _fill(ax, clipped.builtup, "#6E6E6E", CONTEXT_Z, alpha=0.22)
-    _draw_water(ax, clipped.water, zorder=CONTEXT_Z + 0.01)
+    _fill(ax, clipped.land.geometry.to_numpy(), LAND, LAND_Z)
+    _fill(ax, clipped.builtup.geometry.to_numpy(), "#6E6E6E", CONTEXT_Z, alpha=0.22)
+    _draw_water(ax, clipped.water.geometry.to_numpy(), clipped.water[KIND].to_numpy()
+                if len(clipped.water) else None, zorder=CONTEXT_Z + 0.01)
     return draw_place_names(ax, clipped, view, box_w_mm=box_w_mm, obstacles_mm=obstacles_mm,
                             scale=0.95, max_rank=2)

@@ -107,11 +107,12 @@ def _place_labels(
     anchor_boxes = np.column_stack([anchors_mm - 1.0, anchors_mm + 1.0]) if len(anchors_mm) \
         else np.empty((0, 4))
     out = []
-    for _, c in order.iterrows():
-        cid = str(c["colocation_id"])
-        shortlisted = bool(c["shortlisted"])
-        ax_mm = (float(c["cx"]) - xmin) / m_per_mm
-        ay_mm = (float(c["cy"]) - ymin) / m_per_mm
+    for cid_value, flag, cx, cy in zip(order["colocation_id"], order["shortlisted"], order["cx"],
+                                       order["cy"], strict=True):
+        cid = str(cid_value)
+        shortlisted = bool(flag)
+        ax_mm = (float(cx) - xmin) / m_per_mm
+        ay_mm = (float(cy) - ymin) / m_per_mm
         hw = (text_width_mm(cid, size_pt, bold=shortlisted) + 2 * pad_mm) / 2 + 0.4
         placed = np.array(boxes) if boxes else np.empty((0, 4))
         obstacles = np.vstack([placed, anchor_boxes[
@@ -189,10 +190,9 @@ def in_view_mm(frame: pd.DataFrame, x: str, y: str, view: Sequence[float],
                 m_per_mm: float) -> np.ndarray:
     """The rows of ``frame`` strictly inside the view, as (n, 2) mm in the map box."""
     xmin, xmax, ymin, ymax = view
-    inside = frame.loc[(frame[x] > xmin) & (frame[x] < xmax)
-                       & (frame[y] > ymin) & (frame[y] < ymax)]
-    return np.column_stack([(inside[x].to_numpy() - xmin) / m_per_mm,
-                            (inside[y].to_numpy() - ymin) / m_per_mm])
+    xs, ys = frame[x].to_numpy(), frame[y].to_numpy()
+    inside = (xs > xmin) & (xs < xmax) & (ys > ymin) & (ys < ymax)
+    return np.column_stack([(xs[inside] - xmin) / m_per_mm, (ys[inside] - ymin) / m_per_mm])
 
 
 def draw_labels(

@@ -46,17 +46,16 @@ def bng_frame(ax: Axes, view: Sequence[float], *, labels: bool) -> None:
         ax.axvline(v, color="#9A9A9A", lw=0.3, ls=(0, (2, 3)), zorder=1.8)
     for v in yt:
         ax.axhline(v, color="#9A9A9A", lw=0.3, ls=(0, (2, 3)), zorder=1.8)
-    ax.set_xticks(xt)
-    ax.set_yticks(yt)
     if labels:
+        ax.set_xticks(xt)
+        ax.set_yticks(yt)
         ax.set_xticklabels([fmt.format(v / 1000) for v in xt])
         ax.set_yticklabels([fmt.format(v / 1000) for v in yt], rotation=90, va="center")
         ax.tick_params(labelsize=MIN_FONT_PT, length=2.5, width=0.5, pad=1.5, colors=MUTED,
                        labelcolor=MUTED, top=True, right=True, direction="out")
-    else:
-        ax.set_xticklabels([])
-        ax.set_yticklabels([])
-        ax.tick_params(length=0)
+    else:  # no ticks at all (they were of zero length, unlabelled): nothing to draw
+        ax.set_xticks([])
+        ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_linewidth(0.8)
         spine.set_color("#333333")
@@ -178,18 +177,29 @@ def _draw_outlines(canvas: _MapCanvas, data: DistrictData) -> None:
 def _draw_assets(canvas: _MapCanvas, data: DistrictData) -> None:
     """Asset symbols by agency; sensitive sites as hollow symbols at their grid square."""
     ax, pts, ms = canvas.ax, data.points, canvas.map_style.marker_pt
-    for agency in sorted(pts["agency"].unique()):
+    agencies = pts["agency"].to_numpy(dtype=object)
+    sensitive = pts["sensitive"].to_numpy(dtype=bool)
+    xy = pts[["x", "y"]].to_numpy(dtype=float)
+    for agency in sorted(set(agencies)):
         st = data.styles.get(agency) or style.agency_styles([agency])[agency]
-        mine = pts.loc[pts["agency"] == agency]
-        open_ = mine.loc[~mine["sensitive"]]
+        mine = agencies == agency
+        open_ = xy[mine & ~sensitive]
         if len(open_):
-            ax.scatter(open_["x"].to_numpy(), open_["y"].to_numpy(), s=ms**2, marker=st.marker,
+            ax.scatter(open_[:, 0], open_[:, 1], s=ms**2, marker=st.marker,
                        c=st.colour, edgecolors="#1A1A1A", linewidths=0.3, zorder=3)
-        gen = mine.loc[mine["sensitive"], ["x", "y"]].drop_duplicates()
+        gen = _first_of_each(xy[mine & sensitive])
         if len(gen):
-            ax.scatter(gen["x"].to_numpy(), gen["y"].to_numpy(), s=(ms * 1.5) ** 2,
+            ax.scatter(gen[:, 0], gen[:, 1], s=(ms * 1.5) ** 2,
                        marker=st.marker, facecolors="white", edgecolors=st.colour,
                        linewidths=1.1, zorder=3.1)
+
+
+def _first_of_each(xy: np.ndarray) -> np.ndarray:
+    """The distinct rows of ``xy``, each where it first occurs (``drop_duplicates``)."""
+    if len(xy) < 2:
+        return xy
+    _, first = np.unique(xy, axis=0, return_index=True)
+    return xy[np.sort(first)]
 
 
 #: Layers under any context: neighbours, then the district's white fill.

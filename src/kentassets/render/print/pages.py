@@ -48,9 +48,6 @@ def _legend(page: Page, x0: float, top: float, w: float, data: DistrictData) -> 
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    h = _legend_height_mm(data)
-    ax = page.fig.add_axes(page.rect(x0, top - h, w, h))
-    ax.axis("off")
     size = 7.5
     chars = chars_for(w - 9.0, size)
     handles: list[Any] = []
@@ -71,10 +68,14 @@ def _legend(page: Page, x0: float, top: float, w: float, data: DistrictData) -> 
     labels.append(f"Co-location outline: {n_colocs:,} in district")
     handles.append(Patch(fc="white", ec=style.HULL_COLOUR, lw=1.2))
     labels.append(f"Label bold = shortlisted ({len(data.shortlist):,})")
-    leg = ax.legend(handles, labels, loc="upper left", frameon=False, fontsize=size,
-                    title="Agencies (assets in district)", title_fontproperties={
-                        "size": size + 1, "weight": "bold"}, alignment="left",
-                    borderaxespad=0.0, handletextpad=0.6, labelspacing=0.45, handlelength=1.6)
+    # A figure legend anchored at (x0, top): where a legend in an Axes of its own
+    # put its upper-left corner, without the cost of the Axes.
+    leg = page.fig.legend(handles, labels, loc="upper left",
+                          bbox_to_anchor=page.rect(x0, top, 0.0, 0.0)[:2], frameon=False,
+                          fontsize=size, title="Agencies (assets in district)",
+                          title_fontproperties={"size": size + 1, "weight": "bold"},
+                          alignment="left", borderaxespad=0.0, handletextpad=0.6,
+                          labelspacing=0.45, handlelength=1.6)
     for t in [*leg.get_texts(), leg.get_title()]:
         t.set_parse_math(False)
     extent = leg.get_window_extent(page.fig.canvas.get_renderer())  # type: ignore[attr-defined]
@@ -87,14 +88,6 @@ def _legend(page: Page, x0: float, top: float, w: float, data: DistrictData) -> 
                   ha="left", color=MUTED, linespacing=1.25)
         used += len(lines) * MIN_FONT_PT * PT_MM * 1.3 + 1.0
     return used
-
-
-def _legend_height_mm(data: DistrictData) -> float:
-    n = len(data.counts) + 2
-    h = (n + 1.4) * 7.5 * PT_MM * 1.62 + 2
-    if data.sensitive & set(data.counts):
-        h += 2 * MIN_FONT_PT * PT_MM * 1.3 + 1
-    return h
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from .layout import (
     subtitle_text,
 )
 from .tables import Column, draw_table
-from .text import PT_MM, clean_text, text_width_mm, wrap_mm
+from .text import PT_MM, clean_text, longest_fitting, text_width_mm, wrap_mm
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -135,14 +135,13 @@ def _gantt_row(ax: Axes, page: Page, rec: dict[str, Any], i: int, trajectory: Tr
                 ms=7, color=colour, markeredgecolor="#333333", mew=0.5, zorder=4,
                 clip_on=False)
     elif b > 0:
-        ax.barh(i, b - a, left=a, height=0.55, color=colour, edgecolor="#333333", lw=0.4,
-                zorder=3)
+        _bar(ax, i, a, b - a, 0.55, facecolor=colour, edgecolor="#333333", lw=0.4, zorder=3)
     counts_from = int(rec.get("completes_in_year") or 0)
     saving = money_full(float(rec["plan_saving_gbp"])) + " a year"
     when = f"from year {counts_from + 1}"
     if counts_from < n_years:
-        ax.barh(i, n_years - counts_from, left=counts_from, height=0.16,
-                color=style.SAVING_COLOUR, alpha=0.55, lw=0, zorder=2)
+        _bar(ax, i, counts_from, n_years - counts_from, 0.16, facecolor=style.SAVING_COLOUR,
+             alpha=0.55, lw=0, zorder=2)
     else:
         when += " (after this plan)"
     row_h = h / (rows + 0.9)
@@ -158,13 +157,24 @@ def _gantt_row(ax: Axes, page: Page, rec: dict[str, Any], i: int, trajectory: Tr
               fontsize=MIN_FONT_PT, va="top", color=MUTED)
 
 
+def _bar(ax: Axes, row: float, left: float, width: float, height: float, **kw: Any) -> None:
+    """A horizontal bar centred on ``row``: the rectangle ``barh`` draws, without its
+    container and unit handling (the view is set already)."""
+    from matplotlib.patches import Rectangle
+
+    ax.add_patch(Rectangle((left, row - height / 2), width, height, **kw))
+
+
 def _fit(text: str, width_mm: float, size: float, *, bold: bool = False) -> str:
     """``text`` cut (with an ellipsis) to fit ``width_mm`` at ``size`` points."""
-    if text_width_mm(text, size, bold=bold) <= width_mm:
+    def fits(line: str) -> bool:
+        return text_width_mm(line, size, bold=bold) <= width_mm
+
+    if fits(text):
         return text
-    while len(text) > 1 and text_width_mm(text + "…", size, bold=bold) > width_mm:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    # the most characters that fit with the ellipsis (at least one), by bisection
+    keep = max(longest_fitting(fits, text, "", "…"), 1)
+    return text[:keep].rstrip() + "…"
 
 
 def _gantt_legend(page: Page, x: float, y: float, right: float) -> None:

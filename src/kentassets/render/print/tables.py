@@ -183,12 +183,13 @@ def draw_table(
     max_lines: int = 2,
     more_note: str = "",
     bold_last: bool = False,
-    on_page: bool = False,
+    on_page: bool = True,
 ) -> int:
     """Draw a table in ``box`` = (x, y, w, h) mm; return how many rows fitted.
 
-    ``on_page``: draw straight on the page rather than into an Axes of its own
-    (the same to the eye, about half the cost; lines are not clipped to ``box``).
+    ``on_page`` (the default): draw straight on the page rather than into an
+    Axes of its own (the same to the eye, about half the cost; the rows that
+    do not fit are left out as before, but nothing is clipped to ``box``).
     """
     _, _, w, h = box
     ax = _surface(page, box, on_page)
@@ -227,7 +228,7 @@ SHORTLIST_COLUMNS = (
 
 def shortlist_rows(shortlist: pd.DataFrame) -> list[list[str]]:
     rows = []
-    for _, s in shortlist.iterrows():
+    for s in shortlist.to_dict("records"):
         dr, rk = s["district_rank"], s["rank"]
         rank = fmt_number(dr) if pd.notna(dr) else "–"
         if pd.notna(rk):

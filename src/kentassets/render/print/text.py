@@ -8,7 +8,7 @@ import functools
 import re
 import textwrap
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ...safety import is_missing
@@ -71,57 +71,86 @@ def wrap(text: str, width_chars: int, max_lines: int) -> list[str]:
 @functools.lru_cache(maxsize=4096)
 def text_width_mm(text: str, size_pt: float, *, bold: bool = False) -> float:
     """Width of one line of print text at ``size_pt``, millimetres (measured)."""
-    from matplotlib.font_manager import FontProperties
-
-    register_print_fonts()
-    prop = FontProperties(family=list(PRINT_FONT_FAMILIES), size=size_pt,
-                          weight="bold" if bold else "normal")
-    width_pt, _, _ = _text_to_path().get_text_width_height_descent(text, prop, ismath=False)
+    # as matplotlib's TextToPath measures it: at 100 pt, scaled to the size
+    width_pt = _width_at_100pt(text, bold) * (float(size_pt) / 100.0)
     return float(width_pt) * PT_MM
 
 
-@functools.lru_cache(maxsize=1)
-def _text_to_path() -> Any:
-    """One matplotlib TextToPath measurer (it caches the loaded fonts)."""
-    from matplotlib.textpath import TextToPath
+@functools.lru_cache(maxsize=8192)
+def _width_at_100pt(text: str, bold: bool) -> float:
+    """Width of ``text`` at 100 pt in points: the measure of every size."""
+    from matplotlib.font_manager import get_font
+    from matplotlib.ft2font import LoadFlags
 
-    return TextToPath()
+    font = get_font(_print_font_files(bold))
+    font.set_size(100.0, 72.0)
+    font.set_text(text, 0.0, flags=LoadFlags.NO_HINTING)
+    width, _ = font.get_width_height()
+    return width / 64.0
+
+
+@functools.cache
+def _print_font_files(bold: bool) -> tuple[Any, ...]:
+    """The font files of print text (first choice, then the per-glyph fallbacks)."""
+    from matplotlib.font_manager import FontProperties, fontManager
+
+    register_print_fonts()
+    prop = FontProperties(family=list(PRINT_FONT_FAMILIES), weight="bold" if bold else "normal")
+    return tuple(fontManager._find_fonts_by_props(prop))
+
+
+def longest_fitting(fits: Callable[[str], bool], pieces: Sequence[str], sep: str,
+                     end: str = "") -> int:
+    """The most ``pieces`` (from the first) that fit joined by ``sep`` and followed by
+    ``end``: the largest ``k`` with ``fits(sep.join(pieces[:k]) + end)``, 0 if none.
+
+    The width of a line grows with each word or character added to its end, so
+    a bisection finds it, measuring about log2(n) candidates where trying each
+    in turn measured n.
+    """
+    lo, hi = 0, len(pieces)  # the answer is in lo..hi
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if fits(sep.join(pieces[:mid]) + end):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def wrap_mm(text: str, width_mm: float, size_pt: float, max_lines: int, *,
              bold: bool = False) -> list[str]:
-    """Wrap ``text`` into lines no wider than ``width_mm``; ellipsis when it overflows."""
+    """Wrap ``text`` into lines no wider than ``width_mm``; ellipsis when it overflows.
+
+    Each line takes as many words as fit (a word wider than a line is broken);
+    the longest fitting line is found by bisection.
+    """
     def fits(line: str) -> bool:
         return text_width_mm(line, size_pt, bold=bold) <= width_mm + 0.05
 
     lines: list[str] = []
-    current = ""
     words = text.split()
     i = 0
     while i < len(words):
-        word = words[i]
-        trial = f"{current} {word}" if current else word
-        if fits(trial):
-            current = trial
-            i += 1
-            continue
-        if current:
-            lines.append(current)
-            current = ""
+        k = longest_fitting(fits, words[i:], " ")
+        if k:
+            lines.append(" ".join(words[i:i + k]))
+            i += k
             continue
         # a single word wider than the line: break it
-        cut = len(word)
-        while cut > 1 and not fits(word[:cut]):
-            cut -= 1
+        word = words[i]
+        cut = max(longest_fitting(fits, word, ""), 1)
         lines.append(word[:cut])
-        words[i] = word[cut:]
-    if current or not lines:
-        lines.append(current)
+        if cut < len(word):
+            words[i] = word[cut:]
+        else:  # one character, wider than the line on its own
+            i += 1
+    if not lines:
+        lines.append("")
     if len(lines) > max_lines:
         last = lines[max_lines - 1]
-        while last and not fits(last + "…"):
-            last = last[:-1]
-        lines = [*lines[: max_lines - 1], last.rstrip() + "…"]
+        keep = longest_fitting(fits, last, "", "…")
+        lines = [*lines[: max_lines - 1], last[:keep].rstrip() + "…"]
     return lines
 
 

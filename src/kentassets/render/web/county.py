@@ -56,18 +56,19 @@ _SHADE_LABELS = {
 }
 
 
-def _district_rows(opportunities: gpd.GeoDataFrame, code: str) -> gpd.GeoDataFrame:
-    """The co-locations whose district is ``code``."""
-    if not len(opportunities):
-        return opportunities
-    return opportunities[
-        opportunities[schema.DISTRICT_CODE].astype("string").eq(code).fillna(False)
-        & (
-            opportunities[schema.IS_COLOCATION].fillna(False).astype(bool)
-            if schema.IS_COLOCATION in opportunities.columns
-            else True
-        )
-    ]
+def _row_masks(opportunities: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's district code, whether it is a co-location, and whether it is
+    shortlisted (computed once for every district, not filtered per district)."""
+    n = len(opportunities)
+    if not n:
+        return np.empty(0, dtype=object), np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
+    codes = opportunities[schema.DISTRICT_CODE].astype("string").to_numpy(dtype=object,
+                                                                           na_value=None)
+    colocation = (opportunities[schema.IS_COLOCATION].fillna(False).astype(bool).to_numpy()
+                  if schema.IS_COLOCATION in opportunities.columns else np.ones(n, dtype=bool))
+    listed = (opportunities[SHORTLISTED].fillna(False).astype(bool).to_numpy()
+              if SHORTLISTED in opportunities.columns else np.ones(n, dtype=bool))
+    return codes, colocation, listed
 
 
 def district_summary(districts: gpd.GeoDataFrame, opportunities: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -96,25 +97,18 @@ def district_summary(districts: gpd.GeoDataFrame, opportunities: gpd.GeoDataFram
     n_col: list[int] = []
     saving: list[float] = []
     shortlisted: list[int] = []
+    codes, colocation, listed = _row_masks(opportunities)
     for code in out[schema.DISTRICT_CODE]:
-        rows = _district_rows(opportunities, code)
-        n_col.append(len(rows))
+        rows = (codes == code) & colocation  # the co-locations whose district is code
+        mine = rows & listed
+        n_col.append(int(rows.sum()))
         # The saving shown is the shortlist's, as in the county totals.
-        listed = (
-            rows[rows[SHORTLISTED].fillna(False).astype(bool)]
-            if SHORTLISTED in rows.columns
-            else rows
-        )
         saving.append(
-            float(pd.to_numeric(listed[SAVING], errors="coerce").sum())
-            if SAVING in listed.columns
+            float(pd.to_numeric(opportunities[SAVING][mine], errors="coerce").sum())
+            if SAVING in opportunities.columns
             else float("nan")
         )
-        shortlisted.append(
-            int(rows[SHORTLISTED].fillna(False).astype(bool).sum())
-            if SHORTLISTED in rows.columns
-            else 0
-        )
+        shortlisted.append(int(mine.sum()) if SHORTLISTED in opportunities.columns else 0)
     out["n_colocations"] = n_col
     out[SAVING] = saving
     out["n_shortlisted"] = shortlisted

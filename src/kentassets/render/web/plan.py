@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from ... import schema
-from ...plan import Trajectory, district_projects, plan_trajectory, plan_year_columns
+from ...plan import Trajectory, plan_trajectory, plan_year_columns
 from ...safety import escape_html, is_missing
 from .. import style
 from .._format import format_money
@@ -30,8 +31,14 @@ def plan_html(plan: pd.DataFrame | None) -> str:
         return ""
     trajectory = plan_trajectory(plan)
     totals = plan[plan["row_type"] == "district total"]
+    years = plan_year_columns(plan)
+    projects = plan[plan["row_type"] == "project"]
+    # each district's project rows (as district_projects selects them), from one grouping
+    rows_of = projects.groupby(projects[schema.DISTRICT_CODE], sort=False).indices
+    none = np.empty(0, dtype=np.int64)
     districts = "".join(
-        _district_section(plan, str(code), str(name), trajectory)
+        _district_section(projects.iloc[rows_of.get(str(code), none)], years, str(code),
+                          str(name))
         for code, name in zip(totals[schema.DISTRICT_CODE], totals[schema.DISTRICT_NAME],
                               strict=True))
     return f"""<section aria-labelledby="h-plan">
@@ -66,10 +73,8 @@ def _trajectory_table(trajectory: Trajectory) -> str:
             f"</thead><tbody>{''.join(rows)}</tbody></table>")
 
 
-def _district_section(plan: pd.DataFrame, code: str, name: str,
-                      trajectory: Trajectory) -> str:
-    projects = district_projects(plan, code)
-    years = plan_year_columns(plan)
+def _district_section(projects: pd.DataFrame, years: list[str], code: str, name: str) -> str:
+    """District ``code``'s plan table: its ``projects`` (the plan's project rows of it)."""
     head = "".join(f'<th class="num">Y{k}</th>' for k in range(1, len(years) + 1))
     rows = [_project_row(rec, years) for rec in projects.to_dict("records")]
     sums = "".join(f'<td class="num">{format_money(projects[c].sum())}</td>' for c in years)
