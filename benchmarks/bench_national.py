@@ -323,7 +323,7 @@ def reach_stages(monitor: Monitor, analysis: Any, directory: PostcodeDirectory,
     """The service reach stage, part by part, on the analysed national estate."""
     from kentassets.pipeline.reach import solve_option_problems
     from kentassets.reach import reach_model
-    from kentassets.reach.options import option_problems
+    from kentassets.reach.options import option_inputs
     from kentassets.reach.table import reach_table
 
     with monitor.stage("reach demand") as st:
@@ -340,16 +340,17 @@ def reach_stages(monitor: Monitor, analysis: Any, directory: PostcodeDirectory,
                    f"effect (scoring included)")
     with (monitor.stage("reach options") as st,
           renderers(jobs, None, n_districts=len(codes)) as pool):
-        problems = option_problems(model, codes=codes, threshold_m=2000.0)
-        options = solve_option_problems(problems, threshold_m=2000.0, method=model.method,
+        problems = option_inputs(model, codes=codes)
+        options = solve_option_problems(problems, engine=model.engine, threshold_m=2000.0,
+                                        method=model.method,
                                         executor=pool, time_limit_s=time_limit_s,
                                         total_budget_s=budget_s)
         limited = int((options["solve_status"] != "optimal").sum())
-        below = options["k"] < options["current_sites"]
-        st.note = (f"{len(problems):,} districts x services, {len(options):,} rows, "
-                   f"{limited:,} not proven optimal within the budget ({budget_s:g} s of "
-                   f"proving per worker, time limit {time_limit_s:g} s a solve), jobs "
-                   f"{jobs or 'all'}; rows below today's k: {int(below.sum()):,}")
+        short = options["covered_share"] < options["current_share"]  # below the set cover
+        st.note = (f"{len(problems):,} districts x services, {len(options):,} rows "
+                   f"({int(short.sum()):,} short of today's coverage), {limited:,} not proven "
+                   f"optimal within the budget ({budget_s:g} s of proving per worker, time "
+                   f"limit {time_limit_s:g} s a solve), jobs {jobs or 'all'}")
 
 
 def run(args: argparse.Namespace, work: Path) -> list[Stage]:

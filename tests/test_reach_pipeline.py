@@ -96,16 +96,17 @@ def test_options_on_workers_equal_options_here(analysed: ka.Analysis) -> None:
 
     from kentassets.pipeline.reach import solve_option_problems
     from kentassets.reach import default_demand, reach_model
-    from kentassets.reach.options import option_problems
+    from kentassets.reach.options import option_inputs
 
     estate = ka.sample_estate()
     codes = ["E07000110", "E07000105", "E06000035"]
     model = reach_model(estate.assets, default_demand(study_area=codes))
-    problems = option_problems(model, codes=codes, threshold_m=2000.0)
-    here = solve_option_problems(problems, threshold_m=2000.0, method="straight")
+    inputs = option_inputs(model, codes=codes)
+    here = solve_option_problems(inputs, engine=model.engine, threshold_m=2000.0,
+                                 method="straight")
     with ThreadPoolExecutor(2) as pool:
-        spread = solve_option_problems(problems, threshold_m=2000.0, method="straight",
-                                       executor=pool)
+        spread = solve_option_problems(inputs, engine=model.engine, threshold_m=2000.0,
+                                       method="straight", executor=pool)
     pd.testing.assert_frame_equal(here, spread)
 
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from ..io.manifest import Manifest
     from ..io.postcodes import PostcodeDirectory
     from ..reach import DistanceEngine, ReachModel
-    from ..reach.options import OptionProblem
+    from ..reach.options import OptionInput
 
 logger = logging.getLogger(__name__)
 
@@ -166,17 +166,16 @@ def analyse_reach(model: ReachModel, inputs: ReachInputs, districts: gpd.GeoData
     The options are solved on ``executor`` when given (the rendering workers,
     idle while the analysis runs), else here.
     """
-    from ..reach.options import option_problems
+    from ..reach.options import option_inputs
     from ..reach.table import reach_table
 
     codes = sorted(districts[schema.DISTRICT_CODE].astype(str))
     names = dict(zip(districts[schema.DISTRICT_CODE].astype(str),
                      districts[schema.DISTRICT_NAME].astype(str), strict=True))
     table = reach_table(model, codes=codes, names=names, thresholds_m=model.thresholds_m)
-    problems = option_problems(model, codes=codes, threshold_m=inputs.options_m)
-    options = solve_option_problems(problems, threshold_m=inputs.options_m,
-                                    method=model.method, executor=executor,
-                                    total_budget_s=inputs.options_budget_s)
+    options = solve_option_problems(option_inputs(model, codes=codes), engine=model.engine,
+                                    threshold_m=inputs.options_m, method=model.method,
+                                    executor=executor, total_budget_s=inputs.options_budget_s)
     unproven = int((options["solve_status"] != "optimal").sum())
     if unproven:
         logger.warning(
@@ -187,26 +186,35 @@ def analyse_reach(model: ReachModel, inputs: ReachInputs, districts: gpd.GeoData
     return ReachResult(model, table, options, model.demand_with_distances())
 
 
-def solve_option_problems(problems: Sequence[OptionProblem], *, threshold_m: float,
-                          method: str, executor: Executor | None = None,
+def solve_option_problems(inputs: Sequence[OptionInput], *, engine: DistanceEngine,
+                          threshold_m: float, method: str, executor: Executor | None = None,
                           time_limit_s: float = DEFAULT_TIME_LIMIT_S,
                           budget_s: float = DEFAULT_BUDGET_S,
                           total_budget_s: float = DEFAULT_OPTIONS_BUDGET_S) -> pd.DataFrame:
-    """Solve the options here, or spread over ``executor``'s workers (in turns: each
-    worker takes every n-th problem, with ``total_budget_s`` of proving each; the
-    table keeps the problems' order). The limits are
-    :func:`~kentassets.reach.options.solve_options`'s."""
-    from ..reach.options import solve_options
+    """Solve the options here, or spread over ``executor``'s workers.
 
-    solve = partial(solve_options, threshold_m=threshold_m, method=method,
-                    time_limit_s=time_limit_s, budget_s=budget_s,
+    Each worker groups its inputs' clients and solves them, with
+    ``total_budget_s`` of proving; the inputs are dealt out largest first to the
+    least loaded worker, and the table keeps the inputs' order. The limits are
+    :func:`~kentassets.reach.options.solve_options`'s.
+    """
+    from ..reach.options import solve_option_inputs
+
+    solve = partial(solve_option_inputs, engine=engine, threshold_m=threshold_m,
+                    method=method, time_limit_s=time_limit_s, budget_s=budget_s,
                     total_budget_s=total_budget_s)
-    if executor is None or len(problems) < 2:
-        return solve(problems)
-    n = min(len(problems), default_jobs())
-    parts = [executor.submit(solve, list(problems[i::n])) for i in range(n)]
+    if executor is None or len(inputs) < 2:
+        return solve(inputs)
+    n = min(len(inputs), default_jobs())
+    shares: list[list[int]] = [[] for _ in range(n)]
+    load = np.zeros(n)
+    for i in sorted(range(len(inputs)), key=lambda i: -inputs[i].size):
+        w = int(np.argmin(load))
+        shares[w].append(i)
+        load[w] += inputs[i].size
+    parts = [executor.submit(solve, [inputs[i] for i in sorted(share)]) for share in shares]
     frames = [part.result() for part in parts]
-    order = {(p.district_code, p.service): i for i, p in enumerate(problems)}
+    order = {(p.district_code, p.service): i for i, p in enumerate(inputs)}
     table = pd.concat(frames, ignore_index=True)
     rank = [order[(c, s)] for c, s in zip(table[schema.DISTRICT_CODE], table["service"],
                                           strict=True)]

@@ -65,7 +65,7 @@ from .columns import (
     K,
 )
 from .demand import group_positions
-from .distance import pairs_of
+from .distance import DistanceEngine, pairs_of
 from .model import ReachModel
 
 __all__ = ["SolverUnavailableError"]
@@ -259,11 +259,40 @@ class OptionProblem:
     estimate: bool
 
 
-def option_problems(model: ReachModel, *, codes: Sequence[str], threshold_m: float
-                    ) -> list[OptionProblem]:
-    """The districts and services with at least two sites of their own, as problems
-    (pure numpy: coverage within ``threshold_m`` aggregated into clients)."""
-    problems = []
+@dataclass(frozen=True)
+class OptionInput:
+    """One district's service before its clients are grouped: its demand and its sites.
+
+    Cheap to make and to send to a worker process, which groups the clients
+    (:meth:`problem`) where it solves them.
+    """
+
+    district_code: str
+    service: str
+    keys: np.ndarray  # the district's own sites, agency:asset_id
+    sx: np.ndarray
+    sy: np.ndarray
+    px: np.ndarray  # the district's demand points
+    py: np.ndarray
+    weight: np.ndarray
+    estimate: bool
+
+    @property
+    def size(self) -> int:
+        """Demand points times sites: how much work the problem is, roughly."""
+        return len(self.px) * len(self.sx)
+
+    def problem(self, engine: DistanceEngine, threshold_m: float) -> OptionProblem:
+        """Coverage within ``threshold_m`` grouped into clients (pure numpy)."""
+        site, point = engine.covering_pairs(self.px, self.py, self.sx, self.sy, threshold_m)
+        grouped = clients_of_pairs(site, point, self.weight, n_sites=len(self.sx))
+        return OptionProblem(self.district_code, self.service, self.keys, grouped,
+                             self.estimate)
+
+
+def option_inputs(model: ReachModel, *, codes: Sequence[str]) -> list[OptionInput]:
+    """The districts and services with at least two sites of their own and some demand."""
+    inputs = []
     empty = np.zeros(0, dtype=np.int64)
     for service, reach in model.services.items():
         sites_of = group_positions(reach.sites.district)
@@ -272,13 +301,31 @@ def option_problems(model: ReachModel, *, codes: Sequence[str], threshold_m: flo
             here = reach.demand.by_district.get(code, empty)
             if len(own) < 2 or len(here) == 0:
                 continue
-            site, point = model.engine.covering_pairs(
-                reach.demand.x[here], reach.demand.y[here], reach.sites.x[own],
-                reach.sites.y[own], threshold_m)
-            grouped = clients_of_pairs(site, point, reach.demand.weight[here], n_sites=len(own))
-            problems.append(OptionProblem(code, service, reach.sites.keys[own], grouped,
-                                          reach.demand.estimate))
-    return problems
+            inputs.append(OptionInput(
+                code, service, reach.sites.keys[own], reach.sites.x[own], reach.sites.y[own],
+                reach.demand.x[here], reach.demand.y[here], reach.demand.weight[here],
+                reach.demand.estimate))
+    return inputs
+
+
+def option_problems(model: ReachModel, *, codes: Sequence[str], threshold_m: float
+                    ) -> list[OptionProblem]:
+    """The districts and services with at least two sites of their own, as problems
+    (pure numpy: coverage within ``threshold_m`` aggregated into clients)."""
+    return [i.problem(model.engine, threshold_m) for i in option_inputs(model, codes=codes)]
+
+
+def solve_option_inputs(inputs: Sequence[OptionInput], *, engine: DistanceEngine,
+                        threshold_m: float, method: str,
+                        time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+                        budget_s: float = DEFAULT_BUDGET_S,
+                        total_budget_s: float = DEFAULT_OPTIONS_BUDGET_S,
+                        solver: str = HIGHS) -> pd.DataFrame:
+    """Group each input's clients, then :func:`solve_options` (what a worker runs)."""
+    problems = [i.problem(engine, threshold_m) for i in inputs]
+    return solve_options(problems, threshold_m=threshold_m, method=method,
+                         time_limit_s=time_limit_s, budget_s=budget_s,
+                         total_budget_s=total_budget_s, solver=solver)
 
 
 def solve_options(problems: Sequence[OptionProblem], *, threshold_m: float, method: str,
@@ -289,19 +336,19 @@ def solve_options(problems: Sequence[OptionProblem], *, threshold_m: float, meth
     """Solve every problem for k = 1..its sites: the ``reach_options.csv`` table.
 
     ``total_budget_s`` of proving is shared out between the problems, the
-    smallest first, in proportion to their size (what one leaves unspent goes to
-    the next), each taking at most ``budget_s``; the table keeps the problems'
+    smallest first, each an equal share of what is left (what one leaves unspent
+    goes to the next), and at most ``budget_s``; the table keeps the problems'
     order.
     """
     deadline = time.perf_counter() + total_budget_s
-    # the smallest first, so the budget proves the most rows; what they leave flows on
+    # the smallest first, each an equal share of what is left: the budget proves the
+    # most rows, and what a small one leaves unspent flows on to the larger ones
     sizes = np.array([p.clients.cover.size for p in problems], dtype=np.float64)
     order = np.argsort(sizes, kind="stable")
-    after = np.cumsum(sizes[order][::-1])[::-1]  # this problem's size and the larger ones'
     rows: dict[int, list[dict[str, object]]] = {}
     for place, i in enumerate(order):
         problem = problems[i]
-        share = max(deadline - time.perf_counter(), 0.0) * sizes[i] / max(after[place], 1.0)
+        share = max(deadline - time.perf_counter(), 0.0) / (len(order) - place)
         rows[int(i)] = _option_rows(problem, threshold_m=threshold_m, method=method,
                                     curve=coverage_curve(problem.clients, len(problem.keys),
                                                          time_limit_s=time_limit_s,
