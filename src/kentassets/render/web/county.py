@@ -24,7 +24,12 @@ from kentassets.render._format import format_money, format_number
 from kentassets.render.settings import OutputSettings, SettingsKeywords, resolve_settings
 from kentassets.render.web.cards import district_card
 from kentassets.render.web.context import context_payload
-from kentassets.render.web.geometry import bounds_latlon, label_point, to_wgs84_geometry
+from kentassets.render.web.geometry import (
+    bounds_latlon,
+    bounds_latlon_all,
+    label_points,
+    wgs84_geometries,
+)
 from kentassets.render.web.page import map_page
 from kentassets.render.web.reach import district_reach_rows
 from kentassets.render.web.values import SAVING, SHORTLISTED
@@ -171,11 +176,16 @@ def _district_items(
 ) -> list[dict[str, Any]]:
     """One shaded polygon per district with a geometry: value, colour, card, view."""
     crs = districts.crs or schema.CRS
+    shapes = districts.geometry.to_numpy()
+    rows = [i for i, geom in enumerate(shapes) if geom is not None and not geom.is_empty]
+    # every district's outline, label point and view projected in one call each
+    geometries = wgs84_geometries(shapes[rows], crs=crs, tolerance_m=40.0) if rows else []
+    labels = label_points(shapes[rows], crs=crs) if rows else []
+    views = bounds_latlon_all([shapes[i].bounds for i in rows], crs) if rows else []
+    records = summary.to_dict("records")
     items: list[dict[str, Any]] = []
-    for (_, drow), (_, srow) in zip(districts.iterrows(), summary.iterrows(), strict=True):
-        geom = drow.geometry
-        if geom is None or geom.is_empty:
-            continue
+    for i, geometry, label, view in zip(rows, geometries, labels, views, strict=True):
+        srow = records[i]
         code = str(srow[schema.DISTRICT_CODE])
         value = float(srow[shade_by])
         items.append(
@@ -184,11 +194,11 @@ def _district_items(
                 "name": str(srow[schema.DISTRICT_NAME]),
                 "value_text": _money(value) + " a year" if shade_by == SAVING else _num(value),
                 "colour": _class_colour(value, edges),
-                "geometry": to_wgs84_geometry(geom, crs=crs, tolerance_m=40.0),
+                "geometry": geometry,
                 "card_html": district_card(srow, files.get(code, {}),
                                            district_reach_rows(service_reach, code)),
-                "label_point": label_point(geom, crs=crs),
-                "bounds": bounds_latlon(geom.bounds, crs),
+                "label_point": label,
+                "bounds": view,
             }
         )
     return items

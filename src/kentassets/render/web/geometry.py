@@ -6,6 +6,7 @@ small and the bytes stable.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -19,47 +20,63 @@ from kentassets.render.web.values import str_list
 
 def to_wgs84_geometry(geom: Any, *, crs: Any, tolerance_m: float) -> dict[str, Any]:
     """Return ``geom`` as a GeoJSON mapping in WGS 84, simplified to ``tolerance_m``."""
-    series = gpd.GeoSeries([geom], crs=crs)
+    return wgs84_geometries([geom], crs=crs, tolerance_m=tolerance_m)[0]
+
+
+def wgs84_geometries(geoms: Sequence[Any], *, crs: Any, tolerance_m: float
+                     ) -> list[dict[str, Any]]:
+    """:func:`to_wgs84_geometry` of each of ``geoms``, projected in one call."""
+    series = gpd.GeoSeries(list(geoms), crs=crs)
     if tolerance_m > 0:
         series = series.simplify(tolerance_m, preserve_topology=True)
-    out = series.to_crs(schema.CRS_WGS84).iloc[0]
-    out = shapely.transform(out, lambda c: np.round(c, 6))
-    return dict(mapping(out))
+    return [dict(mapping(shapely.transform(out, lambda c: np.round(c, 6))))
+            for out in series.to_crs(schema.CRS_WGS84)]
 
 
 def label_point(geom: Any, *, crs: Any) -> list[float]:
     """Return [lat, lon] of a point inside ``geom``, where its name is written."""
-    point = gpd.GeoSeries([geom.representative_point()], crs=crs).to_crs(schema.CRS_WGS84)
-    return [round(float(point.y.iloc[0]), 6), round(float(point.x.iloc[0]), 6)]
+    return label_points([geom], crs=crs)[0]
+
+
+def label_points(geoms: Sequence[Any], *, crs: Any) -> list[list[float]]:
+    """:func:`label_point` of each of ``geoms``, projected in one call."""
+    inside = shapely.point_on_surface(np.asarray(list(geoms), dtype=object))
+    points = gpd.GeoSeries(inside, crs=crs).to_crs(schema.CRS_WGS84)
+    return [[round(float(p.y), 6), round(float(p.x), 6)] for p in points]
 
 
 def feature_collection(frame: gpd.GeoDataFrame, *, tolerance_m: float) -> dict[str, Any]:
     """District polygons as GeoJSON (WGS 84) with ``name`` and ``label`` [lat, lon]."""
-    features = []
     names = str_list(frame[schema.DISTRICT_NAME]) if schema.DISTRICT_NAME in frame else []
-    for i, geom in enumerate(frame.geometry):
-        if geom is None or geom.is_empty:
-            continue
-        features.append(
-            {
-                "type": "Feature",
-                "properties": {
-                    "name": names[i] if names else "",
-                    "label": label_point(geom, crs=frame.crs),
-                },
-                "geometry": to_wgs84_geometry(geom, crs=frame.crs, tolerance_m=tolerance_m),
-            }
-        )
+    shapes = frame.geometry.to_numpy()
+    rows = [i for i, geom in enumerate(shapes) if geom is not None and not geom.is_empty]
+    if not rows:
+        return {"type": "FeatureCollection", "features": []}
+    labels = label_points(shapes[rows], crs=frame.crs)
+    geometries = wgs84_geometries(shapes[rows], crs=frame.crs, tolerance_m=tolerance_m)
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"name": names[i] if names else "", "label": label},
+            "geometry": geometry,
+        }
+        for i, label, geometry in zip(rows, labels, geometries, strict=True)
+    ]
     return {"type": "FeatureCollection", "features": features}
 
 
 def bounds_latlon(bounds: tuple[float, float, float, float], crs: Any) -> list[list[float]]:
     """Return ``(minx, miny, maxx, maxy)`` in ``crs`` as [[south, west], [north, east]]."""
-    box = gpd.GeoSeries([shapely.box(*bounds)], crs=crs).to_crs(schema.CRS_WGS84)
-    minx, miny, maxx, maxy = box.total_bounds
+    return bounds_latlon_all([bounds], crs)[0]
+
+
+def bounds_latlon_all(bounds: Sequence[tuple[float, ...]], crs: Any) -> list[list[list[float]]]:
+    """:func:`bounds_latlon` of each of ``bounds``, projected in one call."""
+    boxes = gpd.GeoSeries([shapely.box(*b) for b in bounds], crs=crs).to_crs(schema.CRS_WGS84)
     return [
-        [round(float(miny), 6), round(float(minx), 6)],
-        [round(float(maxy), 6), round(float(maxx), 6)],
+        [[round(float(miny), 6), round(float(minx), 6)],
+         [round(float(maxy), 6), round(float(maxx), 6)]]
+        for minx, miny, maxx, maxy in boxes.bounds.to_numpy()
     ]
 
 
