@@ -116,10 +116,11 @@ def _fonts_found_once() -> Iterator[None]:
     from matplotlib import font_manager
 
     manager = font_manager.fontManager
-    if "_find_fonts_by_props" in vars(manager):  # an enclosing block keeps them already
+    search = getattr(manager, "_find_fonts_by_props", None)
+    # an enclosing block keeps them already; or a matplotlib without this method
+    if "_find_fonts_by_props" in vars(manager) or search is None:
         yield
         return
-    search = manager._find_fonts_by_props
     found: dict[tuple[Any, ...], Any] = {}
 
     def find(prop: Any, fontext: Any = "ttf", directory: Any = None,
