@@ -19,7 +19,7 @@ from .. import schema
 from ..render.settings import OutputSettings, SettingsKeywords, resolve_settings
 from ..safety import generalise_sensitive
 from .options import BuildOptions
-from .reach import ReachInputs, analyse_reach, reach_params, reach_stage_model
+from .reach import ReachInputs, reach_params, reach_stage_model, start_reach
 
 if TYPE_CHECKING:
     from ..io.builds import BuildData
@@ -250,18 +250,20 @@ def analyse(
     options = options or BuildOptions()
     data_date = s.data_date if isinstance(s.data_date, dt.date) else None
     assets = _mark_sensitive(load.assets, s.sensitive_agencies)
+    model = reach_stage_model(assets, reach) if reach is not None else None
+    # the options solve on the workers while this process clusters, scores and sweeps
+    reaching = (start_reach(model, reach, districts, executor=executor)
+                if reach is not None and model is not None else None)
     coloc, carry = carry_round(_colocations(assets, options), assets, previous)
     assets[schema.CLUSTER_LABEL] = coloc.labels
     assets[schema.COLOCATION_ID] = coloc.colocation_ids
-    model = reach_stage_model(assets, reach) if reach is not None else None
     assets, opportunities, decided, table = _estimate_and_score(
         coloc, carry, assets, benchmarks=benchmarks, sectors=sectors, options=options,
         data_date=data_date, decisions=decisions, lenient=lenient, reach=model)
-    reached = (analyse_reach(model, reach, districts, executor=executor)
-               if reach is not None and model is not None else None)
     surplus = surplus_assets(assets, benchmarks=table)
     sweep = sweep_eps(assets, eps_values=options.sweep_eps_m, min_assets=options.min_assets,
                       min_agencies=options.min_agencies)
+    reached = reaching() if reaching is not None else None
     analysis = Analysis(
         assets=assets,
         ledger=_with_demand_rows(load.ledger, reach),

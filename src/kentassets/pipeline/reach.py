@@ -10,7 +10,7 @@ table, the options and the demand points with their distances).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from functools import partial
@@ -159,31 +159,45 @@ def reach_stage_model(assets: gpd.GeoDataFrame, inputs: ReachInputs) -> ReachMod
                        thresholds_m=inputs.thresholds_m, engine=inputs.engine)
 
 
-def analyse_reach(model: ReachModel, inputs: ReachInputs, districts: gpd.GeoDataFrame, *,
-                  executor: Executor | None = None) -> ReachResult:
-    """The reach table, the options and the demand with its distances (pure).
+def start_reach(model: ReachModel, inputs: ReachInputs, districts: gpd.GeoDataFrame, *,
+                executor: Executor | None = None) -> Callable[[], ReachResult]:
+    """Start the reach analysis; the returned function waits for it and gives the result.
 
     The options are solved on ``executor`` when given (the rendering workers,
-    idle while the analysis runs), else here.
+    idle while the analysis runs), so the caller can go on with its own work
+    meanwhile; else they are solved here, before this returns.
     """
     from ..reach.options import option_inputs
-    from ..reach.table import reach_table
 
     codes = sorted(districts[schema.DISTRICT_CODE].astype(str))
-    names = dict(zip(districts[schema.DISTRICT_CODE].astype(str),
-                     districts[schema.DISTRICT_NAME].astype(str), strict=True))
-    table = reach_table(model, codes=codes, names=names, thresholds_m=model.thresholds_m)
-    options = solve_option_problems(option_inputs(model, codes=codes), engine=model.engine,
-                                    threshold_m=inputs.options_m, method=model.method,
-                                    executor=executor, total_budget_s=inputs.options_budget_s)
-    unproven = int((options["solve_status"] != "optimal").sum())
-    if unproven:
-        logger.warning(
-            "Reach options: %d of %d rows are the best found, not proven optimal, within "
-            "the time given (solve_status 'time_limit'); give more with "
-            "--reach-options-budget (now %g s).", unproven, len(options),
-            inputs.options_budget_s)
-    return ReachResult(model, table, options, model.demand_with_distances())
+    options = submit_option_inputs(option_inputs(model, codes=codes), engine=model.engine,
+                                   threshold_m=inputs.options_m, method=model.method,
+                                   executor=executor, total_budget_s=inputs.options_budget_s)
+
+    def result() -> ReachResult:
+        from ..reach.table import reach_table
+
+        names = dict(zip(districts[schema.DISTRICT_CODE].astype(str),
+                         districts[schema.DISTRICT_NAME].astype(str), strict=True))
+        table = reach_table(model, codes=codes, names=names, thresholds_m=model.thresholds_m)
+        demand = model.demand_with_distances()
+        solved = options()
+        unproven = int((solved["solve_status"] != "optimal").sum())
+        if unproven:
+            logger.warning(
+                "Reach options: %d of %d rows are the best found, not proven optimal, "
+                "within the time given (solve_status 'time_limit'); give more with "
+                "--reach-options-budget (now %g s).", unproven, len(solved),
+                inputs.options_budget_s)
+        return ReachResult(model, table, solved, demand)
+
+    return result
+
+
+def analyse_reach(model: ReachModel, inputs: ReachInputs, districts: gpd.GeoDataFrame, *,
+                  executor: Executor | None = None) -> ReachResult:
+    """The reach table, the options and the demand with its distances (pure)."""
+    return start_reach(model, inputs, districts, executor=executor)()
 
 
 def solve_option_problems(inputs: Sequence[OptionInput], *, engine: DistanceEngine,
@@ -198,13 +212,26 @@ def solve_option_problems(inputs: Sequence[OptionInput], *, engine: DistanceEngi
     least loaded worker, and the table keeps the inputs' order. The limits are
     :func:`~kentassets.reach.options.solve_options`'s.
     """
+    return submit_option_inputs(inputs, engine=engine, threshold_m=threshold_m, method=method,
+                                executor=executor, time_limit_s=time_limit_s,
+                                budget_s=budget_s, total_budget_s=total_budget_s)()
+
+
+def submit_option_inputs(inputs: Sequence[OptionInput], *, engine: DistanceEngine,
+                         threshold_m: float, method: str, executor: Executor | None = None,
+                         time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+                         budget_s: float = DEFAULT_BUDGET_S,
+                         total_budget_s: float = DEFAULT_OPTIONS_BUDGET_S
+                         ) -> Callable[[], pd.DataFrame]:
+    """:func:`solve_option_problems` started: the returned function waits for the table."""
     from ..reach.options import solve_option_inputs
 
     solve = partial(solve_option_inputs, engine=engine, threshold_m=threshold_m,
                     method=method, time_limit_s=time_limit_s, budget_s=budget_s,
                     total_budget_s=total_budget_s)
     if executor is None or len(inputs) < 2:
-        return solve(inputs)
+        table = solve(inputs)
+        return lambda: table
     n = min(len(inputs), default_jobs())
     shares: list[list[int]] = [[] for _ in range(n)]
     load = np.zeros(n)
@@ -213,12 +240,16 @@ def solve_option_problems(inputs: Sequence[OptionInput], *, engine: DistanceEngi
         shares[w].append(i)
         load[w] += inputs[i].size
     parts = [executor.submit(solve, [inputs[i] for i in sorted(share)]) for share in shares]
-    frames = [part.result() for part in parts]
-    order = {(p.district_code, p.service): i for i, p in enumerate(inputs)}
-    table = pd.concat(frames, ignore_index=True)
-    rank = [order[(c, s)] for c, s in zip(table[schema.DISTRICT_CODE], table["service"],
-                                          strict=True)]
-    return table.iloc[np.lexsort((table["k"].to_numpy(), np.array(rank)))].reset_index(drop=True)
+
+    def gather() -> pd.DataFrame:
+        table = pd.concat([part.result() for part in parts], ignore_index=True)
+        order = {(p.district_code, p.service): i for i, p in enumerate(inputs)}
+        rank = [order[(c, s)] for c, s in zip(table[schema.DISTRICT_CODE], table["service"],
+                                              strict=True)]
+        keys = np.lexsort((table["k"].to_numpy(), np.array(rank)))
+        return table.iloc[keys].reset_index(drop=True)
+
+    return gather
 
 
 def reach_params(inputs: ReachInputs | None, model: Any) -> dict[str, Any]:
