@@ -547,13 +547,16 @@ def test_demo_pdfs_have_reach_pages(demo_out: Path) -> None:
     from pypdf import PdfReader
 
     pages = _pages_text((demo_out / "ashford.pdf").read_bytes())
-    assert len(pages) == 2 and "Ashford: service reach" in pages[1]
+    # the district's PDF: its map, its reach page and its implementation plan page
+    assert len(pages) == 3 and "Ashford: service reach" in pages[1]
     assert "What the shortlist does to reach" in pages[1] and "Options" in pages[1]
+    assert "Ashford: implementation plan" in pages[2]
     atlas = PdfReader(demo_out / "atlas.pdf")
     titles = [o.title for o in atlas.outline]
-    assert titles[:4] == ["Cover: county summary", "Service reach, county", "Ashford",
-                          "Ashford: service reach"]
+    assert titles[:5] == ["Cover: county summary", "Service reach, county", "Ashford",
+                          "Ashford: service reach", "Ashford: implementation plan"]
     assert sum(t.endswith(": service reach") for t in titles) == 13
+    assert sum(t.endswith(": implementation plan") for t in titles) == 13
     # Per district: its map, its reach page and its implementation plan page.
     assert len(atlas.pages) == 2 + 3 * 13 + 1
     county = " ".join((atlas.pages[1].extract_text() or "").split())

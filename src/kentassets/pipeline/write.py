@@ -89,8 +89,8 @@ def write_outputs(
     files.extend(maps)
     codes = [str(c) for c in analysis.districts[schema.DISTRICT_CODE]]
     atlas = outputs.write_bytes_atomic(folder / "atlas.pdf", assemble_atlas(
-        frame=frame, district_pages=[pages[c][:2] for c in codes],
-        plan_pages=[p for c in codes if (p := pages[c][2]) is not None],
+        frame=frame, district_pages=[pages[c] for c in codes],
+        with_plan=analysis.plan is not None,
         county_reach=has_county_reach(analysis.service_reach)))
     files.append(atlas)
     files.append(index)
@@ -250,23 +250,23 @@ def _write_district_maps(
     district_files: Mapping[str, Mapping[str, str]],
     *,
     progress: bool,
-) -> tuple[list[Path], dict[str, tuple[str, bytes, bytes | None]]]:
+) -> tuple[list[Path], dict[str, tuple[str, bytes]]]:
     """Write each district's HTML map and PDF as it is rendered.
 
-    Returns the files written and each district's atlas bookmark, PDF bytes
-    (the atlas takes the same pages) and plan page bytes (``None`` without a plan).
+    Returns the files written and each district's atlas bookmark and PDF bytes
+    (the atlas takes the same pages: map, reach and plan).
     """
     from ..io import outputs
 
     files: list[Path] = []
-    pages: dict[str, tuple[str, bytes, bytes | None]] = {}
+    pages: dict[str, tuple[str, bytes]] = {}
     bar = progress_bar(rendered, enabled=progress, desc="Rendering districts",
                        unit="district", total=len(district_files))
     for result in bar:
         names = district_files[result.code]
         files.append(outputs.write_text_atomic(folder / names["html"], result.html))
         files.append(outputs.write_bytes_atomic(folder / names["pdf"], result.pdf))
-        pages[result.code] = (result.name, result.pdf, result.plan_pdf)
+        pages[result.code] = (result.name, result.pdf)
     return files, pages
 
 

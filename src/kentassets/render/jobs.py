@@ -31,7 +31,7 @@ import pandas as pd
 from .. import schema
 from .._gc import fewer_collections
 from ._reach import DistrictReach, district_reach, reach_positions, sensitive_services
-from .print.atlas import district_page_pdf, plan_page_pdf
+from .print.atlas import district_page_pdf
 from .print.layout import DRAWING, boundary_source_of
 from .print.pages import PageOptions
 from .print.prepare import Common, prepare_district, shared_print_data
@@ -133,14 +133,13 @@ class ReachTables:
 
 @dataclass(frozen=True)
 class DistrictOutputs:
-    """One district's outputs: its name (the atlas bookmark), HTML page and PDF bytes,
-    and the bytes of its plan page of the atlas (``None`` without a plan)."""
+    """One district's outputs: its name (the atlas bookmark), HTML page and PDF bytes
+    (its map page, its reach page and its plan page when there are)."""
 
     code: str
     name: str
     html: str
     pdf: bytes
-    plan_pdf: bytes | None = None
 
 
 def _positions(keys: pd.Series) -> dict[str, np.ndarray]:
@@ -357,13 +356,10 @@ def render_district(job: DistrictJob) -> DistrictOutputs:
         html = map_html(fmap)
         assets = style.with_districts(job.assets, job.districts)
         data = prepare_district(assets, job.districts, job.code, job.print_common)
+        plan = None if job.plan is None else (job.plan.projects, job.plan.trajectory)
         pdf = district_page_pdf(data, paper=job.settings.paper, options=job.page,
-                                reach=job.reach)
-        plan_pdf = None if job.plan is None else plan_page_pdf(
-            job.plan.projects, job.plan.trajectory, code=job.code, name=data.name,
-            paper=job.settings.paper, options=job.page)
-    return DistrictOutputs(code=job.code, name=data.name, html=html, pdf=pdf,
-                           plan_pdf=plan_pdf)
+                                reach=job.reach, plan=plan)
+    return DistrictOutputs(code=job.code, name=data.name, html=html, pdf=pdf)
 
 
 def _submit_largest_first(

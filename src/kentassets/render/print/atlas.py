@@ -51,30 +51,34 @@ logger = logging.getLogger(__name__)
 
 
 def district_page_pdf(data: DistrictData, *, paper: str, options: PageOptions,
-                      reach: DistrictReach | None = None) -> bytes:
-    """Draw one district page (and its reach page) and save them as a PDF (bytes).
+                      reach: DistrictReach | None = None,
+                      plan: tuple[pd.DataFrame, Trajectory] | None = None) -> bytes:
+    """Draw a district's pages once and save them as one PDF (bytes).
 
-    The pages are drawn once: these bytes are the district's PDF file and,
-    stamped with their page numbers, its pages of the atlas (:func:`assemble_atlas`).
-    With ``reach`` (the reach stage ran) the map page is followed by the
-    district's reach page.
+    The map page, then the district's reach page with ``reach`` (the reach stage
+    ran), then its "Implementation plan" page with ``plan`` (the plan's rows of
+    the district, or the whole plan, and the county trajectory:
+    :func:`kentassets.plan.plan_trajectory`). These bytes are the district's PDF
+    file and, stamped with their page numbers, its pages of the atlas
+    (:func:`assemble_atlas`): one PDF, so the fonts are embedded once.
     """
     figures = [district_figure(data, paper=paper, options=options)]
     if reach is not None:
         figures.append(reach_figure(data, reach, paper=paper, options=options))
+    if plan is not None:
+        figures.append(plan_figure(plan[0], plan[1], code=data.code, name=data.name,
+                                   paper=paper, options=options))
     return pages_pdf_bytes(figures)
 
 
-def plan_page_pdf(plan: pd.DataFrame, trajectory: Trajectory, *, code: str, name: str,
-                  paper: str, options: PageOptions) -> bytes:
-    """Draw district ``code``'s "Implementation plan" page and save it as a PDF (bytes).
+def plan_figure(plan: pd.DataFrame, trajectory: Trajectory, *, code: str, name: str,
+                paper: str, options: PageOptions) -> Figure:
+    """District ``code``'s "Implementation plan" page, on a new Figure.
 
     ``plan`` holds the plan's rows of the district (or the whole plan) and
     ``trajectory`` is the county's (:func:`kentassets.plan.plan_trajectory`). The
     page keeps the room of its number free: :func:`assemble_atlas` stamps it, as
-    it stamps the district's map and reach pages. A district's render job draws
-    it (:func:`kentassets.render.jobs.render_district`), so the atlas only
-    assembles the bytes.
+    it stamps the district's map and reach pages.
     """
     footer = attribution_text(options.attribution_year, options.boundary_source,
                               options.synthetic)
@@ -82,7 +86,7 @@ def plan_page_pdf(plan: pd.DataFrame, trajectory: Trajectory, *, code: str, name
         page = new_page(paper)
         draw_plan_page(page, plan, trajectory, code=code, name=name,
                        title=options.title or "", footer=footer, page_label="")
-    return pages_pdf_bytes([page.fig])
+    return page.fig
 
 
 def _label_page(paper: str, label: str) -> Figure:
@@ -182,17 +186,16 @@ def atlas_pdf(
                           boundary_source=s.boundary_source or "official",
                           max_insets=max_insets, context=study)
     trajectory = plan_trajectory(c.plan) if c.plan is not None else None
-    pages, plans = [], []
+    plan = (c.plan, trajectory) if c.plan is not None and trajectory is not None else None
+    pages = []
     for code in (str(x) for x in districts[schema.DISTRICT_CODE]):
         data = prepare_district(assets, districts, code, common)
-        pages.append((data.name, district_page_pdf(data, paper=s.paper, options=options)))
-        if c.plan is not None and trajectory is not None:
-            plans.append(plan_page_pdf(c.plan, trajectory, code=code, name=data.name,
-                                       paper=s.paper, options=options))
+        pages.append((data.name, district_page_pdf(data, paper=s.paper, options=options,
+                                                   plan=plan)))
     frame = atlas_frame(n_districts=len(pages), assets=assets, districts=districts,
                         opportunities=opportunities, settings=s, content=c,
                         creation_date=creation_date, context=study)
-    return assemble_atlas(frame=frame, district_pages=pages, plan_pages=plans)
+    return assemble_atlas(frame=frame, district_pages=pages, with_plan=plan is not None)
 
 
 def atlas_frame(
@@ -213,7 +216,7 @@ def atlas_frame(
     (the reach stage ran; each district then has a reach page after its map
     page), then for each district page a transparent page holding only its
     number (with a ``plan``, :func:`kentassets.implementation_plan`, each
-    district also has its "Implementation plan" page, :func:`plan_page_pdf`,
+    district also has its "Implementation plan" page, :func:`plan_figure`,
     after its map and reach pages), then the load summary and, when there are
     any, the decisions to review; with the atlas's metadata.
     :func:`assemble_atlas` puts the district pages in. It needs no district
@@ -293,39 +296,32 @@ def assemble_atlas(
     frame: bytes,
     district_pages: Sequence[tuple[str, bytes]],
     county_reach: bool = False,
-    plan_pages: Sequence[bytes] = (),
+    with_plan: bool = False,
 ) -> bytes:
     """The atlas PDF's bytes: ``frame`` (:func:`atlas_frame`) with the district pages in.
 
-    Each district's pages (:func:`district_page_pdf`, as ``(bookmark, bytes)`` in
-    page order: its map page, and its reach page when reach ran), then its plan
-    page when there is a plan (``plan_pages``: :func:`plan_page_pdf`'s bytes,
-    one per district in the same order, from a frame made with ``plan``), are
-    stamped with their numbers, in the room the pages keep for them; the PDF
-    gets one bookmark per page (the pipeline writes the bytes atomically).
-    ``county_reach``: the frame has the county reach page after the cover
-    (:func:`atlas_frame` with ``service_reach``).
+    Each district's pages (:func:`district_page_pdf`, as ``(bookmark, bytes)``:
+    its map page, its reach page when reach ran, and its plan page last when
+    ``with_plan``, from a frame made with ``plan``) are stamped with their
+    numbers, in the room the pages keep for them; the PDF gets one bookmark per
+    page (the pipeline writes the bytes atomically). ``county_reach``: the frame
+    has the county reach page after the cover (:func:`atlas_frame` with
+    ``service_reach``).
     """
     at = 2 if county_reach else 1
-    per = 2 if plan_pages else 1
     inserts = [pdf for _, pdf in district_pages]
-    if plan_pages:
-        if len(plan_pages) != len(district_pages):
-            raise ValueError(f"{len(plan_pages)} plan pages for {len(district_pages)} "
-                             "districts: give one per district, or none")
-        inserts = [pdf for pair in zip(inserts, plan_pages, strict=True) for pdf in pair]
     writer, counts = assemble(frame, inserts, at=at)
     bookmarks = [("Cover: county summary", 0)]
     if county_reach:
         bookmarks.append((COUNTY_REACH_BOOKMARK, 1))
     first = at
-    for (name, _), count in zip(district_pages, counts[::per], strict=True):
+    for (name, _), count in zip(district_pages, counts, strict=True):
+        reach_pages = count - 1 - int(with_plan)
         bookmarks.append((name, first))
-        bookmarks += [(f"{name}: service reach", first + k) for k in range(1, count)]
+        bookmarks += [(f"{name}: service reach", first + k) for k in range(1, 1 + reach_pages)]
+        if with_plan:
+            bookmarks.append((f"{name}: implementation plan", first + count - 1))
         first += count
-        if plan_pages:
-            bookmarks.append((f"{name}: implementation plan", first))
-            first += 1
     n_pages = len(writer.pages)
     closing = range(first, n_pages)
     bookmarks += [(_CLOSING_BOOKMARKS[k], i) for k, i in enumerate(closing)]
