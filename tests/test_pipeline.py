@@ -105,8 +105,9 @@ def test_demo_html_parses_and_index_links_every_district(demo_out: Path) -> None
 def test_demo_pdfs_have_expected_pages(demo_out: Path) -> None:
     for pdf in demo_out.glob("*.pdf"):
         if pdf.name != "atlas.pdf":
-            assert _pdf_pages(pdf) == 2, pdf.name  # the map and shortlist, then service reach
-    assert _pdf_pages(demo_out / "atlas.pdf") >= 2 * N_DISTRICTS + 2
+            # the map and shortlist, then service reach, then the implementation plan
+            assert _pdf_pages(pdf) == 3, pdf.name
+    assert _pdf_pages(demo_out / "atlas.pdf") >= 3 * N_DISTRICTS + 2
 
 
 def test_demo_ledger_accounts_for_every_row(demo_out: Path, sample_manifest: Path) -> None:
