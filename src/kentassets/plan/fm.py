@@ -74,28 +74,28 @@ def fm_actions(
     ends = (pd.to_datetime(assets[FM_CONTRACT_END], errors="coerce")
             if FM_CONTRACT_END in assets.columns else pd.Series(pd.NaT, index=assets.index))
     members = pd.DataFrame({"id": ids, "provider": providers, "end": ends}).dropna(
-        subset=["id"])
-    rows = {}
-    for cid, group in members.groupby("id", sort=True):
-        action = _action(group, window_years.get(str(cid)), as_of)
-        if action is not None:
-            rows[str(cid)] = action
-    if not rows:
+        subset=["id", "provider"])
+    members["key"] = members["provider"].astype(str).str.casefold()
+    # one pass per column over all co-locations (a national estate has 33,000)
+    several = members.groupby("id", sort=True)["key"].nunique()
+    years = pd.Series({str(k): v for k, v in window_years.items()}, dtype="float64")
+    members = members[members["id"].isin(several.index[several >= 2])
+                      & members["id"].isin(years.index)]
+    if members.empty:
         return empty
-    out = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
-    out.index.name = schema.COLOCATION_ID
-    return out
-
-
-def _action(group: pd.DataFrame, years: int | None, as_of: dt.date) -> list[str] | None:
-    """The action of one co-location's members, or ``None``."""
-    named = group.dropna(subset=["provider"])
-    distinct = {p.casefold(): p for p in sorted(named["provider"].astype(str))}
-    if len(distinct) < 2 or years is None:
-        return None
-    first, last = pd.Timestamp(as_of), pd.Timestamp(add_years(as_of, years))
-    ending = named["end"][(named["end"] > first) & (named["end"] <= last)]
-    if ending.empty:
-        return None
-    providers = "; ".join(sorted(distinct.values(), key=str.casefold))
-    return [ALIGN_FM, providers, ending.min().date().isoformat()]
+    last = members["id"].map({str(cid): pd.Timestamp(add_years(as_of, int(y)))
+                              for cid, y in years.dropna().items()})
+    ending = members["end"][(members["end"] > pd.Timestamp(as_of)) & (members["end"] <= last)]
+    earliest = ending.groupby(members.loc[ending.index, "id"], sort=True).min()
+    if earliest.empty:
+        return empty
+    # each provider once (by its casefold; the last spelling in sorted order), sorted
+    named = members[members["id"].isin(earliest.index)].sort_values("provider", kind="stable")
+    named = named.drop_duplicates(subset=["id", "key"], keep="last").sort_values(
+        ["id", "key"], kind="stable")
+    listed = named.groupby("id", sort=True)["provider"].agg(lambda p: "; ".join(map(str, p)))
+    out = pd.DataFrame({FM_ACTION: ALIGN_FM, FM_PROVIDERS: listed.loc[earliest.index],
+                        FM_EARLIEST_END: [d.date().isoformat() for d in earliest]},
+                       index=pd.Index([str(i) for i in earliest.index],
+                                      name=schema.COLOCATION_ID))
+    return out[columns]
