@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -104,6 +105,17 @@ def _is_module(dotted: str) -> bool:
         return False
 
 
+def _import_target(node: Any, path: Path) -> str:
+    """The dotted module a ``from ... import`` in ``path`` imports from (relative resolved)."""
+    module = _module_name(path)
+    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    if not node.level:
+        return str(node.module or "")
+    base = package.split(".")
+    base = base[: len(base) - (node.level - 1)]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
 def test_no_module_imports_another_modules_private_names() -> None:
     """A name another module needs is public in its module, or lives in a package's
     private ``_module.py`` (importing such a module is fine; its names are public)."""
@@ -112,16 +124,10 @@ def test_no_module_imports_another_modules_private_names() -> None:
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):
         module = _module_name(path)
-        package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             if not isinstance(node, ast.ImportFrom):
                 continue
-            base = package.split(".")
-            if node.level:
-                base = base[: len(base) - (node.level - 1)]
-                target = ".".join(base + ([node.module] if node.module else []))
-            else:
-                target = node.module or ""
+            target = _import_target(node, path)
             for alias in node.names:
                 name = alias.name
                 if (target.startswith("kentassets") and name.startswith("_")
@@ -136,16 +142,10 @@ def _imports_of(path: Path) -> set[str]:
     import ast
 
     module = _module_name(path)
-    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text("utf-8"))):
         if isinstance(node, ast.ImportFrom):
-            base = package.split(".")
-            if node.level:
-                base = base[: len(base) - (node.level - 1)]
-                target = ".".join(base + ([node.module] if node.module else []))
-            else:
-                target = node.module or ""
+            target = _import_target(node, path)
             found.add(target)
             found.update(f"{target}.{alias.name}" for alias in node.names)
         elif isinstance(node, ast.Import):
