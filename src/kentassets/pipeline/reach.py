@@ -3,8 +3,9 @@
 :func:`reach_inputs` reads what the stage needs from disk (the default demand from
 the postcode directory and the shipped population table, the manifest's
 ``[[demand]]`` tables with their ledger rows, the base map's roads for network
-distance); :func:`analyse_reach` is pure (the model the scoring uses, the reach
-table, the options and the demand points with their distances).
+distance); :func:`start_reach` is pure (the reach table, the options, solved on
+the rendering workers while the build goes on, and the demand points with their
+distances).
 """
 
 from __future__ import annotations
@@ -192,12 +193,6 @@ def start_reach(model: ReachModel, inputs: ReachInputs, districts: gpd.GeoDataFr
         return ReachResult(model, table, solved, demand)
 
     return result
-
-
-def analyse_reach(model: ReachModel, inputs: ReachInputs, districts: gpd.GeoDataFrame, *,
-                  executor: Executor | None = None) -> ReachResult:
-    """The reach table, the options and the demand with its distances (pure)."""
-    return start_reach(model, inputs, districts, executor=executor)()
 
 
 def solve_option_problems(inputs: Sequence[OptionInput], *, engine: DistanceEngine,

@@ -99,10 +99,10 @@ class SpoptMaxCover:
     """
 
     def __init__(self, cover: np.ndarray, weight: np.ndarray, *, time_limit_s: float) -> None:
+        _solver(time_limit_s)  # a clear error when spopt is missing
         import pulp
         from spopt.locate import MCLP
 
-        _solver(time_limit_s)  # a clear error when spopt is missing
         self.m, self.time_limit_s = cover.shape[1], time_limit_s
         with warnings.catch_warnings():  # PuLP 3.3 deprecations inside spopt 0.7
             warnings.simplefilter("ignore", DeprecationWarning)

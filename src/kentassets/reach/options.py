@@ -34,7 +34,6 @@ as k grows.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,7 +46,8 @@ from .. import schema
 from ..errors import ValidationError
 from ._milp import MIP_GAP, SparseMaxCover
 from ._search import CoverSearch
-from ._spopt import SolverUnavailableError, SpoptMaxCover, spopt_set_cover
+from ._spopt import SolverUnavailableError as SolverUnavailableError  # its home before
+from ._spopt import SpoptMaxCover, spopt_set_cover
 from .columns import (
     COVERED_SHARE,
     CURRENT_SHARE,
@@ -68,18 +68,14 @@ from .demand import group_positions
 from .distance import DistanceEngine, pairs_of
 from .model import ReachModel
 
-__all__ = ["SolverUnavailableError"]
-
-logger = logging.getLogger(__name__)
-
 #: Seconds one solve may take before the best solution found so far is reported.
 DEFAULT_TIME_LIMIT_S = 20.0
 #: Seconds of proving one district's service may spend on its curve; beyond, the
 #: remaining k keep the local search's sites and are marked ``time_limit``.
 DEFAULT_BUDGET_S = 60.0
 #: Seconds of proving all the options of a build may spend (per worker process),
-#: shared out between the districts' services as they come (what one leaves
-#: unspent goes to the next): a national build's options finish in minutes.
+#: shared out between the districts' services, the smallest first (what one
+#: leaves unspent goes to the next): a national build's options finish in minutes.
 DEFAULT_OPTIONS_BUDGET_S = 120.0
 #: The default solver and the choices.
 HIGHS = "highs"
@@ -162,7 +158,6 @@ class _Curve:
         self.deadline = time.perf_counter() + budget_s
         self.search = CoverSearch(c.cover, c.weight)
         self.model: _Model | None = None
-        self.bound_model: SparseMaxCover | None = None
 
     def left_s(self) -> float:
         return self.deadline - time.perf_counter()
@@ -173,9 +168,8 @@ class _Curve:
                 self.model = SpoptMaxCover(self.c.cover, self.c.weight,
                                            time_limit_s=self.time_limit_s)
             else:
-                self.bound_model = SparseMaxCover(self.c.cover, self.c.weight,
-                                                  time_limit_s=self.time_limit_s)
-                self.model = self.bound_model
+                self.model = SparseMaxCover(self.c.cover, self.c.weight,
+                                            time_limit_s=self.time_limit_s)
         return self.model
 
     def best(self, k: int, previous: np.ndarray) -> tuple[np.ndarray, float, str]:
@@ -186,8 +180,8 @@ class _Curve:
         if self.left_s() <= 0:
             return kept, covered, TIME_LIMIT
         model = self._model()
-        if self.bound_model is not None:
-            bound = self.bound_model.upper_bound(k)
+        if isinstance(model, SparseMaxCover):  # spopt's PuLP model gives no LP bound here
+            bound = model.upper_bound(k)
             if covered >= bound * (1.0 - BOUND_TOLERANCE) - self.search.tolerance:
                 return kept, covered, OPTIMAL
         found, status = model.solve(k, time_limit_s=min(self.time_limit_s, self.left_s()))
